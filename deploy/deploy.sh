@@ -1,0 +1,29 @@
+#!/bin/sh
+# Run on the target host by the CI deploy jobs (and by hand for a rollback, see
+# docs/operations.md): pull the image OBRAIL_IMAGE:OBRAIL_TAG and (re)start the stack.
+#   OBRAIL_IMAGE, OBRAIL_TAG   image to run (required)
+#   REGISTRY, REGISTRY_USER    registry login; the password is read from stdin when set
+#   OBRAIL_ENV_FILE            env file with the secrets (default: .env next to compose.yaml)
+# Each tag deployed successfully is appended to .deployed-tags (newest last), for rollbacks.
+set -eu
+
+: "${OBRAIL_IMAGE:?set OBRAIL_IMAGE}"
+: "${OBRAIL_TAG:?set OBRAIL_TAG}"
+export OBRAIL_IMAGE OBRAIL_TAG
+export OBRAIL_ENV_FILE="${OBRAIL_ENV_FILE:-.env}"
+[ -f "$OBRAIL_ENV_FILE" ] || { echo "missing env file $OBRAIL_ENV_FILE (see docs/operations.md)" >&2; exit 1; }
+
+if [ -n "${REGISTRY:-}" ]; then
+    docker login --username "${REGISTRY_USER:?set REGISTRY_USER}" --password-stdin "$REGISTRY"
+fi
+
+compose() {
+    docker compose --project-name obrail --env-file "$OBRAIL_ENV_FILE" "$@"
+}
+
+compose pull --quiet app migrate etl-scheduler
+compose pull --quiet --ignore-pull-failures postgres prometheus alertmanager grafana loki promtail
+# migrate (one-shot) runs first through depends_on; --wait fails when the app is not healthy.
+compose up --detach --no-build --remove-orphans --wait --wait-timeout 300
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $OBRAIL_TAG" >> .deployed-tags
+compose ps

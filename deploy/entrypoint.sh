@@ -1,0 +1,36 @@
+#!/bin/sh
+# ObRail container entrypoint. One image, several roles (see compose.yaml):
+#   web             gunicorn serving the Django app (default)
+#   migrate-and-load  apply migrations, then run every ETL source once (one-shot job)
+#   etl-scheduler   supercronic running deploy/cron/crontab (scheduled ETL)
+#   manage ARGS...  any manage.py command, e.g. `manage createsuperuser`
+# Anything else is executed as given.
+set -eu
+
+cd /app
+
+case "${1:-web}" in
+    web)
+        # gunicorn.conf.py empties PROMETHEUS_MULTIPROC_DIR when the master starts.
+        mkdir -p "${PROMETHEUS_MULTIPROC_DIR:?PROMETHEUS_MULTIPROC_DIR must be set for gunicorn}"
+        exec gunicorn --config /app/deploy/gunicorn.conf.py obrail.wsgi:application
+        ;;
+    migrate-and-load)
+        # One-off processes keep their metrics in memory: they are not scraped.
+        unset PROMETHEUS_MULTIPROC_DIR
+        python manage.py migrate --noinput
+        exec python manage.py etl
+        ;;
+    etl-scheduler)
+        unset PROMETHEUS_MULTIPROC_DIR
+        exec supercronic -passthrough-logs /app/deploy/cron/crontab
+        ;;
+    manage)
+        shift
+        unset PROMETHEUS_MULTIPROC_DIR
+        exec python manage.py "$@"
+        ;;
+    *)
+        exec "$@"
+        ;;
+esac
