@@ -1,0 +1,55 @@
+# ObRail Europe — the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format install system-deps browser-deps lock migrate load-samples clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+
+load-samples: migrate
+	if DEBUG=true $(PY) manage.py help etl >/dev/null 2>&1; then DEBUG=$${DEBUG:-true} $(PY) manage.py etl; fi
+
+## run: install, migrate the embedded SQLite database, load the bundled samples, serve on $(PORT)
+run: load-samples
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## browser-deps: Debian's Chromium for Playwright, and axe-core from npm for the a11y checks
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
+
+## test: the whole suite (unit, integration, browser E2E + accessibility)
+test: install browser-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py check
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## lock: re-pin requirements.txt from requirements.in in a clean virtualenv
+lock:
+	rm -rf /tmp/obrail-lock && $(PYTHON) -m venv /tmp/obrail-lock
+	/tmp/obrail-lock/bin/pip install --quiet -r requirements.in
+	/tmp/obrail-lock/bin/pip freeze --exclude-editable | grep -v '^pip==' > requirements.txt
+
+clean:
+	rm -rf $(VENV) staticfiles reports .pytest_cache .ruff_cache

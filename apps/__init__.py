@@ -1,0 +1,1 @@
+"""ObRail domain apps."""

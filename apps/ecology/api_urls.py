@@ -1,0 +1,3 @@
+"""API routes of the ecology app, included under /api/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API routes of the monitoring app, included under /api/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API routes of the routing app, included under /api/."""
+
+urlpatterns: list = []

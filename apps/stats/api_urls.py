@@ -1,0 +1,3 @@
+"""API routes of the stats app, included under /api/."""
+
+urlpatterns: list = []

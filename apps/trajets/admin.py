@@ -1,0 +1,183 @@
+"""Admin for the harmonised schema: searchable, filterable, provenance read-only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from apps.trajets.models import (
+    CalendarException,
+    DataSource,
+    EmissionFactor,
+    ImportRun,
+    Operator,
+    RejectedRecord,
+    Station,
+    Stop,
+    Trajet,
+    TrajetCountry,
+    TrajetProvenance,
+)
+
+PROVENANCE_FIELDS = ("source", "source_record_id", "import_run", "content_hash")
+
+
+@admin.register(DataSource)
+class DataSourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "title", "format", "licence", "location")
+    list_filter = ("format", "licence")
+    search_fields = ("name", "title", "location", "attribution")
+
+
+class RejectedRecordInline(admin.TabularInline):
+    model = RejectedRecord
+    fields = ("location", "reason_code", "reason")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    show_change_link = True
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "source",
+        "started_at",
+        "finished_at",
+        "status",
+        "rows_read",
+        "rows_inserted",
+        "rows_updated",
+        "rows_unchanged",
+        "rows_rejected",
+    )
+    list_filter = ("status", "source")
+    search_fields = ("source__name", "input_checksum", "message")
+    date_hierarchy = "started_at"
+    readonly_fields = [field.name for field in ImportRun._meta.fields]
+    list_select_related = ("source",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(RejectedRecord)
+class RejectedRecordAdmin(admin.ModelAdmin):
+    list_display = ("run", "location", "reason_code", "reason")
+    list_filter = ("reason_code", "run__source")
+    search_fields = ("location", "reason", "raw")
+    readonly_fields = ("run", "location", "reason_code", "reason", "raw")
+    list_select_related = ("run__source",)
+
+
+@admin.register(Operator)
+class OperatorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "country", "website")
+    list_filter = ("country",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Station)
+class StationAdmin(admin.ModelAdmin):
+    list_display = ("name", "uic_code", "country", "time_zone", "match_method")
+    list_filter = ("match_method", "country", "time_zone")
+    search_fields = ("name", "normalised_name", "uic_code")
+    readonly_fields = ("source_ids", "source_names", "match_method")
+
+
+class StopInline(admin.TabularInline):
+    model = Stop
+    fields = (
+        "sequence",
+        "station",
+        "arrival_time",
+        "arrival_day_offset",
+        "departure_time",
+        "departure_day_offset",
+        "distance_from_origin_km",
+    )
+    raw_id_fields = ("station",)
+    extra = 0
+
+
+class CalendarExceptionInline(admin.TabularInline):
+    model = CalendarException
+    extra = 0
+
+
+class TrajetProvenanceInline(admin.TabularInline):
+    model = TrajetProvenance
+    fields = ("source", "source_record_id", "import_run")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+
+
+@admin.register(Trajet)
+class TrajetAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "operator",
+        "kind",
+        "departure_time",
+        "arrival_time",
+        "duration_min",
+        "distance_km",
+        "source",
+    )
+    list_filter = ("kind", "operator", "origin_country", "source", "category")
+    search_fields = ("train_number", "category", "origin__name", "destination__name")
+    raw_id_fields = ("origin", "destination", "rail_emission_factor", "flight_emission_factor")
+    readonly_fields = PROVENANCE_FIELDS
+    list_select_related = ("operator", "origin", "destination", "source")
+    inlines = (StopInline, CalendarExceptionInline, TrajetProvenanceInline)
+    show_full_result_count = False
+
+
+@admin.register(Stop)
+class StopAdmin(admin.ModelAdmin):
+    list_display = ("trajet", "sequence", "station", "arrival_time", "departure_time")
+    search_fields = ("station__name", "trajet__train_number")
+    raw_id_fields = ("trajet", "station")
+    list_select_related = ("trajet__origin", "trajet__destination", "station")
+    show_full_result_count = False
+
+
+@admin.register(TrajetCountry)
+class TrajetCountryAdmin(admin.ModelAdmin):
+    list_display = ("trajet", "country")
+    list_filter = ("country",)
+    raw_id_fields = ("trajet",)
+    search_fields = ("trajet__train_number",)
+    show_full_result_count = False
+
+
+@admin.register(TrajetProvenance)
+class TrajetProvenanceAdmin(admin.ModelAdmin):
+    list_display = ("trajet", "source", "source_record_id", "import_run")
+    list_filter = ("source",)
+    search_fields = ("source_record_id",)
+    readonly_fields = ("trajet", "source", "source_record_id", "import_run")
+
+
+@admin.register(EmissionFactor)
+class EmissionFactorAdmin(admin.ModelAdmin):
+    list_display = (
+        "mode",
+        "country",
+        "min_distance_km",
+        "max_distance_km",
+        "kg_co2e_per_passenger_km",
+        "source_name",
+        "year",
+    )
+    list_filter = ("mode", "country", "source_name")
+    search_fields = ("label", "source_name")
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(admin.ModelAdmin):
+    list_display = ("trajet", "date", "is_added")
+    list_filter = ("is_added",)
+    raw_id_fields = ("trajet",)
+    date_hierarchy = "date"
+    search_fields = ("trajet__train_number",)

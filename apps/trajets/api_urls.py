@@ -1,0 +1,3 @@
+"""API routes of the trajets app, included under /api/."""
+
+urlpatterns: list = []

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrajetsConfig(AppConfig):
+    """Stations, operators, rail services and their provenance (the harmonised warehouse)."""
+
+    name = "apps.trajets"
+    label = "trajets"
+    verbose_name = _("Trajets ferroviaires")

@@ -1,0 +1,488 @@
+"""The harmonised schema: stations, operators, rail services (trajets) and their provenance.
+
+Sized for Europe: ~100k stations, ~1M trajets, ~20M stops. Times are local to the station
+they describe, with a day offset counted from the service day of the origin departure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.trajets.querysets import WEEKDAY_FIELDS, TrajetQuerySet
+
+COUNTRY_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Z]{2}$", _("Code pays ISO 3166-1 alpha-2 attendu (deux lettres majuscules).")
+)
+UIC_CODE_VALIDATOR = RegexValidator(r"^[0-9]{7,8}$", _("Code UIC de 7 ou 8 chiffres attendu."))
+MAX_DAY_OFFSET = 7
+
+
+class SourceFormat(models.TextChoices):
+    GTFS = "gtfs", "GTFS"
+    CSV = "csv", "CSV"
+    JSON = "json", "JSON"
+    XLSX = "xlsx", "Excel"
+    HTML = "html", "HTML"
+
+
+class DataSource(models.Model):
+    """A declared input of the ETL (a feed, a file, a page) with its licence."""
+
+    name = models.SlugField(_("nom"), max_length=80, unique=True)
+    title = models.CharField(_("titre"), max_length=200, blank=True)
+    format = models.CharField(_("format"), max_length=10, choices=SourceFormat.choices)
+    location = models.CharField(_("emplacement (chemin ou URL)"), max_length=500)
+    licence = models.CharField(_("licence"), max_length=120)
+    attribution = models.TextField(_("attribution"), blank=True)
+    homepage = models.URLField(_("page de la source"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source de données")
+        verbose_name_plural = _("sources de données")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportRun(models.Model):
+    """One execution of the ETL for one source, with its counts."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("en cours")
+        SUCCEEDED = "succeeded", _("réussi")
+        FAILED = "failed", _("échoué")
+        SKIPPED = "skipped", _("ignoré (entrée inchangée)")
+        DRY_RUN = "dry_run", _("simulation")
+
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="import_runs")
+    started_at = models.DateTimeField(_("début"), default=timezone.now)
+    finished_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
+    rows_read = models.PositiveIntegerField(_("lus"), default=0)
+    rows_inserted = models.PositiveIntegerField(_("insérés"), default=0)
+    rows_updated = models.PositiveIntegerField(_("mis à jour"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("inchangés"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rejetés"), default=0)
+    input_checksum = models.CharField(_("empreinte SHA-256 de l'entrée"), max_length=64, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("exécution d'import")
+        verbose_name_plural = _("exécutions d'import")
+        indexes = [models.Index(fields=["source", "status", "-started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(finished_at__gte=F("started_at")),
+                name="importrun_finishes_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class RejectedRecord(models.Model):
+    """An input row the ETL refused, with where it was and why."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rejected_records")
+    location = models.CharField(_("emplacement dans l'entrée"), max_length=300)
+    reason_code = models.CharField(_("code du motif"), max_length=60)
+    reason = models.TextField(_("motif"))
+    raw = models.TextField(_("contenu brut"), blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = _("enregistrement rejeté")
+        verbose_name_plural = _("enregistrements rejetés")
+        indexes = [models.Index(fields=["run", "reason_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}"
+
+
+class Operator(models.Model):
+    """A railway undertaking, one row across all the feeds that publish it."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    country = models.CharField(
+        _("pays"), max_length=2, blank=True, validators=[COUNTRY_CODE_VALIDATOR]
+    )
+    website = models.URLField(_("site web"), blank=True)
+    source_ids = models.JSONField(_("identifiants par source"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("opérateur")
+        verbose_name_plural = _("opérateurs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Station(models.Model):
+    """A passenger station, matched across sources."""
+
+    class MatchMethod(models.TextChoices):
+        REFERENCE = "reference", _("référentiel des gares")
+        UIC = "uic", _("code UIC")
+        NAME = "name", _("nom normalisé et distance")
+        UNMATCHED = "unmatched", _("non apparié (créé depuis la source)")
+
+    uic_code = models.CharField(
+        _("code UIC"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[UIC_CODE_VALIDATOR],
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    normalised_name = models.CharField(_("nom normalisé"), max_length=200, db_index=True)
+    country = models.CharField(_("pays"), max_length=2, validators=[COUNTRY_CODE_VALIDATOR])
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    time_zone = models.CharField(_("fuseau horaire IANA"), max_length=64)
+    match_method = models.CharField(
+        _("appariement"), max_length=12, choices=MatchMethod.choices, default=MatchMethod.REFERENCE
+    )
+    source_ids = models.JSONField(_("identifiants par source"), default=dict, blank=True)
+    source_names = models.JSONField(_("noms par source"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gare")
+        verbose_name_plural = _("gares")
+        indexes = [models.Index(fields=["country", "normalised_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="station_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="station_longitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="station_coordinates_both_or_neither",
+            ),
+            models.CheckConstraint(
+                condition=~Q(uic_code=""), name="station_uic_code_null_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class ServiceKind(models.TextChoices):
+    DAY = "day", _("jour")
+    NIGHT = "night", _("nuit")
+
+
+class EmissionFactor(models.Model):
+    """A published CO2e factor per passenger-km for a mode, a country and a distance band."""
+
+    class Mode(models.TextChoices):
+        RAIL = "rail", _("train")
+        AIR = "air", _("avion")
+
+    mode = models.CharField(_("mode"), max_length=4, choices=Mode.choices)
+    country = models.CharField(
+        _("pays (vide : défaut européen)"),
+        max_length=2,
+        blank=True,
+        validators=[COUNTRY_CODE_VALIDATOR],
+    )
+    min_distance_km = models.FloatField(_("distance min. (km)"), default=0)
+    max_distance_km = models.FloatField(_("distance max. (km)"), null=True, blank=True)
+    kg_co2e_per_passenger_km = models.FloatField(_("kg CO2e par passager-km"))
+    label = models.CharField(_("libellé"), max_length=200)
+    source_name = models.CharField(_("publication"), max_length=200)
+    source_url = models.URLField(_("lien"), blank=True)
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["mode", "country", "min_distance_km"]
+        verbose_name = _("facteur d'émission")
+        verbose_name_plural = _("facteurs d'émission")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kg_co2e_per_passenger_km__gte=0), name="emissionfactor_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_distance_km__isnull=True)
+                | Q(max_distance_km__gt=F("min_distance_km")),
+                name="emissionfactor_band_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["mode", "country", "min_distance_km"], name="emissionfactor_unique_band"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} {self.country or 'EU'}: {self.label}"
+
+
+class Trajet(models.Model):
+    """One scheduled rail service from its origin to its destination, with its calendar."""
+
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="trajets")
+    train_number = models.CharField(_("numéro de train"), max_length=40, blank=True)
+    category = models.CharField(
+        _("catégorie"), max_length=40, blank=True, help_text=_("TGV, ICE, IC, Nightjet…")
+    )
+    kind = models.CharField(_("type de service"), max_length=5, choices=ServiceKind.choices)
+    kind_reason = models.CharField(_("motif de la classification jour/nuit"), max_length=300)
+    origin = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="trajets_from", verbose_name=_("origine")
+    )
+    destination = models.ForeignKey(
+        Station,
+        on_delete=models.PROTECT,
+        related_name="trajets_to",
+        verbose_name=_("destination"),
+    )
+    origin_country = models.CharField(_("pays d'origine"), max_length=2)
+    destination_country = models.CharField(_("pays de destination"), max_length=2)
+    departure_time = models.TimeField(_("départ (heure locale)"))
+    arrival_time = models.TimeField(_("arrivée (heure locale)"))
+    arrival_day_offset = models.PositiveSmallIntegerField(
+        _("jours après le départ"), default=0, validators=[MaxValueValidator(MAX_DAY_OFFSET)]
+    )
+    duration_min = models.PositiveIntegerField(_("durée (min)"))
+    distance_km = models.FloatField(_("distance (km)"), null=True, blank=True)
+
+    valid_from = models.DateField(_("valide du"))
+    valid_to = models.DateField(_("valide au"))
+    runs_monday = models.BooleanField(_("lundi"), default=False)
+    runs_tuesday = models.BooleanField(_("mardi"), default=False)
+    runs_wednesday = models.BooleanField(_("mercredi"), default=False)
+    runs_thursday = models.BooleanField(_("jeudi"), default=False)
+    runs_friday = models.BooleanField(_("vendredi"), default=False)
+    runs_saturday = models.BooleanField(_("samedi"), default=False)
+    runs_sunday = models.BooleanField(_("dimanche"), default=False)
+
+    co2_rail_kg = models.FloatField(_("CO2e train par passager (kg)"), null=True, blank=True)
+    co2_flight_kg = models.FloatField(
+        _("CO2e avion équivalent par passager (kg)"), null=True, blank=True
+    )
+    rail_emission_factor = models.ForeignKey(
+        EmissionFactor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("facteur train utilisé"),
+    )
+    flight_emission_factor = models.ForeignKey(
+        EmissionFactor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("facteur avion utilisé"),
+    )
+    flight_distance_km = models.FloatField(
+        _("distance avion équivalente (km)"), null=True, blank=True
+    )
+
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="trajets")
+    source_record_id = models.CharField(_("identifiant dans la source"), max_length=200)
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, related_name="trajets", verbose_name=_("import")
+    )
+    content_hash = models.CharField(_("empreinte du contenu"), max_length=64)
+
+    objects = TrajetQuerySet.as_manager()
+
+    WEEKDAY_FIELDS = WEEKDAY_FIELDS
+
+    class Meta:
+        ordering = ["departure_time", "id"]
+        verbose_name = _("trajet")
+        verbose_name_plural = _("trajets")
+        indexes = [
+            models.Index(fields=["origin", "departure_time"]),
+            models.Index(fields=["destination", "departure_time"]),
+            models.Index(fields=["operator", "kind"]),
+            models.Index(fields=["kind", "departure_time"]),
+            models.Index(fields=["origin_country", "kind"]),
+            models.Index(fields=["destination_country", "kind"]),
+            models.Index(fields=["departure_time"]),
+            models.Index(fields=["duration_min"]),
+            models.Index(fields=["distance_km"]),
+            models.Index(fields=["valid_from", "valid_to"]),
+            models.Index(fields=["import_run"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_record_id"], name="trajet_unique_source_record"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_min__gt=0), name="trajet_positive_duration"
+            ),
+            models.CheckConstraint(
+                condition=Q(distance_km__isnull=True) | Q(distance_km__gt=0),
+                name="trajet_positive_distance",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=F("valid_from")), name="trajet_calendar_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(arrival_day_offset__lte=MAX_DAY_OFFSET),
+                name="trajet_arrival_offset_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(co2_rail_kg__isnull=True) | Q(co2_rail_kg__gte=0),
+                name="trajet_co2_rail_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(co2_flight_kg__isnull=True) | Q(co2_flight_kg__gte=0),
+                name="trajet_co2_flight_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        number = f" {self.train_number}" if self.train_number else ""
+        return f"{self.category}{number} {self.origin.name} → {self.destination.name}"
+
+    @property
+    def weekdays(self) -> list[bool]:
+        """The seven weekday flags, Monday first."""
+        return [getattr(self, name) for name in self.WEEKDAY_FIELDS]
+
+    def runs_on(self, day: dt.date) -> bool:
+        """Tell whether the service departs on ``day`` (per-row; use the queryset for lists)."""
+        exceptions = {e.date: e.is_added for e in self.calendar_exceptions.all()}
+        if day in exceptions:
+            return exceptions[day]
+        return self.valid_from <= day <= self.valid_to and self.weekdays[day.weekday()]
+
+
+class CalendarException(models.Model):
+    """A dated addition or removal to a trajet's weekly calendar."""
+
+    trajet = models.ForeignKey(Trajet, on_delete=models.CASCADE, related_name="calendar_exceptions")
+    date = models.DateField(_("date"))
+    is_added = models.BooleanField(_("ajouté (sinon supprimé)"))
+
+    class Meta:
+        ordering = ["trajet", "date"]
+        verbose_name = _("exception de calendrier")
+        verbose_name_plural = _("exceptions de calendrier")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajet", "date"], name="calendar_exception_unique_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["date", "is_added"])]
+
+    def __str__(self) -> str:
+        return f"{'+' if self.is_added else '−'}{self.date}"
+
+
+class Stop(models.Model):
+    """A call of a trajet at a station, in order."""
+
+    trajet = models.ForeignKey(Trajet, on_delete=models.CASCADE, related_name="stops")
+    sequence = models.PositiveSmallIntegerField(_("rang"))
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="stops")
+    arrival_time = models.TimeField(_("arrivée (heure locale)"), null=True, blank=True)
+    arrival_day_offset = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_DAY_OFFSET)]
+    )
+    departure_time = models.TimeField(_("départ (heure locale)"), null=True, blank=True)
+    departure_day_offset = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_DAY_OFFSET)]
+    )
+    distance_from_origin_km = models.FloatField(
+        _("distance depuis l'origine (km)"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["trajet", "sequence"]
+        verbose_name = _("arrêt")
+        verbose_name_plural = _("arrêts")
+        indexes = [models.Index(fields=["station"])]
+        constraints = [
+            models.UniqueConstraint(fields=["trajet", "sequence"], name="stop_unique_sequence"),
+            models.CheckConstraint(
+                condition=Q(arrival_time__isnull=False) | Q(departure_time__isnull=False),
+                name="stop_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(arrival_day_offset__lte=MAX_DAY_OFFSET)
+                & Q(departure_day_offset__lte=MAX_DAY_OFFSET),
+                name="stop_day_offsets_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(distance_from_origin_km__isnull=True)
+                | Q(distance_from_origin_km__gte=0),
+                name="stop_distance_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sequence}. {self.station.name}"
+
+
+class TrajetCountry(models.Model):
+    """A country a trajet serves (origin, destination or any stop), for country filters."""
+
+    trajet = models.ForeignKey(Trajet, on_delete=models.CASCADE, related_name="countries")
+    country = models.CharField(_("pays"), max_length=2, validators=[COUNTRY_CODE_VALIDATOR])
+
+    class Meta:
+        verbose_name = _("pays desservi")
+        verbose_name_plural = _("pays desservis")
+        constraints = [
+            models.UniqueConstraint(fields=["trajet", "country"], name="trajetcountry_unique"),
+        ]
+        indexes = [models.Index(fields=["country", "trajet"])]
+
+    def __str__(self) -> str:
+        return self.country
+
+
+class TrajetProvenance(models.Model):
+    """Every source record merged into a trajet (the trajet's own source included)."""
+
+    trajet = models.ForeignKey(Trajet, on_delete=models.CASCADE, related_name="provenances")
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="provenances")
+    source_record_id = models.CharField(_("identifiant dans la source"), max_length=200)
+    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("provenance")
+        verbose_name_plural = _("provenances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_record_id"], name="provenance_unique_source_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_record_id}"

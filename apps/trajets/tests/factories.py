@@ -1,0 +1,138 @@
+"""Small factories for the harmonised schema, with sensible defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from apps.trajets.models import (
+    DataSource,
+    ImportRun,
+    Operator,
+    Station,
+    Stop,
+    Trajet,
+    TrajetCountry,
+)
+
+_counter = itertools.count(1)
+
+
+def make_source(name: str = "test-feed", **fields: object) -> DataSource:
+    defaults = {"format": "gtfs", "location": f"/data/{name}", "licence": "CC-BY-4.0"}
+    defaults.update(fields)
+    source, _ = DataSource.objects.get_or_create(name=name, defaults=defaults)
+    return source
+
+
+def make_run(source: DataSource | None = None, **fields: object) -> ImportRun:
+    now = timezone.now()
+    defaults = {
+        "status": ImportRun.Status.SUCCEEDED,
+        "started_at": now - dt.timedelta(minutes=1),
+        "finished_at": now,
+    }
+    defaults.update(fields)
+    return ImportRun.objects.create(source=source or make_source(), **defaults)
+
+
+def make_operator(code: str = "sncf", name: str = "SNCF", country: str = "FR") -> Operator:
+    operator, _ = Operator.objects.get_or_create(
+        code=code, defaults={"name": name, "country": country}
+    )
+    return operator
+
+
+def make_station(
+    name: str | None = None,
+    *,
+    country: str = "FR",
+    latitude: float | None = 48.8443,
+    longitude: float | None = 2.3744,
+    time_zone: str = "Europe/Paris",
+    uic_code: str | None = None,
+) -> Station:
+    name = name or f"Gare {next(_counter)}"
+    return Station.objects.create(
+        name=name,
+        normalised_name=name.lower(),
+        country=country,
+        latitude=latitude,
+        longitude=longitude,
+        time_zone=time_zone,
+        uic_code=uic_code,
+    )
+
+
+def make_trajet(
+    stations: Sequence[Station] | None = None,
+    *,
+    times: Sequence[tuple[str | None, str | None]] | None = None,
+    operator: Operator | None = None,
+    kind: str = "day",
+    category: str = "IC",
+    valid_from: dt.date = dt.date(2025, 1, 1),
+    valid_to: dt.date = dt.date(2025, 12, 31),
+    weekdays: str = "1111111",
+    run: ImportRun | None = None,
+    source_record_id: str | None = None,
+    **fields: object,
+) -> Trajet:
+    """Create a trajet with its stops; ``times`` gives (arrival, departure) per stop, HH:MM."""
+    stations = list(stations or [make_station(), make_station()])
+    if times is None:
+        times = [(None, "08:00")] + [
+            (f"{9 + i:02d}:00", f"{9 + i:02d}:05") for i in range(len(stations) - 2)
+        ]
+        times.append((f"{8 + len(stations) - 1:02d}:00", None))
+    run = run or make_run()
+    parse = dt.time.fromisoformat
+    departure, arrival = parse(times[0][1]), parse(times[-1][0])
+    duration = (
+        dt.datetime.combine(dt.date.min, arrival) - dt.datetime.combine(dt.date.min, departure)
+    ).seconds // 60
+    number = next(_counter)
+    trajet = Trajet.objects.create(
+        operator=operator or make_operator(),
+        train_number=str(number),
+        category=category,
+        kind=kind,
+        kind_reason="test",
+        origin=stations[0],
+        destination=stations[-1],
+        origin_country=stations[0].country,
+        destination_country=stations[-1].country,
+        departure_time=departure,
+        arrival_time=arrival,
+        arrival_day_offset=1 if arrival < departure else 0,
+        duration_min=duration or 1,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=run.source,
+        source_record_id=source_record_id or f"trip-{number}",
+        import_run=run,
+        content_hash=hashlib.sha256(str(number).encode()).hexdigest(),
+        **{name: flag == "1" for name, flag in zip(Trajet.WEEKDAY_FIELDS, weekdays, strict=True)},
+        **fields,
+    )
+    Stop.objects.bulk_create(
+        Stop(
+            trajet=trajet,
+            sequence=index,
+            station=station,
+            arrival_time=parse(arrival_at) if arrival_at else None,
+            departure_time=parse(departure_at) if departure_at else None,
+        )
+        for index, (station, (arrival_at, departure_at)) in enumerate(
+            zip(stations, times, strict=True)
+        )
+    )
+    TrajetCountry.objects.bulk_create(
+        TrajetCountry(trajet=trajet, country=country)
+        for country in sorted({station.country for station in stations})
+    )
+    return trajet

@@ -1,0 +1,22 @@
+"""Project-wide pytest configuration."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to run on SQLite when PostgreSQL is required (CI sets OBRAIL_REQUIRE_POSTGRES)."""
+    if os.environ.get("OBRAIL_REQUIRE_POSTGRES") != "1":
+        return
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if not engine.endswith("postgresql"):
+        pytest.exit(
+            f"OBRAIL_REQUIRE_POSTGRES=1 but DATABASE_URL selects {engine}: "
+            "point DATABASE_URL to PostgreSQL.",
+            returncode=3,
+        )

@@ -1,0 +1,1 @@
+"""ObRail Europe: the Django project package."""

@@ -1,0 +1,36 @@
+"""Root URLs: pages per app, the API under /api/, health, admin."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+
+from obrail import health, views
+
+api_patterns = [
+    path("", include("apps.trajets.api_urls")),
+    path("", include("apps.stats.api_urls")),
+    path("", include("apps.routing.api_urls")),
+    path("", include("apps.ecology.api_urls")),
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("redoc", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health", health.health, name="health"),
+    path("api/", include((api_patterns, "api"))),
+    path("trajets/", include("apps.trajets.urls")),
+    path("indicateurs/", include("apps.stats.urls")),
+    path("itineraires/", include("apps.routing.urls")),
+    path("ecologie/", include("apps.ecology.urls")),
+    path("", include("apps.monitoring.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
