@@ -12,7 +12,9 @@ Checks, for every ``deploy/grafana/dashboards/*.json``:
 - every PromQL expression parses, by handing them to ``promtool check rules`` as recording
   rules (Grafana variables replaced by representative values);
 - with ``--exposition FILE`` (a /metrics scrape of the app, repeatable), every ``django_*`` and
-  ``obrail_*`` metric used by the dashboards and by the alert rules exists in the app.
+  ``obrail_*`` metric used by the dashboards and by the alert rules exists in the app;
+- with ``--prometheus-url URL`` (a Prometheus scraping the app), every dashboard query runs
+  without error there.
 
 Exit status 0 when everything holds, 1 with one line per problem otherwise.
 """
@@ -25,6 +27,8 @@ import re
 import subprocess
 import sys
 import tempfile
+import urllib.parse
+import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,6 +218,24 @@ def check_metric_names(queries: list[Query], names: set[str], problems: list[str
                 problems.append(f"{query.where}: metric {metric} is not exposed by the app")
 
 
+def check_live_queries(queries: list[Query], base_url: str, problems: list[str]) -> None:
+    """Run every dashboard PromQL query on a live Prometheus and report the failures."""
+    for query in queries:
+        if query.datasource_type != "prometheus":
+            continue
+        url = f"{base_url.rstrip('/')}/api/v1/query?" + urllib.parse.urlencode(
+            {"query": substitute(query.expr)}
+        )
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+                answer = json.load(response)
+        except (OSError, ValueError) as error:
+            problems.append(f"{query.where}: query failed on {base_url}: {error}")
+            continue
+        if answer.get("status") != "success":
+            problems.append(f"{query.where}: Prometheus answered {answer}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every check and print the problems found."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -226,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules", type=Path, default=DEPLOY_DIR / "prometheus/rules")
     parser.add_argument("--promtool", default="promtool")
     parser.add_argument("--exposition", type=Path, action="append", default=[])
+    parser.add_argument("--prometheus-url", default="")
     args = parser.parse_args(argv)
 
     problems: list[str] = []
@@ -242,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.exposition:
         names = exposed_names(args.exposition)
         check_metric_names(queries + rule_expressions(args.rules), names, problems)
+    if args.prometheus_url:
+        check_live_queries(queries, args.prometheus_url, problems)
 
     for problem in problems:
         print(f"FAIL {problem}")
@@ -249,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(dashboards)} dashboard(s), {checked} PromQL queries checked"
         + (", metric names checked against the app" if args.exposition else "")
+        + (", queries run on Prometheus" if args.prometheus_url else "")
         + f": {'FAILED' if problems else 'OK'}"
     )
     return 1 if problems else 0

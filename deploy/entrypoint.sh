@@ -4,16 +4,18 @@
 #   migrate-and-load  apply migrations, then run every ETL source once (one-shot job)
 #   etl-scheduler   supercronic running deploy/cron/crontab (scheduled ETL)
 #   manage ARGS...  any manage.py command, e.g. `manage createsuperuser`
-# Anything else is executed as given.
+# Anything else is executed as given. APP_DIR (default /app) lets deploy/verify.sh run this
+# very script outside the container for its smoke test.
 set -eu
 
-cd /app
+APP_DIR="${APP_DIR:-/app}"
+cd "$APP_DIR"
 
 case "${1:-web}" in
     web)
         # gunicorn.conf.py empties PROMETHEUS_MULTIPROC_DIR when the master starts.
         mkdir -p "${PROMETHEUS_MULTIPROC_DIR:?PROMETHEUS_MULTIPROC_DIR must be set for gunicorn}"
-        exec gunicorn --config /app/deploy/gunicorn.conf.py obrail.wsgi:application
+        exec gunicorn --config "$APP_DIR/deploy/gunicorn.conf.py" obrail.wsgi:application
         ;;
     migrate-and-load)
         # One-off processes keep their metrics in memory: they are not scraped.
@@ -23,7 +25,7 @@ case "${1:-web}" in
         ;;
     etl-scheduler)
         unset PROMETHEUS_MULTIPROC_DIR
-        exec supercronic -passthrough-logs /app/deploy/cron/crontab
+        exec supercronic -passthrough-logs "$APP_DIR/deploy/cron/crontab"
         ;;
     manage)
         shift
