@@ -1,0 +1,1 @@
+"""Bundled geographic data: Europe's country outlines, projected once for the network map."""
