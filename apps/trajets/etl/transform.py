@@ -1,0 +1,184 @@
+"""Turn an extracted service plus its resolved stations into one harmonised trajet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import ExtractError
+from .harmonise.classify import classify_service
+from .harmonise.co2 import DEFAULT_FACTORS, EmissionFactor, estimate_co2
+from .harmonise.geo import great_circle_km
+from .harmonise.times import resolve_times
+from .records import CalendarRecord, RejectRecord, ServiceRecord
+
+__all__ = ["HarmonisedService", "HarmonisedStop", "StationInfo", "harmonise_service"]
+
+# Used when a service has no running date at all (never happens in valid feeds): a winter
+# weekday keeps DST out of the computed duration.
+FALLBACK_REFERENCE_DATE = dt.date(2025, 1, 15)
+
+
+@dataclass(frozen=True, slots=True)
+class StationInfo:
+    """What the transform needs of a stored station."""
+
+    key: int
+    latitude: float | None
+    longitude: float | None
+    country: str | None
+    time_zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class HarmonisedStop:
+    """One stop in local time of its station, with day offsets from the departure day."""
+
+    station_key: int
+    sequence: int
+    arrival: dt.time | None
+    arrival_day_offset: int
+    departure: dt.time | None
+    departure_day_offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class HarmonisedService:
+    """A trajet ready to store, with a content hash for unchanged detection."""
+
+    source_id: str
+    train_number: str
+    category: str
+    kind: str
+    kind_reason: str
+    origin_key: int
+    destination_key: int
+    departure_time: dt.time
+    arrival_time: dt.time
+    arrival_day_offset: int
+    duration_min: int
+    distance_km: float
+    co2_rail_kg: float
+    co2_flight_kg: float
+    co2_factors: str
+    countries: tuple[str, ...]
+    calendar: CalendarRecord
+    stops: tuple[HarmonisedStop, ...]
+    content_hash: str
+
+
+def _hash(*parts: object) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(repr(part).encode())
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+def harmonise_service(
+    service: ServiceRecord,
+    stations: Mapping[str, StationInfo],
+    *,
+    operator_code: str,
+    factors: Mapping[str, EmissionFactor] = DEFAULT_FACTORS,
+) -> HarmonisedService | RejectRecord:
+    """Resolve times, distance, day/night kind and CO2 of one service.
+
+    ``stations`` maps the source's station ids to stored stations. A service calling at a
+    station that is not known, or whose times cannot be ordered, is rejected with the reason.
+    """
+    missing = [s.station_id for s in service.stops if s.station_id not in stations]
+    if missing:
+        names = ", ".join(repr(m) for m in dict.fromkeys(missing))
+        return RejectRecord(
+            service.location, f"service {service.source_id!r}: unknown station(s) {names}"
+        )
+    infos = [stations[s.station_id] for s in service.stops]
+    calendar = service.calendar or CalendarRecord(None, None, (False,) * 7)  # type: ignore[arg-type]
+    reference = calendar.first_running_date() or FALLBACK_REFERENCE_DATE
+    try:
+        resolved = resolve_times(
+            [(s.arrival_s, s.departure_s) for s in service.stops],
+            [info.time_zone for info in infos],
+            reference_date=reference,
+            time_zone=service.time_zone,
+            has_day_offsets=service.has_day_offsets,
+        )
+    except ExtractError as exc:
+        return RejectRecord(service.location, f"service {service.source_id!r}: {exc}")
+    first, last = resolved.stops[0], resolved.stops[-1]
+    departure = first.departure or first.arrival
+    arrival = last.arrival or last.departure
+    if departure is None or arrival is None or resolved.duration_min <= 0:
+        return RejectRecord(
+            service.location,
+            f"service {service.source_id!r}: duration {resolved.duration_min} min is not positive",
+        )
+    legs: list[tuple[float, str | None]] = []
+    for a, b in itertools.pairwise(infos):
+        if None in (a.latitude, b.latitude, a.longitude, b.longitude):
+            continue
+        legs.append((great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude), a.country))  # type: ignore[arg-type]
+    distance = sum(leg[0] for leg in legs)
+    if distance <= 0 and service.source_distance_km:
+        distance = service.source_distance_km
+        legs = [(distance, infos[0].country)]
+    origin, destination = infos[0], infos[-1]
+    direct = (
+        great_circle_km(
+            origin.latitude, origin.longitude, destination.latitude, destination.longitude
+        )  # type: ignore[arg-type]
+        if None not in (origin.latitude, destination.latitude)
+        else distance
+    )
+    co2 = estimate_co2(legs=legs, great_circle_km=direct, factors=factors)
+    departure_local = dt.datetime.combine(
+        reference + dt.timedelta(days=first.departure_day_offset), departure
+    )
+    classification = classify_service(
+        category=service.category,
+        night_hint=service.night_hint,
+        departure_local=departure_local,
+        duration_min=resolved.duration_min,
+    )
+    stops = tuple(
+        HarmonisedStop(
+            station_key=info.key,
+            sequence=position,
+            arrival=None if position == 0 else stop.arrival,
+            arrival_day_offset=stop.arrival_day_offset,
+            departure=None if position == len(infos) - 1 else stop.departure,
+            departure_day_offset=stop.departure_day_offset,
+        )
+        for position, (info, stop) in enumerate(zip(infos, resolved.stops, strict=True))
+    )
+    countries = tuple(dict.fromkeys(info.country for info in infos if info.country))
+    factors_used = ",".join((*co2.rail_factor_keys, co2.flight_factor_key))
+    content = (
+        operator_code, service.train_number, service.category, classification, stops,
+        calendar, round(distance, 3), co2, countries,
+    )  # fmt: skip
+    return HarmonisedService(
+        source_id=service.source_id,
+        train_number=service.train_number,
+        category=service.category,
+        kind=classification.kind,
+        kind_reason=classification.reason,
+        origin_key=origin.key,
+        destination_key=destination.key,
+        departure_time=departure,
+        arrival_time=arrival,
+        arrival_day_offset=last.arrival_day_offset if last.arrival else last.departure_day_offset,
+        duration_min=resolved.duration_min,
+        distance_km=round(distance, 3),
+        co2_rail_kg=co2.rail_kg,
+        co2_flight_kg=co2.flight_kg,
+        co2_factors=factors_used,
+        countries=countries,
+        calendar=calendar,
+        stops=stops,
+        content_hash=_hash(*content),
+    )

@@ -1,0 +1,253 @@
+"""Harmonisation rules of the ETL (pure functions, no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from apps.trajets.etl.errors import ExtractError
+from apps.trajets.etl.harmonise.classify import classify_service
+from apps.trajets.etl.harmonise.co2 import DEFAULT_FACTORS, estimate_co2, flight_band
+from apps.trajets.etl.harmonise.codes import normalise_uic
+from apps.trajets.etl.harmonise.geo import great_circle_km, path_length_km
+from apps.trajets.etl.harmonise.matching import Candidate, StationIndex
+from apps.trajets.etl.harmonise.names import normalise_station_name
+from apps.trajets.etl.harmonise.operators import normalise_operator
+from apps.trajets.etl.harmonise.times import (
+    parse_gtfs_time,
+    parse_sheets_time,
+    resolve_times,
+)
+from apps.trajets.etl.harmonise.timezones import repair_country, repair_time_zone
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Köln Hbf", "koln"),
+        ("Köln Hauptbahnhof", "koln"),
+        ("gare de Belfort-Ville", "belfort ville"),
+        ("Milano Centrale", "milano"),
+        ("Amsterdam Centraal", "amsterdam"),
+        ("St. Pölten Hbf", "st polten"),
+        ("Sankt Pölten", "st polten"),
+        ("Saint-Étienne Châteaucreux", "st etienne chateaucreux"),
+        ("Praha hl.n.", "praha"),
+        ("Breclav(Gr)", "breclav"),
+        ("Gare", "gare"),
+    ],
+)
+def test_station_names_normalise_to_one_matching_key(name: str, expected: str) -> None:
+    assert normalise_station_name(name) == expected
+
+
+def test_uic_codes_accept_seven_digits_check_digit_and_embedded_ids() -> None:
+    assert normalise_uic("8775123") == "8775123"
+    assert normalise_uic("87751230") == "8775123"
+    assert normalise_uic("StopArea:OCE87184002") == "8718400"
+    assert normalise_uic("9900001") is None
+    assert normalise_uic("") is None
+
+
+@pytest.mark.parametrize(
+    ("zone", "country", "expected"),
+    [
+        ("Europe/Bucarest", "RO", "Europe/Bucharest"),
+        ("Europe/Kiev", "UA", "Europe/Kyiv"),
+        ("CET", "AT", "Europe/Vienna"),
+        ("CET ", None, "Europe/Berlin"),
+        ("EET", "BG", "Europe/Sofia"),
+        ("EET", "AT", "Europe/Bucharest"),
+        ("TRT", "TR", "Europe/Istanbul"),
+        ("GMT", "GB", "Europe/London"),
+        ("", "ES", "Europe/Madrid"),
+        ("Mars/Olympus", "FR", "Europe/Paris"),
+        ("", None, None),
+    ],
+)
+def test_time_zones_are_repaired_to_valid_iana_names(
+    zone: str, country: str | None, expected: str | None
+) -> None:
+    assert repair_time_zone(zone, country=country) == expected
+
+
+def test_country_codes_are_repaired() -> None:
+    assert repair_country("UK") == "GB"
+    assert repair_country("MZ", time_zone="Europe/Skopje") == "MK"
+    assert repair_country("MZ", time_zone="Africa/Maputo") == "MZ"
+    assert repair_country(" fr ") == "FR"
+    assert repair_country("") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("08:30:00", 30600),
+        ("8:30:00", 30600),
+        ("  8:30:00      ", 30600),
+        ("24:10:00", 87000),
+        ("25:00:00", 90000),
+        ("", None),
+    ],
+)
+def test_gtfs_times_accept_one_digit_hours_padding_and_past_midnight(
+    value: str, seconds: int | None
+) -> None:
+    assert parse_gtfs_time(value) == seconds
+
+
+@pytest.mark.parametrize("value", ["25:61:00", "12:00:75", "noon", "12h30"])
+def test_impossible_gtfs_times_are_refused_with_the_value(value: str) -> None:
+    with pytest.raises(ExtractError, match=value):
+        parse_gtfs_time(value)
+
+
+def test_sheets_datetimes_are_local_clock_times_despite_the_z() -> None:
+    assert parse_sheets_time("1899-12-30T19:06:00.000Z") == 19 * 3600 + 6 * 60
+    assert parse_sheets_time("1899-12-31T01:00:00.000Z") == 86400 + 3600
+    assert parse_sheets_time("") is None
+    with pytest.raises(ExtractError):
+        parse_sheets_time("yesterday")
+
+
+def test_gtfs_times_past_midnight_get_a_day_offset() -> None:
+    resolved = resolve_times(
+        [(None, 22 * 3600), (25 * 3600, 25 * 3600 + 300), (30 * 3600, None)],
+        ["Europe/Paris"] * 3,
+        reference_date=dt.date(2025, 1, 10),
+        time_zone="Europe/Paris",
+        has_day_offsets=True,
+    )
+    assert resolved.duration_min == 8 * 60
+    assert resolved.stops[1].arrival == dt.time(1, 0)
+    assert resolved.stops[1].arrival_day_offset == 1
+    assert resolved.stops[2].arrival == dt.time(6, 0)
+
+
+def test_wrapping_clock_times_are_unwrapped_in_each_stop_zone() -> None:
+    # Koblenz 23:25 CET, then Mainz 00:22, then Bucharest 09:00 EET (= 08:00 CET).
+    resolved = resolve_times(
+        [(None, 23 * 3600 + 25 * 60), (22 * 60, 24 * 60), (9 * 3600, None)],
+        ["Europe/Berlin", "Europe/Berlin", "Europe/Bucharest"],
+        reference_date=dt.date(2025, 1, 10),
+        time_zone=None,
+        has_day_offsets=False,
+    )
+    assert [s.arrival_day_offset for s in resolved.stops[1:]] == [1, 1]
+    assert resolved.duration_min == (8 * 60 + 0) + 35
+
+
+def test_durations_across_the_spring_dst_change_lose_one_hour() -> None:
+    times = [(None, 22 * 3600), (8 * 3600, None)]
+    winter = resolve_times(
+        times, ["Europe/Paris"] * 2, reference_date=dt.date(2026, 3, 21),
+        time_zone=None, has_day_offsets=False,
+    )  # fmt: skip
+    dst_night = resolve_times(
+        times, ["Europe/Paris"] * 2, reference_date=dt.date(2026, 3, 28),
+        time_zone=None, has_day_offsets=False,
+    )  # fmt: skip
+    assert winter.duration_min == 600
+    assert dst_night.duration_min == 540
+
+
+def test_times_going_backwards_in_a_gtfs_trip_are_refused() -> None:
+    with pytest.raises(ExtractError, match="backwards"):
+        resolve_times(
+            [(None, 10 * 3600), (9 * 3600, None)],
+            ["Europe/Paris"] * 2,
+            reference_date=dt.date(2025, 1, 10),
+            time_zone="Europe/Paris",
+            has_day_offsets=True,
+        )
+
+
+def test_great_circle_distance_paris_berlin() -> None:
+    assert great_circle_km(48.8566, 2.3522, 52.52, 13.405) == pytest.approx(878, abs=2)
+    assert path_length_km([(0, 0), (0, 1), (0, 2)]) == pytest.approx(2 * 111.195, rel=1e-3)
+
+
+def test_sleeper_accommodation_makes_a_night_service() -> None:
+    result = classify_service(
+        category="IC", night_hint="seat, couchette",
+        departure_local=dt.datetime(2025, 1, 1, 18), duration_min=120,
+    )  # fmt: skip
+    assert result.kind == "night"
+    assert "couchette" in result.reason
+
+
+def test_night_categories_make_a_night_service() -> None:
+    result = classify_service(
+        category="Corail Lunéa", night_hint="",
+        departure_local=dt.datetime(2025, 1, 1, 18), duration_min=60,
+    )  # fmt: skip
+    assert result.kind == "night"
+
+
+@pytest.mark.parametrize(
+    ("hour", "duration_min", "kind"),
+    [
+        (22, 480, "night"),
+        (18, 450, "day"),
+        (1, 180, "night"),
+        (8, 600, "day"),
+        (23, 300, "night"),
+        (23, 200, "day"),
+    ],
+)
+def test_night_window_rule_needs_three_hours_between_midnight_and_five(
+    hour: int, duration_min: int, kind: str
+) -> None:
+    result = classify_service(
+        category="IC", night_hint="seat",
+        departure_local=dt.datetime(2025, 1, 1, hour), duration_min=duration_min,
+    )  # fmt: skip
+    assert result.kind == kind
+    assert "00:00-05:00" in result.reason
+
+
+def test_operators_are_normalised_across_feeds() -> None:
+    assert normalise_operator("DB Fernverkehr AG").code == "DB"
+    assert normalise_operator("Dänische Staatsbahnen").code == "DSB"
+    assert normalise_operator("", source_id="ÖBB").code == "OBB"
+    assert normalise_operator("CFR/MÁV/ÖBB").code == "CFR"
+    assert normalise_operator("RENFE OPERADORA").code == "RENFE"
+    assert normalise_operator("SNCF", source_id="OCESN").code == "SNCF"
+    unknown = normalise_operator("Regiojet a.s.")
+    assert unknown.code == "REGIOJET_A.S."
+    assert unknown.name == "Regiojet a.s."
+
+
+def test_co2_uses_the_country_factor_of_each_leg_and_a_flight_band() -> None:
+    estimate = estimate_co2(legs=[(100.0, "FR"), (200.0, "DE")], great_circle_km=280.0)
+    assert estimate.rail_kg == pytest.approx(100 * 0.00592 + 200 * 0.0668, abs=1e-3)
+    assert estimate.rail_factor_keys == ("rail:FR", "rail:DE")
+    assert estimate.flight_distance_km == pytest.approx(308.0)
+    assert estimate.flight_factor_key == "air:short"
+    assert estimate.flight_kg == pytest.approx(308.0 * 0.258, abs=1e-3)
+
+
+def test_co2_falls_back_to_the_mean_rail_factor_for_countries_without_one() -> None:
+    estimate = estimate_co2(legs=[(100.0, "CZ")], great_circle_km=90.0)
+    rail = [f.kg_per_pkm for k, f in DEFAULT_FACTORS.items() if k.startswith("rail:")]
+    assert estimate.rail_kg == pytest.approx(100 * sum(rail) / len(rail), abs=1e-3)
+    assert flight_band(999) == "air:short"
+    assert flight_band(1500) == "air:medium"
+    assert flight_band(4000) == "air:long"
+
+
+def test_stations_match_by_uic_first_then_by_name_within_distance() -> None:
+    index = StationIndex(max_distance_km=5)
+    index.add(Candidate(1, "8727100", "paris nord", 48.8809, 2.3553))
+    index.add(Candidate(2, None, "neustadt", 49.35, 8.14))
+    index.add(Candidate(3, None, "neustadt", 50.73, 11.75))
+    uic = index.match(uic="8727100", name="anything", latitude=None, longitude=None)
+    assert uic is not None
+    assert (uic.key, uic.method) == (1, "uic")
+    by_name = index.match(uic=None, name="Neustadt Hbf", latitude=50.74, longitude=11.74)
+    assert by_name is not None
+    assert (by_name.key, by_name.method) == (3, "name+distance")
+    assert index.match(uic=None, name="Neustadt", latitude=48.0, longitude=11.0) is None
+    assert index.match(uic=None, name="Neustadt", latitude=None, longitude=None) is None
+    assert index.match(uic=None, name="Paris Nord", latitude=None, longitude=None).key == 1
