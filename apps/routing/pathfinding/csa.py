@@ -1,0 +1,316 @@
+"""Earliest-arrival journeys by the Connection Scan Algorithm (CSA).
+
+Labels are kept per number of trains taken ("layers"), so that a maximum number of
+transfers can be imposed and the trade-off between arrival time and transfers read off one
+scan. ``arrival[k][s]`` is the earliest arrival at station ``s`` with at most ``k`` trains;
+without a transfer limit two layers suffice (0 trains: the origin; 1: any number of trains).
+
+Two scans share these semantics: :func:`reference_scan`, a plain-Python loop over the
+connections (the oracle and the baseline), and :func:`block_scan`, which processes
+departure-time blocks with numpy. A block is narrower than the shortest connection plus the
+shortest change time, so no arrival inside a block can feed a change onto a train leaving in
+the same block: the only propagation inside a block is staying on the same train, computed as
+a segmented running minimum over the block's connections grouped by trip.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import NoPathError
+from .timetable import Journey, Leg, Timetable
+
+__all__ = ["ScanState", "block_scan", "journey_from_state", "layer_setup", "reference_scan"]
+
+#: "Never" as a time in seconds (fits int64 arithmetic with margin).
+NEVER = np.int64(2**62)
+
+
+@dataclass(frozen=True, eq=False)
+class ScanState:
+    """Labels left by a scan: per layer and station, arrival and how it was reached."""
+
+    arrival: NDArray[np.int64]
+    in_connection: NDArray[np.int64]
+    entry_connection: NDArray[np.int64]
+    board_layer: NDArray[np.int64]
+    connections_scanned: int
+    labels_improved: int
+
+
+def layer_setup(max_transfers: int | None) -> tuple[int, bool]:
+    """Return the number of layers and whether the last one absorbs any larger count."""
+    if max_transfers is None:
+        return 2, True
+    return max_transfers + 2, False
+
+
+def reference_scan(
+    timetable: Timetable,
+    source: int,
+    target: int,
+    depart_s: int,
+    *,
+    max_transfers: int | None = None,
+    slack_s: int = 0,
+) -> ScanState:
+    """Plain-Python CSA; stops once departures pass the best arrival at the target + slack."""
+    layers, absorbing = layer_setup(max_transfers)
+    last = layers - 1
+    station_count = timetable.station_count
+    never = int(NEVER)
+    arrival = [[never] * station_count for _ in range(layers)]
+    ready = [[never] * station_count for _ in range(layers)]
+    in_connection = [[-1] * station_count for _ in range(layers)]
+    entry = [[-1] * station_count for _ in range(layers)]
+    board = [[-1] * station_count for _ in range(layers)]
+    for layer in range(layers):
+        arrival[layer][source] = ready[layer][source] = depart_s
+    trip_legs = [layers] * timetable.trip_count
+    trip_entry = [-1] * timetable.trip_count
+    trip_board = [-1] * timetable.trip_count
+    departure = timetable.departure_s.tolist()
+    arrival_time = timetable.arrival_s.tolist()
+    from_station = timetable.departure_station.tolist()
+    to_station = timetable.arrival_station.tolist()
+    trips = timetable.trip.tolist()
+    transfer = timetable.transfer_s.tolist()
+    scanned = improved = 0
+    for connection in range(bisect.bisect_left(departure, depart_s), len(departure)):
+        leaves = departure[connection]
+        if leaves >= arrival[last][target] + slack_s:
+            break
+        scanned += 1
+        station = from_station[connection]
+        trip = trips[connection]
+        for layer in range(layers):
+            if ready[layer][station] <= leaves:
+                legs = min(layer + 1, last) if absorbing else layer + 1
+                if legs < trip_legs[trip] and legs <= last:
+                    trip_legs[trip] = legs
+                    trip_entry[trip] = connection
+                    trip_board[trip] = layer
+                break
+        legs = trip_legs[trip]
+        if legs > last:
+            continue
+        stop = to_station[connection]
+        arrives = arrival_time[connection]
+        for layer in range(legs, layers):
+            if arrives >= arrival[layer][stop]:
+                break
+            arrival[layer][stop] = arrives
+            ready[layer][stop] = arrives + transfer[stop]
+            in_connection[layer][stop] = connection
+            entry[layer][stop] = trip_entry[trip]
+            board[layer][stop] = trip_board[trip]
+            improved += 1
+    return ScanState(
+        arrival=np.array(arrival, dtype=np.int64),
+        in_connection=np.array(in_connection, dtype=np.int64),
+        entry_connection=np.array(entry, dtype=np.int64),
+        board_layer=np.array(board, dtype=np.int64),
+        connections_scanned=scanned,
+        labels_improved=improved,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Blocks:
+    """Connections regrouped for the block scan: by block, then trip, then time."""
+
+    start: NDArray[np.int64]
+    end: NDArray[np.int64]
+    start_s: NDArray[np.int64]
+    connection: NDArray[np.int64]
+    from_station: NDArray[np.int64]
+    to_station: NDArray[np.int64]
+    departure_s: NDArray[np.int64]
+    arrival_s: NDArray[np.int64]
+    trip: NDArray[np.int64]
+    segment: NDArray[np.int64]
+    is_segment_end: NDArray[np.bool_]
+
+
+def _blocks(timetable: Timetable) -> _Blocks:
+    """Cut the connections into blocks of width shortest hop + shortest change (cached)."""
+    if "blocks" in timetable.cache:
+        return timetable.cache["blocks"]
+    departure = timetable.departure_s.astype(np.int64)
+    count = departure.size
+    if count:
+        width = int((timetable.arrival_s - timetable.departure_s).min())
+        width += int(timetable.transfer_s.min()) if timetable.station_count else 0
+        block = (departure - departure[0]) // width
+        starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+    else:
+        block = np.zeros(0, dtype=np.int64)
+        starts = np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], count].astype(np.int64)
+    trip = timetable.trip.astype(np.int64)
+    order = np.lexsort((np.arange(count), trip, block))
+    trip_ordered = trip[order]
+    block_ordered = block[order]
+    is_start = np.r_[
+        True, (trip_ordered[1:] != trip_ordered[:-1]) | (block_ordered[1:] != block_ordered[:-1])
+    ][:count]
+    blocks = _Blocks(
+        start=starts.astype(np.int64),
+        end=ends,
+        start_s=departure[starts],
+        connection=order.astype(np.int64),
+        from_station=timetable.departure_station[order].astype(np.int64),
+        to_station=timetable.arrival_station[order].astype(np.int64),
+        departure_s=departure[order],
+        arrival_s=timetable.arrival_s[order].astype(np.int64),
+        trip=trip_ordered,
+        segment=np.cumsum(is_start) - 1,
+        is_segment_end=np.r_[is_start[1:], True][:count],
+    )
+    timetable.cache["blocks"] = blocks
+    return blocks
+
+
+def block_scan(
+    timetable: Timetable,
+    source: int,
+    target: int,
+    depart_s: int,
+    *,
+    max_transfers: int | None = None,
+    slack_s: int = 0,
+) -> ScanState:
+    """Numpy CSA over departure-time blocks; same labels as :func:`reference_scan`."""
+    layers, absorbing = layer_setup(max_transfers)
+    last = layers - 1
+    blocks = _blocks(timetable)
+    station_count = timetable.station_count
+    arrival = np.full((layers, station_count), NEVER, dtype=np.int64)
+    ready = np.full((layers, station_count), NEVER, dtype=np.int64)
+    in_connection = np.full((layers, station_count), -1, dtype=np.int64)
+    entry = np.full((layers, station_count), -1, dtype=np.int64)
+    board = np.full((layers, station_count), -1, dtype=np.int64)
+    arrival[:, source] = ready[:, source] = depart_s
+    trip_legs = np.full(timetable.trip_count, layers, dtype=np.int64)
+    trip_entry = np.full(timetable.trip_count, -1, dtype=np.int64)
+    trip_board = np.full(timetable.trip_count, -1, dtype=np.int64)
+    transfer = timetable.transfer_s.astype(np.int64)
+    first_connection = int(np.searchsorted(timetable.departure_s, depart_s, side="left"))
+    first_block = max(int(np.searchsorted(blocks.start, first_connection, side="right")) - 1, 0)
+    scanned = improved = 0
+    for block in range(first_block, blocks.start.size):
+        if blocks.start_s[block] >= arrival[last, target] + slack_s:
+            break
+        low, high = int(blocks.start[block]), int(blocks.end[block])
+        size = high - low
+        scanned += size
+        from_station = blocks.from_station[low:high]
+        leaves = blocks.departure_s[low:high]
+        trip = blocks.trip[low:high]
+        can_board = ready[:, from_station] <= leaves
+        can_board &= leaves >= depart_s
+        boards = can_board.any(axis=0)
+        board_at = can_board.argmax(axis=0)
+        legs = board_at + 1
+        if absorbing:
+            np.minimum(legs, last, out=legs)
+        new_legs = np.where(boards, legs, layers)
+        # Running minimum of (legs, position) per trip, seeded by the trip's state on entry.
+        span = size + 1
+        key = np.minimum(new_legs * span + np.arange(1, span), trip_legs[trip] * span)
+        offset = (layers + 1) * span
+        segment = blocks.segment[low:high] - blocks.segment[low]
+        running = segment * offset - np.maximum.accumulate(segment * offset - key)
+        legs_now = running // span
+        origin = running % span
+        reached = legs_now <= last
+        if not reached.any():
+            continue
+        inherited = origin == 0
+        position = np.maximum(origin - 1, 0)
+        entry_now = np.where(inherited, trip_entry[trip], blocks.connection[low + position])
+        board_now = np.where(inherited, trip_board[trip], board_at[position])
+        ending = reached & blocks.is_segment_end[low:high]
+        trip_legs[trip[ending]] = legs_now[ending]
+        trip_entry[trip[ending]] = entry_now[ending]
+        trip_board[trip[ending]] = board_now[ending]
+        hits = np.flatnonzero(reached)
+        stops = blocks.to_station[low + hits]
+        arrives = blocks.arrival_s[low + hits]
+        hit_legs = legs_now[hits]
+        for layer in range(1, layers):
+            chosen = (hit_legs <= layer) & (arrives < arrival[layer, stops])
+            if not chosen.any():
+                continue
+            layer_stops = stops[chosen]
+            layer_arrives = arrives[chosen]
+            np.minimum.at(arrival[layer], layer_stops, layer_arrives)
+            winners = layer_arrives == arrival[layer, layer_stops]
+            won = hits[chosen][winners]
+            won_stops = layer_stops[winners]
+            ready[layer, won_stops] = layer_arrives[winners] + transfer[won_stops]
+            in_connection[layer, won_stops] = blocks.connection[low + won]
+            entry[layer, won_stops] = entry_now[won]
+            board[layer, won_stops] = board_now[won]
+            improved += int(won_stops.size)
+    return ScanState(
+        arrival=arrival,
+        in_connection=in_connection,
+        entry_connection=entry,
+        board_layer=board,
+        connections_scanned=scanned,
+        labels_improved=improved,
+    )
+
+
+def journey_from_state(
+    timetable: Timetable,
+    state: ScanState,
+    *,
+    method: str,
+    source: int,
+    target: int,
+    depart_s: int,
+    layer: int,
+) -> Journey:
+    """Rebuild the legs reaching ``target`` within ``layer`` trains; NoPathError if none."""
+    if state.arrival[layer, target] >= NEVER:
+        raise NoPathError(
+            f"station {target} cannot be reached from station {source} after {depart_s} s",
+            source=source,
+            target=target,
+        )
+    legs: list[Leg] = []
+    station = target
+    while station != source:
+        last = int(state.in_connection[layer, station])
+        first = int(state.entry_connection[layer, station])
+        trip = int(timetable.trip[last])
+        legs.append(
+            Leg(
+                trip=trip,
+                departure_station=int(timetable.departure_station[first]),
+                arrival_station=int(timetable.arrival_station[last]),
+                departure_s=int(timetable.departure_s[first]),
+                arrival_s=int(timetable.arrival_s[last]),
+                first_connection=first,
+                last_connection=last,
+                is_night=bool(timetable.trip_is_night[trip]),
+            )
+        )
+        layer = int(state.board_layer[layer, station])
+        station = int(timetable.departure_station[first])
+    legs.reverse()
+    return Journey(
+        method=method,
+        source=source,
+        target=target,
+        depart_after_s=depart_s,
+        legs=tuple(legs),
+        connections_scanned=state.connections_scanned,
+        labels_improved=state.labels_improved,
+    )

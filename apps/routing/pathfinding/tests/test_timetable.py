@@ -1,0 +1,182 @@
+"""Timetable journeys: the block CSA and the reference CSA agree with the time-expanded oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from .. import NoPathError, ParameterError, build_timetable, earliest_arrival, pareto_journeys
+from .strategies import random_timetable
+
+METHODS = ["blocks", "reference", "time_expanded"]
+
+
+def _arrival_or_none(timetable, source, target, depart, **options):
+    try:
+        return earliest_arrival(timetable, source, target, depart, **options).arrival_s
+    except NoPathError:
+        return None
+
+
+def _assert_feasible(timetable, journey):
+    """Legs chain up: right stations, change times respected, one trip per leg."""
+    station, ready = journey.source, journey.depart_after_s
+    for leg in journey.legs:
+        assert leg.departure_station == station
+        assert leg.departure_s >= ready
+        trips = set(timetable.trip[leg.first_connection : leg.last_connection + 1].tolist())
+        assert leg.trip in trips
+        assert int(timetable.trip[leg.first_connection]) == leg.trip
+        assert leg.is_night == bool(timetable.trip_is_night[leg.trip])
+        station = leg.arrival_station
+        ready = leg.arrival_s + int(timetable.transfer_s[station])
+    assert station == journey.target
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    station_count=st.integers(2, 10),
+    trip_count=st.integers(1, 25),
+    data=st.data(),
+)
+def test_both_scans_agree_with_the_time_expanded_oracle(seed, station_count, trip_count, data):
+    timetable = random_timetable(seed, station_count, trip_count)
+    source = data.draw(st.integers(0, station_count - 1))
+    target = data.draw(st.integers(0, station_count - 1))
+    depart = data.draw(st.integers(0, 4000))
+    max_transfers = data.draw(st.one_of(st.none(), st.integers(0, 3)))
+    trains = data.draw(st.sampled_from(["all", "day", "night"]))
+    options = {"max_transfers": max_transfers, "trains": trains}
+    expected = _arrival_or_none(
+        timetable, source, target, depart, method="time_expanded", **options
+    )
+    for method in ("blocks", "reference"):
+        assert (
+            _arrival_or_none(timetable, source, target, depart, method=method, **options)
+            == expected
+        )
+        if expected is None:
+            continue
+        journey = earliest_arrival(timetable, source, target, depart, method=method, **options)
+        _assert_feasible(timetable, journey)
+        if max_transfers is not None:
+            assert journey.transfers <= max_transfers
+        if trains != "all":
+            assert all(leg.is_night == (trains == "night") for leg in journey.legs)
+
+
+def _line_timetable():
+    """A(0) -> B(1) by day train 0 and night train 1, B -> C(2) by train 2; direct A -> C 3."""
+    return build_timetable(
+        3,
+        departure_station=[0, 0, 1, 0],
+        arrival_station=[1, 1, 2, 2],
+        departure_s=[3600, 3000, 5400, 4000],
+        arrival_s=[5000, 4900, 7000, 9000],
+        trip=[0, 1, 2, 3],
+        trip_is_night=[False, True, False, False],
+        transfer_s=[0, 300, 0],
+    )
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_journey_with_one_transfer_comes_back_as_two_legs(method):
+    journey = earliest_arrival(_line_timetable(), 0, 2, 3000, method=method)
+    assert journey.arrival_s == 7000
+    assert [(leg.trip, leg.departure_s, leg.arrival_s) for leg in journey.legs] == [
+        (1, 3000, 4900),
+        (2, 5400, 7000),
+    ]
+    assert journey.transfers == 1
+    assert journey.uses_night_trains
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_change_time_makes_a_tight_connection_impossible(method):
+    timetable = _line_timetable()
+    # Day train 0 arrives at B at 5000; with 300 s to change, 5400 is still caught...
+    assert earliest_arrival(timetable, 0, 2, 3100, method=method).arrival_s == 7000
+    tight = build_timetable(
+        3,
+        [0, 1, 0],
+        [1, 2, 2],
+        [3600, 5100, 4000],
+        [5000, 7000, 9000],
+        [0, 1, 2],
+        transfer_s=[0, 300, 0],
+    )
+    # ...but a 100 s change at B is not: the direct train is the answer.
+    assert earliest_arrival(tight, 0, 2, 0, method=method).arrival_s == 9000
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_max_transfers_zero_keeps_only_direct_trains(method):
+    journey = earliest_arrival(_line_timetable(), 0, 2, 3000, method=method, max_transfers=0)
+    assert journey.arrival_s == 9000
+    assert [leg.trip for leg in journey.legs] == [3]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_day_only_filter_avoids_the_night_train(method):
+    journey = earliest_arrival(_line_timetable(), 0, 2, 3000, method=method, trains="day")
+    assert [leg.trip for leg in journey.legs] == [0, 2]
+    assert not journey.uses_night_trains
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_night_only_filter_without_a_night_connection_raises_no_path(method):
+    with pytest.raises(NoPathError):
+        earliest_arrival(_line_timetable(), 0, 2, 3000, method=method, trains="night")
+
+
+def test_pareto_set_trades_later_departure_against_transfers():
+    journeys = pareto_journeys(_line_timetable(), 0, 2, 0, 6000)
+    summary = [(j.departure_s, j.arrival_s, j.transfers) for j in journeys]
+    assert summary == [(3600, 7000, 1), (4000, 9000, 0)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), data=st.data())
+def test_pareto_journeys_are_mutually_non_dominated_and_include_the_earliest_arrival(seed, data):
+    timetable = random_timetable(seed, 6, 20)
+    source = data.draw(st.integers(0, 5))
+    target = data.draw(st.integers(0, 5))
+    journeys = pareto_journeys(timetable, source, target, 0, 3600, method="reference")
+    keys = [(j.departure_s, j.arrival_s, j.transfers) for j in journeys]
+    for first in keys:
+        for second in keys:
+            if first != second:
+                assert not (
+                    first[0] >= second[0] and first[1] <= second[1] and first[2] <= second[2]
+                )
+    best = _arrival_or_none(timetable, source, target, 0, method="time_expanded", max_transfers=3)
+    if best is not None and source != target:
+        assert min(k[1] for k in keys) == best
+
+
+def test_zero_duration_connection_is_rejected_with_its_index():
+    with pytest.raises(ParameterError, match="connection 0 lasts 0 s"):
+        build_timetable(2, [0], [1], [100], [100], [0])
+
+
+def test_unknown_journey_method_and_filter_are_rejected():
+    timetable = _line_timetable()
+    with pytest.raises(ParameterError, match="method='raptor'"):
+        earliest_arrival(timetable, 0, 2, 0, method="raptor")
+    with pytest.raises(ParameterError, match="trains='tgv'"):
+        earliest_arrival(timetable, 0, 2, 0, trains="tgv")
+    with pytest.raises(ParameterError, match="max_transfers=-1"):
+        earliest_arrival(timetable, 0, 2, 0, max_transfers=-1)
+
+
+def test_block_scan_counts_fewer_connections_when_the_target_is_reached_early():
+    timetable = random_timetable(3, 8, 40)
+    late = np.iinfo(np.int32).max // 2
+    assert timetable.departure_s.max() < late
+    journey = earliest_arrival(
+        timetable, int(timetable.departure_station[0]), int(timetable.arrival_station[0]), 0
+    )
+    assert journey.connections_scanned < timetable.connection_count
