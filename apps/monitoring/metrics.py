@@ -19,10 +19,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Model, OuterRef, Q, Subquery
-from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
+from prometheus_client import REGISTRY, CollectorRegistry, multiprocess, values
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -218,9 +217,9 @@ class BusinessMetricsCollector(Collector):
                 snapshot.last_run_read,
             ),
         ]
-        for name, documentation, values in per_source:
+        for name, documentation, by_source in per_source:
             family = GaugeMetricFamily(name, documentation, labels=["source"])
-            for source, value in sorted(values.items()):
+            for source, value in sorted(by_source.items()):
                 family.add_metric([source], value)
             yield family
         tables = GaugeMetricFamily(
@@ -237,27 +236,33 @@ BUSINESS_COLLECTOR = BusinessMetricsCollector()
 REGISTRY.register(BUSINESS_COLLECTOR)
 
 
-def multiprocess_directory() -> str:
-    """Return prometheus_client's multiprocess directory, empty in single-process mode."""
-    return getattr(settings, "PROMETHEUS_MULTIPROC_DIR", "") or ""
+def is_multiprocess() -> bool:
+    """Whether metric values live in PROMETHEUS_MULTIPROC_DIR files, shared by the workers.
+
+    prometheus_client decides this once, from the environment, when it is first imported;
+    asking it (rather than re-reading a setting) keeps the exporter in step with the values.
+    """
+    return values.ValueClass is not values.MutexValue
+
+
+def _multiprocess_registry() -> CollectorRegistry:
+    registry = CollectorRegistry()
+    # Without a path, the collector reads PROMETHEUS_MULTIPROC_DIR like the value class did.
+    multiprocess.MultiProcessCollector(registry)
+    return registry
 
 
 def exposition_registry() -> CollectorRegistry:
     """Return the registry /metrics exports: every worker's metrics plus the business ones."""
-    directory = multiprocess_directory()
-    if not directory:
+    if not is_multiprocess():
         return REGISTRY
-    registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry, path=directory)
+    registry = _multiprocess_registry()
     registry.register(BUSINESS_COLLECTOR)
     return registry
 
 
 def http_metrics_registry() -> CollectorRegistry:
     """Return a registry yielding the HTTP latency and status metrics of every worker."""
-    directory = multiprocess_directory()
-    if not directory:
+    if not is_multiprocess():
         return REGISTRY.restricted_registry(HTTP_SAMPLE_NAMES)
-    registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry, path=directory)
-    return registry
+    return _multiprocess_registry()

@@ -129,8 +129,7 @@ def test_snapshots_are_cached_between_scrapes(django_assert_num_queries):
 
 
 @pytest.mark.django_db
-def test_the_metrics_view_exports_http_and_business_metrics(client, settings):
-    settings.PROMETHEUS_MULTIPROC_DIR = ""
+def test_the_metrics_view_exports_http_and_business_metrics(client):
     metrics.BUSINESS_COLLECTOR._snapshot = None
     make_trajet(operator=make_operator("sncf"), kind="night")
     client.get("/health")
