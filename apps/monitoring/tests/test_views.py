@@ -1,0 +1,78 @@
+"""The service status page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.monitoring.models import Incident
+from apps.monitoring.tests.factories import make_incident
+
+
+@pytest.mark.django_db
+def test_status_page_says_all_is_well_in_french_with_its_tables(client):
+    response = client.get(reverse("monitoring:status"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>État du service</h1>" in html
+    assert "Tout fonctionne normalement." in html
+    assert "Aucun incident en cours." in html
+    assert html.count("<caption>") == 2
+    assert '<th scope="row">API</th>' in html
+    assert '<th scope="row">Pages web</th>' in html
+    assert response.context["status"].database["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_status_page_lists_the_open_incident_and_the_resolved_one(client):
+    make_incident(summary="Taux d'erreurs serveur élevé", severity=Incident.Severity.CRITICAL)
+    make_incident(
+        status=Incident.Status.RESOLVED,
+        summary="Temps de réponse dégradé",
+        severity=Incident.Severity.WARNING,
+        starts_at=timezone.now() - dt.timedelta(days=1),
+    )
+
+    html = client.get(reverse("monitoring:status")).content.decode()
+
+    assert "Service perturbé." in html
+    assert "1 incident est en cours" in html
+    assert "Taux d&#x27;erreurs serveur élevé" in html
+    assert "critique" in html
+    assert "Temps de réponse dégradé" in html
+    assert "avertissement" in html
+    assert "20\xa0minutes" in html  # timesince joins with a no-break space
+
+
+@pytest.mark.django_db
+def test_status_page_explains_a_database_outage_instead_of_failing(client, monkeypatch):
+    from obrail import health
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(health.connection, "cursor", broken)
+
+    response = client.get(reverse("monitoring:status"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Service dégradé." in html
+    assert "Indisponible" in html
+
+
+@pytest.mark.django_db
+def test_status_page_counts_requests_to_the_api(client):
+    before = client.get(reverse("monitoring:status")).context["status"].http[0].requests
+    client.get("/api/schema")
+    client.get("/api/schema")
+
+    after = client.get(reverse("monitoring:status")).context["status"].http[0]
+
+    assert after.label == "API"
+    assert after.requests == before + 2
