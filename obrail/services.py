@@ -1,16 +1,61 @@
-"""Project-level read models."""
+"""Project-level read models shared by the pages: home figures and chart data."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, Prefetch
+from django.utils.translation import get_language
+
+from apps.trajets.models import (
+    DataSource,
+    ImportRun,
+    Operator,
+    RejectedRecord,
+    Station,
+    Stop,
+    Trajet,
+    TrajetProvenance,
+)
+
+BAR_HEIGHT = 26
+BAR_GAP = 8
+LABEL_WIDTH = 260
+VALUE_WIDTH = 110
+CHART_WIDTH = 760
+IMPORT_CACHE_SECONDS = 3600
+
+T = TypeVar("T")
+
+
+def cached_until_next_import(name: str, compute: Callable[[], T]) -> T:
+    """Return ``compute()``, reused until an import run starts or finishes.
+
+    Whole-warehouse aggregates only change with an import: the cache key holds the latest
+    import run (id and end), so the next page view after an import recomputes them.
+    """
+    pk, finished_at = ImportRun.objects.order_by("-pk").values_list(
+        "pk", "finished_at"
+    ).first() or (
+        0,
+        None,
+    )
+    version = f"{pk}-{finished_at.timestamp() if finished_at else 'open'}"
+    key = f"obrail:{name}:{get_language()}:{version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, IMPORT_CACHE_SECONDS)
+    return value
 
 
 @dataclass(frozen=True)
 class HomeSummary:
-    """Counts shown on the home page."""
+    """Reference counts shown on the home page (services come from the dashboard)."""
 
-    trajet_count: int
-    night_trajet_count: int
     station_count: int
     operator_count: int
     source_count: int
@@ -18,12 +63,179 @@ class HomeSummary:
 
 def compute_home_summary() -> HomeSummary:
     """Count what the warehouse holds."""
-    from apps.trajets.models import DataSource, Operator, Station, Trajet
-
     return HomeSummary(
-        trajet_count=Trajet.objects.count(),
-        night_trajet_count=Trajet.objects.night().count(),
         station_count=Station.objects.count(),
         operator_count=Operator.objects.count(),
         source_count=DataSource.objects.count(),
     )
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One bar: its label, value, the value as displayed, and an optional series."""
+
+    label: str
+    value: float
+    display: str
+    series: str = ""
+
+
+@dataclass(frozen=True)
+class BarLayout:
+    """Where one bar goes in the SVG (view units)."""
+
+    row: ChartRow
+    y: float
+    text_y: float
+    width: float
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    """The SVG geometry of a horizontal bar chart."""
+
+    width: int
+    height: int
+    label_width: int
+    bars: tuple[BarLayout, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart with its table: every chart is also a text summary and a table."""
+
+    key: str
+    title: str
+    summary: str
+    label_header: str
+    value_header: str
+    rows: tuple[ChartRow, ...]
+
+    def layout(self) -> ChartLayout:
+        """Bar lengths proportional to the values, the largest filling the plot width."""
+        plot_width = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+        largest = max((row.value for row in self.rows), default=0) or 1
+        bars = []
+        for index, row in enumerate(self.rows):
+            y = BAR_GAP + index * (BAR_HEIGHT + BAR_GAP)
+            width = max(row.value, 0) / largest * plot_width
+            bars.append(
+                BarLayout(
+                    row=row,
+                    y=y,
+                    text_y=y + BAR_HEIGHT * 0.7,
+                    width=round(max(width, 1.0 if row.value else 0.0), 1),
+                )
+            )
+        height = BAR_GAP + len(self.rows) * (BAR_HEIGHT + BAR_GAP)
+        return ChartLayout(
+            width=CHART_WIDTH, height=height, label_width=LABEL_WIDTH, bars=tuple(bars)
+        )
+
+
+def get_trajet_detail(trajet_id: int) -> Trajet:
+    """Load a trajet with everything its page shows, in a fixed number of queries.
+
+    Raises ``Trajet.DoesNotExist`` when there is no such trajet.
+    """
+    return (
+        Trajet.objects.with_related()
+        .select_related("source", "import_run", "rail_emission_factor", "flight_emission_factor")
+        .prefetch_related(
+            Prefetch("stops", queryset=Stop.objects.select_related("station").order_by("sequence")),
+            "calendar_exceptions",
+            Prefetch(
+                "provenances",
+                queryset=TrajetProvenance.objects.select_related("source", "import_run").order_by(
+                    "source__name", "source_record_id"
+                ),
+            ),
+        )
+        .get(pk=trajet_id)
+    )
+
+
+@dataclass(frozen=True)
+class SourceQuality:
+    """The state of one data source: its last import and what it holds."""
+
+    source: DataSource
+    last_run: ImportRun | None
+    last_success: ImportRun | None
+    trajet_count: int
+
+
+@dataclass(frozen=True)
+class RejectReason:
+    """Rejected rows of the sources' last imports, for one reason."""
+
+    source_name: str
+    reason_code: str
+    example: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """The data-quality page: sources with their last import, rejects by reason."""
+
+    sources: tuple[SourceQuality, ...]
+    rejects: tuple[RejectReason, ...]
+    station_match_counts: tuple[tuple[str, int], ...]
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(reject.count for reject in self.rejects)
+
+
+def summarise_data_quality() -> DataQuality:
+    """Last import per source, trajets per source, rejects of the last imports by reason."""
+    return cached_until_next_import("data-quality", _summarise_data_quality)
+
+
+def _summarise_data_quality() -> DataQuality:
+    latest_runs = {
+        run.source_id: run
+        for run in ImportRun.objects.filter(
+            pk__in=ImportRun.objects.values("source").annotate(latest=Max("pk")).values("latest")
+        )
+    }
+    latest_successes = {
+        run.source_id: run
+        for run in ImportRun.objects.filter(
+            pk__in=ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED)
+            .values("source")
+            .annotate(latest=Max("pk"))
+            .values("latest")
+        )
+    }
+    trajet_counts = dict(
+        Trajet.objects.order_by().values_list("source").annotate(count=Count("pk"))
+    )
+    sources = tuple(
+        SourceQuality(
+            source=source,
+            last_run=latest_runs.get(source.pk),
+            last_success=latest_successes.get(source.pk),
+            trajet_count=trajet_counts.get(source.pk, 0),
+        )
+        for source in DataSource.objects.order_by("name")
+    )
+    rejects = tuple(
+        RejectReason(
+            source_name=row["run__source__name"],
+            reason_code=row["reason_code"],
+            example=row["example"],
+            count=row["count"],
+        )
+        for row in RejectedRecord.objects.filter(run__in=[run.pk for run in latest_runs.values()])
+        .values("run__source__name", "reason_code")
+        .annotate(count=Count("pk"), example=Min("reason"))
+        .order_by("-count", "run__source__name", "reason_code")
+    )
+    matches = tuple(
+        Station.objects.order_by("match_method")
+        .values_list("match_method")
+        .annotate(count=Count("pk"))
+    )
+    return DataQuality(sources=sources, rejects=rejects, station_match_counts=matches)

@@ -1,6 +1,12 @@
 """HTML pages of the stats app."""
 
-from django.urls import path  # noqa: F401 - filled as pages are added
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.stats import views
 
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

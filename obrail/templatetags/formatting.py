@@ -1,0 +1,102 @@
+"""Formatting helpers for the pages: country names, durations, times, weekdays, weights.
+
+Plain functions called by views (``obrail`` is not an installed app, so there is no template tag
+library to load): pages receive display strings and only lay them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+COUNTRY_NAMES = {
+    "AL": gettext_lazy("Albanie"),
+    "AT": gettext_lazy("Autriche"),
+    "BA": gettext_lazy("Bosnie-Herzégovine"),
+    "BE": gettext_lazy("Belgique"),
+    "BG": gettext_lazy("Bulgarie"),
+    "BY": gettext_lazy("Biélorussie"),
+    "CH": gettext_lazy("Suisse"),
+    "CZ": gettext_lazy("Tchéquie"),
+    "DE": gettext_lazy("Allemagne"),
+    "DK": gettext_lazy("Danemark"),
+    "EE": gettext_lazy("Estonie"),
+    "ES": gettext_lazy("Espagne"),
+    "FI": gettext_lazy("Finlande"),
+    "FR": gettext_lazy("France"),
+    "GB": gettext_lazy("Royaume-Uni"),
+    "GR": gettext_lazy("Grèce"),
+    "HR": gettext_lazy("Croatie"),
+    "HU": gettext_lazy("Hongrie"),
+    "IE": gettext_lazy("Irlande"),
+    "IT": gettext_lazy("Italie"),
+    "LI": gettext_lazy("Liechtenstein"),
+    "LT": gettext_lazy("Lituanie"),
+    "LU": gettext_lazy("Luxembourg"),
+    "LV": gettext_lazy("Lettonie"),
+    "MD": gettext_lazy("Moldavie"),
+    "ME": gettext_lazy("Monténégro"),
+    "MK": gettext_lazy("Macédoine du Nord"),
+    "NL": gettext_lazy("Pays-Bas"),
+    "NO": gettext_lazy("Norvège"),
+    "PL": gettext_lazy("Pologne"),
+    "PT": gettext_lazy("Portugal"),
+    "RO": gettext_lazy("Roumanie"),
+    "RS": gettext_lazy("Serbie"),
+    "RU": gettext_lazy("Russie"),
+    "SE": gettext_lazy("Suède"),
+    "SI": gettext_lazy("Slovénie"),
+    "SK": gettext_lazy("Slovaquie"),
+    "TR": gettext_lazy("Turquie"),
+    "UA": gettext_lazy("Ukraine"),
+    "XK": gettext_lazy("Kosovo"),
+}
+WEEKDAY_LABELS = (
+    gettext_lazy("lundi"),
+    gettext_lazy("mardi"),
+    gettext_lazy("mercredi"),
+    gettext_lazy("jeudi"),
+    gettext_lazy("vendredi"),
+    gettext_lazy("samedi"),
+    gettext_lazy("dimanche"),
+)
+
+
+def country_name(code: str) -> str:
+    """Name of an ISO 3166-1 alpha-2 country code, or the code itself when unknown."""
+    return str(COUNTRY_NAMES.get(code, code))
+
+
+def duration(minutes: int | None) -> str:
+    """Format minutes as ``4 h 05``."""
+    if minutes is None:
+        return "—"
+    hours, rest = divmod(int(minutes), 60)
+    return _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": rest}
+
+
+def clock(value: dt.time | None, day_offset: int = 0) -> str:
+    """Format a local time as ``22:15``, with ``(+1)`` when it falls on a later day."""
+    if value is None:
+        return "—"
+    text = value.strftime("%H:%M")
+    return f"{text} (+{day_offset})" if day_offset else text
+
+
+def weekday_labels(flags: Sequence[bool]) -> str:
+    """List the weekdays a service runs (``lundi, mardi``), or ``aucun jour``."""
+    days = [str(label) for label, runs in zip(WEEKDAY_LABELS, flags, strict=True) if runs]
+    if len(days) == len(WEEKDAY_LABELS):
+        return _("tous les jours")
+    return ", ".join(days) if days else _("aucun jour")
+
+
+def kilograms(value: float | None) -> str:
+    """Format kilograms with one decimal, ``—`` when unknown."""
+    if value is None:
+        return "—"
+    return _("%(value)s kg") % {"value": number_format(value, 1, use_l10n=True)}
