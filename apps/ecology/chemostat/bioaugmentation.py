@@ -117,6 +117,8 @@ def simulate_bioaugmentation(
     initial: ArrayLike,
     dose: float,
     t_end: float,
+    *,
+    n_points: int = 501,
 ) -> BioaugmentationRun:
     """Simulate the resident alone from ``initial`` = (s, x) and with ``dose`` g/L added.
 
@@ -126,8 +128,7 @@ def simulate_bioaugmentation(
         raise ParameterError("dose", dose, "must be a finite number > 0")
     prediction = predict_bioaugmentation(resident, added, D, s_in)
     s0, x0 = (float(v) for v in initial)
-    alone = simulate(Chemostat((resident,), D, s_in), (s0, x0), t_end, rtol=1e-10, atol=1e-12)
-    augmented = simulate(
-        Chemostat((resident, added), D, s_in), (s0, x0, dose), t_end, rtol=1e-10, atol=1e-12
-    )
+    options = {"n_points": n_points, "rtol": 1e-10, "atol": 1e-12}
+    alone = simulate(Chemostat((resident,), D, s_in), (s0, x0), t_end, **options)
+    augmented = simulate(Chemostat((resident, added), D, s_in), (s0, x0, dose), t_end, **options)
     return BioaugmentationRun(prediction=prediction, alone=alone, augmented=augmented)

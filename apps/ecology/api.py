@@ -1,0 +1,217 @@
+"""Ecology API: stored scenarios and chemostat computations (simulate, equilibria, diagram,
+competition), either on a stored scenario (GET) or on a chemostat given in the body (POST).
+
+Computations write nothing, so the POST endpoints are open to everyone; work is bounded by the
+serializers (horizon, points, grid, species) and by the anonymous throttle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.ecology import serializers as shapes
+from apps.ecology import services
+from apps.ecology.models import Scenario
+from obrail.api_errors import NOT_FOUND, THROTTLED, error_response
+from obrail.errors import InvalidInput
+
+MONOD_BODY = {
+    "species": [{"law": "monod", "mu_max": 1.0, "K": 1.0, "yield": 1.0, "x0": 0.1}],
+    "D": 0.5,
+    "s_in": 5.0,
+}
+HALDANE_SPECIES = {"law": "haldane", "mu_max": 1.0, "K": 1.0, "Ki": 2.0, "yield": 1.0, "x0": 0.3}
+COMPETITION_BODY = {
+    "species": [
+        {"law": "monod", "mu_max": 1.0, "K": 1.0, "x0": 0.1},
+        {"law": "monod", "mu_max": 0.8, "K": 0.4, "x0": 0.1},
+    ],
+    "D": 0.3,
+    "s_in": 5.0,
+    "check": True,
+}
+EQUILIBRIA_EXAMPLE = {
+    "equilibria": [
+        {
+            "s": 5.0,
+            "x": [0.0],
+            "eigenvalues": [-0.5, 0.3333333333333333],
+            "stable": False,
+            "stability": "unstable",
+            "survivors": [],
+        },
+        {
+            "s": 1.0,
+            "x": [4.0],
+            "eigenvalues": [-1.0, -0.5],
+            "stable": True,
+            "stability": "stable",
+            "survivors": [0],
+        },
+    ],
+    "break_even": [{"lower": 1.0, "upper": None}],
+}
+INVALID = error_response(
+    "Invalid parameters",
+    {"D": ["Assurez-vous que cette valeur est supérieure ou égale à 1e-12."]},
+)
+ERRORS = {400: INVALID, 429: THROTTLED}
+
+
+def _validated(serializer_class: type[serializers.Serializer], data: Any) -> Any:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+class ScenarioViewSet(viewsets.ReadOnlyModelViewSet):
+    """Stored chemostat scenarios (the course's cases) and computations on them."""
+
+    queryset = Scenario.objects.prefetch_related("species")
+    serializer_class = shapes.ScenarioSerializer
+    lookup_field = "slug"
+    filterset_fields = ("kind",)
+
+    def _parameters(self) -> services.ScenarioParameters:
+        return services.parameters_from_scenario(self.get_object())
+
+    @extend_schema(
+        summary="Simulate a stored scenario",
+        parameters=[shapes.SimulationQuerySerializer],
+        responses={200: shapes.SimulationResponseSerializer, 404: NOT_FOUND, **ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def simulate(self, request: Request, slug: str) -> Response:
+        query = _validated(shapes.SimulationQuerySerializer, request.query_params).validated_data
+        series = services.simulate(
+            self._parameters(), horizon=query.get("t_end"), n_points=query["n_points"]
+        )
+        return Response(services.series_as_json(series))
+
+    @extend_schema(
+        summary="Equilibria of a stored scenario, with eigenvalues and stability",
+        responses={200: shapes.EquilibriaResponseSerializer, 404: NOT_FOUND, 429: THROTTLED},
+        examples=[OpenApiExample("Monod", value=EQUILIBRIA_EXAMPLE, response_only=True)],
+    )
+    @action(detail=True, methods=["get"])
+    def equilibria(self, request: Request, slug: str) -> Response:
+        return Response(services.analysis_as_json(services.analyse(self._parameters())))
+
+    @extend_schema(
+        summary="Operating diagram of the scenario's first species",
+        parameters=[shapes.OperatingDiagramQuerySerializer],
+        responses={200: shapes.OperatingDiagramResponseSerializer, 404: NOT_FOUND, **ERRORS},
+    )
+    @action(detail=True, methods=["get"], url_path="operating-diagram")
+    def operating_diagram(self, request: Request, slug: str) -> Response:
+        query = _validated(shapes.OperatingDiagramQuerySerializer, request.query_params)
+        diagram = services.operating_diagram(self._parameters(), **query.validated_data)
+        return Response(services.diagram_as_json(diagram))
+
+    @extend_schema(
+        summary="Competition outcome of a stored scenario, checked by simulation",
+        responses={200: shapes.CompetitionResponseSerializer, 404: NOT_FOUND, **ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def competition(self, request: Request, slug: str) -> Response:
+        params = self._parameters()
+        if len(params.species) < 2:
+            raise InvalidInput({"species": ["Competition needs at least two species."]})
+        check = services.check_competition(params)
+        return Response(services.competition_as_json(check.prediction, check.survivors[0]))
+
+
+class _ComputeView(APIView):
+    permission_classes = (AllowAny,)
+
+
+class SimulateView(_ComputeView):
+    """Simulate a chemostat given in the body."""
+
+    @extend_schema(
+        summary="Simulate a chemostat (N species on one substrate)",
+        request=shapes.SimulationInputSerializer,
+        responses={200: shapes.SimulationResponseSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Monod", value={**MONOD_BODY, "t_end": 50, "n_points": 11}, request_only=True
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = _validated(shapes.SimulationInputSerializer, request.data)
+        data = serializer.validated_data
+        series = services.simulate(
+            serializer.to_parameters(), horizon=data["t_end"], n_points=data["n_points"]
+        )
+        return Response(services.series_as_json(series))
+
+
+class EquilibriaView(_ComputeView):
+    """Equilibria of a chemostat given in the body."""
+
+    @extend_schema(
+        summary="Equilibria with eigenvalues and stability",
+        request=shapes.ChemostatInputSerializer,
+        responses={200: shapes.EquilibriaResponseSerializer, **ERRORS},
+        examples=[
+            OpenApiExample("Monod", value=MONOD_BODY, request_only=True),
+            OpenApiExample(
+                "Haldane, bistable",
+                value={"species": [HALDANE_SPECIES], "D": 0.35, "s_in": 5.0},
+                request_only=True,
+            ),
+            OpenApiExample("Monod result", value=EQUILIBRIA_EXAMPLE, response_only=True),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = _validated(shapes.ChemostatInputSerializer, request.data)
+        return Response(services.analysis_as_json(services.analyse(serializer.to_parameters())))
+
+
+class OperatingDiagramView(_ComputeView):
+    """Operating diagram of one species given in the body."""
+
+    @extend_schema(
+        summary="Operating diagram: regions of the (D, s_in) plane",
+        request=shapes.OperatingDiagramInputSerializer,
+        responses={200: shapes.OperatingDiagramResponseSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Haldane",
+                value={"species": HALDANE_SPECIES, "grid": 50, "d_max": 0.5, "s_in_max": 10},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = _validated(shapes.OperatingDiagramInputSerializer, request.data)
+        data = {k: v for k, v in serializer.validated_data.items() if k != "species"}
+        diagram = services.operating_diagram(serializer.to_parameters(), **data)
+        return Response(services.diagram_as_json(diagram))
+
+
+class CompetitionView(_ComputeView):
+    """Competition outcome of species given in the body."""
+
+    @extend_schema(
+        summary="Competitive exclusion: possible winners, optionally checked by simulation",
+        request=shapes.CompetitionInputSerializer,
+        responses={200: shapes.CompetitionResponseSerializer, **ERRORS},
+        examples=[OpenApiExample("Two crossing Monod laws", value=COMPETITION_BODY)],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = _validated(shapes.CompetitionInputSerializer, request.data)
+        params = serializer.to_parameters()
+        if serializer.validated_data["check"]:
+            check = services.check_competition(params)
+            return Response(services.competition_as_json(check.prediction, check.survivors[0]))
+        return Response(services.competition_as_json(services.competition(params)))

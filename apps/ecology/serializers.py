@@ -1,0 +1,234 @@
+"""DRF shapes of the ecology API: scenario rows, computation inputs (bounded) and results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.ecology import services
+from apps.ecology.chemostat import REGION_NAMES
+from apps.ecology.models import GrowthLawKind, Scenario, ScenarioSpecies
+
+
+class ScenarioSpeciesSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScenarioSpecies
+        fields = (
+            "position",
+            "name",
+            "law",
+            "mu_max",
+            "half_saturation",
+            "inhibition",
+            "yield_coefficient",
+            "initial_biomass",
+            "is_added",
+        )
+
+
+class ScenarioSerializer(serializers.ModelSerializer):
+    species = ScenarioSpeciesSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Scenario
+        fields = (
+            "slug",
+            "title",
+            "description",
+            "kind",
+            "dilution_rate",
+            "substrate_in",
+            "initial_substrate",
+            "horizon",
+            "set_point",
+            "gain_k1",
+            "gain_k2",
+            "initial_dilution_bar",
+            "noise_std",
+            "sample_period",
+            "noise_seed",
+            "species",
+        )
+
+
+def _rate(**kwargs: Any) -> serializers.FloatField:
+    return serializers.FloatField(min_value=1e-12, max_value=services.MAX_RATE, **kwargs)
+
+
+class SpeciesInputSerializer(serializers.Serializer):
+    """One species; ``yield`` is the yield y (g biomass per g substrate)."""
+
+    law = serializers.ChoiceField(choices=GrowthLawKind.choices)
+    mu_max = _rate(help_text="μmax (Monod, Contois), μ̄ (Haldane) or r (linear), 1/h.")
+    K = serializers.FloatField(
+        min_value=1e-12, max_value=1e6, default=1.0, help_text="Half-saturation constant."
+    )
+    Ki = serializers.FloatField(
+        min_value=1e-12,
+        max_value=1e12,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Haldane inhibition constant (null: none, i.e. Monod).",
+    )
+    x0 = serializers.FloatField(min_value=0.0, max_value=1e6, default=0.1)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["yield"] = serializers.FloatField(
+            min_value=1e-12, max_value=1e6, default=1.0, help_text="Yield y."
+        )
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["law"] == GrowthLawKind.HALDANE and attrs.get("Ki") is None:
+            raise serializers.ValidationError({"Ki": [_("Ki est requis pour la loi de Haldane.")]})
+        return attrs
+
+
+class ChemostatInputSerializer(serializers.Serializer):
+    """A chemostat given inline: species, D, s_in and the initial substrate."""
+
+    species = SpeciesInputSerializer(many=True, min_length=1, max_length=services.MAX_SPECIES)
+    D = _rate(help_text="Dilution rate, 1/h.")
+    s_in = serializers.FloatField(min_value=0.0, max_value=1e6, help_text="Input substrate, g/L.")
+    s0 = serializers.FloatField(
+        min_value=0.0,
+        max_value=1e6,
+        required=False,
+        help_text="Initial substrate (s_in if absent).",
+    )
+
+    def to_parameters(self) -> services.ScenarioParameters:
+        """Turn validated data into service parameters."""
+        data = self.validated_data
+        species = tuple(
+            services.SpeciesParameters(
+                name=f"x{index}",
+                law=sp["law"],
+                mu_max=sp["mu_max"],
+                K=sp["K"],
+                Ki=sp.get("Ki"),
+                yield_=sp["yield"],
+                x0=sp["x0"],
+            )
+            for index, sp in enumerate(data["species"], start=1)
+        )
+        return services.ScenarioParameters(
+            title="inline",
+            kind="chemostat",
+            D=data["D"],
+            s_in=data["s_in"],
+            s0=data.get("s0", data["s_in"]),
+            horizon=data.get("t_end", 100.0),
+            species=species,
+        )
+
+
+class SimulationQuerySerializer(serializers.Serializer):
+    t_end = serializers.FloatField(
+        min_value=1e-9,
+        max_value=services.MAX_HORIZON_H,
+        required=False,
+        help_text="Horizon, h (the scenario's when absent).",
+    )
+    n_points = serializers.IntegerField(min_value=2, max_value=services.MAX_POINTS, default=201)
+
+
+class SimulationInputSerializer(ChemostatInputSerializer):
+    t_end = serializers.FloatField(min_value=1e-9, max_value=services.MAX_HORIZON_H, default=100.0)
+    n_points = serializers.IntegerField(min_value=2, max_value=services.MAX_POINTS, default=201)
+
+
+class OperatingDiagramQuerySerializer(serializers.Serializer):
+    grid = serializers.IntegerField(min_value=2, max_value=services.MAX_GRID, default=100)
+    d_max = serializers.FloatField(min_value=1e-9, max_value=1e6, required=False)
+    s_in_max = serializers.FloatField(min_value=1e-9, max_value=1e6, required=False)
+
+
+class OperatingDiagramInputSerializer(OperatingDiagramQuerySerializer):
+    species = SpeciesInputSerializer(help_text="The single species.")
+
+    def to_parameters(self) -> services.ScenarioParameters:
+        """One-species parameters (D and s_in are the grid's, not used here)."""
+        sp = self.validated_data["species"]
+        return services.inline_parameters(
+            law=sp["law"],
+            mu_max=sp["mu_max"],
+            K=sp["K"],
+            Ki=sp.get("Ki"),
+            s_in=1.0,
+            D=1.0,
+            yield_=sp["yield"],
+        )
+
+
+class CompetitionInputSerializer(ChemostatInputSerializer):
+    check = serializers.BooleanField(
+        default=False, help_text="Also simulate from the initial state and report survivors."
+    )
+    t_end = serializers.FloatField(min_value=1e-9, max_value=services.MAX_HORIZON_H, default=1000.0)
+
+    def validate_species(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(value) < 2:
+            raise serializers.ValidationError(_("Il faut au moins deux souches en compétition."))
+        if any(sp["law"] == GrowthLawKind.CONTOIS for sp in value):
+            raise serializers.ValidationError(
+                _("La loi de Contois n'a pas de seuil de rentabilité : pas de prédiction.")
+            )
+        return value
+
+
+# --- Responses (documentation shapes; views build plain dicts) ------------------------------
+
+
+class EquilibriumSerializer(serializers.Serializer):
+    s = serializers.FloatField()
+    x = serializers.ListField(child=serializers.FloatField())
+    eigenvalues = serializers.ListField(
+        child=serializers.JSONField(),
+        help_text='Numbers, or {"re": …, "im": …} when complex.',
+    )
+    stable = serializers.BooleanField()
+    stability = serializers.ChoiceField(choices=["stable", "unstable", "non-hyperbolic"])
+    survivors = serializers.ListField(child=serializers.IntegerField())
+
+
+class BreakEvenSerializer(serializers.Serializer):
+    lower = serializers.FloatField(allow_null=True, help_text="λ⁻(D); null when μ ≤ D.")
+    upper = serializers.FloatField(allow_null=True, help_text="λ⁺(D); null for +∞.")
+
+
+class EquilibriaResponseSerializer(serializers.Serializer):
+    equilibria = EquilibriumSerializer(many=True)
+    break_even = BreakEvenSerializer(many=True, allow_null=True)
+
+
+class SimulationResponseSerializer(serializers.Serializer):
+    t = serializers.ListField(child=serializers.FloatField())
+    columns = serializers.DictField(child=serializers.ListField(child=serializers.FloatField()))
+    is_washout = serializers.BooleanField()
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class OperatingDiagramResponseSerializer(serializers.Serializer):
+    D = serializers.ListField(child=serializers.FloatField())
+    s_in = serializers.ListField(child=serializers.FloatField())
+    regions = serializers.ListField(child=serializers.ChoiceField(choices=list(REGION_NAMES)))
+    region = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="region[i][j] indexes `regions` at s_in[i], D[j].",
+    )
+    counts = serializers.DictField(child=serializers.IntegerField())
+
+
+class CompetitionResponseSerializer(serializers.Serializer):
+    break_even = BreakEvenSerializer(many=True)
+    components = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
+    possible_winners = serializers.ListField(child=serializers.IntegerField())
+    is_washout_possible = serializers.BooleanField()
+    survivors = serializers.ListField(
+        child=serializers.IntegerField(), allow_null=True, help_text="Simulated survivors."
+    )
