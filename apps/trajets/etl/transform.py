@@ -43,6 +43,7 @@ class HarmonisedStop:
     arrival_day_offset: int
     departure: dt.time | None
     departure_day_offset: int
+    distance_from_origin_km: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ class HarmonisedService:
     distance_km: float
     co2_rail_kg: float
     co2_flight_kg: float
+    co2_flight_distance_km: float
     co2_factors: str
     countries: tuple[str, ...]
     calendar: CalendarRecord
@@ -118,10 +120,15 @@ def harmonise_service(
             f"service {service.source_id!r}: duration {resolved.duration_min} min is not positive",
         )
     legs: list[tuple[float, str | None]] = []
+    cumulative: list[float | None] = [0.0]
     for a, b in itertools.pairwise(infos):
-        if None in (a.latitude, b.latitude, a.longitude, b.longitude):
+        previous = cumulative[-1]
+        if a.latitude is None or b.latitude is None or a.longitude is None or b.longitude is None:
+            cumulative.append(None)
             continue
-        legs.append((great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude), a.country))  # type: ignore[arg-type]
+        leg = great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude)
+        legs.append((leg, a.country))
+        cumulative.append(None if previous is None else previous + leg)
     distance = sum(leg[0] for leg in legs)
     if distance <= 0 and service.source_distance_km:
         distance = service.source_distance_km
@@ -152,6 +159,9 @@ def harmonise_service(
             arrival_day_offset=stop.arrival_day_offset,
             departure=None if position == len(infos) - 1 else stop.departure,
             departure_day_offset=stop.departure_day_offset,
+            distance_from_origin_km=(
+                None if cumulative[position] is None else round(cumulative[position], 3)
+            ),
         )
         for position, (info, stop) in enumerate(zip(infos, resolved.stops, strict=True))
     )
@@ -176,6 +186,7 @@ def harmonise_service(
         distance_km=round(distance, 3),
         co2_rail_kg=co2.rail_kg,
         co2_flight_kg=co2.flight_kg,
+        co2_flight_distance_km=co2.flight_distance_km,
         co2_factors=factors_used,
         countries=countries,
         calendar=calendar,

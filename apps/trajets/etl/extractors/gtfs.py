@@ -242,7 +242,7 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
             uic=normalise_uic(stop_id) if uic_from_id else None,
             latitude=latitude,
             longitude=longitude,
-            time_zone=stop_zones.get(stop_id),
+            time_zone=stop_zones.get(stop_id) or agency_zones[default_agency],
             location=where,
         )
 

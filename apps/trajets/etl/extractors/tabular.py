@@ -37,6 +37,8 @@ _COUNTRY_NAMES = {
     "belgium": "BE", "netherlands": "NL", "united kingdom": "GB", "poland": "PL",
     "czech republic": "CZ", "czechia": "CZ", "hungary": "HU", "sweden": "SE", "denmark": "DK",
     "norway": "NO", "russia": "RU", "ukraine": "UA", "turkey": "TR", "andorra": "AD",
+    "francia": "FR", "alemania": "DE", "suiza": "CH", "frankreich": "FR", "espagne": "ES",
+    "allemagne": "DE", "suisse": "CH", "italie": "IT", "belgique": "BE", "luxembourg": "LU",
 }  # fmt: skip
 _KEY = re.compile(r"[^a-z0-9]+")
 _MISSING = {"", "-", "#n/a", "n/a", "\\n", "null", "none", "nan"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from functools import lru_cache
 
-__all__ = ["repair_country", "repair_time_zone", "zone_for_country"]
+__all__ = ["country_for_zone", "repair_country", "repair_time_zone", "zone_for_country"]
 
 # Misspelt or legacy IANA names seen in the sources, mapped to the canonical name.
 _ZONE_ALIASES = {
@@ -63,7 +63,8 @@ def repair_country(code: str | None, *, time_zone: str | None = None) -> str | N
     value = code.strip().upper()
     if value == "MZ" and (time_zone or "").strip().lower() == "europe/skopje":
         return "MK"
-    return _COUNTRY_FIXES.get(value, value)
+    value = _COUNTRY_FIXES.get(value, value)
+    return value if len(value) == 2 and value.isascii() and value.isalpha() else None
 
 
 @lru_cache(maxsize=512)
@@ -73,6 +74,14 @@ def _is_valid_zone(name: str) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def country_for_zone(zone: str | None) -> str | None:
+    """Return the country whose zone this is (``Europe/Madrid`` → ``ES``), else None."""
+    for country, name in _COUNTRY_ZONES.items():
+        if name == zone:
+            return country
+    return None
 
 
 def zone_for_country(country: str | None) -> str | None:

@@ -1,0 +1,107 @@
+"""Load the declared rail data sources (or one ad-hoc source) into the harmonised schema."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.trajets.etl.errors import EtlError
+from apps.trajets.etl.extractors import EXTRACTORS
+from apps.trajets.etl.runner import run_etl, select_sources
+
+
+class _Progress:
+    """A one-line progress bar with rows/s on a terminal, a log line every 5 s otherwise."""
+
+    def __init__(self, stream, is_tty: bool) -> None:
+        self.stream = stream
+        self.is_tty = is_tty
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, phase: str, rows: int) -> None:
+        now = time.monotonic()
+        elapsed = max(now - self.started, 1e-6)
+        rate = rows / elapsed
+        if self.is_tty:
+            bar = "#" * min(30, int(elapsed) % 31)
+            self.stream.write(f"\r  {phase:<9} [{bar:<30}] {rows:>10,} rows {rate:>9,.0f} rows/s")
+            self.stream.flush()
+        elif now - self.last >= 5:
+            self.stream.write(f"  {phase}: {rows} rows, {rate:.0f} rows/s\n")
+            self.last = now
+
+    def reset(self) -> None:
+        if self.is_tty:
+            self.stream.write("\n")
+        self.started = time.monotonic()
+        self.last = 0.0
+
+
+class Command(BaseCommand):
+    help = "Run the ETL: every enabled source of the sources file, or the ones asked for."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--source",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="Load only this declared source (repeatable).",
+        )
+        parser.add_argument("--path", default="", help="Read the source from this file or folder.")
+        parser.add_argument("--url", default="", help="Download the source from this URL.")
+        parser.add_argument(
+            "--format",
+            default="",
+            choices=["", *sorted(EXTRACTORS)],
+            help="Format of an ad-hoc source absent from the sources file.",
+        )
+        parser.add_argument("--name", default="", help="Name of the ad-hoc source.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change and write nothing."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Reload inputs whose checksum has not changed."
+        )
+        parser.add_argument("--sources-file", default="", help="Another sources file.")
+        parser.add_argument("--cache-dir", default="", help="Where downloads are cached.")
+
+    def handle(self, *args: object, **options: object) -> None:
+        try:
+            specs = select_sources(
+                sources_file=Path(str(options["sources_file"]) or settings.ETL_SOURCES_FILE),
+                names=list(options["source"]),  # type: ignore[arg-type]
+                path=str(options["path"]),
+                url=str(options["url"]),
+                fmt=str(options["format"]),
+                name=str(options["name"]),
+            )
+            is_tty = hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
+            progress = _Progress(self.stdout, is_tty)
+            reports = []
+            for spec in specs:
+                self.stdout.write(f"{spec.name} ({spec.format}) ← {spec.location}")
+                progress.reset()
+                reports.extend(
+                    run_etl(
+                        [spec],
+                        force=bool(options["force"]),
+                        dry_run=bool(options["dry_run"]),
+                        progress=progress,
+                        cache_dir=Path(str(options["cache_dir"])) if options["cache_dir"] else None,
+                    )
+                )
+                progress.reset() if is_tty else None
+                self.stdout.write("  " + reports[-1].summary())
+                for code, count in sorted(reports[-1].reject_reasons.items()):
+                    self.stdout.write(f"    rejected {count:>6} × {code}")
+        except EtlError as exc:
+            raise CommandError(str(exc)) from exc
+        failed = [r.source for r in reports if r.status == "failed"]
+        if failed:
+            raise CommandError(f"{len(failed)} source(s) failed: {', '.join(failed)}")

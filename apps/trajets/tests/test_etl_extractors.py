@@ -1,0 +1,352 @@
+"""Extractors on the bundled real samples and on crafted broken inputs (no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from apps.trajets.etl.errors import ExtractError, SourceConfigError
+from apps.trajets.etl.extractors import extract
+from apps.trajets.etl.extractors.html import parse_html_tables
+from apps.trajets.etl.extractors.tabular import parse_decimal
+from apps.trajets.etl.records import RejectRecord, ServiceRecord, StationRecord
+from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, load_sources
+from apps.trajets.etl.transform import StationInfo, harmonise_service
+
+ROOT = Path(__file__).resolve().parents[3]
+SAMPLES = ROOT / "data" / "samples"
+FIXTURES = Path(__file__).parent / "etl_fixtures"
+
+GTFS_FILES = {
+    "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\nA,Test Rail,https://t.example,Europe/Paris\n",
+    "stops.txt": (
+        "stop_id,stop_name,stop_lat,stop_lon\n"
+        "S1,Paris Est,48.8768,2.3591\nS2,Strasbourg,48.5850,7.7345\nS3,Reims,49.2589,4.0245\n"
+    ),
+    "routes.txt": "route_id,agency_id,route_short_name,route_type\nR1,A,TGV,2\n",
+    "trips.txt": "route_id,service_id,trip_id,trip_headsign\nR1,W,T1,9001\nR1,W,T2,9003\n",
+    "calendar.txt": (
+        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+        "W,1,1,1,1,1,0,0,20250106,20250131\n"
+    ),
+    "stop_times.txt": (
+        "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+        "T1,,08:00:00,S1,1\nT1,08:45:00,08:47:00,S3,2\nT1,09:50:00,,S2,3\n"
+        "T2,,23:30:00,S1,1\nT2,24:40:00,24:42:00,S3,2\nT2,25:50:00,,S2,3\n"
+    ),
+}
+
+
+def write_gtfs(folder: Path, **overrides: str) -> Path:
+    """Write a small valid GTFS feed, with some files replaced or removed (value "")."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in {**GTFS_FILES, **overrides}.items():
+        if text:
+            (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def kinds(records) -> Counter:
+    return Counter(type(r).__name__ for r in records)
+
+
+def test_sources_file_declares_bundled_samples_that_exist() -> None:
+    specs = load_sources(DEFAULT_SOURCES_FILE)
+    enabled = [s for s in specs if s.enabled]
+    assert {s.format for s in enabled} >= {"gtfs", "csv", "ontd-json"}
+    for spec in enabled:
+        assert (ROOT / spec.path).exists(), spec.path
+    assert not any("european" in s.path for s in specs)
+
+
+def test_unknown_format_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(SourceConfigError, match="known formats"):
+        extract("pdf", SAMPLES, {})
+
+
+def test_gtfs_past_midnight_times_are_kept_and_padded_zip_is_stripped() -> None:
+    records = list(extract("gtfs", SAMPLES / "gtfs/renfe_av_ld_md_2022-06/google_transit.zip", {}))
+    services = [r for r in records if isinstance(r, ServiceRecord)]
+    assert len(services) == 210
+    assert all(not r.source_id.endswith(" ") for r in services)
+    late = [s for s in services if max(x.departure_s or x.arrival_s or 0 for x in s.stops) >= 86400]
+    assert late
+    stations = [r for r in records if isinstance(r, StationRecord)]
+    assert stations[0].time_zone == "Europe/Madrid"
+
+
+def test_sncf_stop_ids_give_uic_codes_and_route_ids_give_the_category() -> None:
+    options = {"uic_from_stop_id": True, "category_pattern": r"^OCE(.+?)-\d"}
+    records = list(extract("gtfs", SAMPLES / "gtfs/sncf_intercites_2013-12", options))
+    stations = {r.source_id: r for r in records if isinstance(r, StationRecord)}
+    assert stations["StopArea:OCE87184002"].uic == "8718400"
+    categories = Counter(r.category for r in records if isinstance(r, ServiceRecord))
+    assert set(categories) == {"Corail Intercité", "Corail Lunéa"}
+    first = next(r for r in records if isinstance(r, ServiceRecord))
+    assert first.train_number.isdigit()
+
+
+def test_gtfs_de_night_trains_cut_at_midnight_are_rejoined() -> None:
+    path = SAMPLES / "gtfs/db_fernverkehr_gtfsde_2025-11"
+    plain = [r for r in extract("gtfs", path, {}) if isinstance(r, ServiceRecord)]
+    joined = [
+        r for r in extract("gtfs", path, {"rejoin_midnight_splits": True})
+        if isinstance(r, ServiceRecord)
+    ]  # fmt: skip
+    merged = [r for r in joined if r.merged_source_ids]
+    assert merged
+    assert len(joined) == len(plain) - len(merged)
+    sample = merged[0]
+    assert "+" in sample.source_id
+    times = [t for s in sample.stops for t in (s.arrival_s, s.departure_s) if t is not None]
+    assert times == sorted(times)
+    assert times[-1] > 86400
+
+
+def test_gtfs_broken_rows_are_rejected_with_their_place(tmp_path: Path) -> None:
+    feed = write_gtfs(
+        tmp_path / "feed",
+        **{
+            "trips.txt": "route_id,service_id,trip_id\nR1,W,T1\nR1,W,T1\nR1,W,T2\nR1,W,T3\n",
+            "stop_times.txt": (
+                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                "T1,,08:00:00,S1,1\nT1,09:00:00,,S2,2\n"
+                "T2,,25:61:00,S1,1\nT2,26:00:00,,S2,2\n"
+                "T3,,08:00:00,S1,1\nT3,09:00:00,,NOWHERE,2\n"
+            ),
+        },
+    )
+    records = list(extract("gtfs", feed, {}))
+    rejects = [r for r in records if isinstance(r, RejectRecord)]
+    reasons = " | ".join(r.reason for r in rejects)
+    assert "duplicate trip_id 'T1'" in reasons
+    assert "25:61:00" in reasons
+    assert "unknown stop_id 'NOWHERE'" in reasons
+    assert any(str(r.location).startswith("trips.txt:3") for r in rejects)
+    assert [r.source_id for r in records if isinstance(r, ServiceRecord)] == ["T1"]
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"stop_times.txt": "trip_id,arrival_time,departure_time,stop_id\nT1,,08:00:00,S1\n"},
+         "missing required column"),
+        ({"stops.txt": ""}, "stops.txt is missing"),
+        ({"routes.txt": "\n"}, "empty file"),
+    ],
+)  # fmt: skip
+def test_gtfs_unusable_files_raise_a_clear_error(
+    tmp_path: Path, override: dict[str, str], message: str
+) -> None:
+    feed = write_gtfs(tmp_path / "feed", **override)
+    if override.get("routes.txt") == "\n":
+        (feed / "routes.txt").write_text("")
+    with pytest.raises(ExtractError, match=message):
+        list(extract("gtfs", feed, {}))
+
+
+def test_truncated_zip_is_refused(tmp_path: Path) -> None:
+    source = SAMPLES / "gtfs/renfe_av_ld_md_2022-06/google_transit.zip"
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(source.read_bytes()[:20_000])
+    with pytest.raises(ExtractError, match="truncated"):
+        list(extract("gtfs", truncated, {}))
+
+
+def test_zip_bomb_and_oversized_archives_are_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in GTFS_FILES.items():
+            archive.writestr(name, text)
+        archive.writestr("shapes.txt", b"0" * 50_000_000)
+    with pytest.raises(ExtractError, match="zip bomb"):
+        list(extract("gtfs", bomb, {}))
+    with pytest.raises(ExtractError, match="oversized"):
+        list(
+            extract("gtfs", bomb, {"max_uncompressed_bytes": 10_000, "max_compression_ratio": 1e9})
+        )
+
+
+def test_frequencies_expand_into_one_service_per_departure(tmp_path: Path) -> None:
+    feed = write_gtfs(
+        tmp_path / "feed",
+        **{
+            "frequencies.txt": (
+                "trip_id,start_time,end_time,headway_secs\nT1,08:00:00,10:00:00,3600\n"
+            )
+        },
+    )
+    services = [r for r in extract("gtfs", feed, {}) if isinstance(r, ServiceRecord)]
+    ids = sorted(s.source_id for s in services)
+    assert ids == ["T1@0480", "T1@0540", "T2"]
+    later = next(s for s in services if s.source_id == "T1@0540")
+    assert later.stops[-1].arrival_s == 10 * 3600 + 50 * 60
+
+
+def test_station_csv_with_bom_decimal_comma_and_multi_valued_uic() -> None:
+    gares = list(
+        extract(
+            "csv",
+            SAMPLES / "stations/sncf_gares_de_voyageurs.csv",
+            {"delimiter": ";", "country": "FR"},
+        )
+    )
+    cdg = [
+        r
+        for r in gares
+        if isinstance(r, StationRecord) and r.name == "Aéroport Charles de Gaulle 2 TGV"
+    ]
+    assert {r.uic for r in cdg} == {"8727149", "8700147"}
+    assert cdg[0].latitude == pytest.approx(49.003652)
+    renfe = list(
+        extract("csv", SAMPLES / "renfe_opendata/listado_completo_av_ld_md.csv", {"delimiter": ";"})
+    )
+    first = renfe[0]
+    assert (first.source_id, first.country) == ("11208", "ES")
+    assert first.latitude == pytest.approx(42.8415284)
+    assert {r.country for r in renfe if isinstance(r, StationRecord)} == {"ES", "FR", "PT"}
+
+
+def test_reference_stations_repair_country_and_zone_and_reject_city_rows() -> None:
+    records = list(
+        extract("csv", SAMPLES / "stations/trainline_stations_2016-11-30.csv", {"delimiter": ";"})
+    )
+    stations = [r for r in records if isinstance(r, StationRecord)]
+    assert any(r.country == "MK" and r.time_zone == "Europe/Skopje" for r in stations)
+    assert not any(r.country == "MZ" for r in stations)
+    assert any(r.time_zone == "Europe/Bucharest" for r in stations)
+    assert not any(r.time_zone == "Europe/Bucarest" for r in stations)
+    assert any("city meta-station" in r.reason for r in records if isinstance(r, RejectRecord))
+    assert any(r.same_as_source_id for r in stations)
+
+
+def test_latin1_file_read_as_utf8_names_the_encoding_problem() -> None:
+    with pytest.raises(ExtractError, match="encoding"):
+        list(extract("csv", FIXTURES / "latin1_stations.csv", {"delimiter": ";"}))
+    records = list(
+        extract("csv", FIXTURES / "latin1_stations.csv", {"delimiter": ";", "encoding": "latin-1"})
+    )
+    assert records[0].name == "Genève"
+
+
+def test_empty_file_and_missing_columns_raise_clear_errors() -> None:
+    with pytest.raises(ExtractError, match="empty file"):
+        list(extract("csv", FIXTURES / "empty.csv", {}))
+    with pytest.raises(ExtractError, match="no station name column"):
+        list(extract("csv", FIXTURES / "missing_columns.csv", {"delimiter": ";"}))
+
+
+def test_real_xls_is_read_with_years_as_integers_and_dashes_as_missing() -> None:
+    with pytest.raises(ExtractError, match="headers are Año"):
+        list(extract("xls", SAMPLES / "renfe_opendata/principales-indicadores-ambientales.xls", {}))
+
+
+def test_xlsx_station_list_is_read(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([" Código ", "Descripción", "Latitud", "Longitud", "País"])
+    sheet.append(["71801", "Barcelona-Sants", 41.37922, 2.140624, "España"])
+    sheet.append([None, None, None, None, None])
+    sheet.append(["60000", "Madrid-Puerta de Atocha", "40,406", "-3,690", "-"])
+    path = tmp_path / "stations.xlsx"
+    book.save(path)
+    records = list(extract("xlsx", path, {"country": "ES"}))
+    assert [(r.source_id, r.country) for r in records] == [("71801", "ES"), ("60000", "ES")]
+    assert records[1].latitude == pytest.approx(40.406)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    with pytest.raises(ExtractError, match="not a readable XLSX"):
+        list(extract("xlsx", broken, {}))
+
+
+def test_decimal_parsing() -> None:
+    assert parse_decimal("37,268141") == pytest.approx(37.268141)
+    assert parse_decimal(" -0.97 ") == pytest.approx(-0.97)
+    assert parse_decimal("-") is None
+
+
+def test_html_tables_expand_spans_and_drop_footnotes() -> None:
+    tables = parse_html_tables((FIXTURES / "stations_table.html").read_text())
+    assert tables[0].header == (
+        "Country", "Railway station", "Passengers (millions) / National rail",
+        "Passengers (millions) / Long distance",
+    )  # fmt: skip
+    rows = [row for _, row in tables[0].rows]
+    assert rows[0] == ("France", "Gare du Nord", "257", "")
+    assert rows[1] == ("France", "Gare de Lyon", "148", "40")
+    records = list(extract("html-table", FIXTURES / "stations_table.html", {}))
+    assert [r.country for r in records] == ["FR", "FR", "DE"]
+
+
+def test_sleeper_page_is_parsed_by_structure() -> None:
+    records = list(extract("european-sleeper-html", FIXTURES / "sleeper_timetable.html", {}))
+    services = [r for r in records if isinstance(r, ServiceRecord)]
+    assert len(services) == 1
+    service = services[0]
+    assert service.source_id == "ES 901 2026-03-28"
+    assert [s.station_id for s in service.stops] == [
+        "Amsterdam Centraal", "Utrecht Centraal", "Köln Hbf", "Nürnberg Hbf", "Wien Hbf",
+    ]  # fmt: skip
+    assert service.stops[0].arrival_s is None
+    assert service.stops[1].arrival_s == 20 * 3600 + 58 * 60
+    assert service.stops[-1].arrival_s == 9 * 3600 + 30 * 60
+    assert service.stops[-1].departure_s is None
+    rejects = [r for r in records if isinstance(r, RejectRecord)]
+    assert len(rejects) == 1
+    assert "Someday 30 Smarch 2026" in rejects[0].reason
+
+
+def test_sleeper_run_across_the_dst_change_lasts_one_hour_less_than_the_clock() -> None:
+    records = list(extract("european-sleeper-html", FIXTURES / "sleeper_timetable.html", {}))
+    service = next(r for r in records if isinstance(r, ServiceRecord))
+    zones = {"Wien Hbf": "Europe/Vienna"}
+    stations = {
+        s.station_id: StationInfo(
+            i, 50.0 + i, 5.0 + i, "DE", zones.get(s.station_id, "Europe/Berlin")
+        )
+        for i, s in enumerate(service.stops)
+    }
+    result = harmonise_service(service, stations, operator_code="es")
+    assert result.duration_min == 13 * 60 + 15 - 60
+    assert result.departure_time == dt.time(20, 15)
+    assert result.arrival_day_offset == 1
+    assert result.kind == "night"
+
+
+def test_page_without_a_timetable_is_refused() -> None:
+    with pytest.raises(ExtractError, match="no timetable found"):
+        list(extract("european-sleeper-html", FIXTURES / "no_table.html", {}))
+    with pytest.raises(ExtractError, match="no HTML table"):
+        list(extract("html-table", FIXTURES / "no_table.html", {}))
+
+
+def test_night_train_database_times_and_quirks() -> None:
+    records = list(extract("ontd-json", SAMPLES / "nighttrains/back_on_track_ontd_2025-08-03", {}))
+    services = {r.source_id: r for r in records if isinstance(r, ServiceRecord)}
+    assert all(not s.has_day_offsets and s.time_zone is None for s in services.values())
+    reasons = " | ".join(r.reason for r in records if isinstance(r, RejectRecord))
+    assert "section header row" in reasons
+    assert "absent from trips.json" in reasons
+    assert "inactive" in reasons
+    stations = [r for r in records if isinstance(r, StationRecord)]
+    assert all(s.time_zone and "/" in s.time_zone for s in stations)
+    assert not any(s.country == "UK" for s in stations)
+    night = next(iter(services.values()))
+    assert night.night_hint
+
+
+def test_night_train_database_html_error_page_is_detected(tmp_path: Path) -> None:
+    folder = tmp_path / "ontd"
+    folder.mkdir()
+    source = SAMPLES / "nighttrains/back_on_track_ontd_2025-08-03"
+    for file in source.iterdir():
+        (folder / file.name).write_bytes(file.read_bytes())
+    (folder / "trips.json").write_text("<!DOCTYPE html><html><body>Error</body></html>")
+    with pytest.raises(ExtractError, match="HTML page, not JSON"):
+        list(extract("ontd-json", folder, {}))
