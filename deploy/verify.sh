@@ -181,7 +181,7 @@ start_app() {
         GUNICORN_BIND="127.0.0.1:$APP_PORT" GUNICORN_WORKERS=2 GUNICORN_TIMEOUT=30 \
         PROMETHEUS_MULTIPROC_DIR="$WORK/multiproc" APP_DIR="$ROOT" PATH="$VENV/bin:$PATH"
     unset SECURE_SSL_REDIRECT
-    "$PYTHON" "$ROOT/manage.py" migrate --noinput >"$WORK/migrate.log" 2>&1 \
+    "$ROOT/deploy/entrypoint.sh" manage migrate --noinput >"$WORK/migrate.log" 2>&1 \
         || { cat "$WORK/migrate.log"; return 1; }
     # The container's command, as run by the image's ENTRYPOINT and CMD.
     "$ROOT/deploy/entrypoint.sh" web >"$WORK/gunicorn.log" 2>&1 &
@@ -198,7 +198,7 @@ import urllib.error
 import urllib.request
 
 base = sys.argv[1]
-for path in ["/health"] * 20 + ["/", "/etat-du-service/", "/does-not-exist"] * 3:
+for path in ["/health"] * 20 + ["/etat-du-service/", "/does-not-exist"] * 3:
     try:
         urllib.request.urlopen(base + path, timeout=10).read()
     except urllib.error.HTTPError as error:
@@ -294,7 +294,7 @@ EOF
 }
 
 incident_recorded() {
-    "$PYTHON" "$ROOT/manage.py" shell -c "
+    env -u PROMETHEUS_MULTIPROC_DIR "$PYTHON" "$ROOT/manage.py" shell -c "
 import sys
 from apps.monitoring.models import Incident
 sys.exit(0 if Incident.objects.filter(alertname='VerifySmokeTest', status='firing',
@@ -326,7 +326,7 @@ smoke_test() {
     run "prometheus: request counts merged across workers are scraped" \
         wait_for "request counter" "$TIMEOUT" prometheus_check \
         "$api/query?query=sum(django_http_requests_total_by_method_total%7Bjob%3D%22obrail%22%7D)" \
-        "data['result'] and float(data['result'][0]['value'][1]) >= 29"
+        "data['result'] and float(data['result'][0]['value'][1]) >= 26"
     run "prometheus: business metrics read from the database" prometheus_check \
         "$api/query?query=obrail_business_metrics_up" \
         "data['result'] and data['result'][0]['value'][1] == '1'"
