@@ -1,0 +1,276 @@
+"""The ETL loader and command against the database: idempotence, safety, merges, rejects."""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from apps.trajets.etl.errors import LockedError
+from apps.trajets.etl.loader import ETL_LOCK_KEY, load_source
+from apps.trajets.etl.runner import run_etl
+from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sources
+from apps.trajets.models import (
+    ImportRun,
+    RejectedRecord,
+    Station,
+    Stop,
+    Trajet,
+    TrajetProvenance,
+)
+from apps.trajets.signals import import_completed
+from apps.trajets.tests.test_etl_extractors import FIXTURES, SAMPLES, write_gtfs
+
+pytestmark = pytest.mark.django_db
+
+
+def spec(name: str) -> SourceSpec:
+    return next(s for s in load_sources(DEFAULT_SOURCES_FILE) if s.name == name)
+
+
+def local(spec_: SourceSpec) -> Path:
+    return Path(__file__).resolve().parents[3] / spec_.path
+
+
+def snapshot() -> list[tuple]:
+    return sorted(
+        Trajet.objects.values_list(
+            "source_record_id", "departure_time", "arrival_time", "duration_min", "content_hash"
+        )
+    )
+
+
+def test_the_bundled_samples_load_with_night_services_and_traced_runs() -> None:
+    reports = run_etl([s for s in load_sources(DEFAULT_SOURCES_FILE) if s.enabled])
+    assert all(r.status == "succeeded" for r in reports), [r.summary() for r in reports]
+    assert Trajet.objects.filter(source__name="sncf-intercites", kind="night").count() == 61
+    assert Trajet.objects.filter(source__name="back-on-track-ontd").exists()
+    rejoined = Trajet.objects.get(source__name="db-fernverkehr", source_record_id="1240898+1188879")
+    assert (
+        rejoined.stops.filter(departure_day_offset=1).exists() or rejoined.arrival_day_offset == 1
+    )
+    lunea = Trajet.objects.filter(category="Corail Lunéa").first()
+    assert lunea.kind_reason.startswith("category Corail Lunéa")
+    assert lunea.co2_flight_kg > lunea.co2_rail_kg > 0
+    assert lunea.rail_emission_factor.country == "FR"
+    run = ImportRun.objects.filter(source__name="back-on-track-ontd").latest("started_at")
+    assert (
+        run.rows_read
+        == run.rows_inserted + run.rows_updated + run.rows_unchanged + run.rows_rejected
+    )
+    assert RejectedRecord.objects.filter(run=run, reason_code="not_a_record").count() == 2
+    skopje = Station.objects.filter(time_zone="Europe/Skopje")
+    assert skopje.exists()
+    assert set(skopje.values_list("country", flat=True)) == {"MK"}
+    assert not Station.objects.filter(time_zone="Europe/Bucarest").exists()
+    assert Stop.objects.filter(arrival_time__isnull=True, departure_time__isnull=True).count() == 0
+
+
+def test_second_run_is_skipped_and_a_forced_run_reports_everything_unchanged() -> None:
+    source = spec("sncf-intercites")
+    first = load_source(source, path=local(source))
+    assert first.inserted > 0
+    second = load_source(source, path=local(source))
+    assert second.status == "skipped"
+    forced = load_source(source, path=local(source), force=True)
+    assert forced.status == "succeeded"
+    assert (forced.inserted, forced.updated, forced.rejected) == (0, 0, 0)
+    assert forced.unchanged == forced.read
+
+
+def test_changed_input_updates_only_the_changed_trajet_and_deletes_vanished_ones(
+    tmp_path: Path,
+) -> None:
+    feed = write_gtfs(tmp_path / "feed")
+    source = SourceSpec(name="mini", format="gtfs", path=str(feed))
+    load_source(source, path=feed)
+    original = Trajet.objects.get(source_record_id="T2")
+    assert (original.departure_time.hour, original.arrival_day_offset) == (23, 1)
+    write_gtfs(
+        feed,
+        **{
+            "trips.txt": "route_id,service_id,trip_id\nR1,W,T1\n",
+            "stop_times.txt": (
+                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                "T1,,08:00:00,S1,1\nT1,08:45:00,08:47:00,S3,2\nT1,09:55:00,,S2,3\n"
+            ),
+        },
+    )
+    report = load_source(source, path=feed)
+    assert (report.updated, report.deleted) == (1, 1)
+    assert Trajet.objects.get(source_record_id="T1").duration_min == 115
+    assert not Trajet.objects.filter(source_record_id="T2").exists()
+
+
+def test_a_failure_mid_load_leaves_the_previous_data_intact(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    shutil.copytree(SAMPLES / "gtfs/db_fernverkehr_gtfsde_2025-11", folder)
+    source = dataclasses.replace(spec("db-fernverkehr"), path=str(folder))
+    load_source(source, path=folder)
+    before = snapshot()
+    stops_before = Stop.objects.count()
+    text = (folder / "stop_times.txt").read_text()
+    (folder / "stop_times.txt").write_text(text.replace(":00:00,", ":01:00,"))
+    report = load_source(source, path=folder, fail_after_services=1)
+    assert report.status == "failed"
+    assert "failure injected" in report.message
+    assert snapshot() == before
+    assert Stop.objects.count() == stops_before
+    assert ImportRun.objects.filter(status="failed").count() == 1
+
+
+def test_dry_run_reports_changes_and_writes_nothing() -> None:
+    source = spec("renfe-av-ld-md")
+    report = load_source(source, path=local(source), dry_run=True)
+    assert report.status == "dry_run"
+    assert report.inserted > 200
+    assert Trajet.objects.count() == 0
+    assert ImportRun.objects.get(pk=report.run_id).status == "dry_run"
+
+
+def test_a_second_etl_run_is_refused_while_the_lock_is_held(tmp_path: Path, settings) -> None:
+    source = spec("sncf-intercites")
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute("SELECT pg_advisory_lock(%s)", [ETL_LOCK_KEY])
+            with pytest.raises(LockedError):
+                run_etl([source])
+    else:
+        settings.ETL_CACHE_DIR = tmp_path
+        name = Path(str(connection.settings_dict["NAME"])).name
+        with (tmp_path / f"etl-{name}.lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            with pytest.raises(LockedError):
+                run_etl([source])
+    assert Trajet.objects.count() == 0
+    assert run_etl([source])[0].status == "succeeded"
+
+
+def test_the_same_service_from_two_sources_is_one_trajet_with_both_provenances(
+    tmp_path: Path,
+) -> None:
+    first = write_gtfs(tmp_path / "a")
+    second = write_gtfs(
+        tmp_path / "b",
+        **{
+            "trips.txt": "route_id,service_id,trip_id,trip_headsign\nR1,W,X1,9001\n",
+            "stop_times.txt": (
+                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                "X1,,08:00:00,S1,1\nX1,09:50:00,,S2,2\n"
+            ),
+        },
+    )
+    load_source(SourceSpec(name="feed-a", format="gtfs", path=str(first)), path=first)
+    report = load_source(SourceSpec(name="feed-b", format="gtfs", path=str(second)), path=second)
+    assert report.merged == 1
+    assert Trajet.objects.count() == 2
+    trajet = Trajet.objects.get(source_record_id="T1")
+    assert sorted(trajet.provenances.values_list("source__name", "source_record_id")) == [
+        ("feed-a", "T1"),
+        ("feed-b", "X1"),
+    ]
+    again = load_source(
+        SourceSpec(name="feed-b", format="gtfs", path=str(second)), path=second, force=True
+    )
+    assert (again.merged, again.inserted) == (0, 0)
+    assert TrajetProvenance.objects.filter(source__name="feed-b").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fmt", "fixture", "message"),
+    [
+        ("csv", "latin1_stations.csv", "encoding"),
+        ("csv", "empty.csv", "empty file"),
+        ("csv", "missing_columns.csv", "no station name column"),
+        ("european-sleeper-html", "no_table.html", "no timetable found"),
+    ],
+)
+def test_broken_files_fail_clearly_and_leave_stored_data_untouched(
+    fmt: str, fixture: str, message: str
+) -> None:
+    source = spec("sncf-intercites")
+    load_source(source, path=local(source))
+    before = snapshot()
+    broken = SourceSpec(name="broken", format=fmt, path=str(FIXTURES / fixture))
+    report = load_source(broken, path=FIXTURES / fixture)
+    assert report.status == "failed"
+    assert message in report.message
+    assert snapshot() == before
+    assert ImportRun.objects.get(pk=report.run_id).message.startswith(report.message[:40])
+
+
+def test_truncated_zip_and_bad_rows_are_reported(tmp_path: Path) -> None:
+    truncated = tmp_path / "feed.zip"
+    truncated.write_bytes(
+        (SAMPLES / "gtfs/renfe_av_ld_md_2022-06/google_transit.zip").read_bytes()[:9000]
+    )
+    report = load_source(SourceSpec(name="cut", format="gtfs", path=str(truncated)), path=truncated)
+    assert report.status == "failed"
+    assert "truncated" in report.message
+    feed = write_gtfs(
+        tmp_path / "rows",
+        **{
+            "stop_times.txt": (
+                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                "T1,,08:00:00,S1,1\nT1,25:61:00,,S2,2\nT2,,08:00:00,S1,1\nT2,09:00:00,,GHOST,2\n"
+            ),
+        },
+    )
+    report = load_source(SourceSpec(name="rows", format="gtfs", path=str(feed)), path=feed)
+    assert report.status == "succeeded"
+    codes = dict(
+        RejectedRecord.objects.filter(run_id=report.run_id).values_list("location", "reason_code")
+    )
+    assert codes == {
+        "stop_times.txt:2 [trip_id=T1]": "invalid_time",
+        "stop_times.txt:4 [trip_id=T2]": "unknown_station",
+    }
+    assert Trajet.objects.filter(source__name="rows").count() == 0
+
+
+def test_import_completed_is_sent_after_a_successful_load_only() -> None:
+    received = []
+
+    def receiver(sender, source, run, **kwargs):
+        received.append((source.name, run.status))
+
+    import_completed.connect(receiver)
+    try:
+        source = spec("sncf-intercites")
+        load_source(source, path=local(source))
+        load_source(source, path=local(source))
+    finally:
+        import_completed.disconnect(receiver)
+    assert received == [("sncf-intercites", "succeeded")]
+
+
+def test_etl_command_reports_and_fails_with_non_zero_status_on_a_failing_source() -> None:
+    out = StringIO()
+    call_command("etl", "--source", "sncf-intercites", stdout=out)
+    assert "sncf-intercites: succeeded" in out.getvalue()
+    with pytest.raises(CommandError, match="1 source"):
+        call_command(
+            "etl", "--format", "csv", "--name", "partner", "--path", str(FIXTURES / "empty.csv"),
+            stdout=StringIO(),
+        )  # fmt: skip
+    with pytest.raises(CommandError, match="unknown source"):
+        call_command("etl", "--source", "nope", stdout=StringIO())
+
+
+def test_etl_command_loads_an_ad_hoc_partner_feed(tmp_path: Path) -> None:
+    feed = write_gtfs(tmp_path / "partner")
+    out = StringIO()
+    call_command("etl", "--format", "gtfs", "--name", "partner", "--path", str(feed), stdout=out)
+    assert "partner: succeeded" in out.getvalue()
+    assert Trajet.objects.filter(source__name="partner").count() == 2
