@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Prefetch
+from django.db.models import Count, Max, Min, Prefetch, QuerySet
 from django.utils.translation import get_language
 
+from apps.trajets.map import LinkRow
 from apps.trajets.models import (
     DataSource,
     ImportRun,
@@ -239,3 +241,43 @@ def _summarise_data_quality() -> DataQuality:
         .annotate(count=Count("pk"))
     )
     return DataQuality(sources=sources, rejects=rejects, station_match_counts=matches)
+
+
+@dataclass(frozen=True)
+class NetworkLinks:
+    """The busiest links (station pairs per kind) of a filtered set of trajets."""
+
+    rows: tuple[LinkRow, ...]
+    is_truncated: bool
+
+
+def collect_network_links(trajets: QuerySet[Trajet], *, limit: int) -> NetworkLinks:
+    """Group located trajets by origin, destination and kind; keep the ``limit`` busiest.
+
+    Cached per filter until the next import: the grouping reads every matching trajet.
+    """
+    query = str(trajets.query)
+    name = "network:" + hashlib.sha256(query.encode()).hexdigest()
+    return cached_until_next_import(name, lambda: _collect_network_links(trajets, limit))
+
+
+def _collect_network_links(trajets: QuerySet[Trajet], limit: int) -> NetworkLinks:
+    fields = (
+        "origin__name",
+        "origin__country",
+        "origin__longitude",
+        "origin__latitude",
+        "destination__name",
+        "destination__country",
+        "destination__longitude",
+        "destination__latitude",
+        "kind",
+    )
+    grouped = (
+        trajets.filter(origin__latitude__isnull=False, destination__latitude__isnull=False)
+        .values(*fields)
+        .annotate(services=Count("pk"))
+        .order_by("-services", "origin__name", "destination__name")[: limit + 1]
+    )
+    rows = [LinkRow(*(row[field] for field in fields), row["services"]) for row in grouped]
+    return NetworkLinks(rows=tuple(rows[:limit]), is_truncated=len(rows) > limit)

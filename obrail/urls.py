@@ -22,8 +22,14 @@ api_patterns = [
     path("redoc", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]
 
+page_patterns = [
+    path("accessibilite", views.accessibility, name="accessibility"),
+    path("mentions-legales", views.legal, name="legal"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include((page_patterns, "pages"))),
     path("health", health.health, name="health"),
     path("api/", include((api_patterns, "api"))),
     path("trajets/", include("apps.trajets.urls")),

@@ -1,13 +1,30 @@
-"""Project-level pages."""
+"""Project-level pages: home, accessibility statement, legal notice."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from apps.stats.dashboard import compute_dashboard
 from obrail.services import compute_home_summary
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page: what the warehouse holds and where to go next."""
-    return render(request, "home.html", {"summary": compute_home_summary()})
+    """The home page: what the warehouse holds, the day/night split, where to go next."""
+    dashboard = compute_dashboard()
+    context = {
+        "summary": compute_home_summary(),
+        "dashboard": dashboard,
+        "kind_chart": dashboard.charts[0],
+    }
+    return render(request, "home.html", context)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (déclaration d'accessibilité, RGAA model)."""
+    return render(request, "pages/accessibility.html")
+
+
+def legal(request: HttpRequest) -> HttpResponse:
+    """Legal notice, licences and personal data (RGPD)."""
+    return render(request, "pages/legal.html")

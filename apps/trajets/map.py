@@ -18,6 +18,7 @@ from pathlib import Path
 __all__ = [
     "VIEW_HEIGHT",
     "VIEW_WIDTH",
+    "LinkRow",
     "MapLink",
     "MapStation",
     "NetworkMap",

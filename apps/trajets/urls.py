@@ -1,6 +1,15 @@
 """HTML pages of the trajets app."""
 
-from django.urls import path  # noqa: F401 - filled as pages are added
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.trajets import views
 
 app_name = "trajets"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.trajet_list, name="trajet-list"),
+    path("carte", views.network_map, name="network-map"),
+    path("<int:pk>", views.trajet_detail, name="trajet-detail"),
+    path("qualite", views.quality, name="quality"),
+]

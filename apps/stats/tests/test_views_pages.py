@@ -1,0 +1,46 @@
+"""Home page and static pages: accessibility statement, legal notice."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.e2e.sample import build_sample_network
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+def test_home_shows_warehouse_counts_and_the_day_night_chart(client):
+    build_sample_network()
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["dashboard"].night_count == 2
+    assert response.context["summary"].station_count == 10
+    assert "2 services de nuit et 3 services de jour sur 5 services." in html
+    assert '<th scope="row">Nuit</th><td class="num">2</td>' in html
+
+
+def test_accessibility_statement_states_compliance_and_recourse(client):
+    html = client.get(reverse("pages:accessibility")).content.decode()
+    assert "partiellement conforme" in html
+    assert "Défenseur des droits" in html
+    assert html.count("<h1") == 1
+
+
+def test_legal_page_describes_personal_data_and_cookies(client):
+    html = client.get(reverse("pages:legal")).content.decode()
+    assert "RGPD" in html
+    assert "Cookies" in html
+    assert "Natural Earth" in html
+
+
+def test_every_page_links_the_accessibility_statement_in_the_footer(client):
+    html = client.get(reverse("stats:dashboard")).content.decode()
+    assert f'href="{reverse("pages:accessibility")}">Accessibilité : partiellement conforme' in html

@@ -1,0 +1,189 @@
+"""The trajets pages: list (page and HTMX fragment), detail, network map, data quality."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.trajets.tests.factories import make_trajet
+from tests.e2e.sample import build_sample_network
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def network():
+    return build_sample_network()
+
+
+def _train_links(html: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="/trajets/\d+">([^<]+)</a></th>', html)
+
+
+def test_list_page_filters_by_kind_with_the_shared_filterset(client, network):
+    response = client.get(reverse("trajets:trajet-list"), {"kind": "night"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert sorted(_train_links(html)) == sorted(
+        f"NJ {trajet.train_number}" for trajet in network.trajets if trajet.kind == "night"
+    )
+    assert "2 trajets trouvés" in html
+    assert html.count("<h1") == 1
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_list_page_filters_by_country_served_by_a_stop(client, network):
+    html = client.get(reverse("trajets:trajet-list"), {"country": "de"}).content.decode()
+    assert sorted(_train_links(html)) == sorted(
+        [f"NJ {network.nightjet.train_number}", f"NJ {network.trajets[2].train_number}"]
+    )
+
+
+def test_htmx_request_gets_the_fragment_with_an_out_of_band_live_region(client, network):
+    response = client.get(reverse("trajets:trajet-list"), {"kind": "day"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert html.startswith('<div id="trajet-search">')
+    live_region = '<div id="live-region" hx-swap-oob="innerHTML">3 trajets trouvés, page 1 sur 1.'
+    assert live_region in html
+    assert len(_train_links(html)) == 3
+
+
+def test_full_page_has_no_out_of_band_fragment(client, network):
+    html = client.get(reverse("trajets:trajet-list")).content.decode()
+    assert "hx-swap-oob" not in html
+    assert html.count('id="live-region"') == 1
+
+
+def test_invalid_filters_give_422_with_errors_tied_to_their_fields(client, network):
+    filters = {"kind": "tram", "min_duration": "600", "max_duration": "60"}
+    response = client.get(reverse("trajets:trajet-list"), filters)
+    assert response.status_code == 422
+    html = response.content.decode()
+    kind_input = re.search(r"<select[^>]*name=\"kind\"[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in kind_input
+    assert 'aria-describedby="id_kind-error"' in kind_input
+    assert re.search(r'<p class="error-message" id="id_kind-error">[^<]*day, night', html)
+    assert 'id="id_max_duration-error"' in html
+    assert '<a href="#id_kind">' in html
+    assert "Corrigez les filtres" in html
+
+
+def test_invalid_filters_in_a_fragment_also_give_422(client, network):
+    response = client.get(reverse("trajets:trajet-list"), {"date": "demain"}, **HTMX)
+    assert response.status_code == 422
+    assert "Les filtres contiennent des erreurs." in response.content.decode()
+
+
+def test_sorting_by_duration_descending_marks_the_column(client, network):
+    html = client.get(reverse("trajets:trajet-list"), {"ordering": "-duration"}).content.decode()
+    trains = _train_links(html)
+    by_duration = sorted(network.trajets, key=lambda trajet: (-trajet.duration_min, trajet.pk))
+    assert trains == [f"{t.category} {t.train_number}" for t in by_duration]
+    sorted_header = r'<th scope="col" aria-sort="descending" class="num"><a[^>]*id="sort-duration"'
+    assert re.search(sorted_header, html)
+    # The next click sorts ascending.
+    assert 'href="/trajets/?ordering=duration"' in html
+
+
+def test_pagination_keeps_the_filters_in_its_links(client):
+    build_sample_network(extra_day_trajets=30)
+    first = client.get(reverse("trajets:trajet-list"), {"kind": "day"}).content.decode()
+    assert "33 trajets trouvés" in first
+    assert len(_train_links(first)) == 25
+    assert 'href="/trajets/?kind=day&amp;page=2"' in first
+    second = client.get(reverse("trajets:trajet-list"), {"kind": "day", "page": 2}).content.decode()
+    assert len(_train_links(second)) == 8
+    assert '<span aria-current="page">2</span>' in second
+
+
+def test_list_query_count_does_not_grow_with_rows(client, network):
+    url = reverse("trajets:trajet-list")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(10):
+        make_trajet(run=network.tgv.import_run)
+    with CaptureQueriesContext(connection) as more:
+        client.get(url)
+    assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_detail_page_shows_stops_calendar_co2_and_provenance(client, network):
+    response = client.get(reverse("trajets:trajet-detail", args=[network.tgv.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    stops = re.findall(r'<span class="stop-name">([^<]+)</span>', html)
+    assert stops == ["Paris Gare de Lyon", "Lyon Part-Dieu", "Milano Centrale"]
+    assert "6 h 50" in html  # 06:15 → 13:05
+    assert "850 km" in html
+    assert "lundi, mardi, mercredi, jeudi, vendredi" in html
+    assert "circulation supprimée" in html
+    assert "66 fois moins en train" in html  # 139.4 / 2.1
+    assert "SNCF horaires GTFS" in html
+    assert html.count("<h1") == 1
+
+
+def test_detail_page_shows_night_arrival_on_the_next_day(client, network):
+    html = client.get(reverse("trajets:trajet-detail", args=[network.nightjet.pk])).content.decode()
+    assert "10:22 (+1)" in html
+    assert "NJ-468" in html  # provenance record id
+
+
+def test_unknown_trajet_is_a_404(client, network):
+    assert client.get(reverse("trajets:trajet-detail", args=[999_999])).status_code == 404
+
+
+def test_network_map_draws_day_and_night_links_and_lists_them(client, network):
+    response = client.get(reverse("trajets:network-map"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="link-day"') == 3
+    assert html.count('class="link-night"') == 2
+    # Ends of links only (Lyon and München are intermediate stops); Milano and Wien are shared.
+    assert html.count('class="station"') == 8
+    assert '<path class="country"' in html
+    assert '<th scope="row">Paris Est (FR)</th><td>Wien Hbf (AT)</td><td>nuit</td>' in html
+
+
+def test_night_layer_shows_only_the_night_network(client, network):
+    response = client.get(reverse("trajets:network-map"), {"kind": "night"}, **HTMX)
+    html = response.content.decode()
+    assert html.count('class="link-night"') == 2
+    assert 'class="link-day"' not in html
+    assert 'id="layer-night" href="/trajets/carte?kind=night"' in html
+    assert re.search(r'id="layer-night"[^>]*aria-current="true"', html)
+    assert 'hx-swap-oob="innerHTML">0 liaisons de jour et 2 liaisons de nuit' in html
+
+
+def test_network_map_rejects_invalid_filters_with_422(client, network):
+    response = client.get(reverse("trajets:network-map"), {"country": "France"})
+    assert response.status_code == 422
+    assert 'id="id_country-error"' in response.content.decode()
+
+
+def test_quality_page_shows_last_imports_and_rejects_by_reason(client, network):
+    response = client.get(reverse("trajets:quality"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "SNCF horaires GTFS" in html
+    assert "Back-on-Track night trains" in html
+    assert re.search(r"<code>unknown_stop</code></td><td>[^<]+</td><td class=\"num\">2</td>", html)
+    assert "2 enregistrements ont été rejetés lors des derniers imports." in html
+    summary = response.context["quality"]
+    assert {item.source.name: item.trajet_count for item in summary.sources} == {
+        "back-on-track": 2,
+        "sncf-gtfs": 3,
+    }

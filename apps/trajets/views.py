@@ -1,0 +1,378 @@
+"""HTML pages of the trajets app: list, detail, network map and data quality."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from apps.trajets.filters import TrajetFilterSet
+from apps.trajets.map import NetworkMap, build_network_map
+from apps.trajets.models import Station, Trajet
+from obrail.htmx import is_htmx_fragment_request
+from obrail.services import (
+    Chart,
+    ChartRow,
+    NetworkLinks,
+    collect_network_links,
+    get_trajet_detail,
+    summarise_data_quality,
+)
+from obrail.templatetags.formatting import (
+    WEEKDAY_LABELS,
+    clock,
+    country_name,
+    duration,
+    kilograms,
+    weekday_labels,
+)
+
+
+def _co2_chart(trajet: Trajet) -> Chart | None:
+    if trajet.co2_rail_kg is None or trajet.co2_flight_kg is None:
+        return None
+
+    def kilograms(value: float) -> str:
+        return _("%(value)s kg") % {"value": number_format(value, 1, use_l10n=True)}
+
+    if trajet.co2_flight_kg > 0:
+        ratio = trajet.co2_flight_kg / max(trajet.co2_rail_kg, 0.01)
+        summary = _(
+            "Un passager émet %(rail)s en train contre %(flight)s pour le vol équivalent, "
+            "soit %(ratio)s fois moins en train."
+        ) % {
+            "rail": kilograms(trajet.co2_rail_kg),
+            "flight": kilograms(trajet.co2_flight_kg),
+            "ratio": number_format(ratio, 0 if ratio >= 10 else 1, use_l10n=True),
+        }
+    else:
+        summary = _("Un passager émet %(rail)s en train.") % {"rail": kilograms(trajet.co2_rail_kg)}
+    return Chart(
+        key="trajet-co2",
+        title=_("CO2e par passager pour ce trajet"),
+        summary=summary,
+        label_header=_("Mode"),
+        value_header=_("kg CO2e par passager"),
+        rows=(
+            ChartRow(_("Train"), trajet.co2_rail_kg, kilograms(trajet.co2_rail_kg), "rail"),
+            ChartRow(
+                _("Avion équivalent"),
+                trajet.co2_flight_kg,
+                kilograms(trajet.co2_flight_kg),
+                "air",
+            ),
+        ),
+    )
+
+
+def _stop_rows(trajet: Trajet) -> list[dict[str, object]]:
+    return [
+        {
+            "name": stop.station.name,
+            "country": country_name(stop.station.country),
+            "arrival": (
+                clock(stop.arrival_time, stop.arrival_day_offset) if stop.arrival_time else ""
+            ),
+            "departure": (
+                clock(stop.departure_time, stop.departure_day_offset) if stop.departure_time else ""
+            ),
+            "distance_km": stop.distance_from_origin_km,
+        }
+        for stop in trajet.stops.all()
+    ]
+
+
+def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One service: stops timeline, calendar, distance, duration, CO2 vs flight, provenance."""
+    try:
+        trajet = get_trajet_detail(pk)
+    except Trajet.DoesNotExist:
+        raise Http404(_("Aucun trajet n'a l'identifiant %(id)s.") % {"id": pk}) from None
+    context = {
+        "trajet": trajet,
+        "stops": _stop_rows(trajet),
+        "display": {
+            "departure": clock(trajet.departure_time),
+            "arrival": clock(trajet.arrival_time, trajet.arrival_day_offset),
+            "origin_country": country_name(trajet.origin_country),
+            "destination_country": country_name(trajet.destination_country),
+            "duration": duration(trajet.duration_min),
+            "weekdays": weekday_labels(trajet.weekdays),
+        },
+        "exceptions": list(trajet.calendar_exceptions.all()),
+        "provenances": list(trajet.provenances.all()),
+        "week": list(zip(WEEKDAY_LABELS, trajet.weekdays, strict=True)),
+        "co2_chart": _co2_chart(trajet),
+    }
+    return render(request, "trajets/trajet_detail.html", context)
+
+
+def quality(request: HttpRequest) -> HttpResponse:
+    """Data quality: last import per source, counts, rejects by reason, station matching."""
+    summary = summarise_data_quality()
+    labels = dict(Station.MatchMethod.choices)
+    matches = [(labels.get(code, code), count) for code, count in summary.station_match_counts]
+    return render(request, "trajets/quality.html", {"quality": summary, "station_matches": matches})
+
+
+# --- Trajets list and network map: one FilterSet (apps.trajets.filters), shared with the API ---
+
+PAGE_SIZE = 25
+ORDERING_PARAM = "ordering"
+# (ordering value of TrajetFilterSet, column label, numeric column)
+SORT_COLUMNS = (
+    ("departure", gettext_lazy("Départ"), False),
+    ("arrival", gettext_lazy("Arrivée"), False),
+    ("duration", gettext_lazy("Durée"), True),
+    ("distance", gettext_lazy("Distance"), True),
+)
+AUTOCOMPLETE_FIELDS = ("origin", "destination")
+MAP_LINK_LIMIT = 250
+MAP_LABEL_COUNT = 12
+KIND_PARAM = "kind"
+MAP_LAYERS = (
+    ("", gettext_lazy("Jour et nuit")),
+    ("day", gettext_lazy("Liaisons de jour")),
+    ("night", gettext_lazy("Réseau des trains de nuit")),
+)
+
+
+def _url_with(request: HttpRequest, **values: str) -> str:
+    """This page's URL with some parameters replaced (empty value: removed), page reset."""
+    query = request.GET.copy()
+    for name in ("page", *values):
+        query.pop(name, None)
+    for name, value in values.items():
+        if value:
+            query[name] = value
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def _reverse_or_empty(name: str) -> str:
+    """The URL of an API route, or "" while that route is not deployed."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def _build_filterset(request: HttpRequest) -> TrajetFilterSet:
+    """The shared FilterSet on this request, with errors tied to fields and autocomplete."""
+    filterset = TrajetFilterSet(request.GET, queryset=Trajet.objects.with_related())
+    filterset.is_valid()
+    form = filterset.form
+    station_api = _reverse_or_empty("api:station-list")
+    for name, field in form.fields.items():
+        attrs = field.widget.attrs
+        if name in form.errors:
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"id_{name}-error"
+        if name in AUTOCOMPLETE_FIELDS and station_api:
+            attrs.update(
+                {
+                    "list": f"{name}-suggestions",
+                    "autocomplete": "off",
+                    "data-autocomplete": station_api,
+                }
+            )
+    return filterset
+
+
+def _filter_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
+    return {
+        "filterset": filterset,
+        "datalists": [
+            f"{name}-suggestions" for name in AUTOCOMPLETE_FIELDS if name in filterset.form.fields
+        ],
+        "query": request.GET.urlencode(),
+        "is_fragment": is_htmx_fragment_request(request),
+    }
+
+
+def _sort_columns(request: HttpRequest, ordering: str) -> list[dict[str, object]]:
+    columns = []
+    for key, label, numeric in SORT_COLUMNS:
+        is_ascending, is_descending = ordering == key, ordering == f"-{key}"
+        next_ordering = f"-{key}" if is_ascending else key
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "numeric": numeric,
+                "url": _url_with(request, **{ORDERING_PARAM: next_ordering}),
+                "aria_sort": "ascending" if is_ascending else "descending" if is_descending else "",
+                "action": _("trier par ordre décroissant")
+                if is_ascending
+                else _("trier par ordre croissant"),
+            }
+        )
+    return columns
+
+
+def _page_links(request: HttpRequest, page: Page) -> list[dict[str, object]]:
+    links = []
+    if page.has_previous():
+        links.append(
+            {
+                "key": "previous",
+                "label": _("‹ Précédente"),
+                "url": _url_with(request, page=str(page.previous_page_number())),
+                "description": _("Page précédente"),
+            }
+        )
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            links.append({"key": "", "label": number, "url": ""})
+        else:
+            links.append(
+                {
+                    "key": str(number),
+                    "label": number,
+                    "current": number == page.number,
+                    "url": _url_with(request, page=str(number)),
+                    "description": _("Page %(number)s") % {"number": number},
+                }
+            )
+    if page.has_next():
+        links.append(
+            {
+                "key": "next",
+                "label": _("Suivante ›"),
+                "url": _url_with(request, page=str(page.next_page_number())),
+                "description": _("Page suivante"),
+            }
+        )
+    return links
+
+
+def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
+    return [
+        {
+            "url": reverse("trajets:trajet-detail", args=[trajet.pk]),
+            "train": f"{trajet.category} {trajet.train_number}".strip(),
+            "operator": trajet.operator.name,
+            "departure": clock(trajet.departure_time),
+            "origin": trajet.origin.name,
+            "arrival": clock(trajet.arrival_time, trajet.arrival_day_offset),
+            "destination": trajet.destination.name,
+            "duration": duration(trajet.duration_min),
+            "distance": (
+                _("%(km)s km") % {"km": number_format(trajet.distance_km, 0, use_l10n=True)}
+                if trajet.distance_km
+                else "—"
+            ),
+            "kind": trajet.kind,
+            "kind_label": trajet.get_kind_display(),
+            "co2": f"{kilograms(trajet.co2_rail_kg)} / {kilograms(trajet.co2_flight_kg)}",
+        }
+        for trajet in trajets
+    ]
+
+
+def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
+    ordering = request.GET.get(ORDERING_PARAM, "")
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    count = paginator.count
+    count_message = ngettext("%(count)s trajet trouvé", "%(count)s trajets trouvés", count) % {
+        "count": number_format(count, 0, use_l10n=True, force_grouping=True)
+    }
+    csv_query = request.GET.copy()
+    csv_query.pop("page", None)
+    csv_query["format"] = "csv"
+    csv_api = _reverse_or_empty("api:trajet-list")
+    return {
+        "page": page,
+        "rows": _result_rows(list(page.object_list)),
+        "page_links": _page_links(request, page),
+        "sort_columns": _sort_columns(request, ordering),
+        "count_message": count_message,
+        "live_message": _("%(count)s, page %(number)s sur %(pages)s.")
+        % {"count": count_message, "number": page.number, "pages": paginator.num_pages},
+        "csv_url": f"{csv_api}?{csv_query.urlencode()}" if csv_api else "",
+    }
+
+
+def _render_page_or_fragment(
+    request: HttpRequest, page_template: str, fragment_template: str, context: dict[str, object]
+) -> HttpResponse:
+    """One URL, one view: the whole page, or its fragment for HTMX; 422 on invalid filters."""
+    template = fragment_template if context["is_fragment"] else page_template
+    status = 422 if context["filterset"].errors else 200
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def trajet_list(request: HttpRequest) -> HttpResponse:
+    """Filter form and sortable, paginated results; HTMX updates the results in place."""
+    filterset = _build_filterset(request)
+    context = _filter_context(request, filterset)
+    if not filterset.errors:
+        context.update(_results_context(request, filterset))
+    else:
+        context["live_message"] = _("Les filtres contiennent des erreurs.")
+    return _render_page_or_fragment(
+        request, "trajets/trajet_list.html", "trajets/partials/trajet_search.html", context
+    )
+
+
+def _map_summary(network: NetworkMap, links: NetworkLinks) -> str:
+    summary = _(
+        "%(day)s liaisons de jour et %(night)s liaisons de nuit entre %(stations)s gares."
+    ) % {
+        "day": len(network.day_links),
+        "night": len(network.night_links),
+        "stations": len(network.stations),
+    }
+    if network.stations:
+        summary += " " + _("La gare la plus desservie est %(name)s.") % {
+            "name": network.stations[0].name
+        }
+    if links.is_truncated:
+        summary += " " + _("Seules les %(count)s liaisons les plus desservies sont montrées.") % {
+            "count": MAP_LINK_LIMIT
+        }
+    if network.hidden_link_count:
+        summary += " " + _("%(count)s liaisons sortent du cadre de la carte.") % {
+            "count": network.hidden_link_count
+        }
+    return summary
+
+
+def network_map(request: HttpRequest) -> HttpResponse:
+    """Stations and services on a map of Europe, day and night layers, with the same table."""
+    filterset = _build_filterset(request)
+    context = _filter_context(request, filterset)
+    current_kind = request.GET.get(KIND_PARAM, "")
+    context["layers"] = [
+        {
+            "key": kind or "all",
+            "label": label,
+            "url": _url_with(request, **{KIND_PARAM: kind}),
+            "current": kind == current_kind,
+        }
+        for kind, label in MAP_LAYERS
+    ]
+    if not filterset.errors:
+        links = collect_network_links(filterset.qs, limit=MAP_LINK_LIMIT)
+        network = build_network_map(links.rows)
+        context.update(
+            {
+                "network": network,
+                "links": links,
+                "labelled_stations": network.stations[:MAP_LABEL_COUNT],
+                "map_summary": _map_summary(network, links),
+                "live_message": _map_summary(network, links),
+            }
+        )
+    else:
+        context["live_message"] = _("Les filtres contiennent des erreurs.")
+    return _render_page_or_fragment(
+        request, "trajets/network_map.html", "trajets/partials/network_view.html", context
+    )
