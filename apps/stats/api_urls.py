@@ -1,3 +1,11 @@
-"""API routes of the stats app, included under /api/."""
+"""API routes of the stats app, included under /api/ (namespace ``api``)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.stats.api import VolumesView
+
+urlpatterns = [
+    path("stats/volumes", VolumesView.as_view(), name="stats-volumes"),
+]

@@ -1,0 +1,389 @@
+"""Read-only API of trajets, stations and operators, plus the API documentation pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import exceptions, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from apps.trajets.filters import OperatorFilterSet, StationFilterSet, TrajetFilterSet
+from apps.trajets.models import Operator, Station, Stop, Trajet, TrajetProvenance
+from apps.trajets.renderers import CSV_CHUNK_SIZE, CSVRenderer, stream_csv
+from apps.trajets.serializers import (
+    OperatorSerializer,
+    StationSerializer,
+    TrajetDetailSerializer,
+    TrajetListSerializer,
+    co2_summary,
+)
+from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+# Swagger UI and ReDoc inject <style> elements and ReDoc starts a blob: web worker; everything
+# else stays as strict as the site-wide policy (scripts from 'self' only, no CDN).
+DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+class AnonThrottle(AnonRateThrottle):
+    """Anonymous rate read from the settings at each request, so that it can be changed live."""
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class UserThrottle(UserRateThrottle):
+    """Authenticated rate read from the settings at each request."""
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class Pagination(PageNumberPagination):
+    """Page numbers with a total count; bad ``page``/``page_size`` are 400s, not silent."""
+
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [f"must be an integer from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw != "" and (not raw.isdigit() or int(raw) < 1):
+            raise exceptions.ValidationError({"page": ["must be a positive integer."]})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: list[Any]) -> Response:
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "page": self.page.number,
+                "page_size": self.page.paginator.per_page,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        base = super().get_paginated_response_schema(schema)
+        base["properties"]["page"] = {"type": "integer", "example": 1}
+        base["properties"]["page_size"] = {"type": "integer", "example": DEFAULT_PAGE_SIZE}
+        base["required"] = ["count", "page", "page_size", "next", "previous", "results"]
+        return base
+
+
+class CsvListMixin:
+    """List views that stream the whole filtered list as CSV for ``?format=csv``."""
+
+    renderer_classes = (JSONRenderer, CSVRenderer)
+    throttle_classes = (AnonThrottle, UserThrottle)
+    csv_columns: tuple[str, ...] = ()
+    csv_filename = "export.csv"
+
+    def csv_row(self, obj: Any) -> Mapping[str, Any]:
+        raise NotImplementedError
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.accepted_renderer.format == "csv":
+            rows = queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
+            return stream_csv(
+                rows, columns=self.csv_columns, flatten=self.csv_row, filename=self.csv_filename
+            )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        """Errors are always JSON, even when CSV was asked for."""
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv"],
+    description="`csv` streams the whole filtered list (no pagination) as a CSV download.",
+)
+LIST_ERRORS = {400: BAD_REQUEST, 429: THROTTLED}
+DETAIL_ERRORS = {404: NOT_FOUND, 429: THROTTLED}
+CSV_RESPONSE = OpenApiResponse(
+    response=OpenApiTypes.STR, description="CSV export when `format=csv` (text/csv)."
+)
+
+TRAJET_LIST_EXAMPLE = {
+    "count": 1,
+    "page": 1,
+    "page_size": 50,
+    "next": None,
+    "previous": None,
+    "results": [
+        {
+            "id": 42,
+            "operator": {"id": 3, "code": "oebb", "name": "ÖBB Personenverkehr"},
+            "train_number": "NJ 466",
+            "category": "Nightjet",
+            "kind": "night",
+            "origin": {"id": 10, "uic_code": "8101003", "name": "Wien Hbf", "country": "AT"},
+            "destination": {
+                "id": 11,
+                "uic_code": "8727100",
+                "name": "Paris Est",
+                "country": "FR",
+            },
+            "departure_time": "19:10:00",
+            "arrival_time": "09:55:00",
+            "arrival_day_offset": 1,
+            "duration_min": 885,
+            "distance_km": 1398.4,
+            "valid_from": "2025-12-14",
+            "valid_to": "2026-12-12",
+            "weekdays": ["monday", "wednesday", "friday"],
+            "stops": {"count": 4, "via": ["Salzburg Hbf", "München Hbf"]},
+            "co2": {
+                "rail_kg": 9.1,
+                "flight_kg": 185.3,
+                "saved_kg": 176.2,
+                "rail_to_flight_ratio": 0.0491,
+            },
+        }
+    ],
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List rail services (trajets)",
+        description=(
+            "Filtered, ordered and paginated list. Every filter can be combined. "
+            "Bad values give a 400 naming each bad parameter."
+        ),
+        parameters=[FORMAT_PARAMETER],
+        responses={200: TrajetListSerializer(many=True), **LIST_ERRORS},
+        examples=[OpenApiExample("A night train", value=TRAJET_LIST_EXAMPLE, response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One rail service in full",
+        description=(
+            "Ordered stops, calendar with dated exceptions, CO2 against the flight equivalent "
+            "with the factors used, and every source record merged into the service."
+        ),
+        responses={200: TrajetDetailSerializer, **DETAIL_ERRORS},
+    ),
+)
+class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
+    """Rail services: ``/api/trajets`` and ``/api/trajets/{id}``."""
+
+    filterset_class = TrajetFilterSet
+    pagination_class = Pagination
+    lookup_value_regex = r"[0-9]+"
+    csv_filename = "trajets.csv"
+    csv_columns = (
+        "id",
+        "operator",
+        "train_number",
+        "category",
+        "kind",
+        "origin_id",
+        "origin",
+        "origin_country",
+        "destination_id",
+        "destination",
+        "destination_country",
+        "departure_time",
+        "arrival_time",
+        "arrival_day_offset",
+        "duration_min",
+        "distance_km",
+        "valid_from",
+        "valid_to",
+        "weekdays",
+        "stop_count",
+        "via",
+        "co2_rail_kg",
+        "co2_flight_kg",
+        "co2_saved_kg",
+    )
+
+    def get_queryset(self) -> QuerySet:
+        if self.action == "retrieve":
+            return Trajet.objects.select_related(
+                "operator",
+                "origin",
+                "destination",
+                "source",
+                "import_run",
+                "rail_emission_factor",
+                "flight_emission_factor",
+            ).prefetch_related(
+                Prefetch("stops", queryset=Stop.objects.select_related("station")),
+                "calendar_exceptions",
+                Prefetch(
+                    "provenances",
+                    queryset=TrajetProvenance.objects.select_related(
+                        "source", "import_run"
+                    ).order_by("id"),
+                ),
+            )
+        return Trajet.objects.with_related().prefetch_related(
+            Prefetch(
+                "stops",
+                queryset=Stop.objects.select_related("station").only(
+                    "trajet_id", "sequence", "station__name"
+                ),
+            )
+        )
+
+    def get_serializer_class(self) -> type:
+        return TrajetDetailSerializer if self.action == "retrieve" else TrajetListSerializer
+
+    def csv_row(self, trajet: Trajet) -> Mapping[str, Any]:
+        stops = list(trajet.stops.all())
+        co2 = co2_summary(trajet)
+        return {
+            "id": trajet.pk,
+            "operator": trajet.operator.code,
+            "train_number": trajet.train_number,
+            "category": trajet.category,
+            "kind": trajet.kind,
+            "origin_id": trajet.origin_id,
+            "origin": trajet.origin.name,
+            "origin_country": trajet.origin_country,
+            "destination_id": trajet.destination_id,
+            "destination": trajet.destination.name,
+            "destination_country": trajet.destination_country,
+            "departure_time": trajet.departure_time,
+            "arrival_time": trajet.arrival_time,
+            "arrival_day_offset": trajet.arrival_day_offset,
+            "duration_min": trajet.duration_min,
+            "distance_km": trajet.distance_km,
+            "valid_from": trajet.valid_from,
+            "valid_to": trajet.valid_to,
+            "weekdays": "".join("1" if runs else "0" for runs in trajet.weekdays),
+            "stop_count": len(stops),
+            "via": " | ".join(stop.station.name for stop in stops[1:-1]),
+            "co2_rail_kg": co2["rail_kg"],
+            "co2_flight_kg": co2["flight_kg"],
+            "co2_saved_kg": co2["saved_kg"],
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Search stations (autocomplete)",
+        parameters=[FORMAT_PARAMETER],
+        responses={200: StationSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One station", responses={200: StationSerializer, **DETAIL_ERRORS}
+    ),
+)
+class StationViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
+    """Stations: ``/api/stations`` (search by name prefix, UIC code, id; country)."""
+
+    queryset = Station.objects.order_by("name", "id")
+    serializer_class = StationSerializer
+    filterset_class = StationFilterSet
+    pagination_class = Pagination
+    lookup_value_regex = r"[0-9]+"
+    csv_filename = "stations.csv"
+    csv_columns = StationSerializer.Meta.fields
+
+    def csv_row(self, station: Station) -> Mapping[str, Any]:
+        return {name: getattr(station, name) for name in self.csv_columns}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Search operators (autocomplete)",
+        parameters=[FORMAT_PARAMETER],
+        responses={200: OperatorSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One operator", responses={200: OperatorSerializer, **DETAIL_ERRORS}
+    ),
+)
+class OperatorViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
+    """Operators: ``/api/operators`` (search by code or name prefix; country)."""
+
+    queryset = Operator.objects.order_by("name", "id")
+    serializer_class = OperatorSerializer
+    filterset_class = OperatorFilterSet
+    pagination_class = Pagination
+    lookup_value_regex = r"[0-9]+"
+    csv_filename = "operators.csv"
+    csv_columns = OperatorSerializer.Meta.fields
+
+    def csv_row(self, operator: Operator) -> Mapping[str, Any]:
+        return {name: getattr(operator, name) for name in self.csv_columns}
+
+
+def _with_docs_csp(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if settings.CONTENT_SECURITY_POLICY:
+            response["Content-Security-Policy"] = DOCS_CONTENT_SECURITY_POLICY
+        return response
+
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+swagger_ui = _with_docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
+swagger_ui.__doc__ = "Swagger UI from the sidecar static files, init script served apart."
+
+
+@_with_docs_csp
+def redoc(request: HttpRequest) -> HttpResponse:
+    """ReDoc from the sidecar static files, without inline script nor web fonts from a CDN."""
+    return HttpResponse(
+        format_html(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>{}</title></head><body>"
+            '<redoc spec-url="{}"></redoc><script src="{}"></script></body></html>',
+            settings.SPECTACULAR_SETTINGS.get("TITLE", "API"),
+            reverse("api:schema"),
+            static("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"),
+        )
+    )

@@ -1,0 +1,298 @@
+"""The one FilterSet per list, shared by the API and the HTML pages.
+
+Station parameters (``origin``, ``destination``) accept a station id, a UIC code (7 or 8
+digits) or the beginning of a station name. Station and operator names are resolved into ids
+first (one small query), so the trajet query stays on its indexes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from apps.trajets.models import Operator, ServiceKind, Station, Trajet
+
+COUNTRY_PATTERN = re.compile(r"^[A-Za-z]{2}$")
+MAX_SEARCH_LENGTH = 100
+MAX_STATIONS_PER_NAME = 500  # a name prefix matching more is too vague to be useful
+
+
+def normalise_search(text: str) -> str:
+    """Lower case without accents, for prefix matches on ``Station.normalised_name``."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+def station_lookup(value: str) -> Q:
+    """A Q on Station matching an id, a UIC code or a name prefix (accents ignored)."""
+    value = value.strip()
+    if value.isdigit() and len(value) in {7, 8}:
+        return Q(uic_code=value)
+    if value.isdigit():
+        return Q(pk=int(value))
+    return Q(normalised_name__startswith=normalise_search(value)) | Q(name__istartswith=value)
+
+
+class StationFilter(django_filters.CharFilter):
+    """Filter trajets on a station foreign key given as id, UIC code or name prefix."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max_length", MAX_SEARCH_LENGTH)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        ids = list(
+            Station.objects.filter(station_lookup(value)).values_list("pk", flat=True)[
+                :MAX_STATIONS_PER_NAME
+            ]
+        )
+        return qs.filter(**{f"{self.field_name}_id__in": ids})
+
+
+class CountryField(forms.CharField):
+    """An ISO 3166-1 alpha-2 code, any case, cleaned to upper case."""
+
+    default_error_messages = {
+        "invalid": _("code pays ISO 3166-1 à deux lettres attendu (ex. FR, DE)."),
+    }
+
+    def clean(self, value: str | None) -> str:
+        value = super().clean(value)
+        if value and not COUNTRY_PATTERN.match(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value.upper()
+
+
+class CountryFilter(django_filters.CharFilter):
+    field_class = CountryField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with the id as last key, so that pages never overlap."""
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        if not value:
+            return qs
+        return qs.order_by(*(self.get_ordering_value(param) for param in value), "id")
+
+
+class TrajetFilterForm(forms.Form):
+    """Cross-field checks of the trajet filters, reported on the upper bound."""
+
+    RANGES = (("min_duration", "max_duration"), ("min_distance", "max_distance"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for low, high in self.RANGES:
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(high, _("doit être supérieur ou égal à %(low)s.") % {"low": low})
+        return data
+
+
+class TrajetFilterSet(django_filters.FilterSet):
+    """Filters of the trajet list (API ``/api/trajets`` and the page ``trajets:trajet-list``)."""
+
+    origin = StationFilter(
+        field_name="origin",
+        label=_("Origine"),
+        help_text=_("Identifiant, code UIC ou début du nom de la gare de départ."),
+    )
+    destination = StationFilter(
+        field_name="destination",
+        label=_("Destination"),
+        help_text=_("Identifiant, code UIC ou début du nom de la gare d'arrivée."),
+    )
+    country = CountryFilter(
+        method="filter_country",
+        label=_("Pays desservi"),
+        help_text=_("Code ISO à deux lettres d'un pays desservi (origine, destination ou arrêt)."),
+    )
+    operator = django_filters.ModelChoiceFilter(
+        field_name="operator",
+        to_field_name="code",
+        queryset=Operator.objects.all(),
+        label=_("Opérateur"),
+        help_text=_("Code de l'opérateur (ex. sncf, db, oebb)."),
+        error_messages={"invalid_choice": _("opérateur inconnu : « %(value)s ».")},
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=ServiceKind.choices,
+        label=_("Type de service"),
+        help_text=_("day (jour) ou night (nuit)."),
+        error_messages={
+            "invalid_choice": _("doit être l'une des valeurs : %(choices)s.")
+            % {"choices": ", ".join(ServiceKind.values)}
+        },
+    )
+    date = django_filters.DateFilter(
+        method="filter_date",
+        label=_("Date du voyage"),
+        help_text=_("AAAA-MM-JJ : services qui circulent ce jour-là (calendrier et exceptions)."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("date AAAA-MM-JJ attendue.")},
+    )
+    departure_after = django_filters.TimeFilter(
+        method="filter_departure_window",
+        label=_("Départ à partir de"),
+        help_text=_("HH:MM, heure locale de départ minimale."),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"invalid": _("heure HH:MM attendue.")},
+    )
+    departure_before = django_filters.TimeFilter(
+        method="filter_departure_window",
+        label=_("Départ au plus tard à"),
+        help_text=_(
+            "HH:MM, heure locale de départ maximale ; avant departure_after, la fenêtre "
+            "passe minuit (ex. 22:00 à 02:00)."
+        ),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"invalid": _("heure HH:MM attendue.")},
+    )
+    min_duration = django_filters.NumberFilter(
+        field_name="duration_min",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=10_080,
+        label=_("Durée minimale (min)"),
+    )
+    max_duration = django_filters.NumberFilter(
+        field_name="duration_min",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=10_080,
+        label=_("Durée maximale (min)"),
+    )
+    min_distance = django_filters.NumberFilter(
+        field_name="distance_km",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=20_000,
+        label=_("Distance minimale (km)"),
+    )
+    max_distance = django_filters.NumberFilter(
+        field_name="distance_km",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=20_000,
+        label=_("Distance maximale (km)"),
+    )
+    q = django_filters.CharFilter(
+        method="filter_search",
+        max_length=MAX_SEARCH_LENGTH,
+        label=_("Recherche"),
+        help_text=_("Numéro de train, catégorie (TGV, Nightjet…) ou début d'un nom de gare."),
+    )
+    ordering = StableOrderingFilter(
+        fields=(
+            ("departure_time", "departure"),
+            ("arrival_time", "arrival"),
+            ("duration_min", "duration"),
+            ("distance_km", "distance"),
+            ("co2_rail_kg", "co2"),
+            ("kind", "kind"),
+        ),
+        field_labels={
+            "departure_time": _("heure de départ"),
+            "arrival_time": _("heure d'arrivée"),
+            "duration_min": _("durée"),
+            "distance_km": _("distance"),
+            "co2_rail_kg": _("CO2 du train"),
+            "kind": _("type de service"),
+        },
+        label=_("Tri"),
+        help_text=_(
+            "departure, arrival, duration, distance, co2 ou kind, séparés par des virgules ; "
+            "préfixe - pour décroissant."
+        ),
+    )
+
+    class Meta:
+        model = Trajet
+        fields: list[str] = []
+        form = TrajetFilterForm
+
+    def filter_country(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.serving_country(value) if value else qs
+
+    def filter_date(self, qs: QuerySet, name: str, value: dt.date | None) -> QuerySet:
+        return qs.running_on(value) if value else qs
+
+    def filter_departure_window(self, qs: QuerySet, name: str, value: dt.time) -> QuerySet:
+        """Apply both bounds once; a start later than the end wraps past midnight."""
+        after = self.form.cleaned_data.get("departure_after")
+        before = self.form.cleaned_data.get("departure_before")
+        if name == "departure_before" and after is not None:
+            return qs  # already applied with departure_after
+        if after is not None and before is not None:
+            window = Q(departure_time__gte=after) & Q(departure_time__lte=before)
+            if after > before:
+                window = Q(departure_time__gte=after) | Q(departure_time__lte=before)
+            return qs.filter(window)
+        if after is not None:
+            return qs.filter(departure_time__gte=after)
+        return qs.filter(departure_time__lte=before)
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return qs
+        station_ids = list(
+            Station.objects.filter(station_lookup(value)).values_list("pk", flat=True)[
+                :MAX_STATIONS_PER_NAME
+            ]
+        )
+        return qs.filter(
+            Q(train_number=value)
+            | Q(category__iexact=value)
+            | Q(origin_id__in=station_ids)
+            | Q(destination_id__in=station_ids)
+        )
+
+
+class StationFilterSet(django_filters.FilterSet):
+    """Station search for autocomplete: name prefix, UIC code or id, and country."""
+
+    q = django_filters.CharFilter(
+        method="filter_search",
+        max_length=MAX_SEARCH_LENGTH,
+        label=_("Gare"),
+        help_text=_("Début du nom, code UIC ou identifiant."),
+    )
+    country = CountryFilter(field_name="country", label=_("Pays"))
+
+    class Meta:
+        model = Station
+        fields: list[str] = []
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(station_lookup(value)) if value.strip() else qs
+
+
+class OperatorFilterSet(django_filters.FilterSet):
+    """Operator search for autocomplete: code or name prefix, and country."""
+
+    q = django_filters.CharFilter(
+        method="filter_search",
+        max_length=MAX_SEARCH_LENGTH,
+        label=_("Opérateur"),
+        help_text=_("Début du code ou du nom."),
+    )
+    country = CountryFilter(field_name="country", label=_("Pays"))
+
+    class Meta:
+        model = Operator
+        fields: list[str] = []
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(code__istartswith=value) | Q(name__istartswith=value))

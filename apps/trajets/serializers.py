@@ -1,0 +1,226 @@
+"""DRF shapes of stations, operators and trajets (list rows and full detail)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.trajets.models import (
+    CalendarException,
+    DataSource,
+    EmissionFactor,
+    ImportRun,
+    Operator,
+    Station,
+    Stop,
+    Trajet,
+    TrajetProvenance,
+)
+
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class OperatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Operator
+        fields = ("id", "code", "name", "country", "website")
+
+
+class OperatorRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Operator
+        fields = ("id", "code", "name")
+
+
+class StationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Station
+        fields = (
+            "id",
+            "uic_code",
+            "name",
+            "country",
+            "latitude",
+            "longitude",
+            "time_zone",
+            "match_method",
+        )
+
+
+class StationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Station
+        fields = ("id", "uic_code", "name", "country")
+
+
+class StopsSummarySerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Number of stops, origin and destination included.")
+    via = serializers.ListField(
+        child=serializers.CharField(), help_text="Names of the intermediate stops, in order."
+    )
+
+
+class Co2Serializer(serializers.Serializer):
+    rail_kg = serializers.FloatField(allow_null=True, help_text="kg CO2e per passenger by train.")
+    flight_kg = serializers.FloatField(
+        allow_null=True, help_text="kg CO2e per passenger for the equivalent flight."
+    )
+    saved_kg = serializers.FloatField(
+        allow_null=True, help_text="flight_kg − rail_kg (null when either is unknown)."
+    )
+    rail_to_flight_ratio = serializers.FloatField(
+        allow_null=True, help_text="rail_kg / flight_kg (null when unknown or flight is 0)."
+    )
+
+
+def co2_summary(trajet: Trajet) -> dict[str, float | None]:
+    """The CO2 comparison of one trajet, rounded to grams."""
+    rail, flight = trajet.co2_rail_kg, trajet.co2_flight_kg
+    known = rail is not None and flight is not None
+    return {
+        "rail_kg": rail,
+        "flight_kg": flight,
+        "saved_kg": round(flight - rail, 3) if known else None,
+        "rail_to_flight_ratio": round(rail / flight, 4) if known and flight else None,
+    }
+
+
+class TrajetListSerializer(serializers.ModelSerializer):
+    """One row of the trajet list; expects ``stops`` prefetched with their stations."""
+
+    operator = OperatorRefSerializer()
+    origin = StationRefSerializer()
+    destination = StationRefSerializer()
+    weekdays = serializers.SerializerMethodField()
+    stops = serializers.SerializerMethodField()
+    co2 = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Trajet
+        fields = (
+            "id",
+            "operator",
+            "train_number",
+            "category",
+            "kind",
+            "origin",
+            "destination",
+            "departure_time",
+            "arrival_time",
+            "arrival_day_offset",
+            "duration_min",
+            "distance_km",
+            "valid_from",
+            "valid_to",
+            "weekdays",
+            "stops",
+            "co2",
+        )
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(WEEKDAY_NAMES)))
+    def get_weekdays(self, trajet: Trajet) -> list[str]:
+        return [name for name, runs in zip(WEEKDAY_NAMES, trajet.weekdays, strict=True) if runs]
+
+    @extend_schema_field(StopsSummarySerializer)
+    def get_stops(self, trajet: Trajet) -> dict[str, object]:
+        stops = list(trajet.stops.all())
+        return {"count": len(stops), "via": [stop.station.name for stop in stops[1:-1]]}
+
+    @extend_schema_field(Co2Serializer)
+    def get_co2(self, trajet: Trajet) -> dict[str, float | None]:
+        return co2_summary(trajet)
+
+
+class StopSerializer(serializers.ModelSerializer):
+    station = StationRefSerializer()
+
+    class Meta:
+        model = Stop
+        fields = (
+            "sequence",
+            "station",
+            "arrival_time",
+            "arrival_day_offset",
+            "departure_time",
+            "departure_day_offset",
+            "distance_from_origin_km",
+        )
+
+
+class CalendarExceptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarException
+        fields = ("date", "is_added")
+
+
+class CalendarSerializer(serializers.Serializer):
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+    weekdays = serializers.ListField(child=serializers.ChoiceField(WEEKDAY_NAMES))
+    exceptions = CalendarExceptionSerializer(many=True)
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DataSource
+        fields = ("name", "title", "licence", "attribution", "homepage")
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportRun
+        fields = ("id", "status", "started_at", "finished_at")
+
+
+class ProvenanceSerializer(serializers.ModelSerializer):
+    source = SourceSerializer()
+    import_run = ImportRunSerializer()
+
+    class Meta:
+        model = TrajetProvenance
+        fields = ("source", "source_record_id", "import_run")
+
+
+class EmissionFactorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EmissionFactor
+        fields = ("label", "kg_co2e_per_passenger_km", "source_name", "source_url", "year")
+
+
+class TrajetDetailSerializer(TrajetListSerializer):
+    """A trajet with its ordered stops, calendar, CO2 factors and every source record merged."""
+
+    stops = StopSerializer(many=True)
+    calendar = serializers.SerializerMethodField()
+    source = SourceSerializer()
+    import_run = ImportRunSerializer()
+    provenance = ProvenanceSerializer(many=True, source="provenances")
+    rail_emission_factor = EmissionFactorSerializer(allow_null=True)
+    flight_emission_factor = EmissionFactorSerializer(allow_null=True)
+
+    class Meta(TrajetListSerializer.Meta):
+        fields = (
+            *(f for f in TrajetListSerializer.Meta.fields if f not in {"valid_from", "valid_to"}),
+            "kind_reason",
+            "origin_country",
+            "destination_country",
+            "flight_distance_km",
+            "rail_emission_factor",
+            "flight_emission_factor",
+            "calendar",
+            "source",
+            "source_record_id",
+            "import_run",
+            "provenance",
+        )
+
+    @extend_schema_field(CalendarSerializer)
+    def get_calendar(self, trajet: Trajet) -> dict[str, object]:
+        return {
+            "valid_from": trajet.valid_from,
+            "valid_to": trajet.valid_to,
+            "weekdays": self.get_weekdays(trajet),
+            "exceptions": CalendarExceptionSerializer(
+                trajet.calendar_exceptions.all(), many=True
+            ).data,
+        }
