@@ -470,3 +470,29 @@ def competition_as_json(
         "is_washout_possible": prediction.is_washout_possible,
         "survivors": None if survivors is None else list(survivors),
     }
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the scenario page shows, computed once."""
+
+    params: ScenarioParameters
+    analysis: Analysis
+    series: TimeSeries
+    portrait: solver.PhasePortrait | None
+    diagram: solver.OperatingDiagram
+    competition_check: solver.CompetitionCheck | None
+
+
+def build_report(params: ScenarioParameters, *, n_points: int = 401) -> Report:
+    """Analyse, simulate, draw the phase portrait and the operating diagram of a case."""
+    analysis = analyse(params)
+    series = simulate(params, n_points=n_points)
+    has_plane = params.kind != ScenarioKind.AUXOSTAT and (
+        len(params.species) == 1
+        or (len(params.species) == 2 and all(be is not None for be in analysis.break_even))
+    )
+    portrait = phase_portrait(params) if has_plane else None
+    diagram = operating_diagram(params, grid=100)
+    check = check_competition(params) if analysis.competition is not None else None
+    return Report(params, analysis, series, portrait, diagram, check)

@@ -1,6 +1,14 @@
 """HTML pages of the ecology app."""
 
-from django.urls import path  # noqa: F401 - filled as pages are added
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.ecology import views
 
 app_name = "ecology"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.scenario_list, name="scenario-list"),
+    path("<slug:slug>/", views.scenario_detail, name="scenario-detail"),
+    path("<slug:slug>/<str:figure>.csv", views.scenario_csv, name="scenario-csv"),
+]

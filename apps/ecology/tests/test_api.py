@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.ecology.tests.factories import make_scenario
@@ -175,3 +177,17 @@ def test_scenario_stored_with_too_fast_a_rate_is_refused_not_crashed(client):
     response = client.get(reverse("api:scenario-simulate", kwargs={"slug": "fast"}))
     assert response.status_code == 400
     assert "mu_max" in response.json()["errors"]
+
+
+def test_scenario_list_query_count_does_not_grow_with_scenarios(client):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("api:scenario-list")).status_code == 200
+        return len(queries)
+
+    for n in range(3):
+        make_scenario(f"extra-{n}", species=[{}, {}])
+    before = count()
+    for n in range(3, 9):
+        make_scenario(f"extra-{n}", species=[{}, {}])
+    assert count() == before

@@ -1,0 +1,154 @@
+"""Forms of the ecology pages: edit a scenario's parameters for one computation (not saved)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from apps.ecology import services
+from apps.ecology.models import ScenarioKind
+
+
+def _strictly_positive(value: float) -> None:
+    if not value > 0:
+        raise forms.ValidationError(_("La valeur doit être strictement positive."))
+
+
+def _number(label: str, *, strict: bool, maximum: float, required: bool = True) -> forms.FloatField:
+    validators = [MaxValueValidator(maximum)]
+    validators.append(_strictly_positive if strict else MinValueValidator(0.0))
+    return forms.FloatField(
+        label=label,
+        required=required,
+        localize=True,
+        validators=validators,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+class AccessibleErrorsMixin:
+    """Tie each field's errors to its input (``aria-invalid``, ``aria-describedby``)."""
+
+    def mark_errors(self) -> None:
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                bound = self[name]  # type: ignore[index]
+                bound.field.widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{bound.auto_id}-error"}
+                )
+
+
+class ConditionsForm(AccessibleErrorsMixin, forms.Form):
+    """Operating conditions and horizon (auxostat gains when the scenario has them)."""
+
+    dilution_rate = _number(_("Taux de dilution D (1/h)"), strict=True, maximum=services.MAX_RATE)
+    substrate_in = _number(_("Substrat en entrée s_in (g/L)"), strict=False, maximum=1e6)
+    initial_substrate = _number(_("Substrat initial s(0) (g/L)"), strict=False, maximum=1e6)
+    horizon = _number(_("Horizon (h)"), strict=True, maximum=services.MAX_HORIZON_H)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind == ScenarioKind.AUXOSTAT:
+            self.fields["set_point"] = _number(_("Consigne s* (g/L)"), strict=True, maximum=1e6)
+            self.fields["gain_k1"] = _number(_("Gain K1"), strict=True, maximum=1e4)
+            self.fields["gain_k2"] = _number(_("Gain K2"), strict=True, maximum=1e4)
+            self.fields["noise_std"] = _number(
+                _("Écart-type du bruit (g/L)"), strict=False, maximum=1e3
+            )
+            self.fields["noise_seed"] = forms.IntegerField(
+                label=_("Graine du bruit"), min_value=0, max_value=2**32 - 1
+            )
+
+
+class SpeciesForm(AccessibleErrorsMixin, forms.Form):
+    """Parameters of one species."""
+
+    mu_max = _number(_("μmax, μ̄ ou r (1/h)"), strict=True, maximum=services.MAX_RATE)
+    half_saturation = _number(_("K"), strict=True, maximum=1e6)
+    inhibition = _number(
+        _("Ki (g/L, vide : pas d'inhibition)"), strict=True, maximum=1e12, required=False
+    )
+    yield_coefficient = _number(_("Rendement y"), strict=True, maximum=1e6)
+    initial_biomass = _number(_("Biomasse initiale x(0) (g/L)"), strict=False, maximum=1e6)
+
+
+CONDITION_FIELDS = {
+    "dilution_rate": "D",
+    "substrate_in": "s_in",
+    "initial_substrate": "s0",
+    "horizon": "horizon",
+    "set_point": "set_point",
+    "gain_k1": "K1",
+    "gain_k2": "K2",
+    "noise_std": "noise_std",
+    "noise_seed": "noise_seed",
+}
+SPECIES_FIELDS = {
+    "mu_max": "mu_max",
+    "half_saturation": "K",
+    "inhibition": "Ki",
+    "yield_coefficient": "yield_",
+    "initial_biomass": "x0",
+}
+#: Service error keys → (form, field) so that a solver error lands on its input.
+SERVICE_ERROR_FIELDS = {"D": "dilution_rate", "s_in": "substrate_in", "t_end": "horizon"}
+
+
+class ScenarioEditForm:
+    """The conditions form plus one species form per species, bound to the query string."""
+
+    def __init__(self, params: services.ScenarioParameters, data: Any = None) -> None:
+        self.params = params
+        initial = {name: getattr(params, attr) for name, attr in CONDITION_FIELDS.items()}
+        self.conditions = ConditionsForm(data, initial=initial, kind=params.kind)
+        self.species = [
+            SpeciesForm(
+                data,
+                prefix=f"sp{index}",
+                initial={name: getattr(sp, attr) for name, attr in SPECIES_FIELDS.items()},
+            )
+            for index, sp in enumerate(params.species, start=1)
+        ]
+        self.species_names = [sp.name for sp in params.species]
+
+    @property
+    def is_bound(self) -> bool:
+        return self.conditions.is_bound
+
+    def is_valid(self) -> bool:
+        """Validate every form and tie errors to their inputs."""
+        valid = all([self.conditions.is_valid(), *(f.is_valid() for f in self.species)])
+        for form in (self.conditions, *self.species):
+            form.mark_errors()
+        return valid
+
+    def edited_parameters(self) -> services.ScenarioParameters:
+        """The scenario's parameters with the submitted values."""
+        if not self.is_bound:
+            return self.params
+        changes = {
+            CONDITION_FIELDS[name]: value for name, value in self.conditions.cleaned_data.items()
+        }
+        species = tuple(
+            replace(sp, **{SPECIES_FIELDS[n]: v for n, v in form.cleaned_data.items()})
+            for sp, form in zip(self.params.species, self.species, strict=True)
+        )
+        return replace(self.params, species=species, **changes)
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show errors raised by the computation next to the matching input."""
+        for key, messages in errors.items():
+            field = SERVICE_ERROR_FIELDS.get(key)
+            target = field if field in self.conditions.fields else None
+            for message in messages:
+                self.conditions.add_error(target, message)
+        self.conditions.mark_errors()
+
+    @property
+    def rows(self) -> list[tuple[str, SpeciesForm]]:
+        """(species name, form) pairs for the template."""
+        return list(zip(self.species_names, self.species, strict=True))
