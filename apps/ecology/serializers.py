@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.ecology import services
 from apps.ecology.chemostat import REGION_NAMES
-from apps.ecology.models import GrowthLawKind, Scenario, ScenarioSpecies
+from apps.ecology.models import GrowthLawKind, Scenario, ScenarioKind, ScenarioSpecies
 
 
 class ScenarioSpeciesSerializer(serializers.ModelSerializer):
@@ -28,8 +29,17 @@ class ScenarioSpeciesSerializer(serializers.ModelSerializer):
         )
 
 
+@extend_schema_field({"type": "string", "enum": ScenarioKind.values})
+class ScenarioKindField(serializers.ChoiceField):
+    """The scenario kind, documented inline (a shared ``kind`` enum name exists elsewhere)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=ScenarioKind.choices, **kwargs)
+
+
 class ScenarioSerializer(serializers.ModelSerializer):
     species = ScenarioSpeciesSerializer(many=True, read_only=True)
+    kind = ScenarioKindField(read_only=True)
 
     class Meta:
         model = Scenario
