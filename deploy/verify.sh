@@ -8,7 +8,8 @@
 #   5. .gitlab-ci.yml against the GitLab CI schema
 #   6. Loki, promtail, Grafana provisioning YAML; shell scripts' syntax
 #   7. Grafana dashboards: structure, datasources, required panels, PromQL parsed
-#   8. smoke test on PostgreSQL: the container's web command (deploy/entrypoint.sh web, i.e.
+#   8. smoke test on PostgreSQL: the compose one-shot job (deploy/entrypoint.sh
+#      migrate-and-load: migrations + every ETL source), the container's web command (web, i.e.
 #      gunicorn with deploy/gunicorn.conf.py, 2 workers, multiprocess metrics), its HEALTHCHECK,
 #      a real Prometheus scraping /metrics on loopback with the alert rules (target up, rules
 #      loaded and evaluated, dashboard queries run, metric names exist), and a real Alertmanager
@@ -179,10 +180,13 @@ start_app() {
         ALLOWED_HOSTS=127.0.0.1,localhost,testserver LOG_FORMAT=json LOG_LEVEL=warning \
         ALERTMANAGER_WEBHOOK_TOKEN=verify-smoke-token PORT="$APP_PORT" \
         GUNICORN_BIND="127.0.0.1:$APP_PORT" GUNICORN_WORKERS=2 GUNICORN_TIMEOUT=30 \
-        PROMETHEUS_MULTIPROC_DIR="$WORK/multiproc" APP_DIR="$ROOT" PATH="$VENV/bin:$PATH"
+        PROMETHEUS_MULTIPROC_DIR="$WORK/multiproc" APP_DIR="$ROOT" PATH="$VENV/bin:$PATH" \
+        OBRAIL_VAR_DIR="$WORK/var"
     unset SECURE_SSL_REDIRECT
-    "$ROOT/deploy/entrypoint.sh" manage migrate --noinput >"$WORK/migrate.log" 2>&1 \
-        || { cat "$WORK/migrate.log"; return 1; }
+    # The compose one-shot job: migrations, then every ETL source (bundled samples).
+    "$ROOT/deploy/entrypoint.sh" migrate-and-load >"$WORK/migrate.log" 2>&1 \
+        || { tail -n 40 "$WORK/migrate.log"; return 1; }
+    grep -E "succeeded|failed" "$WORK/migrate.log"
     # The container's command, as run by the image's ENTRYPOINT and CMD.
     "$ROOT/deploy/entrypoint.sh" web >"$WORK/gunicorn.log" 2>&1 &
     PIDS+=($!)
@@ -309,7 +313,7 @@ smoke_test() {
         postgres://* | postgresql://*) ;;
         *) fail "smoke test needs DATABASE_URL=postgres://... (got '${SMOKE_DATABASE_URL}')"; return ;;
     esac
-    run "app: migrate, then gunicorn (entrypoint web, 2 workers) answers the HEALTHCHECK" \
+    run "app: migrate + ETL job, then gunicorn (entrypoint web, 2 workers) passes the HEALTHCHECK" \
         start_app || return
     run "app: traffic on /health, pages and a 404" send_traffic
     run "app: /metrics exposition in single-process mode" dump_plain_metrics
@@ -330,6 +334,9 @@ smoke_test() {
     run "prometheus: business metrics read from the database" prometheus_check \
         "$api/query?query=obrail_business_metrics_up" \
         "data['result'] and data['result'][0]['value'][1] == '1'"
+    run "prometheus: ETL freshness exported for every source, none failed" prometheus_check \
+        "$api/query?query=obrail_etl_last_run_failed" \
+        "data['result'] and all(r['value'][1] == '0' for r in data['result']) and len(data['result']) == $(grep -c succeeded "$WORK/migrate.log")"
     run "prometheus: ObrailAppDown is not firing" prometheus_check \
         "$api/alerts" "not any(a['labels']['alertname'] == 'ObrailAppDown' for a in data['alerts'])"
     http_get "http://127.0.0.1:$APP_PORT/metrics" >"$WORK/metrics-live.txt"
