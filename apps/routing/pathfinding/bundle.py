@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +30,8 @@ class RoutingNetwork:
     trip_ids: NDArray[np.int64]
     timetables: Mapping[str, Timetable]
     version: str = ""
+    #: Caller-defined arrays stored alongside (saved with an ``extra_`` prefix).
+    extras: Mapping[str, NDArray] = field(default_factory=dict)
 
     def node_of(self) -> dict[int, int]:
         """Map database key -> node index."""
@@ -57,6 +59,8 @@ def network_arrays(network: RoutingNetwork) -> dict[str, NDArray]:
     for day, timetable in network.timetables.items():
         for column in _CONNECTION_COLUMNS:
             arrays[f"day_{day}_{column}"] = getattr(timetable, column).astype(np.int32)
+    for name, array in network.extras.items():
+        arrays[f"extra_{name}"] = array
     return arrays
 
 
@@ -97,4 +101,9 @@ def network_from_artifact(artifact: Artifact) -> RoutingNetwork:
         trip_ids=artifact["trip_ids"],
         timetables=timetables,
         version=artifact.version,
+        extras={
+            name.removeprefix("extra_"): artifact[name]
+            for name in names
+            if name.startswith("extra_")
+        },
     )

@@ -206,12 +206,24 @@ def block_scan(
         if blocks.start_s[block] >= arrival[last, target] + slack_s:
             break
         low, high = int(blocks.start[block]), int(blocks.end[block])
-        size = high - low
-        scanned += size
-        from_station = blocks.from_station[low:high]
-        leaves = blocks.departure_s[low:high]
-        trip = blocks.trip[low:high]
-        can_board = ready[:, from_station] <= leaves
+        scanned += high - low
+        block_leaves = blocks.departure_s[low:high]
+        block_trip = blocks.trip[low:high]
+        # Most of a block is out of reach: keep only the trips with a boardable connection
+        # (ready[last] is the earliest over all layers) or already boarded.
+        active = ready[last, blocks.from_station[low:high]] <= block_leaves
+        active |= trip_legs[block_trip] <= last
+        active &= block_leaves >= depart_s
+        if not active.any():
+            continue
+        block_segment = blocks.segment[low:high] - blocks.segment[low]
+        is_active_segment = np.zeros(int(block_segment[-1]) + 1, dtype=bool)
+        is_active_segment[block_segment[active]] = True
+        rows = low + np.flatnonzero(is_active_segment[block_segment])
+        size = rows.size
+        leaves = blocks.departure_s[rows]
+        trip = blocks.trip[rows]
+        can_board = ready[:, blocks.from_station[rows]] <= leaves
         can_board &= leaves >= depart_s
         boards = can_board.any(axis=0)
         board_at = can_board.argmax(axis=0)
@@ -223,7 +235,7 @@ def block_scan(
         span = size + 1
         key = np.minimum(new_legs * span + np.arange(1, span), trip_legs[trip] * span)
         offset = (layers + 1) * span
-        segment = blocks.segment[low:high] - blocks.segment[low]
+        segment = blocks.segment[rows] - blocks.segment[rows[0]]
         running = segment * offset - np.maximum.accumulate(segment * offset - key)
         legs_now = running // span
         origin = running % span
@@ -232,15 +244,15 @@ def block_scan(
             continue
         inherited = origin == 0
         position = np.maximum(origin - 1, 0)
-        entry_now = np.where(inherited, trip_entry[trip], blocks.connection[low + position])
+        entry_now = np.where(inherited, trip_entry[trip], blocks.connection[rows[position]])
         board_now = np.where(inherited, trip_board[trip], board_at[position])
-        ending = reached & blocks.is_segment_end[low:high]
+        ending = reached & blocks.is_segment_end[rows]
         trip_legs[trip[ending]] = legs_now[ending]
         trip_entry[trip[ending]] = entry_now[ending]
         trip_board[trip[ending]] = board_now[ending]
         hits = np.flatnonzero(reached)
-        stops = blocks.to_station[low + hits]
-        arrives = blocks.arrival_s[low + hits]
+        stops = blocks.to_station[rows[hits]]
+        arrives = blocks.arrival_s[rows[hits]]
         hit_legs = legs_now[hits]
         for layer in range(1, layers):
             chosen = (hit_legs <= layer) & (arrives < arrival[layer, stops])
@@ -253,7 +265,7 @@ def block_scan(
             won = hits[chosen][winners]
             won_stops = layer_stops[winners]
             ready[layer, won_stops] = layer_arrives[winners] + transfer[won_stops]
-            in_connection[layer, won_stops] = blocks.connection[low + won]
+            in_connection[layer, won_stops] = blocks.connection[rows[won]]
             entry[layer, won_stops] = entry_now[won]
             board[layer, won_stops] = board_now[won]
             improved += int(won_stops.size)

@@ -1,0 +1,165 @@
+"""Building the network from the ORM, publishing it, and answering routes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from numpy.testing import assert_allclose
+
+from apps.routing.pathfinding.artifact import current_version
+from apps.routing.services import (
+    RoutingUnavailable,
+    build_network,
+    build_routing_artifact,
+    find_route,
+    load_network,
+    resolve_station,
+)
+from apps.routing.tests.factories import SERVICE_DAY, make_line_network
+from apps.trajets.tests.factories import make_trajet
+from obrail.errors import InvalidInput
+
+PARIS_TZ = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.django_db
+def test_network_has_one_arc_per_consecutive_stop_pair_with_travel_time_in_minutes():
+    line = make_line_network()
+    network = build_network(days=[SERVICE_DAY])
+    graph = network.graph
+    node = network.node_of()
+    assert graph.node_count == 4
+    assert graph.arc_count == 4
+    paris, lyon = node[line.paris.pk], node[line.lyon.pk]
+    first, last = graph.indptr[paris], graph.indptr[paris + 1]
+    heads = graph.indices[first:last].tolist()
+    assert heads.index(lyon) >= 0
+    assert graph.weight("time")[first + heads.index(lyon)] == 120.0
+
+
+@pytest.mark.django_db
+def test_day_timetable_holds_the_trips_of_the_day_and_of_the_night_before():
+    make_line_network()
+    network = build_network(days=[SERVICE_DAY])
+    timetable = network.timetables[SERVICE_DAY.strftime("%Y%m%d")]
+    # 4 connections on the day itself and 4 from the previous day's trips.
+    assert timetable.connection_count == 8
+    # 08:00 Paris (UTC+2 in June) on the service day = 06:00 UTC = 86400 + 21600 s.
+    assert (timetable.departure_s == 86_400 + 6 * 3600).sum() == 1
+
+
+def test_network_route_by_time_goes_through_lyon(line_network):
+    answer = find_route(origin=line_network.paris, destination=line_network.marseille)
+    assert answer.kind == "network"
+    assert [s.name for s in answer.stations] == [
+        "Paris Gare de Lyon",
+        "Lyon Part-Dieu",
+        "Marseille Saint-Charles",
+    ]
+    assert answer.duration_min == 220.0
+    assert answer.co2_rail_kg < answer.co2_flight_kg
+    assert answer.flight_distance_km > 600
+
+
+@pytest.mark.parametrize("method", ["dijkstra", "astar", "pape", "slf_lll", "bellman_ford"])
+def test_every_static_method_gives_the_same_time(line_network, method):
+    answer = find_route(
+        origin=line_network.paris, destination=line_network.marseille, method=method
+    )
+    assert answer.cost == 220.0
+    assert answer.method == method
+
+
+def test_distance_criterion_prefers_the_direct_night_line(line_network):
+    answer = find_route(
+        origin=line_network.paris, destination=line_network.marseille, criterion="distance"
+    )
+    assert [s.name for s in answer.stations] == ["Paris Gare de Lyon", "Marseille Saint-Charles"]
+    assert_allclose(answer.distance_km, answer.cost)
+
+
+def test_journey_in_the_morning_changes_at_lyon(line_network):
+    depart = dt.datetime.combine(SERVICE_DAY, dt.time(7, 30), tzinfo=PARIS_TZ)
+    answer = find_route(
+        origin=line_network.paris, destination=line_network.marseille, depart=depart
+    )
+    assert answer.kind == "journey"
+    assert [
+        (leg.train, f"{leg.departure:%H:%M}", f"{leg.arrival:%H:%M}") for leg in answer.legs
+    ] == [
+        (f"TGV {line_network.day_first.train_number}", "08:00", "10:00"),
+        (f"TER {line_network.day_second.train_number}", "10:30", "12:10"),
+    ]
+    assert answer.transfers == 1
+    assert not answer.uses_night_trains
+
+
+def test_journey_in_the_evening_takes_the_night_train(line_network):
+    depart = dt.datetime.combine(SERVICE_DAY, dt.time(20, 0), tzinfo=PARIS_TZ)
+    answer = find_route(
+        origin=line_network.paris, destination=line_network.marseille, depart=depart
+    )
+    assert answer.uses_night_trains
+    assert f"{answer.arrival:%Y-%m-%d %H:%M}" == "2025-06-12 07:00"
+
+
+def test_journey_across_a_border_shows_local_times(line_network):
+    depart = dt.datetime.combine(SERVICE_DAY, dt.time(10, 45), tzinfo=PARIS_TZ)
+    answer = find_route(origin=line_network.lyon, destination=line_network.geneva, depart=depart)
+    assert f"{answer.legs[0].arrival:%H:%M %Z}" == "12:50 CEST"
+
+
+def test_max_transfers_zero_without_a_direct_train_is_a_clear_error(line_network):
+    depart = dt.datetime.combine(SERVICE_DAY, dt.time(7, 30), tzinfo=PARIS_TZ)
+    with pytest.raises(InvalidInput) as caught:
+        find_route(
+            origin=line_network.paris,
+            destination=line_network.geneva,
+            depart=depart,
+            max_transfers=0,
+        )
+    assert "to" in caught.value.errors
+
+
+def test_a_date_outside_the_built_days_names_the_depart_parameter(line_network):
+    depart = dt.datetime(2030, 1, 1, 8, 0, tzinfo=PARIS_TZ)
+    with pytest.raises(InvalidInput) as caught:
+        find_route(origin=line_network.paris, destination=line_network.lyon, depart=depart)
+    assert list(caught.value.errors) == ["depart"]
+
+
+def test_unknown_method_and_criterion_name_their_parameter(line_network):
+    with pytest.raises(InvalidInput) as caught:
+        find_route(origin=line_network.paris, destination=line_network.lyon, method="teleport")
+    assert list(caught.value.errors) == ["method"]
+    with pytest.raises(InvalidInput) as caught:
+        find_route(origin=line_network.paris, destination=line_network.lyon, criterion="price")
+    assert list(caught.value.errors) == ["criterion"]
+
+
+@pytest.mark.django_db
+def test_station_resolution_accepts_id_uic_and_name_and_rejects_unknown():
+    line = make_line_network()
+    assert resolve_station(str(line.paris.pk), parameter="from") == line.paris
+    assert resolve_station("8772319", parameter="from") == line.lyon
+    assert resolve_station("genève cornavin", parameter="to") == line.geneva
+    with pytest.raises(InvalidInput) as caught:
+        resolve_station("Atlantis", parameter="to")
+    assert caught.value.errors["to"][0].startswith("Gare inconnue")
+
+
+def test_missing_artifact_makes_routing_unavailable(artifact_dir):
+    with pytest.raises(RoutingUnavailable):
+        load_network()
+
+
+def test_a_new_import_is_served_without_restart(line_network, artifact_dir):
+    first = load_network().version
+    make_trajet([line_network.paris, line_network.geneva], times=[(None, "07:00"), ("10:05", None)])
+    build_routing_artifact(run_id="second", days=[SERVICE_DAY])
+    assert current_version(artifact_dir) != first
+    answer = find_route(origin=line_network.paris, destination=line_network.geneva)
+    assert answer.artifact_version != first
+    assert answer.duration_min == 185.0
