@@ -18,10 +18,13 @@ from .geo import crow_fly_per_unit, great_circle_km
 from .graph import CSRGraph
 from .result import Counters, PathResult
 
-__all__ = ["INITIAL_LIMIT_FACTOR", "limited_dijkstra", "scipy_matrix"]
+__all__ = ["CALIBRATION_QUANTILE", "limited_dijkstra", "scipy_matrix"]
 
-#: First limit as a multiple of the lower bound: rail detours are usually 10-60 % longer.
-INITIAL_LIMIT_FACTOR = 1.6
+#: The first limit is the lower bound times this quantile of "true length / lower bound",
+#: measured once per graph: a miss costs a second search over four times the area, an
+#: overshoot only the square of the excess, so a high quantile is cheapest on average.
+CALIBRATION_QUANTILE = 90.0
+_CALIBRATION_SOURCES = 8
 
 
 def scipy_matrix(graph: CSRGraph, criterion: str) -> sp.csr_matrix:
@@ -95,4 +98,26 @@ def _first_limit(graph: CSRGraph, source: int, target: int, criterion: str) -> f
     )
     weight = graph.weight(criterion)
     floor = float(np.median(weight)) if weight.size else 1.0
-    return max(crow / ratio * INITIAL_LIMIT_FACTOR, floor, 1e-9)
+    return max(crow / ratio * _limit_factor(graph, criterion, ratio), floor, 1e-9)
+
+
+def _limit_factor(graph: CSRGraph, criterion: str, ratio: float) -> float:
+    """Quantile of true length over great-circle bound from a few full searches (cached)."""
+    key = ("limit_factor", criterion)
+    if key not in graph.cache:
+        rng = np.random.default_rng(0)
+        sources = rng.choice(graph.node_count, size=min(_CALIBRATION_SOURCES, graph.node_count))
+        distance = scipy_dijkstra(scipy_matrix(graph, criterion), indices=sources)
+        crow = great_circle_km(
+            graph.latitude[sources][:, None],
+            graph.longitude[sources][:, None],
+            graph.latitude[None, :],
+            graph.longitude[None, :],
+        )
+        bound = crow / ratio
+        usable = np.isfinite(distance) & (bound > 0)
+        factors = distance[usable] / bound[usable]
+        graph.cache[key] = (
+            max(float(np.percentile(factors, CALIBRATION_QUANTILE)), 1.0) if factors.size else 2.0
+        )
+    return graph.cache[key]
