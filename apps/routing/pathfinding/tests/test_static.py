@@ -110,11 +110,24 @@ def test_epsilon_lets_a_bounded_search_stop_on_a_near_optimal_path():
 
 
 def test_scipy_limited_doubles_its_limit_until_the_target_is_reached():
-    graph = random_graph(7, 300, 1200)
-    distances = _reference(graph, 0)
-    target = int(np.nanargmax(np.where(np.isfinite(distances), distances, np.nan)))
-    result = shortest_path(graph, 0, target, method="scipy_limited")
-    assert_allclose(result.length, distances[target], rtol=TOLERANCE)
+    # A 50 km line of stations 1 km apart; the target sits 0.5 km from the first station but
+    # is only reachable from the far end, so its length is ~200 times its great-circle bound.
+    line = 50
+    latitude = np.r_[np.full(line, 45.0), 45.0]
+    longitude = np.r_[np.arange(line) / 78.7, 0.5 / 78.7]
+    tails = [*range(line - 1), *range(1, line), line - 1]
+    heads = [*range(1, line), *range(line - 1), line]
+    graph = build_graph(
+        line + 1,
+        tails,
+        heads,
+        {"time": [1.0] * (2 * line - 2) + [50.0]},
+        latitude=latitude,
+        longitude=longitude,
+    )
+    result = shortest_path(graph, 0, line, method="scipy_limited")
+    assert_allclose(result.length, line - 1 + 50.0)
+    assert result.path == (*range(line), line)
     assert result.counters.rounds >= 2
 
 
