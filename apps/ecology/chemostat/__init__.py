@@ -41,7 +41,7 @@ from .operating import REGION_NAMES, OperatingDiagram, operating_diagram
 from .phase import Isocline, PhasePortrait, phase_portrait
 from .reduced import ReducedSimulation, mass, mass_closed_form, simulate_reduced
 from .simulate import INTEGRATION_METHODS, Simulation, simulate
-from .system import Chemostat, Species, jacobian, vector_field
+from .system import Chemostat, Species, jacobian, make_rhs, vector_field
 
 __all__ = [
     "INTEGRATION_METHODS",
@@ -74,6 +74,7 @@ __all__ = [
     "growth_rate",
     "jacobian",
     "logistic_closed_form",
+    "make_rhs",
     "mass",
     "mass_closed_form",
     "operating_diagram",

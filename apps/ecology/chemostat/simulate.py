@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import solve_ivp
 
 from .errors import IntegrationError, ParameterError
-from .system import Chemostat, jacobian, vector_field
+from .system import Chemostat, jacobian, make_rhs
 
 __all__ = ["INTEGRATION_METHODS", "Simulation", "simulate"]
 
@@ -119,9 +119,7 @@ def simulate(
             raise ParameterError(name, tol, "must be in (0, 1)")
 
     coef = chemostat.coefficient_arrays()
-
-    def rhs(_t: float, u: NDArray[np.float64]) -> NDArray[np.float64]:
-        return vector_field(chemostat, u, coef)
+    rhs = make_rhs(chemostat)
 
     def jac(_t: float, u: NDArray[np.float64]) -> NDArray[np.float64]:
         return jacobian(chemostat, u, coef)

@@ -16,6 +16,7 @@ from apps.ecology.chemostat import (
     break_even,
     find_equilibria,
     jacobian,
+    make_rhs,
     vector_field,
 )
 
@@ -163,3 +164,18 @@ def test_contois_equilibrium_has_the_closed_form() -> None:
 def test_rejects_too_many_species() -> None:
     with pytest.raises(ParameterError, match="species"):
         find_equilibria(Chemostat((Species(MONOD),) * 9, D=0.3, s_in=1.0))
+
+
+def test_scalar_right_hand_side_equals_the_vectorised_vector_field() -> None:
+    species = (
+        Species(HALDANE, 0.6),
+        Species(MONOD),
+        Species(GrowthLaw("contois", 0.9, 0.3), 0.8),
+        Species(GrowthLaw("linear", 0.2)),
+    )
+    chemostat = Chemostat(species, D=0.3, s_in=4.0)
+    rhs = make_rhs(chemostat)
+    rng = np.random.default_rng(5)
+    states = [rng.uniform(-0.5, 4.0, size=5) for _ in range(50)] + [np.zeros(5)]
+    for state in states:
+        assert_allclose(rhs(0.0, state), vector_field(chemostat, state), rtol=1e-13, atol=1e-15)
