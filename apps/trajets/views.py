@@ -190,7 +190,9 @@ def _filter_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[st
             f"{name}-suggestions" for name in AUTOCOMPLETE_FIELDS if name in filterset.form.fields
         ],
         "query": request.GET.urlencode(),
-        "is_fragment": is_htmx_fragment_request(request),
+        # A history restore (back button after a cache miss) wants the whole page.
+        "is_fragment": is_htmx_fragment_request(request)
+        and request.headers.get("HX-History-Restore-Request") != "true",
     }
 
 

@@ -155,6 +155,8 @@ def test_network_map_draws_day_and_night_links_and_lists_them(client, network):
     # Ends of links only (Lyon and München are intermediate stops); Milano and Wien are shared.
     assert html.count('class="station"') == 8
     assert '<path class="country"' in html
+    # SVG coordinates are never localised (a French decimal comma is not a length).
+    assert re.search(r'<line class="link-night" x1="\d+\.\d" y1="\d+\.\d"', html)
     assert '<th scope="row">Paris Est (FR)</th><td>Wien Hbf (AT)</td><td>nuit</td>' in html
 
 
