@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -193,12 +194,16 @@ def load_source(
     dry_run: bool = False,
     progress: Progress | None = None,
     fail_after_services: int | None = None,
+    merge_across_sources: bool = True,
+    notify: bool = True,
 ) -> LoadReport:
     """Load one source in one transaction and record an ImportRun.
 
     Skips the load (status ``skipped``) when the input checksum equals the last successful
     run's, unless ``force``. ``dry_run`` computes every count and rolls back.
     ``fail_after_services`` raises mid-load (tests prove the rollback with it).
+    ``merge_across_sources`` False keeps every service as its own trajet, and ``notify``
+    False does not send ``import_completed`` (benchmarks).
     The caller holds :func:`etl_lock`.
     """
     started = time.monotonic()
@@ -234,6 +239,7 @@ def load_source(
     run = ImportRun.objects.create(source=source, input_checksum=report.checksum)
     report.run_id = run.pk
     loader = _SourceLoader(spec, source, run, report, progress, fail_after_services)
+    loader.merge_across_sources = merge_across_sources
     try:
         with transaction.atomic():
             loader.load(path)
@@ -263,7 +269,7 @@ def load_source(
         message=(report.message + _extra_message(report))[:10_000],
     )
     logger.info("etl %s", report.summary())
-    if report.status == ImportRun.Status.SUCCEEDED:
+    if report.status == ImportRun.Status.SUCCEEDED and notify:
         run.refresh_from_db()
         import_completed.send(sender=DataSource, source=source, run=run)
     return report
@@ -298,6 +304,7 @@ class _SourceLoader:
         self.services: list[tuple[HarmonisedService, int]] = []
         self.services_done = 0
         self.is_reference = spec.format in _REFERENCE_FORMATS
+        self.merge_across_sources = True
 
     # -- orchestration ---------------------------------------------------------------------
     def load(self, path: Path) -> None:
@@ -527,18 +534,16 @@ class _SourceLoader:
                 "country": station.country, "zone": station.time_zone,
                 "ids": station.source_ids, "names": station.source_names,
             }  # fmt: skip
-        updates = []
-        for pk in self.dirty:
+        rows = []
+        for pk in sorted(self.dirty):
             state = self.known[pk]
-            updates.append(
-                Station(
-                    pk=pk, uic_code=state["uic"], latitude=state["lat"], longitude=state["lon"],
-                    source_ids=state["ids"], source_names=state["names"],
+            rows.append(
+                (
+                    pk, state["uic"], state["lat"], state["lon"],
+                    json.dumps(state["ids"]), json.dumps(state["names"]),
                 )
             )  # fmt: skip
-        Station.objects.bulk_update(
-            updates, ["uic_code", "latitude", "longitude", "source_ids", "source_names"], 1000
-        )
+        self.writer.update(Station._meta.db_table, _STATION_UPDATE_COLUMNS, rows)
         self.pending, self.dirty = [], set()
         self.progress("stations", self.report.read)
 
@@ -616,7 +621,8 @@ class _SourceLoader:
                 self.report.unchanged += 1
             else:
                 updates.append((service, operator_pk, known[0]))
-        inserts = self._merge_with_other_sources(inserts)
+        if self.merge_across_sources:
+            inserts = self._merge_with_other_sources(inserts)
         if inserts:
             ids = self.writer.allocate_ids(Trajet._meta.db_table, len(inserts))
             self.writer.insert(
@@ -797,6 +803,9 @@ _STOP_COLUMNS = _columns(
     ),
 )  # fmt: skip
 _EXCEPTION_COLUMNS = _columns(CalendarException, ("trajet", "date", "is_added"))
+_STATION_UPDATE_COLUMNS = _columns(
+    Station, ("id", "uic_code", "latitude", "longitude", "source_ids", "source_names")
+)
 _COUNTRY_COLUMNS = _columns(TrajetCountry, ("trajet", "country"))
 _PROVENANCE_COLUMNS = _columns(
     TrajetProvenance, ("trajet", "source", "source_record_id", "import_run")

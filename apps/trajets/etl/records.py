@@ -91,8 +91,19 @@ class CalendarRecord:
 
     def first_running_date(self) -> dt.date | None:
         """The first date the service runs, or None when it never runs."""
-        dates = self.running_dates()
-        return dates[0] if dates else None
+        first: dt.date | None = None
+        if self.valid_from and self.valid_to and any(self.weekdays):
+            removed = set(self.removed)
+            day = self.valid_from
+            while day <= self.valid_to:
+                if self.weekdays[day.weekday()] and day not in removed:
+                    first = day
+                    break
+                day += dt.timedelta(days=1)
+        added = [d for d in self.added if d not in self.removed]
+        if added and (first is None or added[0] < first):
+            first = min(added)
+        return first
 
 
 @dataclass(frozen=True, slots=True)

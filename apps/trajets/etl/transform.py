@@ -7,6 +7,7 @@ import hashlib
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import ExtractError
 from .harmonise.classify import classify_service
@@ -72,12 +73,39 @@ class HarmonisedService:
     content_hash: str
 
 
-def _hash(*parts: object) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(repr(part).encode())
-        digest.update(b"\x1f")
-    return digest.hexdigest()
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+@lru_cache(maxsize=20_000)
+def _geometry(
+    infos: tuple[StationInfo, ...],
+) -> tuple[tuple[tuple[float, str | None], ...], tuple[float | None, ...], float, float]:
+    """Legs (km, country), cumulative km per stop, total km and origin-destination km.
+
+    Cached: feeds repeat the same stopping pattern across thousands of trips.
+    """
+    legs: list[tuple[float, str | None]] = []
+    cumulative: list[float | None] = [0.0]
+    for a, b in itertools.pairwise(infos):
+        previous = cumulative[-1]
+        if a.latitude is None or b.latitude is None or a.longitude is None or b.longitude is None:
+            cumulative.append(None)
+            continue
+        leg = great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude)
+        legs.append((leg, a.country))
+        cumulative.append(None if previous is None else previous + leg)
+    distance = sum(leg[0] for leg in legs)
+    origin, destination = infos[0], infos[-1]
+    direct = distance
+    if None not in (origin.latitude, origin.longitude, destination.latitude, destination.longitude):
+        direct = great_circle_km(
+            origin.latitude,
+            origin.longitude,
+            destination.latitude,
+            destination.longitude,  # type: ignore[arg-type]
+        )
+    return tuple(legs), tuple(cumulative), distance, direct
 
 
 def harmonise_service(
@@ -119,28 +147,11 @@ def harmonise_service(
             service.location,
             f"service {service.source_id!r}: duration {resolved.duration_min} min is not positive",
         )
-    legs: list[tuple[float, str | None]] = []
-    cumulative: list[float | None] = [0.0]
-    for a, b in itertools.pairwise(infos):
-        previous = cumulative[-1]
-        if a.latitude is None or b.latitude is None or a.longitude is None or b.longitude is None:
-            cumulative.append(None)
-            continue
-        leg = great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude)
-        legs.append((leg, a.country))
-        cumulative.append(None if previous is None else previous + leg)
-    distance = sum(leg[0] for leg in legs)
+    legs, cumulative, distance, direct = _geometry(tuple(infos))
     if distance <= 0 and service.source_distance_km:
         distance = service.source_distance_km
-        legs = [(distance, infos[0].country)]
-    origin, destination = infos[0], infos[-1]
-    direct = (
-        great_circle_km(
-            origin.latitude, origin.longitude, destination.latitude, destination.longitude
-        )  # type: ignore[arg-type]
-        if None not in (origin.latitude, destination.latitude)
-        else distance
-    )
+        legs = ((distance, infos[0].country),)
+        direct = direct or distance
     co2 = estimate_co2(legs=legs, great_circle_km=direct, factors=factors)
     departure_local = dt.datetime.combine(
         reference + dt.timedelta(days=first.departure_day_offset), departure
@@ -167,9 +178,17 @@ def harmonise_service(
     )
     countries = tuple(dict.fromkeys(info.country for info in infos if info.country))
     factors_used = ",".join((*co2.rail_factor_keys, co2.flight_factor_key))
-    content = (
-        operator_code, service.train_number, service.category, classification, stops,
-        calendar, round(distance, 3), co2, countries,
+    content = "|".join(
+        (
+            operator_code, service.train_number, service.category, classification.kind,
+            classification.reason, repr(calendar), f"{distance:.3f}", repr(co2),
+            ",".join(countries),
+            *(
+                f"{s.station_key},{s.arrival},{s.arrival_day_offset},{s.departure},"
+                f"{s.departure_day_offset},{s.distance_from_origin_km}"
+                for s in stops
+            ),
+        )
     )  # fmt: skip
     return HarmonisedService(
         source_id=service.source_id,
@@ -177,8 +196,8 @@ def harmonise_service(
         category=service.category,
         kind=classification.kind,
         kind_reason=classification.reason,
-        origin_key=origin.key,
-        destination_key=destination.key,
+        origin_key=infos[0].key,
+        destination_key=infos[-1].key,
         departure_time=departure,
         arrival_time=arrival,
         arrival_day_offset=last.arrival_day_offset if last.arrival else last.departure_day_offset,
@@ -191,5 +210,5 @@ def harmonise_service(
         countries=countries,
         calendar=calendar,
         stops=stops,
-        content_hash=_hash(*content),
+        content_hash=_hash(content),
     )

@@ -78,9 +78,10 @@ class BulkWriter:
             if self.is_postgres:
                 stage = f"etl_stage_{table}"
                 if stage not in self._staging:
+                    names = ", ".join(f'"{c}"' for c in columns)
                     cursor.execute(
-                        f'CREATE TEMP TABLE "{stage}" (LIKE "{table}" INCLUDING DEFAULTS) '
-                        "ON COMMIT DROP"
+                        f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DROP AS '  # noqa: S608
+                        f'SELECT {names} FROM "{table}" WITH NO DATA'
                     )
                     self._staging.add(stage)
                 cursor.execute(f'TRUNCATE "{stage}"')

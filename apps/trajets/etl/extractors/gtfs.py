@@ -39,8 +39,11 @@ MAX_SPLIT_GAP_S = 2 * 3600
 
 
 def _date(value: str, where: str) -> dt.date:
+    text = value.strip()
     try:
-        return dt.datetime.strptime(value.strip(), "%Y%m%d").date()
+        if len(text) != 8 or not text.isdigit():
+            raise ValueError(text)
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError as exc:
         raise ExtractError(f"{where}: date {value!r} is not YYYYMMDD") from exc
 
@@ -123,17 +126,7 @@ def _stop_time_rows(
 ) -> Iterator[tuple[int, list[str], dict]]:
     """Stop-time rows grouped by trip; rows of a non-contiguous file are sorted on disk."""
     required = ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence")
-    seen: set[str] = set()
-    previous = None
-    contiguous = True
-    for _, index, values in _rows(files, "stop_times.txt", options, required):
-        trip = values[index["trip_id"]]
-        if trip != previous:
-            if trip in seen:
-                contiguous = False
-                break
-            seen.add(trip)
-            previous = trip
+    contiguous = _is_grouped_by_trip(files, options, required)
     if contiguous:
         for line, index, values in _rows(files, "stop_times.txt", options, required):
             yield line, values, index
@@ -163,6 +156,38 @@ def _stop_time_rows(
         for line, row in cursor:
             yield line, row.split("\x1f"), index_seen
         database.close()
+
+
+def _is_grouped_by_trip(files: FileSet, options: Mapping[str, Any], required) -> bool:
+    """Tell whether stop_times.txt lists each trip's rows together (a cheap first pass)."""
+    seen: set[bytes | str] = set()
+    previous: bytes | str | None = None
+    with files.open_binary("stop_times.txt") as raw:
+        header = raw.readline().decode("utf-8-sig", errors="replace")
+        simple = header.split(",")[0].strip() == "trip_id" and '"' not in header
+        if simple:
+            for line in raw:
+                if line.startswith(b'"'):
+                    simple = False
+                    break
+                trip = line.split(b",", 1)[0].strip()
+                if trip != previous:
+                    if trip in seen:
+                        return False
+                    seen.add(trip)
+                    previous = trip
+    if simple:
+        return True
+    seen.clear()
+    previous = None
+    for _, index, values in _rows(files, "stop_times.txt", options, required):
+        trip = values[index["trip_id"]]
+        if trip != previous:
+            if trip in seen:
+                return False
+            seen.add(trip)
+            previous = trip
+    return True
 
 
 def extract_gtfs(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:

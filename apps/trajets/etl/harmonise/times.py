@@ -155,6 +155,8 @@ def resolve_times(
     ExtractError
         When a stop has no time at all, or times go backwards in a source with day offsets.
     """
+    if has_day_offsets and time_zone and all(zone == time_zone for zone in zones):
+        return _resolve_in_one_zone(times, time_zone, reference_date)
     instants: list[tuple[dt.datetime | None, dt.datetime | None]] = []
     previous: dt.datetime | None = None
     day_shift = 0
@@ -196,4 +198,47 @@ def resolve_times(
     duration = round((end - start).total_seconds() / 60) if start and end else 0
     return ResolvedTimes(
         stops=tuple(resolved), duration_min=duration, reference_date=reference_date
+    )
+
+
+def _clock(seconds: int) -> tuple[dt.time, int]:
+    days, rest = divmod(seconds, DAY_S)
+    hours, rest = divmod(rest, 3600)
+    return dt.time(hours, *divmod(rest, 60)), days
+
+
+def _resolve_in_one_zone(
+    times: Sequence[tuple[int | None, int | None]], zone: str, reference_date: dt.date
+) -> ResolvedTimes:
+    """Fast path: every stop in the zone of the times; only the duration needs UTC."""
+    resolved = []
+    previous = -1
+    for index, (arrival_s, departure_s) in enumerate(times):
+        if arrival_s is None and departure_s is None:
+            raise ExtractError(f"stop {index + 1} has neither arrival nor departure time")
+        for seconds in (arrival_s, departure_s):
+            if seconds is not None:
+                if seconds < previous:
+                    raise ExtractError(f"stop {index + 1}: time goes backwards")
+                previous = seconds
+        arrival = _clock(arrival_s) if arrival_s is not None else (None, 0)
+        departure = _clock(departure_s) if departure_s is not None else (None, 0)
+        resolved.append(
+            ResolvedStop(
+                arrival=arrival[0],
+                arrival_day_offset=arrival[1],
+                departure=departure[0],
+                departure_day_offset=departure[1],
+                arrival_utc=None,
+                departure_utc=None,
+            )
+        )
+    start_s = times[0][1] if times[0][1] is not None else times[0][0]
+    end_s = times[-1][0] if times[-1][0] is not None else times[-1][1]
+    start = _to_utc(reference_date, start_s, zone)  # type: ignore[arg-type]
+    end = _to_utc(reference_date, end_s, zone)  # type: ignore[arg-type]
+    return ResolvedTimes(
+        stops=tuple(resolved),
+        duration_min=round((end - start).total_seconds() / 60),
+        reference_date=reference_date,
     )

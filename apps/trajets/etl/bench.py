@@ -1,0 +1,100 @@
+"""Benchmark of the ETL pipeline against a plain PostgreSQL COPY of the same stop_times."""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection, transaction
+
+from .errors import EtlError
+from .extractors.text import FileSet
+from .loader import load_source
+from .sources import SourceSpec
+
+__all__ = ["BenchResult", "benchmark_gtfs"]
+
+TARGET_RATIO = 5.0
+TARGET_ROWS_PER_S = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class BenchResult:
+    """Figures of one benchmark run."""
+
+    stop_times_rows: int
+    pipeline_s: float
+    copy_rows: int
+    copy_s: float
+
+    @property
+    def pipeline_rows_per_s(self) -> float:
+        """Stop-time rows per second through the whole pipeline (extract → harmonise → load)."""
+        return self.stop_times_rows / self.pipeline_s
+
+    @property
+    def copy_rows_per_s(self) -> float:
+        """Rows per second of the plain COPY baseline."""
+        return self.copy_rows / self.copy_s
+
+    @property
+    def ratio(self) -> float:
+        """Pipeline time over plain COPY time."""
+        return self.pipeline_s / self.copy_s
+
+
+class _RollbackError(Exception):
+    """Undo everything the benchmark wrote."""
+
+
+def _plain_copy(path: Path) -> tuple[int, float]:
+    files = FileSet(path)
+    try:
+        with files.open_binary("stop_times.txt") as raw:
+            header = raw.readline().decode("utf-8-sig").strip()
+            columns = [c.strip() for c in header.split(",")]
+            body = raw.read()
+    finally:
+        files.close()
+    definition = ", ".join(f'"c{i}" text' for i in range(len(columns)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE bench_stop_times ({definition})")
+        started = time.perf_counter()
+        with cursor.cursor.copy("COPY bench_stop_times FROM STDIN WITH (FORMAT csv)") as copy:
+            stream = io.BytesIO(body)
+            while chunk := stream.read(1 << 20):
+                copy.write(chunk)
+        elapsed = time.perf_counter() - started
+        cursor.execute("SELECT count(*) FROM bench_stop_times")
+        rows = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_stop_times")
+    return rows, elapsed
+
+
+def benchmark_gtfs(path: Path) -> BenchResult:
+    """Load a GTFS feed through the whole pipeline, then COPY its stop_times raw, and roll back.
+
+    Both run in the same process and the same database; nothing stays in the database.
+    """
+    if connection.vendor != "postgresql":
+        raise EtlError("bench_etl compares with PostgreSQL COPY: set DATABASE_URL to PostgreSQL")
+    spec = SourceSpec(name="bench-gtfs", format="gtfs", path=str(path), licence="benchmark")
+    result: BenchResult | None = None
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            report = load_source(
+                spec, path=path, force=True, merge_across_sources=False, notify=False
+            )
+            pipeline_s = time.perf_counter() - started
+            if report.status != "succeeded":
+                raise EtlError(f"pipeline failed: {report.message}")
+            copy_rows, copy_s = _plain_copy(path)
+            result = BenchResult(report.stop_rows, pipeline_s, copy_rows, copy_s)
+            raise _RollbackError
+    except _RollbackError:
+        pass
+    assert result is not None
+    return result
