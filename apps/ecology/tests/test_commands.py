@@ -62,6 +62,13 @@ def test_operating_diagram_table_names_each_region():
     assert {"washout", "persistence", "bistability"} <= set(out.split())
 
 
+def test_inline_linear_case_needs_no_k():
+    payload = json.loads(
+        _run("--law", "linear", "--mu-max", "0.2", "--s-in", "5", "--D", "0.5", "--format", "json")
+    )
+    assert payload["equilibria"][1]["s"] == pytest.approx(2.5)
+
+
 def test_unknown_scenario_lists_known_ones():
     with pytest.raises(CommandError, match=r"Known: .*monod"):
         _run("nope")

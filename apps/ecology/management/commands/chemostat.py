@@ -78,7 +78,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Unknown scenario {options['scenario']!r}. Known: {known}."
                 ) from error
-        missing = [f"--{name.replace('_', '-')}" for name in inline if options[name] is None]
+        needed = [n for n in inline if not (n == "K" and options["law"] == GrowthLawKind.LINEAR)]
+        missing = [f"--{name.replace('_', '-')}" for name in needed if options[name] is None]
         if missing:
             raise CommandError(
                 "Give a SCENARIO, or an inline case with " + ", ".join(missing) + "."
@@ -88,7 +89,7 @@ class Command(BaseCommand):
         return services.inline_parameters(
             law=options["law"],
             mu_max=options["mu_max"],
-            K=options["K"],
+            K=options["K"] if options["K"] is not None else 1.0,
             Ki=options["Ki"],
             s_in=options["s_in"],
             D=options["D"],
