@@ -6,17 +6,17 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import generics
-from rest_framework.renderers import JSONRenderer
+from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.stats.serializers import VolumesSerializer
-from apps.stats.services import compute_volumes
-from apps.trajets.api import FORMAT_PARAMETER, LIST_ERRORS, AnonThrottle, UserThrottle
+from apps.stats.services import compute_volumes, parse_group_by
+from apps.trajets.api import FORMAT_PARAMETER, LIST_ERRORS, ReadOnlyApiMixin
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.models import Trajet
-from apps.trajets.renderers import CSVRenderer, stream_csv
+from apps.trajets.renderers import stream_csv
+from obrail.errors import InvalidInput
 
 VOLUMES_EXAMPLE = {
     "group_by": ["operator", "kind"],
@@ -42,15 +42,13 @@ VOLUMES_EXAMPLE = {
 }
 
 
-class VolumesView(generics.GenericAPIView):
+class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
     """Services, weekly departures and weekly train-km, grouped, over the filtered trajets."""
 
     queryset = Trajet.objects.all()
     filterset_class = TrajetFilterSet
     serializer_class = VolumesSerializer
     pagination_class = None
-    renderer_classes = (JSONRenderer, CSVRenderer)
-    throttle_classes = (AnonThrottle, UserThrottle)
 
     @extend_schema(
         summary="Volumes of services, departures and km served",
@@ -80,8 +78,17 @@ class VolumesView(generics.GenericAPIView):
         ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        group_by = request.query_params.get("group_by", "operator")
-        table = compute_volumes(self.filter_queryset(self.get_queryset()), group_by=group_by)
+        filterset = self.filterset_class(
+            request.query_params, queryset=self.get_queryset(), request=request
+        )
+        errors = {} if filterset.is_valid() else dict(filterset.errors)
+        try:
+            group_by = parse_group_by(request.query_params.get("group_by", "operator"))
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+        if errors:
+            raise exceptions.ValidationError(errors)
+        table = compute_volumes(filterset.qs, group_by=group_by)
         if request.accepted_renderer.format == "csv":
             columns = [
                 name
@@ -94,9 +101,3 @@ class VolumesView(generics.GenericAPIView):
         return Response(
             {"group_by": list(table.group_by), "results": table.rows, "total": table.total}
         )
-
-    def handle_exception(self, exc: Exception) -> Response:
-        """Errors are always JSON, even when CSV was asked for."""
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return super().handle_exception(exc)

@@ -111,11 +111,28 @@ class Pagination(PageNumberPagination):
         return base
 
 
-class CsvListMixin:
-    """List views that stream the whole filtered list as CSV for ``?format=csv``."""
+class ReadOnlyApiMixin:
+    """JSON or CSV, configurable throttles, 405 before any permission check, JSON errors."""
 
     renderer_classes = (JSONRenderer, CSVRenderer)
     throttle_classes = (AnonThrottle, UserThrottle)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # A method the view never serves is a 405 for everyone, not a 403 for anonymous users.
+        if not hasattr(self, request.method.lower()):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        """Errors are always JSON, even when CSV was asked for."""
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+class CsvListMixin(ReadOnlyApiMixin):
+    """List views that stream the whole filtered list as CSV for ``?format=csv``."""
+
     csv_columns: tuple[str, ...] = ()
     csv_filename = "export.csv"
 
@@ -131,12 +148,6 @@ class CsvListMixin:
             )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def handle_exception(self, exc: Exception) -> Response:
-        """Errors are always JSON, even when CSV was asked for."""
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return super().handle_exception(exc)
 
 
 FORMAT_PARAMETER = OpenApiParameter(

@@ -136,14 +136,16 @@ class TrajetFilterSet(django_filters.FilterSet):
         method="filter_date",
         label=_("Date du voyage"),
         help_text=_("AAAA-MM-JJ : services qui circulent ce jour-là (calendrier et exceptions)."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d"],  # never locale-dependent: 01/02 differs in fr and en
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("date AAAA-MM-JJ attendue.")},
     )
     departure_after = django_filters.TimeFilter(
         method="filter_departure_window",
         label=_("Départ à partir de"),
         help_text=_("HH:MM, heure locale de départ minimale."),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": _("heure HH:MM attendue.")},
     )
     departure_before = django_filters.TimeFilter(
@@ -153,7 +155,8 @@ class TrajetFilterSet(django_filters.FilterSet):
             "HH:MM, heure locale de départ maximale ; avant departure_after, la fenêtre "
             "passe minuit (ex. 22:00 à 02:00)."
         ),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": _("heure HH:MM attendue.")},
     )
     min_duration = django_filters.NumberFilter(

@@ -24,6 +24,7 @@ from apps.trajets.synthetic.stations import StationRow
 
 EARTH_RADIUS_KM = 6371.0
 DETOUR_FACTOR = 1.15  # rail distance over great-circle distance between consecutive stops
+MAX_DETOUR_KM = 30.0  # farthest an intermediate stop may lie from its point on the line
 FLIGHT_UPLIFT_KM = 95.0  # routing and holding added to great-circle flights (DEFRA practice)
 WEEK_PATTERNS = ("1111111", "1111100", "1111110", "0000011", "0000101", "1010100")
 WEEK_PATTERN_WEIGHTS = (0.55, 0.2, 0.08, 0.05, 0.07, 0.05)
@@ -182,9 +183,12 @@ class TrajetGenerator:
         d_xy = st.tree.data[destination]
         points = o_xy[owner] + (d_xy[owner] - o_xy[owner]) * fraction[:, None]
         points += rng.normal(0.0, 6.0, points.shape)
-        # A random one of the four nearest stations, so that close points rarely collapse.
-        _, nearest_four = st.tree.query(points, k=4)
-        picked = nearest_four[np.arange(len(points)), rng.integers(0, 4, len(points))]
+        # A random one of the four nearest stations within reach of the line, so that close
+        # points rarely collapse; where the network is sparse the point is left out.
+        distance, nearest_four = st.tree.query(points, k=4, distance_upper_bound=MAX_DETOUR_KM)
+        choice = rng.integers(0, 4, len(points))
+        picked = nearest_four[np.arange(len(points)), choice]
+        picked[~np.isfinite(distance[np.arange(len(points)), choice])] = -1
 
         paths = self._paths(origin, destination, owner, picked, size)
         return self._render(first_id, first_stop_id, operator_index, is_night, paths)
@@ -199,7 +203,7 @@ class TrajetGenerator:
             seen = {o, d}
             path = [o]
             for station in middle:
-                if station not in seen:
+                if station >= 0 and station not in seen:
                     seen.add(station)
                     path.append(station)
             path.append(d)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from apps.trajets.synthetic.errors import SyntheticDataError
 from apps.trajets.synthetic.reference import CITIES, TIME_ZONES
@@ -79,9 +80,11 @@ def read_station_csv(path: Path) -> list[StationRow]:
 def build_station_set(
     reference: list[StationRow], *, total: int, rng: np.random.Generator
 ) -> list[StationRow]:
-    """Merge the reference stations and the cities, then add halts around them up to ``total``.
+    """Merge the reference stations and the cities, then add halts up to ``total``.
 
-    Halts are placed 3 to 40 km from a random anchor (weighted by traffic) and named after it.
+    Two halts in five lie 3 to 40 km from an anchor station (chosen by traffic); the others lie
+    along the corridor between an anchor and one of its eight nearest anchors (up to 600 km),
+    as stations do along a line. Each halt takes the country and the name of its nearer anchor.
     """
     rows = list(reference)
     seen_names = {row.name for row in rows}
@@ -94,26 +97,37 @@ def build_station_set(
     missing = total - len(rows)
     if missing <= 0:
         return rows
+    lat = np.array([anchor.latitude for anchor in anchors])
+    lon = np.array([anchor.longitude for anchor in anchors])
+    km_per_lon = 111.0 * np.cos(np.radians(lat))
     weights = np.array([anchor.weight for anchor in anchors], dtype=float)
-    picks = rng.choice(len(anchors), size=missing, p=weights / weights.sum())
-    distance_km = rng.uniform(3.0, 40.0, size=missing)
-    bearing = rng.uniform(0.0, 2 * np.pi, size=missing)
+    first = rng.choice(len(anchors), size=missing, p=weights / weights.sum())
+    plane = np.column_stack((lat * 111.0, lon * 111.0 * np.cos(np.radians(50.0))))
+    neighbours_count = min(9, len(anchors))
+    distance, neighbours = cKDTree(plane).query(plane[first], k=neighbours_count)
+    column = rng.integers(1, neighbours_count, size=missing) if neighbours_count > 1 else 0
+    second = neighbours[np.arange(missing), column]
+    on_corridor = (rng.random(missing) < 0.6) & (distance[np.arange(missing), column] <= 600.0)
+    fraction = np.where(on_corridor, rng.uniform(0.05, 0.95, missing), 0.0)
+    # around an anchor: a random bearing at 3-40 km; on a corridor: a few km off the line
+    offset_km = np.where(
+        on_corridor, rng.normal(0.0, 3.0, missing), rng.uniform(3.0, 40.0, missing)
+    )
+    bearing = rng.uniform(0.0, 2 * np.pi, missing)
+    new_lat = lat[first] + fraction * (lat[second] - lat[first])
+    new_lon = lon[first] + fraction * (lon[second] - lon[first])
+    new_lat += offset_km * np.cos(bearing) / 111.0
+    new_lon += offset_km * np.sin(bearing) / km_per_lon[first]
+    nearer = np.where(fraction <= 0.5, first, second)
     suffixes = rng.integers(0, len(HALT_SUFFIXES), size=missing)
     for index in range(missing):
-        anchor = anchors[picks[index]]
-        d_lat = distance_km[index] * np.cos(bearing[index]) / 111.0
-        d_lon = (
-            distance_km[index]
-            * np.sin(bearing[index])
-            / (111.0 * np.cos(np.radians(anchor.latitude)))
-        )
-        base = anchor.name.split(" ")[0]
+        anchor = anchors[nearer[index]]
         rows.append(
             StationRow(
-                name=f"{base} {HALT_SUFFIXES[suffixes[index]]} {index + 1}",
+                name=f"{anchor.name.split(' ')[0]} {HALT_SUFFIXES[suffixes[index]]} {index + 1}",
                 country=anchor.country,
-                latitude=round(anchor.latitude + d_lat, 5),
-                longitude=round(anchor.longitude + d_lon, 5),
+                latitude=round(float(new_lat[index]), 5),
+                longitude=round(float(new_lon[index]), 5),
                 uic_code=None,
                 weight=1,
                 is_reference=False,

@@ -179,6 +179,7 @@ def test_filters_combine(network):
         ({"operator": "nope"}, "operator", "nope"),
         ({"date": "2025-13-01"}, "date", "AAAA-MM-JJ"),
         ({"date": "tomorrow"}, "date", "AAAA-MM-JJ"),
+        ({"date": "01/02/2026"}, "date", "AAAA-MM-JJ"),
         ({"departure_after": "25:00"}, "departure_after", "HH:MM"),
         ({"min_duration": "abc"}, "min_duration", ""),
         ({"min_duration": "-5"}, "min_duration", "0"),

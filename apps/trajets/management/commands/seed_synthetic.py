@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--trajets", type=int, required=True, help="number of services")
         parser.add_argument(
-            "--stations", type=int, default=20_000, help="total stations (default 20000)"
+            "--stations", type=int, default=50_000, help="total stations (default 50000)"
         )
         parser.add_argument(
             "--stations-csv",

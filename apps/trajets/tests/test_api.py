@@ -1,0 +1,396 @@
+"""Integration tests of /api/trajets, /api/stations, /api/operators and the API docs."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.http import StreamingHttpResponse
+from django.test import RequestFactory
+from openapi_spec_validator import validate
+
+from apps.trajets import api
+from apps.trajets.models import CalendarException, EmissionFactor, TrajetProvenance
+from apps.trajets.tests.factories import (
+    make_operator,
+    make_run,
+    make_source,
+    make_station,
+    make_trajet,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_history():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def night_train() -> object:
+    wien = make_station("Wien Hbf", country="AT", uic_code="8101003", time_zone="Europe/Vienna")
+    munchen = make_station("München Hbf", country="DE", uic_code="8000261")
+    paris = make_station("Paris Est", uic_code="8711300")
+    factor = EmissionFactor.objects.create(
+        mode="rail",
+        kg_co2e_per_passenger_km=0.0065,
+        label="Rail, EU average",
+        source_name="EEA",
+    )
+    trajet = make_trajet(
+        [wien, munchen, paris],
+        times=[(None, "19:10"), ("23:30", "23:45"), ("09:55", None)],
+        operator=make_operator("oebb", "ÖBB", "AT"),
+        kind="night",
+        category="Nightjet",
+        distance_km=1400.0,
+        co2_rail_kg=9.1,
+        co2_flight_kg=185.3,
+        flight_distance_km=1130.0,
+        rail_emission_factor=factor,
+        weekdays="1010100",
+    )
+    CalendarException.objects.create(trajet=trajet, date=dt.date(2025, 12, 24), is_added=False)
+    CalendarException.objects.create(trajet=trajet, date=dt.date(2025, 12, 27), is_added=True)
+    TrajetProvenance.objects.create(
+        trajet=trajet,
+        source=trajet.source,
+        source_record_id=trajet.source_record_id,
+        import_run=trajet.import_run,
+    )
+    other_run = make_run(make_source("back-on-track", format="json"))
+    TrajetProvenance.objects.create(
+        trajet=trajet, source=other_run.source, source_record_id="NJ466", import_run=other_run
+    )
+    return trajet
+
+
+def get_json(client, url: str, status: int = 200) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def test_trajet_list_item_carries_stops_summary_and_co2(client, night_train):
+    body = get_json(client, "/api/trajets")
+    assert body["count"] == 1
+    assert body["page"] == 1
+    assert body["page_size"] == 50
+    item = body["results"][0]
+    assert item["id"] == night_train.pk
+    assert item["operator"] == {"id": night_train.operator_id, "code": "oebb", "name": "ÖBB"}
+    assert item["origin"]["name"] == "Wien Hbf"
+    assert item["origin"]["uic_code"] == "8101003"
+    assert item["destination"]["country"] == "FR"
+    assert item["kind"] == "night"
+    assert item["departure_time"] == "19:10:00"
+    assert item["arrival_time"] == "09:55:00"
+    assert item["arrival_day_offset"] == 1
+    assert item["weekdays"] == ["monday", "wednesday", "friday"]
+    assert item["stops"] == {"count": 3, "via": ["München Hbf"]}
+    assert item["co2"] == {
+        "rail_kg": 9.1,
+        "flight_kg": 185.3,
+        "saved_kg": 176.2,
+        "rail_to_flight_ratio": 0.0491,
+    }
+
+
+def test_co2_comparison_is_null_when_a_figure_is_unknown(client):
+    make_trajet(co2_rail_kg=None, co2_flight_kg=120.0)
+    co2 = get_json(client, "/api/trajets")["results"][0]["co2"]
+    assert co2 == {
+        "rail_kg": None,
+        "flight_kg": 120.0,
+        "saved_kg": None,
+        "rail_to_flight_ratio": None,
+    }
+
+
+def test_list_is_paginated_with_total_count(client):
+    stations = [make_station(), make_station()]
+    for _ in range(7):
+        make_trajet(stations)
+    body = get_json(client, "/api/trajets?page_size=3&page=3")
+    assert body["count"] == 7
+    assert body["page"] == 3
+    assert len(body["results"]) == 1
+    assert body["next"] is None
+    assert "page=2" in body["previous"]
+    assert "page_size=3" in body["previous"]
+
+
+def test_default_page_holds_fifty_rows(client):
+    stations = [make_station(), make_station()]
+    for _ in range(51):
+        make_trajet(stations)
+    body = get_json(client, "/api/trajets")
+    assert len(body["results"]) == 50
+    assert body["count"] == 51
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ("page_size=501", "page_size"),
+        ("page_size=0", "page_size"),
+        ("page_size=ten", "page_size"),
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("page=two", "page"),
+    ],
+)
+def test_malformed_pagination_is_a_400_naming_the_parameter(client, query, param):
+    assert list(get_json(client, f"/api/trajets?{query}", 400)["errors"]) == [param]
+
+
+def test_page_past_the_end_is_a_404(client):
+    make_trajet()
+    assert "detail" in get_json(client, "/api/trajets?page=5", 404)["errors"]
+
+
+def test_filters_are_wired_and_combine(client, night_train):
+    make_trajet(kind="day")
+    assert get_json(client, "/api/trajets?kind=night&country=DE&origin=wien")["count"] == 1
+    assert get_json(client, "/api/trajets?kind=night&country=IT")["count"] == 0
+    assert get_json(client, "/api/trajets?date=2025-12-24&operator=oebb")["count"] == 0
+    assert get_json(client, "/api/trajets?date=2025-12-27&operator=oebb")["count"] == 1
+
+
+def test_bad_filters_give_one_400_naming_each_parameter(client):
+    body = get_json(client, "/api/trajets?kind=evening&country=France&date=31/12/2025", 400)
+    assert set(body["errors"]) == {"kind", "country", "date"}
+    assert body["errors"]["kind"] == ["doit être l'une des valeurs : day, night."]
+
+
+def test_unknown_query_parameters_are_ignored(client, night_train):
+    assert get_json(client, "/api/trajets?colour=blue")["count"] == 1
+
+
+def test_detail_has_ordered_stops_calendar_and_every_provenance(client, night_train):
+    body = get_json(client, f"/api/trajets/{night_train.pk}")
+    assert [stop["station"]["name"] for stop in body["stops"]] == [
+        "Wien Hbf",
+        "München Hbf",
+        "Paris Est",
+    ]
+    assert [stop["sequence"] for stop in body["stops"]] == [0, 1, 2]
+    assert body["stops"][0]["arrival_time"] is None
+    assert body["stops"][1]["departure_time"] == "23:45:00"
+    assert body["calendar"] == {
+        "valid_from": "2025-01-01",
+        "valid_to": "2025-12-31",
+        "weekdays": ["monday", "wednesday", "friday"],
+        "exceptions": [
+            {"date": "2025-12-24", "is_added": False},
+            {"date": "2025-12-27", "is_added": True},
+        ],
+    }
+    assert [(p["source"]["name"], p["source_record_id"]) for p in body["provenance"]] == [
+        ("test-feed", night_train.source_record_id),
+        ("back-on-track", "NJ466"),
+    ]
+    assert body["provenance"][1]["import_run"]["status"] == "succeeded"
+    assert body["source"]["licence"] == "CC-BY-4.0"
+    assert body["rail_emission_factor"]["kg_co2e_per_passenger_km"] == 0.0065
+    assert body["flight_emission_factor"] is None
+    assert body["kind_reason"] == "test"
+    assert body["co2"]["saved_kg"] == 176.2
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/trajets/999999", "/api/stations/999999", "/api/operators/999999"]
+)
+def test_unknown_id_is_a_404_in_the_error_schema(client, path):
+    assert list(get_json(client, path, 404)["errors"]) == ["detail"]
+
+
+def test_non_numeric_id_is_a_404(client):
+    assert client.get("/api/trajets/abc").status_code == 404
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_are_405_for_everyone(client, admin_client, night_train, method):
+    for user_client in (client, admin_client):
+        assert getattr(user_client, method)("/api/trajets").status_code == 405
+        response = getattr(user_client, method)(f"/api/trajets/{night_train.pk}")
+        assert response.status_code == 405
+        assert list(response.json()["errors"]) == ["detail"]
+    assert client.post("/api/stats/volumes").status_code == 405
+
+
+def test_csv_export_streams_every_filtered_row(client, night_train):
+    make_trajet(kind="day")
+    response = client.get("/api/trajets?format=csv&kind=night")
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="trajets.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1
+    assert rows[0]["id"] == str(night_train.pk)
+    assert rows[0]["operator"] == "oebb"
+    assert rows[0]["via"] == "München Hbf"
+    assert rows[0]["weekdays"] == "1010100"
+    assert rows[0]["co2_saved_kg"] == "176.2"
+
+
+def test_csv_export_is_not_paginated(client):
+    stations = [make_station(), make_station()]
+    for _ in range(60):
+        make_trajet(stations)
+    content = b"".join(client.get("/api/trajets?format=csv").streaming_content).decode()
+    assert len(content.strip().splitlines()) == 61
+
+
+def test_csv_export_errors_stay_json(client):
+    response = client.get("/api/trajets?format=csv&kind=x")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"kind": ["doit être l'une des valeurs : day, night."]}}
+
+
+def test_station_search_for_autocomplete(client):
+    lyon = make_station("Lyon Part-Dieu", uic_code="8772319")
+    make_station("Marseille Saint-Charles")
+    body = get_json(client, "/api/stations?q=lyon")
+    assert [row["id"] for row in body["results"]] == [lyon.pk]
+    assert body["results"][0]["uic_code"] == "8772319"
+    assert get_json(client, "/api/stations?q=8772319")["count"] == 1
+    assert get_json(client, f"/api/stations/{lyon.pk}")["name"] == "Lyon Part-Dieu"
+    assert list(get_json(client, "/api/stations?country=FRA", 400)["errors"]) == ["country"]
+
+
+def test_operator_search_and_detail(client):
+    db = make_operator("db", "DB Fernverkehr", "DE")
+    make_operator("sncf", "SNCF Voyageurs", "FR")
+    assert [row["code"] for row in get_json(client, "/api/operators?q=DB")["results"]] == ["db"]
+    assert get_json(client, f"/api/operators/{db.pk}")["country"] == "DE"
+    csv_text = b"".join(client.get("/api/operators?format=csv").streaming_content).decode()
+    assert csv_text.splitlines()[0] == "id,code,name,country,website"
+    assert len(csv_text.strip().splitlines()) == 3
+
+
+def test_throttling_rate_comes_from_the_settings(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "5/minute"},
+    }
+    assert client.get("/api/operators").status_code == 200
+    assert client.get("/api/operators").status_code == 200
+    response = client.get("/api/operators")
+    assert response.status_code == 429
+    assert list(response.json()["errors"]) == ["detail"]
+    assert int(response["Retry-After"]) > 0
+
+
+def test_authenticated_clients_have_their_own_rate(settings):
+    from django.test import Client
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1/minute", "user": "3/minute"},
+    }
+    user = get_user_model().objects.create_user("partner", password="x")
+    user_client = Client()
+    user_client.force_login(user)
+    statuses = [user_client.get("/api/operators").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_cors_allows_configured_origins_only(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://partner.example.org"]
+    allowed = client.get("/api/operators", HTTP_ORIGIN="https://partner.example.org")
+    assert allowed["Access-Control-Allow-Origin"] == "https://partner.example.org"
+    refused = client.get("/api/operators", HTTP_ORIGIN="https://evil.example.com")
+    assert "Access-Control-Allow-Origin" not in refused
+
+
+def test_api_responses_carry_security_headers(client):
+    response = client.get("/api/operators")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_schema_is_valid_openapi_and_documents_every_endpoint(client):
+    response = client.get("/api/schema?format=json")
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    validate(schema)
+    paths = schema["paths"]
+    for path in ("/api/trajets", "/api/stations", "/api/operators", "/api/stats/volumes"):
+        operation = paths[path]["get"]
+        assert {"200", "400", "429"} <= set(operation["responses"]), path
+        names = {parameter["name"] for parameter in operation["parameters"]}
+        assert "format" in names, path
+    for path in ("/api/trajets/{id}", "/api/stations/{id}", "/api/operators/{id}"):
+        assert {"200", "404"} <= set(paths[path]["get"]["responses"]), path
+    trajet_params = {p["name"] for p in paths["/api/trajets"]["get"]["parameters"]}
+    assert trajet_params >= {
+        "origin",
+        "destination",
+        "country",
+        "operator",
+        "kind",
+        "date",
+        "departure_after",
+        "departure_before",
+        "min_duration",
+        "max_duration",
+        "min_distance",
+        "max_distance",
+        "q",
+        "ordering",
+        "page",
+        "page_size",
+    }
+    volume_params = {p["name"] for p in paths["/api/stats/volumes"]["get"]["parameters"]}
+    assert volume_params >= trajet_params - {"page", "page_size"} | {"group_by"}
+    error = paths["/api/trajets"]["get"]["responses"]["400"]["content"]["application/json"]
+    assert error["schema"]["$ref"].endswith("/ErrorResponse")
+    assert error["examples"]
+
+
+def test_swagger_ui_uses_local_assets_and_a_docs_only_csp():
+    request = RequestFactory().get("/api/docs")
+    response = api.swagger_ui(request)
+    response.render()
+    html = response.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "https://" not in html
+    assert "<script>" not in html  # the init script is served apart (script-src 'self')
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self';" in csp
+    assert "unsafe-eval" not in csp
+    script = api.swagger_ui(RequestFactory().get("/api/docs?script="))
+    script.render()
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_redoc_uses_local_assets_and_no_inline_script():
+    response = api.redoc(RequestFactory().get("/api/redoc"))
+    html = response.content.decode()
+    assert 'src="/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"' in html
+    assert 'spec-url="/api/schema"' in html
+    assert "https://" not in html
+    assert "<script>" not in html
+    assert "<style" not in html
+    assert "worker-src 'self' blob:" in response["Content-Security-Policy"]
+
+
+def test_docs_assets_are_served_locally(client):
+    for asset in (
+        "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js",
+        "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
+    ):
+        response = client.get(asset)
+        assert response.status_code == 200, asset
