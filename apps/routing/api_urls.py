@@ -1,3 +1,9 @@
-"""API routes of the routing app, included under /api/."""
+"""API routes of the routing app, included under /api/ (namespace ``api``)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.routing import api
+
+urlpatterns = [path("routes", api.RouteView.as_view(), name="route")]

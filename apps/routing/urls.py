@@ -1,6 +1,10 @@
 """HTML pages of the routing app."""
 
-from django.urls import path  # noqa: F401 - filled as pages are added
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.routing import views
 
 app_name = "routing"
-urlpatterns: list = []
+urlpatterns = [path("", views.route_search, name="route-search")]

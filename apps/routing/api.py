@@ -1,0 +1,96 @@
+"""The routes endpoint."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.routing.pathfinding import JOURNEY_METHODS, METHODS, TRAIN_FILTERS
+from apps.routing.serializers import RouteQuerySerializer, RouteSerializer
+from apps.routing.services import CRITERIA, RoutingUnavailable, find_route, resolve_station
+from obrail.api_errors import THROTTLED, ErrorResponseSerializer, error_response
+
+ROUTE_BAD_REQUEST = error_response(
+    "Unknown station or invalid option", {"from": ["Gare inconnue : « Atlantis »."]}
+)
+UNAVAILABLE = OpenApiResponse(
+    response=ErrorResponseSerializer,
+    description="No routing artefact built yet",
+    examples=[
+        OpenApiExample(
+            "Not built", value={"errors": {"detail": ["Le calcul d'itinéraires est indisponible."]}}
+        )
+    ],
+)
+
+
+class RouteView(APIView):
+    """``GET /api/routes``: shortest route or earliest-arrival journey between two stations."""
+
+    @extend_schema(
+        operation_id="routes_retrieve",
+        summary="Route between two stations",
+        description=(
+            "Without `depart`: shortest path on the rail network for `criterion` (time in "
+            "minutes, distance in km, CO2e in kg). With `depart`: earliest-arrival journey on "
+            "the timetable of that day, with transfers. Every answer carries the rail CO2e "
+            "and the flight equivalent for the same origin and destination."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "from",
+                str,
+                required=True,
+                description="Departure station: id, UIC code or exact name.",
+            ),
+            OpenApiParameter(
+                "to", str, required=True, description="Arrival station: id, UIC code or exact name."
+            ),
+            OpenApiParameter(
+                "depart",
+                OpenApiTypes.DATETIME,
+                description="Earliest departure, ISO 8601, origin local time unless offset given.",
+            ),
+            OpenApiParameter("criterion", str, enum=list(CRITERIA), default="time"),
+            OpenApiParameter(
+                "method",
+                str,
+                enum=[*METHODS, *JOURNEY_METHODS],
+                description="Algorithm; default scipy_limited (network) or blocks (journey).",
+            ),
+            OpenApiParameter("trains", str, enum=list(TRAIN_FILTERS), default="all"),
+            OpenApiParameter(
+                "max_transfers", int, description="Maximum changes of train (journeys)."
+            ),
+        ],
+        responses={
+            200: RouteSerializer,
+            400: ROUTE_BAD_REQUEST,
+            429: THROTTLED,
+            503: UNAVAILABLE,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = RouteQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        try:
+            answer = find_route(
+                origin=resolve_station(data["from"], parameter="from"),
+                destination=resolve_station(data["to"], parameter="to"),
+                criterion=data["criterion"],
+                method=data.get("method"),
+                depart=data.get("depart"),
+                trains=data["trains"],
+                max_transfers=data.get("max_transfers"),
+            )
+        except RoutingUnavailable:
+            return Response(
+                {"errors": {"detail": ["Le calcul d'itinéraires est indisponible."]}},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        return Response(RouteSerializer(answer).data)

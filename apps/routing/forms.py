@@ -1,0 +1,64 @@
+"""The route search form: shared validation for the page and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.routing.pathfinding import JOURNEY_METHODS, METHODS, TRAIN_FILTERS
+from apps.routing.services import CRITERIA
+
+CRITERION_LABELS = {"time": _("Durée"), "distance": _("Distance"), "co2": _("CO2e")}
+TRAIN_LABELS = {
+    "all": _("Tous les trains"),
+    "day": _("Trains de jour"),
+    "night": _("Trains de nuit"),
+}
+METHOD_CHOICES = [("", _("Automatique (méthode rapide)"))] + [
+    (name, name) for name in (*METHODS, *JOURNEY_METHODS)
+]
+
+
+class RouteForm(forms.Form):
+    """From, to, optional departure and options; stations stay text (id, UIC or name)."""
+
+    origin = forms.CharField(label=_("Départ de"), max_length=200)
+    destination = forms.CharField(label=_("Arrivée à"), max_length=200)
+    depart = forms.DateTimeField(
+        label=_("Partir après (heure locale)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Laissez vide pour le plus court chemin sur le réseau, sans horaire."),
+    )
+    criterion = forms.ChoiceField(
+        label=_("Critère"),
+        choices=[(c, CRITERION_LABELS[c]) for c in CRITERIA],
+        initial="time",
+        required=False,
+    )
+    trains = forms.ChoiceField(
+        label=_("Trains"),
+        choices=[(t, TRAIN_LABELS[t]) for t in TRAIN_FILTERS],
+        initial="all",
+        required=False,
+    )
+    max_transfers = forms.IntegerField(
+        label=_("Correspondances au plus"), required=False, min_value=0, max_value=10
+    )
+    method = forms.ChoiceField(label=_("Algorithme"), choices=METHOD_CHOICES, required=False)
+
+    def clean_criterion(self) -> str:
+        """Default to time when the field is left out of the query string."""
+        return self.cleaned_data["criterion"] or "time"
+
+    def clean_trains(self) -> str:
+        """Default to every train when the field is left out of the query string."""
+        return self.cleaned_data["trains"] or "all"
+
+    def clean_depart(self) -> dt.datetime | None:
+        """Keep the wall-clock time: it is read in the origin station's time zone."""
+        value = self.cleaned_data["depart"]
+        return value.replace(tzinfo=None) if value is not None else None

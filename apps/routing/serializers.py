@@ -1,0 +1,98 @@
+"""DRF shapes of the routes endpoint: query parameters and the answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.routing.pathfinding import JOURNEY_METHODS, METHODS, TRAIN_FILTERS
+from apps.routing.services import CRITERIA
+
+
+class RouteQuerySerializer(serializers.Serializer):
+    """Query parameters of ``GET /api/routes``."""
+
+    # "from" is a Python keyword: the field is declared under that name below.
+    to = serializers.CharField(
+        max_length=200, help_text="Arrival station: id, UIC code or exact name."
+    )
+    depart = serializers.CharField(
+        required=False,
+        help_text=(
+            "Earliest departure, ISO 8601 (`2025-06-11T08:00`), in the origin's local time "
+            "unless an offset is given. Without it: shortest path on the network."
+        ),
+    )
+    criterion = serializers.ChoiceField(choices=CRITERIA, default="time")
+    method = serializers.ChoiceField(
+        choices=[*METHODS, *JOURNEY_METHODS],
+        required=False,
+        help_text="Static method (default scipy_limited) or, with `depart`, journey method "
+        "(default blocks).",
+    )
+    trains = serializers.ChoiceField(choices=TRAIN_FILTERS, default="all")
+    max_transfers = serializers.IntegerField(required=False, min_value=0, max_value=10)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(
+            max_length=200, help_text="Departure station: id, UIC code or exact name."
+        )
+        return fields
+
+    def validate_depart(self, value: str) -> dt.datetime:
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise serializers.ValidationError(
+                _("Date et heure ISO 8601 attendues, par exemple 2025-06-11T08:00.")
+            ) from None
+
+
+class StationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    country = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+
+
+class RouteLegSerializer(serializers.Serializer):
+    from_station = StationRefSerializer()
+    to_station = StationRefSerializer()
+    departure = serializers.DateTimeField(allow_null=True)
+    arrival = serializers.DateTimeField(allow_null=True)
+    duration_min = serializers.FloatField()
+    distance_km = serializers.FloatField()
+    train = serializers.CharField()
+    operator = serializers.CharField()
+    is_night = serializers.BooleanField()
+    trajet_id = serializers.IntegerField(allow_null=True)
+
+
+class RouteSerializer(serializers.Serializer):
+    """A route: legs, totals, CO2 rail vs flight, and the solver's counters."""
+
+    origin = StationRefSerializer()
+    destination = StationRefSerializer()
+    kind = serializers.ChoiceField(choices=["network", "journey"])
+    criterion = serializers.CharField()
+    method = serializers.CharField()
+    cost = serializers.FloatField(help_text="Optimised value in the criterion's unit.")
+    departure = serializers.DateTimeField(allow_null=True)
+    arrival = serializers.DateTimeField(allow_null=True)
+    duration_min = serializers.FloatField()
+    distance_km = serializers.FloatField()
+    transfers = serializers.IntegerField()
+    uses_night_trains = serializers.BooleanField()
+    co2_rail_kg = serializers.FloatField()
+    co2_flight_kg = serializers.FloatField()
+    flight_distance_km = serializers.FloatField()
+    legs = RouteLegSerializer(many=True)
+    stations = StationRefSerializer(many=True)
+    solver_ms = serializers.FloatField()
+    nodes_scanned = serializers.IntegerField()
+    labels_improved = serializers.IntegerField()
+    artifact_version = serializers.CharField()

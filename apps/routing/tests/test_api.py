@@ -1,0 +1,104 @@
+"""GET /api/routes: answers, the shared error schema, and the OpenAPI description."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+URL = "/api/routes"
+
+
+def test_network_route_returns_legs_totals_and_co2(client, line_network):
+    response = client.get(URL, {"from": line_network.paris.pk, "to": "Marseille Saint-Charles"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["kind"] == "network"
+    assert [s["name"] for s in body["stations"]] == [
+        "Paris Gare de Lyon",
+        "Lyon Part-Dieu",
+        "Marseille Saint-Charles",
+    ]
+    assert body["duration_min"] == 220.0
+    assert body["co2_flight_kg"] > body["co2_rail_kg"] > 0
+    assert len(body["legs"]) == 2
+
+
+def test_journey_with_depart_returns_trains_and_times(client, line_network):
+    response = client.get(
+        URL, {"from": "8768600", "to": line_network.marseille.pk, "depart": "2025-06-11T07:30"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["kind"] == "journey"
+    assert body["transfers"] == 1
+    assert body["legs"][0]["departure"].startswith("2025-06-11T08:00")
+    assert body["legs"][1]["arrival"].startswith("2025-06-11T12:10")
+
+
+def test_day_only_journey_in_the_evening_has_no_train_left(client, line_network):
+    response = client.get(
+        URL,
+        {
+            "from": line_network.paris.pk,
+            "to": line_network.marseille.pk,
+            "depart": "2025-06-11T20:00",
+            "trains": "day",
+        },
+    )
+    assert response.status_code == 400
+    assert "to" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"from": "Atlantis", "to": "Lyon Part-Dieu"}, "from"),
+        ({"from": "Lyon Part-Dieu", "to": "999999"}, "to"),
+        (
+            {"from": "Lyon Part-Dieu", "to": "Marseille Saint-Charles", "criterion": "price"},
+            "criterion",
+        ),
+        (
+            {"from": "Lyon Part-Dieu", "to": "Marseille Saint-Charles", "method": "teleport"},
+            "method",
+        ),
+        (
+            {"from": "Lyon Part-Dieu", "to": "Marseille Saint-Charles", "depart": "tomorrow"},
+            "depart",
+        ),
+        ({"to": "Marseille Saint-Charles"}, "from"),
+    ],
+)
+def test_bad_parameters_get_a_400_naming_them(client, line_network, params, parameter):
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    assert parameter in response.json()["errors"]
+
+
+def test_a_journey_method_without_depart_is_a_400_on_method(client, line_network):
+    response = client.get(
+        URL, {"from": "Lyon Part-Dieu", "to": "Marseille Saint-Charles", "method": "blocks"}
+    )
+    assert response.status_code == 400
+    assert "method" in response.json()["errors"]
+
+
+def test_without_artifact_the_endpoint_answers_503(client, db, artifact_dir):
+    from apps.routing.tests.factories import make_line_network
+
+    make_line_network()
+    response = client.get(URL, {"from": "Lyon Part-Dieu", "to": "Marseille Saint-Charles"})
+    assert response.status_code == 503
+    assert response.json()["errors"]["detail"]
+
+
+def test_routes_endpoint_is_in_the_openapi_schema(client, db):
+    schema = client.get("/api/schema", {"format": "json"}).json()
+    operation = schema["paths"]["/api/routes"]["get"]
+    names = {parameter["name"] for parameter in operation["parameters"]}
+    assert {"from", "to", "depart", "criterion", "method"} <= names
+    assert {"200", "400"} <= set(operation["responses"])
+
+
+def test_reverse_name_is_api_route():
+    assert reverse("api:route") == URL

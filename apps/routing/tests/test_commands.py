@@ -1,0 +1,60 @@
+"""The routing management commands."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.routing.pathfinding.artifact import current_version
+from apps.routing.tests.factories import make_line_network
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_build_command_publishes_a_version(db, artifact_dir):
+    make_line_network()
+    output = _run("build_routing_artifact", "--start", "2025-06-11", "--days", "2", "--run-id", "7")
+    assert current_version(artifact_dir) in output
+
+
+def test_build_command_rejects_a_bad_start_date(db, artifact_dir):
+    with pytest.raises(CommandError, match="--start='June'"):
+        _run("build_routing_artifact", "--start", "June")
+
+
+def test_shortest_path_command_prints_the_route_and_the_co2(line_network):
+    output = _run(
+        "shortest_path", "Paris Gare de Lyon", "Marseille Saint-Charles", "--method", "dijkstra"
+    )
+    assert "Paris Gare de Lyon → Lyon Part-Dieu" in output
+    assert "total: 220 min" in output
+    assert "flight" in output
+
+
+def test_shortest_path_command_with_depart_prints_trains(line_network):
+    output = _run(
+        "shortest_path",
+        "Paris Gare de Lyon",
+        "Marseille Saint-Charles",
+        "--depart",
+        "2025-06-11T07:30",
+    )
+    assert "2025-06-11 08:00 → 10:00" in output
+    assert "1 transfer(s)" in output
+
+
+def test_shortest_path_command_fails_clearly_on_an_unknown_station(line_network):
+    with pytest.raises(CommandError, match="Gare inconnue"):
+        _run("shortest_path", "Atlantis", "Lyon Part-Dieu")
+
+
+def test_shortest_path_command_without_artifact_says_how_to_build_it(db, artifact_dir):
+    make_line_network()
+    with pytest.raises(CommandError, match="build_routing_artifact"):
+        _run("shortest_path", "Lyon Part-Dieu", "Marseille Saint-Charles")

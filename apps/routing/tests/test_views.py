@@ -1,0 +1,67 @@
+"""The route search page: form, legs table, SVG with text alternative, errors in place."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+URL = reverse("routing:route-search")
+
+
+def test_empty_page_shows_the_form_with_station_autocomplete(client, db):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Itinéraires</h1>" in html
+    assert 'data-autocomplete="/api/stations"' in html
+    assert 'list="origin-suggestions"' in html
+
+
+def test_network_route_renders_the_table_the_svg_and_the_co2(client, line_network):
+    response = client.get(
+        URL, {"origin": "Paris Gare de Lyon", "destination": "Marseille Saint-Charles"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Chemin sur le réseau" in html
+    assert html.count("<tr>") == 3
+    assert "<svg" in html
+    assert "Paris Gare de Lyon → Lyon Part-Dieu → Marseille Saint-Charles" in html
+    assert "avion" in html
+
+
+def test_journey_lists_trains_and_marks_night_trains(client, line_network):
+    response = client.get(
+        URL,
+        {
+            "origin": "Paris Gare de Lyon",
+            "destination": "Marseille Saint-Charles",
+            "depart": "2025-06-11T20:00",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Intercités de nuit" in html
+    assert "badge-night" in html
+    assert "21:00" in html
+
+
+def test_unknown_station_is_reported_on_its_field_with_422(client, line_network):
+    response = client.get(URL, {"origin": "Atlantis", "destination": "Lyon Part-Dieu"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Gare inconnue" in html
+    assert 'href="#id_origin"' in html
+
+
+def test_htmx_request_gets_the_fragment_only(client, line_network):
+    response = client.get(
+        URL,
+        {"origin": "Lyon Part-Dieu", "destination": "Marseille Saint-Charles"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="route-search"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert response["Vary"] == "HX-Request" or "HX-Request" in response["Vary"]

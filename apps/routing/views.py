@@ -1,0 +1,69 @@
+"""The route search page (and its HTMX fragment)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from apps.routing.forms import RouteForm
+from apps.routing.services import RoutingUnavailable, draw_route, find_route, resolve_station
+from obrail.errors import InvalidInput
+from obrail.htmx import is_htmx_fragment_request
+
+logger = logging.getLogger(__name__)
+
+_FIELD_OF = {"from": "origin", "to": "destination"}
+
+
+def route_search(request: HttpRequest) -> HttpResponse:
+    """Form with station autocomplete; on submit, the legs table, the SVG and the CO2."""
+    form = RouteForm(request.GET or None)
+    station_api = reverse("api:station-list")
+    for name in ("origin", "destination"):
+        form.fields[name].widget.attrs.update(
+            {"list": f"{name}-suggestions", "autocomplete": "off", "data-autocomplete": station_api}
+        )
+    context: dict[str, object] = {"form": form, "answer": None, "unavailable": False}
+    if form.is_bound and form.is_valid():
+        context.update(_answer(form))
+    if form.is_bound:
+        context["live_message"] = (
+            _("Itinéraire trouvé.") if context["answer"] else _("Aucun itinéraire affiché.")
+        )
+    template = (
+        "routing/partials/route_result.html"
+        if is_htmx_fragment_request(request)
+        else "routing/route_search.html"
+    )
+    response = render(request, template, context, status=422 if form.errors else 200)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _answer(form: RouteForm) -> dict[str, object]:
+    data = form.cleaned_data
+    try:
+        answer = find_route(
+            origin=resolve_station(data["origin"], parameter="from"),
+            destination=resolve_station(data["destination"], parameter="to"),
+            criterion=data["criterion"],
+            method=data["method"] or None,
+            depart=data["depart"],
+            trains=data["trains"],
+            max_transfers=data["max_transfers"],
+        )
+    except InvalidInput as error:
+        for parameter, messages in error.errors.items():
+            field = _FIELD_OF.get(parameter, parameter)
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        return {}
+    except RoutingUnavailable:
+        logger.warning("route search without a routing artefact")
+        return {"unavailable": True}
+    return {"answer": answer, "drawing": draw_route(answer)}
