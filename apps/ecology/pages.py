@@ -145,7 +145,7 @@ def detail_context(report: services.Report) -> dict[str, Any]:
         "series_svg": svg.time_series_svg(
             series.t,
             [(labels[name], values) for name, values in series.columns.items()],
-            prefix="series",
+            prefix="series-chart",
             title=_("Évolution temporelle"),
             description=_series_summary(report, labels),
             x_label=_("temps t (h)"),
@@ -200,7 +200,7 @@ def _phase_context(report: services.Report, names: list[str]) -> dict[str, Any]:
     return {
         "phase_svg": svg.phase_svg(
             portrait,
-            prefix="phase",
+            prefix="phase-chart",
             title=_("Portrait de phase"),
             description=summary,
             axis_labels=axis_labels,
@@ -228,7 +228,7 @@ def _diagram_context(report: services.Report) -> dict[str, Any]:
     return {
         "diagram_svg": svg.diagram_svg(
             diagram,
-            prefix="diagram",
+            prefix="diagram-chart",
             title=_("Diagramme opératoire"),
             description=summary,
             axis_labels=(_("substrat en entrée s_in (g/L)"), _("taux de dilution D (1/h)")),

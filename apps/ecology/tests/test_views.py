@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -138,3 +139,10 @@ def test_list_page_query_count_does_not_grow_with_scenarios(client):
     for n in range(3, 9):
         make_scenario(f"extra-{n}", species=[{}, {"law": "linear"}])
     assert _query_count(client, url) == before
+
+
+@pytest.mark.parametrize("slug", ["haldane-bistabilite", "haldane-monod-cas-1"])
+def test_scenario_page_has_no_duplicate_ids(client, slug):
+    html = client.get(reverse("ecology:scenario-detail", args=[slug])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
