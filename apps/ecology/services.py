@@ -276,8 +276,6 @@ def _simulate_auxostat(
             noise_std=params.noise_std,
             sample_period=params.sample_period,
         )
-        if params.noise_std > 0 and t_end / params.sample_period > solver.auxostat.MAX_SAMPLES:
-            raise solver.ParameterError("t_end", t_end, "too many noise samples")
         run = solver.simulate_auxostat(
             chemostat.species[0],
             params.s_in,

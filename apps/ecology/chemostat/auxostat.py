@@ -19,7 +19,7 @@ from .system import Species
 __all__ = ["MAX_SAMPLES", "AuxostatRun", "Controller", "simulate_auxostat"]
 
 #: Bound on the number of sampling periods of a noisy run.
-MAX_SAMPLES = 20_000
+MAX_SAMPLES = 5_000
 
 
 @dataclass(frozen=True)

@@ -191,3 +191,10 @@ def test_scenario_list_query_count_does_not_grow_with_scenarios(client):
     for n in range(3, 9):
         make_scenario(f"extra-{n}", species=[{}, {}])
     assert count() == before
+
+
+def test_noisy_auxostat_horizon_is_bounded_by_its_samples(client):
+    url = reverse("api:scenario-simulate", kwargs={"slug": "auxostat-k1"})
+    response = client.get(url, {"t_end": 4000})
+    assert response.status_code == 400
+    assert "t_end" in response.json()["errors"]

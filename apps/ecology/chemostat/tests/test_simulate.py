@@ -14,6 +14,7 @@ from apps.ecology.chemostat import (
     ParameterError,
     Species,
     find_equilibria,
+    mass,
     mass_closed_form,
     simulate,
     vector_field,
@@ -83,6 +84,9 @@ def test_mass_follows_dm_dt_equal_d_times_s_in_minus_m() -> None:
     run = simulate(chemostat, (1.0, 0.5, 2.0), 30.0, **TIGHT)
     m0 = 1.0 + 0.5 / 0.6 + 2.0 / 0.9
     assert_allclose(run.mass, mass_closed_form(chemostat, m0, run.t), rtol=1e-8)
+    states = np.vstack((run.s, run.x))
+    assert_allclose(mass(chemostat, states), run.mass, rtol=1e-14)
+    assert float(mass(chemostat, states[:, 0])) == pytest.approx(m0)
 
 
 def test_negative_states_are_read_as_zero_by_the_vector_field() -> None:
