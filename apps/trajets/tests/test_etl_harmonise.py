@@ -35,6 +35,7 @@ from apps.trajets.etl.harmonise.timezones import repair_country, repair_time_zon
         ("Saint-Étienne Châteaucreux", "st etienne chateaucreux"),
         ("Praha hl.n.", "praha"),
         ("Breclav(Gr)", "breclav"),
+        ("Prague hl.n. (main station)", "praha"),
         ("Gare", "gare"),
     ],
 )

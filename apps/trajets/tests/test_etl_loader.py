@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import json
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.db import connection
 
 from apps.trajets.etl.errors import LockedError
 from apps.trajets.etl.loader import ETL_LOCK_KEY, load_source
+from apps.trajets.etl.quality import compute_quality_report
 from apps.trajets.etl.runner import run_etl
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sources
 from apps.trajets.models import (
@@ -266,6 +268,30 @@ def test_etl_command_reports_and_fails_with_non_zero_status_on_a_failing_source(
         )  # fmt: skip
     with pytest.raises(CommandError, match="unknown source"):
         call_command("etl", "--source", "nope", stdout=StringIO())
+
+
+def test_quality_report_explains_rejects_completeness_and_merges(tmp_path: Path) -> None:
+    source = spec("back-on-track-ontd")
+    load_source(source, path=local(source))
+    first = write_gtfs(tmp_path / "a")
+    load_source(SourceSpec(name="feed-a", format="gtfs", path=str(first)), path=first)
+    report = compute_quality_report()
+    ontd = next(s for s in report.sources if s.source == "back-on-track-ontd")
+    assert ontd.trajets == ontd.night_trajets > 0
+    assert ontd.trajet_completeness["co2_rail_kg"] == 100.0
+    codes = {g.reason_code: g for g in ontd.rejects}
+    assert codes["not_a_record"].count == 2
+    assert "section header" in codes["not_a_record"].example_reason
+    assert sum(g.count for g in ontd.rejects) == ontd.rows_rejected
+    feed = next(s for s in report.sources if s.source == "feed-a")
+    assert feed.trajet_completeness["train_number"] == 100.0
+    out = StringIO()
+    call_command("quality_report", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert {s["source"] for s in data["sources"]} == {"back-on-track-ontd", "feed-a"}
+    text = StringIO()
+    call_command("quality_report", stdout=text)
+    assert "rejected      2 × not_a_record" in text.getvalue()
 
 
 def test_etl_command_loads_an_ad_hoc_partner_feed(tmp_path: Path) -> None:

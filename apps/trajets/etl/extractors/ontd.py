@@ -159,15 +159,21 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
         days = [day] if day else []
         if not days and first and last:
             days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-        if not train or not days or str(row.get("exception_type")) not in {"1", "2"}:
+        kind = str(row.get("exception_type")).strip()
+        problem = (
+            "no train_id" if not train
+            else "no date nor date range" if not days
+            else f"exception_type {kind!r} is neither 1 (added) nor 2 (removed)"
+            if kind not in {"1", "2"}
+            else ""
+        )  # fmt: skip
+        if problem:
             yield RejectRecord(
-                where,
-                "calendar exception without train, date or exception type 1/2",
-                json.dumps(row, ensure_ascii=False),
+                where, f"calendar exception: {problem}", json.dumps(row, ensure_ascii=False)
             )
             continue
         added, removed = exceptions.setdefault(train, ([], []))
-        (added if str(row.get("exception_type")) == "1" else removed).extend(days)
+        (added if kind == "1" else removed).extend(days)
 
     trip_stops: dict[str, list[tuple[int, str, object, object, str]]] = {}
     for key, row in _load(path, "trip_stop.json").items():
