@@ -252,3 +252,27 @@ def test_stations_match_by_uic_first_then_by_name_within_distance() -> None:
     assert index.match(uic=None, name="Neustadt", latitude=48.0, longitude=11.0) is None
     assert index.match(uic=None, name="Neustadt", latitude=None, longitude=None) is None
     assert index.match(uic=None, name="Paris Nord", latitude=None, longitude=None).key == 1
+
+
+def test_default_co2_factors_are_the_published_ademe_values_of_the_bundled_database() -> None:
+    import csv
+    from pathlib import Path
+
+    path = (
+        Path(__file__).resolve().parents[3]
+        / "data/samples/emissions/OpenEmissionFactorsDB_rail_air_2022-05-12.csv"
+    )
+    published: dict[tuple[str, str], float] = {}
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["source"] == "ADEME":
+                published[(row["name"], row["region"])] = float(row["kgCO2e-AR5"])
+    names = {
+        "air:short": ("Short-haul flight - (<1000km) with RF effect", "FR"),
+        "air:medium": ("Medium-haul flight (>1000km <3500km) - with RF effect", "FR"),
+        "air:long": ("Long-haul-flight (>3500km) - with RF effect", "FR"),
+        "rail:FR": ("Mainline train", "FR"),
+    }
+    for key, factor in DEFAULT_FACTORS.items():
+        name = names.get(key, ("Electric passenger train", factor.region))
+        assert published[name] == pytest.approx(factor.kg_per_pkm), key
