@@ -38,7 +38,12 @@ from apps.routing.pathfinding import (
     earliest_arrival,
     shortest_path,
 )
-from apps.routing.pathfinding.artifact import ArtifactError, ArtifactLoader, write_artifact
+from apps.routing.pathfinding.artifact import (
+    Artifact,
+    ArtifactError,
+    ArtifactLoader,
+    write_artifact,
+)
 from apps.routing.pathfinding.bundle import RoutingNetwork, network_arrays, network_from_artifact
 from apps.routing.pathfinding.geo import great_circle_km
 from apps.trajets.etl.harmonise.co2 import estimate_co2
@@ -194,11 +199,23 @@ def load_network() -> RoutingNetwork:
     root = artifact_root()
     loader = _LOADERS.get(root)
     if loader is None:
-        loader = _LOADERS.setdefault(root, ArtifactLoader(root, build=network_from_artifact))
+        loader = _LOADERS.setdefault(root, ArtifactLoader(root, build=_prepared_network))
     try:
         return loader.get()
     except ArtifactError as error:
         raise RoutingUnavailable(str(error)) from error
+
+
+def _prepared_network(artifact: Artifact) -> RoutingNetwork:
+    """Load a version and do the per-graph set-up (scipy matrix, limit calibration) once."""
+    network = network_from_artifact(artifact)
+    graph = network.graph
+    if graph.node_count > 1 and graph.arc_count:
+        shortest_path(graph, 0, 0, method=DEFAULT_STATIC_METHOD)
+        if graph.has_coordinates:
+            tail = int(graph.tails()[0])
+            shortest_path(graph, tail, int(graph.indices[0]), method=DEFAULT_STATIC_METHOD)
+    return network
 
 
 def _station_arrays() -> dict[str, NDArray]:
@@ -429,12 +446,27 @@ def _day_timetable(
 
 
 def _default_days() -> list[dt.date]:
-    """``SERVICE_DAYS`` days from today, or from the first validity date if nothing runs today."""
+    """``SERVICE_DAYS`` days from today, or, if nothing runs today, from the validity start
+    at which the most trajets are valid (bundled feeds cover past seasons)."""
     today = dt.date.today()
-    start = today
-    if not Trajet.objects.filter(valid_from__lte=today, valid_to__gte=today).exists():
-        first = Trajet.objects.order_by("valid_from").values_list("valid_from", flat=True).first()
-        start = first or today
+    periods = np.array(
+        [
+            (start.toordinal(), end.toordinal())
+            for start, end in Trajet.objects.values_list("valid_from", "valid_to").iterator()
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    if (
+        periods.size == 0
+        or ((periods[:, 0] <= today.toordinal()) & (periods[:, 1] >= today.toordinal())).any()
+    ):
+        start = today
+    else:
+        candidates = np.unique(periods[:, 0])
+        valid = (periods[None, :, 0] <= candidates[:, None]) & (
+            periods[None, :, 1] >= candidates[:, None]
+        )
+        start = dt.date.fromordinal(int(candidates[np.argmax(valid.sum(axis=1))]))
     return [start + dt.timedelta(days=offset) for offset in range(SERVICE_DAYS)]
 
 

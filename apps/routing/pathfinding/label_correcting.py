@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -112,7 +113,7 @@ def label_correcting(
     ever_open = [False] * node_count
     distance[source] = 0.0
     best_target = 0.0 if source == target else math.inf
-    bound_from_m = math.inf if m is None else m[source]
+    bound_from_m = math.inf if m is None else m[source] + 1e-9 * (1.0 + abs(m[source]))
     scanned = improved = 0
 
     open_queue: deque[int] = deque([source])
@@ -163,7 +164,9 @@ def label_correcting(
                 if not has_negative_arcs:
                     continue
             if m is not None:
-                bound_from_m = min(bound_from_m, candidate + m[head])
+                # The tolerance keeps a tight m_j from pruning its own path over rounding.
+                bound = candidate + m[head]
+                bound_from_m = min(bound_from_m, bound + 1e-9 * (1.0 + abs(bound)))
             if rule == "best":
                 in_open[head] = ever_open[head] = True
                 heapq.heappush(open_heap, (estimate, head))
@@ -174,13 +177,25 @@ def label_correcting(
                     open_sum += candidate
     if math.isinf(distance[target]):
         raise _no_path(source, target)
+    path = _recover_path(predecessor, source, target)
+    length = distance[target]
+    if epsilon > 0.0:
+        # Pruned labels may stay stale: the recovered path can be shorter than d_t.
+        length = sum(
+            min(
+                weights[arc]
+                for arc in range(indptr[tail], indptr[tail + 1])
+                if indices[arc] == head
+            )
+            for tail, head in pairwise(path)
+        )
     return PathResult(
         method=method or rule,
         criterion=criterion,
         source=source,
         target=target,
-        length=distance[target],
-        path=_recover_path(predecessor, source, target),
+        length=length,
+        path=path,
         counters=Counters(nodes_scanned=scanned, labels_improved=improved),
         epsilon=epsilon,
     )
