@@ -545,7 +545,7 @@ class _SourceLoader:
             )  # fmt: skip
         self.writer.update(Station._meta.db_table, _STATION_UPDATE_COLUMNS, rows)
         self.pending, self.dirty = [], set()
-        self.progress("stations", self.report.read)
+        self.progress("records", self.report.read)
 
     def _station_for(self, source_id: str) -> StationInfo | None:
         info = self.station_ids.get(source_id)
@@ -652,7 +652,7 @@ class _SourceLoader:
             self._write_children([(pk, s) for s, _, pk in updates])
             self.report.updated += len(updates)
         self.services_done += len(batch)
-        self.progress("services", self.report.stop_rows)
+        self.progress("records", self.report.read)
         if self.fail_after is not None and self.services_done >= self.fail_after:
             raise InjectedFailureError(f"failure injected after {self.services_done} services")
 

@@ -15,31 +15,37 @@ from apps.trajets.etl.runner import run_etl, select_sources
 
 
 class _Progress:
-    """A one-line progress bar with rows/s on a terminal, a log line every 5 s otherwise."""
+    """A live line with rows and rows/s on a terminal, a log line every 5 s otherwise."""
+
+    SPINNER = "|/-\\"
 
     def __init__(self, stream, is_tty: bool) -> None:
         self.stream = stream
         self.is_tty = is_tty
         self.started = time.monotonic()
         self.last = 0.0
+        self.drawn = 0
 
     def __call__(self, phase: str, rows: int) -> None:
         now = time.monotonic()
-        elapsed = max(now - self.started, 1e-6)
-        rate = rows / elapsed
+        rate = rows / max(now - self.started, 1e-6)
         if self.is_tty:
-            bar = "#" * min(30, int(elapsed) % 31)
-            self.stream.write(f"\r  {phase:<9} [{bar:<30}] {rows:>10,} rows {rate:>9,.0f} rows/s")
+            spinner = self.SPINNER[self.drawn % len(self.SPINNER)]
+            self.stream.write(
+                f"\r  {spinner} {phase:<9} {rows:>10,} rows  {rate:>9,.0f} rows/s", ending=""
+            )
             self.stream.flush()
+            self.drawn += 1
         elif now - self.last >= 5:
-            self.stream.write(f"  {phase}: {rows} rows, {rate:.0f} rows/s\n")
+            self.stream.write(f"  {phase}: {rows} rows, {rate:.0f} rows/s")
             self.last = now
 
     def reset(self) -> None:
-        if self.is_tty:
-            self.stream.write("\n")
+        if self.is_tty and self.drawn:
+            self.stream.write("")
         self.started = time.monotonic()
         self.last = 0.0
+        self.drawn = 0
 
 
 class Command(BaseCommand):
@@ -96,7 +102,7 @@ class Command(BaseCommand):
                         cache_dir=Path(str(options["cache_dir"])) if options["cache_dir"] else None,
                     )
                 )
-                progress.reset() if is_tty else None
+                progress.reset()
                 self.stdout.write("  " + reports[-1].summary())
                 for code, count in sorted(reports[-1].reject_reasons.items()):
                     self.stdout.write(f"    rejected {count:>6} × {code}")
