@@ -152,3 +152,20 @@ class ScenarioEditForm:
     def rows(self) -> list[tuple[str, SpeciesForm]]:
         """(species name, form) pairs for the template."""
         return list(zip(self.species_names, self.species, strict=True))
+
+
+class BatchForm(AccessibleErrorsMixin, forms.Form):
+    """Parameters of the batch-growth page (logistic and Monod with yield)."""
+
+    t_end = _number(_("Durée (h)"), strict=True, maximum=services.MAX_HORIZON_H)
+    x0 = _number(_("Biomasse initiale x0 (g/L)"), strict=True, maximum=1e6)
+    r = _number(_("Taux logistique r (1/h)"), strict=True, maximum=services.MAX_RATE)
+    x_max = _number(_("Capacité x_max (g/L)"), strict=True, maximum=1e6)
+    s0 = _number(_("Substrat initial s0 (g/L)"), strict=False, maximum=1e6)
+    mu_max = _number(_("μmax de Monod (1/h)"), strict=True, maximum=services.MAX_RATE)
+    K = _number(_("K de Monod (g/L)"), strict=True, maximum=1e6)
+    yield_ = _number(_("Rendement y"), strict=True, maximum=1e6)
+
+    def parameters(self) -> services.BatchParameters:
+        """Validated parameters (call after ``is_valid``)."""
+        return services.BatchParameters(**self.cleaned_data)

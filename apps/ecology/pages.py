@@ -275,3 +275,76 @@ def csv_rows(report: services.Report, figure: str) -> list[list[str]]:
             for j, d in enumerate(diagram.D)
         ]
     return rows
+
+
+def _table(series: services.TimeSeries) -> list[list[str]]:
+    picks = np.unique(np.linspace(0, series.t.size - 1, TABLE_ROWS).round().astype(int))
+    return [[_fmt(series.t[i]), *(_fmt(v[i]) for v in series.columns.values())] for i in picks]
+
+
+def batch_context(
+    logistic: services.TimeSeries, batch: services.TimeSeries, params: services.BatchParameters
+) -> dict[str, Any]:
+    """Figures, tables and summaries of the batch-growth page."""
+    gap = float(np.max(np.abs(logistic.columns["logistic"] - logistic.columns["logistic_ode"])))
+    drift = float(np.ptp(batch.columns["x_plus_ys"]))
+    logistic_labels = [_("x(t), forme close"), _("x(t), équation différentielle")]
+    batch_labels = [_("biomasse x (g/L)"), _("substrat s (g/L)"), _("x + y·s (g/L)")]
+    logistic_summary = _(
+        "Croissance logistique de x0 = %(x0)s à x_max = %(xm)s avec r = %(r)s : x(%(t)s) = "
+        "%(end)s. Écart maximal entre forme close et intégration : %(gap)s."
+    ) % {
+        "x0": _fmt(params.x0),
+        "xm": _fmt(params.x_max),
+        "r": _fmt(params.r),
+        "t": _fmt(logistic.t[-1]),
+        "end": _fmt(logistic.columns["logistic"][-1]),
+        "gap": f"{gap:.2e}",
+    }
+    batch_summary = _(
+        "Croissance de Monod en batch : x passe de %(x0)s à %(x1)s g/L, s de %(s0)s à %(s1)s "
+        "g/L ; x + y·s reste égal à %(m)s (variation %(drift)s)."
+    ) % {
+        "x0": _fmt(batch.columns["x"][0]),
+        "x1": _fmt(batch.columns["x"][-1]),
+        "s0": _fmt(batch.columns["s"][0]),
+        "s1": _fmt(batch.columns["s"][-1]),
+        "m": _fmt(batch.columns["x_plus_ys"][0]),
+        "drift": f"{drift:.2e}",
+    }
+    return {
+        "logistic_svg": svg.time_series_svg(
+            logistic.t,
+            list(zip(logistic_labels, logistic.columns.values(), strict=True)),
+            prefix="logistic-chart",
+            title=_("Croissance logistique"),
+            description=logistic_summary,
+            x_label=_("temps t (h)"),
+            y_label=_("biomasse x (g/L)"),
+        ),
+        "logistic_summary": logistic_summary,
+        "logistic_header": logistic_labels,
+        "logistic_rows": _table(logistic),
+        "batch_svg": svg.time_series_svg(
+            batch.t,
+            list(zip(batch_labels, batch.columns.values(), strict=True)),
+            prefix="batch-chart",
+            title=_("Croissance de Monod en batch"),
+            description=batch_summary,
+            x_label=_("temps t (h)"),
+            y_label=_("concentration (g/L)"),
+        ),
+        "batch_summary": batch_summary,
+        "batch_header": batch_labels,
+        "batch_rows": _table(batch),
+    }
+
+
+def batch_csv_rows(logistic: services.TimeSeries, batch: services.TimeSeries) -> list[list[str]]:
+    """Both batch series on the same times, at full precision."""
+    header = ["t", "logistic", "logistic_ode", "monod_x", "monod_s", "monod_x_plus_ys"]
+    columns = [*logistic.columns.values(), *batch.columns.values()]
+    return [header] + [
+        [repr(float(logistic.t[i])), *(repr(float(c[i])) for c in columns)]
+        for i in range(logistic.t.size)
+    ]

@@ -494,3 +494,44 @@ def build_report(params: ScenarioParameters, *, n_points: int = 401) -> Report:
     diagram = operating_diagram(params, grid=100)
     check = check_competition(params) if analysis.competition is not None else None
     return Report(params, analysis, series, portrait, diagram, check)
+
+
+@dataclass(frozen=True)
+class BatchParameters:
+    """Batch growth: logistic (r, x_max) and Monod with yield (μmax, K, y, s0) from x0."""
+
+    t_end: float = 20.0
+    x0: float = 0.05
+    r: float = 0.8
+    x_max: float = 3.0
+    s0: float = 5.0
+    mu_max: float = 1.0
+    K: float = 1.0
+    yield_: float = 0.5
+
+
+def batch_growth(params: BatchParameters, *, n_points: int = 201) -> tuple[TimeSeries, TimeSeries]:
+    """Logistic growth (closed form and ODE) and Monod batch growth (x, s and x + y·s)."""
+    _points(n_points)
+    if not 0 < params.t_end <= MAX_HORIZON_H:
+        raise InvalidInput(
+            {"t_end": [f"t_end={params.t_end!r}: must be in (0, {MAX_HORIZON_H:g}]."]}
+        )
+    options = {"x0": params.x0, "n_points": n_points, "r": params.r, "x_max": params.x_max}
+    with _as_invalid_input():
+        closed = solver.simulate_batch("logistic", params.t_end, **options)
+        ode = solver.simulate_batch("logistic-ode", params.t_end, **options)
+        law = solver.GrowthLaw("monod", mu_max=params.mu_max, K=params.K)
+        monod = solver.simulate_batch(
+            "monod",
+            params.t_end,
+            x0=params.x0,
+            s0=params.s0,
+            law=law,
+            yield_=params.yield_,
+            n_points=n_points,
+        )
+    logistic = TimeSeries(closed.t, {"logistic": closed.x, "logistic_ode": ode.x})
+    conserved = monod.x + params.yield_ * monod.s
+    batch = TimeSeries(monod.t, {"x": monod.x, "s": monod.s, "x_plus_ys": conserved})
+    return logistic, batch

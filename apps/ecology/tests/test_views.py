@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 
 import pytest
@@ -146,3 +147,38 @@ def test_scenario_page_has_no_duplicate_ids(client, slug):
     html = client.get(reverse("ecology:scenario-detail", args=[slug])).content.decode()
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
+
+
+def test_batch_page_shows_logistic_and_monod_growth_with_tables(client):
+    response = client.get(reverse("ecology:batch-growth"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<svg") == 2
+    assert "x + y·s reste égal à 2.55" in html  # x0 + y·s0 = 0.05 + 0.5 × 5
+    assert reverse("ecology:batch-csv") in html
+
+
+def test_batch_csv_keeps_x_plus_y_s_constant(client):
+    params = {
+        "t_end": "30",
+        "x0": "0,1",
+        "r": "1",
+        "x_max": "2",
+        "s0": "4",
+        "mu_max": "1",
+        "K": "1",
+        "yield_": "0,5",
+    }
+    response = client.get(reverse("ecology:batch-csv"), params)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][-1] == "monod_x_plus_ys"
+    assert {round(float(row[-1]), 8) for row in rows[1:]} == {2.1}
+    assert float(rows[-1][1]) == pytest.approx(2.0 / (1 + math.exp(-30) * 19), rel=1e-9)
+
+
+def test_batch_page_reports_invalid_values_on_their_fields(client):
+    response = client.get(reverse("ecology:batch-growth"), {"t_end": "0", "x0": "abc"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'aria-describedby="id_t_end-error"' in html
+    assert 'aria-describedby="id_x0-error"' in html
