@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.core.cache import cache
+from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -29,7 +33,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from apps.trajets.filters import OperatorFilterSet, StationFilterSet, TrajetFilterSet
-from apps.trajets.models import Operator, Station, Stop, Trajet, TrajetProvenance
+from apps.trajets.models import ImportRun, Operator, Station, Stop, Trajet, TrajetProvenance
 from apps.trajets.renderers import CSV_CHUNK_SIZE, CSVRenderer, stream_csv
 from apps.trajets.serializers import (
     OperatorSerializer,
@@ -41,6 +45,7 @@ from apps.trajets.serializers import (
 from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED
 
 DEFAULT_PAGE_SIZE = 50
+DEFAULT_COUNT_CACHE_SECONDS = 600
 MAX_PAGE_SIZE = 500
 
 # Swagger UI and ReDoc inject <style> elements and ReDoc starts a blob: web worker; everything
@@ -66,9 +71,43 @@ class UserThrottle(UserRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
+def data_version() -> int:
+    """Id of the latest successful import: cached figures are valid until the next one."""
+    return (
+        ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).aggregate(last=Max("id"))[
+            "last"
+        ]
+        or 0
+    )
+
+
+class CachedCountPaginator(DjangoPaginator):
+    """Exact total counts, cached per query and data version.
+
+    Counting a broad filter over a million services costs a scan however it is indexed; the
+    data only changes on import, so the count is kept until the next successful import run
+    (or ``API_COUNT_CACHE_SECONDS``, 0 to disable).
+    """
+
+    @cached_property
+    def count(self) -> int:
+        seconds = getattr(settings, "API_COUNT_CACHE_SECONDS", DEFAULT_COUNT_CACHE_SECONDS)
+        if not seconds:
+            return super().count
+        sql, params = self.object_list.query.sql_with_params()
+        digest = hashlib.sha256(f"{data_version()}|{sql}|{params!r}".encode()).hexdigest()
+        key = f"api-count:{digest}"
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            cache.set(key, count, seconds)
+        return count
+
+
 class Pagination(PageNumberPagination):
     """Page numbers with a total count; bad ``page``/``page_size`` are 400s, not silent."""
 
+    django_paginator_class = CachedCountPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

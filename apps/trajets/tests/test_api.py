@@ -394,3 +394,22 @@ def test_docs_assets_are_served_locally(client):
     ):
         response = client.get(asset)
         assert response.status_code == 200, asset
+
+
+def test_total_count_is_cached_until_the_next_successful_import(client, settings):
+    settings.API_COUNT_CACHE_SECONDS = 600
+    first = make_trajet()
+    assert get_json(client, "/api/trajets")["count"] == 1
+    make_trajet(run=first.import_run)
+    assert get_json(client, "/api/trajets")["count"] == 1
+    assert get_json(client, "/api/trajets?kind=day")["count"] == 2  # another query, counted anew
+    make_run()
+    assert get_json(client, "/api/trajets")["count"] == 2
+
+
+def test_count_cache_can_be_disabled(client, settings):
+    settings.API_COUNT_CACHE_SECONDS = 0
+    first = make_trajet()
+    assert get_json(client, "/api/trajets")["count"] == 1
+    make_trajet(run=first.import_run)
+    assert get_json(client, "/api/trajets")["count"] == 2
