@@ -135,14 +135,15 @@ def build_network(*, days: Sequence[dt.date] | None = None) -> RoutingNetwork:
     time_min = (arrival_s - departure_s) / 60.0
     distance_km = _hop_distances(stops, hops, stations, time_min)
     factor = _rail_factor_per_station(stations["country"])
-    has_coordinates = bool(np.isfinite(stations["latitude"]).all()) and stations["pk"].size > 0
+    latitude, longitude = _imputed_coordinates(stations, tails, heads)
+    has_coordinates = stations["pk"].size > 0 and bool(np.isfinite(latitude).all())
     graph = build_graph(
         stations["pk"].size,
         tails,
         heads,
         {"time": time_min, "distance": distance_km, "co2": distance_km * factor[tails]},
-        latitude=stations["latitude"] if has_coordinates else None,
-        longitude=stations["longitude"] if has_coordinates else None,
+        latitude=latitude if has_coordinates else None,
+        longitude=longitude if has_coordinates else None,
     )
     timetables = {
         day.strftime("%Y%m%d"): _day_timetable(
@@ -236,6 +237,43 @@ def _station_arrays() -> dict[str, NDArray]:
         "country": np.array(country, dtype="U2"),
         "zone": np.array(zone, dtype=str),
     }
+
+
+def _imputed_coordinates(
+    stations: dict[str, NDArray], tails: NDArray[np.int64], heads: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Coordinates for the graph, a station without any taking the mean of its neighbours.
+
+    The great-circle bounds only need *some* position per node: the speed ratio is measured
+    on the same positions, so the bound stays admissible. Stations still unplaced after a
+    few passes (no placed neighbour) take the mean of all known positions.
+    """
+    latitude = stations["latitude"].copy()
+    longitude = stations["longitude"].copy()
+    known = np.isfinite(latitude) & np.isfinite(longitude)
+    if known.all() or not known.any():
+        return latitude, longitude
+    ends = np.r_[tails, heads]
+    others = np.r_[heads, tails]
+    for _pass in range(10):
+        missing = ~known
+        usable = missing[ends] & known[others]
+        if not usable.any():
+            break
+        count = np.bincount(ends[usable], minlength=latitude.size)
+        lat_sum = np.bincount(
+            ends[usable], weights=latitude[others[usable]], minlength=latitude.size
+        )
+        lon_sum = np.bincount(
+            ends[usable], weights=longitude[others[usable]], minlength=latitude.size
+        )
+        placed = count > 0
+        latitude[placed] = lat_sum[placed] / count[placed]
+        longitude[placed] = lon_sum[placed] / count[placed]
+        known |= placed
+    latitude[~known] = np.nanmean(stations["latitude"])
+    longitude[~known] = np.nanmean(stations["longitude"])
+    return latitude, longitude
 
 
 def _trajet_arrays() -> tuple[NDArray[np.int64], NDArray[np.bool_]]:

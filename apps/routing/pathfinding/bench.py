@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse.csgraph import connected_components
 
 from .csa import block_scan
 from .errors import NoPathError
@@ -114,13 +115,19 @@ def _with_ratio(row: BenchRow, baseline: BenchRow) -> BenchRow:
 def static_pairs(
     graph: CSRGraph, rng: np.random.Generator, count: int, *, max_km: float | None = None
 ) -> list[tuple[int, int]]:
-    """Random connected source-target pairs, optionally no more than ``max_km`` apart."""
+    """Random pairs in one strongly connected component (reachable both ways), optionally
+    no more than ``max_km`` apart."""
     matrix = scipy_matrix(graph, "time")
-    degree = np.diff(matrix.indptr)
-    candidates = np.flatnonzero(degree > 0)
+    _count, component = connected_components(matrix, connection="strong")
+    sizes = np.bincount(component)
+    if sizes.max() < 2:
+        return []
     pairs: list[tuple[int, int]] = []
-    while len(pairs) < count:
-        source = int(rng.choice(candidates))
+    attempts = 0
+    while len(pairs) < count and attempts < 100 * count:
+        attempts += 1
+        source = int(rng.choice(np.flatnonzero(sizes[component] >= 2)))
+        candidates = np.flatnonzero(component == component[source])
         if max_km is None:
             target = int(rng.choice(candidates))
         else:
@@ -199,7 +206,9 @@ def journey_queries(
     """Feasible queries: from a served station at 06:00-10:00 to a station reached in 1-8 h."""
     served = np.unique(timetable.departure_station)
     queries: list[tuple[int, int, int]] = []
-    while len(queries) < count:
+    attempts = 0
+    while len(queries) < count and attempts < 20 * count:
+        attempts += 1
         source = int(rng.choice(served))
         depart = int(rng.integers(6 * 3600, 10 * 3600))
         state = block_scan(timetable, source, source, depart, slack_s=8 * 3600)
@@ -287,16 +296,19 @@ def run_all(
 ) -> list[str]:
     """Warm up, then benchmark static pairs (all and < 400 km) and journeys; return tables."""
     pairs = static_pairs(graph, rng, queries)
-    near = static_pairs(graph, rng, queries, max_km=400.0)
+    near = static_pairs(graph, rng, queries, max_km=400.0) if graph.has_coordinates else []
+    if not pairs:
+        return ["no strongly connected pair of stations: nothing to measure"]
     for source, target in pairs[:5]:
         shortest_path(graph, source, target, method="scipy_limited")
         shortest_path(graph, source, target, method="dijkstra")
-    reports = [
-        format_rows(bench_static(graph, pairs, "static one-to-one")),
-        format_rows(bench_static(graph, near, "static < 400 km")),
-    ]
+    reports = [format_rows(bench_static(graph, pairs, "static one-to-one"))]
+    if near:
+        reports.append(format_rows(bench_static(graph, near, "static < 400 km")))
     if timetable is not None and timetable.connection_count:
         journeys = journey_queries(timetable, rng, queries)
+        if not journeys:
+            return [*reports, "no feasible journey found: timetable not measured"]
         for source, target, depart in journeys[:5]:
             earliest_arrival(timetable, source, target, depart)
         reports.append(format_rows(bench_timetable(timetable, journeys)))

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from ._common import _no_path, _recover_path
@@ -49,6 +50,9 @@ def limited_dijkstra(graph: CSRGraph, source: int, target: int, *, criterion: st
     once) and ``rounds`` the limits tried.
     """
     matrix = scipy_matrix(graph, criterion)
+    component = _weak_components(graph)
+    if component[source] != component[target]:
+        raise _no_path(source, target)
     weight = graph.weight(criterion)
     total = float(weight.sum()) if weight.size else 0.0
     limit = _first_limit(graph, source, target, criterion)
@@ -79,6 +83,17 @@ def limited_dijkstra(graph: CSRGraph, source: int, target: int, *, criterion: st
         path=_recover_path(predecessor, source, target),
         counters=Counters(nodes_scanned=scanned, labels_improved=reached, rounds=rounds),
     )
+
+
+def _weak_components(graph: CSRGraph) -> np.ndarray:
+    """Weakly connected component of every node (cached): different ones never connect."""
+    if "weak_components" not in graph.cache:
+        matrix = sp.csr_matrix(
+            (np.ones(graph.arc_count), graph.indices, graph.indptr),
+            shape=(graph.node_count, graph.node_count),
+        )
+        graph.cache["weak_components"] = connected_components(matrix, connection="weak")[1]
+    return graph.cache["weak_components"]
 
 
 def _first_limit(graph: CSRGraph, source: int, target: int, criterion: str) -> float:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import statistics
 import time
+from collections import Counter
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test import Client
+from django.urls import reverse
 
 from apps.routing.pathfinding import bench
 from apps.routing.services import RoutingUnavailable, load_network
+
+#: Kept under the anonymous API throttle (120 requests a minute by default).
+API_QUERIES = 100
 
 
 class Command(BaseCommand):
@@ -46,4 +54,28 @@ class Command(BaseCommand):
         timetable = max(network.timetables.values(), key=lambda t: t.connection_count, default=None)
         for report in bench.run_all(graph, timetable, rng, queries=queries):
             self.stdout.write(report)
+        self._api(network, rng, min(queries, API_QUERIES))
         self.stdout.write(f"real network measured in {time.perf_counter() - started:.1f} s")
+
+    def _api(self, network, rng: np.random.Generator, count: int) -> None:
+        """Time ``GET /api/routes`` end to end (middleware, DB look-ups, solver, JSON)."""
+        pairs = bench.static_pairs(network.graph, rng, count)
+        if not pairs:
+            return
+        host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"), "localhost")
+        client = Client(HTTP_HOST=host or "localhost")
+        url = reverse("api:route")
+        ids = network.station_ids
+        durations, statuses = [], []
+        for source, target in pairs:
+            begin = time.perf_counter()
+            response = client.get(url, {"from": int(ids[source]), "to": int(ids[target])})
+            durations.append((time.perf_counter() - begin) * 1000.0)
+            statuses.append(response.status_code)
+        ordered = sorted(durations)
+        self.stdout.write(
+            f"GET /api/routes end to end: n={len(ordered)} "
+            f"p50 {statistics.median(ordered):.2f} ms, "
+            f"p95 {ordered[round(0.95 * (len(ordered) - 1))]:.2f} ms, "
+            f"statuses {dict(sorted(Counter(statuses).items()))}"
+        )
