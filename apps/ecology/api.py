@@ -59,6 +59,30 @@ EQUILIBRIA_EXAMPLE = {
     ],
     "break_even": [{"lower": 1.0, "upper": None}],
 }
+SIMULATION_EXAMPLE = {
+    "t": [0.0, 25.0, 50.0],
+    "columns": {
+        "s": [5.0, 1.0021, 1.0000],
+        "x1": [0.1, 3.9981, 4.0000],
+        "m": [5.1, 5.0002, 5.0000],
+    },
+    "is_washout": False,
+    "notes": [],
+}
+DIAGRAM_EXAMPLE = {
+    "D": [0.25, 0.5],
+    "s_in": [0.0, 10.0],
+    "regions": ["washout", "persistence", "bistability"],
+    "region": [[0, 0], [1, 0]],
+    "counts": {"washout": 3, "persistence": 1, "bistability": 0},
+}
+COMPETITION_EXAMPLE = {
+    "break_even": [{"lower": 0.4286, "upper": None}, {"lower": 0.24, "upper": None}],
+    "components": [[0.24, None]],
+    "possible_winners": [1],
+    "is_washout_possible": False,
+    "survivors": [1],
+}
 INVALID = error_response(
     "Invalid parameters",
     {"D": ["Assurez-vous que cette valeur est supérieure ou égale à 1e-12."]},
@@ -87,6 +111,7 @@ class ScenarioViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Simulate a stored scenario",
         parameters=[shapes.SimulationQuerySerializer],
         responses={200: shapes.SimulationResponseSerializer, 404: NOT_FOUND, **ERRORS},
+        examples=[OpenApiExample("Monod", value=SIMULATION_EXAMPLE, response_only=True)],
     )
     @action(detail=True, methods=["get"])
     def simulate(self, request: Request, slug: str) -> Response:
@@ -109,6 +134,7 @@ class ScenarioViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Operating diagram of the scenario's first species",
         parameters=[shapes.OperatingDiagramQuerySerializer],
         responses={200: shapes.OperatingDiagramResponseSerializer, 404: NOT_FOUND, **ERRORS},
+        examples=[OpenApiExample("Monod, 2 × 2", value=DIAGRAM_EXAMPLE, response_only=True)],
     )
     @action(detail=True, methods=["get"], url_path="operating-diagram")
     def operating_diagram(self, request: Request, slug: str) -> Response:
@@ -119,6 +145,7 @@ class ScenarioViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Competition outcome of a stored scenario, checked by simulation",
         responses={200: shapes.CompetitionResponseSerializer, 404: NOT_FOUND, **ERRORS},
+        examples=[OpenApiExample("D = 0.3", value=COMPETITION_EXAMPLE, response_only=True)],
     )
     @action(detail=True, methods=["get"])
     def competition(self, request: Request, slug: str) -> Response:
@@ -142,8 +169,9 @@ class SimulateView(_ComputeView):
         responses={200: shapes.SimulationResponseSerializer, **ERRORS},
         examples=[
             OpenApiExample(
-                "Monod", value={**MONOD_BODY, "t_end": 50, "n_points": 11}, request_only=True
-            )
+                "Monod", value={**MONOD_BODY, "t_end": 50, "n_points": 3}, request_only=True
+            ),
+            OpenApiExample("Result", value=SIMULATION_EXAMPLE, response_only=True),
         ],
     )
     def post(self, request: Request) -> Response:
@@ -189,7 +217,8 @@ class OperatingDiagramView(_ComputeView):
                 "Haldane",
                 value={"species": HALDANE_SPECIES, "grid": 50, "d_max": 0.5, "s_in_max": 10},
                 request_only=True,
-            )
+            ),
+            OpenApiExample("Result", value=DIAGRAM_EXAMPLE, response_only=True),
         ],
     )
     def post(self, request: Request) -> Response:
@@ -206,7 +235,10 @@ class CompetitionView(_ComputeView):
         summary="Competitive exclusion: possible winners, optionally checked by simulation",
         request=shapes.CompetitionInputSerializer,
         responses={200: shapes.CompetitionResponseSerializer, **ERRORS},
-        examples=[OpenApiExample("Two crossing Monod laws", value=COMPETITION_BODY)],
+        examples=[
+            OpenApiExample("Two crossing Monod laws", value=COMPETITION_BODY, request_only=True),
+            OpenApiExample("Outcome", value=COMPETITION_EXAMPLE, response_only=True),
+        ],
     )
     def post(self, request: Request) -> Response:
         serializer = _validated(shapes.CompetitionInputSerializer, request.data)
