@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.trajets.filters import TrajetFilterSet
-from apps.trajets.map import NetworkMap, build_network_map
+from apps.trajets.map import MapStation, NetworkMap, build_network_map
 from apps.trajets.models import Station, Trajet
 from obrail.htmx import is_htmx_fragment_request
 from obrail.services import (
@@ -131,9 +132,15 @@ SORT_COLUMNS = (
     ("duration", gettext_lazy("Durée"), True),
     ("distance", gettext_lazy("Distance"), True),
 )
-AUTOCOMPLETE_FIELDS = ("origin", "destination")
-MAP_LINK_LIMIT = 250
+# Fields completed from the API as the user types: (API route, item key put in the field).
+AUTOCOMPLETE_FIELDS = {
+    "origin": ("api:station-list", "name"),
+    "destination": ("api:station-list", "name"),
+    "operator": ("api:operator-list", "code"),
+}
+MAP_LINK_LIMIT = 120
 MAP_LABEL_COUNT = 12
+MAP_LABEL_SPACING = 90  # view units: about the width of a station name
 KIND_PARAM = "kind"
 MAP_LAYERS = (
     ("", gettext_lazy("Jour et nuit")),
@@ -164,20 +171,26 @@ def _reverse_or_empty(name: str) -> str:
 def _build_filterset(request: HttpRequest) -> TrajetFilterSet:
     """The shared FilterSet on this request, with errors tied to fields and autocomplete."""
     filterset = TrajetFilterSet(request.GET, queryset=Trajet.objects.with_related())
-    filterset.is_valid()
     form = filterset.form
-    station_api = _reverse_or_empty("api:station-list")
+    if "operator" in form.fields:
+        # A text field completed from the API rather than a <select> of every operator:
+        # Europe has hundreds, which would weigh on every page and its render time.
+        form.fields["operator"].widget = forms.TextInput()
+    filterset.is_valid()
     for name, field in form.fields.items():
         attrs = field.widget.attrs
         if name in form.errors:
             attrs["aria-invalid"] = "true"
             attrs["aria-describedby"] = f"id_{name}-error"
-        if name in AUTOCOMPLETE_FIELDS and station_api:
+        api_name, value_key = AUTOCOMPLETE_FIELDS.get(name, ("", ""))
+        api_url = _reverse_or_empty(api_name) if api_name else ""
+        if api_url:
             attrs.update(
                 {
                     "list": f"{name}-suggestions",
                     "autocomplete": "off",
-                    "data-autocomplete": station_api,
+                    "data-autocomplete": api_url,
+                    "data-autocomplete-value": value_key,
                 }
             )
     return filterset
@@ -187,7 +200,9 @@ def _filter_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[st
     return {
         "filterset": filterset,
         "datalists": [
-            f"{name}-suggestions" for name in AUTOCOMPLETE_FIELDS if name in filterset.form.fields
+            f"{name}-suggestions"
+            for name, field in filterset.form.fields.items()
+            if "data-autocomplete" in field.widget.attrs
         ],
         "query": request.GET.urlencode(),
         # A history restore (back button after a cache miss) wants the whole page.
@@ -264,7 +279,8 @@ def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
             "destination": trajet.destination.name,
             "duration": duration(trajet.duration_min),
             "distance": (
-                _("%(km)s km") % {"km": number_format(trajet.distance_km, 0, use_l10n=True)}
+                _("%(km)s km")
+                % {"km": number_format(trajet.distance_km, 0, use_l10n=True, force_grouping=True)}
                 if trajet.distance_km
                 else "—"
             ),
@@ -324,6 +340,20 @@ def trajet_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _stations_to_label(network: NetworkMap) -> list[MapStation]:
+    """The busiest stations, skipping any too close to one already labelled (no overlaps)."""
+    labelled: list[MapStation] = []
+    for station in network.stations:
+        if len(labelled) == MAP_LABEL_COUNT:
+            break
+        if all(
+            abs(station.x - other.x) > MAP_LABEL_SPACING or abs(station.y - other.y) > 12
+            for other in labelled
+        ):
+            labelled.append(station)
+    return labelled
+
+
 def _map_summary(network: NetworkMap, links: NetworkLinks) -> str:
     summary = _(
         "%(day)s liaisons de jour et %(night)s liaisons de nuit entre %(stations)s gares."
@@ -368,7 +398,7 @@ def network_map(request: HttpRequest) -> HttpResponse:
             {
                 "network": network,
                 "links": links,
-                "labelled_stations": network.stations[:MAP_LABEL_COUNT],
+                "labelled_stations": _stations_to_label(network),
                 "map_summary": _map_summary(network, links),
                 "live_message": _map_summary(network, links),
             }

@@ -10,8 +10,8 @@
     }
   });
 
-  // Station autocomplete: fill the field's <datalist> from the stations API as the user types.
-  // The field stays a plain text input: a name prefix, a UIC code or an id is accepted anyway.
+  // Autocomplete (stations, operators): fill the field's <datalist> from the API as the user
+  // types. The field stays a plain text input that works without this script.
   var timers = new WeakMap();
   var controllers = new WeakMap();
 
@@ -32,15 +32,14 @@
         return response.ok ? response.json() : { results: [] };
       })
       .then(function (payload) {
-        var stations = Array.isArray(payload) ? payload : payload.results || [];
+        var items = Array.isArray(payload) ? payload : payload.results || [];
+        var key = input.dataset.autocompleteValue || "name";
         list.replaceChildren.apply(
           list,
-          stations.map(function (station) {
+          items.map(function (item) {
             var option = document.createElement("option");
-            option.value = station.name;
-            if (station.country) {
-              option.label = station.name + " (" + station.country + ")";
-            }
+            option.value = item[key];
+            option.label = item.name + (item.country ? " (" + item.country + ")" : "");
             return option;
           })
         );

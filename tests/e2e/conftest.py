@@ -120,7 +120,10 @@ def audit(request):
         check_accessibility(page, state)
         if directory:
             name = re.sub(r"[^a-z0-9]+", "-", state.lower()).strip("-")
-            page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)
+            # caret="initial": hiding the caret injects a <style>, which the CSP rightly blocks.
+            page.screenshot(
+                path=str(Path(directory) / f"{name}.png"), full_page=True, caret="initial"
+            )
 
     return run
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from apps.trajets.map import VIEW_HEIGHT, VIEW_WIDTH, project
 
 MARGIN = 20.0
-TOLERANCE = 1.2
+TOLERANCE = 1.6
 MIN_RING_AREA = 4.0
 
 
