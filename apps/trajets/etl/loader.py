@@ -401,6 +401,8 @@ class _SourceLoader:
         self.index = StationIndex()
         self.known: dict[int, dict] = {}
         self.used_uics: set[str] = set()
+        # Where each record of this source went last time: re-runs keep that station.
+        self.previous_ids: dict[str, int] = {}
         rows = Station.objects.values_list(
             "id", "uic_code", "normalised_name", "latitude", "longitude", "country",
             "time_zone", "source_ids", "source_names",
@@ -413,6 +415,9 @@ class _SourceLoader:
             }  # fmt: skip
             if uic:
                 self.used_uics.add(uic)
+            own = ids.get(self.spec.name)
+            for source_id in own if isinstance(own, list) else [own] if own else []:
+                self.previous_ids[source_id] = pk
         self.pending: list[Station] = []
         self.dirty: set[int] = set()
 
@@ -422,6 +427,9 @@ class _SourceLoader:
             self.station_ids[record.source_id] = target
             self.report.merged += 1
             self.report.unchanged += 1
+            return
+        if record.source_id in self.previous_ids:
+            self._attach(self.previous_ids[record.source_id], record)
             return
         match = self.index.match(
             uic=record.uic, name=record.name, latitude=record.latitude, longitude=record.longitude
