@@ -45,6 +45,7 @@ from apps.routing.pathfinding.artifact import (
     write_artifact,
 )
 from apps.routing.pathfinding.bundle import RoutingNetwork, network_arrays, network_from_artifact
+from apps.routing.pathfinding.csa import prepare_blocks
 from apps.routing.pathfinding.geo import great_circle_km
 from apps.trajets.etl.harmonise.co2 import estimate_co2
 from apps.trajets.models import Station, Stop, Trajet
@@ -216,6 +217,8 @@ def _prepared_network(artifact: Artifact) -> RoutingNetwork:
         if graph.has_coordinates:
             tail = int(graph.tails()[0])
             shortest_path(graph, tail, int(graph.indices[0]), method=DEFAULT_STATIC_METHOD)
+    for timetable in network.timetables.values():
+        prepare_blocks(timetable)
     return network
 
 

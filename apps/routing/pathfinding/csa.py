@@ -24,7 +24,14 @@ from numpy.typing import NDArray
 from .errors import NoPathError
 from .timetable import Journey, Leg, Timetable
 
-__all__ = ["ScanState", "block_scan", "journey_from_state", "layer_setup", "reference_scan"]
+__all__ = [
+    "ScanState",
+    "block_scan",
+    "journey_from_state",
+    "layer_setup",
+    "prepare_blocks",
+    "reference_scan",
+]
 
 #: "Never" as a time in seconds (fits int64 arithmetic with margin).
 NEVER = np.int64(2**62)
@@ -137,19 +144,23 @@ class _Blocks:
 
 
 def _blocks(timetable: Timetable) -> _Blocks:
-    """Cut the connections into blocks of width shortest hop + shortest change (cached)."""
+    """Cut the connections into blocks inside which no change of train is possible (cached).
+
+    A block closes just before the first connection leaving a station at or after the
+    ready time (arrival + change time) of a connection of the same block arriving there, or
+    when it spans ``MAX_BLOCK_S``. This is the invariant of fixed blocks narrower than the
+    shortest hop plus the shortest change, checked per station instead of globally, so
+    blocks are several times wider and the per-block numpy overhead is paid less often.
+    """
     if "blocks" in timetable.cache:
         return timetable.cache["blocks"]
     departure = timetable.departure_s.astype(np.int64)
     count = departure.size
+    starts = np.array(_block_starts(timetable), dtype=np.int64)
+    block = np.zeros(count, dtype=np.int64)
     if count:
-        width = int((timetable.arrival_s - timetable.departure_s).min())
-        width += int(timetable.transfer_s.min()) if timetable.station_count else 0
-        block = (departure - departure[0]) // width
-        starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
-    else:
-        block = np.zeros(0, dtype=np.int64)
-        starts = np.zeros(0, dtype=np.int64)
+        block[starts[1:]] = 1
+        block = np.cumsum(block)
     ends = np.r_[starts[1:], count].astype(np.int64)
     trip = timetable.trip.astype(np.int64)
     order = np.lexsort((np.arange(count), trip, block))
@@ -173,6 +184,40 @@ def _blocks(timetable: Timetable) -> _Blocks:
     )
     timetable.cache["blocks"] = blocks
     return blocks
+
+
+#: Longest time span of a block, so that the scan stops soon after reaching the target.
+MAX_BLOCK_S = 15 * 60
+
+
+def prepare_blocks(timetable: Timetable) -> int:
+    """Compute the scan blocks of ``timetable`` now (they are cached); return their count."""
+    return int(_blocks(timetable).start.size)
+
+
+def _block_starts(timetable: Timetable) -> list[int]:
+    """Indices where blocks start (one pass over the connections, plain Python)."""
+    departure = timetable.departure_s.tolist()
+    arrival = timetable.arrival_s.tolist()
+    from_station = timetable.departure_station.tolist()
+    to_station = timetable.arrival_station.tolist()
+    transfer = timetable.transfer_s.tolist()
+    starts: list[int] = [0] if departure else []
+    ready: dict[int, int] = {}
+    opened = departure[0] if departure else 0
+    for connection, leaves in enumerate(departure):
+        station_ready = ready.get(from_station[connection])
+        if (
+            station_ready is not None and station_ready <= leaves
+        ) or leaves - opened >= MAX_BLOCK_S:
+            starts.append(connection)
+            ready = {}
+            opened = leaves
+        stop = to_station[connection]
+        ready_at = arrival[connection] + transfer[stop]
+        if ready_at < ready.get(stop, ready_at + 1):
+            ready[stop] = ready_at
+    return starts
 
 
 def block_scan(
