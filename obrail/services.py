@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import get_language
 
+from apps.trajets.etl.quality import QualityReport, compute_quality_report
 from apps.trajets.map import LinkRow
 from apps.trajets.models import (
     DataSource,
     ImportRun,
     Operator,
-    RejectedRecord,
     Station,
     Stop,
     Trajet,
@@ -157,90 +157,9 @@ def get_trajet_detail(trajet_id: int) -> Trajet:
     )
 
 
-@dataclass(frozen=True)
-class SourceQuality:
-    """The state of one data source: its last import and what it holds."""
-
-    source: DataSource
-    last_run: ImportRun | None
-    last_success: ImportRun | None
-    trajet_count: int
-
-
-@dataclass(frozen=True)
-class RejectReason:
-    """Rejected rows of the sources' last imports, for one reason."""
-
-    source_name: str
-    reason_code: str
-    example: str
-    count: int
-
-
-@dataclass(frozen=True)
-class DataQuality:
-    """The data-quality page: sources with their last import, rejects by reason."""
-
-    sources: tuple[SourceQuality, ...]
-    rejects: tuple[RejectReason, ...]
-    station_match_counts: tuple[tuple[str, int], ...]
-
-    @property
-    def rejected_total(self) -> int:
-        return sum(reject.count for reject in self.rejects)
-
-
-def summarise_data_quality() -> DataQuality:
-    """Last import per source, trajets per source, rejects of the last imports by reason."""
-    return cached_until_next_import("data-quality", _summarise_data_quality)
-
-
-def _summarise_data_quality() -> DataQuality:
-    latest_runs = {
-        run.source_id: run
-        for run in ImportRun.objects.filter(
-            pk__in=ImportRun.objects.values("source").annotate(latest=Max("pk")).values("latest")
-        )
-    }
-    latest_successes = {
-        run.source_id: run
-        for run in ImportRun.objects.filter(
-            pk__in=ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED)
-            .values("source")
-            .annotate(latest=Max("pk"))
-            .values("latest")
-        )
-    }
-    trajet_counts = dict(
-        Trajet.objects.order_by().values_list("source").annotate(count=Count("pk"))
-    )
-    sources = tuple(
-        SourceQuality(
-            source=source,
-            last_run=latest_runs.get(source.pk),
-            last_success=latest_successes.get(source.pk),
-            trajet_count=trajet_counts.get(source.pk, 0),
-        )
-        for source in DataSource.objects.order_by("name")
-    )
-    rejects = tuple(
-        RejectReason(
-            source_name=row["run__source__name"],
-            reason_code=row["reason_code"],
-            example=row["example"],
-            count=row["count"],
-        )
-        for row in RejectedRecord.objects.filter(run__in=[run.pk for run in latest_runs.values()])
-        .values("run__source__name", "reason_code")
-        .annotate(count=Count("pk"), example=Min("reason"))
-        .order_by("-count", "run__source__name", "reason_code")
-    )
-    matches = tuple(
-        Station.objects.order_by("match_method")
-        .values_list("match_method")
-        .annotate(count=Count("pk"))
-    )
-    return DataQuality(sources=sources, rejects=rejects, station_match_counts=matches)
+def summarise_data_quality() -> QualityReport:
+    """The ETL's quality report (``apps.trajets.etl.quality``), reused until the next import."""
+    return cached_until_next_import("data-quality", compute_quality_report)
 
 
 @dataclass(frozen=True)

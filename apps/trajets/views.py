@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,9 +14,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from apps.trajets.etl.quality import QualityReport
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
-from apps.trajets.models import Station, Trajet
+from apps.trajets.models import ImportRun, Trajet
 from obrail.htmx import is_htmx_fragment_request
 from obrail.services import (
     Chart,
@@ -113,17 +116,57 @@ def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "trajets/trajet_detail.html", context)
 
 
+def _source_rows(report: QualityReport) -> list[dict[str, object]]:
+    statuses = {**dict(ImportRun.Status.choices), "never": _("jamais importée")}
+    return [
+        {
+            "source": source,
+            "status": statuses.get(source.last_run_status, source.last_run_status),
+            "is_failed": source.last_run_status == ImportRun.Status.FAILED,
+            "started_at": (
+                dt.datetime.fromisoformat(source.last_run_at) if source.last_run_at else None
+            ),
+            "trajet_completeness": [
+                (TRAJET_FIELD_LABELS.get(name, name), rate)
+                for name, rate in source.trajet_completeness.items()
+            ],
+            "station_completeness": [
+                (STATION_FIELD_LABELS.get(name, name), rate)
+                for name, rate in source.station_completeness.items()
+            ],
+        }
+        for source in report.sources
+    ]
+
+
 def quality(request: HttpRequest) -> HttpResponse:
-    """Data quality: last import per source, counts, rejects by reason, station matching."""
-    summary = summarise_data_quality()
-    labels = dict(Station.MatchMethod.choices)
-    matches = [(labels.get(code, code), count) for code, count in summary.station_match_counts]
-    return render(request, "trajets/quality.html", {"quality": summary, "station_matches": matches})
+    """Data quality from the ETL's report: last import per source, completeness, rejects."""
+    report = summarise_data_quality()
+    context = {
+        "report": report,
+        "sources": _source_rows(report),
+        "rejected_total": sum(group.count for source in report.sources for group in source.rejects),
+    }
+    return render(request, "trajets/quality.html", context)
 
 
 # --- Trajets list and network map: one FilterSet (apps.trajets.filters), shared with the API ---
 
 PAGE_SIZE = 25
+TRAJET_FIELD_LABELS = {
+    "train_number": gettext_lazy("numéro de train"),
+    "category": gettext_lazy("catégorie"),
+    "distance_km": gettext_lazy("distance"),
+    "co2_rail_kg": gettext_lazy("CO2e train"),
+    "co2_flight_kg": gettext_lazy("CO2e avion"),
+    "kind_reason": gettext_lazy("motif jour/nuit"),
+}
+STATION_FIELD_LABELS = {
+    "uic_code": gettext_lazy("code UIC"),
+    "coordinates": gettext_lazy("coordonnées"),
+    "country": gettext_lazy("pays"),
+    "time_zone": gettext_lazy("fuseau horaire"),
+}
 ORDERING_PARAM = "ordering"
 # (ordering value of TrajetFilterSet, column label, numeric column)
 SORT_COLUMNS = (

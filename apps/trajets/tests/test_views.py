@@ -176,16 +176,21 @@ def test_network_map_rejects_invalid_filters_with_422(client, network):
     assert 'id="id_country-error"' in response.content.decode()
 
 
-def test_quality_page_shows_last_imports_and_rejects_by_reason(client, network):
+def test_quality_page_shows_the_etl_report_by_source_and_reject_reason(client, network):
     response = client.get(reverse("trajets:quality"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "SNCF horaires GTFS" in html
-    assert "Back-on-Track night trains" in html
-    assert re.search(r"<code>unknown_stop</code></td><td>[^<]+</td><td class=\"num\">2</td>", html)
+    assert '<th scope="row">sncf-gtfs</th>' in html
+    assert '<th scope="row">back-on-track</th>' in html
+    rejects = (
+        r'<th scope="row">sncf-gtfs</th><td><code>unknown_stop</code></td><td class="num">2</td>'
+    )
+    assert re.search(rejects, html)
+    assert "trips.txt:14" in html  # the example of the reason
     assert "2 enregistrements ont été rejetés lors des derniers imports." in html
-    summary = response.context["quality"]
-    assert {item.source.name: item.trajet_count for item in summary.sources} == {
+    report = response.context["report"]
+    assert {source.source: source.trajets for source in report.sources} == {
         "back-on-track": 2,
         "sncf-gtfs": 3,
     }
+    assert 'Trajets : distance</th><td class="num">100,0 %' in html
