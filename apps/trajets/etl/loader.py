@@ -476,12 +476,16 @@ class _SourceLoader:
             or (country_for_zone(record.time_zone) if record.latitude is not None else None)
         )
         zone = repair_time_zone(record.time_zone, country=country) or zone_for_country(country)
-        if not country or not zone:
+        if not country or not zone or (record.latitude is None and not record.uic):
             self._reject(
                 RejectRecord(
                     record.location,
                     f"station {record.name!r} matches no known station and has no "
-                    + ("coordinates" if record.latitude is None else "country or time zone")
+                    + (
+                        "coordinates nor UIC code"
+                        if record.latitude is None
+                        else "country or time zone"
+                    )
                     + " to create it",
                 )
             )

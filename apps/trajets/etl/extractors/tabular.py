@@ -83,7 +83,7 @@ def iter_table_rows(
             rows = read_csv_rows(
                 raw,
                 name=path.name,
-                delimiter=str(options.get("delimiter", ",")),
+                delimiter=str(options.get("delimiter") or _guess_delimiter(path)),
                 encoding=str(options.get("encoding", "utf-8")),
             )
             _, header, _ = next(rows)
@@ -110,6 +110,14 @@ def iter_table_rows(
             yield Location(path.name, line), list(table.header), list(row)
         return
     raise ExtractError(f"unknown tabular format {fmt!r}")
+
+
+def _guess_delimiter(path: Path) -> str:
+    """The most frequent of , ; tab | in the header line (when the source declares none)."""
+    with path.open("rb") as raw:
+        header = raw.readline()
+    counts = {sep: header.count(sep.encode()) for sep in (",", ";", "\t", "|")}
+    return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
 
 
 def _sheet_rows(path: Path, sheet_name: str, rows: Iterator[tuple[object, ...]]):
