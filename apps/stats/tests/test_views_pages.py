@@ -44,3 +44,12 @@ def test_legal_page_describes_personal_data_and_cookies(client):
 def test_every_page_links_the_accessibility_statement_in_the_footer(client):
     html = client.get(reverse("stats:dashboard")).content.decode()
     assert f'href="{reverse("pages:accessibility")}">Accessibilité : partiellement conforme' in html
+
+
+def test_pages_are_in_english_when_the_visitor_chooses_it(client):
+    build_sample_network()
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("stats:dashboard")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html
+    assert "2 night services and 3 day services out of 5 services." in html
