@@ -53,8 +53,7 @@ def limited_dijkstra(graph: CSRGraph, source: int, target: int, *, criterion: st
     component = _weak_components(graph)
     if component[source] != component[target]:
         raise _no_path(source, target)
-    weight = graph.weight(criterion)
-    total = float(weight.sum()) if weight.size else 0.0
+    total = graph.weight_summary(criterion)[1]
     limit = _first_limit(graph, source, target, criterion)
     scanned = rounds = 0
     while True:
@@ -111,13 +110,17 @@ def _first_limit(graph: CSRGraph, source: int, target: int, criterion: str) -> f
             graph.longitude[target],
         )
     )
-    weight = graph.weight(criterion)
-    floor = float(np.median(weight)) if weight.size else 1.0
-    return max(crow / ratio * _limit_factor(graph, criterion, ratio), floor, 1e-9)
+    floor = graph.weight_summary(criterion)[2]
+    bound = crow / ratio
+    return max(bound * _limit_factor(graph, criterion, ratio, bound), floor, 1e-9)
 
 
-def _limit_factor(graph: CSRGraph, criterion: str, ratio: float) -> float:
-    """Quantile of true length over great-circle bound from a few full searches (cached)."""
+def _limit_factor(graph: CSRGraph, criterion: str, ratio: float, bound: float) -> float:
+    """Quantile of "true length / great-circle bound" for pairs of about this bound.
+
+    Measured once per graph from a few full searches, in eight bands of the bound (short
+    pairs detour relatively more than long ones), and cached.
+    """
     key = ("limit_factor", criterion)
     if key not in graph.cache:
         rng = np.random.default_rng(0)
@@ -129,10 +132,24 @@ def _limit_factor(graph: CSRGraph, criterion: str, ratio: float) -> float:
             graph.latitude[None, :],
             graph.longitude[None, :],
         )
-        bound = crow / ratio
-        usable = np.isfinite(distance) & (bound > 0)
-        factors = distance[usable] / bound[usable]
-        graph.cache[key] = (
-            max(float(np.percentile(factors, CALIBRATION_QUANTILE)), 1.0) if factors.size else 2.0
-        )
-    return graph.cache[key]
+        bounds = crow / ratio
+        usable = np.isfinite(distance) & (bounds > 0)
+        bounds, factors = bounds[usable], distance[usable] / bounds[usable]
+        if factors.size < 16:
+            graph.cache[key] = (np.zeros(0), np.array([2.0]))
+        else:
+            edges = np.quantile(bounds, np.linspace(0.0, 1.0, 9)[1:-1])
+            band = np.searchsorted(edges, bounds)
+            graph.cache[key] = (
+                edges,
+                np.array(
+                    [
+                        max(float(np.percentile(factors[band == b], CALIBRATION_QUANTILE)), 1.0)
+                        if (band == b).any()
+                        else 2.0
+                        for b in range(edges.size + 1)
+                    ]
+                ),
+            )
+    edges, factors = graph.cache[key]
+    return float(factors[int(np.searchsorted(edges, bound))])

@@ -58,6 +58,18 @@ class CSRGraph:
                 f"criterion={criterion!r} is not a weight of this graph (known: {known})"
             ) from None
 
+    def weight_summary(self, criterion: str) -> tuple[float, float, float]:
+        """``(minimum, total, median)`` of the arc lengths of ``criterion`` (cached)."""
+        key = ("summary", criterion)
+        if key not in self.cache:
+            weight = self.weight(criterion)
+            self.cache[key] = (
+                (float(weight.min()), float(weight.sum()), float(np.median(weight)))
+                if weight.size
+                else (0.0, 0.0, 1.0)
+            )
+        return self.cache[key]
+
     def tails(self) -> NDArray[np.int32]:
         """Return the tail node of every arc, aligned with ``indices``."""
         return np.repeat(np.arange(self.node_count, dtype=np.int32), np.diff(self.indptr)).astype(

@@ -107,8 +107,7 @@ def shortest_path(
         raise ParameterError(f"method={method!r} is not one of {', '.join(METHODS)}")
     source = _check_node(graph, source, "source")
     target = _check_node(graph, target, "target")
-    weight = graph.weight(criterion)
-    has_negative_arcs = bool(weight.size) and float(weight.min()) < 0.0
+    has_negative_arcs = graph.weight_summary(criterion)[0] < 0.0
     if method in _NEEDS_NON_NEGATIVE and has_negative_arcs:
         raise ParameterError(
             f"method={method!r} needs non-negative arcs but criterion={criterion!r} has "
