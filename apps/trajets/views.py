@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from apps.trajets.api import CachedCountPaginator
 from apps.trajets.etl.quality import QualityReport
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
@@ -337,7 +338,7 @@ def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
 
 def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
     ordering = request.GET.get(ORDERING_PARAM, "")
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = CachedCountPaginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     count = paginator.count
     count_message = ngettext("%(count)s trajet trouvé", "%(count)s trajets trouvés", count) % {

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.trajets.tests.factories import make_trajet
+from apps.trajets.tests.factories import make_run, make_trajet
 from tests.e2e.sample import build_sample_network
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +116,7 @@ def test_list_query_count_does_not_grow_with_rows(client, network):
         client.get(url)
     for _ in range(10):
         make_trajet(run=network.tgv.import_run)
+    cache.clear()  # the total count is cached until the next import
     with CaptureQueriesContext(connection) as more:
         client.get(url)
     assert len(more.captured_queries) == len(few.captured_queries)
@@ -140,6 +141,15 @@ def test_detail_page_shows_night_arrival_on_the_next_day(client, network):
     html = client.get(reverse("trajets:trajet-detail", args=[network.nightjet.pk])).content.decode()
     assert "10:22 (+1)" in html
     assert "NJ-468" in html  # provenance record id
+
+
+def test_total_count_is_reused_until_the_next_import(client, network):
+    url = reverse("trajets:trajet-list")
+    assert "5 trajets trouvés" in client.get(url).content.decode()
+    make_trajet(run=network.tgv.import_run)  # written outside an import: not seen yet
+    assert "5 trajets trouvés" in client.get(url).content.decode()
+    make_trajet(run=make_run(network.tgv.source))  # a new successful import
+    assert "7 trajets trouvés" in client.get(url).content.decode()
 
 
 def test_unknown_trajet_is_a_404(client, network):
