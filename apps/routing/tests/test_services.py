@@ -163,3 +163,39 @@ def test_a_new_import_is_served_without_restart(line_network, artifact_dir):
     answer = find_route(origin=line_network.paris, destination=line_network.geneva)
     assert answer.artifact_version != first
     assert answer.duration_min == 185.0
+
+
+def test_stations_without_coordinates_get_neighbour_positions_for_the_bounds(db, artifact_dir):
+    line = make_line_network()
+    line.lyon.latitude = line.lyon.longitude = None
+    line.lyon.save()
+    network = build_network(days=[SERVICE_DAY])
+    node = network.node_of()[line.lyon.pk]
+    assert network.graph.has_coordinates
+    assert 43.0 < network.graph.latitude[node] < 49.0
+    build_routing_artifact(run_id="imputed", days=[SERVICE_DAY])
+    answer = find_route(origin=line.paris, destination=line.marseille, method="astar")
+    assert answer.cost == 220.0
+
+
+def test_import_completed_signal_publishes_a_new_artifact(line_network, artifact_dir):
+    from apps.trajets.signals import import_completed
+    from apps.trajets.tests.factories import make_run
+
+    before = current_version(artifact_dir)
+    run = make_run()
+    import_completed.send(sender=None, source=run.source, run=run)
+    after = current_version(artifact_dir)
+    assert after != before
+    manifest = (artifact_dir / "versions" / after / "manifest.json").read_text()
+    assert f'"run_id": {run.pk}' in manifest
+
+
+def test_solver_time_is_recorded_by_method_and_query_type(line_network):
+    from prometheus_client import REGISTRY
+
+    labels = {"method": "dijkstra", "query_type": "network"}
+    before = REGISTRY.get_sample_value("obrail_routing_solver_seconds_count", labels) or 0.0
+    find_route(origin=line_network.paris, destination=line_network.lyon, method="dijkstra")
+    after = REGISTRY.get_sample_value("obrail_routing_solver_seconds_count", labels)
+    assert after == before + 1
