@@ -13,7 +13,7 @@ from .errors import ExtractError
 from .harmonise.classify import classify_service
 from .harmonise.co2 import DEFAULT_FACTORS, EmissionFactor, estimate_co2
 from .harmonise.geo import great_circle_km
-from .harmonise.times import resolve_times
+from .harmonise.times import ResolvedStop, resolve_times
 from .records import CalendarRecord, RejectRecord, ServiceRecord
 
 __all__ = ["HarmonisedService", "HarmonisedStop", "StationInfo", "harmonise_service"]
@@ -75,6 +75,32 @@ class HarmonisedService:
 
 def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _harmonised_stop(
+    position: int, key: int, stop: ResolvedStop, last_position: int, km: float | None
+) -> HarmonisedStop:
+    """The origin keeps only a departure and the destination only an arrival (taking the
+    other time when the source gave only that one)."""
+    arrival, arrival_offset = stop.arrival, stop.arrival_day_offset
+    departure, departure_offset = stop.departure, stop.departure_day_offset
+    if position == 0:
+        if departure is None:
+            departure, departure_offset = arrival, arrival_offset
+        arrival, arrival_offset = None, 0
+    if position == last_position:
+        if arrival is None:
+            arrival, arrival_offset = departure, departure_offset
+        departure, departure_offset = None, 0
+    return HarmonisedStop(
+        station_key=key,
+        sequence=position,
+        arrival=arrival,
+        arrival_day_offset=arrival_offset,
+        departure=departure,
+        departure_day_offset=departure_offset,
+        distance_from_origin_km=None if km is None else round(km, 3),
+    )
 
 
 @lru_cache(maxsize=20_000)
@@ -162,18 +188,9 @@ def harmonise_service(
         departure_local=departure_local,
         duration_min=resolved.duration_min,
     )
+    last_position = len(infos) - 1
     stops = tuple(
-        HarmonisedStop(
-            station_key=info.key,
-            sequence=position,
-            arrival=None if position == 0 else stop.arrival,
-            arrival_day_offset=stop.arrival_day_offset,
-            departure=None if position == len(infos) - 1 else stop.departure,
-            departure_day_offset=stop.departure_day_offset,
-            distance_from_origin_km=(
-                None if cumulative[position] is None else round(cumulative[position], 3)
-            ),
-        )
+        _harmonised_stop(position, info.key, stop, last_position, cumulative[position])
         for position, (info, stop) in enumerate(zip(infos, resolved.stops, strict=True))
     )
     countries = tuple(dict.fromkeys(info.country for info in infos if info.country))

@@ -32,6 +32,13 @@ from apps.trajets.tests.test_etl_extractors import FIXTURES, SAMPLES, write_gtfs
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def isolated_artefacts(settings, tmp_path: Path) -> None:
+    """Receivers of import_completed write artefacts: keep them out of the shared var/."""
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
+    settings.ETL_CACHE_DIR = tmp_path / "etl-cache"
+
+
 def spec(name: str) -> SourceSpec:
     return next(s for s in load_sources(DEFAULT_SOURCES_FILE) if s.name == name)
 
