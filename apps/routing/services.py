@@ -30,12 +30,15 @@ from apps.routing import metrics
 from apps.routing.pathfinding import (
     JOURNEY_METHODS,
     METHODS,
+    Journey,
     NegativeCycleError,
     NoPathError,
     ParameterError,
+    Timetable,
     build_graph,
     build_timetable,
     earliest_arrival,
+    pareto_journeys,
     shortest_path,
 )
 from apps.routing.pathfinding.artifact import (
@@ -683,24 +686,7 @@ def _journey_route(
                 ]
             }
         )
-    if depart.tzinfo is None:
-        depart = depart.replace(tzinfo=_zone(origin))
-    service_day = depart.astimezone(_zone(origin)).date()
-    key = service_day.strftime("%Y%m%d")
-    timetable = network.timetables.get(key)
-    if timetable is None:
-        available = sorted(network.timetables)
-        span = f"{available[0]}–{available[-1]}" if available else "—"
-        raise InvalidInput(
-            {
-                "depart": [
-                    _("Pas d'horaires calculés pour le %(day)s (disponibles : %(span)s).")
-                    % {"day": service_day.isoformat(), "span": span}
-                ]
-            }
-        )
-    epoch = dt.datetime.combine(service_day - dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
-    depart_s = max(int((depart - epoch).total_seconds()), 0)
+    timetable, epoch, depart_s = _service_day(network, origin, depart)
     started = time.perf_counter()
     try:
         journey = earliest_arrival(
@@ -720,9 +706,91 @@ def _journey_route(
         raise InvalidInput({"method": [str(error)]}) from None
     elapsed = time.perf_counter() - started
     metrics.observe_solver(method=method, query_type="journey", seconds=elapsed)
-    nodes_used = [nodes[0]]
-    for leg in journey.legs:
-        nodes_used.append(int(leg.arrival_station))
+    return _journey_answer(
+        network, origin, destination, journey, epoch, method=method, solver_s=elapsed
+    )
+
+
+def pareto_routes(
+    *,
+    origin: Station,
+    destination: Station,
+    depart: dt.datetime,
+    until: dt.datetime,
+    trains: str = "all",
+    max_transfers: int = 3,
+) -> list[RouteAnswer]:
+    """Journeys leaving between ``depart`` and ``until`` that no other journey beats on
+    departure (later), arrival (earlier) and transfers (fewer) at once."""
+    network = load_network()
+    node_of = _node_index(network)
+    for parameter, station in (("from", origin), ("to", destination)):
+        if station.pk not in node_of:
+            raise InvalidInput(
+                {parameter: [_("Cette gare n'est pas encore dans le réseau calculé.")]}
+            )
+    timetable, epoch, depart_s = _service_day(network, origin, depart)
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=_zone(origin))
+    until_s = int((until - epoch).total_seconds())
+    started = time.perf_counter()
+    try:
+        journeys = pareto_journeys(
+            timetable,
+            node_of[origin.pk],
+            node_of[destination.pk],
+            depart_s,
+            until_s,
+            trains=trains,
+            max_transfers=max_transfers,
+        )
+    except ParameterError as error:
+        raise InvalidInput({"until": [str(error)]}) from None
+    elapsed = time.perf_counter() - started
+    metrics.observe_solver(method="pareto", query_type="journey", seconds=elapsed)
+    return [
+        _journey_answer(
+            network, origin, destination, journey, epoch, method="pareto", solver_s=elapsed
+        )
+        for journey in journeys
+    ]
+
+
+def _service_day(
+    network: RoutingNetwork, origin: Station, depart: dt.datetime
+) -> tuple[Timetable, dt.datetime, int]:
+    """The timetable of the origin's local service day, its epoch and ``depart`` in seconds."""
+    if depart.tzinfo is None:
+        depart = depart.replace(tzinfo=_zone(origin))
+    service_day = depart.astimezone(_zone(origin)).date()
+    timetable = network.timetables.get(service_day.strftime("%Y%m%d"))
+    if timetable is None:
+        available = sorted(network.timetables)
+        span = f"{available[0]}–{available[-1]}" if available else "—"
+        raise InvalidInput(
+            {
+                "depart": [
+                    _("Pas d'horaires calculés pour le %(day)s (disponibles : %(span)s).")
+                    % {"day": service_day.isoformat(), "span": span}
+                ]
+            }
+        )
+    epoch = dt.datetime.combine(service_day - dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
+    return timetable, epoch, max(int((depart - epoch).total_seconds()), 0)
+
+
+def _journey_answer(
+    network: RoutingNetwork,
+    origin: Station,
+    destination: Station,
+    journey: Journey,
+    epoch: dt.datetime,
+    *,
+    method: str,
+    solver_s: float,
+) -> RouteAnswer:
+    """Map a solver journey to stations, trajets and local times."""
+    nodes_used = [journey.source, *(int(leg.arrival_station) for leg in journey.legs)]
     stations = _stations_by_node(
         network, [*nodes_used, *(leg.departure_station for leg in journey.legs)]
     )
@@ -732,8 +800,6 @@ def _journey_route(
     legs = []
     for leg in journey.legs:
         trajet = trajets[int(network.trip_ids[leg.trip])]
-        departure = epoch + dt.timedelta(seconds=leg.departure_s)
-        arrival = epoch + dt.timedelta(seconds=leg.arrival_s)
         from_station = stations[leg.departure_station]
         to_station = stations[leg.arrival_station]
         legs.append(
@@ -744,8 +810,10 @@ def _journey_route(
                 distance_km=_trip_distance(
                     network, leg.departure_station, leg.arrival_station, trajet
                 ),
-                departure=departure.astimezone(_zone(from_station)),
-                arrival=arrival.astimezone(_zone(to_station)),
+                departure=(epoch + dt.timedelta(seconds=leg.departure_s)).astimezone(
+                    _zone(from_station)
+                ),
+                arrival=(epoch + dt.timedelta(seconds=leg.arrival_s)).astimezone(_zone(to_station)),
                 train=f"{trajet.category} {trajet.train_number}".strip(),
                 operator=trajet.operator.name,
                 is_night=leg.is_night,
@@ -753,6 +821,7 @@ def _journey_route(
             )
         )
     co2 = _co2(legs, origin, destination)
+    requested = epoch + dt.timedelta(seconds=journey.depart_after_s)
     return RouteAnswer(
         origin=origin,
         destination=destination,
@@ -766,12 +835,12 @@ def _journey_route(
         co2_rail_kg=co2.rail_kg,
         co2_flight_kg=co2.flight_kg,
         flight_distance_km=co2.flight_distance_km,
-        solver_ms=elapsed * 1000.0,
+        solver_ms=solver_s * 1000.0,
         nodes_scanned=journey.connections_scanned,
         labels_improved=journey.labels_improved,
         cost=(journey.arrival_s - journey.departure_s) / 60.0,
-        departure=legs[0].departure if legs else depart,
-        arrival=legs[-1].arrival if legs else depart,
+        departure=legs[0].departure if legs else requested,
+        arrival=legs[-1].arrival if legs else requested,
         transfers=journey.transfers,
         uses_night_trains=journey.uses_night_trains,
         artifact_version=network.version,

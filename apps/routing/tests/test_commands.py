@@ -58,3 +58,18 @@ def test_shortest_path_command_without_artifact_says_how_to_build_it(db, artifac
     make_line_network()
     with pytest.raises(CommandError, match="build_routing_artifact"):
         _run("shortest_path", "Lyon Part-Dieu", "Marseille Saint-Charles")
+
+
+def test_pareto_option_lists_the_non_dominated_journeys_of_the_window(line_network):
+    output = _run(
+        "shortest_path",
+        "Paris Gare de Lyon",
+        "Marseille Saint-Charles",
+        "--depart",
+        "2025-06-11T07:00",
+        "--pareto-until",
+        "2025-06-11T22:00",
+    )
+    assert "2 Pareto-optimal journey(s)" in output
+    assert "2025-06-11 08:00 → 2025-06-11 12:10  250 min, 1 transfer(s)" in output
+    assert "2025-06-11 21:00 → 2025-06-12 07:00  600 min, 0 transfer(s)" in output

@@ -7,7 +7,13 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.routing.pathfinding import JOURNEY_METHODS, METHODS, TRAIN_FILTERS
-from apps.routing.services import CRITERIA, RoutingUnavailable, find_route, resolve_station
+from apps.routing.services import (
+    CRITERIA,
+    RoutingUnavailable,
+    find_route,
+    pareto_routes,
+    resolve_station,
+)
 from obrail.errors import InvalidInput
 
 
@@ -31,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--depart", help="departure, YYYY-MM-DDTHH:MM (origin's local time)")
         parser.add_argument("--trains", choices=TRAIN_FILTERS, default="all")
         parser.add_argument("--max-transfers", type=int)
+        parser.add_argument(
+            "--pareto-until",
+            help="with --depart: list the Pareto-optimal journeys leaving until this time "
+            "(YYYY-MM-DDTHH:MM): later departure vs earlier arrival vs fewer transfers",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         depart = None
@@ -43,9 +54,33 @@ class Command(BaseCommand):
                 ) from None
         if options["max_transfers"] is not None and options["max_transfers"] < 0:
             raise CommandError(f"--max-transfers={options['max_transfers']} must be >= 0")
+        until = None
+        if options["pareto_until"]:
+            if depart is None:
+                raise CommandError("--pareto-until needs --depart")
+            try:
+                until = dt.datetime.fromisoformat(options["pareto_until"])
+            except ValueError:
+                raise CommandError(
+                    f"--pareto-until={options['pareto_until']!r} is not a YYYY-MM-DDTHH:MM "
+                    "date-time"
+                ) from None
         try:
             origin = resolve_station(options["origin"], parameter="from")
             destination = resolve_station(options["destination"], parameter="to")
+            if until is not None:
+                answers = pareto_routes(
+                    origin=origin,
+                    destination=destination,
+                    depart=depart,
+                    until=until,
+                    trains=options["trains"],
+                    max_transfers=3
+                    if options["max_transfers"] is None
+                    else options["max_transfers"],
+                )
+                self._report_pareto(answers)
+                return
             answer = find_route(
                 origin=origin,
                 destination=destination,
@@ -60,6 +95,18 @@ class Command(BaseCommand):
         except RoutingUnavailable as error:
             raise CommandError(f"{error}; run `manage.py build_routing_artifact` first") from error
         self._report(answer)
+
+    def _report_pareto(self, answers) -> None:
+        if not answers:
+            self.stdout.write("no journey in that window")
+            return
+        self.stdout.write(f"{len(answers)} Pareto-optimal journey(s):")
+        for answer in answers:
+            trains = " + ".join(leg.train for leg in answer.legs)
+            self.stdout.write(
+                f"  {answer.departure:%Y-%m-%d %H:%M} → {answer.arrival:%Y-%m-%d %H:%M}  "
+                f"{answer.duration_min:.0f} min, {answer.transfers} transfer(s)  {trains}"
+            )
 
     def _report(self, answer) -> None:
         write = self.stdout.write
