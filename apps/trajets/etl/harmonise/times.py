@@ -29,6 +29,7 @@ _SHEETS_TIME = re.compile(
 _SHEETS_EPOCH = dt.date(1899, 12, 30)
 
 
+@lru_cache(maxsize=8192)
 def parse_gtfs_time(value: str) -> int | None:
     """Return seconds after service-day midnight for a GTFS ``H:MM:SS`` time, None when empty.
 
