@@ -225,7 +225,8 @@ def _build_filterset(request: HttpRequest) -> TrajetFilterSet:
         attrs = field.widget.attrs
         if name in form.errors:
             attrs["aria-invalid"] = "true"
-            attrs["aria-describedby"] = f"id_{name}-error"
+            help_id = f" id_{name}_helptext" if field.help_text else ""
+            attrs["aria-describedby"] = f"id_{name}-error{help_id}"
         api_name, value_key = AUTOCOMPLETE_FIELDS.get(name, ("", ""))
         api_url = _reverse_or_empty(api_name) if api_name else ""
         if api_url:

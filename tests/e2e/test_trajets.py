@@ -68,7 +68,7 @@ def test_invalid_filter_shows_errors_tied_to_the_field_via_htmx(site, browser_pa
     expect(field).to_have_attribute("aria-invalid", "true")
     error = page.locator("#id_country-error")
     expect(error).to_contain_text("code pays ISO 3166-1")
-    assert field.get_attribute("aria-describedby") == "id_country-error"
+    assert field.get_attribute("aria-describedby") == "id_country-error id_country_helptext"
     expect(page.locator("#live-region")).to_have_text("Les filtres contiennent des erreurs.")
     audit(page, "trajets with an invalid filter (422 via HTMX)")
 

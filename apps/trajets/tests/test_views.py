@@ -75,7 +75,7 @@ def test_invalid_filters_give_422_with_errors_tied_to_their_fields(client, netwo
     html = response.content.decode()
     kind_input = re.search(r"<select[^>]*name=\"kind\"[^>]*>", html).group(0)
     assert 'aria-invalid="true"' in kind_input
-    assert 'aria-describedby="id_kind-error"' in kind_input
+    assert 'aria-describedby="id_kind-error id_kind_helptext"' in kind_input
     assert re.search(r'<p class="error-message" id="id_kind-error">[^<]*day, night', html)
     assert 'id="id_max_duration-error"' in html
     assert '<a href="#id_kind">' in html
