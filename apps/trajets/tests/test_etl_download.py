@@ -19,9 +19,17 @@ BODY = b"stop_id,stop_name\n1,Paris Nord\n"
 class _Handler(BaseHTTPRequestHandler):
     calls: list[tuple[str, str]] = []
     failures_left = 0
+    files: dict[str, bytes] = {}
 
     def do_GET(self) -> None:
         type(self).calls.append((self.path, self.headers.get("If-None-Match", "")))
+        if self.path in type(self).files:
+            body = type(self).files[self.path]
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if self.path == "/missing.csv":
             self.send_error(404)
             return
@@ -48,6 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[type[_Handler]]:
     _Handler.calls = []
     _Handler.failures_left = 0
+    _Handler.files = {}
     httpd = ThreadingHTTPServer(("127.0.0.1", PORT), _Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -89,3 +98,31 @@ def test_oversized_downloads_and_other_schemes_are_refused(
         fetch(f"http://127.0.0.1:{PORT}/s.csv", tmp_path, max_bytes=10, retries=1)
     with pytest.raises(DownloadError, match="only http"):
         fetch("file:///etc/passwd", tmp_path)
+
+
+@pytest.mark.django_db
+def test_etl_command_downloads_a_feed_given_by_url(
+    server: type[_Handler], tmp_path: Path, settings
+) -> None:
+    import io
+    import zipfile
+
+    from django.core.management import call_command
+
+    from apps.trajets.models import Trajet
+    from apps.trajets.tests.test_etl_extractors import GTFS_FILES
+
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in GTFS_FILES.items():
+            archive.writestr(name, text)
+    server.files["/feed.zip"] = buffer.getvalue()
+    out = io.StringIO()
+    call_command(
+        "etl", "--format", "gtfs", "--name", "remote", "--cache-dir", str(tmp_path / "cache"),
+        "--url", f"http://127.0.0.1:{PORT}/feed.zip", stdout=out,
+    )  # fmt: skip
+    assert "remote: succeeded" in out.getvalue()
+    assert Trajet.objects.filter(source__name="remote").count() == 2
+    assert list((tmp_path / "cache").glob("*.zip"))
