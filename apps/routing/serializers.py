@@ -51,7 +51,9 @@ class RouteQuerySerializer(serializers.Serializer):
             ) from None
 
 
-class StationRefSerializer(serializers.Serializer):
+class RouteStationSerializer(serializers.Serializer):
+    """A station on a route."""
+
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     country = serializers.CharField()
@@ -60,8 +62,10 @@ class StationRefSerializer(serializers.Serializer):
 
 
 class RouteLegSerializer(serializers.Serializer):
-    from_station = StationRefSerializer()
-    to_station = StationRefSerializer()
+    """A leg: a train ridden (journeys) or a hop between two stations (network routes)."""
+
+    from_station = RouteStationSerializer()
+    to_station = RouteStationSerializer()
     departure = serializers.DateTimeField(allow_null=True)
     arrival = serializers.DateTimeField(allow_null=True)
     duration_min = serializers.FloatField()
@@ -75,9 +79,11 @@ class RouteLegSerializer(serializers.Serializer):
 class RouteSerializer(serializers.Serializer):
     """A route: legs, totals, CO2 rail vs flight, and the solver's counters."""
 
-    origin = StationRefSerializer()
-    destination = StationRefSerializer()
-    kind = serializers.ChoiceField(choices=["network", "journey"])
+    origin = RouteStationSerializer()
+    destination = RouteStationSerializer()
+    kind = serializers.CharField(
+        help_text="`network` (shortest path, no timetable) or `journey` (timetable)."
+    )
     criterion = serializers.CharField()
     method = serializers.CharField()
     cost = serializers.FloatField(help_text="Optimised value in the criterion's unit.")
@@ -91,7 +97,7 @@ class RouteSerializer(serializers.Serializer):
     co2_flight_kg = serializers.FloatField()
     flight_distance_km = serializers.FloatField()
     legs = RouteLegSerializer(many=True)
-    stations = StationRefSerializer(many=True)
+    stations = RouteStationSerializer(many=True)
     solver_ms = serializers.FloatField()
     nodes_scanned = serializers.IntegerField()
     labels_improved = serializers.IntegerField()
