@@ -10,6 +10,16 @@
     }
   });
 
+  // Leave empty filters out of the request, so the pushed, shareable URL only holds real filters.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var parameters = event.detail.parameters;
+    Object.keys(parameters).forEach(function (name) {
+      if (parameters[name] === "") {
+        delete parameters[name];
+      }
+    });
+  });
+
   // Autocomplete (stations, operators): fill the field's <datalist> from the API as the user
   // types. The field stays a plain text input that works without this script.
   var timers = new WeakMap();
