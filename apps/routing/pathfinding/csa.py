@@ -179,11 +179,20 @@ def _blocks(timetable: Timetable) -> _Blocks:
         departure_s=departure[order],
         arrival_s=timetable.arrival_s[order].astype(np.int64),
         trip=trip_ordered,
-        segment=np.cumsum(is_start) - 1,
+        segment=_segment_in_block(is_start, block[order]),
         is_segment_end=np.r_[is_start[1:], True][:count],
     )
     timetable.cache["blocks"] = blocks
     return blocks
+
+
+def _segment_in_block(is_start: NDArray[np.bool_], block: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Number of each connection's trip segment, counted from 0 within its block."""
+    segment = np.cumsum(is_start) - 1
+    if segment.size:
+        first_of_block = np.r_[True, block[1:] != block[:-1]]
+        segment -= np.maximum.accumulate(np.where(first_of_block, segment, 0))
+    return segment
 
 
 #: Longest time span of a block, so that the scan stops soon after reaching the target.
@@ -244,7 +253,7 @@ def block_scan(
     trip_entry = np.full(timetable.trip_count, -1, dtype=np.int64)
     trip_board = np.full(timetable.trip_count, -1, dtype=np.int64)
     transfer = timetable.transfer_s.astype(np.int64)
-    first_connection = int(np.searchsorted(timetable.departure_s, depart_s, side="left"))
+    first_connection = int(np.searchsorted(timetable.departure_s, np.int32(depart_s), side="left"))
     first_block = max(int(np.searchsorted(blocks.start, first_connection, side="right")) - 1, 0)
     scanned = improved = 0
     for block in range(first_block, blocks.start.size):
@@ -258,10 +267,12 @@ def block_scan(
         # (ready[last] is the earliest over all layers) or already boarded.
         active = ready[last, blocks.from_station[low:high]] <= block_leaves
         active |= trip_legs[block_trip] <= last
-        active &= block_leaves >= depart_s
+        is_first = block == first_block
+        if is_first:
+            active &= block_leaves >= depart_s
         if not active.any():
             continue
-        block_segment = blocks.segment[low:high] - blocks.segment[low]
+        block_segment = blocks.segment[low:high]
         is_active_segment = np.zeros(int(block_segment[-1]) + 1, dtype=bool)
         is_active_segment[block_segment[active]] = True
         rows = low + np.flatnonzero(is_active_segment[block_segment])
@@ -269,7 +280,8 @@ def block_scan(
         leaves = blocks.departure_s[rows]
         trip = blocks.trip[rows]
         can_board = ready[:, blocks.from_station[rows]] <= leaves
-        can_board &= leaves >= depart_s
+        if is_first:
+            can_board &= leaves >= depart_s
         boards = can_board.any(axis=0)
         board_at = can_board.argmax(axis=0)
         legs = board_at + 1
@@ -280,7 +292,7 @@ def block_scan(
         span = size + 1
         key = np.minimum(new_legs * span + np.arange(1, span), trip_legs[trip] * span)
         offset = (layers + 1) * span
-        segment = blocks.segment[rows] - blocks.segment[rows[0]]
+        segment = blocks.segment[rows]
         running = segment * offset - np.maximum.accumulate(segment * offset - key)
         legs_now = running // span
         origin = running % span
