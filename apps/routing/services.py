@@ -909,6 +909,8 @@ class DrawnStation:
     x: float
     y: float
     is_end: bool
+    #: Labels alternate sides so that close stations do not print over each other.
+    is_label_left: bool = False
 
 
 @dataclass(frozen=True)
@@ -942,6 +944,7 @@ def draw_route(answer: RouteAnswer, *, width: int = 640, height: int = 360) -> R
             x=round(left + scale * float(x[i] - x.min()), 1),
             y=round(top + scale * float(y[i] - y.min()), 1),
             is_end=i in (0, len(stations) - 1),
+            is_label_left=i % 2 == 1,
         )
         for i, station in enumerate(stations)
     )
