@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from apps.stats.serializers import VolumesSerializer
 from apps.stats.services import compute_volumes, parse_group_by
-from apps.trajets.api import FORMAT_PARAMETER, LIST_ERRORS, ReadOnlyApiMixin
+from apps.trajets.api import FORMAT_PARAMETER, LIST_ERRORS, TIME_PARAMETERS, ReadOnlyApiMixin
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.models import Trajet
 from apps.trajets.renderers import stream_csv
@@ -71,6 +71,7 @@ class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
                 ],
             ),
             FORMAT_PARAMETER,
+            *TIME_PARAMETERS,
         ],
         responses={200: VolumesSerializer, **LIST_ERRORS},
         examples=[

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Max, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -42,7 +42,7 @@ from apps.trajets.serializers import (
     TrajetListSerializer,
     co2_summary,
 )
-from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED
+from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED, error_response
 
 DEFAULT_PAGE_SIZE = 50
 DEFAULT_COUNT_CACHE_SECONDS = 600
@@ -162,6 +162,12 @@ class ReadOnlyApiMixin:
             raise exceptions.MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404 as exc:  # DRF answers an unknown ?format= with a 404
+            raise exceptions.ValidationError({"format": ["must be one of: json, csv."]}) from exc
+
     def handle_exception(self, exc: Exception) -> Response:
         """Errors are always JSON, even when CSV was asked for."""
         self.request.accepted_renderer = JSONRenderer()
@@ -195,8 +201,32 @@ FORMAT_PARAMETER = OpenApiParameter(
     enum=["json", "csv"],
     description="`csv` streams the whole filtered list (no pagination) as a CSV download.",
 )
-LIST_ERRORS = {400: BAD_REQUEST, 429: THROTTLED}
-DETAIL_ERRORS = {404: NOT_FOUND, 429: THROTTLED}
+UNAUTHORIZED = error_response(
+    "Invalid credentials (only when an Authorization header or session is sent)",
+    {"detail": ["Nom d'utilisateur et/ou mot de passe non valide(s)."]},
+)
+PAGE_NOT_FOUND = error_response("Page past the end of the list", {"detail": ["Page non valide."]})
+LIST_ERRORS = {400: BAD_REQUEST, 401: UNAUTHORIZED, 429: THROTTLED}
+PAGED_LIST_ERRORS = {**LIST_ERRORS, 404: PAGE_NOT_FOUND}
+DETAIL_ERRORS = {401: UNAUTHORIZED, 404: NOT_FOUND, 429: THROTTLED}
+TIME_PARAMETERS = [
+    OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        description=description,
+        examples=[OpenApiExample(name, value=example)],
+    )
+    for name, description, example in (
+        ("departure_after", "Earliest local departure time, HH:MM.", "07:00"),
+        (
+            "departure_before",
+            "Latest local departure time, HH:MM; earlier than departure_after, the window "
+            "wraps past midnight (22:00 to 02:00).",
+            "09:30",
+        ),
+    )
+]
 CSV_RESPONSE = OpenApiResponse(
     response=OpenApiTypes.STR, description="CSV export when `format=csv` (text/csv)."
 )
@@ -248,8 +278,8 @@ TRAJET_LIST_EXAMPLE = {
             "Filtered, ordered and paginated list. Every filter can be combined. "
             "Bad values give a 400 naming each bad parameter."
         ),
-        parameters=[FORMAT_PARAMETER],
-        responses={200: TrajetListSerializer(many=True), **LIST_ERRORS},
+        parameters=[FORMAT_PARAMETER, *TIME_PARAMETERS],
+        responses={200: TrajetListSerializer(many=True), **PAGED_LIST_ERRORS},
         examples=[OpenApiExample("A night train", value=TRAJET_LIST_EXAMPLE, response_only=True)],
     ),
     retrieve=extend_schema(
@@ -362,7 +392,7 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         summary="Search stations (autocomplete)",
         parameters=[FORMAT_PARAMETER],
-        responses={200: StationSerializer(many=True), **LIST_ERRORS},
+        responses={200: StationSerializer(many=True), **PAGED_LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One station", responses={200: StationSerializer, **DETAIL_ERRORS}
@@ -387,7 +417,7 @@ class StationViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         summary="Search operators (autocomplete)",
         parameters=[FORMAT_PARAMETER],
-        responses={200: OperatorSerializer(many=True), **LIST_ERRORS},
+        responses={200: OperatorSerializer(many=True), **PAGED_LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One operator", responses={200: OperatorSerializer, **DETAIL_ERRORS}

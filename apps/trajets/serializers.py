@@ -17,6 +17,19 @@ from apps.trajets.models import (
     TrajetProvenance,
 )
 
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+        "example": "19:10:00",
+        "description": "Local time at the station, HH:MM:SS (no offset).",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time without offset (OpenAPI's ``format: time`` demands one)."""
+
+
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -88,6 +101,8 @@ def co2_summary(trajet: Trajet) -> dict[str, float | None]:
 class TrajetListSerializer(serializers.ModelSerializer):
     """One row of the trajet list; expects ``stops`` prefetched with their stations."""
 
+    departure_time = LocalTimeField()
+    arrival_time = LocalTimeField()
     operator = OperatorRefSerializer()
     origin = StationRefSerializer()
     destination = StationRefSerializer()
@@ -133,6 +148,8 @@ class TrajetListSerializer(serializers.ModelSerializer):
 
 class StopSerializer(serializers.ModelSerializer):
     station = StationRefSerializer()
+    arrival_time = LocalTimeField(allow_null=True)
+    departure_time = LocalTimeField(allow_null=True)
 
     class Meta:
         model = Stop

@@ -413,3 +413,13 @@ def test_count_cache_can_be_disabled(client, settings):
     assert get_json(client, "/api/trajets")["count"] == 1
     make_trajet(run=first.import_run)
     assert get_json(client, "/api/trajets")["count"] == 2
+
+
+@pytest.mark.parametrize("url", ["/api/trajets?format=xml", "/api/stats/volumes?format=pdf"])
+def test_unknown_format_is_a_400_naming_it(client, url):
+    assert get_json(client, url, 400) == {"errors": {"format": ["must be one of: json, csv."]}}
+
+
+@pytest.mark.parametrize("param", ["q", "origin", "country", "operator", "date", "ordering"])
+def test_nul_bytes_in_parameters_are_400s_not_database_errors(client, param):
+    assert list(get_json(client, f"/api/trajets?{param}=a%00b", 400)["errors"]) == [param]
