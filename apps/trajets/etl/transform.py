@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,7 +13,7 @@ from .errors import ExtractError
 from .harmonise.classify import classify_service
 from .harmonise.co2 import DEFAULT_FACTORS, EmissionFactor, estimate_co2
 from .harmonise.geo import great_circle_km
-from .harmonise.times import ResolvedStop, resolve_times
+from .harmonise.times import ResolvedStop, duration_between, resolve_times
 from .records import CalendarRecord, RejectRecord, ServiceRecord
 
 __all__ = ["HarmonisedService", "HarmonisedStop", "StationInfo", "harmonise_service"]
@@ -75,6 +75,48 @@ class HarmonisedService:
 
 def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class _Timing:
+    """The harmonised stops of a service and their text for the content hash."""
+
+    stops: tuple[HarmonisedStop, ...]
+    text: str
+
+
+def _timing(resolved: Sequence[ResolvedStop], infos: tuple[StationInfo, ...]) -> _Timing:
+    cumulative = _geometry(infos)[1]
+    last_position = len(infos) - 1
+    stops = tuple(
+        _harmonised_stop(position, info.key, stop, last_position, cumulative[position])
+        for position, (info, stop) in enumerate(zip(infos, resolved, strict=True))
+    )
+    text = "|".join(
+        f"{s.station_key},{s.arrival},{s.arrival_day_offset},{s.departure},"
+        f"{s.departure_day_offset},{s.distance_from_origin_km}"
+        for s in stops
+    )
+    return _Timing(stops, text)
+
+
+@lru_cache(maxsize=20_000)
+def _one_zone_timing(
+    times: tuple[tuple[int | None, int | None], ...], infos: tuple[StationInfo, ...], zone: str
+) -> _Timing:
+    """Stops of a service whose times and stations are all in one zone.
+
+    Local clock times then do not depend on the running date, so feeds that repeat the same
+    timed pattern under many calendars (Renfe: 14,141 trips, 1,579 patterns) compute it once.
+    """
+    resolved = resolve_times(
+        times,
+        [zone] * len(times),
+        reference_date=FALLBACK_REFERENCE_DATE,
+        time_zone=zone,
+        has_day_offsets=True,
+    )
+    return _timing(resolved.stops, infos)
 
 
 def _harmonised_stop(
@@ -152,46 +194,50 @@ def harmonise_service(
         return RejectRecord(
             service.location, f"service {service.source_id!r}: unknown station(s) {names}"
         )
-    infos = [stations[s.station_id] for s in service.stops]
+    infos = tuple(stations[s.station_id] for s in service.stops)
     calendar = service.calendar or CalendarRecord(None, None, (False,) * 7)  # type: ignore[arg-type]
     reference = calendar.first_running_date() or FALLBACK_REFERENCE_DATE
+    times = tuple((s.arrival_s, s.departure_s) for s in service.stops)
+    zone = service.time_zone
     try:
-        resolved = resolve_times(
-            [(s.arrival_s, s.departure_s) for s in service.stops],
-            [info.time_zone for info in infos],
-            reference_date=reference,
-            time_zone=service.time_zone,
-            has_day_offsets=service.has_day_offsets,
-        )
+        if service.has_day_offsets and zone and all(info.time_zone == zone for info in infos):
+            timing = _one_zone_timing(times, infos, zone)
+            start_s = times[0][1] if times[0][1] is not None else times[0][0]
+            end_s = times[-1][0] if times[-1][0] is not None else times[-1][1]
+            duration = duration_between(start_s, end_s, zone, reference)  # type: ignore[arg-type]
+        else:
+            resolved = resolve_times(
+                times,
+                [info.time_zone for info in infos],
+                reference_date=reference,
+                time_zone=zone,
+                has_day_offsets=service.has_day_offsets,
+            )
+            timing = _timing(resolved.stops, infos)
+            duration = resolved.duration_min
     except ExtractError as exc:
         return RejectRecord(service.location, f"service {service.source_id!r}: {exc}")
-    first, last = resolved.stops[0], resolved.stops[-1]
-    departure = first.departure or first.arrival
-    arrival = last.arrival or last.departure
-    if departure is None or arrival is None or resolved.duration_min <= 0:
+    stops = timing.stops
+    departure, arrival = stops[0].departure, stops[-1].arrival
+    if departure is None or arrival is None or duration <= 0:
         return RejectRecord(
             service.location,
-            f"service {service.source_id!r}: duration {resolved.duration_min} min is not positive",
+            f"service {service.source_id!r}: duration {duration} min is not positive",
         )
-    legs, cumulative, distance, direct = _geometry(tuple(infos))
+    legs, _cumulative, distance, direct = _geometry(infos)
     if distance <= 0 and service.source_distance_km:
         distance = service.source_distance_km
         legs = ((distance, infos[0].country),)
         direct = direct or distance
     co2 = estimate_co2(legs=legs, great_circle_km=direct, factors=factors)
     departure_local = dt.datetime.combine(
-        reference + dt.timedelta(days=first.departure_day_offset), departure
+        reference + dt.timedelta(days=stops[0].departure_day_offset), departure
     )
     classification = classify_service(
         category=service.category,
         night_hint=service.night_hint,
         departure_local=departure_local,
-        duration_min=resolved.duration_min,
-    )
-    last_position = len(infos) - 1
-    stops = tuple(
-        _harmonised_stop(position, info.key, stop, last_position, cumulative[position])
-        for position, (info, stop) in enumerate(zip(infos, resolved.stops, strict=True))
+        duration_min=duration,
     )
     countries = tuple(dict.fromkeys(info.country for info in infos if info.country))
     factors_used = ",".join((*co2.rail_factor_keys, co2.flight_factor_key))
@@ -199,12 +245,7 @@ def harmonise_service(
         (
             operator_code, service.train_number, service.category, classification.kind,
             classification.reason, repr(calendar), f"{distance:.3f}", repr(co2),
-            ",".join(countries),
-            *(
-                f"{s.station_key},{s.arrival},{s.arrival_day_offset},{s.departure},"
-                f"{s.departure_day_offset},{s.distance_from_origin_km}"
-                for s in stops
-            ),
+            ",".join(countries), timing.text,
         )
     )  # fmt: skip
     return HarmonisedService(
@@ -217,8 +258,8 @@ def harmonise_service(
         destination_key=infos[-1].key,
         departure_time=departure,
         arrival_time=arrival,
-        arrival_day_offset=last.arrival_day_offset if last.arrival else last.departure_day_offset,
-        duration_min=resolved.duration_min,
+        arrival_day_offset=stops[-1].arrival_day_offset,
+        duration_min=duration,
         distance_km=round(distance, 3),
         co2_rail_kg=co2.rail_kg,
         co2_flight_kg=co2.flight_kg,

@@ -14,6 +14,7 @@ from ..errors import ExtractError
 __all__ = [
     "ResolvedStop",
     "ResolvedTimes",
+    "duration_between",
     "parse_clock_time",
     "parse_gtfs_time",
     "parse_sheets_time",
@@ -115,6 +116,13 @@ def _to_utc(day: dt.date, seconds: int, zone: str) -> dt.datetime:
         seconds=rest
     )
     return local.replace(tzinfo=_zone(zone)).astimezone(dt.UTC)
+
+
+def duration_between(start_s: int, end_s: int, zone: str, reference_date: dt.date) -> int:
+    """Minutes between two service-day times of ``zone`` on ``reference_date`` (DST-correct)."""
+    start = _to_utc(reference_date, start_s, zone)
+    end = _to_utc(reference_date, end_s, zone)
+    return round((end - start).total_seconds() / 60)
 
 
 def _local(instant: dt.datetime, zone: str, day: dt.date) -> tuple[dt.time, int]:
