@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from .. import NoPathError, ParameterError, build_timetable, earliest_arrival, pareto_journeys
+from ..csa import _blocks
 from .strategies import random_timetable
 
 METHODS = ["blocks", "reference", "time_expanded"]
@@ -180,3 +181,30 @@ def test_block_scan_counts_fewer_connections_when_the_target_is_reached_early():
         timetable, int(timetable.departure_station[0]), int(timetable.arrival_station[0]), 0
     )
     assert journey.connections_scanned < timetable.connection_count
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), trip_count=st.integers(1, 40))
+def test_no_change_of_train_is_possible_inside_a_scan_block(seed, trip_count):
+    timetable = random_timetable(seed, 8, trip_count)
+    blocks = _blocks(timetable)
+    ends = np.r_[blocks.start[1:], timetable.connection_count]
+    for low, high in zip(blocks.start.tolist(), ends.tolist(), strict=True):
+        ready = (
+            timetable.arrival_s[low:high]
+            + timetable.transfer_s[timetable.arrival_station[low:high]]
+        )
+        for connection in range(low, high):
+            same_station = (
+                timetable.arrival_station[low:high] == timetable.departure_station[connection]
+            )
+            assert not (same_station & (ready <= timetable.departure_s[connection])).any()
+    assert blocks.start[0] == 0
+
+
+def test_pareto_window_errors_name_the_problem():
+    timetable = _line_timetable()
+    with pytest.raises(ParameterError, match="window_end_s=10"):
+        pareto_journeys(timetable, 0, 2, 100, 10)
+    with pytest.raises(ParameterError, match="at most 1"):
+        pareto_journeys(timetable, 0, 2, 0, 6000, max_departures=1)
