@@ -8,6 +8,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +39,14 @@ MORNING_START_MAX_S = 3 * 3600
 MAX_SPLIT_GAP_S = 2 * 3600
 
 
-def _date(value: str, where: str) -> dt.date:
-    text = value.strip()
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> dt.date | None:
+    if len(text) != 8 or not text.isdigit():
+        return None
     try:
-        if len(text) != 8 or not text.isdigit():
-            raise ValueError(text)
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError as exc:
-        raise ExtractError(f"{where}: date {value!r} is not YYYYMMDD") from exc
+    except ValueError:
+        return None
 
 
 def _rows(files: FileSet, name: str, options: Mapping[str, Any], required: tuple[str, ...]):
@@ -81,32 +82,36 @@ def _read_calendars(files: FileSet, options: Mapping[str, Any]) -> tuple[dict, l
     if "calendar.txt" in files:
         required = ("service_id", *_WEEKDAYS, "start_date", "end_date")
         for line, index, values in _rows(files, "calendar.txt", options, required):
-            where = Location("calendar.txt", line)
-            try:
-                flags = tuple(_get(values, index, day) == "1" for day in _WEEKDAYS)
-                start = _date(_get(values, index, "start_date"), str(where))
-                end = _date(_get(values, index, "end_date"), str(where))
-            except ExtractError as exc:
-                rejects.append(RejectRecord(where, str(exc), ",".join(values)))
+            if len(values) < len(index):
+                values = values + [""] * (len(index) - len(values))
+            start = _parse_date(values[index["start_date"]])
+            end = _parse_date(values[index["end_date"]])
+            if start is None or end is None:
+                where = Location("calendar.txt", line)
+                rejects.append(
+                    RejectRecord(where, "start_date or end_date is not YYYYMMDD", ",".join(values))
+                )
                 continue
-            periods[_get(values, index, "service_id")] = (start, end, flags)
+            flags = tuple(values[index[day]] == "1" for day in _WEEKDAYS)
+            periods[values[index["service_id"]]] = (start, end, flags)
     if "calendar_dates.txt" in files:
         required = ("service_id", "date", "exception_type")
         for line, index, values in _rows(files, "calendar_dates.txt", options, required):
-            where = Location("calendar_dates.txt", line)
-            try:
-                day = _date(_get(values, index, "date"), str(where))
-            except ExtractError as exc:
-                rejects.append(RejectRecord(where, str(exc), ",".join(values)))
-                continue
-            kind = _get(values, index, "exception_type")
+            if len(values) < len(index):
+                values = values + [""] * (len(index) - len(values))
+            day = _parse_date(values[index["date"]])
+            kind = values[index["exception_type"]]
             target = added if kind == "1" else removed if kind == "2" else None
-            if target is None:
-                rejects.append(
-                    RejectRecord(where, f"exception_type {kind!r} is not 1 or 2", ",".join(values))
+            if day is None or target is None:
+                where = Location("calendar_dates.txt", line)
+                reason = (
+                    f"date {values[index['date']]!r} is not YYYYMMDD"
+                    if day is None
+                    else f"exception_type {kind!r} is not 1 or 2"
                 )
+                rejects.append(RejectRecord(where, reason, ",".join(values)))
                 continue
-            target.setdefault(_get(values, index, "service_id"), []).append(day)
+            target.setdefault(values[index["service_id"]], []).append(day)
     calendars: dict[str, CalendarRecord] = {}
     for service_id in set(periods) | set(added) | set(removed):
         start, end, flags = periods.get(service_id, (None, None, (False,) * 7))
@@ -128,8 +133,18 @@ def _stop_time_rows(
     required = ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence")
     contiguous = _is_grouped_by_trip(files, options, required)
     if contiguous:
-        for line, index, values in _rows(files, "stop_times.txt", options, required):
-            yield line, values, index
+        with files.open_binary("stop_times.txt") as raw:
+            rows = read_csv_rows(
+                raw,
+                name="stop_times.txt",
+                encoding=options.get("encoding", "utf-8"),
+                required=required,
+                strip=False,
+            )
+            _, header, _ = next(rows)
+            index = {column: position for position, column in enumerate(header)}
+            for line, _, values in rows:
+                yield line, values, index
         return
     # Bounded memory: an on-disk SQLite table does the sort instead of Python lists.
     with tempfile.TemporaryDirectory() as folder:
@@ -353,8 +368,17 @@ def _services(files, options, trips, routes, calendars, agency_zones, station_of
     stops: list[StopTimeRecord] = []
     first_line = 0
     broken: str = ""
+    positions: tuple[int, int, int, int, int] | None = None
     for line, values, index in _stop_time_rows(files, options):
-        trip_id = values[index["trip_id"]]
+        if positions is None:
+            positions = (
+                index["trip_id"], index["arrival_time"], index["departure_time"],
+                index["stop_id"], index["stop_sequence"],
+            )  # fmt: skip
+        trip_at, arrival_at, departure_at, stop_at, sequence_at = positions
+        if len(values) <= max(positions):
+            values = values + [""] * (max(positions) + 1 - len(values))
+        trip_id = values[trip_at].strip()
         if trip_id != current:
             if current is not None:
                 yield from _finish(
@@ -372,13 +396,13 @@ def _services(files, options, trips, routes, calendars, agency_zones, station_of
         if broken:
             continue
         try:
-            arrival = parse_gtfs_time(values[index["arrival_time"]])
-            departure = parse_gtfs_time(values[index["departure_time"]])
-            sequence = int(values[index["stop_sequence"]])
+            arrival = parse_gtfs_time(values[arrival_at])
+            departure = parse_gtfs_time(values[departure_at])
+            sequence = int(values[sequence_at])
         except (ExtractError, ValueError) as exc:
             broken = f"stop_times.txt:{line}: {exc}"
             continue
-        stop_id = values[index["stop_id"]]
+        stop_id = values[stop_at].strip()
         station = station_of.get(stop_id)
         if station is None:
             broken = f"stop_times.txt:{line}: unknown stop_id {stop_id!r}"

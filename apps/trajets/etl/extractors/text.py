@@ -102,11 +102,14 @@ def read_csv_rows(
     delimiter: str = ",",
     encoding: str = "utf-8",
     required: tuple[str, ...] = (),
+    strip: bool = True,
 ) -> Iterator[tuple[int, list[str], list[str]]]:
     """Yield ``(line, header, values)`` for every data row, all cells stripped of spaces.
 
     The first yielded item carries the header with an empty value list so callers can map
-    columns once. Handles BOMs, CRLF, space padding and quoted fields with separators.
+    columns once. ``strip=False`` leaves inner cells as read (callers strip what they use);
+    trailing line padding is always removed. Handles BOMs, CRLF, space padding and quoted
+    fields with separators.
     Raises ExtractError naming the file and line for undecodable bytes, an empty file or
     missing required columns.
     """
@@ -130,7 +133,8 @@ def read_csv_rows(
         for values in reader:
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue
-            yield reader.line_num, header, [value.strip() for value in values]
+            cells = [v.strip() for v in values] if strip else values
+            yield reader.line_num, header, cells
     except UnicodeDecodeError as exc:
         raise ExtractError(
             f"{name}: not valid {encoding} near line {reader.line_num + 1} "
