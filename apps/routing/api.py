@@ -10,8 +10,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.routing.pathfinding import JOURNEY_METHODS, METHODS, TRAIN_FILTERS
-from apps.routing.serializers import RouteQuerySerializer, RouteSerializer
-from apps.routing.services import CRITERIA, RoutingUnavailable, find_route, resolve_station
+from apps.routing.serializers import ParetoQuerySerializer, RouteQuerySerializer, RouteSerializer
+from apps.routing.services import (
+    CRITERIA,
+    RoutingUnavailable,
+    find_route,
+    pareto_routes,
+    resolve_station,
+)
 from obrail.api_errors import THROTTLED, ErrorResponseSerializer, error_response
 
 ROUTE_BAD_REQUEST = error_response(
@@ -94,3 +100,50 @@ class RouteView(APIView):
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
         return Response(RouteSerializer(answer).data)
+
+
+class ParetoRouteView(APIView):
+    """``GET /api/routes/pareto``: the journeys of a departure window no other one beats."""
+
+    @extend_schema(
+        operation_id="routes_pareto_list",
+        summary="Pareto-optimal journeys over a departure window",
+        description=(
+            "Every journey leaving between `depart` and `until` (origin's local time unless an "
+            "offset is given) that no other journey beats at once on later departure, earlier "
+            "arrival and fewer transfers, sorted by departure."
+        ),
+        parameters=[
+            OpenApiParameter("from", str, required=True, description="Departure station."),
+            OpenApiParameter("to", str, required=True, description="Arrival station."),
+            OpenApiParameter("depart", OpenApiTypes.DATETIME, required=True),
+            OpenApiParameter("until", OpenApiTypes.DATETIME, required=True),
+            OpenApiParameter("trains", str, enum=list(TRAIN_FILTERS), default="all"),
+            OpenApiParameter("max_transfers", int, default=3),
+        ],
+        responses={
+            200: RouteSerializer(many=True),
+            400: ROUTE_BAD_REQUEST,
+            429: THROTTLED,
+            503: UNAVAILABLE,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = ParetoQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        try:
+            answers = pareto_routes(
+                origin=resolve_station(data["from"], parameter="from"),
+                destination=resolve_station(data["to"], parameter="to"),
+                depart=data["depart"],
+                until=data["until"],
+                trains=data["trains"],
+                max_transfers=data["max_transfers"],
+            )
+        except RoutingUnavailable:
+            return Response(
+                {"errors": {"detail": ["Le calcul d'itinéraires est indisponible."]}},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        return Response(RouteSerializer(answers, many=True).data)

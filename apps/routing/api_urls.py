@@ -6,4 +6,7 @@ from django.urls import path
 
 from apps.routing import api
 
-urlpatterns = [path("routes", api.RouteView.as_view(), name="route")]
+urlpatterns = [
+    path("routes", api.RouteView.as_view(), name="route"),
+    path("routes/pareto", api.ParetoRouteView.as_view(), name="route-pareto"),
+]

@@ -43,12 +43,39 @@ class RouteQuerySerializer(serializers.Serializer):
         return fields
 
     def validate_depart(self, value: str) -> dt.datetime:
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise serializers.ValidationError(
-                _("Date et heure ISO 8601 attendues, par exemple 2025-06-11T08:00.")
-            ) from None
+        return _parse_datetime(value)
+
+
+class ParetoQuerySerializer(serializers.Serializer):
+    """Query parameters of ``GET /api/routes/pareto``."""
+
+    to = serializers.CharField(max_length=200, help_text="Arrival station: id, UIC code or name.")
+    depart = serializers.CharField(help_text="Start of the departure window, ISO 8601.")
+    until = serializers.CharField(help_text="End of the departure window, ISO 8601.")
+    trains = serializers.ChoiceField(choices=TRAIN_FILTERS, default="all")
+    max_transfers = serializers.IntegerField(default=3, min_value=0, max_value=6)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(
+            max_length=200, help_text="Departure station: id, UIC code or exact name."
+        )
+        return fields
+
+    def validate_depart(self, value: str) -> dt.datetime:
+        return _parse_datetime(value)
+
+    def validate_until(self, value: str) -> dt.datetime:
+        return _parse_datetime(value)
+
+
+def _parse_datetime(value: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise serializers.ValidationError(
+            _("Date et heure ISO 8601 attendues, par exemple 2025-06-11T08:00.")
+        ) from None
 
 
 class RouteStationSerializer(serializers.Serializer):

@@ -102,3 +102,34 @@ def test_routes_endpoint_is_in_the_openapi_schema(client, db):
 
 def test_reverse_name_is_api_route():
     assert reverse("api:route") == URL
+
+
+def test_pareto_endpoint_lists_the_day_journey_and_the_direct_night_train(client, line_network):
+    response = client.get(
+        "/api/routes/pareto",
+        {
+            "from": "Paris Gare de Lyon",
+            "to": "Marseille Saint-Charles",
+            "depart": "2025-06-11T07:00",
+            "until": "2025-06-11T22:00",
+        },
+    )
+    assert response.status_code == 200
+    summary = [
+        (j["departure"][11:16], j["arrival"][11:16], j["transfers"]) for j in response.json()
+    ]
+    assert summary == [("08:00", "12:10", 1), ("21:00", "07:00", 0)]
+
+
+def test_pareto_endpoint_rejects_a_window_ending_before_it_starts(client, line_network):
+    response = client.get(
+        "/api/routes/pareto",
+        {
+            "from": "Paris Gare de Lyon",
+            "to": "Marseille Saint-Charles",
+            "depart": "2025-06-11T10:00",
+            "until": "2025-06-11T08:00",
+        },
+    )
+    assert response.status_code == 400
+    assert "until" in response.json()["errors"]
