@@ -20,7 +20,7 @@ migrate: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 
 load-samples: migrate
-	if DEBUG=true $(PY) manage.py help etl >/dev/null 2>&1; then DEBUG=$${DEBUG:-true} $(PY) manage.py etl; fi
+	DEBUG=$${DEBUG:-true} $(PY) manage.py etl
 
 ## run: install, migrate the embedded SQLite database, load the bundled samples, serve on $(PORT)
 run: load-samples
