@@ -310,16 +310,20 @@ class _SourceLoader:
     def load(self, path: Path) -> None:
         self.factors, self.factor_ids = _emission_factors()
         self._load_station_index()
-        stations_flushed = False
+        stations_pending = False
+        trajet_state_loaded = False
         for record in extract(self.spec.format, path, self.spec.options):
             self.report.read += 1
             if isinstance(record, StationRecord):
                 self._station(record)
+                stations_pending = True
             elif isinstance(record, ServiceRecord):
-                if not stations_flushed:
+                if stations_pending:
                     self._flush_stations()
+                    stations_pending = False
+                if not trajet_state_loaded:
                     self._load_trajet_state()
-                    stations_flushed = True
+                    trajet_state_loaded = True
                 self._service(record)
             elif isinstance(record, OperatorRecord):
                 self._operator(record)
@@ -330,8 +334,9 @@ class _SourceLoader:
                 self.report.transfers += 1
             if len(self.rejects) >= REJECT_BATCH:
                 self._flush_rejects()
-        if not stations_flushed:
+        if stations_pending:
             self._flush_stations()
+        if not trajet_state_loaded:
             self._load_trajet_state()
         self._flush_services()
         self._delete_stale()
@@ -540,6 +545,7 @@ class _SourceLoader:
                     station.pk, station.latitude, station.longitude, station.country,
                     station.time_zone,
                 )  # fmt: skip
+        self.index.rekey({-(position + 1): station.pk for position, station in enumerate(created)})
         for station in created:
             self.known[station.pk] = {
                 "uic": station.uic_code, "lat": station.latitude, "lon": station.longitude,

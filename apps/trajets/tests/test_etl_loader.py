@@ -301,6 +301,32 @@ def test_quality_report_explains_rejects_completeness_and_merges(tmp_path: Path)
     assert "rejected      2 × not_a_record" in text.getvalue()
 
 
+def test_sleeper_page_stations_match_by_name_and_a_forced_rerun_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    reference = spec("trainline-stations")
+    load_source(reference, path=local(reference))
+    extra = tmp_path / "utrecht.csv"
+    extra.write_text("name;latitude;longitude;country\nUtrecht Centraal;52.0894;5.1101;NL\n")
+    load_source(SourceSpec(name="extra", format="csv", path=str(extra)), path=extra)
+    page = SourceSpec(
+        name="sleeper",
+        format="european-sleeper-html",
+        path=str(FIXTURES / "sleeper_timetable.html"),
+    )
+    first = load_source(page, path=FIXTURES / "sleeper_timetable.html")
+    assert first.status == "succeeded"
+    trajet = Trajet.objects.get(source__name="sleeper")
+    assert (trajet.origin.name, trajet.destination.name) == ("Amsterdam-Centraal", "Wien Hbf")
+    assert trajet.duration_min == 13 * 60 + 15 - 60
+    assert trajet.kind == "night"
+    assert trajet.stops.count() == 5
+    again = load_source(page, path=FIXTURES / "sleeper_timetable.html", force=True)
+    assert (again.inserted, again.updated) == (0, 0)
+    assert again.unchanged == again.read - again.rejected
+    assert again.rejected == 1
+
+
 def test_etl_command_loads_an_ad_hoc_partner_feed(tmp_path: Path) -> None:
     feed = write_gtfs(tmp_path / "partner")
     out = StringIO()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .geo import great_circle_km
 from .names import normalise_station_name
@@ -48,6 +48,17 @@ class StationIndex:
         if candidate.uic:
             self._by_uic.setdefault(candidate.uic, candidate)
         self._by_name[candidate.normalised_name].append(candidate)
+
+    def rekey(self, keys: dict[int, int]) -> None:
+        """Replace provisional keys (stations not yet stored) by their stored ids."""
+        for uic, candidate in list(self._by_uic.items()):
+            if candidate.key in keys:
+                self._by_uic[uic] = replace(candidate, key=keys[candidate.key])
+        for name, candidates in self._by_name.items():
+            if any(c.key in keys for c in candidates):
+                self._by_name[name] = [
+                    replace(c, key=keys[c.key]) if c.key in keys else c for c in candidates
+                ]
 
     def match(
         self,
