@@ -199,3 +199,21 @@ def test_solver_time_is_recorded_by_method_and_query_type(line_network):
     find_route(origin=line_network.paris, destination=line_network.lyon, method="dijkstra")
     after = REGISTRY.get_sample_value("obrail_routing_solver_seconds_count", labels)
     assert after == before + 1
+
+
+def test_a_failed_rebuild_after_an_import_keeps_the_previous_version(
+    line_network, artifact_dir, monkeypatch, caplog
+):
+    from apps.routing import signals
+    from apps.trajets.signals import import_completed
+    from apps.trajets.tests.factories import make_run
+
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(signals, "build_routing_artifact", broken)
+    before = current_version(artifact_dir)
+    run = make_run()
+    import_completed.send(sender=None, source=run.source, run=run)
+    assert current_version(artifact_dir) == before
+    assert "routing artefact rebuild failed" in caplog.text
