@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .artifact import Artifact, ArtifactError
+from .csa import block_starts
 from .graph import CSRGraph
 from .timetable import Timetable
 
@@ -59,6 +60,7 @@ def network_arrays(network: RoutingNetwork) -> dict[str, NDArray]:
     for day, timetable in network.timetables.items():
         for column in _CONNECTION_COLUMNS:
             arrays[f"day_{day}_{column}"] = getattr(timetable, column).astype(np.int32)
+        arrays[f"day_{day}_block_start"] = block_starts(timetable).astype(np.int64)
     for name, array in network.extras.items():
         arrays[f"extra_{name}"] = array
     return arrays
@@ -95,6 +97,9 @@ def network_from_artifact(artifact: Artifact) -> RoutingNetwork:
         )
         for day in days
     }
+    for day, timetable in timetables.items():
+        if f"day_{day}_block_start" in names:
+            timetable.cache["block_starts"] = artifact[f"day_{day}_block_start"]
     return RoutingNetwork(
         graph=graph,
         station_ids=artifact["station_ids"],

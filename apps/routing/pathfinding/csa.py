@@ -27,6 +27,7 @@ from .timetable import Journey, Leg, Timetable
 __all__ = [
     "ScanState",
     "block_scan",
+    "block_starts",
     "journey_from_state",
     "layer_setup",
     "prepare_blocks",
@@ -156,7 +157,8 @@ def _blocks(timetable: Timetable) -> _Blocks:
         return timetable.cache["blocks"]
     departure = timetable.departure_s.astype(np.int64)
     count = departure.size
-    starts = np.array(_block_starts(timetable), dtype=np.int64)
+    stored = timetable.cache.get("block_starts")
+    starts = np.asarray(stored if stored is not None else _block_starts(timetable), dtype=np.int64)
     block = np.zeros(count, dtype=np.int64)
     if count:
         block[starts[1:]] = 1
@@ -202,6 +204,15 @@ MAX_BLOCK_S = 15 * 60
 def prepare_blocks(timetable: Timetable) -> int:
     """Compute the scan blocks of ``timetable`` now (they are cached); return their count."""
     return int(_blocks(timetable).start.size)
+
+
+def block_starts(timetable: Timetable) -> NDArray[np.int64]:
+    """First connection of every scan block, to store with the timetable.
+
+    Put back into ``timetable.cache["block_starts"]`` on load, it spares the one slow
+    (plain-Python) pass of the block computation.
+    """
+    return _blocks(timetable).start
 
 
 def _block_starts(timetable: Timetable) -> list[int]:

@@ -10,6 +10,7 @@ from numpy.testing import assert_array_equal
 
 from ..artifact import ArtifactError, ArtifactLoader, current_version, read_artifact, write_artifact
 from ..bundle import RoutingNetwork, network_arrays, network_from_artifact
+from ..csa import block_starts
 from ..journeys import earliest_arrival
 from ..static import shortest_path
 from .strategies import random_graph, random_timetable
@@ -110,3 +111,16 @@ def test_missing_artifact_is_a_clear_error(tmp_path):
 def test_object_arrays_are_refused(tmp_path):
     with pytest.raises(ValueError, match="dtype object"):
         write_artifact(tmp_path, {"bad": np.array([{"a": 1}], dtype=object)}, run_id=1)
+
+
+def test_stored_block_starts_are_reused_on_load(tmp_path):
+    network = _network(seed=9)
+    day = network.timetables["20260601"]
+    write_artifact(tmp_path, network_arrays(network), run_id=1)
+    loaded = network_from_artifact(read_artifact(tmp_path)).timetables["20260601"]
+    assert_array_equal(loaded.cache["block_starts"], block_starts(day))
+    source, target = int(day.departure_station[0]), int(day.arrival_station[0])
+    assert (
+        earliest_arrival(loaded, source, target, 0).arrival_s
+        == earliest_arrival(day, source, target, 0).arrival_s
+    )
