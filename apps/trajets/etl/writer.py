@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
-__all__ = ["BulkWriter"]
+__all__ = ["BulkWriter", "db_columns"]
 
 _BATCH = 5000
 
@@ -110,3 +110,8 @@ class BulkWriter:
                         f'DELETE FROM "{table}" WHERE "{column}" IN ({marks})',  # noqa: S608
                         chunk,
                     )
+
+
+def db_columns(model: type, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Database column names of ``model`` fields (``operator`` → ``operator_id``)."""
+    return tuple(model._meta.get_field(name).column for name in names)  # type: ignore[attr-defined]
