@@ -70,6 +70,13 @@ CRITERIA = ("time", "distance", "co2")
 #: A backward jump of local time along a trajet larger than this is a midnight crossing.
 ROLLOVER_S = 6 * 3600
 _STOP_CHUNK = 50_000
+_STOP_COLUMNS = {
+    "trip": np.int32,
+    "node": np.int32,
+    "arrival_local_s": np.int32,
+    "departure_local_s": np.int32,
+    "distance_km": np.float32,
+}
 _DAY = 86_400
 
 
@@ -310,8 +317,23 @@ def _stop_arrays(
         "departure_day_offset",
         "distance_from_origin_km",
     )
-    chunks: list[NDArray[np.float64]] = []
+    columns: dict[str, list[NDArray]] = {key: [] for key in _STOP_COLUMNS}
     buffer: list[tuple[float, ...]] = []
+
+    def flush() -> None:
+        # Typed columns per chunk (int32 indices and times, float32 km): ~20 bytes a stop.
+        table = np.array(buffer, dtype=np.float64)
+        columns["trip"].append(
+            np.searchsorted(trajet_ids, table[:, 0].astype(np.int64)).astype(np.int32)
+        )
+        columns["node"].append(
+            np.searchsorted(station_pk, table[:, 1].astype(np.int64)).astype(np.int32)
+        )
+        columns["arrival_local_s"].append(table[:, 2].astype(np.int32))
+        columns["departure_local_s"].append(table[:, 3].astype(np.int32))
+        columns["distance_km"].append(table[:, 4].astype(np.float32))
+        buffer.clear()
+
     for trajet, station, arrival, arrival_offset, departure, departure_offset, km in rows.iterator(
         chunk_size=_STOP_CHUNK
     ):
@@ -325,29 +347,26 @@ def _stop_arrays(
             )
         )
         if len(buffer) == _STOP_CHUNK:
-            chunks.append(np.array(buffer, dtype=np.float64))
-            buffer = []
+            flush()
     if buffer:
-        chunks.append(np.array(buffer, dtype=np.float64))
-    table = np.concatenate(chunks) if chunks else np.zeros((0, 5))
-    trajet_pk = table[:, 0].astype(np.int64)
-    arrival = table[:, 2].astype(np.int64)
-    departure = table[:, 3].astype(np.int64)
+        flush()
+    stops = {
+        key: np.concatenate(parts) if parts else np.zeros(0, dtype=_STOP_COLUMNS[key])
+        for key, parts in columns.items()
+    }
+    arrival = stops["arrival_local_s"].astype(np.int64)
+    departure = stops["departure_local_s"].astype(np.int64)
     # A first stop has no arrival and a last stop no departure: use the other time.
     arrival = np.where(arrival < 0, departure, arrival)
     departure = np.where(departure < 0, arrival, departure)
-    arrival, departure = _add_missing_day_offsets(trajet_pk, arrival, departure)
-    return {
-        "trip": np.searchsorted(trajet_ids, trajet_pk).astype(np.int64),
-        "node": np.searchsorted(station_pk, table[:, 1].astype(np.int64)).astype(np.int64),
-        "arrival_local_s": arrival,
-        "departure_local_s": departure,
-        "distance_km": table[:, 4],
-    }
+    arrival, departure = _add_missing_day_offsets(stops["trip"], arrival, departure)
+    stops["arrival_local_s"] = arrival.astype(np.int32)
+    stops["departure_local_s"] = departure.astype(np.int32)
+    return stops
 
 
 def _add_missing_day_offsets(
-    trajet_pk: NDArray[np.int64], arrival: NDArray[np.int64], departure: NDArray[np.int64]
+    trajet_pk: NDArray[np.integer], arrival: NDArray[np.int64], departure: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Add a day wherever a trajet's local time jumps back by more than ``ROLLOVER_S``.
 
