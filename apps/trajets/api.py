@@ -201,14 +201,15 @@ FORMAT_PARAMETER = OpenApiParameter(
     enum=["json", "csv"],
     description="`csv` streams the whole filtered list (no pagination) as a CSV download.",
 )
-UNAUTHORIZED = error_response(
-    "Invalid credentials (only when an Authorization header or session is sent)",
+BAD_CREDENTIALS = error_response(
+    "Invalid credentials (only when a bad Authorization header is sent; reading needs none)",
     {"detail": ["Nom d'utilisateur et/ou mot de passe non valide(s)."]},
 )
+BAD_FORMAT = error_response("Unknown format", {"format": ["must be one of: json, csv."]})
 PAGE_NOT_FOUND = error_response("Page past the end of the list", {"detail": ["Page non valide."]})
-LIST_ERRORS = {400: BAD_REQUEST, 401: UNAUTHORIZED, 429: THROTTLED}
+LIST_ERRORS = {400: BAD_REQUEST, 403: BAD_CREDENTIALS, 429: THROTTLED}
 PAGED_LIST_ERRORS = {**LIST_ERRORS, 404: PAGE_NOT_FOUND}
-DETAIL_ERRORS = {401: UNAUTHORIZED, 404: NOT_FOUND, 429: THROTTLED}
+DETAIL_ERRORS = {400: BAD_FORMAT, 403: BAD_CREDENTIALS, 404: NOT_FOUND, 429: THROTTLED}
 TIME_PARAMETERS = [
     OpenApiParameter(
         name,

@@ -423,3 +423,9 @@ def test_unknown_format_is_a_400_naming_it(client, url):
 @pytest.mark.parametrize("param", ["q", "origin", "country", "operator", "date", "ordering"])
 def test_nul_bytes_in_parameters_are_400s_not_database_errors(client, param):
     assert list(get_json(client, f"/api/trajets?{param}=a%00b", 400)["errors"]) == [param]
+
+
+def test_bad_basic_credentials_are_a_403_in_the_error_schema(client, night_train):
+    response = client.get(f"/api/trajets/{night_train.pk}", HTTP_AUTHORIZATION="Basic Zm9vOmJhcg==")
+    assert response.status_code == 403
+    assert list(response.json()["errors"]) == ["detail"]
