@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import sqlite3
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractError
 from ..harmonise.codes import normalise_uic
-from ..harmonise.times import DAY_S, parse_gtfs_time
+from ..harmonise.times import parse_gtfs_time
 from ..harmonise.timezones import repair_time_zone
 from ..records import (
-    CalendarRecord,
     Location,
     OperatorRecord,
     Record,
@@ -27,182 +22,11 @@ from ..records import (
     StopTimeRecord,
     TransferRecord,
 )
-from .text import FileSet, read_csv_rows
+from .gtfs_night import is_split_candidate, rejoin_halves
+from .gtfs_tables import cell, decimal, read_calendars, rows, stop_time_rows
+from .text import FileSet
 
 __all__ = ["extract_gtfs"]
-
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# gtfs.de cuts night trains at midnight: an evening half ends after this time and the morning
-# half starts before MORNING_START_MAX_S at the same station within MAX_SPLIT_GAP_S.
-EVENING_END_MIN_S = 21 * 3600
-MORNING_START_MAX_S = 3 * 3600
-MAX_SPLIT_GAP_S = 2 * 3600
-
-
-@lru_cache(maxsize=4096)
-def _parse_date(text: str) -> dt.date | None:
-    if len(text) != 8 or not text.isdigit():
-        return None
-    try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
-
-
-def _rows(files: FileSet, name: str, options: Mapping[str, Any], required: tuple[str, ...]):
-    with files.open_binary(name) as raw:
-        rows = read_csv_rows(
-            raw, name=name, encoding=options.get("encoding", "utf-8"), required=required
-        )
-        _, header, _ = next(rows)
-        index = {column: position for position, column in enumerate(header)}
-        for line, _, values in rows:
-            yield line, index, values
-
-
-def _get(values: list[str], index: Mapping[str, int], column: str) -> str:
-    position = index.get(column)
-    if position is None or position >= len(values):
-        return ""
-    return values[position]
-
-
-def _float(value: str) -> float | None:
-    try:
-        return float(value.replace(",", "."))
-    except ValueError:
-        return None
-
-
-def _read_calendars(files: FileSet, options: Mapping[str, Any]) -> tuple[dict, list[RejectRecord]]:
-    periods: dict[str, tuple[dt.date, dt.date, tuple[bool, ...]]] = {}
-    added: dict[str, list[dt.date]] = {}
-    removed: dict[str, list[dt.date]] = {}
-    rejects: list[RejectRecord] = []
-    if "calendar.txt" in files:
-        required = ("service_id", *_WEEKDAYS, "start_date", "end_date")
-        for line, index, values in _rows(files, "calendar.txt", options, required):
-            if len(values) < len(index):
-                values = values + [""] * (len(index) - len(values))
-            start = _parse_date(values[index["start_date"]])
-            end = _parse_date(values[index["end_date"]])
-            if start is None or end is None:
-                where = Location("calendar.txt", line)
-                rejects.append(
-                    RejectRecord(where, "start_date or end_date is not YYYYMMDD", ",".join(values))
-                )
-                continue
-            flags = tuple(values[index[day]] == "1" for day in _WEEKDAYS)
-            periods[values[index["service_id"]]] = (start, end, flags)
-    if "calendar_dates.txt" in files:
-        required = ("service_id", "date", "exception_type")
-        for line, index, values in _rows(files, "calendar_dates.txt", options, required):
-            if len(values) < len(index):
-                values = values + [""] * (len(index) - len(values))
-            day = _parse_date(values[index["date"]])
-            kind = values[index["exception_type"]]
-            target = added if kind == "1" else removed if kind == "2" else None
-            if day is None or target is None:
-                where = Location("calendar_dates.txt", line)
-                reason = (
-                    f"date {values[index['date']]!r} is not YYYYMMDD"
-                    if day is None
-                    else f"exception_type {kind!r} is not 1 or 2"
-                )
-                rejects.append(RejectRecord(where, reason, ",".join(values)))
-                continue
-            target.setdefault(values[index["service_id"]], []).append(day)
-    calendars: dict[str, CalendarRecord] = {}
-    for service_id in set(periods) | set(added) | set(removed):
-        start, end, flags = periods.get(service_id, (None, None, (False,) * 7))
-        calendars[service_id] = CalendarRecord(
-            valid_from=start,
-            valid_to=end,
-            weekdays=flags,  # type: ignore[arg-type]
-            added=tuple(sorted(added.get(service_id, ()))),
-            removed=tuple(sorted(removed.get(service_id, ()))),
-            label=service_id,
-        )
-    return calendars, rejects
-
-
-def _stop_time_rows(
-    files: FileSet, options: Mapping[str, Any]
-) -> Iterator[tuple[int, list[str], dict]]:
-    """Stop-time rows grouped by trip; rows of a non-contiguous file are sorted on disk."""
-    required = ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence")
-    contiguous = _is_grouped_by_trip(files, options, required)
-    if contiguous:
-        with files.open_binary("stop_times.txt") as raw:
-            rows = read_csv_rows(
-                raw,
-                name="stop_times.txt",
-                encoding=options.get("encoding", "utf-8"),
-                required=required,
-                strip=False,
-            )
-            _, header, _ = next(rows)
-            index = {column: position for position, column in enumerate(header)}
-            for line, _, values in rows:
-                yield line, values, index
-        return
-    # Bounded memory: an on-disk SQLite table does the sort instead of Python lists.
-    with tempfile.TemporaryDirectory() as folder:
-        database = sqlite3.connect(Path(folder) / "sort.sqlite3")
-        database.execute("CREATE TABLE st (trip TEXT, seq INTEGER, line INTEGER, row TEXT)")
-        index_seen: dict[str, int] = {}
-        batch: list[tuple[str, int, int, str]] = []
-        for line, index, values in _rows(files, "stop_times.txt", options, required):
-            index_seen = index
-            sequence = values[index["stop_sequence"]]
-            batch.append(
-                (
-                    values[index["trip_id"]],
-                    int(sequence) if sequence.isdigit() else -1,
-                    line,
-                    "\x1f".join(values),
-                )
-            )
-            if len(batch) >= 50_000:
-                database.executemany("INSERT INTO st VALUES (?, ?, ?, ?)", batch)
-                batch.clear()
-        database.executemany("INSERT INTO st VALUES (?, ?, ?, ?)", batch)
-        cursor = database.execute("SELECT line, row FROM st ORDER BY trip, seq, line")
-        for line, row in cursor:
-            yield line, row.split("\x1f"), index_seen
-        database.close()
-
-
-def _is_grouped_by_trip(files: FileSet, options: Mapping[str, Any], required) -> bool:
-    """Tell whether stop_times.txt lists each trip's rows together (a cheap first pass)."""
-    seen: set[bytes | str] = set()
-    previous: bytes | str | None = None
-    with files.open_binary("stop_times.txt") as raw:
-        header = raw.readline().decode("utf-8-sig", errors="replace")
-        simple = header.split(",")[0].strip() == "trip_id" and '"' not in header
-        if simple:
-            for line in raw:
-                if line.startswith(b'"'):
-                    simple = False
-                    break
-                trip = line.split(b",", 1)[0].strip()
-                if trip != previous:
-                    if trip in seen:
-                        return False
-                    seen.add(trip)
-                    previous = trip
-    if simple:
-        return True
-    seen.clear()
-    previous = None
-    for _, index, values in _rows(files, "stop_times.txt", options, required):
-        trip = values[index["trip_id"]]
-        if trip != previous:
-            if trip in seen:
-                return False
-            seen.add(trip)
-            previous = trip
-    return True
 
 
 def extract_gtfs(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
@@ -234,15 +58,15 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
             raise ExtractError(f"{files.path.name}: required GTFS file {name} is missing")
     agency_zones: dict[str, str] = {}
     default_agency = ""
-    for line, index, values in _rows(files, "agency.txt", options, ("agency_name",)):
-        agency_id = _get(values, index, "agency_id") or _get(values, index, "agency_name")
-        zone = repair_time_zone(_get(values, index, "agency_timezone"))
+    for line, index, values in rows(files, "agency.txt", options, ("agency_name",)):
+        agency_id = cell(values, index, "agency_id") or cell(values, index, "agency_name")
+        zone = repair_time_zone(cell(values, index, "agency_timezone"))
         agency_zones[agency_id] = zone or "UTC"
         default_agency = default_agency or agency_id
         yield OperatorRecord(
             source_id=agency_id,
-            name=_get(values, index, "agency_name"),
-            url=_get(values, index, "agency_url"),
+            name=cell(values, index, "agency_name"),
+            url=cell(values, index, "agency_url"),
             location=Location("agency.txt", line),
         )
     if not agency_zones:
@@ -251,21 +75,21 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
     station_of: dict[str, str] = {}
     stop_zones: dict[str, str] = {}
     uic_from_id = bool(options.get("uic_from_stop_id"))
-    for line, index, values in _rows(files, "stops.txt", options, ("stop_id", "stop_name")):
-        stop_id = _get(values, index, "stop_id")
+    for line, index, values in rows(files, "stops.txt", options, ("stop_id", "stop_name")):
+        stop_id = cell(values, index, "stop_id")
         where = Location("stops.txt", line)
         if stop_id in station_of:
             yield RejectRecord(where, f"duplicate stop_id {stop_id!r}", ",".join(values))
             continue
-        parent = _get(values, index, "parent_station")
+        parent = cell(values, index, "parent_station")
         station_of[stop_id] = parent or stop_id
-        zone = _get(values, index, "stop_timezone")
+        zone = cell(values, index, "stop_timezone")
         if zone:
             stop_zones[stop_id] = repair_time_zone(zone) or ""
         if parent:
             continue
-        latitude = _float(_get(values, index, "stop_lat"))
-        longitude = _float(_get(values, index, "stop_lon"))
+        latitude = decimal(cell(values, index, "stop_lat"))
+        longitude = decimal(cell(values, index, "stop_lon"))
         if (
             latitude is None
             or longitude is None
@@ -278,7 +102,7 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
             continue
         yield StationRecord(
             source_id=stop_id,
-            name=_get(values, index, "stop_name"),
+            name=cell(values, index, "stop_name"),
             uic=normalise_uic(stop_id) if uic_from_id else None,
             latitude=latitude,
             longitude=longitude,
@@ -288,62 +112,62 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
 
     routes: dict[str, tuple[str, str, str]] = {}
     pattern = re.compile(options["category_pattern"]) if options.get("category_pattern") else None
-    for _line, index, values in _rows(files, "routes.txt", options, ("route_id",)):
-        route_id = _get(values, index, "route_id")
-        category = _get(values, index, "route_short_name")
+    for _line, index, values in rows(files, "routes.txt", options, ("route_id",)):
+        route_id = cell(values, index, "route_id")
+        category = cell(values, index, "route_short_name")
         if not category and pattern is not None:
             found = pattern.search(route_id)
             category = found.group(1) if found else ""
         routes[route_id] = (
-            _get(values, index, "agency_id") or default_agency,
+            cell(values, index, "agency_id") or default_agency,
             category,
-            _get(values, index, "route_long_name"),
+            cell(values, index, "route_long_name"),
         )
 
-    calendars, rejects = _read_calendars(files, options)
+    calendars, rejects = read_calendars(files, options)
     yield from rejects
 
     trips: dict[str, tuple[str, str, str, int]] = {}
-    for line, index, values in _rows(
+    for line, index, values in rows(
         files, "trips.txt", options, ("route_id", "service_id", "trip_id")
     ):
-        trip_id = _get(values, index, "trip_id")
+        trip_id = cell(values, index, "trip_id")
         where = Location("trips.txt", line)
         if trip_id in trips:
             yield RejectRecord(where, f"duplicate trip_id {trip_id!r}", ",".join(values))
             continue
-        route_id = _get(values, index, "route_id")
+        route_id = cell(values, index, "route_id")
         if route_id not in routes:
             yield RejectRecord(
                 where, f"trip refers to unknown route {route_id!r}", ",".join(values)
             )
             continue
-        number = _get(values, index, "trip_short_name") or _get(values, index, "trip_headsign")
-        trips[trip_id] = (route_id, _get(values, index, "service_id"), number, line)
+        number = cell(values, index, "trip_short_name") or cell(values, index, "trip_headsign")
+        trips[trip_id] = (route_id, cell(values, index, "service_id"), number, line)
 
     frequencies: dict[str, list[tuple[int, int, int]]] = {}
     if "frequencies.txt" in files:
         required = ("trip_id", "start_time", "end_time", "headway_secs")
-        for line, index, values in _rows(files, "frequencies.txt", options, required):
+        for line, index, values in rows(files, "frequencies.txt", options, required):
             try:
-                start = parse_gtfs_time(_get(values, index, "start_time")) or 0
-                end = parse_gtfs_time(_get(values, index, "end_time")) or 0
-                headway = int(_get(values, index, "headway_secs"))
+                start = parse_gtfs_time(cell(values, index, "start_time")) or 0
+                end = parse_gtfs_time(cell(values, index, "end_time")) or 0
+                headway = int(cell(values, index, "headway_secs"))
                 if headway <= 0:
                     raise ExtractError("headway_secs must be positive")
             except (ExtractError, ValueError) as exc:
                 yield RejectRecord(Location("frequencies.txt", line), str(exc), ",".join(values))
                 continue
-            frequencies.setdefault(_get(values, index, "trip_id"), []).append((start, end, headway))
+            frequencies.setdefault(cell(values, index, "trip_id"), []).append((start, end, headway))
 
     if "transfers.txt" in files:
-        for line, index, values in _rows(
+        for line, index, values in rows(
             files, "transfers.txt", options, ("from_stop_id", "to_stop_id")
         ):
-            seconds = _get(values, index, "min_transfer_time")
+            seconds = cell(values, index, "min_transfer_time")
             yield TransferRecord(
-                from_station_id=station_of.get(_get(values, index, "from_stop_id"), ""),
-                to_station_id=station_of.get(_get(values, index, "to_stop_id"), ""),
+                from_station_id=station_of.get(cell(values, index, "from_stop_id"), ""),
+                to_station_id=station_of.get(cell(values, index, "to_stop_id"), ""),
                 min_transfer_s=int(seconds) if seconds.isdigit() else None,
                 location=Location("transfers.txt", line),
             )
@@ -355,12 +179,12 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
     ):
         if isinstance(service, RejectRecord):
             yield service
-        elif rejoin and _is_split_candidate(service):
+        elif rejoin and is_split_candidate(service):
             halves.append((service, route_id))
         else:
             yield service
     if halves:
-        yield from _rejoin_halves(halves)
+        yield from rejoin_halves(halves)
 
 
 def _services(files, options, trips, routes, calendars, agency_zones, station_of, frequencies):
@@ -369,7 +193,7 @@ def _services(files, options, trips, routes, calendars, agency_zones, station_of
     first_line = 0
     broken: str = ""
     positions: tuple[int, int, int, int, int] | None = None
-    for line, values, index in _stop_time_rows(files, options):
+    for line, values, index in stop_time_rows(files, options):
         if positions is None:
             positions = (
                 index["trip_id"], index["arrival_time"], index["departure_time"],
@@ -471,68 +295,3 @@ def _finish(
                 replace(service, source_id=f"{trip_id}@{departure // 60:04d}", stops=shifted),
                 route_id,
             )
-
-
-def _is_split_candidate(service: ServiceRecord) -> bool:
-    last = service.stops[-1].arrival_s or service.stops[-1].departure_s or 0
-    first = service.stops[0].departure_s or service.stops[0].arrival_s or 0
-    return EVENING_END_MIN_S <= last < DAY_S or first < MORNING_START_MAX_S
-
-
-def _rejoin_halves(halves: list[tuple[ServiceRecord, str]]) -> Iterator[ServiceRecord]:
-    """Pair evening and morning halves of the same night train and yield the joined services.
-
-    Same route, the morning half starts where the evening half ends, within two hours after
-    it, on the next day of at least one of the evening half's running days.
-    """
-    evenings: list[tuple[ServiceRecord, str]] = []
-    mornings: list[tuple[ServiceRecord, str]] = []
-    for half in halves:
-        is_evening = (half[0].stops[-1].arrival_s or 0) >= EVENING_END_MIN_S
-        (evenings if is_evening else mornings).append(half)
-    used: set[int] = set()
-    for evening, route_id in evenings:
-        end = evening.stops[-1].arrival_s or 0
-        evening_days = {d + dt.timedelta(days=1) for d in evening.calendar.running_dates()}
-        best: tuple[int, int] | None = None
-        for position, (morning, morning_route) in enumerate(mornings):
-            if position in used or morning_route != route_id:
-                continue
-            if morning.stops[0].station_id != evening.stops[-1].station_id:
-                continue
-            gap = (morning.stops[0].departure_s or 0) + DAY_S - end
-            if not 0 <= gap <= MAX_SPLIT_GAP_S:
-                continue
-            if not evening_days.intersection(morning.calendar.running_dates()):
-                continue
-            if best is None or gap < best[0]:
-                best = (gap, position)
-        if best is None:
-            yield evening
-            continue
-        used.add(best[1])
-        morning = mornings[best[1]][0]
-        junction = StopTimeRecord(
-            evening.stops[-1].station_id,
-            evening.stops[-1].sequence,
-            evening.stops[-1].arrival_s,
-            (morning.stops[0].departure_s or 0) + DAY_S,
-        )
-        tail = tuple(
-            StopTimeRecord(
-                stop.station_id,
-                evening.stops[-1].sequence + 1 + position,
-                None if stop.arrival_s is None else stop.arrival_s + DAY_S,
-                None if stop.departure_s is None else stop.departure_s + DAY_S,
-            )
-            for position, stop in enumerate(morning.stops[1:])
-        )
-        yield replace(
-            evening,
-            source_id=f"{evening.source_id}+{morning.source_id}",
-            stops=(*evening.stops[:-1], junction, *tail),
-            merged_source_ids=(evening.source_id, morning.source_id),
-        )
-    for position, (morning, _route) in enumerate(mornings):
-        if position not in used:
-            yield morning
