@@ -92,7 +92,7 @@ def pareto_journeys(
     slack_s: int = 4 * 3600,
     max_departures: int = 200,
 ) -> tuple[Journey, ...]:
-    """Journeys over a departure window that are Pareto-optimal in three criteria.
+    """Journeys leaving within a window that are Pareto-optimal in three criteria.
 
     Later departure, earlier arrival and fewer transfers: one scan per departure of a train
     from ``source`` within the window, keeping labels per number of trains, then the
@@ -140,6 +140,9 @@ def pareto_journeys(
                     layer=layer,
                 )
             except NoPathError:
+                continue
+            if journey.departure_s > window_end_s:
+                # Waiting past the window for a later train: that journey belongs elsewhere.
                 continue
             key = (journey.departure_s, journey.arrival_s, journey.transfers)
             candidates.setdefault(key, original_connections(timetable, trains, journey))

@@ -208,3 +208,9 @@ def test_pareto_window_errors_name_the_problem():
         pareto_journeys(timetable, 0, 2, 100, 10)
     with pytest.raises(ParameterError, match="at most 1"):
         pareto_journeys(timetable, 0, 2, 0, 6000, max_departures=1)
+
+
+def test_pareto_journeys_leave_within_the_window():
+    # Leaving at 3000 s the only way on is the direct train at 4000 s, after the window.
+    journeys = pareto_journeys(_line_timetable(), 0, 2, 0, 3500)
+    assert [(j.departure_s, j.transfers) for j in journeys] == [(3000, 1)]
