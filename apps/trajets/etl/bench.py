@@ -26,6 +26,7 @@ class BenchResult:
 
     stop_times_rows: int
     pipeline_s: float
+    pipeline_cpu_s: float
     copy_rows: int
     copy_s: float
 
@@ -85,14 +86,16 @@ def benchmark_gtfs(path: Path) -> BenchResult:
     try:
         with transaction.atomic():
             started = time.perf_counter()
+            cpu_started = time.process_time()
             report = load_source(
                 spec, path=path, force=True, merge_across_sources=False, notify=False
             )
             pipeline_s = time.perf_counter() - started
+            pipeline_cpu_s = time.process_time() - cpu_started
             if report.status != "succeeded":
                 raise EtlError(f"pipeline failed: {report.message}")
             copy_rows, copy_s = _plain_copy(path)
-            result = BenchResult(report.stop_rows, pipeline_s, copy_rows, copy_s)
+            result = BenchResult(report.stop_rows, pipeline_s, pipeline_cpu_s, copy_rows, copy_s)
             raise _RollbackError
     except _RollbackError:
         pass

@@ -333,3 +333,19 @@ def test_etl_command_loads_an_ad_hoc_partner_feed(tmp_path: Path) -> None:
     call_command("etl", "--format", "gtfs", "--name", "partner", "--path", str(feed), stdout=out)
     assert "partner: succeeded" in out.getvalue()
     assert Trajet.objects.filter(source__name="partner").count() == 2
+
+
+def test_bench_compares_the_pipeline_with_a_raw_copy_and_leaves_nothing(tmp_path: Path) -> None:
+    from apps.trajets.etl.bench import benchmark_gtfs
+    from apps.trajets.etl.errors import EtlError
+
+    feed = write_gtfs(tmp_path / "feed")
+    if connection.vendor != "postgresql":
+        with pytest.raises(EtlError, match="PostgreSQL"):
+            benchmark_gtfs(feed)
+        return
+    result = benchmark_gtfs(feed)
+    assert (result.stop_times_rows, result.copy_rows) == (6, 6)
+    assert result.ratio == pytest.approx(result.pipeline_s / result.copy_s)
+    assert Trajet.objects.count() == 0
+    assert not ImportRun.objects.filter(source__name="bench-gtfs").exists()
