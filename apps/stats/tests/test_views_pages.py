@@ -53,3 +53,12 @@ def test_pages_are_in_english_when_the_visitor_chooses_it(client):
     assert '<html lang="en">' in html
     assert "Skip to content" in html
     assert "2 night services and 3 day services out of 5 services." in html
+
+
+def test_legal_texts_stay_french_and_say_so_in_the_english_interface(client):
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("pages:accessibility")).content.decode()
+    assert '<html lang="en">' in html
+    assert "<h1>Accessibility statement</h1>" in html
+    assert '<div class="prose" lang="fr">' in html
+    assert "partiellement conforme" in html
