@@ -65,8 +65,12 @@ def reference_scan(
     *,
     max_transfers: int | None = None,
     slack_s: int = 0,
+    leave_by_s: int | None = None,
 ) -> ScanState:
-    """Plain-Python CSA; stops once departures pass the best arrival at the target + slack."""
+    """Plain-Python CSA; stops once departures pass the best arrival at the target + slack.
+
+    ``leave_by_s`` forbids boarding at the origin after that time (journeys must leave by it).
+    """
     layers, absorbing = layer_setup(max_transfers)
     last = layers - 1
     station_count = timetable.station_count
@@ -87,6 +91,7 @@ def reference_scan(
     to_station = timetable.arrival_station.tolist()
     trips = timetable.trip.tolist()
     transfer = timetable.transfer_s.tolist()
+    leave_by = int(NEVER) if leave_by_s is None else leave_by_s
     scanned = improved = 0
     for connection in range(bisect.bisect_left(departure, depart_s), len(departure)):
         leaves = departure[connection]
@@ -96,7 +101,7 @@ def reference_scan(
         station = from_station[connection]
         trip = trips[connection]
         for layer in range(layers):
-            if ready[layer][station] <= leaves:
+            if ready[layer][station] <= leaves and (station != source or leaves <= leave_by):
                 legs = min(layer + 1, last) if absorbing else layer + 1
                 if legs < trip_legs[trip] and legs <= last:
                     trip_legs[trip] = legs
@@ -248,6 +253,7 @@ def block_scan(
     *,
     max_transfers: int | None = None,
     slack_s: int = 0,
+    leave_by_s: int | None = None,
 ) -> ScanState:
     """Numpy CSA over departure-time blocks; same labels as :func:`reference_scan`."""
     layers, absorbing = layer_setup(max_transfers)
@@ -290,7 +296,10 @@ def block_scan(
         size = rows.size
         leaves = blocks.departure_s[rows]
         trip = blocks.trip[rows]
-        can_board = ready[:, blocks.from_station[rows]] <= leaves
+        from_station = blocks.from_station[rows]
+        can_board = ready[:, from_station] <= leaves
+        if leave_by_s is not None:
+            can_board &= (from_station != source) | (leaves <= leave_by_s)
         if is_first:
             can_board &= leaves >= depart_s
         boards = can_board.any(axis=0)

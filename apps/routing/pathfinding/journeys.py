@@ -126,7 +126,13 @@ def pareto_journeys(
     candidates: dict[tuple[int, int, int], Journey] = {}
     for depart_s in departures:
         state = _SCANS[method](
-            restricted, source, target, depart_s, max_transfers=max_transfers, slack_s=slack_s
+            restricted,
+            source,
+            target,
+            depart_s,
+            max_transfers=max_transfers,
+            slack_s=slack_s,
+            leave_by_s=window_end_s,
         )
         for layer in range(1, layers):
             try:
@@ -140,9 +146,6 @@ def pareto_journeys(
                     layer=layer,
                 )
             except NoPathError:
-                continue
-            if journey.departure_s > window_end_s:
-                # Waiting past the window for a later train: that journey belongs elsewhere.
                 continue
             key = (journey.departure_s, journey.arrival_s, journey.transfers)
             candidates.setdefault(key, original_connections(timetable, trains, journey))

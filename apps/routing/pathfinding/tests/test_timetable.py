@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from .. import NoPathError, ParameterError, build_timetable, earliest_arrival, pareto_journeys
-from ..csa import _blocks
+from ..csa import _blocks, block_scan, journey_from_state, reference_scan
 from .strategies import random_timetable
 
 METHODS = ["blocks", "reference", "time_expanded"]
@@ -214,3 +214,32 @@ def test_pareto_journeys_leave_within_the_window():
     # Leaving at 3000 s the only way on is the direct train at 4000 s, after the window.
     journeys = pareto_journeys(_line_timetable(), 0, 2, 0, 3500)
     assert [(j.departure_s, j.transfers) for j in journeys] == [(3000, 1)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), data=st.data())
+def test_both_scans_agree_on_journeys_that_must_leave_by_a_time(seed, data):
+    timetable = random_timetable(seed, 6, 20)
+    source = data.draw(st.integers(0, 5))
+    target = data.draw(st.integers(0, 5))
+    leave_by = data.draw(st.integers(0, 4000))
+    states = [
+        scan(timetable, source, target, 0, max_transfers=2, leave_by_s=leave_by)
+        for scan in (reference_scan, block_scan)
+    ]
+    # Only the last layer is complete: scans stop once departures pass its arrival.
+    assert states[0].arrival[-1, target] == states[1].arrival[-1, target]
+    for layer in range(1, 4):
+        try:
+            journey = journey_from_state(
+                timetable,
+                states[1],
+                method="blocks",
+                source=source,
+                target=target,
+                depart_s=0,
+                layer=layer,
+            )
+        except NoPathError:
+            continue
+        assert not journey.legs or journey.legs[0].departure_s <= leave_by
