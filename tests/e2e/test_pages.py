@@ -65,3 +65,18 @@ def test_chart_data_tables_open_and_pass_axe(site, browser_page, audit):
     table = browser_page.get_by_role("table", name="Services de jour et de nuit")
     assert table.get_by_role("row").nth(2).inner_text().split() == ["Nuit", "2"]
     audit(browser_page, "stats:dashboard with every data table open")
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["home", "trajets:trajet-list", "trajets:network-map", "trajets:quality", "stats:dashboard"],
+)
+def test_page_reflows_at_320_pixels_without_horizontal_scrolling(site, browser_page, url_name):
+    # WCAG 1.4.10 / RGAA 10.11: wide tables scroll inside their own box, never the page.
+    base, _network = site
+    browser_page.set_viewport_size({"width": 320, "height": 800})
+    browser_page.goto(base + reverse(url_name))
+    widths = browser_page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1]
