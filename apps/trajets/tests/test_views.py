@@ -170,6 +170,19 @@ def test_network_map_draws_day_and_night_links_and_lists_them(client, network):
     assert '<th scope="row">Paris Est (FR)</th><td>Wien Hbf (AT)</td><td>nuit</td>' in html
 
 
+@pytest.mark.parametrize("url_name", ["trajets:network-map", "trajets:quality", "stats:dashboard"])
+def test_aggregate_pages_query_count_does_not_grow_with_rows(client, network, url_name):
+    url = reverse(url_name)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(10):
+        make_trajet(run=network.tgv.import_run)
+    cache.clear()
+    with CaptureQueriesContext(connection) as more:
+        client.get(url)
+    assert len(more.captured_queries) == len(few.captured_queries)
+
+
 def test_night_layer_shows_only_the_night_network(client, network):
     response = client.get(reverse("trajets:network-map"), {"kind": "night"}, **HTMX)
     html = response.content.decode()
