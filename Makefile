@@ -40,6 +40,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(PY) manage.py check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 format: install
 	$(VENV)/bin/ruff check --fix .
