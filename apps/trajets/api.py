@@ -337,7 +337,13 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
                 "rail_emission_factor",
                 "flight_emission_factor",
             ).prefetch_related(
-                Prefetch("stops", queryset=Stop.objects.select_related("station")),
+                Prefetch(
+                    "stops",
+                    # explicit order: Stop's default ordering by trajet would join the trajets
+                    queryset=Stop.objects.select_related("station").order_by(
+                        "trajet_id", "sequence"
+                    ),
+                ),
                 "calendar_exceptions",
                 Prefetch(
                     "provenances",
@@ -349,9 +355,9 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
         return Trajet.objects.with_related().prefetch_related(
             Prefetch(
                 "stops",
-                queryset=Stop.objects.select_related("station").only(
-                    "trajet_id", "sequence", "station__name"
-                ),
+                queryset=Stop.objects.select_related("station")
+                .only("trajet_id", "sequence", "station__name")
+                .order_by("trajet_id", "sequence"),
             )
         )
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.test import Client, override_settings
@@ -177,12 +178,24 @@ def run_case(client: Client, case: Case, *, repeat: int, warmup: int) -> Result:
 
 
 def run_benchmark(
-    *, repeat: int, warmup: int, only: str | None = None, report: Callable[[Result], None]
+    *,
+    repeat: int,
+    warmup: int,
+    count_cache: bool,
+    only: str | None = None,
+    report: Callable[[Result], None],
 ) -> list[Result]:
-    """Run every case (or those whose name contains ``only``) with throttling off."""
+    """Run every case (or those whose name contains ``only``) with throttling off.
+
+    Without ``count_cache`` every list request counts its rows anew (cold figures).
+    """
     no_throttle = {"DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
+    cache_seconds = getattr(settings, "API_COUNT_CACHE_SECONDS", 600) if count_cache else 0
+    cache.clear()
     with override_settings(
-        REST_FRAMEWORK={**settings.REST_FRAMEWORK, **no_throttle}, ALLOWED_HOSTS=["testserver"]
+        REST_FRAMEWORK={**settings.REST_FRAMEWORK, **no_throttle},
+        ALLOWED_HOSTS=["testserver"],
+        API_COUNT_CACHE_SECONDS=cache_seconds,
     ):
         client = Client()
         results = []

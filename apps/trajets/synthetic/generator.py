@@ -246,7 +246,7 @@ class TrajetGenerator:
         departure = np.where(
             is_night,
             rng.integers(18 * 60, 23 * 60 + 45, size),
-            np.clip(rng.normal(13 * 60, 4 * 60, size), 5 * 60, 22 * 60).astype(np.int64),
+            _day_departures(rng, size),
         )
         rank = np.arange(flat.size) - np.repeat(starts, lengths)
         arrival_at = (
@@ -360,6 +360,15 @@ class TrajetGenerator:
             stop_count=stop_id - first_stop_id,
             exception_count=exception_count,
         )
+
+
+def _day_departures(rng: np.random.Generator, size: int) -> np.ndarray:
+    """Minutes after midnight from 05:00 to 22:00, busier around 08:00 and 17:00, no spikes."""
+    peak = rng.choice(2, size=size)
+    minutes = rng.normal(np.where(peak, 17 * 60, 8 * 60), 3 * 60)
+    outside = (minutes < 5 * 60) | (minutes >= 22 * 60)
+    minutes[outside] = rng.uniform(5 * 60, 22 * 60, outside.sum())
+    return minutes.astype(np.int64)
 
 
 def _exceptions(week, valid_from, valid_to, has_removal, has_addition, rng):

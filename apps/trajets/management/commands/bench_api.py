@@ -24,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=30, help="timed runs per case")
         parser.add_argument("--warmup", type=int, default=3, help="untimed runs per case first")
         parser.add_argument("--only", help="run only the cases whose name contains this text")
+        parser.add_argument(
+            "--no-count-cache",
+            action="store_true",
+            help="count the rows of every list request anew (cold counts)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if options["repeat"] < 2 or options["warmup"] < 0:
@@ -34,12 +39,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{count} trajets on {connection.vendor} {connection.settings_dict['NAME']}; "
             f"{options['repeat']} runs per case after {options['warmup']} warm-up runs; "
-            "times in ms"
+            f"count cache {'off' if options['no_count_cache'] else 'on'}; times in ms"
         )
         self.stdout.write(HEADER)
         results = run_benchmark(
             repeat=options["repeat"],
             warmup=options["warmup"],
+            count_cache=not options["no_count_cache"],
             only=options["only"],
             report=self._print_result,
         )
