@@ -83,20 +83,26 @@ class StationLoading:
         # Where each record of this source went last time: re-runs keep that station.
         self.previous_ids: dict[str, int] = {}
         rows = Station.objects.values_list(
-            "id", "uic_code", "normalised_name", "latitude", "longitude", "country",
-            "time_zone", "source_ids", "source_names",
-        )  # fmt: skip
-        for pk, uic, name, lat, lon, country, zone, ids, names in rows.iterator(chunk_size=5000):
+            "id", "uic_code", "normalised_name", "latitude", "longitude", "country", "time_zone"
+        )
+        for pk, uic, name, lat, lon, country, zone in rows.iterator(chunk_size=5000):
             self.index.add(Candidate(pk, uic, name, lat, lon))
+            # "ids"/"names" (JSON) are read only for the stations this load touches.
             self.known[pk] = {
                 "uic": uic, "lat": lat, "lon": lon, "country": country, "zone": zone,
-                "ids": ids, "names": names,
+                "ids": None, "names": None,
             }  # fmt: skip
             if uic:
                 self.used_uics.add(uic)
+        own_rows = Station.objects.filter(source_ids__has_key=self.spec.name).values_list(
+            "id", "source_ids", "source_names"
+        )
+        for pk, ids, names in own_rows.iterator(chunk_size=5000):
+            self.known[pk]["ids"], self.known[pk]["names"] = ids, names
             own = ids.get(self.spec.name)
             for source_id in own if isinstance(own, list) else [own] if own else []:
                 self.previous_ids[source_id] = pk
+        self.deferred: list[tuple[int, str, str, bool]] = []
         self.pending: list[Station] = []
         self.dirty: set[int] = set()
 
@@ -128,9 +134,7 @@ class StationLoading:
 
     def _attach(self, pk: int, record: StationRecord) -> None:
         state = self.known[pk]
-        ids = _with_value(state["ids"], self.spec.name, record.source_id)
-        names = _with_value(state["names"], self.spec.name, record.name)
-        changed = ids != state["ids"] or names != state["names"]
+        changed = False
         if state["lat"] is None and record.latitude is not None:
             state["lat"], state["lon"] = record.latitude, record.longitude
             changed = True
@@ -138,15 +142,38 @@ class StationLoading:
             state["uic"] = record.uic
             self.used_uics.add(record.uic)
             changed = True
+        if state["ids"] is None:
+            # Counted when the station's source ids are read, in one query per flush.
+            self.deferred.append((pk, record.source_id, record.name, changed))
+        else:
+            self._record_ids(pk, record.source_id, record.name, changed)
+        self.station_ids[record.source_id] = StationInfo(
+            pk, state["lat"], state["lon"], state["country"], state["zone"]
+        )
+
+    def _record_ids(self, pk: int, source_id: str, name: str, changed: bool) -> None:
+        state = self.known[pk]
+        ids = _with_value(state["ids"], self.spec.name, source_id)
+        names = _with_value(state["names"], self.spec.name, name)
+        changed = changed or ids != state["ids"] or names != state["names"]
         state["ids"], state["names"] = ids, names
         if changed:
             self.report.updated += 1
             self.dirty.add(pk)
         else:
             self.report.unchanged += 1
-        self.station_ids[record.source_id] = StationInfo(
-            pk, state["lat"], state["lon"], state["country"], state["zone"]
-        )
+
+    def _resolve_deferred(self) -> None:
+        wanted = sorted({pk for pk, *_ in self.deferred if self.known[pk]["ids"] is None})
+        for start in range(0, len(wanted), 5000):
+            rows = Station.objects.filter(pk__in=wanted[start : start + 5000]).values_list(
+                "id", "source_ids", "source_names"
+            )
+            for pk, ids, names in rows:
+                self.known[pk]["ids"], self.known[pk]["names"] = ids, names
+        for pk, source_id, name, changed in self.deferred:
+            self._record_ids(pk, source_id, name, changed)
+        self.deferred = []
 
     def _create_station(self, record: StationRecord) -> None:
         country = (
@@ -209,6 +236,7 @@ class StationLoading:
         return best[1] if best else None
 
     def _flush_stations(self) -> None:
+        self._resolve_deferred()
         created = Station.objects.bulk_create(self.pending, batch_size=2000)
         if created and created[0].pk is None:
             raise EtlError("the database did not return ids of created stations")

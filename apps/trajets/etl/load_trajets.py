@@ -55,7 +55,7 @@ class TrajetLoading:
         if isinstance(result, RejectRecord):
             self._reject(result)
             return
-        if result.calendar.first_running_date() is None and not (
+        if result.reference_date is None and not (
             result.calendar.valid_from and result.calendar.valid_to
         ):
             self._reject(
@@ -172,9 +172,11 @@ class TrajetLoading:
 
     def _trajet_row(self, pk: int, service: HarmonisedService, operator_pk: int) -> tuple:
         calendar = service.calendar
-        dates = calendar.running_dates()
-        valid_from = calendar.valid_from or (dates[0] if dates else None)
-        valid_to = calendar.valid_to or (dates[-1] if dates else valid_from)
+        valid_from, valid_to = calendar.valid_from, calendar.valid_to
+        if valid_from is None or valid_to is None:
+            dates = calendar.running_dates()
+            valid_from = valid_from or (dates[0] if dates else None)
+            valid_to = valid_to or (dates[-1] if dates else valid_from)
         if valid_from and calendar.added:
             valid_from = min(valid_from, calendar.added[0])
             valid_to = max(valid_to, calendar.added[-1])

@@ -71,6 +71,14 @@ class HarmonisedService:
     calendar: CalendarRecord
     stops: tuple[HarmonisedStop, ...]
     content_hash: str
+    reference_date: dt.date | None = None
+
+
+def _calendar_text(calendar: CalendarRecord) -> str:
+    return (
+        f"{calendar.valid_from}/{calendar.valid_to}/{calendar.weekdays}/"
+        f"{','.join(map(str, calendar.added))}/{','.join(map(str, calendar.removed))}"
+    )
 
 
 def _hash(text: str) -> str:
@@ -196,7 +204,8 @@ def harmonise_service(
         )
     infos = tuple(stations[s.station_id] for s in service.stops)
     calendar = service.calendar or CalendarRecord(None, None, (False,) * 7)  # type: ignore[arg-type]
-    reference = calendar.first_running_date() or FALLBACK_REFERENCE_DATE
+    first_date = calendar.first_running_date()
+    reference = first_date or FALLBACK_REFERENCE_DATE
     times = tuple((s.arrival_s, s.departure_s) for s in service.stops)
     zone = service.time_zone
     try:
@@ -244,7 +253,8 @@ def harmonise_service(
     content = "|".join(
         (
             operator_code, service.train_number, service.category, classification.kind,
-            classification.reason, repr(calendar), f"{distance:.3f}", repr(co2),
+            classification.reason, _calendar_text(calendar), f"{distance:.3f}",
+            f"{co2.rail_kg},{co2.flight_kg},{co2.flight_distance_km},{factors_used}",
             ",".join(countries), timing.text,
         )
     )  # fmt: skip
@@ -269,4 +279,5 @@ def harmonise_service(
         calendar=calendar,
         stops=stops,
         content_hash=_hash(content),
+        reference_date=first_date,
     )
