@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, FloatField, IntegerField, QuerySet, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, FloatField, IntegerField, Max, QuerySet, Sum
 from django.db.models.functions import Cast, Coalesce
 
-from apps.trajets.models import Operator, Trajet
+from apps.trajets.models import ImportRun, Operator, Trajet
 from obrail.errors import InvalidInput
 
 # group_by name → the column it groups on; operators are grouped by id (no join over the
 # trajets, so the covering index serves) and named afterwards.
 GROUPINGS: dict[str, str] = {"operator": "operator_id", "country": "origin_country", "kind": "kind"}
 OUTPUT_NAMES = {"origin_country": "country"}
+DEFAULT_CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,24 @@ def parse_group_by(value: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(names)
 
 
+def data_version() -> int:
+    """Id of the latest successful import: figures cached under it hold until the next one."""
+    last = ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).aggregate(last=Max("id"))
+    return last["last"] or 0
+
+
+def cache_seconds() -> int:
+    """How long counts and indicators are cached (``API_COUNT_CACHE_SECONDS``; 0 disables)."""
+    return getattr(settings, "API_COUNT_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+
+
 def compute_volumes(
     queryset: QuerySet[Trajet], *, group_by: str | Sequence[str] | None = ("operator",)
 ) -> VolumeTable:
     """Count services, weekly departures and weekly train-km of ``queryset`` per group.
+
+    Results are cached per query until the next successful import (see ``data_version``): the
+    figures scan every matching trajet, and the data only changes on import.
 
     Raises
     ------
@@ -65,6 +83,21 @@ def compute_volumes(
         When ``group_by`` names an unknown grouping or repeats one.
     """
     groups = parse_group_by(group_by)
+    base = queryset.order_by()
+    seconds = cache_seconds()
+    if not seconds:
+        return _compute_volumes(base, groups)
+    sql, params = base.query.sql_with_params()
+    digest = hashlib.sha256(f"{data_version()}|{groups}|{sql}|{params!r}".encode()).hexdigest()
+    key = f"volumes:{digest}"
+    table = cache.get(key)
+    if table is None:
+        table = _compute_volumes(base, groups)
+        cache.set(key, table, seconds)
+    return table
+
+
+def _compute_volumes(base: QuerySet[Trajet], groups: tuple[str, ...]) -> VolumeTable:
     weekly = sum(
         (Cast(F(name), IntegerField()) for name in Trajet.WEEKDAY_FIELDS[1:]),
         Cast(F(Trajet.WEEKDAY_FIELDS[0]), IntegerField()),
@@ -76,12 +109,15 @@ def compute_volumes(
             Sum(Coalesce(F("distance_km"), 0.0) * weekly, output_field=FloatField()), 0.0
         ),
     }
-    base = queryset.order_by()
-    total = _rename(base.aggregate(**measures))
     if not groups:
-        return VolumeTable((), (), total)
+        return VolumeTable((), (), _rename(base.aggregate(**measures)))
     columns = [GROUPINGS[name] for name in groups]
     rows = [_rename(row) for row in base.values(*columns).annotate(**measures)]
+    total = {
+        "services": sum(row["services"] for row in rows),
+        "weekly_departures": sum(row["weekly_departures"] for row in rows),
+        "km_served": round(sum(row["km_served"] for row in rows), 1),
+    }
     if "operator" in groups:
         operators = {
             pk: (code, name)

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator as DjangoPaginator
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -32,8 +32,16 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from apps.stats.services import cache_seconds, data_version
 from apps.trajets.filters import OperatorFilterSet, StationFilterSet, TrajetFilterSet
-from apps.trajets.models import ImportRun, Operator, Station, Stop, Trajet, TrajetProvenance
+from apps.trajets.models import (
+    CalendarException,
+    Operator,
+    Station,
+    Stop,
+    Trajet,
+    TrajetProvenance,
+)
 from apps.trajets.renderers import CSV_CHUNK_SIZE, CSVRenderer, stream_csv
 from apps.trajets.serializers import (
     OperatorSerializer,
@@ -45,7 +53,6 @@ from apps.trajets.serializers import (
 from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED, error_response
 
 DEFAULT_PAGE_SIZE = 50
-DEFAULT_COUNT_CACHE_SECONDS = 600
 MAX_PAGE_SIZE = 500
 
 # Swagger UI and ReDoc inject <style> elements and ReDoc starts a blob: web worker; everything
@@ -71,16 +78,6 @@ class UserThrottle(UserRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
-def data_version() -> int:
-    """Id of the latest successful import: cached figures are valid until the next one."""
-    return (
-        ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).aggregate(last=Max("id"))[
-            "last"
-        ]
-        or 0
-    )
-
-
 class CachedCountPaginator(DjangoPaginator):
     """Exact total counts, cached per query and data version.
 
@@ -91,7 +88,7 @@ class CachedCountPaginator(DjangoPaginator):
 
     @cached_property
     def count(self) -> int:
-        seconds = getattr(settings, "API_COUNT_CACHE_SECONDS", DEFAULT_COUNT_CACHE_SECONDS)
+        seconds = cache_seconds()
         if not seconds:
             return super().count
         sql, params = self.object_list.query.sql_with_params()
@@ -337,14 +334,12 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
                 "rail_emission_factor",
                 "flight_emission_factor",
             ).prefetch_related(
+                # explicit order: Stop's default ordering by trajet would join the trajets
+                Prefetch("stops", queryset=Stop.objects.order_by("trajet_id", "sequence")),
+                "stops__station",
                 Prefetch(
-                    "stops",
-                    # explicit order: Stop's default ordering by trajet would join the trajets
-                    queryset=Stop.objects.select_related("station").order_by(
-                        "trajet_id", "sequence"
-                    ),
+                    "calendar_exceptions", queryset=CalendarException.objects.order_by("date")
                 ),
-                "calendar_exceptions",
                 Prefetch(
                     "provenances",
                     queryset=TrajetProvenance.objects.select_related(
@@ -353,12 +348,15 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
                 ),
             )
         return Trajet.objects.with_related().prefetch_related(
+            # Stops, then their stations by id: two index lookups. A join makes PostgreSQL hash
+            # the whole station table, as it overestimates the stops of 50 trajets.
             Prefetch(
                 "stops",
-                queryset=Stop.objects.select_related("station")
-                .only("trajet_id", "sequence", "station__name")
-                .order_by("trajet_id", "sequence"),
-            )
+                queryset=Stop.objects.only("trajet_id", "sequence", "station_id").order_by(
+                    "trajet_id", "sequence"
+                ),
+            ),
+            Prefetch("stops__station", queryset=Station.objects.only("name")),
         )
 
     def get_serializer_class(self) -> type:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from apps.stats.services import compute_volumes
 from apps.trajets.models import Trajet
-from apps.trajets.tests.factories import make_operator, make_station, make_trajet
+from apps.trajets.tests.factories import make_operator, make_run, make_station, make_trajet
 from obrail.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -100,3 +108,23 @@ def test_rejects_unknown_or_repeated_groupings(group_by, fragment):
         compute_volumes(Trajet.objects.all(), group_by=group_by)
     assert list(caught.value.errors) == ["group_by"]
     assert fragment in caught.value.errors["group_by"][0]
+
+
+def test_results_are_cached_until_the_next_successful_import(settings):
+    settings.API_COUNT_CACHE_SECONDS = 600
+    first = make_trajet(distance_km=100.0)
+    assert compute_volumes(Trajet.objects.all(), group_by="kind").total["services"] == 1
+    make_trajet(run=first.import_run, distance_km=100.0)
+    assert compute_volumes(Trajet.objects.all(), group_by="kind").total["services"] == 1
+    make_run(status="failed")
+    assert compute_volumes(Trajet.objects.all(), group_by="kind").total["services"] == 1
+    make_run()
+    assert compute_volumes(Trajet.objects.all(), group_by="kind").total["services"] == 2
+
+
+def test_cache_can_be_disabled(settings):
+    settings.API_COUNT_CACHE_SECONDS = 0
+    first = make_trajet()
+    assert compute_volumes(Trajet.objects.all(), group_by="").total["services"] == 1
+    make_trajet(run=first.import_run)
+    assert compute_volumes(Trajet.objects.all(), group_by="").total["services"] == 2
