@@ -6,7 +6,14 @@ from django.http import HttpRequest
 
 
 def is_htmx_fragment_request(request: HttpRequest) -> bool:
-    """Return True for an HTMX request that is not boosted (it wants the partial only)."""
+    """Return True for an HTMX request that wants the partial only.
+
+    Boosted requests and history restores (the back button after htmx's history cache missed)
+    need the whole page.
+    """
+    headers = request.headers
     return (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
     )

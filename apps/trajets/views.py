@@ -250,9 +250,7 @@ def _filter_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[st
             if "data-autocomplete" in field.widget.attrs
         ],
         "query": request.GET.urlencode(),
-        # A history restore (back button after a cache miss) wants the whole page.
-        "is_fragment": is_htmx_fragment_request(request)
-        and request.headers.get("HX-History-Restore-Request") != "true",
+        "is_fragment": is_htmx_fragment_request(request),
     }
 
 
