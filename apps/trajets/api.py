@@ -49,6 +49,7 @@ from apps.trajets.serializers import (
     TrajetDetailSerializer,
     TrajetListSerializer,
     co2_summary,
+    stop_summaries,
 )
 from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED, error_response
 
@@ -181,10 +182,14 @@ class CsvListMixin(ReadOnlyApiMixin):
     def csv_row(self, obj: Any) -> Mapping[str, Any]:
         raise NotImplementedError
 
+    def csv_queryset(self, queryset: QuerySet) -> QuerySet:
+        """The queryset streamed as CSV (add what ``csv_row`` reads)."""
+        return queryset
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format == "csv":
-            rows = queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
+            rows = self.csv_queryset(queryset).iterator(chunk_size=CSV_CHUNK_SIZE)
             return stream_csv(
                 rows, columns=self.csv_columns, flatten=self.csv_row, filename=self.csv_filename
             )
@@ -347,9 +352,23 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
                     ).order_by("id"),
                 ),
             )
-        return Trajet.objects.with_related().prefetch_related(
-            # Stops, then their stations by id: two index lookups. A join makes PostgreSQL hash
-            # the whole station table, as it overestimates the stops of 50 trajets.
+        return Trajet.objects.with_related()
+
+    def paginate_queryset(self, queryset: QuerySet) -> list[Trajet] | None:
+        page = super().paginate_queryset(queryset)
+        # Stops then their stations by id, without model instances: a join makes PostgreSQL
+        # hash the whole station table, as it overestimates the stops of a page.
+        self.stop_summaries = stop_summaries([trajet.pk for trajet in page])
+        return page
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if hasattr(self, "stop_summaries"):
+            context["stop_summaries"] = self.stop_summaries
+        return context
+
+    def csv_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset.prefetch_related(
             Prefetch(
                 "stops",
                 queryset=Stop.objects.only("trajet_id", "sequence", "station_id").order_by(

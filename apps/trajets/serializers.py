@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -98,8 +100,8 @@ def co2_summary(trajet: Trajet) -> dict[str, float | None]:
     }
 
 
-class TrajetListSerializer(serializers.ModelSerializer):
-    """One row of the trajet list; expects ``stops`` prefetched with their stations."""
+class TrajetBaseSerializer(serializers.ModelSerializer):
+    """Fields shared by the list rows and the detail of a trajet."""
 
     departure_time = LocalTimeField()
     arrival_time = LocalTimeField()
@@ -138,12 +140,73 @@ class TrajetListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(StopsSummarySerializer)
     def get_stops(self, trajet: Trajet) -> dict[str, object]:
+        summaries = self.context.get("stop_summaries")
+        if summaries is not None:
+            return summaries.get(trajet.pk, {"count": 0, "via": []})
         stops = list(trajet.stops.all())
         return {"count": len(stops), "via": [stop.station.name for stop in stops[1:-1]]}
 
     @extend_schema_field(Co2Serializer)
     def get_co2(self, trajet: Trajet) -> dict[str, float | None]:
         return co2_summary(trajet)
+
+
+class TrajetListSerializer(TrajetBaseSerializer):
+    """One row of the trajet list, built by hand: a page holds up to 500 rows.
+
+    Same output as the declared fields (a test compares both); the stop summaries come from the
+    ``stop_summaries`` context (see ``stop_summaries``), or from prefetched stops.
+    """
+
+    def to_representation(self, trajet: Trajet) -> dict[str, Any]:
+        operator, origin, destination = trajet.operator, trajet.origin, trajet.destination
+        return {
+            "id": trajet.pk,
+            "operator": {"id": operator.pk, "code": operator.code, "name": operator.name},
+            "train_number": trajet.train_number,
+            "category": trajet.category,
+            "kind": trajet.kind,
+            "origin": _station_ref(origin),
+            "destination": _station_ref(destination),
+            "departure_time": trajet.departure_time.isoformat(),
+            "arrival_time": trajet.arrival_time.isoformat(),
+            "arrival_day_offset": trajet.arrival_day_offset,
+            "duration_min": trajet.duration_min,
+            "distance_km": trajet.distance_km,
+            "valid_from": trajet.valid_from.isoformat(),
+            "valid_to": trajet.valid_to.isoformat(),
+            "weekdays": self.get_weekdays(trajet),
+            "stops": self.get_stops(trajet),
+            "co2": co2_summary(trajet),
+        }
+
+
+def _station_ref(station: Station) -> dict[str, Any]:
+    return {
+        "id": station.pk,
+        "uic_code": station.uic_code,
+        "name": station.name,
+        "country": station.country,
+    }
+
+
+def stop_summaries(trajet_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Stop count and intermediate station names of each trajet, in two index lookups."""
+    stops = list(
+        Stop.objects.filter(trajet_id__in=trajet_ids)
+        .order_by("trajet_id", "sequence")
+        .values_list("trajet_id", "station_id")
+    )
+    names = dict(
+        Station.objects.filter(pk__in={station for _, station in stops}).values_list("pk", "name")
+    )
+    by_trajet: dict[int, list[int]] = {}
+    for trajet_id, station_id in stops:
+        by_trajet.setdefault(trajet_id, []).append(station_id)
+    return {
+        trajet_id: {"count": len(stations), "via": [names[s] for s in stations[1:-1]]}
+        for trajet_id, stations in by_trajet.items()
+    }
 
 
 class StopSerializer(serializers.ModelSerializer):
@@ -204,7 +267,7 @@ class EmissionFactorSerializer(serializers.ModelSerializer):
         fields = ("label", "kg_co2e_per_passenger_km", "source_name", "source_url", "year")
 
 
-class TrajetDetailSerializer(TrajetListSerializer):
+class TrajetDetailSerializer(TrajetBaseSerializer):
     """A trajet with its ordered stops, calendar, CO2 factors and every source record merged."""
 
     stops = StopSerializer(many=True)
@@ -215,9 +278,9 @@ class TrajetDetailSerializer(TrajetListSerializer):
     rail_emission_factor = EmissionFactorSerializer(allow_null=True)
     flight_emission_factor = EmissionFactorSerializer(allow_null=True)
 
-    class Meta(TrajetListSerializer.Meta):
+    class Meta(TrajetBaseSerializer.Meta):
         fields = (
-            *(f for f in TrajetListSerializer.Meta.fields if f not in {"valid_from", "valid_to"}),
+            *(f for f in TrajetBaseSerializer.Meta.fields if f not in {"valid_from", "valid_to"}),
             "kind_reason",
             "origin_country",
             "destination_country",

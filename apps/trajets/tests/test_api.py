@@ -15,7 +15,8 @@ from django.test import RequestFactory
 from openapi_spec_validator import validate
 
 from apps.trajets import api
-from apps.trajets.models import CalendarException, EmissionFactor, TrajetProvenance
+from apps.trajets.models import CalendarException, EmissionFactor, Trajet, TrajetProvenance
+from apps.trajets.serializers import TrajetBaseSerializer, TrajetListSerializer
 from apps.trajets.tests.factories import (
     make_operator,
     make_run,
@@ -429,3 +430,11 @@ def test_bad_basic_credentials_are_a_403_in_the_error_schema(client, night_train
     response = client.get(f"/api/trajets/{night_train.pk}", HTTP_AUTHORIZATION="Basic Zm9vOmJhcg==")
     assert response.status_code == 403
     assert list(response.json()["errors"]) == ["detail"]
+
+
+def test_hand_built_list_rows_match_the_declared_fields(night_train):
+    trajet = Trajet.objects.with_related().prefetch_related("stops__station").get(pk=night_train.pk)
+    serializer = TrajetListSerializer(trajet)
+    declared = TrajetBaseSerializer.to_representation(serializer, trajet)
+    assert json.loads(json.dumps(serializer.data)) == json.loads(json.dumps(declared))
+    assert serializer.data["stops"] == {"count": 3, "via": ["München Hbf"]}
