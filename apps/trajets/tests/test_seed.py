@@ -155,3 +155,27 @@ def test_rejects_a_stations_csv_without_coordinates(tmp_path):
     path.write_text("name;country\nParis;FR\n", encoding="utf-8")
     with pytest.raises(CommandError, match="latitude"):
         seed("--trajets", "5", "--stations-csv", str(path))
+
+
+def test_bench_prints_cold_sql_and_warm_timings_per_case():
+    seed("--trajets", "40", "--stations", "800", "--seed", "3")
+    out = StringIO()
+    call_command(
+        "bench_api", "--repeat", "2", "--warmup", "0", "--only", "stats by kind", stdout=out
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("40 trajets on postgresql")
+    row = next(line for line in lines if line.startswith("stats by kind"))
+    values = row.removeprefix("stats by kind").split()
+    cold50, sql50, ratio50, warm95, queries = (values[i] for i in (0, 2, 4, 6, 7))
+    assert float(warm95) > 0
+    assert float(cold50) > 0
+    assert float(sql50) >= 0
+    assert float(ratio50) > 1  # the API does more than its SQL
+    assert int(queries) >= 1
+    assert lines[-1].startswith("p95 within target:")
+
+
+def test_bench_refuses_an_empty_database():
+    with pytest.raises(CommandError, match="seed_synthetic"):
+        call_command("bench_api", "--repeat", "2", stdout=StringIO())
