@@ -103,10 +103,11 @@ class StationLoading:
             for source_id in own if isinstance(own, list) else [own] if own else []:
                 self.previous_ids[source_id] = pk
         self.deferred: list[tuple[int, str, str, bool]] = []
+        self.unplaced: list[StationRecord] = []
         self.pending: list[Station] = []
         self.dirty: set[int] = set()
 
-    def _station(self, record: StationRecord) -> None:
+    def _station(self, record: StationRecord, *, is_retry: bool = False) -> None:
         if record.same_as_source_id and record.same_as_source_id in self.station_ids:
             target = self.station_ids[record.same_as_source_id]
             self.station_ids[record.source_id] = target
@@ -127,8 +128,18 @@ class StationLoading:
             station = self.pending[position]
             station.source_ids = _with_value(station.source_ids, self.spec.name, record.source_id)
             station.source_names = _with_value(station.source_names, self.spec.name, record.name)
+            if station.latitude is None and record.latitude is not None:
+                station.latitude, station.longitude = record.latitude, record.longitude
+            if station.uic_code is None and record.uic and record.uic not in self.used_uics:
+                station.uic_code = record.uic
+                self.used_uics.add(record.uic)
             self.station_ids[record.source_id] = position
             self.report.unchanged += 1
+            return
+        if record.latitude is None and not record.uic and not is_retry:
+            # A row known by name only may name a station defined further down the file:
+            # it is matched again once every row of this batch has been seen.
+            self.unplaced.append(record)
             return
         self._create_station(record)
 
@@ -236,6 +247,9 @@ class StationLoading:
         return best[1] if best else None
 
     def _flush_stations(self) -> None:
+        unplaced, self.unplaced = self.unplaced, []
+        for record in unplaced:
+            self._station(record, is_retry=True)
         self._resolve_deferred()
         created = Station.objects.bulk_create(self.pending, batch_size=2000)
         if created and created[0].pk is None:
