@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from .errors import EtlError, SourceConfigError
 from .loader import LoadReport, Progress, etl_lock, load_source
 from .sources import SourceSpec, load_sources, validate_spec
 
-__all__ = ["run_etl", "select_sources"]
+__all__ = ["run_etl", "run_source", "select_sources"]
 
 
 def select_sources(
@@ -55,8 +56,27 @@ def select_sources(
 def _local_path(spec: SourceSpec, cache_dir: Path) -> Path:
     if spec.path:
         path = Path(spec.path)
-        return path if path.is_absolute() else Path(settings.BASE_DIR) / path
+        path = path if path.is_absolute() else Path(settings.BASE_DIR) / path
+        if not path.exists():
+            raise SourceConfigError(f"source {spec.name!r}: {path} does not exist")
+        return path
     return fetch(spec.url, cache_dir)
+
+
+def run_source(
+    spec: SourceSpec,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
+) -> LoadReport:
+    """Load one source (the caller holds :func:`etl_lock`); a bad location is a failed run."""
+    try:
+        path = _local_path(spec, cache_dir or Path(settings.ETL_CACHE_DIR))
+    except (EtlError, OSError) as exc:
+        return LoadReport(source=spec.name, status="failed", message=str(exc))
+    return load_source(spec, path=path, force=force, dry_run=dry_run, progress=progress)
 
 
 def run_etl(
@@ -66,17 +86,19 @@ def run_etl(
     dry_run: bool = False,
     progress: Progress | None = None,
     cache_dir: Path | None = None,
+    on_start: Callable[[SourceSpec], None] | None = None,
+    on_report: Callable[[LoadReport], None] | None = None,
 ) -> list[LoadReport]:
-    """Load each source in turn under the ETL lock; a failing source does not stop the rest."""
+    """Load each source in turn under one ETL lock; a failing source does not stop the rest."""
     reports = []
     with etl_lock():
         for spec in specs:
-            try:
-                path = _local_path(spec, cache_dir or Path(settings.ETL_CACHE_DIR))
-            except (EtlError, OSError) as exc:
-                reports.append(LoadReport(source=spec.name, status="failed", message=str(exc)))
-                continue
-            reports.append(
-                load_source(spec, path=path, force=force, dry_run=dry_run, progress=progress)
+            if on_start is not None:
+                on_start(spec)
+            report = run_source(
+                spec, force=force, dry_run=dry_run, progress=progress, cache_dir=cache_dir
             )
+            reports.append(report)
+            if on_report is not None:
+                on_report(report)
     return reports

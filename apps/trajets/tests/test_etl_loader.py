@@ -275,6 +275,13 @@ def test_etl_command_reports_and_fails_with_non_zero_status_on_a_failing_source(
         )  # fmt: skip
     with pytest.raises(CommandError, match="unknown source"):
         call_command("etl", "--source", "nope", stdout=StringIO())
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 source"):
+        call_command(
+            "etl", "--format", "gtfs", "--name", "gone", "--path", "/nonexistent/feed.zip",
+            stdout=out,
+        )  # fmt: skip
+    assert "/nonexistent/feed.zip does not exist" in out.getvalue()
 
 
 def test_quality_report_explains_rejects_completeness_and_merges(tmp_path: Path) -> None:

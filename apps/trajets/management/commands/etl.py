@@ -11,7 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.trajets.etl.errors import EtlError
 from apps.trajets.etl.extractors import EXTRACTORS
+from apps.trajets.etl.loader import LoadReport
 from apps.trajets.etl.runner import run_etl, select_sources
+from apps.trajets.etl.sources import SourceSpec
 
 
 class _Progress:
@@ -89,23 +91,26 @@ class Command(BaseCommand):
             )
             is_tty = hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
             progress = _Progress(self.stdout, is_tty)
-            reports = []
-            for spec in specs:
+
+            def start(spec: SourceSpec) -> None:
                 self.stdout.write(f"{spec.name} ({spec.format}) ← {spec.location}")
                 progress.reset()
-                reports.extend(
-                    run_etl(
-                        [spec],
-                        force=bool(options["force"]),
-                        dry_run=bool(options["dry_run"]),
-                        progress=progress,
-                        cache_dir=Path(str(options["cache_dir"])) if options["cache_dir"] else None,
-                    )
-                )
+
+            def report(result: LoadReport) -> None:
                 progress.reset()
-                self.stdout.write("  " + reports[-1].summary())
-                for code, count in sorted(reports[-1].reject_reasons.items()):
+                self.stdout.write("  " + result.summary())
+                for code, count in sorted(result.reject_reasons.items()):
                     self.stdout.write(f"    rejected {count:>6} × {code}")
+
+            reports = run_etl(
+                specs,
+                force=bool(options["force"]),
+                dry_run=bool(options["dry_run"]),
+                progress=progress,
+                cache_dir=Path(str(options["cache_dir"])) if options["cache_dir"] else None,
+                on_start=start,
+                on_report=report,
+            )
         except EtlError as exc:
             raise CommandError(str(exc)) from exc
         failed = [r.source for r in reports if r.status == "failed"]
