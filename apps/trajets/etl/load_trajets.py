@@ -205,7 +205,9 @@ class TrajetLoading:
                         min(stop.departure_day_offset, 7), stop.distance_from_origin_km,
                     )  # fmt: skip
 
-        self.report.stop_rows += self.writer.insert(Stop._meta.db_table, _STOP_COLUMNS, stops())
+        self.report.stop_rows += self.writer.insert_plain(
+            Stop._meta.db_table, _STOP_COLUMNS, stops()
+        )
 
         def exceptions():
             for pk, service in rows:

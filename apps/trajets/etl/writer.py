@@ -66,6 +66,33 @@ class BulkWriter:
                 count += len(batch)
         return count
 
+    def insert_plain(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
+    ) -> int:
+        """Insert rows made only of numbers, dates, times and None (no text to escape).
+
+        PostgreSQL: the COPY text is built here in large chunks, several times cheaper than
+        one ``write_row`` call per row.
+        """
+        if not self.is_postgres:
+            return self.insert(table, columns, rows)
+        names = ", ".join(f'"{c}"' for c in columns)
+        count = 0
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:  # type: ignore[attr-defined]
+                lines: list[str] = []
+                for row in rows:
+                    lines.append("\t".join(r"\N" if v is None else str(v) for v in row))
+                    if len(lines) >= _BATCH:
+                        copy.write("\n".join(lines) + "\n")
+                        count += len(lines)
+                        lines.clear()
+                if lines:
+                    copy.write("\n".join(lines) + "\n")
+                    count += len(lines)
+        return count
+
     def update(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
         """Update rows by id; ``columns[0]`` must be ``id``.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import fcntl
 import json
 import shutil
@@ -101,6 +102,11 @@ def test_changed_input_updates_only_the_changed_trajet_and_deletes_vanished_ones
     load_source(source, path=feed)
     original = Trajet.objects.get(source_record_id="T2")
     assert (original.departure_time.hour, original.arrival_day_offset) == (23, 1)
+    reims = original.stops.get(sequence=1)
+    assert (reims.arrival_time, reims.arrival_day_offset) == (dt.time(0, 40), 1)
+    assert (reims.departure_time, reims.departure_day_offset) == (dt.time(0, 42), 1)
+    assert reims.distance_from_origin_km == pytest.approx(130, abs=5)
+    assert original.stops.get(sequence=0).arrival_time is None
     write_gtfs(
         feed,
         **{
