@@ -161,6 +161,8 @@ def test_a_second_etl_run_is_refused_while_the_lock_is_held(tmp_path: Path, sett
             other.execute("SELECT pg_advisory_lock(%s)", [ETL_LOCK_KEY])
             with pytest.raises(LockedError):
                 run_etl([source])
+            # Release before closing: a closed session's locks go only when its backend exits.
+            other.execute("SELECT pg_advisory_unlock(%s)", [ETL_LOCK_KEY])
     else:
         settings.ETL_CACHE_DIR = tmp_path
         name = Path(str(connection.settings_dict["NAME"])).name
