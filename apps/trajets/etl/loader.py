@@ -109,6 +109,11 @@ class LoadReport:
     run_id: int | None = None
     reject_reasons: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def has_changes(self) -> bool:
+        """Whether the load wrote anything (what depends on the data must then be rebuilt)."""
+        return bool(self.inserted or self.updated or self.deleted or self.merged)
+
     def summary(self) -> str:
         """One line for logs and command output."""
         return (

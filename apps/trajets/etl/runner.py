@@ -8,6 +8,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from apps.trajets.models import DataSource, ImportRun
+from apps.trajets.signals import import_completed
+
 from .download import fetch
 from .errors import EtlError, SourceConfigError
 from .loader import LoadReport, Progress, etl_lock, load_source
@@ -70,13 +73,16 @@ def run_source(
     dry_run: bool = False,
     progress: Progress | None = None,
     cache_dir: Path | None = None,
+    notify: bool = True,
 ) -> LoadReport:
     """Load one source (the caller holds :func:`etl_lock`); a bad location is a failed run."""
     try:
         path = _local_path(spec, cache_dir or Path(settings.ETL_CACHE_DIR))
     except (EtlError, OSError) as exc:
         return LoadReport(source=spec.name, status="failed", message=str(exc))
-    return load_source(spec, path=path, force=force, dry_run=dry_run, progress=progress)
+    return load_source(
+        spec, path=path, force=force, dry_run=dry_run, progress=progress, notify=notify
+    )
 
 
 def run_etl(
@@ -89,16 +95,29 @@ def run_etl(
     on_start: Callable[[SourceSpec], None] | None = None,
     on_report: Callable[[LoadReport], None] | None = None,
 ) -> list[LoadReport]:
-    """Load each source in turn under one ETL lock; a failing source does not stop the rest."""
+    """Load each source in turn under one ETL lock; a failing source does not stop the rest.
+
+    ``import_completed`` is sent once, after the last source, when a load changed data: what
+    depends on the data (the routing artefact) is rebuilt once per run, not once per source.
+    """
     reports = []
     with etl_lock():
         for spec in specs:
             if on_start is not None:
                 on_start(spec)
             report = run_source(
-                spec, force=force, dry_run=dry_run, progress=progress, cache_dir=cache_dir
+                spec,
+                force=force,
+                dry_run=dry_run,
+                progress=progress,
+                cache_dir=cache_dir,
+                notify=False,
             )
             reports.append(report)
             if on_report is not None:
                 on_report(report)
+    changed = [r for r in reports if r.status == ImportRun.Status.SUCCEEDED and r.has_changes]
+    if changed:
+        run = ImportRun.objects.select_related("source").get(pk=changed[-1].run_id)
+        import_completed.send(sender=DataSource, source=run.source, run=run)
     return reports

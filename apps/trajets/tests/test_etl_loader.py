@@ -272,6 +272,23 @@ def test_import_completed_is_sent_after_a_successful_load_only() -> None:
     assert received == [("sncf-intercites", "succeeded")]
 
 
+def test_an_etl_run_sends_import_completed_once_and_only_when_data_changed() -> None:
+    received = []
+
+    def receiver(sender, source, run, **kwargs):
+        received.append(run.pk)
+
+    import_completed.connect(receiver)
+    try:
+        first = run_etl([spec("sncf-intercites"), spec("db-fernverkehr")])
+        again = run_etl([spec("sncf-intercites"), spec("db-fernverkehr")], force=True)
+    finally:
+        import_completed.disconnect(receiver)
+    assert [report.status for report in first] == ["succeeded", "succeeded"]
+    assert received == [first[-1].run_id]
+    assert [report.has_changes for report in again] == [False, False]
+
+
 def test_etl_command_reports_and_fails_with_non_zero_status_on_a_failing_source() -> None:
     out = StringIO()
     call_command("etl", "--source", "sncf-intercites", stdout=out)
