@@ -8,10 +8,10 @@ PYTEST_ARGS ?=
 
 .PHONY: run test lint format install system-deps browser-deps lock migrate load-samples clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -46,11 +46,13 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## lock: re-pin requirements.txt from requirements.in in a clean virtualenv
+## lock: re-pin requirements.txt (runtime) and requirements-dev.txt in a clean virtualenv
 lock:
 	rm -rf /tmp/obrail-lock && $(PYTHON) -m venv /tmp/obrail-lock
 	/tmp/obrail-lock/bin/pip install --quiet -r requirements.in
 	/tmp/obrail-lock/bin/pip freeze --exclude-editable | grep -v '^pip==' > requirements.txt
+	/tmp/obrail-lock/bin/pip install --quiet -r requirements-dev.in
+	/tmp/obrail-lock/bin/pip freeze --exclude-editable | grep -v '^pip==' > requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) staticfiles reports .pytest_cache .ruff_cache
