@@ -122,3 +122,19 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
     raise ImproperlyConfigured(
         f"DATABASE_URL scheme {parts.scheme!r} is not supported: use postgres:// or sqlite:///."
     )
+
+
+def parse_cache_url(url: str) -> dict[str, object]:
+    """Parse ``CACHE_URL``: ``locmem://`` (one process) or ``file:///abs/dir`` (one host)."""
+    parts = urlsplit(url)
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme == "file" and parts.path.startswith("/"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": unquote(parts.path),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r} is not supported: use locmem:// or file:///absolute/directory."
+    )

@@ -10,3 +10,4 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 # Runtime files (ETL cache, routing artefacts) of a test session never land in the work tree.
 os.environ.setdefault("OBRAIL_VAR_DIR", tempfile.mkdtemp(prefix="obrail-test-var-"))
+os.environ.setdefault("CACHE_URL", "locmem://")

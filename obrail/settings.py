@@ -13,6 +13,7 @@ from obrail.env import (
     env_int,
     env_list,
     env_str,
+    parse_cache_url,
     parse_database_url,
 )
 
@@ -175,7 +176,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Caches ---------------------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole-warehouse aggregates are cached until the next import; a file cache is shared by the
+# gunicorn workers and by the ETL process that warms it after each import.
+CACHE_URL = env_str("CACHE_URL") or f"file://{VAR_DIR / 'cache'}"
+CACHES = {"default": parse_cache_url(CACHE_URL)}
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical"))

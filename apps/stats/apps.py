@@ -8,3 +8,7 @@ class StatsConfig(AppConfig):
     name = "apps.stats"
     label = "stats"
     verbose_name = _("Indicateurs")
+
+    def ready(self) -> None:
+        """Warm the indicator caches after each import."""
+        from apps.stats import signals  # noqa: F401

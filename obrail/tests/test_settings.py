@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from obrail.env import env_bool, env_int, parse_database_url
+from obrail.env import env_bool, env_int, parse_cache_url, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -81,3 +81,17 @@ def test_parses_relative_and_absolute_sqlite_urls():
 def test_refuses_an_unknown_database_scheme():
     with pytest.raises(ImproperlyConfigured, match="scheme 'mysql' is not supported"):
         parse_database_url("mysql://x/y", base_dir=BASE_DIR)
+
+
+def test_parses_cache_urls():
+    assert parse_cache_url("locmem://")["BACKEND"].endswith("LocMemCache")
+    file_cache = parse_cache_url("file:///var/lib/obrail/cache")
+    assert file_cache["BACKEND"].endswith("FileBasedCache")
+    assert file_cache["LOCATION"] == "/var/lib/obrail/cache"
+
+
+def test_refuses_a_relative_or_unknown_cache_url():
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL 'file://cache'"):
+        parse_cache_url("file://cache")
+    with pytest.raises(ImproperlyConfigured, match="is not supported"):
+        parse_cache_url("memcached://x")

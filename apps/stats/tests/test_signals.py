@@ -1,0 +1,39 @@
+"""The indicator caches are warmed after an import, in every language of the site."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from apps.stats.dashboard import compute_dashboard
+from apps.trajets.signals import import_completed
+from apps.trajets.tests.factories import make_run, make_trajet
+from obrail.services import summarise_data_quality
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_after_an_import_the_dashboard_and_quality_report_are_served_from_the_cache(
+    django_assert_num_queries,
+):
+    make_trajet(kind="night")
+    run = make_run()
+
+    import_completed.send(sender=None, source=run.source, run=run)
+
+    for language in ("fr", "en"):
+        with translation.override(language):
+            # One query remains: the latest import run, which versions the cache key.
+            with django_assert_num_queries(1):
+                dashboard = compute_dashboard()
+            with django_assert_num_queries(1):
+                summarise_data_quality()
+    assert dashboard.night_count == 1
