@@ -10,9 +10,5 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        """Register the business-metrics collector, if the app provides it."""
-        from importlib import import_module
-        from importlib.util import find_spec
-
-        if find_spec("apps.monitoring.metrics") is not None:
-            import_module("apps.monitoring.metrics")
+        """Register the business-metrics collector."""
+        from apps.monitoring import metrics  # noqa: F401

@@ -10,9 +10,5 @@ class RoutingConfig(AppConfig):
     verbose_name = _("Itinéraires")
 
     def ready(self) -> None:
-        """Connect the artefact rebuild to the end of each import, if the app provides it."""
-        from importlib import import_module
-        from importlib.util import find_spec
-
-        if find_spec("apps.routing.signals") is not None:
-            import_module("apps.routing.signals")
+        """Rebuild the routing artefact after each import."""
+        from apps.routing import signals  # noqa: F401
