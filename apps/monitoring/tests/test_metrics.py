@@ -144,7 +144,9 @@ def test_the_metrics_view_exports_http_and_business_metrics(client):
     health = [
         s
         for s in families["django_http_requests_latency_seconds_by_view_method"].samples
-        if s.labels.get("view") == "health" and s.name.endswith("_count")
+        if s.labels.get("view") == "health"
+        and s.labels.get("method") == "GET"
+        and s.name.endswith("_count")
     ]
     assert len(health) == 1
     assert health[0].value >= 1
