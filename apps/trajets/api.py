@@ -8,8 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch, QuerySet
+from django.db.models.query import ModelIterable
 from django.http import Http404, HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -100,6 +102,26 @@ class CachedCountPaginator(DjangoPaginator):
             count = super().count
             cache.set(key, count, seconds)
         return count
+
+    def page(self, number: int | str) -> Page:
+        """Select the page's ids first, then its rows with their joins ("deferred join").
+
+        Deep pages skip their offset in the ordering index alone, instead of joining
+        operators and stations for every row before the offset.
+        """
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
+            return super().page(number)  # values() or a list: nothing to join
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        rows = queryset.model._default_manager.filter(pk__in=ids)
+        rows.query.select_related = queryset.query.select_related
+        by_id = {row.pk: row for row in rows}
+        return self._get_page([by_id[pk] for pk in ids], number, self)
 
 
 class Pagination(PageNumberPagination):

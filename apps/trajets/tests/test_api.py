@@ -438,3 +438,16 @@ def test_hand_built_list_rows_match_the_declared_fields(night_train):
     declared = TrajetBaseSerializer.to_representation(serializer, trajet)
     assert json.loads(json.dumps(serializer.data)) == json.loads(json.dumps(declared))
     assert serializer.data["stops"] == {"count": 3, "via": ["München Hbf"]}
+
+
+def test_pages_keep_the_requested_order_and_filters(client):
+    stations = [make_station(), make_station()]
+    for distance in (500.0, 100.0, 900.0, 300.0, 700.0, 200.0, 800.0):
+        make_trajet(stations, distance_km=distance, kind="night" if distance > 250 else "day")
+    pages = [
+        get_json(client, f"/api/trajets?kind=night&ordering=-distance&page_size=2&page={page}")
+        for page in (1, 2, 3)
+    ]
+    distances = [row["distance_km"] for page in pages for row in page["results"]]
+    assert distances == [900.0, 800.0, 700.0, 500.0, 300.0]
+    assert pages[2]["count"] == 5
