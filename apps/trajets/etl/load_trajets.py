@@ -205,9 +205,14 @@ class TrajetLoading:
                         min(stop.departure_day_offset, 7), stop.distance_from_origin_km,
                     )  # fmt: skip
 
-        self.report.stop_rows += self.writer.insert_plain(
-            Stop._meta.db_table, _STOP_COLUMNS, stops()
-        )
+        if self.writer.is_postgres:
+            self.report.stop_rows += self.writer.copy_text(
+                Stop._meta.db_table,
+                _STOP_COLUMNS,
+                (service.stop_copy_text(pk) for pk, service in rows),
+            )
+        else:
+            self.report.stop_rows += self.writer.insert(Stop._meta.db_table, _STOP_COLUMNS, stops())
 
         def exceptions():
             for pk, service in rows:

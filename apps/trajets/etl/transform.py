@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import ExtractError
-from .harmonise.classify import classify_service
+from .harmonise.classify import Classification, classify_service
 from .harmonise.co2 import DEFAULT_FACTORS, EmissionFactor, estimate_co2
 from .harmonise.geo import great_circle_km
 from .harmonise.times import ResolvedStop, duration_between, resolve_times
@@ -72,6 +72,11 @@ class HarmonisedService:
     stops: tuple[HarmonisedStop, ...]
     content_hash: str
     reference_date: dt.date | None = None
+    stop_copy_lines: tuple[str, ...] = ()
+
+    def stop_copy_text(self, trajet_id: int) -> str:
+        """The stops as PostgreSQL COPY text lines of the Stop columns (trajet first)."""
+        return "".join(f"{trajet_id}\t{line}\n" for line in self.stop_copy_lines)
 
 
 def _calendar_text(calendar: CalendarRecord) -> str:
@@ -87,10 +92,16 @@ def _hash(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Timing:
-    """The harmonised stops of a service and their text for the content hash."""
+    """The harmonised stops of a service, their text for the content hash and their COPY
+    text (built once per timed stop pattern, not once per trip)."""
 
     stops: tuple[HarmonisedStop, ...]
     text: str
+    copy_lines: tuple[str, ...]
+
+
+def _copy_value(value: object) -> str:
+    return r"\N" if value is None else str(value)
 
 
 def _timing(resolved: Sequence[ResolvedStop], infos: tuple[StationInfo, ...]) -> _Timing:
@@ -105,7 +116,19 @@ def _timing(resolved: Sequence[ResolvedStop], infos: tuple[StationInfo, ...]) ->
         f"{s.departure_day_offset},{s.distance_from_origin_km}"
         for s in stops
     )
-    return _Timing(stops, text)
+    copy_lines = tuple(
+        "\t".join(
+            map(
+                _copy_value,
+                (
+                    s.sequence, s.station_key, s.arrival, min(s.arrival_day_offset, 7),
+                    s.departure, min(s.departure_day_offset, 7), s.distance_from_origin_km,
+                ),
+            )
+        )
+        for s in stops
+    )  # fmt: skip
+    return _Timing(stops, text, copy_lines)
 
 
 @lru_cache(maxsize=20_000)
@@ -184,6 +207,32 @@ def _geometry(
     return tuple(legs), tuple(cumulative), distance, direct
 
 
+@lru_cache(maxsize=20_000)
+def _duration(start_s: int, end_s: int, zone: str, reference: dt.date) -> int:
+    """Cached :func:`duration_between`: trips share a few departure dates and timings."""
+    return duration_between(start_s, end_s, zone, reference)
+
+
+@lru_cache(maxsize=20_000)
+def _classify(
+    category: str, night_hint: str, departure: dt.time, day_offset: int, duration_min: int
+) -> Classification:
+    """Cached :func:`classify_service` of a service departing at local clock ``departure``.
+
+    The rule counts minutes of naive local time inside the night window, so it depends on
+    the clock time and the duration, not on the date: the fixed date keeps the cache small.
+    """
+    departure_local = dt.datetime.combine(
+        FALLBACK_REFERENCE_DATE + dt.timedelta(days=day_offset), departure
+    )
+    return classify_service(
+        category=category,
+        night_hint=night_hint,
+        departure_local=departure_local,
+        duration_min=duration_min,
+    )
+
+
 def harmonise_service(
     service: ServiceRecord,
     stations: Mapping[str, StationInfo],
@@ -213,7 +262,7 @@ def harmonise_service(
             timing = _one_zone_timing(times, infos, zone)
             start_s = times[0][1] if times[0][1] is not None else times[0][0]
             end_s = times[-1][0] if times[-1][0] is not None else times[-1][1]
-            duration = duration_between(start_s, end_s, zone, reference)  # type: ignore[arg-type]
+            duration = _duration(start_s, end_s, zone, reference)  # type: ignore[arg-type]
         else:
             resolved = resolve_times(
                 times,
@@ -239,14 +288,8 @@ def harmonise_service(
         legs = ((distance, infos[0].country),)
         direct = direct or distance
     co2 = estimate_co2(legs=legs, great_circle_km=direct, factors=factors)
-    departure_local = dt.datetime.combine(
-        reference + dt.timedelta(days=stops[0].departure_day_offset), departure
-    )
-    classification = classify_service(
-        category=service.category,
-        night_hint=service.night_hint,
-        departure_local=departure_local,
-        duration_min=duration,
+    classification = _classify(
+        service.category, service.night_hint, departure, stops[0].departure_day_offset, duration
     )
     countries = tuple(dict.fromkeys(info.country for info in infos if info.country))
     factors_used = ",".join((*co2.rail_factor_keys, co2.flight_factor_key))
@@ -280,4 +323,5 @@ def harmonise_service(
         stops=stops,
         content_hash=_hash(content),
         reference_date=first_date,
+        stop_copy_lines=timing.copy_lines,
     )

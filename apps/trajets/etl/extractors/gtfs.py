@@ -188,20 +188,23 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
 
 
 def _services(files, options, trips, routes, calendars, agency_zones, station_of, frequencies):
+    """Group the stop_times rows by trip in one tight loop over plain lists of cells."""
     current: str | None = None
     stops: list[StopTimeRecord] = []
     first_line = 0
     broken: str = ""
     positions: tuple[int, int, int, int, int] | None = None
+    width = 0
     for line, values, index in stop_time_rows(files, options):
         if positions is None:
             positions = (
                 index["trip_id"], index["arrival_time"], index["departure_time"],
                 index["stop_id"], index["stop_sequence"],
             )  # fmt: skip
+            width = max(positions) + 1
         trip_at, arrival_at, departure_at, stop_at, sequence_at = positions
-        if len(values) <= max(positions):
-            values = values + [""] * (max(positions) + 1 - len(values))
+        if len(values) < width:
+            values = values + [""] * (width - len(values))
         trip_id = values[trip_at].strip()
         if trip_id != current:
             if current is not None:
