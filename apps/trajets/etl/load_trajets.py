@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from apps.trajets.models import (
     CalendarException,
     EmissionFactor,
@@ -23,6 +26,18 @@ from .writer import db_columns
 __all__ = ["SERVICE_BATCH", "TrajetLoading", "emission_factors"]
 
 SERVICE_BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class _Children:
+    """Rows of the tables hanging off a batch of trajets, ready to write.
+
+    ``stops`` holds COPY text per trajet on PostgreSQL, row tuples elsewhere.
+    """
+
+    stops: list
+    exceptions: list[tuple[int, dt.date, bool]]
+    countries: list[tuple[int, str]]
 
 
 class TrajetLoading:
@@ -93,31 +108,31 @@ class TrajetLoading:
             inserts = self._merge_with_other_sources(inserts)
         if inserts:
             ids = self.writer.allocate_ids(Trajet._meta.db_table, len(inserts))
-            self.writer.insert(
-                Trajet._meta.db_table,
-                _TRAJET_COLUMNS,
-                (self._trajet_row(pk, s, op) for pk, (s, op) in zip(ids, inserts, strict=True)),
-            )
-            self._write_children([(pk, s) for pk, (s, _) in zip(ids, inserts, strict=True)])
-            self.writer.insert(
-                TrajetProvenance._meta.db_table,
-                _PROVENANCE_COLUMNS,
-                (
-                    (pk, self.source.pk, s.source_id, self.run.pk)
-                    for pk, (s, _) in zip(ids, inserts, strict=True)
-                ),
-            )
+            pairs = list(zip(ids, inserts, strict=True))
+            trajets = [self._trajet_row(pk, s, op) for pk, (s, op) in pairs]
+            created = [(pk, s) for pk, (s, _) in pairs]
+            provenance = [(pk, self.source.pk, s.source_id, self.run.pk) for pk, s in created]
+            children = self._children(created)
+
+            def write_inserts() -> None:
+                self.writer.insert(Trajet._meta.db_table, _TRAJET_COLUMNS, trajets)
+                self._write_children(children)
+                self.writer.insert(TrajetProvenance._meta.db_table, _PROVENANCE_COLUMNS, provenance)
+
+            self.writer.submit(write_inserts)
             self.report.inserted += len(inserts)
         if updates:
-            self.writer.update(
-                Trajet._meta.db_table,
-                ("id", *_TRAJET_COLUMNS[1:]),
-                [self._trajet_row(pk, s, op) for s, op, pk in updates],
-            )
+            changed = [self._trajet_row(pk, s, op) for s, op, pk in updates]
             ids = [pk for _, _, pk in updates]
-            for model in (Stop, CalendarException, TrajetCountry):
-                self.writer.delete_in(model._meta.db_table, "trajet_id", ids)
-            self._write_children([(pk, s) for s, _, pk in updates])
+            new_children = self._children([(pk, s) for s, _, pk in updates])
+
+            def write_updates() -> None:
+                self.writer.update(Trajet._meta.db_table, ("id", *_TRAJET_COLUMNS[1:]), changed)
+                for model in (Stop, CalendarException, TrajetCountry):
+                    self.writer.delete_in(model._meta.db_table, "trajet_id", ids)
+                self._write_children(new_children)
+
+            self.writer.submit(write_updates)
             self.report.updated += len(updates)
         self.services_done += len(batch)
         self.progress("records", self.report.read)
@@ -195,39 +210,40 @@ class TrajetLoading:
             self.run.pk, service.content_hash,
         )  # fmt: skip
 
-    def _write_children(self, rows: list[tuple[int, HarmonisedService]]) -> None:
-        def stops():
-            for pk, service in rows:
-                for stop in service.stops:
-                    yield (
-                        pk, stop.sequence, stop.station_key, stop.arrival,
-                        min(stop.arrival_day_offset, 7), stop.departure,
-                        min(stop.departure_day_offset, 7), stop.distance_from_origin_km,
-                    )  # fmt: skip
-
+    def _children(self, rows: list[tuple[int, HarmonisedService]]) -> _Children:
+        """The stop, calendar-exception and country rows of trajets ``rows`` (id, service)."""
+        stop_count = sum(len(service.stops) for _, service in rows)
+        self.report.stop_rows += stop_count
         if self.writer.is_postgres:
-            self.report.stop_rows += self.writer.copy_text(
-                Stop._meta.db_table,
-                _STOP_COLUMNS,
-                (service.stop_copy_text(pk) for pk, service in rows),
-            )
+            stops: list = [service.stop_copy_text(pk) for pk, service in rows]
         else:
-            self.report.stop_rows += self.writer.insert(Stop._meta.db_table, _STOP_COLUMNS, stops())
+            stops = [
+                (
+                    pk, stop.sequence, stop.station_key, stop.arrival,
+                    min(stop.arrival_day_offset, 7), stop.departure,
+                    min(stop.departure_day_offset, 7), stop.distance_from_origin_km,
+                )
+                for pk, service in rows
+                for stop in service.stops
+            ]  # fmt: skip
+        exceptions = []
+        for pk, service in rows:
+            removed = set(service.calendar.removed)
+            added = sorted(set(service.calendar.added) - removed)
+            exceptions.extend((pk, day, True) for day in added)
+            exceptions.extend((pk, day, False) for day in sorted(removed))
+        countries = [(pk, country) for pk, service in rows for country in service.countries]
+        return _Children(stops, exceptions, countries)
 
-        def exceptions():
-            for pk, service in rows:
-                removed = set(service.calendar.removed)
-                for day in sorted(set(service.calendar.added) - removed):
-                    yield (pk, day, True)
-                for day in sorted(removed):
-                    yield (pk, day, False)
-
-        self.writer.insert(CalendarException._meta.db_table, _EXCEPTION_COLUMNS, exceptions())
+    def _write_children(self, children: _Children) -> None:
+        if self.writer.is_postgres:
+            self.writer.copy_text(Stop._meta.db_table, _STOP_COLUMNS, children.stops)
+        else:
+            self.writer.insert(Stop._meta.db_table, _STOP_COLUMNS, children.stops)
         self.writer.insert(
-            TrajetCountry._meta.db_table,
-            _COUNTRY_COLUMNS,
-            ((pk, country) for pk, service in rows for country in service.countries),
+            CalendarException._meta.db_table, _EXCEPTION_COLUMNS, children.exceptions
         )
+        self.writer.insert(TrajetCountry._meta.db_table, _COUNTRY_COLUMNS, children.countries)
 
     def _delete_stale(self) -> None:
         stale = [pk for record_id, (pk, _) in self.existing.items() if record_id not in self.seen]

@@ -296,6 +296,12 @@ class _SourceLoader(StationLoading, TrajetLoading):
     def load(self, path: Path) -> None:
         self.factors, self.factor_ids = emission_factors()
         self._load_station_index()
+        with self.writer.background():
+            self._load_records(path)
+        self._delete_stale()
+        self._flush_rejects()
+
+    def _load_records(self, path: Path) -> None:
         stations_pending = False
         trajet_state_loaded = False
         for record in extract(self.spec.format, path, self.spec.options):
@@ -325,8 +331,6 @@ class _SourceLoader(StationLoading, TrajetLoading):
         if not trajet_state_loaded:
             self._load_trajet_state()
         self._flush_services()
-        self._delete_stale()
-        self._flush_rejects()
 
     def _reject(self, record: RejectRecord) -> None:
         self.report.rejected += 1

@@ -208,12 +208,6 @@ def _geometry(
 
 
 @lru_cache(maxsize=20_000)
-def _duration(start_s: int, end_s: int, zone: str, reference: dt.date) -> int:
-    """Cached :func:`duration_between`: trips share a few departure dates and timings."""
-    return duration_between(start_s, end_s, zone, reference)
-
-
-@lru_cache(maxsize=20_000)
 def _classify(
     category: str, night_hint: str, departure: dt.time, day_offset: int, duration_min: int
 ) -> Classification:
@@ -262,7 +256,7 @@ def harmonise_service(
             timing = _one_zone_timing(times, infos, zone)
             start_s = times[0][1] if times[0][1] is not None else times[0][0]
             end_s = times[-1][0] if times[-1][0] is not None else times[-1][1]
-            duration = _duration(start_s, end_s, zone, reference)  # type: ignore[arg-type]
+            duration = duration_between(start_s, end_s, zone, reference)  # type: ignore[arg-type]
         else:
             resolved = resolve_times(
                 times,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from django.db import connection
 
@@ -11,6 +14,9 @@ __all__ = ["BulkWriter", "db_columns"]
 
 _BATCH = 5000
 _CHUNK_CHARS = 1 << 20
+# Writes queued behind the one running: enough to keep the server busy, bounded in memory.
+_MAX_QUEUED_WRITES = 1
+_ID_BLOCK = 20_000
 
 
 def _sqlite_value(value: object) -> object:
@@ -21,23 +27,91 @@ def _sqlite_value(value: object) -> object:
 
 class BulkWriter:
     """Insert, update and delete many rows of one table at a time, inside the caller's
-    transaction. Table and column names come from model metadata, never from input."""
+    transaction. Table and column names come from model metadata, never from input.
+
+    On PostgreSQL, writes given to :meth:`submit` inside :meth:`background` run in one worker
+    thread on the caller's connection (psycopg serialises its use with a lock), so the server
+    ingests one batch while Python prepares the next on the other core.
+    """
 
     def __init__(self) -> None:
         self.is_postgres = connection.vendor == "postgresql"
         self._staging: set[str] = set()
+        self._raw: Any = None
+        if self.is_postgres:
+            connection.ensure_connection()
+            self._raw = connection.connection
+        self._worker: ThreadPoolExecutor | None = None
+        self._queued: list[Future[None]] = []
+        self._id_pools: dict[str, list[int]] = {}
+
+    @contextlib.contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """A DB-API cursor of the caller's connection (on PostgreSQL the psycopg one, which
+        the worker thread may use too: Django's ``connection`` is per thread)."""
+        if self._raw is not None:
+            with self._raw.cursor() as cursor:
+                yield cursor
+        else:
+            with connection.cursor() as cursor:
+                yield cursor.cursor
+
+    @contextlib.contextmanager
+    def background(self) -> Iterator[None]:
+        """Let :meth:`submit` run writes in a worker thread until the block ends.
+
+        Leaving the block (normally or by an exception) waits for every queued write, so all
+        of them happen inside the caller's transaction; a failed write's error is raised.
+        SQLite connections belong to one thread: there, writes run at once.
+        """
+        if not self.is_postgres:
+            yield
+            return
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-writer")
+        try:
+            yield
+        finally:
+            queued, self._queued = self._queued, []
+            errors = [f.exception() for f in queued]
+            self._worker.shutdown(wait=True)
+            self._worker = None
+        failed = [error for error in errors if error is not None]
+        if failed:
+            raise failed[0]
+
+    def submit(self, write: Callable[[], None]) -> None:
+        """Run ``write`` (made only of this writer's calls) in the worker thread when inside
+        :meth:`background`, else now. Waits while the queue is full; raises the error of a
+        write that failed."""
+        if self._worker is None:
+            write()
+            return
+        while self._queued and (self._queued[0].done() or len(self._queued) > _MAX_QUEUED_WRITES):
+            self._queued.pop(0).result()
+        self._queued.append(self._worker.submit(write))
 
     def allocate_ids(self, table: str, count: int) -> list[int]:
-        """Reserve ``count`` primary keys for ``table`` (the caller holds the ETL lock)."""
+        """Reserve ``count`` primary keys for ``table`` (the caller holds the ETL lock).
+
+        PostgreSQL: taken from the table's sequence by blocks of at least ``_ID_BLOCK``, so
+        the caller seldom waits for the connection while the worker thread writes; ids left
+        over at the end are gaps in the sequence, as after any rolled-back insert.
+        """
         if count == 0:
             return []
-        with connection.cursor() as cursor:
-            if self.is_postgres:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, count],
-                )
-                return [row[0] for row in cursor.fetchall()]
+        if self.is_postgres:
+            pool = self._id_pools.setdefault(table, [])
+            if len(pool) < count:
+                with self._cursor() as cursor:
+                    cursor.execute(
+                        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                        "FROM generate_series(1, %s)",
+                        [table, max(count - len(pool), _ID_BLOCK)],
+                    )
+                    pool.extend(row[0] for row in cursor.fetchall())
+            ids, self._id_pools[table] = pool[:count], pool[count:]
+            return ids
+        with self._cursor() as cursor:
             cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608
             start = cursor.fetchone()[0] + 1
             return list(range(start, start + count))
@@ -46,10 +120,9 @@ class BulkWriter:
         """Insert rows; returns how many were written."""
         names = ", ".join(f'"{c}"' for c in columns)
         count = 0
-        with connection.cursor() as cursor:
+        with self._cursor() as cursor:
             if self.is_postgres:
-                raw = cursor.cursor
-                with raw.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:  # type: ignore[attr-defined]
+                with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
                     for row in rows:
                         copy.write_row(row)
                         count += 1
@@ -59,11 +132,11 @@ class BulkWriter:
             for row in rows:
                 batch.append(tuple(_sqlite_value(v) for v in row))
                 if len(batch) >= _BATCH:
-                    cursor.cursor.executemany(sql, batch)  # type: ignore[attr-defined]
+                    cursor.executemany(sql, batch)
                     count += len(batch)
                     batch.clear()
             if batch:
-                cursor.cursor.executemany(sql, batch)  # type: ignore[attr-defined]
+                cursor.executemany(sql, batch)
                 count += len(batch)
         return count
 
@@ -76,22 +149,21 @@ class BulkWriter:
         """
         names = ", ".join(f'"{c}"' for c in columns)
         count = 0
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            with raw.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:  # type: ignore[attr-defined]
-                chunk: list[str] = []
-                size = 0
-                for text in lines:
-                    chunk.append(text)
-                    size += len(text)
-                    if size >= _CHUNK_CHARS:
-                        copy.write("".join(chunk))
-                        count += sum(part.count("\n") for part in chunk)
-                        chunk.clear()
-                        size = 0
-                if chunk:
+        statement = f'COPY "{table}" ({names}) FROM STDIN'
+        with self._cursor() as cursor, cursor.copy(statement) as copy:
+            chunk: list[str] = []
+            size = 0
+            for text in lines:
+                chunk.append(text)
+                size += len(text)
+                if size >= _CHUNK_CHARS:
                     copy.write("".join(chunk))
                     count += sum(part.count("\n") for part in chunk)
+                    chunk.clear()
+                    size = 0
+            if chunk:
+                copy.write("".join(chunk))
+                count += sum(part.count("\n") for part in chunk)
         return count
 
     def update(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
@@ -102,7 +174,7 @@ class BulkWriter:
         if not rows:
             return
         assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns[1:])
-        with connection.cursor() as cursor:
+        with self._cursor() as cursor:
             if self.is_postgres:
                 stage = f"etl_stage_{table}"
                 if stage not in self._staging:
@@ -121,20 +193,20 @@ class BulkWriter:
                 return
             sets = ", ".join(f'"{c}" = ?' for c in columns[1:])
             sql = f'UPDATE "{table}" SET {sets} WHERE id = ?'  # noqa: S608
-            cursor.cursor.executemany(  # type: ignore[attr-defined]
+            cursor.executemany(
                 sql, [tuple(_sqlite_value(v) for v in (*row[1:], row[0])) for row in rows]
             )
 
     def delete_in(self, table: str, column: str, ids: Sequence[int]) -> None:
         """Delete the rows whose ``column`` is one of ``ids``."""
-        with connection.cursor() as cursor:
+        with self._cursor() as cursor:
             for start in range(0, len(ids), _BATCH):
                 chunk = list(ids[start : start + _BATCH])
                 if self.is_postgres:
                     cursor.execute(f'DELETE FROM "{table}" WHERE "{column}" = ANY(%s)', [chunk])  # noqa: S608
                 else:
                     marks = ", ".join("?" * len(chunk))
-                    cursor.cursor.execute(  # type: ignore[attr-defined]
+                    cursor.execute(
                         f'DELETE FROM "{table}" WHERE "{column}" IN ({marks})',  # noqa: S608
                         chunk,
                     )
