@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, F, FloatField, IntegerField, Max, QuerySet, Sum
 from django.db.models.functions import Cast, Coalesce
 
@@ -87,7 +88,10 @@ def compute_volumes(
     seconds = cache_seconds()
     if not seconds:
         return _compute_volumes(base, groups)
-    sql, params = base.query.sql_with_params()
+    try:
+        sql, params = base.query.sql_with_params()
+    except EmptyResultSet:  # matches nothing: Django answers without querying
+        return _compute_volumes(base, groups)
     digest = hashlib.sha256(f"{data_version()}|{groups}|{sql}|{params!r}".encode()).hexdigest()
     key = f"volumes:{digest}"
     table = cache.get(key)

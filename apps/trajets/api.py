@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch, QuerySet
@@ -94,7 +95,10 @@ class CachedCountPaginator(DjangoPaginator):
         seconds = cache_seconds()
         if not seconds:
             return super().count
-        sql, params = self.object_list.query.sql_with_params()
+        try:
+            sql, params = self.object_list.query.sql_with_params()
+        except EmptyResultSet:  # e.g. origin_id IN () for a station name matching nothing
+            return 0
         digest = hashlib.sha256(f"{data_version()}|{sql}|{params!r}".encode()).hexdigest()
         key = f"api-count:{digest}"
         count = cache.get(key)

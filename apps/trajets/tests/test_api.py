@@ -7,11 +7,13 @@ import datetime as dt
 import io
 import json
 
+import hypothesis
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory
+from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 from apps.trajets import api
@@ -171,6 +173,18 @@ def test_bad_filters_give_one_400_naming_each_parameter(client):
     body = get_json(client, "/api/trajets?kind=evening&country=France&date=31/12/2025", 400)
     assert set(body["errors"]) == {"kind", "country", "date"}
     assert body["errors"]["kind"] == ["doit être l'une des valeurs : day, night."]
+
+
+@pytest.mark.parametrize("cache_seconds", [0, 600])
+def test_a_station_matching_nothing_gives_an_empty_list_and_zero_volumes(
+    client, settings, night_train, cache_seconds
+):
+    settings.API_COUNT_CACHE_SECONDS = cache_seconds
+    body = get_json(client, "/api/trajets?origin=Atlantis")
+    assert (body["count"], body["results"]) == (0, [])
+    volumes = get_json(client, "/api/stats/volumes?destination=Atlantis&group_by=kind")
+    assert volumes["results"] == []
+    assert volumes["total"] == {"services": 0, "weekly_departures": 0, "km_served": 0.0}
 
 
 def test_unknown_query_parameters_are_ignored(client, night_train):
@@ -451,3 +465,44 @@ def test_pages_keep_the_requested_order_and_filters(client):
     distances = [row["distance_km"] for page in pages for row in page["results"]]
     assert distances == [900.0, 800.0, 700.0, 500.0, 300.0]
     assert pages[2]["count"] == 5
+
+
+FUZZED_PARAMETERS = (
+    "origin",
+    "destination",
+    "country",
+    "operator",
+    "kind",
+    "date",
+    "departure_after",
+    "departure_before",
+    "min_duration",
+    "max_distance",
+    "q",
+    "ordering",
+    "page",
+    "page_size",
+    "format",
+    "group_by",
+)
+
+
+@hypothesis.settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(
+    query=st.dictionaries(
+        st.sampled_from(FUZZED_PARAMETERS),
+        st.text(st.characters(codec="utf-8"), max_size=30),
+        max_size=4,
+    ),
+    path=st.sampled_from(["/api/trajets", "/api/stats/volumes", "/api/stations"]),
+)
+def test_any_parameter_value_gives_a_200_or_a_400_never_a_500(client, night_train, query, path):
+    cache.clear()
+    response = client.get(path, query)
+    assert response.status_code in {200, 400, 404}, (query, response.content[:300])
+    if response.status_code != 200:
+        assert set(response.json()["errors"]) <= {*FUZZED_PARAMETERS, "detail"}
