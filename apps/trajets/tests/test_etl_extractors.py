@@ -8,11 +8,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from apps.trajets.etl.errors import ExtractError, SourceConfigError
 from apps.trajets.etl.extractors import extract
 from apps.trajets.etl.extractors.html import parse_html_tables
 from apps.trajets.etl.extractors.tabular import parse_decimal
+from apps.trajets.etl.extractors.text import _unpadded
 from apps.trajets.etl.records import RejectRecord, ServiceRecord, StationRecord
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, load_sources
 from apps.trajets.etl.transform import StationInfo, harmonise_service
@@ -350,3 +353,13 @@ def test_night_train_database_html_error_page_is_detected(tmp_path: Path) -> Non
     (folder / "trips.json").write_text("<!DOCTYPE html><html><body>Error</body></html>")
     with pytest.raises(ExtractError, match="HTML page, not JSON"):
         list(extract("ontd-json", folder, {}))
+
+
+@given(
+    st.text(alphabet="a,\t \r\n\x0b\x85\xa0\u3000", max_size=12),
+    st.sampled_from(["", "\n", "\r\n", "\r"]),
+)
+def test_line_padding_removal_equals_stripping_spaces_and_line_breaks(body, end):
+    line = body + " " * 40 + end
+    assert _unpadded(line) == line.rstrip(" \r\n")
+    assert _unpadded(body) == body.rstrip(" \r\n")

@@ -95,6 +95,25 @@ def _text_stream(raw: IO[bytes], encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
 
 
+def _unpadded(line: str) -> str:
+    """``line.rstrip(" \\r\\n")``, about twice as fast on lines padded with many spaces.
+
+    ``str.rstrip()`` without arguments is fast but also removes tabs and other whitespace;
+    its result is kept only when what it removed is spaces followed by the line break.
+    """
+    stripped = line.rstrip()
+    end = len(stripped)
+    if line.endswith("\r\n"):
+        stop = len(line) - 2
+    elif line.endswith(("\n", "\r")):
+        stop = len(line) - 1
+    else:
+        stop = len(line)
+    if line.startswith(" " * (stop - end), end):
+        return stripped
+    return line.rstrip(" \r\n")
+
+
 def read_csv_rows(
     raw: IO[bytes],
     *,
@@ -117,7 +136,7 @@ def read_csv_rows(
     stream = _text_stream(buffered, encoding)
     # Fixed-width feeds pad every line with spaces (Renfe: 350 characters): dropping the
     # padding before the csv module sees it makes parsing several times faster.
-    reader = csv.reader((line.rstrip(" \r\n") + "\n" for line in stream), delimiter=delimiter)
+    reader = csv.reader((_unpadded(line) + "\n" for line in stream), delimiter=delimiter)
     try:
         try:
             header = [cell.strip().lstrip("\ufeff").strip() for cell in next(reader)]
