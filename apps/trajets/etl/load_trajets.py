@@ -25,7 +25,9 @@ from .writer import db_columns
 
 __all__ = ["SERVICE_BATCH", "TrajetLoading", "emission_factors"]
 
-SERVICE_BATCH = 2000
+# Services harmonised per write batch: small enough that the last batch, written after
+# the input is read, keeps little work for the end.
+SERVICE_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +62,10 @@ class TrajetLoading:
     def _service(self, record: ServiceRecord) -> None:
         operator_pk, operator_code = self._operator_for(record.operator_id)
         stations = {}
-        for stop in record.stops:
-            info = self._station_for(stop.station_id)
+        for station_id in {stop.station_id for stop in record.stops}:
+            info = self._station_for(station_id)
             if info is not None:
-                stations[stop.station_id] = info
+                stations[station_id] = info
         result = harmonise_service(
             record, stations, operator_code=operator_code, factors=self.factors
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -27,6 +29,8 @@ from .gtfs_tables import cell, decimal, read_calendars, rows, stop_time_rows
 from .text import FileSet
 
 __all__ = ["extract_gtfs"]
+
+_by_sequence = operator.attrgetter("sequence")
 
 
 def extract_gtfs(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
@@ -255,10 +259,11 @@ def _finish(
     if len(stops) < 2:
         yield RejectRecord(where, f"trip {trip_id!r} has {len(stops)} stop (at least 2 needed)"), ""
         return
-    stops.sort(key=lambda stop: stop.sequence)
-    if len({stop.sequence for stop in stops}) != len(stops):
-        yield RejectRecord(where, f"trip {trip_id!r} repeats a stop_sequence"), ""
-        return
+    if any(a.sequence >= b.sequence for a, b in itertools.pairwise(stops)):
+        stops.sort(key=_by_sequence)
+        if len({stop.sequence for stop in stops}) != len(stops):
+            yield RejectRecord(where, f"trip {trip_id!r} repeats a stop_sequence"), ""
+            return
     route_id, service_id, number, _line = trip
     agency_id, category, route_name = routes[route_id]
     calendar = calendars.get(service_id)
