@@ -93,7 +93,7 @@ class CachedCountPaginator(DjangoPaginator):
     @cached_property
     def count(self) -> int:
         seconds = cache_seconds()
-        if not seconds:
+        if not seconds or not isinstance(self.object_list, QuerySet):
             return super().count
         try:
             sql, params = self.object_list.query.sql_with_params()
@@ -125,7 +125,8 @@ class CachedCountPaginator(DjangoPaginator):
         rows = queryset.model._default_manager.filter(pk__in=ids)
         rows.query.select_related = queryset.query.select_related
         by_id = {row.pk: row for row in rows}
-        return self._get_page([by_id[pk] for pk in ids], number, self)
+        # a row deleted between the two queries (by an import) is left out, not an error
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
 
 class Pagination(PageNumberPagination):
