@@ -43,6 +43,7 @@ class BulkWriter:
             self._raw = connection.connection
         self._worker: ThreadPoolExecutor | None = None
         self._queued: list[Future[None]] = []
+        self._failure: BaseException | None = None
         self._id_pools: dict[str, list[int]] = {}
 
     @contextlib.contextmanager
@@ -61,7 +62,8 @@ class BulkWriter:
         """Let :meth:`submit` run writes in a worker thread until the block ends.
 
         Leaving the block (normally or by an exception) waits for every queued write, so all
-        of them happen inside the caller's transaction; a failed write's error is raised.
+        of them happen inside the caller's transaction. A failed write's error is raised, also
+        in place of the error it caused in the caller (a query in the aborted transaction).
         SQLite connections belong to one thread: there, writes run at once.
         """
         if not self.is_postgres:
@@ -70,14 +72,26 @@ class BulkWriter:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-writer")
         try:
             yield
-        finally:
-            queued, self._queued = self._queued, []
-            errors = [f.exception() for f in queued]
+        except BaseException as exc:
+            failure = self._stop_worker()
+            if failure is not None and failure is not exc:
+                raise failure from exc
+            raise
+        failure = self._stop_worker()
+        if failure is not None:
+            raise failure
+
+    def _stop_worker(self) -> BaseException | None:
+        """Wait for the queued writes, stop the worker; return the first write error (the
+        writes after it fail only because the transaction is aborted)."""
+        queued, self._queued = self._queued, []
+        errors = [future.exception() for future in queued]
+        if self._worker is not None:
             self._worker.shutdown(wait=True)
             self._worker = None
-        failed = [error for error in errors if error is not None]
-        if failed:
-            raise failed[0]
+        if self._failure is None:
+            self._failure = next((error for error in errors if error is not None), None)
+        return self._failure
 
     def submit(self, write: Callable[[], None]) -> None:
         """Run ``write`` (made only of this writer's calls) in the worker thread when inside
@@ -87,7 +101,9 @@ class BulkWriter:
             write()
             return
         while self._queued and (self._queued[0].done() or len(self._queued) > _MAX_QUEUED_WRITES):
-            self._queued.pop(0).result()
+            self._failure = self._queued.pop(0).exception()
+            if self._failure is not None:
+                raise self._failure
         self._queued.append(self._worker.submit(write))
 
     def allocate_ids(self, table: str, count: int) -> list[int]:

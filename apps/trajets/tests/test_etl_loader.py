@@ -140,6 +140,32 @@ def test_a_failure_mid_load_leaves_the_previous_data_intact(tmp_path: Path) -> N
     assert ImportRun.objects.filter(status="failed").count() == 1
 
 
+def test_a_database_error_in_a_background_write_fails_the_load_with_its_own_message(
+    tmp_path: Path, monkeypatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("writes run in a worker thread on PostgreSQL only")
+    from apps.trajets.etl import load_trajets
+    from apps.trajets.etl.transform import HarmonisedService
+
+    folder = tmp_path / "db"
+    shutil.copytree(SAMPLES / "gtfs/db_fernverkehr_gtfsde_2025-11", folder)
+    source = dataclasses.replace(spec("db-fernverkehr"), path=str(folder))
+    load_source(source, path=folder)
+    before = snapshot()
+    stops_before = Stop.objects.count()
+    text = (folder / "stop_times.txt").read_text()
+    (folder / "stop_times.txt").write_text(text.replace(":00:00,", ":01:00,"))
+    monkeypatch.setattr(load_trajets, "SERVICE_BATCH", 1)
+    monkeypatch.setattr(HarmonisedService, "stop_copy_text", lambda self, pk: "x\t0\n")
+    report = load_source(source, path=folder)
+    assert report.status == "failed"
+    assert "invalid input syntax" in report.message
+    assert "transaction is aborted" not in report.message
+    assert snapshot() == before
+    assert Stop.objects.count() == stops_before
+
+
 def test_dry_run_reports_changes_and_writes_nothing() -> None:
     source = spec("renfe-av-ld-md")
     report = load_source(source, path=local(source), dry_run=True)
