@@ -34,7 +34,7 @@ class Command(BaseCommand):
         self.stdout.write(f"pipeline total time      {best.pipeline_s:.2f} s")
         self.stdout.write(
             f"pipeline CPU (Python)    {best.pipeline_cpu_s:.2f} s "
-            "(the rest is PostgreSQL work and waiting for a core)"
+            "(both threads of this process; PostgreSQL works alongside on the other core)"
         )
         self.stdout.write(
             f"pipeline stop_times rate {best.pipeline_rows_per_s:,.0f} rows/s "
