@@ -18,6 +18,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -27,7 +28,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from drf_spectacular.views import SpectacularSwaggerSplitView
-from rest_framework import exceptions, viewsets
+from rest_framework import authentication, exceptions, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -80,6 +81,29 @@ class UserThrottle(UserRateThrottle):
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """Session authentication that treats a session cookie with a NUL byte as no session.
+
+    Such a key is never valid, and PostgreSQL rejects it in the session lookup (a 500).
+    """
+
+    def authenticate(self, request: Request) -> tuple | None:
+        if "\x00" in request._request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""):
+            return None
+        return super().authenticate(request)
+
+
+class BasicAuthentication(authentication.BasicAuthentication):
+    """Basic authentication that refuses NUL bytes before the user lookup (a 500 otherwise)."""
+
+    def authenticate_credentials(
+        self, userid: str, password: str, request: Request | None = None
+    ) -> tuple:
+        if "\x00" in userid or "\x00" in password:
+            raise exceptions.AuthenticationFailed(_("Invalid username/password."))
+        return super().authenticate_credentials(userid, password, request)
 
 
 class CachedCountPaginator(DjangoPaginator):
@@ -180,6 +204,7 @@ class ReadOnlyApiMixin:
 
     renderer_classes = (JSONRenderer, CSVRenderer)
     throttle_classes = (AnonThrottle, UserThrottle)
+    authentication_classes = (SessionAuthentication, BasicAuthentication)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # A method the view never serves is a 405 for everyone, not a 403 for anonymous users.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import io
@@ -506,3 +507,16 @@ def test_any_parameter_value_gives_a_200_or_a_400_never_a_500(client, night_trai
     assert response.status_code in {200, 400, 404}, (query, response.content[:300])
     if response.status_code != 200:
         assert set(response.json()["errors"]) <= {*FUZZED_PARAMETERS, "detail"}
+
+
+def test_a_session_cookie_with_a_nul_byte_is_no_session_not_a_500(client, night_train):
+    response = client.get("/api/trajets", HTTP_COOKIE="sessionid=abcdefgh\x00ijkl")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+def test_basic_credentials_with_a_nul_byte_are_a_403_not_a_500(client):
+    token = base64.b64encode(b"part\x00ner:secret").decode()
+    response = client.get("/api/operators", HTTP_AUTHORIZATION=f"Basic {token}")
+    assert response.status_code == 403
+    assert list(response.json()["errors"]) == ["detail"]
