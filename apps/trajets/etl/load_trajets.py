@@ -25,9 +25,9 @@ from .writer import db_columns
 
 __all__ = ["SERVICE_BATCH", "TrajetLoading", "emission_factors"]
 
-# Services harmonised per write batch: small enough that the last batch, written after
-# the input is read, keeps little work for the end.
-SERVICE_BATCH = 1000
+# Services per write batch: few COPY statements, yet the last batch (written after the
+# input is read) is a small part of the load and memory holds at most three batches.
+SERVICE_BATCH = 2000
 
 
 @dataclass(frozen=True, slots=True)
