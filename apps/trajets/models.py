@@ -21,6 +21,7 @@ COUNTRY_CODE_VALIDATOR = RegexValidator(
 )
 UIC_CODE_VALIDATOR = RegexValidator(r"^[0-9]{7,8}$", _("Code UIC de 7 ou 8 chiffres attendu."))
 MAX_DAY_OFFSET = 7
+MAX_TRANSFER_MIN = 180
 
 
 class SourceFormat(models.TextChoices):
@@ -163,6 +164,13 @@ class Station(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     time_zone = models.CharField(_("fuseau horaire IANA"), max_length=64)
+    min_transfer_min = models.PositiveSmallIntegerField(
+        _("temps de correspondance minimal (min)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TRANSFER_MIN)],
+        help_text=_("Publié par la source (GTFS transfers.txt) ; vide : valeur par défaut."),
+    )
     match_method = models.CharField(
         _("appariement"), max_length=12, choices=MatchMethod.choices, default=MatchMethod.REFERENCE
     )
@@ -249,7 +257,10 @@ class EmissionFactor(models.Model):
 class Trajet(models.Model):
     """One scheduled rail service from its origin to its destination, with its calendar."""
 
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="trajets")
+    # Foreign keys whose column leads a composite index get no index of their own.
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="trajets", db_index=False
+    )
     train_number = models.CharField(_("numéro de train"), max_length=40, blank=True)
     category = models.CharField(
         _("catégorie"), max_length=40, blank=True, help_text=_("TGV, ICE, IC, Nightjet…")
@@ -257,13 +268,18 @@ class Trajet(models.Model):
     kind = models.CharField(_("type de service"), max_length=5, choices=ServiceKind.choices)
     kind_reason = models.CharField(_("motif de la classification jour/nuit"), max_length=300)
     origin = models.ForeignKey(
-        Station, on_delete=models.PROTECT, related_name="trajets_from", verbose_name=_("origine")
+        Station,
+        on_delete=models.PROTECT,
+        related_name="trajets_from",
+        verbose_name=_("origine"),
+        db_index=False,
     )
     destination = models.ForeignKey(
         Station,
         on_delete=models.PROTECT,
         related_name="trajets_to",
         verbose_name=_("destination"),
+        db_index=False,
     )
     origin_country = models.CharField(_("pays d'origine"), max_length=2)
     destination_country = models.CharField(_("pays de destination"), max_length=2)
@@ -295,6 +311,7 @@ class Trajet(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # a handful of factors: never looked up from the factor side
         verbose_name=_("facteur train utilisé"),
     )
     flight_emission_factor = models.ForeignKey(
@@ -303,13 +320,16 @@ class Trajet(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # a handful of factors: never looked up from the factor side
         verbose_name=_("facteur avion utilisé"),
     )
     flight_distance_km = models.FloatField(
         _("distance avion équivalente (km)"), null=True, blank=True
     )
 
-    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="trajets")
+    source = models.ForeignKey(
+        DataSource, on_delete=models.PROTECT, related_name="trajets", db_index=False
+    )
     source_record_id = models.CharField(_("identifiant dans la source"), max_length=200)
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.PROTECT, related_name="trajets", verbose_name=_("import")
@@ -328,14 +348,13 @@ class Trajet(models.Model):
             models.Index(fields=["origin", "departure_time"]),
             models.Index(fields=["destination", "departure_time"]),
             models.Index(fields=["operator", "kind"]),
-            models.Index(fields=["kind", "departure_time"]),
+            models.Index(fields=["kind", "departure_time", "id"], name="trajet_kind_departure_id"),
             models.Index(fields=["origin_country", "kind"]),
             models.Index(fields=["destination_country", "kind"]),
-            models.Index(fields=["departure_time"]),
+            models.Index(fields=["departure_time", "id"], name="trajet_departure_id"),
             models.Index(fields=["duration_min"]),
             models.Index(fields=["distance_km"]),
             models.Index(fields=["valid_from", "valid_to"]),
-            models.Index(fields=["import_run"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -385,7 +404,9 @@ class Trajet(models.Model):
 class CalendarException(models.Model):
     """A dated addition or removal to a trajet's weekly calendar."""
 
-    trajet = models.ForeignKey(Trajet, on_delete=models.CASCADE, related_name="calendar_exceptions")
+    trajet = models.ForeignKey(
+        Trajet, on_delete=models.CASCADE, related_name="calendar_exceptions", db_index=False
+    )
     date = models.DateField(_("date"))
     is_added = models.BooleanField(_("ajouté (sinon supprimé)"))
 
@@ -407,7 +428,9 @@ class CalendarException(models.Model):
 class Stop(models.Model):
     """A call of a trajet at a station, in order."""
 
-    trajet = models.ForeignKey(Trajet, on_delete=models.CASCADE, related_name="stops")
+    trajet = models.ForeignKey(
+        Trajet, on_delete=models.CASCADE, related_name="stops", db_index=False
+    )
     sequence = models.PositiveSmallIntegerField(_("rang"))
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="stops")
     arrival_time = models.TimeField(_("arrivée (heure locale)"), null=True, blank=True)
@@ -426,7 +449,6 @@ class Stop(models.Model):
         ordering = ["trajet", "sequence"]
         verbose_name = _("arrêt")
         verbose_name_plural = _("arrêts")
-        indexes = [models.Index(fields=["station"])]
         constraints = [
             models.UniqueConstraint(fields=["trajet", "sequence"], name="stop_unique_sequence"),
             models.CheckConstraint(
@@ -452,7 +474,9 @@ class Stop(models.Model):
 class TrajetCountry(models.Model):
     """A country a trajet serves (origin, destination or any stop), for country filters."""
 
-    trajet = models.ForeignKey(Trajet, on_delete=models.CASCADE, related_name="countries")
+    trajet = models.ForeignKey(
+        Trajet, on_delete=models.CASCADE, related_name="countries", db_index=False
+    )
     country = models.CharField(_("pays"), max_length=2, validators=[COUNTRY_CODE_VALIDATOR])
 
     class Meta:
@@ -471,7 +495,9 @@ class TrajetProvenance(models.Model):
     """Every source record merged into a trajet (the trajet's own source included)."""
 
     trajet = models.ForeignKey(Trajet, on_delete=models.CASCADE, related_name="provenances")
-    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="provenances")
+    source = models.ForeignKey(
+        DataSource, on_delete=models.PROTECT, related_name="provenances", db_index=False
+    )
     source_record_id = models.CharField(_("identifiant dans la source"), max_length=200)
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
 

@@ -42,7 +42,7 @@ from apps.trajets.models import Station, Stop, Trajet
 
 logger = logging.getLogger(__name__)
 
-#: Minimum change time at every station (the schema has no per-station value yet).
+#: Minimum change time at a station that publishes none (Station.min_transfer_min).
 TRANSFER_TIME_S = 300
 #: Service days kept in the artefact, from the first day built.
 SERVICE_DAYS = 7
@@ -171,21 +171,23 @@ def _prepared_network(artifact: Artifact) -> RoutingNetwork:
 
 def _station_arrays() -> dict[str, NDArray]:
     rows = Station.objects.order_by("pk").values_list(
-        "pk", "latitude", "longitude", "country", "time_zone"
+        "pk", "latitude", "longitude", "country", "time_zone", "min_transfer_min"
     )
-    pk, latitude, longitude, country, zone = [], [], [], [], []
+    pk, latitude, longitude, country, zone, transfer = [], [], [], [], [], []
     for row in rows.iterator(chunk_size=_STOP_CHUNK):
         pk.append(row[0])
         latitude.append(np.nan if row[1] is None else row[1])
         longitude.append(np.nan if row[2] is None else row[2])
         country.append(row[3])
         zone.append(row[4])
+        transfer.append(TRANSFER_TIME_S if row[5] is None else row[5] * 60)
     return {
         "pk": np.array(pk, dtype=np.int64),
         "latitude": np.array(latitude, dtype=np.float64),
         "longitude": np.array(longitude, dtype=np.float64),
         "country": np.array(country, dtype="U2"),
         "zone": np.array(zone, dtype=str),
+        "transfer_s": np.array(transfer, dtype=np.int32),
     }
 
 
@@ -441,7 +443,7 @@ def _day_timetable(
         np.concatenate(columns["arr"]),
         np.concatenate(columns["trip"]),
         trip_is_night=trajet_is_night,
-        transfer_s=TRANSFER_TIME_S,
+        transfer_s=stations["transfer_s"],
     )
 
 

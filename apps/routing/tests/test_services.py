@@ -217,3 +217,23 @@ def test_a_failed_rebuild_after_an_import_keeps_the_previous_version(
     import_completed.send(sender=None, source=run.source, run=run)
     assert current_version(artifact_dir) == before
     assert "routing artefact rebuild failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_station_s_own_minimum_transfer_time_decides_a_tight_connection(artifact_dir):
+    network = make_line_network()
+    tight = make_trajet(
+        [network.lyon, network.marseille], times=[(None, "10:03"), ("11:40", None)], category="TGV"
+    )
+    depart = dt.datetime.combine(SERVICE_DAY, dt.time(7, 30), tzinfo=PARIS_TZ)
+
+    def second_leg_train() -> str:
+        build_routing_artifact(run_id="test", days=[SERVICE_DAY])
+        answer = find_route(origin=network.paris, destination=network.marseille, depart=depart)
+        return answer.legs[-1].train
+
+    # Three minutes at Lyon are below the default change time of five minutes...
+    assert second_leg_train() == f"TER {network.day_second.train_number}"
+    # ... but enough where the station publishes a two-minute minimum.
+    type(network.lyon).objects.filter(pk=network.lyon.pk).update(min_transfer_min=2)
+    assert second_leg_train() == f"TGV {tight.train_number}"

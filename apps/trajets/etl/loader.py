@@ -16,9 +16,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.trajets.models import (
+    MAX_TRANSFER_MIN,
     DataSource,
     ImportRun,
     RejectedRecord,
+    Station,
 )
 from apps.trajets.signals import import_completed
 
@@ -103,6 +105,7 @@ class LoadReport:
     merged: int = 0
     stop_rows: int = 0
     transfers: int = 0
+    station_transfer_times: int = 0
     seconds: float = 0.0
     checksum: str = ""
     message: str = ""
@@ -112,7 +115,13 @@ class LoadReport:
     @property
     def has_changes(self) -> bool:
         """Whether the load wrote anything (what depends on the data must then be rebuilt)."""
-        return bool(self.inserted or self.updated or self.deleted or self.merged)
+        return bool(
+            self.inserted
+            or self.updated
+            or self.deleted
+            or self.merged
+            or self.station_transfer_times
+        )
 
     def summary(self) -> str:
         """One line for logs and command output."""
@@ -268,7 +277,10 @@ def _extra_message(report: LoadReport) -> str:
     if report.merged:
         parts.append(f"{report.merged} services merged into trajets of other sources")
     if report.transfers:
-        parts.append(f"{report.transfers} GTFS transfers read (not stored)")
+        parts.append(
+            f"{report.transfers} GTFS transfers read, {report.station_transfer_times} "
+            "station minimum change times stored"
+        )
     text = "; ".join(parts)
     return ("; " if report.message and text else "") + text
 
@@ -291,6 +303,7 @@ class _SourceLoader(StationLoading, TrajetLoading):
         self.services_done = 0
         self.is_reference = spec.format in _REFERENCE_FORMATS
         self.merge_across_sources = True
+        self.station_transfer_s: dict[str, int] = {}
 
     # -- orchestration ---------------------------------------------------------------------
     def load(self, path: Path) -> None:
@@ -298,6 +311,7 @@ class _SourceLoader(StationLoading, TrajetLoading):
         self._load_station_index()
         with self.writer.background():
             self._load_records(path)
+        self._store_station_transfer_times()
         self._delete_stale()
         self._flush_rejects()
 
@@ -324,6 +338,7 @@ class _SourceLoader(StationLoading, TrajetLoading):
             elif isinstance(record, TransferRecord):
                 self.report.read -= 1
                 self.report.transfers += 1
+                self._transfer(record)
             if len(self.rejects) >= REJECT_BATCH:
                 self._flush_rejects()
         if stations_pending:
@@ -331,6 +346,28 @@ class _SourceLoader(StationLoading, TrajetLoading):
         if not trajet_state_loaded:
             self._load_trajet_state()
         self._flush_services()
+
+    def _transfer(self, record: TransferRecord) -> None:
+        """Keep a station's own minimum change time (a transfer from a stop to itself)."""
+        if record.from_station_id == record.to_station_id and record.min_transfer_s is not None:
+            known = self.station_transfer_s.get(record.from_station_id, 0)
+            self.station_transfer_s[record.from_station_id] = max(known, record.min_transfer_s)
+
+    def _store_station_transfer_times(self) -> None:
+        """Write the change times the feed published, in whole minutes rounded up."""
+        by_minutes: dict[int, list[int]] = {}
+        for source_id, seconds in self.station_transfer_s.items():
+            info = self._station_for(source_id)
+            if info is not None:
+                minutes = min(-(-seconds // 60), MAX_TRANSFER_MIN)
+                by_minutes.setdefault(minutes, []).append(info.key)
+        for minutes, pks in by_minutes.items():
+            changed = (
+                Station.objects.filter(pk__in=pks)
+                .exclude(min_transfer_min=minutes)
+                .update(min_transfer_min=minutes)
+            )
+            self.report.station_transfer_times += changed
 
     def _reject(self, record: RejectRecord) -> None:
         self.report.rejected += 1

@@ -407,3 +407,31 @@ def test_bench_compares_the_pipeline_with_a_raw_copy_and_leaves_nothing(tmp_path
     assert result.ratio == pytest.approx(result.pipeline_s / result.copy_s)
     assert Trajet.objects.count() == 0
     assert not ImportRun.objects.filter(source__name="bench-gtfs").exists()
+
+
+def test_a_gtfs_transfer_from_a_stop_to_itself_sets_the_station_minimum_change_time(
+    tmp_path: Path,
+) -> None:
+    feed = write_gtfs(
+        tmp_path / "feed",
+        **{
+            "transfers.txt": (
+                "from_stop_id,to_stop_id,transfer_type,min_transfer_time\n"
+                "S3,S3,2,150\nS1,S2,2,600\nS2,S2,1,\n"
+            )
+        },
+    )
+    source = SourceSpec(name="mini", format="gtfs", path=str(feed))
+
+    report = load_source(source, path=feed)
+
+    assert report.status == "succeeded"
+    assert report.transfers == 3
+    assert report.station_transfer_times == 1
+    times = dict(Station.objects.values_list("name", "min_transfer_min"))
+    assert times["Reims"] == 3  # 150 s, rounded up to whole minutes
+    assert times["Paris Est"] is None
+    assert times["Strasbourg"] is None
+    again = load_source(source, path=feed, force=True)
+    assert again.station_transfer_times == 0
+    assert not again.has_changes
