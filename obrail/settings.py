@@ -144,14 +144,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["obrail.permissions.ReadOnlyOrStaff"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "obrail.authentication.SessionAuthentication",
+        "obrail.authentication.BasicAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "obrail.throttling.AnonThrottle",
+        "obrail.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
@@ -174,6 +174,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ServiceKindEnum": "apps.trajets.models.ServiceKind"},
 }
+
+# Counts of large results and the indicators are cached this long at most (0 disables);
+# entries are also keyed by the latest import, so an import refreshes them.
+API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 600, minimum=0)
 
 # --- Caches ---------------------------------------------------------------------------------
 # Whole-warehouse aggregates are cached until the next import; a file cache is shared by the

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularAPIView
 
-from obrail import health, views
+from obrail import api_docs, health, views
 
 api_patterns = [
     path("", include("apps.trajets.api_urls")),
@@ -18,8 +14,8 @@ api_patterns = [
     path("", include("apps.routing.api_urls")),
     path("", include("apps.ecology.api_urls")),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
-    path("docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger-ui"),
-    path("redoc", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs", api_docs.swagger_ui, name="swagger-ui"),
+    path("redoc", api_docs.redoc, name="redoc"),
 ]
 
 page_patterns = [
@@ -40,3 +36,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "obrail.views.page_not_found"

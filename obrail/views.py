@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from apps.stats.dashboard import compute_dashboard
@@ -28,3 +28,13 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def legal(request: HttpRequest) -> HttpResponse:
     """Legal notice, licences and personal data (RGPD)."""
     return render(request, "pages/legal.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: the API's JSON error schema under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"errors": {"detail": [f"No API endpoint at {request.path}: see /api/docs."]}},
+            status=404,
+        )
+    return render(request, "404.html", status=404)
