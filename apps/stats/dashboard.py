@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.trajets.models import Trajet, TrajetCountry
 from obrail.services import Chart, ChartRow, cached_until_next_import
-from obrail.templatetags.formatting import country_name
+from obrail.formatting import country_name
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from obrail.services import (
     get_trajet_detail,
     summarise_data_quality,
 )
-from obrail.templatetags.formatting import (
+from obrail.formatting import (
     WEEKDAY_LABELS,
     clock,
     country_name,
