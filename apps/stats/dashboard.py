@@ -15,8 +15,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from apps.trajets.models import Trajet, TrajetCountry
-from obrail.services import Chart, ChartRow, cached_until_next_import
 from obrail.formatting import country_name
+from obrail.services import Chart, ChartRow, cached_until_next_import
 
 logger = logging.getLogger(__name__)
 

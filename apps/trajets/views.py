@@ -19,6 +19,14 @@ from apps.trajets.etl.quality import QualityReport
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
 from apps.trajets.models import ImportRun, Trajet
+from obrail.formatting import (
+    WEEKDAY_LABELS,
+    clock,
+    country_name,
+    duration,
+    kilograms,
+    weekday_labels,
+)
 from obrail.htmx import is_htmx_fragment_request
 from obrail.services import (
     Chart,
@@ -27,14 +35,6 @@ from obrail.services import (
     collect_network_links,
     get_trajet_detail,
     summarise_data_quality,
-)
-from obrail.formatting import (
-    WEEKDAY_LABELS,
-    clock,
-    country_name,
-    duration,
-    kilograms,
-    weekday_labels,
 )
 
 
