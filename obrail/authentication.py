@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular import authentication as spectacular_auth
 from rest_framework import authentication, exceptions
 
 if TYPE_CHECKING:
@@ -33,3 +34,17 @@ class BasicAuthentication(authentication.BasicAuthentication):
         if "\x00" in userid or "\x00" in password:
             raise exceptions.AuthenticationFailed(_("Invalid username/password."))
         return super().authenticate_credentials(userid, password, request)
+
+
+class SessionScheme(spectacular_auth.SessionScheme):
+    """Document every subclass of DRF's session authentication as DRF's cookie scheme."""
+
+    target_class = "rest_framework.authentication.SessionAuthentication"
+    match_subclasses = True
+
+
+class BasicScheme(spectacular_auth.BasicScheme):
+    """Document every subclass of DRF's Basic authentication as DRF's HTTP Basic scheme."""
+
+    target_class = "rest_framework.authentication.BasicAuthentication"
+    match_subclasses = True

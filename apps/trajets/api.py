@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger
+from django.core.paginator import Page
 from django.core.paginator import Paginator as DjangoPaginator
-from django.db import connections
 from django.db.models import Prefetch, QuerySet
 from django.db.models.query import ModelIterable
-from django.http import Http404, HttpRequest, HttpResponse
-from django.templatetags.static import static
-from django.urls import reverse
+from django.http import Http404
 from django.utils.functional import cached_property
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -29,14 +22,11 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from drf_spectacular.views import SpectacularSwaggerSplitView
-from rest_framework import authentication, exceptions, viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from apps.stats.services import cache_seconds, data_version
 from apps.trajets.filters import OperatorFilterSet, StationFilterSet, TrajetFilterSet
@@ -58,138 +48,39 @@ from apps.trajets.serializers import (
     stop_summaries,
 )
 from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED, error_response
+from obrail.authentication import BasicAuthentication, SessionAuthentication
+from obrail.throttling import AnonThrottle, UserThrottle
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-# Above this many rows a list's total is the planner's estimate (flagged by count_exact).
-DEFAULT_EXACT_COUNT_LIMIT = 10_000
+
 
 # Swagger UI and ReDoc inject <style> elements and ReDoc starts a blob: web worker; everything
 # else stays as strict as the site-wide policy (scripts from 'self' only, no CDN).
-DOCS_CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'; worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; "
-    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
-)
-
-
-class AnonThrottle(AnonRateThrottle):
-    """Anonymous rate read from the settings at each request, so that it can be changed live."""
-
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-
-class UserThrottle(UserRateThrottle):
-    """Authenticated rate read from the settings at each request."""
-
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-
-class SessionAuthentication(authentication.SessionAuthentication):
-    """Session authentication that treats a session cookie with a NUL byte as no session.
-
-    Such a key is never valid, and PostgreSQL rejects it in the session lookup (a 500).
-    """
-
-    def authenticate(self, request: Request) -> tuple | None:
-        if "\x00" in request._request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""):
-            return None
-        return super().authenticate(request)
-
-
-class BasicAuthentication(authentication.BasicAuthentication):
-    """Basic authentication that refuses NUL bytes before the user lookup (a 500 otherwise)."""
-
-    def authenticate_credentials(
-        self, userid: str, password: str, request: Request | None = None
-    ) -> tuple:
-        if "\x00" in userid or "\x00" in password:
-            raise exceptions.AuthenticationFailed(_("Invalid username/password."))
-        return super().authenticate_credentials(userid, password, request)
-
-
 class CachedCountPaginator(DjangoPaginator):
     """Exact total counts, cached per query and data version.
 
     Counting a broad filter over a million services costs a scan however it is indexed; the
     data only changes on import, so the count is kept until the next successful import run
     (or ``API_COUNT_CACHE_SECONDS``, 0 to disable).
-
-    With ``exact_count_limit`` set (the API's paginator), results are counted exactly up to
-    that many rows only (``COUNT`` over a ``LIMIT``: cheap, the scan stops there); above it,
-    ``count`` is PostgreSQL's planner estimate (never below the limit) and ``count_exact`` is
-    False. Pages are then not bounded by the estimate: a page past the end is empty, and a
-    short page makes the count exact again (its offset plus its rows).
     """
-
-    exact_count_limit: int | None = None
-
-    @cached_property
-    def count_and_exactness(self) -> tuple[int, bool]:
-        seconds = cache_seconds()
-        if not seconds or not isinstance(self.object_list, QuerySet):
-            return self._count()
-        try:
-            sql, params = self.object_list.query.sql_with_params()
-        except EmptyResultSet:  # e.g. origin_id IN () for a station name matching nothing
-            return 0, True
-        digest = hashlib.sha256(
-            f"{data_version()}|{self.exact_count_limit}|{sql}|{params!r}".encode()
-        ).hexdigest()
-        key = f"api-count:{digest}"
-        counted = cache.get(key)
-        if counted is None:
-            counted = self._count()
-            cache.set(key, counted, seconds)
-        return counted
 
     @cached_property
     def count(self) -> int:
-        return self.count_and_exactness[0]
-
-    @property
-    def count_exact(self) -> bool:
-        return self.count_and_exactness[1]
-
-    def _count(self) -> tuple[int, bool]:
-        queryset = self.object_list
-        limit = self.exact_count_limit
-        if (
-            not limit
-            or not isinstance(queryset, QuerySet)
-            or connections[queryset.db].vendor != "postgresql"
-        ):
-            return super().count, True
-        capped = queryset.order_by()[: limit + 1].count()
-        if capped <= limit:
-            return capped, True
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        return max(int(plan[0]["Plan"]["Plan Rows"]), limit + 1), False
-
-    def validate_number(self, number: int | str) -> int:
-        if self.count_exact:
-            return super().validate_number(number)
+        seconds = cache_seconds()
+        if not seconds or not isinstance(self.object_list, QuerySet):
+            return super().count
         try:
-            number = int(number)
-        except (TypeError, ValueError) as error:
-            raise PageNotAnInteger(_("That page number is not an integer")) from error
-        if number < 1:
-            raise EmptyPage(_("That page number is less than 1"))
-        return number
-
-    def _known_end(self, bottom: int, rows: int) -> None:
-        """A short page of an estimated count gives the exact count: offset plus its rows."""
-        if not self.count_exact and 0 < rows < self.per_page:
-            self.__dict__["count_and_exactness"] = (bottom + rows, True)
-            for name in ("count", "num_pages"):
-                self.__dict__.pop(name, None)
+            sql, params = self.object_list.query.sql_with_params()
+        except EmptyResultSet:  # e.g. origin_id IN () for a station name matching nothing
+            return 0
+        digest = hashlib.sha256(f"{data_version()}|{sql}|{params!r}".encode()).hexdigest()
+        key = f"api-count:{digest}"
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            cache.set(key, count, seconds)
+        return count
 
     def page(self, number: int | str) -> Page:
         """Select the page's ids first, then its rows with their joins ("deferred join").
@@ -206,7 +97,6 @@ class CachedCountPaginator(DjangoPaginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-        self._known_end(bottom, len(ids))
         rows = queryset.model._default_manager.filter(pk__in=ids)
         rows.query.select_related = queryset.query.select_related
         by_id = {row.pk: row for row in rows}
@@ -214,18 +104,10 @@ class CachedCountPaginator(DjangoPaginator):
         return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
 
-class EstimatingCountPaginator(CachedCountPaginator):
-    """The API's paginator: exact counts up to ``API_EXACT_COUNT_LIMIT`` rows, then estimates."""
-
-    @property
-    def exact_count_limit(self) -> int:
-        return getattr(settings, "API_EXACT_COUNT_LIMIT", DEFAULT_EXACT_COUNT_LIMIT)
-
-
 class Pagination(PageNumberPagination):
     """Page numbers with a total count; bad ``page``/``page_size`` are 400s, not silent."""
 
-    django_paginator_class = EstimatingCountPaginator
+    django_paginator_class = CachedCountPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -252,7 +134,6 @@ class Pagination(PageNumberPagination):
         return Response(
             {
                 "count": self.page.paginator.count,
-                "count_exact": self.page.paginator.count_exact,
                 "page": self.page.number,
                 "page_size": self.page.paginator.per_page,
                 "next": self.get_next_link(),
@@ -265,27 +146,7 @@ class Pagination(PageNumberPagination):
         base = super().get_paginated_response_schema(schema)
         base["properties"]["page"] = {"type": "integer", "example": 1}
         base["properties"]["page_size"] = {"type": "integer", "example": DEFAULT_PAGE_SIZE}
-        base["properties"]["count"]["description"] = (
-            f"Total number of results: exact up to {DEFAULT_EXACT_COUNT_LIMIT:,} by default "
-            "(`API_EXACT_COUNT_LIMIT`), above it the database's estimate (see `count_exact`)."
-        )
-        base["properties"]["count_exact"] = {
-            "type": "boolean",
-            "example": True,
-            "description": (
-                "False when `count` is an estimate (the result exceeds the exact-count limit); "
-                "the page links then follow the estimate and a page past the end is empty."
-            ),
-        }
-        base["required"] = [
-            "count",
-            "count_exact",
-            "page",
-            "page_size",
-            "next",
-            "previous",
-            "results",
-        ]
+        base["required"] = ["count", "page", "page_size", "next", "previous", "results"]
         return base
 
 
@@ -378,7 +239,6 @@ CSV_RESPONSE = OpenApiResponse(
 
 TRAJET_LIST_EXAMPLE = {
     "count": 1,
-    "count_exact": True,
     "page": 1,
     "page_size": 50,
     "next": None,
@@ -603,34 +463,3 @@ class OperatorViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
 
     def csv_row(self, operator: Operator) -> Mapping[str, Any]:
         return {name: getattr(operator, name) for name in self.csv_columns}
-
-
-def _with_docs_csp(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        if settings.CONTENT_SECURITY_POLICY:
-            response["Content-Security-Policy"] = DOCS_CONTENT_SECURITY_POLICY
-        return response
-
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-swagger_ui = _with_docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
-swagger_ui.__doc__ = "Swagger UI from the sidecar static files, init script served apart."
-
-
-@_with_docs_csp
-def redoc(request: HttpRequest) -> HttpResponse:
-    """ReDoc from the sidecar static files, without inline script nor web fonts from a CDN."""
-    return HttpResponse(
-        format_html(
-            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<title>{}</title></head><body>"
-            '<redoc spec-url="{}"></redoc><script src="{}"></script></body></html>',
-            settings.SPECTACULAR_SETTINGS.get("TITLE", "API"),
-            reverse("api:schema"),
-            static("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"),
-        )
-    )
