@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Page
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
+from django.db import connections
 from django.db.models import Prefetch, QuerySet
 from django.db.models.query import ModelIterable
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -53,6 +57,8 @@ from obrail.throttling import AnonThrottle, UserThrottle
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# Above this many rows a list's total is the planner's estimate (flagged by count_exact).
+DEFAULT_EXACT_COUNT_LIMIT = 10_000
 
 
 # Swagger UI and ReDoc inject <style> elements and ReDoc starts a blob: web worker; everything
@@ -63,24 +69,80 @@ class CachedCountPaginator(DjangoPaginator):
     Counting a broad filter over a million services costs a scan however it is indexed; the
     data only changes on import, so the count is kept until the next successful import run
     (or ``API_COUNT_CACHE_SECONDS``, 0 to disable).
+
+    With ``exact_count_limit`` set (the API's paginator), results are counted exactly up to
+    that many rows only (``COUNT`` over a ``LIMIT``: cheap, the scan stops there); above it,
+    ``count`` is PostgreSQL's planner estimate (never below the limit) and ``count_exact`` is
+    False. Pages are then not bounded by the estimate: a page past the end is empty, and a
+    short page makes the count exact again (its offset plus its rows).
     """
 
+    exact_count_limit: int | None = None
+
     @cached_property
-    def count(self) -> int:
+    def count_and_exactness(self) -> tuple[int, bool]:
         seconds = cache_seconds()
         if not seconds or not isinstance(self.object_list, QuerySet):
-            return super().count
+            return self._count()
         try:
             sql, params = self.object_list.query.sql_with_params()
         except EmptyResultSet:  # e.g. origin_id IN () for a station name matching nothing
-            return 0
-        digest = hashlib.sha256(f"{data_version()}|{sql}|{params!r}".encode()).hexdigest()
+            return 0, True
+        digest = hashlib.sha256(
+            f"{data_version()}|{self.exact_count_limit}|{sql}|{params!r}".encode()
+        ).hexdigest()
         key = f"api-count:{digest}"
-        count = cache.get(key)
-        if count is None:
-            count = super().count
-            cache.set(key, count, seconds)
-        return count
+        counted = cache.get(key)
+        if counted is None:
+            counted = self._count()
+            cache.set(key, counted, seconds)
+        return counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.count_and_exactness[0]
+
+    @property
+    def count_exact(self) -> bool:
+        return self.count_and_exactness[1]
+
+    def _count(self) -> tuple[int, bool]:
+        queryset = self.object_list
+        limit = self.exact_count_limit
+        if (
+            not limit
+            or not isinstance(queryset, QuerySet)
+            or connections[queryset.db].vendor != "postgresql"
+        ):
+            return super().count, True
+        capped = queryset.order_by()[: limit + 1].count()
+        if capped <= limit:
+            return capped, True
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return max(int(plan[0]["Plan"]["Plan Rows"]), limit + 1), False
+
+    def validate_number(self, number: int | str) -> int:
+        if self.count_exact:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(_("That page number is not an integer")) from error
+        if number < 1:
+            raise EmptyPage(_("That page number is less than 1"))
+        return number
+
+    def _known_end(self, bottom: int, rows: int) -> None:
+        """A short page of an estimated count gives the exact count: offset plus its rows."""
+        if not self.count_exact and 0 < rows < self.per_page:
+            self.__dict__["count_and_exactness"] = (bottom + rows, True)
+            for name in ("count", "num_pages"):
+                self.__dict__.pop(name, None)
 
     def page(self, number: int | str) -> Page:
         """Select the page's ids first, then its rows with their joins ("deferred join").
@@ -97,6 +159,7 @@ class CachedCountPaginator(DjangoPaginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        self._known_end(bottom, len(ids))
         rows = queryset.model._default_manager.filter(pk__in=ids)
         rows.query.select_related = queryset.query.select_related
         by_id = {row.pk: row for row in rows}
@@ -104,10 +167,18 @@ class CachedCountPaginator(DjangoPaginator):
         return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
 
+class EstimatingCountPaginator(CachedCountPaginator):
+    """The API's paginator: exact counts up to ``API_EXACT_COUNT_LIMIT`` rows, then estimates."""
+
+    @property
+    def exact_count_limit(self) -> int:
+        return getattr(settings, "API_EXACT_COUNT_LIMIT", DEFAULT_EXACT_COUNT_LIMIT)
+
+
 class Pagination(PageNumberPagination):
     """Page numbers with a total count; bad ``page``/``page_size`` are 400s, not silent."""
 
-    django_paginator_class = CachedCountPaginator
+    django_paginator_class = EstimatingCountPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -134,6 +205,7 @@ class Pagination(PageNumberPagination):
         return Response(
             {
                 "count": self.page.paginator.count,
+                "count_exact": self.page.paginator.count_exact,
                 "page": self.page.number,
                 "page_size": self.page.paginator.per_page,
                 "next": self.get_next_link(),
@@ -146,7 +218,27 @@ class Pagination(PageNumberPagination):
         base = super().get_paginated_response_schema(schema)
         base["properties"]["page"] = {"type": "integer", "example": 1}
         base["properties"]["page_size"] = {"type": "integer", "example": DEFAULT_PAGE_SIZE}
-        base["required"] = ["count", "page", "page_size", "next", "previous", "results"]
+        base["properties"]["count"]["description"] = (
+            f"Total number of results: exact up to {DEFAULT_EXACT_COUNT_LIMIT:,} by default "
+            "(`API_EXACT_COUNT_LIMIT`), above it the database's estimate (see `count_exact`)."
+        )
+        base["properties"]["count_exact"] = {
+            "type": "boolean",
+            "example": True,
+            "description": (
+                "False when `count` is an estimate (the result exceeds the exact-count limit); "
+                "the page links then follow the estimate and a page past the end is empty."
+            ),
+        }
+        base["required"] = [
+            "count",
+            "count_exact",
+            "page",
+            "page_size",
+            "next",
+            "previous",
+            "results",
+        ]
         return base
 
 
@@ -239,6 +331,7 @@ CSV_RESPONSE = OpenApiResponse(
 
 TRAJET_LIST_EXAMPLE = {
     "count": 1,
+    "count_exact": True,
     "page": 1,
     "page_size": 50,
     "next": None,

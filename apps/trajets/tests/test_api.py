@@ -12,6 +12,7 @@ import hypothesis
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 from hypothesis import strategies as st
@@ -520,3 +521,47 @@ def test_basic_credentials_with_a_nul_byte_are_a_403_not_a_500(client):
     response = client.get("/api/operators", HTTP_AUTHORIZATION=f"Basic {token}")
     assert response.status_code == 403
     assert list(response.json()["errors"]) == ["detail"]
+
+
+def test_counts_up_to_the_limit_are_exact(client, settings):
+    settings.API_EXACT_COUNT_LIMIT = 3
+    first = make_trajet()
+    for _ in range(2):
+        make_trajet(run=first.import_run)
+    body = get_json(client, "/api/trajets")
+    assert (body["count"], body["count_exact"]) == (3, True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates come from PostgreSQL")
+def test_counts_above_the_limit_are_flagged_estimates_until_a_short_page_ends_them(
+    client, settings
+):
+    settings.API_EXACT_COUNT_LIMIT = 2
+    first = make_trajet()
+    for _ in range(4):
+        make_trajet(run=first.import_run)
+    body = get_json(client, "/api/trajets?page_size=2")
+    assert body["count_exact"] is False
+    assert body["count"] >= 3
+    assert len(body["results"]) == 2
+    last = get_json(client, "/api/trajets?page_size=2&page=3")
+    assert (last["count"], last["count_exact"], len(last["results"])) == (5, True, 1)
+    assert last["next"] is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates come from PostgreSQL")
+def test_a_page_past_an_estimated_end_is_empty_not_an_error(client, settings):
+    settings.API_EXACT_COUNT_LIMIT = 2
+    first = make_trajet()
+    for _ in range(2):
+        make_trajet(run=first.import_run)
+    body = get_json(client, "/api/trajets?page_size=1&page=10000")
+    assert (body["count_exact"], body["results"]) == (False, [])
+
+
+def test_the_schema_documents_whether_the_count_is_exact(client):
+    schema = client.get("/api/schema", HTTP_ACCEPT="application/json").json()
+    page = schema["components"]["schemas"]["PaginatedTrajetListList"]
+    assert "count_exact" in page["required"]
+    assert page["properties"]["count_exact"]["type"] == "boolean"
+    assert "estimate" in page["properties"]["count"]["description"]
