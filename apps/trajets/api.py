@@ -156,7 +156,7 @@ class CachedCountPaginator(DjangoPaginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        if top + self.orphans >= self.count:
+        if self.count_exact and top + self.orphans >= self.count:  # an estimate may be low
             top = self.count
         ids = list(queryset.values_list("pk", flat=True)[bottom:top])
         self._known_end(bottom, len(ids))

@@ -18,6 +18,7 @@ from django.test import RequestFactory
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
+from apps.trajets.api import EstimatingCountPaginator
 from apps.trajets.models import CalendarException, EmissionFactor, Trajet, TrajetProvenance
 from apps.trajets.serializers import TrajetBaseSerializer, TrajetListSerializer
 from apps.trajets.tests.factories import (
@@ -565,3 +566,15 @@ def test_the_schema_documents_whether_the_count_is_exact(client):
     assert "count_exact" in page["required"]
     assert page["properties"]["count_exact"]["type"] == "boolean"
     assert "estimate" in page["properties"]["count"]["description"]
+
+
+def test_an_estimate_below_the_real_count_does_not_cut_pages_short(client, settings, monkeypatch):
+    monkeypatch.setattr(EstimatingCountPaginator, "_count", lambda paginator: (3, False))
+    settings.API_COUNT_CACHE_SECONDS = 0
+    first = make_trajet()
+    for _ in range(4):
+        make_trajet(run=first.import_run)
+    second = get_json(client, "/api/trajets?page_size=2&page=2")
+    assert (second["count"], second["count_exact"], len(second["results"])) == (3, False, 2)
+    third = get_json(client, "/api/trajets?page_size=2&page=3")
+    assert (third["count"], third["count_exact"], len(third["results"])) == (5, True, 1)
