@@ -178,6 +178,8 @@ SPECTACULAR_SETTINGS = {
 # Counts of large results and the indicators are cached this long at most (0 disables);
 # entries are also keyed by the latest import, so an import refreshes them.
 API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 600, minimum=0)
+# API list counts are exact up to this many rows, the planner's estimate (flagged) above; 0: exact.
+API_EXACT_COUNT_LIMIT = env_int("API_EXACT_COUNT_LIMIT", 10_000, minimum=0)
 
 # --- Caches ---------------------------------------------------------------------------------
 # Whole-warehouse aggregates are cached until the next import; a file cache is shared by the
