@@ -378,19 +378,7 @@ def journey_from_state(
     while station != source:
         last = int(state.in_connection[layer, station])
         first = int(state.entry_connection[layer, station])
-        trip = int(timetable.trip[last])
-        legs.append(
-            Leg(
-                trip=trip,
-                departure_station=int(timetable.departure_station[first]),
-                arrival_station=int(timetable.arrival_station[last]),
-                departure_s=int(timetable.departure_s[first]),
-                arrival_s=int(timetable.arrival_s[last]),
-                first_connection=first,
-                last_connection=last,
-                is_night=bool(timetable.trip_is_night[trip]),
-            )
-        )
+        legs.append(Leg.between(timetable, first, last))
         layer = int(state.board_layer[layer, station])
         station = int(timetable.departure_station[first])
     legs.reverse()

@@ -135,21 +135,7 @@ def _legs(timetable: Timetable, found: tuple, parent: dict) -> tuple[Leg, ...]:
     legs: list[Leg] = []
     for connection, boarded in ridden:
         if boarded:
-            legs.append(_leg(timetable, connection, connection))
+            legs.append(Leg.between(timetable, connection, connection))
         else:
-            legs[-1] = _leg(timetable, legs[-1].first_connection, connection)
+            legs[-1] = Leg.between(timetable, legs[-1].first_connection, connection)
     return tuple(legs)
-
-
-def _leg(timetable: Timetable, first: int, last: int) -> Leg:
-    trip = int(timetable.trip[last])
-    return Leg(
-        trip=trip,
-        departure_station=int(timetable.departure_station[first]),
-        arrival_station=int(timetable.arrival_station[last]),
-        departure_s=int(timetable.departure_s[first]),
-        arrival_s=int(timetable.arrival_s[last]),
-        first_connection=first,
-        last_connection=last,
-        is_night=bool(timetable.trip_is_night[trip]),
-    )

@@ -174,6 +174,21 @@ class Leg:
     last_connection: int
     is_night: bool
 
+    @classmethod
+    def between(cls, timetable: Timetable, first: int, last: int) -> Leg:
+        """The leg riding the trip of connection ``last`` from connection ``first`` to it."""
+        trip = int(timetable.trip[last])
+        return cls(
+            trip=trip,
+            departure_station=int(timetable.departure_station[first]),
+            arrival_station=int(timetable.arrival_station[last]),
+            departure_s=int(timetable.departure_s[first]),
+            arrival_s=int(timetable.arrival_s[last]),
+            first_connection=first,
+            last_connection=last,
+            is_night=bool(timetable.trip_is_night[trip]),
+        )
+
 
 @dataclass(frozen=True)
 class Journey:
