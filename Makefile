@@ -5,8 +5,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs on PostgreSQL (the local server unless DATABASE_URL says otherwise).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/obrail
 
-.PHONY: run test lint format install system-deps browser-deps lock migrate load-samples clean
+.PHONY: run test lint format install browser-deps postgres lock migrate load-samples clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,9 +33,15 @@ browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
 
-## test: the whole suite (unit, integration, browser E2E + accessibility)
-test: install browser-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+## postgres: start the local PostgreSQL cluster when it is not running
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect \
+		"$$(ls /etc/postgresql | sort -V | tail -n1)" main start
+
+## test: the whole suite (unit, integration, browser E2E + accessibility) on PostgreSQL
+test: install browser-deps postgres
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} OBRAIL_REQUIRE_POSTGRES=1 \
+		$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
