@@ -2,56 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
-from django.utils.translation import get_language
 
 from apps.trajets.etl.quality import QualityReport, compute_quality_report
 from apps.trajets.map import LinkRow
 from apps.trajets.models import (
     DataSource,
-    ImportRun,
     Operator,
     Station,
     Stop,
     Trajet,
     TrajetProvenance,
 )
+from obrail.caching import cached_until_next_import, query_fingerprint
 
 BAR_HEIGHT = 26
 BAR_GAP = 8
 LABEL_WIDTH = 260
 VALUE_WIDTH = 110
 CHART_WIDTH = 760
-IMPORT_CACHE_SECONDS = 3600
-
-T = TypeVar("T")
-
-
-def cached_until_next_import(name: str, compute: Callable[[], T]) -> T:
-    """Return ``compute()``, reused until an import run starts or finishes.
-
-    Whole-warehouse aggregates only change with an import: the cache key holds the latest
-    import run (id and end), so the next page view after an import recomputes them.
-    """
-    pk, finished_at = ImportRun.objects.order_by("-pk").values_list(
-        "pk", "finished_at"
-    ).first() or (
-        0,
-        None,
-    )
-    version = f"{pk}-{finished_at.timestamp() if finished_at else 'open'}"
-    key = f"obrail:{name}:{get_language()}:{version}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, IMPORT_CACHE_SECONDS)
-    return value
 
 
 @dataclass(frozen=True)
@@ -175,9 +146,12 @@ def collect_network_links(trajets: QuerySet[Trajet], *, limit: int) -> NetworkLi
 
     Cached per filter until the next import: the grouping reads every matching trajet.
     """
-    query = str(trajets.query)
-    name = "network:" + hashlib.sha256(query.encode()).hexdigest()
-    return cached_until_next_import(name, lambda: _collect_network_links(trajets, limit))
+    fingerprint = query_fingerprint(trajets)
+    if fingerprint is None:
+        return NetworkLinks(rows=(), is_truncated=False)
+    return cached_until_next_import(
+        f"network:{limit}:{fingerprint}", lambda: _collect_network_links(trajets, limit)
+    )
 
 
 def _collect_network_links(trajets: QuerySet[Trajet], limit: int) -> NetworkLinks:

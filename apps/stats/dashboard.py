@@ -15,8 +15,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from apps.trajets.models import Trajet, TrajetCountry
+from obrail.caching import cached_until_next_import
 from obrail.formatting import country_name
-from obrail.services import Chart, ChartRow, cached_until_next_import
+from obrail.services import Chart, ChartRow
 
 logger = logging.getLogger(__name__)
 

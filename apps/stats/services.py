@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
-from apps.trajets.models import ImportRun, Operator, Trajet
+from apps.trajets.models import Operator, Trajet
+from obrail.caching import cached_until_next_import, query_fingerprint
 from obrail.errors import InvalidInput
 
 # group_by name → the column it groups on; operators are grouped by id (no join over the
@@ -58,12 +56,6 @@ def parse_group_by(value: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(names)
 
 
-def data_version() -> int:
-    """Id of the latest successful import: figures cached under it hold until the next one."""
-    last = ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).aggregate(last=Max("id"))
-    return last["last"] or 0
-
-
 def cache_seconds() -> int:
     """How long counts and indicators are cached (``API_COUNT_CACHE_SECONDS``; 0 disables)."""
     return getattr(settings, "API_COUNT_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
@@ -84,20 +76,15 @@ def compute_volumes(
     """
     groups = parse_group_by(group_by)
     base = queryset.order_by()
-    seconds = cache_seconds()
-    if not seconds:
+    fingerprint = query_fingerprint(base)
+    if fingerprint is None:
         return _compute_volumes(base, groups)
-    try:
-        sql, params = base.query.sql_with_params()
-    except EmptyResultSet:  # matches nothing: Django answers without querying
-        return _compute_volumes(base, groups)
-    digest = hashlib.sha256(f"{data_version()}|{groups}|{sql}|{params!r}".encode()).hexdigest()
-    key = f"volumes:{digest}"
-    table = cache.get(key)
-    if table is None:
-        table = _compute_volumes(base, groups)
-        cache.set(key, table, seconds)
-    return table
+    return cached_until_next_import(
+        f"volumes:{'|'.join(groups)}:{fingerprint}",
+        lambda: _compute_volumes(base, groups),
+        seconds=cache_seconds(),
+        per_language=False,
+    )
 
 
 def _compute_volumes(base: QuerySet[Trajet], groups: tuple[str, ...]) -> VolumeTable:

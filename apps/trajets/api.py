@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
@@ -32,7 +29,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.stats.services import cache_seconds, data_version
+from apps.stats.services import cache_seconds
 from apps.trajets.filters import OperatorFilterSet, StationFilterSet, TrajetFilterSet
 from apps.trajets.models import (
     CalendarException,
@@ -53,6 +50,7 @@ from apps.trajets.serializers import (
 )
 from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED, error_response
 from obrail.authentication import BasicAuthentication, SessionAuthentication
+from obrail.caching import cached_until_next_import, query_fingerprint
 from obrail.throttling import AnonThrottle, UserThrottle
 
 DEFAULT_PAGE_SIZE = 50
@@ -81,22 +79,17 @@ class CachedCountPaginator(DjangoPaginator):
 
     @cached_property
     def count_and_exactness(self) -> tuple[int, bool]:
-        seconds = cache_seconds()
-        if not seconds or not isinstance(self.object_list, QuerySet):
+        if not isinstance(self.object_list, QuerySet):
             return self._count()
-        try:
-            sql, params = self.object_list.query.sql_with_params()
-        except EmptyResultSet:  # e.g. origin_id IN () for a station name matching nothing
+        fingerprint = query_fingerprint(self.object_list)
+        if fingerprint is None:  # e.g. origin_id IN () for a station name matching nothing
             return 0, True
-        digest = hashlib.sha256(
-            f"{data_version()}|{self.exact_count_limit}|{sql}|{params!r}".encode()
-        ).hexdigest()
-        key = f"api-count:{digest}"
-        counted = cache.get(key)
-        if counted is None:
-            counted = self._count()
-            cache.set(key, counted, seconds)
-        return counted
+        return cached_until_next_import(
+            f"api-count:{self.exact_count_limit}:{fingerprint}",
+            self._count,
+            seconds=cache_seconds(),
+            per_language=False,
+        )
 
     @cached_property
     def count(self) -> int:

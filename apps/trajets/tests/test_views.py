@@ -217,3 +217,10 @@ def test_quality_page_shows_the_etl_report_by_source_and_reject_reason(client, n
         "sncf-gtfs": 3,
     }
     assert 'Trajets : distance</th><td class="num">100,0 %' in html
+
+
+@pytest.mark.django_db
+def test_map_with_a_station_name_matching_nothing_shows_no_links_not_a_500(client, network):
+    response = client.get(reverse("trajets:network-map"), {"origin": "zzz-nowhere"})
+    assert response.status_code == 200
+    assert response.context["links"].rows == ()

@@ -1,0 +1,66 @@
+"""Caching of figures that only change when an import succeeds.
+
+Every cached aggregate (indicators, counts, the map's links, the quality report) is keyed by
+the data version, the id of the latest successful import run: the next successful import
+changes every key, and a skipped, failed or running import changes none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Max, QuerySet
+from django.utils.translation import get_language
+
+from apps.trajets.models import ImportRun
+
+#: How long whole-warehouse page figures are kept at most, in seconds.
+IMPORT_CACHE_SECONDS = 3600
+
+T = TypeVar("T")
+
+
+def data_version() -> int:
+    """Id of the latest successful import: figures cached under it hold until the next one."""
+    last = ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).aggregate(last=Max("id"))
+    return last["last"] or 0
+
+
+def query_fingerprint(queryset: QuerySet) -> str | None:
+    """SHA-256 of a query's SQL and parameters; None when it matches nothing by construction.
+
+    Django answers such a query (e.g. ``origin_id IN ()`` for a station name matching nothing)
+    without any SQL, so there is nothing to cache.
+    """
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+
+
+def cached_until_next_import(
+    name: str,
+    compute: Callable[[], T],
+    *,
+    seconds: int = IMPORT_CACHE_SECONDS,
+    per_language: bool = True,
+) -> T:
+    """Return ``compute()``, reused until the next successful import.
+
+    ``seconds`` bounds the age of an entry (0 disables the cache); ``per_language`` keeps one
+    entry per interface language, for values holding translated text.
+    """
+    if not seconds:
+        return compute()
+    language = get_language() if per_language else "-"
+    key = f"obrail:{name}:{language}:{data_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value

@@ -1,0 +1,49 @@
+"""Figures are cached until the next successful import, and only then recomputed."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from apps.trajets.models import ImportRun, Trajet
+from apps.trajets.tests.factories import make_run
+from obrail.caching import cached_until_next_import, query_fingerprint
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_cached_value_is_recomputed_after_a_successful_import_only():
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert cached_until_next_import("figure", compute) == 1
+    make_run(status=ImportRun.Status.SKIPPED)
+    make_run(status=ImportRun.Status.FAILED)
+    assert cached_until_next_import("figure", compute) == 1
+    make_run()
+    assert cached_until_next_import("figure", compute) == 2
+
+
+def test_zero_seconds_disables_the_cache():
+    calls = []
+    for _ in range(2):
+        cached_until_next_import("figure", lambda: calls.append(1), seconds=0)
+    assert len(calls) == 2
+
+
+def test_a_query_matching_nothing_by_construction_has_no_fingerprint():
+    assert query_fingerprint(Trajet.objects.filter(pk__in=[])) is None
+    one, same, other = (
+        query_fingerprint(Trajet.objects.filter(kind=kind)) for kind in ("day", "day", "night")
+    )
+    assert one == same != other
