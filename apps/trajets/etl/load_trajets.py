@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from apps.trajets.models import (
@@ -23,23 +22,24 @@ from .records import (
 from .transform import HarmonisedService, harmonise_service
 from .writer import db_columns
 
-__all__ = ["SERVICE_BATCH", "TrajetLoading", "emission_factors"]
+__all__ = ["FIRST_SERVICE_BATCH", "SERVICE_BATCH", "TrajetLoading", "emission_factors"]
 
 # Services per write batch: few COPY statements, yet the last batch (written after the
 # input is read) is a small part of the load and memory holds at most three batches.
 SERVICE_BATCH = 2000
+# The first batch is smaller so the database starts writing (the longer side of a load on
+# PostgreSQL) as soon as possible.
+FIRST_SERVICE_BATCH = 250
 
 
 @dataclass(frozen=True, slots=True)
 class _Children:
-    """Rows of the tables hanging off a batch of trajets, ready to write.
-
-    ``stops`` holds COPY text per trajet on PostgreSQL, row tuples elsewhere.
-    """
+    """Rows of the tables hanging off a batch of trajets, as ``BulkWriter.prepare`` makes
+    them (``stops`` holds COPY text per trajet on PostgreSQL, row tuples elsewhere)."""
 
     stops: list
-    exceptions: list[tuple[int, dt.date, bool]]
-    countries: list[tuple[int, str]]
+    exceptions: list
+    countries: list
 
 
 class TrajetLoading:
@@ -86,7 +86,8 @@ class TrajetLoading:
             return
         self.seen.add(result.source_id)
         self.services.append((result, operator_pk))
-        if len(self.services) >= SERVICE_BATCH:
+        limit = SERVICE_BATCH if self.services_done else min(SERVICE_BATCH, FIRST_SERVICE_BATCH)
+        if len(self.services) >= limit:
             self._flush_services()
 
     def _flush_services(self) -> None:
@@ -111,15 +112,18 @@ class TrajetLoading:
         if inserts:
             ids = self.writer.allocate_ids(Trajet._meta.db_table, len(inserts))
             pairs = list(zip(ids, inserts, strict=True))
-            trajets = [self._trajet_row(pk, s, op) for pk, (s, op) in pairs]
+            trajets = self.writer.prepare(self._trajet_row(pk, s, op) for pk, (s, op) in pairs)
             created = [(pk, s) for pk, (s, _) in pairs]
-            provenance = [(pk, self.source.pk, s.source_id, self.run.pk) for pk, s in created]
+            provenance = self.writer.prepare(
+                (pk, self.source.pk, s.source_id, self.run.pk) for pk, s in created
+            )
             children = self._children(created)
 
             def write_inserts() -> None:
-                self.writer.insert(Trajet._meta.db_table, _TRAJET_COLUMNS, trajets)
+                self.writer.write(Trajet._meta.db_table, _TRAJET_COLUMNS, trajets)
                 self._write_children(children)
-                self.writer.insert(TrajetProvenance._meta.db_table, _PROVENANCE_COLUMNS, provenance)
+                self.writer.write(TrajetProvenance._meta.db_table, _PROVENANCE_COLUMNS, provenance)
+                self.writer.check_deferred(_WRITTEN_TABLES)
 
             self.writer.submit(write_inserts)
             self.report.inserted += len(inserts)
@@ -133,6 +137,7 @@ class TrajetLoading:
                 for model in (Stop, CalendarException, TrajetCountry):
                     self.writer.delete_in(model._meta.db_table, "trajet_id", ids)
                 self._write_children(new_children)
+                self.writer.check_deferred(_WRITTEN_TABLES)
 
             self.writer.submit(write_updates)
             self.report.updated += len(updates)
@@ -235,17 +240,12 @@ class TrajetLoading:
             exceptions.extend((pk, day, True) for day in added)
             exceptions.extend((pk, day, False) for day in sorted(removed))
         countries = [(pk, country) for pk, service in rows for country in service.countries]
-        return _Children(stops, exceptions, countries)
+        return _Children(stops, self.writer.prepare(exceptions), self.writer.prepare(countries))
 
     def _write_children(self, children: _Children) -> None:
-        if self.writer.is_postgres:
-            self.writer.copy_text(Stop._meta.db_table, _STOP_COLUMNS, children.stops)
-        else:
-            self.writer.insert(Stop._meta.db_table, _STOP_COLUMNS, children.stops)
-        self.writer.insert(
-            CalendarException._meta.db_table, _EXCEPTION_COLUMNS, children.exceptions
-        )
-        self.writer.insert(TrajetCountry._meta.db_table, _COUNTRY_COLUMNS, children.countries)
+        self.writer.write(Stop._meta.db_table, _STOP_COLUMNS, children.stops)
+        self.writer.write(CalendarException._meta.db_table, _EXCEPTION_COLUMNS, children.exceptions)
+        self.writer.write(TrajetCountry._meta.db_table, _COUNTRY_COLUMNS, children.countries)
 
     def _delete_stale(self) -> None:
         stale = [pk for record_id, (pk, _) in self.existing.items() if record_id not in self.seen]
@@ -285,6 +285,10 @@ _EXCEPTION_COLUMNS = db_columns(CalendarException, ("trajet", "date", "is_added"
 _COUNTRY_COLUMNS = db_columns(TrajetCountry, ("trajet", "country"))
 _PROVENANCE_COLUMNS = db_columns(
     TrajetProvenance, ("trajet", "source", "source_record_id", "import_run")
+)
+_WRITTEN_TABLES = tuple(
+    model._meta.db_table
+    for model in (Trajet, Stop, CalendarException, TrajetCountry, TrajetProvenance)
 )
 
 

@@ -111,6 +111,7 @@ class LoadReport:
     message: str = ""
     run_id: int | None = None
     reject_reasons: dict[str, int] = field(default_factory=dict)
+    write_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:
@@ -314,6 +315,7 @@ class _SourceLoader(StationLoading, TrajetLoading):
         self._store_station_transfer_times()
         self._delete_stale()
         self._flush_rejects()
+        self.report.write_seconds = dict(self.writer.seconds)
 
     def _load_records(self, path: Path) -> None:
         stations_pending = False

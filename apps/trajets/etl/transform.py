@@ -8,6 +8,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .errors import ExtractError
 from .harmonise.classify import Classification, classify_service
@@ -23,9 +24,11 @@ __all__ = ["HarmonisedService", "HarmonisedStop", "StationInfo", "harmonise_serv
 FALLBACK_REFERENCE_DATE = dt.date(2025, 1, 15)
 
 
-@dataclass(frozen=True, slots=True)
-class StationInfo:
-    """What the transform needs of a stored station."""
+class StationInfo(NamedTuple):
+    """What the transform needs of a stored station.
+
+    A named tuple: services' station tuples key the per-pattern caches, and tuples hash in C.
+    """
 
     key: int
     latitude: float | None

@@ -4,19 +4,45 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.db import connection
 
-__all__ = ["BulkWriter", "db_columns"]
+__all__ = ["BulkWriter", "copy_line", "db_columns"]
 
 _BATCH = 5000
 _CHUNK_CHARS = 1 << 20
 # Writes queued behind the one running: enough to keep the server busy, bounded in memory.
 _MAX_QUEUED_WRITES = 1
 _ID_BLOCK = 20_000
+
+
+# COPY text format: these characters of a text value are written as escapes.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_line(values: Sequence[object]) -> str:
+    """One row in PostgreSQL COPY text format, newline included.
+
+    Handles None, booleans, strings, numbers, dates and times (``str()`` gives the ISO form
+    PostgreSQL reads); not JSON values, which :meth:`BulkWriter.insert` adapts.
+    """
+    return "\t".join(map(_copy_value, values)) + "\n"
+
+
+def _copy_value(value: object) -> str:
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(value)
 
 
 def _sqlite_value(value: object) -> object:
@@ -45,6 +71,8 @@ class BulkWriter:
         self._queued: list[Future[None]] = []
         self._failure: BaseException | None = None
         self._id_pools: dict[str, list[int]] = {}
+        self.seconds: dict[str, float] = {}
+        self._deferred_keys: dict[tuple[str, ...], str] = {}
 
     @contextlib.contextmanager
     def _cursor(self) -> Iterator[Any]:
@@ -56,6 +84,16 @@ class BulkWriter:
         else:
             with connection.cursor() as cursor:
                 yield cursor.cursor
+
+    @contextlib.contextmanager
+    def _timed(self, table: str) -> Iterator[None]:
+        """Add the wall time of the block to ``seconds[table]``: where the database time goes
+        (approximate when both threads write, which only station updates do)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[table] = self.seconds.get(table, 0.0) + time.perf_counter() - started
 
     @contextlib.contextmanager
     def background(self) -> Iterator[None]:
@@ -106,6 +144,30 @@ class BulkWriter:
                 raise self._failure
         self._queued.append(self._worker.submit(write))
 
+    def check_deferred(self, tables: Sequence[str]) -> None:
+        """Run now the deferred foreign-key checks that the writes to ``tables`` queued.
+
+        PostgreSQL would run them at commit, one by one after everything else; run from
+        :meth:`submit` they overlap with the reading of the next batch instead. The keys are
+        set back to deferred, their initial mode. SQLite: nothing to do (checked at commit).
+        """
+        if not self.is_postgres:
+            return
+        key = tuple(tables)
+        with self._timed("deferred checks"), self._cursor() as cursor:
+            if key not in self._deferred_keys:
+                cursor.execute(
+                    "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferrable "
+                    "AND condeferred AND conrelid = ANY(%s::regclass[]) ORDER BY conname",
+                    [list(tables)],
+                )
+                names = [row[0] for row in cursor.fetchall()]
+                self._deferred_keys[key] = ", ".join(f'"{name}"' for name in names)
+            names = self._deferred_keys[key]
+            if names:
+                cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+                cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
+
     def allocate_ids(self, table: str, count: int) -> list[int]:
         """Reserve ``count`` primary keys for ``table`` (the caller holds the ETL lock).
 
@@ -134,6 +196,10 @@ class BulkWriter:
 
     def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
         """Insert rows; returns how many were written."""
+        with self._timed(table):
+            return self._insert(table, columns, rows)
+
+    def _insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
         names = ", ".join(f'"{c}"' for c in columns)
         count = 0
         with self._cursor() as cursor:
@@ -166,7 +232,7 @@ class BulkWriter:
         names = ", ".join(f'"{c}"' for c in columns)
         count = 0
         statement = f'COPY "{table}" ({names}) FROM STDIN'
-        with self._cursor() as cursor, cursor.copy(statement) as copy:
+        with self._timed(table), self._cursor() as cursor, cursor.copy(statement) as copy:
             chunk: list[str] = []
             size = 0
             for text in lines:
@@ -182,6 +248,22 @@ class BulkWriter:
                 count += sum(part.count("\n") for part in chunk)
         return count
 
+    def prepare(self, rows: Iterable[Sequence[object]]) -> list:
+        """Rows ready for :meth:`write`: COPY text lines on PostgreSQL, tuples elsewhere.
+
+        Called in the loading thread, so the writer thread (and the database waiting for
+        it) does not format rows while it holds the interpreter lock.
+        """
+        if self.is_postgres:
+            return [copy_line(row) for row in rows]
+        return list(rows)
+
+    def write(self, table: str, columns: Sequence[str], prepared: list) -> int:
+        """Insert rows made by :meth:`prepare`; returns how many were written."""
+        if self.is_postgres:
+            return self.copy_text(table, columns, prepared)
+        return self.insert(table, columns, prepared)
+
     def update(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
         """Update rows by id; ``columns[0]`` must be ``id``.
 
@@ -190,7 +272,7 @@ class BulkWriter:
         if not rows:
             return
         assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns[1:])
-        with self._cursor() as cursor:
+        with self._timed(table), self._cursor() as cursor:
             if self.is_postgres:
                 stage = f"etl_stage_{table}"
                 if stage not in self._staging:
@@ -201,7 +283,7 @@ class BulkWriter:
                     )
                     self._staging.add(stage)
                 cursor.execute(f'TRUNCATE "{stage}"')
-                self.insert(stage, columns, rows)
+                self._insert(stage, columns, rows)
                 cursor.execute(
                     f'UPDATE "{table}" AS t SET {assignments} FROM "{stage}" AS s '  # noqa: S608
                     "WHERE t.id = s.id"
@@ -215,7 +297,7 @@ class BulkWriter:
 
     def delete_in(self, table: str, column: str, ids: Sequence[int]) -> None:
         """Delete the rows whose ``column`` is one of ``ids``."""
-        with self._cursor() as cursor:
+        with self._timed(table), self._cursor() as cursor:
             for start in range(0, len(ids), _BATCH):
                 chunk = list(ids[start : start + _BATCH])
                 if self.is_postgres:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -13,9 +14,15 @@ from hypothesis import strategies as st
 
 from apps.trajets.etl.errors import ExtractError, SourceConfigError
 from apps.trajets.etl.extractors import extract
+from apps.trajets.etl.extractors.gtfs_tables import _copy_checking_grouping
 from apps.trajets.etl.extractors.html import parse_html_tables
 from apps.trajets.etl.extractors.tabular import parse_decimal
-from apps.trajets.etl.extractors.text import _unpadded
+from apps.trajets.etl.extractors.text import (
+    _unpadded,
+    is_ascii_compatible,
+    read_csv_rows,
+    unpadded_chunks,
+)
 from apps.trajets.etl.records import RejectRecord, ServiceRecord, StationRecord
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, load_sources
 from apps.trajets.etl.transform import StationInfo, harmonise_service
@@ -363,3 +370,78 @@ def test_line_padding_removal_equals_stripping_spaces_and_line_breaks(body, end)
     line = body + " " * 40 + end
     assert _unpadded(line) == line.rstrip(" \r\n")
     assert _unpadded(body) == body.rstrip(" \r\n")
+
+
+@given(
+    st.text(alphabet="a,\t \r\n", max_size=40),
+    st.integers(min_value=1, max_value=9),
+)
+def test_byte_level_padding_removal_matches_the_line_by_line_rule_across_chunks(text, chunk):
+    data = text.encode()
+    by_line = "".join(
+        _unpadded(line) + "\n" for line in io.TextIOWrapper(io.BytesIO(data), newline="")
+    )
+    assert b"".join(unpadded_chunks(io.BytesIO(data), chunk)) == by_line.encode()
+
+
+def padded(lines: list[str], width: int = 60, end: str = "\n") -> str:
+    return "".join(line.ljust(width) + end for line in lines)
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_csv_rows_and_line_numbers_are_the_same_on_the_byte_and_the_text_paths(end: str) -> None:
+    lines = ["id,name", "1,Genève", "", '2,"Gare, ""Nord"""', "   ", "3,Zürich"]
+    text = "\ufeff" + padded(lines, end=end)
+
+    def rows(data: bytes, encoding: str) -> list:
+        return list(read_csv_rows(io.BytesIO(data), name="t.csv", encoding=encoding))
+
+    assert is_ascii_compatible("utf-8")
+    assert not is_ascii_compatible("utf-16")
+    fast = rows(text.encode("utf-8"), "utf-8")
+    assert fast == rows(text.encode("utf-16"), "utf-16")
+    assert [(line, values) for line, _, values in fast] == [
+        (1, []), (2, ["1", "Genève"]), (4, ["2", 'Gare, "Nord"']), (6, ["3", "Zürich"]),
+    ]  # fmt: skip
+    assert fast[0][1] == ["id", "name"]
+
+
+def test_an_undecodable_byte_is_reported_at_its_own_line() -> None:
+    lines = ["id,name", *(f"{n},Station {n}" for n in range(2, 300)), "300,Genève"]
+    data = padded(lines, width=350).encode("latin-1")
+    with pytest.raises(ExtractError, match=r"not valid utf-8 near line 300 \(byte b'\\xe8'\)"):
+        list(read_csv_rows(io.BytesIO(data), name="t.csv", encoding="utf-8"))
+    rows = list(read_csv_rows(io.BytesIO(data), name="t.csv", encoding="latin-1"))
+    assert rows[-1][0] == 300
+    assert rows[-1][2] == ["300", "Genève"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize(
+    ("stop_times", "is_grouped"),
+    [
+        (["T1,,08:00:00,S1,1", "T1,09:50:00,,S2,2", "T2,,23:30:00,S1,1", "T2,25:50:00,,S2,2"],
+         True),
+        (["T1,,08:00:00,S1,1", "T2,,23:30:00,S1,1", "T1,09:50:00,,S2,2", "T2,25:50:00,,S2,2"],
+         False),
+        (['"T1",,08:00:00,S1,1', "T2,,23:30:00,S1,1", "T1,09:50:00,,S2,2", "T2,25:50:00,,S2,2"],
+         None),
+    ],
+)  # fmt: skip
+def test_padded_stop_times_give_the_same_services_grouped_or_not(
+    tmp_path: Path, stop_times: list[str], is_grouped: bool | None, encoding: str
+) -> None:
+    header = "trip_id,arrival_time,departure_time,stop_id,stop_sequence"
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    for name, text in {**GTFS_FILES, "stop_times.txt": padded([header, *stop_times])}.items():
+        (feed / name).write_text(text, encoding=encoding)
+    if encoding == "utf-8":
+        with (feed / "stop_times.txt").open("rb") as raw, io.BytesIO() as copy:
+            assert _copy_checking_grouping(unpadded_chunks(raw, 50), copy) is is_grouped
+    records = extract("gtfs", feed, {"encoding": encoding})
+    services = [r for r in records if isinstance(r, ServiceRecord)]
+    assert [(s.source_id, [x.station_id for x in s.stops]) for s in services] == [
+        ("T1", ["S1", "S2"]), ("T2", ["S1", "S2"]),
+    ]  # fmt: skip
+    assert services[1].stops[-1].arrival_s == 25 * 3600 + 50 * 60

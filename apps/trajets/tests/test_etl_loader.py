@@ -14,12 +14,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from apps.stats.models import VolumeSummary
 from apps.trajets.etl.errors import LockedError
 from apps.trajets.etl.loader import ETL_LOCK_KEY, load_source
 from apps.trajets.etl.quality import compute_quality_report
 from apps.trajets.etl.runner import run_etl
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sources
 from apps.trajets.models import (
+    CalendarException,
     ImportRun,
     RejectedRecord,
     Station,
@@ -29,6 +31,7 @@ from apps.trajets.models import (
 )
 from apps.trajets.signals import import_completed
 from apps.trajets.tests.test_etl_extractors import FIXTURES, SAMPLES, write_gtfs
+from obrail.caching import data_version
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +167,56 @@ def test_a_database_error_in_a_background_write_fails_the_load_with_its_own_mess
     assert "transaction is aborted" not in report.message
     assert snapshot() == before
     assert Stop.objects.count() == stops_before
+
+
+def test_a_broken_reference_fails_the_batch_that_wrote_it_and_keys_stay_deferred() -> None:
+    from django.db import transaction
+
+    from apps.trajets.etl.writer import BulkWriter
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks foreign keys at commit only")
+    from psycopg.errors import ForeignKeyViolation
+
+    writer = BulkWriter()
+    table = CalendarException._meta.db_table
+    columns = ("trajet_id", "date", "is_added")
+
+    def write_a_dangling_exception_and_check() -> None:
+        writer.insert(table, columns, [(987_654, dt.date(2025, 1, 1), True)])
+        writer.check_deferred([table])
+
+    with pytest.raises(ForeignKeyViolation, match="987654"), transaction.atomic():
+        write_a_dangling_exception_and_check()
+    with transaction.atomic():
+        writer.insert(table, columns, [(987_654, dt.date(2025, 1, 2), True)])
+        # Deferred again after the check: the dangling row may be removed before the commit.
+        CalendarException.objects.filter(trajet_id=987_654).delete()
+    assert not CalendarException.objects.exists()
+
+
+def test_prepared_rows_round_trip_through_copy_with_escapes_nulls_and_dates() -> None:
+    from apps.trajets.etl.writer import BulkWriter
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY text is the PostgreSQL path")
+    writer = BulkWriter()
+    columns = ("t", "b", "d", "h", "x", "n")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE etl_copy_check "
+            "(t text, b boolean, d date, h time, x float, n integer)"
+        )
+    rows = [
+        ("tab\there, back\\slash, new\nline, cr\r, é", True, dt.date(2025, 1, 6),
+         dt.time(23, 59, 30), 0.1 + 0.2, None),
+        ("", False, None, None, -1e-7, 42),
+    ]  # fmt: skip
+    assert writer.write("etl_copy_check", columns, writer.prepare(rows)) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT t, b, d, h, x, n FROM etl_copy_check ORDER BY n NULLS FIRST")
+        assert [tuple(row) for row in cursor.fetchall()] == rows
+        cursor.execute("DROP TABLE etl_copy_check")
 
 
 def test_dry_run_reports_changes_and_writes_nothing() -> None:
@@ -315,6 +368,17 @@ def test_an_etl_run_sends_import_completed_once_and_only_when_data_changed() -> 
     assert [report.has_changes for report in again] == [False, False]
 
 
+def test_etl_command_leaves_the_volume_summary_current_even_after_a_reload_changing_nothing():
+    call_command("etl", "--source", "sncf-intercites", stdout=StringIO())
+    built = set(VolumeSummary.objects.values_list("data_version", flat=True))
+    assert built == {data_version()}
+    out = StringIO()
+    call_command("etl", "--source", "sncf-intercites", "--force", stdout=out)
+    assert "volume summary rebuilt" in out.getvalue()  # a new version, the same data
+    assert set(VolumeSummary.objects.values_list("data_version", flat=True)) == {data_version()}
+    assert data_version() not in built
+
+
 def test_etl_command_reports_and_fails_with_non_zero_status_on_a_failing_source() -> None:
     out = StringIO()
     call_command("etl", "--source", "sncf-intercites", stdout=out)
@@ -405,8 +469,16 @@ def test_bench_compares_the_pipeline_with_a_raw_copy_and_leaves_nothing(tmp_path
     result = benchmark_gtfs(feed)
     assert (result.stop_times_rows, result.copy_rows) == (6, 6)
     assert result.ratio == pytest.approx(result.pipeline_s / result.copy_s)
+    assert result.temp_copy_s > 0
+    assert {"trajets_trajet", "trajets_stop", "deferred checks"} <= set(result.write_s)
     assert Trajet.objects.count() == 0
     assert not ImportRun.objects.filter(source__name="bench-gtfs").exists()
+    out = StringIO()
+    call_command("bench_etl", str(feed), stdout=out)
+    assert "bare logged table" in out.getvalue()
+    assert "load average" in out.getvalue()
+    assert "temp table" in out.getvalue()
+    assert Trajet.objects.count() == 0
 
 
 def test_a_gtfs_transfer_from_a_stop_to_itself_sets_the_station_minimum_change_time(

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
-import io
+import itertools
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..records import (
     CalendarRecord,
     Location,
     RejectRecord,
 )
-from .text import FileSet, read_csv_rows
+from .text import FileSet, is_ascii_compatible, read_csv_rows, unpadded_chunks
 
 __all__ = ["cell", "decimal", "read_calendars", "rows", "stop_time_rows"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_STOP_TIME_COLUMNS = ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence")
+# The unpadded copy of stop_times.txt stays in memory up to this size (Renfe: 4 MB), then
+# moves to a temporary file.
+_SPOOL_BYTES = 64 * 1024 * 1024
+_FIRST_FIELD = re.compile(rb"^[^,\n]*", re.MULTILINE)
 
 
 @lru_cache(maxsize=4096)
@@ -33,15 +40,29 @@ def _parse_date(text: str) -> dt.date | None:
         return None
 
 
-def rows(files: FileSet, name: str, options: Mapping[str, Any], required: tuple[str, ...]):
+def rows(
+    files: FileSet, name: str, options: Mapping[str, Any], required: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, int], list[str]]]:
+    """``(line, column index, cells)`` of each data row of a feed file, cells stripped."""
     with files.open_binary(name) as raw:
-        rows = read_csv_rows(
-            raw, name=name, encoding=options.get("encoding", "utf-8"), required=required
-        )
-        _, header, _ = next(rows)
-        index = {column: position for position, column in enumerate(header)}
-        for line, _, values in rows:
-            yield line, index, values
+        yield from _rows_of(raw, name, options, required)
+
+
+def _rows_of(
+    raw: IO[bytes],
+    name: str,
+    options: Mapping[str, Any],
+    required: tuple[str, ...] = _STOP_TIME_COLUMNS,
+    *,
+    strip: bool = True,
+) -> Iterator[tuple[int, dict[str, int], list[str]]]:
+    rows = read_csv_rows(
+        raw, name=name, encoding=options.get("encoding", "utf-8"), required=required, strip=strip
+    )
+    _, header, _ = next(rows)
+    index = {column: position for position, column in enumerate(header)}
+    for line, _, values in rows:
+        yield line, index, values
 
 
 def cell(values: list[str], index: Mapping[str, int], column: str) -> str:
@@ -113,35 +134,57 @@ def read_calendars(files: FileSet, options: Mapping[str, Any]) -> tuple[dict, li
 def stop_time_rows(
     files: FileSet, options: Mapping[str, Any]
 ) -> Iterator[tuple[int, list[str], dict]]:
-    """Stop-time rows grouped by trip; rows of a non-contiguous file are sorted on disk."""
-    required = ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence")
-    contiguous = _is_grouped_by_trip(files, options, required)
-    if contiguous:
-        with files.open_binary("stop_times.txt") as raw:
-            rows = read_csv_rows(
-                raw,
-                name="stop_times.txt",
-                encoding=options.get("encoding", "utf-8"),
-                required=required,
-                strip=False,
-            )
-            _, header, _ = next(rows)
-            index = {column: position for position, column in enumerate(header)}
-            for line, _, values in rows:
-                yield line, values, index
+    """Stop-time rows grouped by trip; rows of a non-contiguous file are sorted on disk.
+
+    The member is decompressed once, into a copy without line padding (in memory up to
+    ``_SPOOL_BYTES``, then on disk) that serves both the grouping check and the reading.
+    """
+    name = "stop_times.txt"
+    if not is_ascii_compatible(options.get("encoding", "utf-8")):
+        # No byte-level copy; and a text decoder closes the stream it reads: open it twice.
+        with files.open_binary(name) as raw:
+            is_grouped = _is_grouped_by_trip(_rows_of(raw, name, options))
+        with files.open_binary(name) as raw:
+            yield from _by_trip(_rows_of(raw, name, options, strip=False), is_grouped)
         return
-    # Bounded memory: an on-disk SQLite table does the sort instead of Python lists.
+    with (
+        files.open_binary(name) as raw,
+        tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as copy,
+    ):
+        is_grouped = _copy_checking_grouping(unpadded_chunks(raw), copy)
+        if is_grouped is None:
+            copy.seek(0)
+            is_grouped = _is_grouped_by_trip(_rows_of(copy, name, options))
+        copy.seek(0)
+        yield from _by_trip(_rows_of(copy, name, options, strip=False), is_grouped)
+
+
+def _by_trip(
+    rows: Iterator[tuple[int, dict[str, int], list[str]]], is_grouped: bool
+) -> Iterator[tuple[int, list[str], dict]]:
+    if is_grouped:
+        for line, index, values in rows:
+            yield line, values, index
+    else:
+        yield from _sorted_by_trip(rows)
+
+
+def _sorted_by_trip(
+    rows: Iterator[tuple[int, dict[str, int], list[str]]],
+) -> Iterator[tuple[int, list[str], dict]]:
+    """Rows ordered by trip, stop_sequence and line, sorted in an on-disk SQLite table
+    (bounded memory) instead of Python lists."""
     with tempfile.TemporaryDirectory() as folder:
         database = sqlite3.connect(Path(folder) / "sort.sqlite3")
         database.execute("CREATE TABLE st (trip TEXT, seq INTEGER, line INTEGER, row TEXT)")
         index_seen: dict[str, int] = {}
         batch: list[tuple[str, int, int, str]] = []
-        for line, index, values in rows(files, "stop_times.txt", options, required):
+        for line, index, values in rows:
             index_seen = index
-            sequence = values[index["stop_sequence"]]
+            sequence = values[index["stop_sequence"]].strip()
             batch.append(
                 (
-                    values[index["trip_id"]],
+                    values[index["trip_id"]].strip(),
                     int(sequence) if sequence.isdigit() else -1,
                     line,
                     "\x1f".join(values),
@@ -157,30 +200,42 @@ def stop_time_rows(
         database.close()
 
 
-def _is_grouped_by_trip(files: FileSet, options: Mapping[str, Any], required) -> bool:
-    """Tell whether stop_times.txt lists each trip's rows together (a cheap first pass)."""
-    seen: set[bytes | str] = set()
-    previous: bytes | str | None = None
-    # A large buffer in front of the member: zip members read line by line in Python.
-    with io.BufferedReader(files.open_binary("stop_times.txt"), 1 << 20) as raw:  # type: ignore[arg-type]
-        header = raw.readline().decode("utf-8-sig", errors="replace")
-        simple = header.split(",")[0].strip() == "trip_id" and '"' not in header
-        if simple:
-            for line in raw:
-                if line.startswith(b'"'):
-                    simple = False
+def _copy_checking_grouping(chunks: Iterator[bytes], copy: IO[bytes]) -> bool | None:
+    """Write ``chunks`` (unpadded CSV) to ``copy``; tell whether each trip's rows are
+    together, or None when the bytes do not tell (trip_id not first, or quoted fields)."""
+    is_grouped: bool | None = None
+    seen: set[bytes] = set()
+    previous: bytes | None = None
+    for position, chunk in enumerate(chunks):
+        copy.write(chunk)
+        if position == 0:
+            header, _, chunk = chunk.partition(b"\n")
+            first = header.removeprefix(codecs.BOM_UTF8).split(b",", 1)[0].strip()
+            if first == b"trip_id" and b'"' not in header:
+                is_grouped = True
+        if not is_grouped:
+            continue
+        if b'"' in chunk:
+            is_grouped = None
+            continue
+        # endpos drops the empty match after the final line break; blank lines count as
+        # an empty trip id, as rows with an empty first cell do.
+        for trip, _ in itertools.groupby(_FIRST_FIELD.findall(chunk, 0, len(chunk) - 1)):
+            trip = trip.strip()
+            if trip != previous:
+                if trip in seen:
+                    is_grouped = False
                     break
-                trip = line.split(b",", 1)[0].strip()
-                if trip != previous:
-                    if trip in seen:
-                        return False
-                    seen.add(trip)
-                    previous = trip
-    if simple:
-        return True
-    seen.clear()
-    previous = None
-    for _, index, values in rows(files, "stop_times.txt", options, required):
+                seen.add(trip)
+                previous = trip
+    return is_grouped
+
+
+def _is_grouped_by_trip(rows: Iterator[tuple[int, dict[str, int], list[str]]]) -> bool:
+    """Tell whether each trip's rows are together (the slow check, on parsed rows)."""
+    seen: set[str] = set()
+    previous: str | None = None
+    for _, index, values in rows:
         trip = values[index["trip_id"]]
         if trip != previous:
             if trip in seen:

@@ -5,19 +5,37 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
 from ..errors import ExtractError
 
-__all__ = ["MAX_COMPRESSION_RATIO", "MAX_UNCOMPRESSED_BYTES", "FileSet", "read_csv_rows"]
+__all__ = [
+    "MAX_COMPRESSION_RATIO",
+    "MAX_UNCOMPRESSED_BYTES",
+    "FileSet",
+    "is_ascii_compatible",
+    "read_csv_rows",
+    "unpadded_chunks",
+]
 
 # A zip whose members expand more than this is refused (zip bomb); real feeds stay below 100×
 # (the space-padded Renfe feed: 65×).
 MAX_COMPRESSION_RATIO = 400
 MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
+
+# Encodings in which the bytes 0x20, 0x0D and 0x0A only ever mean space, CR and LF, so line
+# padding can be removed before decoding (codec names as ``codecs.lookup`` gives them).
+_ASCII_COMPATIBLE = frozenset(
+    {"ascii", "utf-8", "utf-8-sig"}
+    | {f"cp{page}" for page in range(1250, 1259)}
+    | {f"iso8859-{part}" for part in (*range(1, 12), *range(13, 17))}
+)
+_CHUNK_BYTES = 1 << 20
+_PADDED_LINE_END = re.compile(rb" +\n")
 
 
 class FileSet:
@@ -114,6 +132,74 @@ def _unpadded(line: str) -> str:
     return line.rstrip(" \r\n")
 
 
+def is_ascii_compatible(encoding: str) -> bool:
+    """Whether line padding of text in ``encoding`` can be removed at the byte level."""
+    try:
+        return codecs.lookup(encoding).name in _ASCII_COMPATIBLE
+    except LookupError:
+        return False
+
+
+def unpadded_chunks(raw: IO[bytes], chunk_bytes: int = _CHUNK_BYTES) -> Iterator[bytes]:
+    """The bytes of ``raw`` with the spaces ending each line removed and every line break
+    (CRLF, LF or lone CR) made LF, in chunks that each end with a whole line.
+
+    Same lines as ``line.rstrip(" \\r\\n") + "\\n"`` over universal-newline lines, one line
+    out per line in, so line numbers stay right; only for :func:`is_ascii_compatible` text.
+    """
+    pending = b""
+    while chunk := raw.read(chunk_bytes):
+        data = pending + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            # No LF: end at the last CR that cannot be the first half of a CRLF.
+            cut = data.rfind(b"\r", 0, len(data) - 1) + 1
+        pending = data[cut:]
+        if cut:
+            yield _unpadded_lines(data[:cut])
+    if pending:
+        tail = _unpadded_lines(pending)
+        yield tail if tail.endswith(b"\n") else tail.rstrip(b" ") + b"\n"
+
+
+def _unpadded_lines(data: bytes) -> bytes:
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return _PADDED_LINE_END.sub(b"\n", data)
+
+
+def _decoded_lines(chunks: Iterable[bytes], *, name: str, encoding: str) -> Iterator[str]:
+    """Decode unpadded chunks into lines; an undecodable byte is reported with its line.
+
+    As :func:`_text_stream`: UTF-8 (declared, or announced by a BOM) drops the BOM.
+    """
+    lines_before = 0
+    codec = encoding
+    for position, chunk in enumerate(chunks):
+        if position == 0 and (
+            chunk.startswith(codecs.BOM_UTF8)
+            or codecs.lookup(encoding).name in {"utf-8", "utf-8-sig"}
+        ):
+            codec = "utf-8-sig"
+        try:
+            text = chunk.decode(codec)
+        except UnicodeDecodeError as exc:
+            line = lines_before + exc.object.count(b"\n", 0, exc.start) + 1
+            raise _undecodable(name, encoding, line, exc) from exc
+        if codec == "utf-8-sig":
+            codec = "utf-8"
+        lines_before += chunk.count(b"\n")
+        yield from io.StringIO(text, newline="")
+
+
+def _undecodable(name: str, encoding: str, line: int, exc: UnicodeDecodeError) -> ExtractError:
+    return ExtractError(
+        f"{name}: not valid {encoding} near line {line} "
+        f"(byte {exc.object[exc.start : exc.start + 1]!r}); declare the file's encoding "
+        '(e.g. encoding = "latin-1") in sources.toml'
+    )
+
+
 def read_csv_rows(
     raw: IO[bytes],
     *,
@@ -132,11 +218,15 @@ def read_csv_rows(
     Raises ExtractError naming the file and line for undecodable bytes, an empty file or
     missing required columns.
     """
-    buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
-    stream = _text_stream(buffered, encoding)
     # Fixed-width feeds pad every line with spaces (Renfe: 350 characters): dropping the
-    # padding before the csv module sees it makes parsing several times faster.
-    reader = csv.reader((_unpadded(line) + "\n" for line in stream), delimiter=delimiter)
+    # padding before the csv module sees it makes parsing several times faster, and doing it
+    # on bytes (one regular expression per chunk) is faster still than line by line.
+    if is_ascii_compatible(encoding):
+        lines = _decoded_lines(unpadded_chunks(raw), name=name, encoding=encoding)
+    else:
+        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+        lines = (_unpadded(line) + "\n" for line in _text_stream(buffered, encoding))
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         try:
             header = [cell.strip().lstrip("\ufeff").strip() for cell in next(reader)]
@@ -155,10 +245,6 @@ def read_csv_rows(
             cells = [v.strip() for v in values] if strip else values
             yield reader.line_num, header, cells
     except UnicodeDecodeError as exc:
-        raise ExtractError(
-            f"{name}: not valid {encoding} near line {reader.line_num + 1} "
-            f"(byte {exc.object[exc.start : exc.start + 1]!r}); declare the file's encoding "
-            '(e.g. encoding = "latin-1") in sources.toml'
-        ) from exc
+        raise _undecodable(name, encoding, reader.line_num + 1, exc) from exc
     except csv.Error as exc:
         raise ExtractError(f"{name}: malformed CSV near line {reader.line_num}: {exc}") from exc
