@@ -64,3 +64,25 @@ def cached_until_next_import(
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+def cached_per_query(
+    name: str,
+    queryset: QuerySet,
+    compute: Callable[[], T],
+    *,
+    seconds: int = IMPORT_CACHE_SECONDS,
+    per_language: bool = True,
+) -> T:
+    """Return ``compute()`` for ``queryset``, reused until the next successful import under a
+    key made of ``name`` and the query's SQL and parameters.
+
+    Not cached when ``seconds`` is 0 (the fingerprint is not even computed) or when the query
+    matches nothing by construction: ``compute`` then runs no SQL.
+    """
+    fingerprint = query_fingerprint(queryset) if seconds else None
+    if fingerprint is None:
+        return compute()
+    return cached_until_next_import(
+        f"{name}:{fingerprint}", compute, seconds=seconds, per_language=per_language
+    )

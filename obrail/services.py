@@ -16,7 +16,7 @@ from apps.trajets.models import (
     Trajet,
     TrajetProvenance,
 )
-from obrail.caching import cached_until_next_import, query_fingerprint
+from obrail.caching import cached_per_query, cached_until_next_import
 
 BAR_HEIGHT = 26
 BAR_GAP = 8
@@ -146,11 +146,8 @@ def collect_network_links(trajets: QuerySet[Trajet], *, limit: int) -> NetworkLi
 
     Cached per filter until the next import: the grouping reads every matching trajet.
     """
-    fingerprint = query_fingerprint(trajets)
-    if fingerprint is None:
-        return NetworkLinks(rows=(), is_truncated=False)
-    return cached_until_next_import(
-        f"network:{limit}:{fingerprint}", lambda: _collect_network_links(trajets, limit)
+    return cached_per_query(
+        f"network:{limit}", trajets, lambda: _collect_network_links(trajets, limit)
     )
 
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from apps.trajets.models import ImportRun, Trajet
 from apps.trajets.tests.factories import make_run
-from obrail.caching import cached_until_next_import, query_fingerprint
+from obrail.caching import cached_per_query, cached_until_next_import, query_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,20 @@ def test_a_query_matching_nothing_by_construction_has_no_fingerprint():
         query_fingerprint(Trajet.objects.filter(kind=kind)) for kind in ("day", "day", "night")
     )
     assert one == same != other
+
+
+def test_per_query_values_are_cached_by_query_unless_off_or_matching_nothing():
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    day, night = Trajet.objects.filter(kind="day"), Trajet.objects.filter(kind="night")
+    assert cached_per_query("figure", day, compute) == 1
+    assert cached_per_query("figure", day.all(), compute) == 1
+    assert cached_per_query("figure", night, compute) == 2
+    assert cached_per_query("figure", day, compute, seconds=0) == 3
+    nothing = Trajet.objects.filter(pk__in=[])
+    assert cached_per_query("figure", nothing, compute) == 4
+    assert cached_per_query("figure", nothing, compute) == 5
