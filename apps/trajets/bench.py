@@ -1,12 +1,16 @@
 """API benchmark: server time of the main queries next to the bare SQL they issue.
 
 Each case is requested in process through the whole Django stack (middleware, filters,
-serializers, JSON rendering) with a test client, ``repeat`` times after ``warmup`` runs:
+serializers, JSON rendering), calling Django's WSGI handler as gunicorn does (so persistent
+connections and their health checks count), ``repeat`` times after ``warmup`` runs:
 
 - cold: with the count/indicator cache off, so every request does all of its SQL;
 - SQL: the statements of each cold request, captured and replayed on a raw cursor (rows
   fetched): the baseline, and the ratio cold/SQL says what the API adds to the database;
 - warm: with the cache on, as in production between two imports.
+
+The process's start-up objects are frozen out of the garbage collector's scans, as in the
+WSGI workers (``obrail.gc_tuning``).
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.db.models import Count
-from django.test import Client, override_settings
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from apps.trajets.models import Station, Trajet
+from obrail.gc_tuning import freeze_startup_objects
 
 LIST_TARGET_MS = 50.0
 STATS_TARGET_MS = 150.0
@@ -141,14 +147,33 @@ def build_cases(sample_ids: int = 50) -> list[Case]:
     return cases
 
 
-def _timed_request(client: Client, url: str) -> tuple[float, int]:
-    start = time.perf_counter()
-    response = client.get(url)
-    if response.streaming:
-        b"".join(response.streaming_content)
-    else:
-        len(response.content)
-    return (time.perf_counter() - start) * 1000, response.status_code
+class WsgiClient:
+    """GET requests through Django's WSGI handler, as a WSGI server makes them.
+
+    The test client connects signal receivers for every request and keeps their finalizers:
+    over a benchmark they add thousands of objects for the garbage collector to scan.
+    """
+
+    def __init__(self) -> None:
+        self.handler = WSGIHandler()
+        self.factory = RequestFactory()
+
+    def get(self, url: str) -> tuple[float, int]:
+        """Elapsed ms (the response read to its end) and status code of ``GET url``."""
+        environ = self.factory.get(url).environ
+        status: list[int] = []
+
+        def start_response(line: str, headers: object, exc_info: object = None) -> None:
+            status.append(int(line.split(" ", 1)[0]))
+
+        start = time.perf_counter()
+        response = self.handler(environ, start_response)
+        try:
+            for _chunk in response:
+                pass
+        finally:
+            response.close()
+        return (time.perf_counter() - start) * 1000, status[0]
 
 
 def _timed_sql(statements: list[str]) -> float:
@@ -160,18 +185,25 @@ def _timed_sql(statements: list[str]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _time_urls(client: Client, urls: list[str], warmup: int) -> tuple[list[float], set[int]]:
+def _time_urls(client: WsgiClient, urls: list[str], warmup: int) -> tuple[list[float], set[int]]:
     for url in urls[:warmup]:
-        _timed_request(client, url)
+        client.get(url)
     timings, statuses = [], set()
     for url in urls:
-        elapsed, status = _timed_request(client, url)
+        elapsed, status = client.get(url)
         timings.append(elapsed)
         statuses.add(status)
     return timings, statuses
 
 
-def run_case(client: Client, case: Case, *, repeat: int, warmup: int, cache_seconds: int) -> Result:
+def run_case(
+    client: WsgiClient,
+    case: Case,
+    *,
+    repeat: int,
+    warmup: int,
+    cache_seconds: int,
+) -> Result:
     """Time ``case`` cold (counts and indicators computed anew), its SQL alone, then warm."""
     urls = [case.urls[i % len(case.urls)] for i in range(repeat)]
     with override_settings(API_COUNT_CACHE_SECONDS=0):
@@ -208,9 +240,11 @@ def run_benchmark(
     with override_settings(
         REST_FRAMEWORK={**settings.REST_FRAMEWORK, **no_throttle}, ALLOWED_HOSTS=["testserver"]
     ):
-        client = Client()
+        client = WsgiClient()
+        cases = build_cases()
+        freeze_startup_objects()
         results = []
-        for case in build_cases():
+        for case in cases:
             if only and only not in case.name:
                 continue
             result = run_case(
