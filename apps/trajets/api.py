@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
@@ -39,6 +40,7 @@ from apps.trajets.models import (
     Trajet,
     TrajetProvenance,
 )
+from apps.trajets.querysets import API_LIST_VALUES
 from apps.trajets.renderers import CSV_CHUNK_SIZE, CSVRenderer, stream_csv
 from apps.trajets.serializers import (
     OperatorSerializer,
@@ -50,13 +52,16 @@ from apps.trajets.serializers import (
 )
 from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED, error_response
 from obrail.authentication import BasicAuthentication, SessionAuthentication
-from obrail.caching import cached_until_next_import, query_fingerprint
+from obrail.caching import cached_per_query
 from obrail.throttling import AnonThrottle, UserThrottle
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 # Above this many rows a list's total is the planner's estimate (flagged by count_exact).
 DEFAULT_EXACT_COUNT_LIMIT = 10_000
+# A planner estimate this many times above the limit is trusted without counting up to the
+# limit (measured estimates were within 7 %, at worst 42 % low, and at most tenfold high).
+ESTIMATE_TRUST_FACTOR = 10
 
 
 # Swagger UI and ReDoc inject <style> elements and ReDoc starts a blob: web worker; everything
@@ -69,23 +74,24 @@ class CachedCountPaginator(DjangoPaginator):
     (or ``API_COUNT_CACHE_SECONDS``, 0 to disable).
 
     With ``exact_count_limit`` set (the API's paginator), results are counted exactly up to
-    that many rows only (``COUNT`` over a ``LIMIT``: cheap, the scan stops there); above it,
+    that many rows only (``COUNT`` over a ``LIMIT``: the scan stops there); above it, and
+    without counting at all when the planner expects ``ESTIMATE_TRUST_FACTOR`` times more,
     ``count`` is PostgreSQL's planner estimate (never below the limit) and ``count_exact`` is
-    False. Pages are then not bounded by the estimate: a page past the end is empty, and a
-    short page makes the count exact again (its offset plus its rows).
+    False. Pages are then not bounded by the estimate: a page past the end is empty. A short
+    page needs no count: its offset plus its rows is the exact count.
     """
 
     exact_count_limit: int | None = None
+    #: Read the page's rows as dicts of these values (and ``id``) instead of model instances.
+    row_values: tuple[str, ...] = ()
 
     @cached_property
     def count_and_exactness(self) -> tuple[int, bool]:
         if not isinstance(self.object_list, QuerySet):
             return self._count()
-        fingerprint = query_fingerprint(self.object_list)
-        if fingerprint is None:  # e.g. origin_id IN () for a station name matching nothing
-            return 0, True
-        return cached_until_next_import(
-            f"api-count:{self.exact_count_limit}:{fingerprint}",
+        return cached_per_query(
+            f"api-count:{self.exact_count_limit}",
+            self.object_list,
             self._count,
             seconds=cache_seconds(),
             per_language=False,
@@ -108,20 +114,34 @@ class CachedCountPaginator(DjangoPaginator):
             or connections[queryset.db].vendor != "postgresql"
         ):
             return super().count, True
+        estimate = self._planner_estimate(queryset)
+        if estimate >= limit * ESTIMATE_TRUST_FACTOR:
+            return estimate, False  # far above the limit: counting to it would be wasted
         capped = queryset.order_by()[: limit + 1].count()
         if capped <= limit:
             return capped, True
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        return max(estimate, limit + 1), False
+
+    @staticmethod
+    def _planner_estimate(queryset: QuerySet) -> int:
+        """PostgreSQL's estimate of the number of rows of ``queryset`` (an EXPLAIN, ~1 ms)."""
+        try:
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # e.g. pk__in=[]: matches nothing by construction
+            return 0
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
         if isinstance(plan, str):
             plan = json.loads(plan)
-        return max(int(plan[0]["Plan"]["Plan Rows"]), limit + 1), False
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     def validate_number(self, number: int | str) -> int:
         if self.count_exact:
             return super().validate_number(number)
+        return self._positive_number(number)
+
+    def _positive_number(self, number: int | str) -> int:
         try:
             number = int(number)
         except (TypeError, ValueError) as error:
@@ -130,34 +150,51 @@ class CachedCountPaginator(DjangoPaginator):
             raise EmptyPage(_("That page number is less than 1"))
         return number
 
-    def _known_end(self, bottom: int, rows: int) -> None:
-        """A short page of an estimated count gives the exact count: offset plus its rows."""
-        if not self.count_exact and 0 < rows < self.per_page:
-            self.__dict__["count_and_exactness"] = (bottom + rows, True)
-            for name in ("count", "num_pages"):
-                self.__dict__.pop(name, None)
+    def _set_count(self, count: int, *, exact: bool) -> None:
+        """Record a count learnt from the rows themselves (replaces any estimate)."""
+        self.__dict__["count_and_exactness"] = (count, exact)
+        for name in ("count", "num_pages"):
+            self.__dict__.pop(name, None)
 
     def page(self, number: int | str) -> Page:
-        """Select the page's ids first, then its rows with their joins ("deferred join").
+        """Read the page's rows, and count the list only when the page is full.
 
-        Deep pages skip their offset in the ordering index alone, instead of joining
-        operators and stations for every row before the offset.
+        With joins (``select_related``), the page's ids are selected first and then its rows
+        ("deferred join"): deep pages skip their offset in the ordering index alone, instead
+        of joining operators and stations for every row before the offset.
         """
         queryset = self.object_list
-        if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
-            return super().page(number)  # values() or a list: nothing to join
-        number = self.validate_number(number)
+        if (
+            not isinstance(queryset, QuerySet)
+            or queryset._iterable_class is not ModelIterable
+            or self.orphans
+        ):
+            return super().page(number)  # values() or a list
+        number = self._positive_number(number)
         bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if self.count_exact and top + self.orphans >= self.count:  # an estimate may be low
-            top = self.count
-        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-        self._known_end(bottom, len(ids))
-        rows = queryset.model._default_manager.filter(pk__in=ids)
-        rows.query.select_related = queryset.query.select_related
-        by_id = {row.pk: row for row in rows}
-        # a row deleted between the two queries (by an import) is left out, not an error
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+        window = slice(bottom, bottom + self.per_page)
+        if queryset.query.select_related or self.row_values:
+            ids = list(queryset.values_list("pk", flat=True)[window])
+            rows = queryset.model._default_manager.filter(pk__any_of=ids)
+            if self.row_values:
+                by_id = {row["id"]: row for row in rows.values("id", *self.row_values)}
+            else:
+                rows.query.select_related = queryset.query.select_related
+                rows.query.deferred_loading = queryset.query.deferred_loading
+                by_id = {row.pk: row for row in rows}
+            # a row deleted between the two queries (by an import) is left out, not an error
+            page_rows = [by_id[pk] for pk in ids if pk in by_id]
+            found = len(ids)
+        else:
+            page_rows = list(queryset[window])
+            found = len(page_rows)
+        if found < self.per_page and (found or bottom == 0):
+            # A short page ends the list: its offset plus its rows is the exact count, no
+            # counting query needed (the usual case of a narrow filter).
+            self._set_count(bottom + found, exact=True)
+        elif not found:
+            self.validate_number(number)  # past the end: 404 when the count is exact
+        return self._get_page(page_rows, number, self)
 
 
 class EstimatingCountPaginator(CachedCountPaginator):
@@ -171,7 +208,6 @@ class EstimatingCountPaginator(CachedCountPaginator):
 class Pagination(PageNumberPagination):
     """Page numbers with a total count; bad ``page``/``page_size`` are 400s, not silent."""
 
-    django_paginator_class = EstimatingCountPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -189,10 +225,18 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: Any = None
     ) -> list[Any] | None:
+        """The page's rows; as dicts of ``view.page_row_values`` when the view has them."""
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and raw != "" and (not raw.isdigit() or int(raw) < 1):
             raise exceptions.ValidationError({"page": ["must be a positive integer."]})
+        self.row_values = getattr(view, "page_row_values", ())
         return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset: QuerySet, page_size: int) -> DjangoPaginator:
+        """DRF builds its paginator through this name."""
+        paginator = EstimatingCountPaginator(queryset, page_size)
+        paginator.row_values = self.row_values
+        return paginator
 
     def get_paginated_response(self, data: list[Any]) -> Response:
         return Response(
@@ -268,7 +312,8 @@ class CsvListMixin(ReadOnlyApiMixin):
     csv_filename = "export.csv"
 
     def csv_row(self, obj: Any) -> Mapping[str, Any]:
-        raise NotImplementedError
+        """One CSV line: the ``csv_columns`` attributes of ``obj`` (override for more)."""
+        return {name: getattr(obj, name) for name in self.csv_columns}
 
     def csv_queryset(self, queryset: QuerySet) -> QuerySet:
         """The queryset streamed as CSV (add what ``csv_row`` reads)."""
@@ -388,6 +433,7 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
 
     filterset_class = TrajetFilterSet
     pagination_class = Pagination
+    page_row_values = API_LIST_VALUES  # list rows without model instances
     lookup_value_regex = r"[0-9]+"
     csv_filename = "trajets.csv"
     csv_columns = (
@@ -429,8 +475,12 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
                 "flight_emission_factor",
             ).prefetch_related(
                 # explicit order: Stop's default ordering by trajet would join the trajets
-                Prefetch("stops", queryset=Stop.objects.order_by("trajet_id", "sequence")),
-                "stops__station",
+                Prefetch(
+                    "stops",
+                    queryset=Stop.objects.select_related("station").order_by(
+                        "trajet_id", "sequence"
+                    ),
+                ),
                 Prefetch(
                     "calendar_exceptions", queryset=CalendarException.objects.order_by("date")
                 ),
@@ -441,13 +491,12 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
                     ).order_by("id"),
                 ),
             )
-        return Trajet.objects.with_related()
+        return Trajet.objects.for_api_list()
 
-    def paginate_queryset(self, queryset: QuerySet) -> list[Trajet] | None:
+    def paginate_queryset(self, queryset: QuerySet) -> list[dict[str, Any]] | None:
+        """The page's rows as values (``page_row_values``), with their stop summaries."""
         page = super().paginate_queryset(queryset)
-        # Stops then their stations by id, without model instances: a join makes PostgreSQL
-        # hash the whole station table, as it overestimates the stops of a page.
-        self.stop_summaries = stop_summaries([trajet.pk for trajet in page])
+        self.stop_summaries = stop_summaries([row["id"] for row in page])
         return page
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -522,9 +571,6 @@ class StationViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
     csv_filename = "stations.csv"
     csv_columns = StationSerializer.Meta.fields
 
-    def csv_row(self, station: Station) -> Mapping[str, Any]:
-        return {name: getattr(station, name) for name in self.csv_columns}
-
 
 @extend_schema_view(
     list=extend_schema(
@@ -546,6 +592,3 @@ class OperatorViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
     csv_filename = "operators.csv"
     csv_columns = OperatorSerializer.Meta.fields
-
-    def csv_row(self, operator: Operator) -> Mapping[str, Any]:
-        return {name: getattr(operator, name) for name in self.csv_columns}

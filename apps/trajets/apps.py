@@ -8,3 +8,7 @@ class TrajetsConfig(AppConfig):
     name = "apps.trajets"
     label = "trajets"
     verbose_name = _("Trajets ferroviaires")
+
+    def ready(self) -> None:
+        """Register the ``any_of`` lookup."""
+        from apps.trajets import lookups  # noqa: F401

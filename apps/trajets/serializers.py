@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -18,6 +21,7 @@ from apps.trajets.models import (
     Trajet,
     TrajetProvenance,
 )
+from apps.trajets.querysets import API_LIST_VALUES
 
 
 @extend_schema_field(
@@ -90,7 +94,11 @@ class Co2Serializer(serializers.Serializer):
 
 def co2_summary(trajet: Trajet) -> dict[str, float | None]:
     """The CO2 comparison of one trajet, rounded to grams."""
-    rail, flight = trajet.co2_rail_kg, trajet.co2_flight_kg
+    return co2_comparison(trajet.co2_rail_kg, trajet.co2_flight_kg)
+
+
+def co2_comparison(rail: float | None, flight: float | None) -> dict[str, float | None]:
+    """Rail and flight kg CO2e per passenger, the saving and their ratio, rounded to grams."""
     known = rail is not None and flight is not None
     return {
         "rail_kg": rail,
@@ -158,27 +166,55 @@ class TrajetListSerializer(TrajetBaseSerializer):
     ``stop_summaries`` context (see ``stop_summaries``), or from prefetched stops.
     """
 
-    def to_representation(self, trajet: Trajet) -> dict[str, Any]:
-        operator, origin, destination = trajet.operator, trajet.origin, trajet.destination
-        return {
-            "id": trajet.pk,
-            "operator": {"id": operator.pk, "code": operator.code, "name": operator.name},
-            "train_number": trajet.train_number,
-            "category": trajet.category,
-            "kind": trajet.kind,
-            "origin": _station_ref(origin),
-            "destination": _station_ref(destination),
-            "departure_time": trajet.departure_time.isoformat(),
-            "arrival_time": trajet.arrival_time.isoformat(),
-            "arrival_day_offset": trajet.arrival_day_offset,
-            "duration_min": trajet.duration_min,
-            "distance_km": trajet.distance_km,
-            "valid_from": trajet.valid_from.isoformat(),
-            "valid_to": trajet.valid_to.isoformat(),
-            "weekdays": self.get_weekdays(trajet),
-            "stops": self.get_stops(trajet),
-            "co2": co2_summary(trajet),
-        }
+    def to_representation(self, trajet: Trajet | Mapping[str, Any]) -> dict[str, Any]:
+        """The row of a trajet, from its values (``API_LIST_VALUES`` and ``id``: an API page,
+        read without model instances) or from a model instance (the detail, tests)."""
+        if isinstance(trajet, Mapping):
+            summaries = self.context.get("stop_summaries", {})
+            return _list_row(trajet, summaries.get(trajet["id"], {"count": 0, "via": []}))
+        values = {name: _follow(trajet, name) for name in ("id", *API_LIST_VALUES)}
+        return _list_row(values, self.get_stops(trajet))
+
+
+def _follow(instance: object, path: str) -> Any:
+    """The value at a values() path of ``instance`` (``operator__code`` → operator.code)."""
+    return functools.reduce(getattr, path.split("__"), instance)
+
+
+def _list_row(row: Mapping[str, Any], stops: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "operator": {
+            "id": row["operator_id"],
+            "code": row["operator__code"],
+            "name": row["operator__name"],
+        },
+        "train_number": row["train_number"],
+        "category": row["category"],
+        "kind": row["kind"],
+        "origin": {
+            "id": row["origin_id"],
+            "uic_code": row["origin__uic_code"],
+            "name": row["origin__name"],
+            "country": row["origin__country"],
+        },
+        "destination": {
+            "id": row["destination_id"],
+            "uic_code": row["destination__uic_code"],
+            "name": row["destination__name"],
+            "country": row["destination__country"],
+        },
+        "departure_time": row["departure_time"].isoformat(),
+        "arrival_time": row["arrival_time"].isoformat(),
+        "arrival_day_offset": row["arrival_day_offset"],
+        "duration_min": row["duration_min"],
+        "distance_km": row["distance_km"],
+        "valid_from": row["valid_from"].isoformat(),
+        "valid_to": row["valid_to"].isoformat(),
+        "weekdays": [day for day in WEEKDAY_NAMES if row[f"runs_{day}"]],
+        "stops": stops,
+        "co2": co2_comparison(row["co2_rail_kg"], row["co2_flight_kg"]),
+    }
 
 
 def _station_ref(station: Station) -> dict[str, Any]:
@@ -191,14 +227,21 @@ def _station_ref(station: Station) -> dict[str, Any]:
 
 
 def stop_summaries(trajet_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Stop count and intermediate station names of each trajet, in two index lookups."""
+    """Stop count and intermediate station names of each trajet, in two index lookups.
+
+    Stops by trajet, then the names of their distinct stations by id: a join made PostgreSQL
+    hash the whole station table (it overestimates the stops of a page), and a name looked up
+    per stop (a scalar subquery) cost twice as much for a page of 200 trajets.
+    """
     stops = list(
-        Stop.objects.filter(trajet_id__in=trajet_ids)
+        Stop.objects.filter(trajet_id__any_of=trajet_ids)
         .order_by("trajet_id", "sequence")
         .values_list("trajet_id", "station_id")
     )
     names = dict(
-        Station.objects.filter(pk__in={station for _, station in stops}).values_list("pk", "name")
+        Station.objects.filter(pk__any_of={station for _, station in stops})
+        .order_by()
+        .values_list("pk", "name")
     )
     by_trajet: dict[int, list[int]] = {}
     for trajet_id, station_id in stops:
@@ -294,6 +337,53 @@ class TrajetDetailSerializer(TrajetBaseSerializer):
             "provenance",
         )
 
+    def to_representation(self, trajet: Trajet) -> dict[str, Any]:
+        """Built by hand: DRF would rebuild the fields of six nested serializers for every
+        request (a test compares both outputs)."""
+        row = TrajetListSerializer.to_representation(self, trajet)
+        del row["valid_from"], row["valid_to"]
+        row["stops"] = [
+            {
+                "sequence": stop.sequence,
+                "station": _station_ref(stop.station),
+                "arrival_time": _time(stop.arrival_time),
+                "arrival_day_offset": stop.arrival_day_offset,
+                "departure_time": _time(stop.departure_time),
+                "departure_day_offset": stop.departure_day_offset,
+                "distance_from_origin_km": stop.distance_from_origin_km,
+            }
+            for stop in trajet.stops.all()
+        ]
+        row.update(
+            kind_reason=trajet.kind_reason,
+            origin_country=trajet.origin_country,
+            destination_country=trajet.destination_country,
+            flight_distance_km=trajet.flight_distance_km,
+            rail_emission_factor=_factor(trajet.rail_emission_factor),
+            flight_emission_factor=_factor(trajet.flight_emission_factor),
+            calendar={
+                "valid_from": trajet.valid_from.isoformat(),
+                "valid_to": trajet.valid_to.isoformat(),
+                "weekdays": row["weekdays"],
+                "exceptions": [
+                    {"date": day.date.isoformat(), "is_added": day.is_added}
+                    for day in trajet.calendar_exceptions.all()
+                ],
+            },
+            source=_source(trajet.source),
+            source_record_id=trajet.source_record_id,
+            import_run=_run(trajet.import_run),
+            provenance=[
+                {
+                    "source": _source(record.source),
+                    "source_record_id": record.source_record_id,
+                    "import_run": _run(record.import_run),
+                }
+                for record in trajet.provenances.all()
+            ],
+        )
+        return row
+
     @extend_schema_field(CalendarSerializer)
     def get_calendar(self, trajet: Trajet) -> dict[str, object]:
         return {
@@ -304,3 +394,32 @@ class TrajetDetailSerializer(TrajetBaseSerializer):
                 trajet.calendar_exceptions.all(), many=True
             ).data,
         }
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _time(value: dt.time | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _plain(instance: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of ``instance`` that are plain values (text, numbers), by name."""
+    return {name: getattr(instance, name) for name in fields}
+
+
+def _factor(factor: EmissionFactor | None) -> dict[str, Any] | None:
+    return None if factor is None else _plain(factor, EmissionFactorSerializer.Meta.fields)
+
+
+def _source(source: DataSource) -> dict[str, Any]:
+    return _plain(source, SourceSerializer.Meta.fields)
+
+
+def _run(run: ImportRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "started_at": _DATETIME.to_representation(run.started_at),
+        "finished_at": _DATETIME.to_representation(run.finished_at),
+    }

@@ -12,15 +12,24 @@ import hypothesis
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
+from rest_framework import serializers
 
-from apps.trajets.api import EstimatingCountPaginator
+from apps.trajets.api import EstimatingCountPaginator, TrajetViewSet
 from apps.trajets.models import CalendarException, EmissionFactor, Trajet, TrajetProvenance
-from apps.trajets.serializers import TrajetBaseSerializer, TrajetListSerializer
+from apps.trajets.querysets import API_LIST_VALUES
+from apps.trajets.serializers import (
+    TrajetBaseSerializer,
+    TrajetDetailSerializer,
+    TrajetListSerializer,
+    stop_summaries,
+)
 from apps.trajets.tests.factories import (
     make_operator,
     make_run,
@@ -417,12 +426,33 @@ def test_docs_assets_are_served_locally(client):
 def test_total_count_is_cached_until_the_next_successful_import(client, settings):
     settings.API_COUNT_CACHE_SECONDS = 600
     first = make_trajet()
-    assert get_json(client, "/api/trajets")["count"] == 1
+    # Full pages (page_size=1) need a count; a short page is its own exact count.
+    assert get_json(client, "/api/trajets?page_size=1")["count"] == 1
     make_trajet(run=first.import_run)
-    assert get_json(client, "/api/trajets")["count"] == 1
-    assert get_json(client, "/api/trajets?kind=day")["count"] == 2  # another query, counted anew
+    assert get_json(client, "/api/trajets?page_size=1")["count"] == 1
+    assert get_json(client, "/api/trajets?kind=day&page_size=1")["count"] == 2  # counted anew
+    assert get_json(client, "/api/trajets")["count"] == 2  # a short page counts itself
     make_run()
-    assert get_json(client, "/api/trajets")["count"] == 2
+    assert get_json(client, "/api/trajets?page_size=1")["count"] == 2
+
+
+def test_a_short_page_gives_the_exact_count_without_a_count_query(client):
+    for _ in range(3):
+        make_trajet()
+
+    def get(url: str) -> tuple[dict, bool]:
+        with CaptureQueriesContext(connection) as captured:
+            body = get_json(client, url)
+        return body, any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+
+    body, counted = get("/api/trajets?page_size=5")
+    assert (body["count"], body["count_exact"], counted) == (3, True, False)
+    body, counted = get("/api/trajets?page_size=2&page=2")
+    assert (body["count"], body["next"], len(body["results"]), counted) == (3, None, 1, False)
+    body, counted = get("/api/trajets?page_size=2")
+    assert (body["count"], counted) == (3, True)
+    assert body["next"] is not None
+    get_json(client, "/api/trajets?page_size=2&page=3", 404)
 
 
 def test_count_cache_can_be_disabled(client, settings):
@@ -455,6 +485,28 @@ def test_hand_built_list_rows_match_the_declared_fields(night_train):
     declared = TrajetBaseSerializer.to_representation(serializer, trajet)
     assert json.loads(json.dumps(serializer.data)) == json.loads(json.dumps(declared))
     assert serializer.data["stops"] == {"count": 3, "via": ["München Hbf"]}
+
+
+def test_list_rows_read_as_values_equal_the_rows_of_model_instances(night_train):
+    instance = Trajet.objects.for_api_list().get(pk=night_train.pk)
+    values = Trajet.objects.filter(pk=night_train.pk).values("id", *API_LIST_VALUES).get()
+    summaries = stop_summaries([night_train.pk])
+    serializer = TrajetListSerializer(context={"stop_summaries": summaries})
+    assert serializer.to_representation(values) == serializer.to_representation(instance)
+    assert serializer.to_representation(values)["stops"] == {"count": 3, "via": ["München Hbf"]}
+
+
+def test_hand_built_detail_matches_the_declared_fields(client, night_train):
+    response_data = get_json(client, f"/api/trajets/{night_train.pk}")
+    view = TrajetViewSet(action="retrieve", kwargs={}, format_kwarg=None, request=None)
+    trajet = view.get_queryset().get(pk=night_train.pk)
+    serializer = TrajetDetailSerializer(trajet)
+    declared = serializers.ModelSerializer.to_representation(serializer, trajet)
+    assert response_data == json.loads(json.dumps(declared, cls=DjangoJSONEncoder))
+    assert [stop["station"]["name"] for stop in response_data["stops"]][1] == "München Hbf"
+    assert response_data["provenance"][0]["import_run"]["started_at"]
+    assert len(response_data["calendar"]["exceptions"]) == 2
+    assert response_data["rail_emission_factor"]["kg_co2e_per_passenger_km"] > 0
 
 
 def test_pages_keep_the_requested_order_and_filters(client):
@@ -578,3 +630,43 @@ def test_an_estimate_below_the_real_count_does_not_cut_pages_short(client, setti
     assert (second["count"], second["count_exact"], len(second["results"])) == (3, False, 2)
     third = get_json(client, "/api/trajets?page_size=2&page=3")
     assert (third["count"], third["count_exact"], len(third["results"])) == (5, True, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates come from PostgreSQL")
+@pytest.mark.parametrize(("estimate", "counts"), [(1_000_000, False), (15, True)])
+def test_a_count_far_above_the_limit_is_estimated_without_counting(
+    client, settings, monkeypatch, estimate, counts
+):
+    settings.API_EXACT_COUNT_LIMIT = 2
+    settings.API_COUNT_CACHE_SECONDS = 0
+    monkeypatch.setattr(
+        EstimatingCountPaginator, "_planner_estimate", staticmethod(lambda queryset: estimate)
+    )
+    first = make_trajet()
+    for _ in range(3):
+        make_trajet(run=first.import_run)
+    with CaptureQueriesContext(connection) as captured:
+        body = get_json(client, "/api/trajets?page_size=2")
+    assert (body["count"], body["count_exact"]) == (estimate, False)
+    counted = any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    assert counted is counts
+
+
+@pytest.mark.parametrize("seconds", [0, 600])
+def test_a_page_past_the_end_of_a_filter_matching_nothing_is_a_404_cache_on_or_off(
+    client, settings, seconds
+):
+    settings.API_COUNT_CACHE_SECONDS = seconds
+    make_trajet()
+    assert get_json(client, "/api/trajets?origin=Atlantis")["count"] == 0
+    get_json(client, "/api/trajets?origin=Atlantis&page=2", 404)
+
+
+def test_a_list_matching_nothing_by_construction_counts_zero_without_sql(
+    settings, django_assert_num_queries
+):
+    settings.API_COUNT_CACHE_SECONDS = 0
+    settings.API_EXACT_COUNT_LIMIT = 2
+    paginator = EstimatingCountPaginator(Trajet.objects.filter(pk__in=[]), 1)
+    with django_assert_num_queries(0):
+        assert (paginator.count, paginator.count_exact) == (0, True)

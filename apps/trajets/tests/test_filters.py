@@ -82,6 +82,12 @@ def test_origin_accepts_a_station_id(network):
     assert ids({"origin": str(network["wien"].pk)}) == [network["nightjet"].pk]
 
 
+def test_a_station_id_filters_without_looking_the_station_up(network, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert ids({"destination": f" {network['wien'].pk + 1000} "}) == []
+    assert ids({"origin": "123456789012345678901"}) == []  # too long for an id: no error
+
+
 def test_destination_name_ignores_accents_and_case(network):
     network["koln"].normalised_name = "koln hbf"
     network["koln"].save()
@@ -241,3 +247,15 @@ def test_operator_search_by_code_or_name_prefix(network):
     assert codes({"q": "ÖB"}) == ["oebb"]
     assert codes({"q": "sncf"}) == ["sncf"]
     assert codes({"country": "AT"}) == ["oebb"]
+
+
+def test_a_request_without_filter_parameters_is_valid_without_building_the_form(network):
+    filterset = TrajetFilterSet({"group_by": "kind", "page": "2"}, queryset=Trajet.objects.all())
+    assert filterset.is_valid()
+    assert "_form" not in vars(filterset)
+    assert filterset.cleaned_filters == {}
+    assert set(filterset.qs.values_list("pk", flat=True)) == set(ids({}))
+    given = TrajetFilterSet({"kind": "night"}, queryset=Trajet.objects.all())
+    assert given.is_valid()
+    assert given.cleaned_filters["kind"] == "night"
+    assert not TrajetFilterSet({"kind": "dusk"}, queryset=Trajet.objects.all()).is_valid()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from apps.trajets.models import CalendarException, Station, Stop, Trajet
 from apps.trajets.tests.factories import make_station, make_trajet
@@ -115,3 +115,17 @@ def test_serving_country_matches_any_stop_country():
 
     assert list(Trajet.objects.serving_country("CH")) == [through_switzerland]
     assert Trajet.objects.serving_country("IT").count() == 2
+
+
+def test_any_of_matches_a_list_of_ids_on_keys_and_foreign_keys():
+    first, second, third = make_trajet(), make_trajet(), make_trajet()
+    wanted = [third.pk, first.pk]
+    assert set(Trajet.objects.filter(pk__any_of=wanted).values_list("pk", flat=True)) == {
+        first.pk,
+        third.pk,
+    }
+    stops = Stop.objects.filter(trajet_id__any_of=[second.pk])
+    assert {stop.trajet_id for stop in stops} == {second.pk}
+    assert not Trajet.objects.filter(pk__any_of=[]).exists()
+    sql = str(Trajet.objects.filter(pk__any_of=wanted).query)
+    assert "ANY(" in sql if connection.vendor == "postgresql" else " IN (" in sql
