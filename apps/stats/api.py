@@ -89,7 +89,9 @@ class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
             errors.update(exc.errors)
         if errors:
             raise exceptions.ValidationError(errors)
-        table = compute_volumes(filterset.qs, group_by=group_by)
+        table = compute_volumes(
+            lambda: filterset.qs, group_by=group_by, filters=filterset.cleaned_filters
+        )
         if request.accepted_renderer.format == "csv":
             columns = [
                 name

@@ -1,4 +1,5 @@
-"""Warm the whole-warehouse caches after each import, so no visitor pays their first view."""
+"""Rebuild the volume summary and warm the whole-warehouse caches after each import, so no
+visitor pays their first view; drop the summary when an edit changes what it sums."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
 
 from apps.stats.dashboard import compute_dashboard
+from apps.stats.services import forget_volume_summary, rebuild_volume_summary
+from apps.trajets.models import Operator, Trajet, TrajetCountry
 from apps.trajets.signals import import_completed
 from obrail.services import summarise_data_quality
 
@@ -19,12 +23,15 @@ logger = logging.getLogger(__name__)
 
 @receiver(import_completed, dispatch_uid="stats-warm-caches")
 def warm_indicator_caches(sender: object, **kwargs: object) -> None:
-    """Compute the dashboard and the data-quality report in every language of the site.
+    """Rebuild the volume summary, then compute the dashboard and the data-quality report in
+    every language of the site.
 
-    The import is already committed: a failure is logged and the pages compute on demand.
+    The import is already committed: a failure is logged and the figures are computed from
+    the trajets on demand.
     """
     started = time.perf_counter()
     try:
+        rebuild_volume_summary()
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 compute_dashboard()
@@ -36,3 +43,15 @@ def warm_indicator_caches(sender: object, **kwargs: object) -> None:
         "indicator caches warmed",
         extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1)},
     )
+
+
+@receiver(post_save, sender=Trajet, dispatch_uid="stats-forget-summary-trajet-saved")
+@receiver(post_delete, sender=Trajet, dispatch_uid="stats-forget-summary-trajet-deleted")
+@receiver(post_save, sender=TrajetCountry, dispatch_uid="stats-forget-summary-country-saved")
+@receiver(post_delete, sender=TrajetCountry, dispatch_uid="stats-forget-summary-country-deleted")
+@receiver(post_save, sender=Operator, dispatch_uid="stats-forget-summary-operator-saved")
+def forget_summary_after_edit(sender: object, **kwargs: object) -> None:
+    """An edit through the ORM (the admin) outdates the volume summary: the indicators are
+    then computed from the trajets until the next import rebuilds it. The ETL writes in bulk
+    without signals and rebuilds the summary itself."""
+    forget_volume_summary()

@@ -157,6 +157,8 @@ def test_rejects_a_stations_csv_without_coordinates(tmp_path):
         seed("--trajets", "5", "--stations-csv", str(path))
 
 
+# The benchmark calls the WSGI handler, which closes a connection left inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_bench_prints_cold_sql_and_warm_timings_per_case():
     seed("--trajets", "40", "--stations", "800", "--seed", "3")
     out = StringIO()

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.stats.services import ensure_volume_summary
 from apps.trajets.etl.errors import EtlError
 from apps.trajets.etl.extractors import EXTRACTORS
 from apps.trajets.etl.loader import LoadReport
@@ -113,6 +114,10 @@ class Command(BaseCommand):
             )
         except EtlError as exc:
             raise CommandError(str(exc)) from exc
+        if not options["dry_run"] and ensure_volume_summary():
+            # A load that changed data rebuilt it already; this covers a forced reload that
+            # changed nothing, which still makes a new data version.
+            self.stdout.write("volume summary rebuilt for the current data version")
         failed = [r.source for r in reports if r.status == "failed"]
         if failed:
             raise CommandError(f"{len(failed)} source(s) failed: {', '.join(failed)}")
