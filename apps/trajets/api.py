@@ -48,7 +48,6 @@ from apps.trajets.serializers import (
     TrajetDetailSerializer,
     TrajetListSerializer,
     co2_summary,
-    stop_summaries,
 )
 from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED, error_response
 from obrail.authentication import BasicAuthentication, SessionAuthentication
@@ -493,34 +492,10 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
             )
         return Trajet.objects.for_api_list()
 
-    def paginate_queryset(self, queryset: QuerySet) -> list[dict[str, Any]] | None:
-        """The page's rows as values (``page_row_values``), with their stop summaries."""
-        page = super().paginate_queryset(queryset)
-        self.stop_summaries = stop_summaries([row["id"] for row in page])
-        return page
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        if hasattr(self, "stop_summaries"):
-            context["stop_summaries"] = self.stop_summaries
-        return context
-
-    def csv_queryset(self, queryset: QuerySet) -> QuerySet:
-        return queryset.prefetch_related(
-            Prefetch(
-                "stops",
-                queryset=Stop.objects.only("trajet_id", "sequence", "station_id").order_by(
-                    "trajet_id", "sequence"
-                ),
-            ),
-            Prefetch("stops__station", queryset=Station.objects.only("name")),
-        )
-
     def get_serializer_class(self) -> type:
         return TrajetDetailSerializer if self.action == "retrieve" else TrajetListSerializer
 
     def csv_row(self, trajet: Trajet) -> Mapping[str, Any]:
-        stops = list(trajet.stops.all())
         co2 = co2_summary(trajet)
         return {
             "id": trajet.pk,
@@ -542,8 +517,8 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
             "valid_from": trajet.valid_from,
             "valid_to": trajet.valid_to,
             "weekdays": "".join("1" if runs else "0" for runs in trajet.weekdays),
-            "stop_count": len(stops),
-            "via": " | ".join(stop.station.name for stop in stops[1:-1]),
+            "stop_count": trajet.stop_count,
+            "via": " | ".join(trajet.via_names),
             "co2_rail_kg": co2["rail_kg"],
             "co2_flight_kg": co2["flight_kg"],
             "co2_saved_kg": co2["saved_kg"],

@@ -10,5 +10,5 @@ class TrajetsConfig(AppConfig):
     verbose_name = _("Trajets ferroviaires")
 
     def ready(self) -> None:
-        """Register the ``any_of`` lookup."""
-        from apps.trajets import lookups  # noqa: F401
+        """Register the ``any_of`` lookup and the receivers that keep stop summaries current."""
+        from apps.trajets import lookups, stop_summaries  # noqa: F401

@@ -327,6 +327,16 @@ class Trajet(models.Model):
         _("distance avion équivalente (km)"), null=True, blank=True
     )
 
+    # The list's stops summary, kept with the trajet (see apps.trajets.stop_summaries): a page
+    # of trajets is then one query, without reading thousands of stops and station names.
+    stop_count = models.PositiveSmallIntegerField(_("nombre d'arrêts"), default=0, editable=False)
+    via_names = models.JSONField(
+        _("gares intermédiaires"),
+        default=list,
+        editable=False,
+        help_text=_("Noms des gares entre l'origine et la destination, dans l'ordre des arrêts."),
+    )
+
     source = models.ForeignKey(
         DataSource, on_delete=models.PROTECT, related_name="trajets", db_index=False
     )

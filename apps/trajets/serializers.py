@@ -148,11 +148,7 @@ class TrajetBaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(StopsSummarySerializer)
     def get_stops(self, trajet: Trajet) -> dict[str, object]:
-        summaries = self.context.get("stop_summaries")
-        if summaries is not None:
-            return summaries.get(trajet.pk, {"count": 0, "via": []})
-        stops = list(trajet.stops.all())
-        return {"count": len(stops), "via": [stop.station.name for stop in stops[1:-1]]}
+        return {"count": trajet.stop_count, "via": trajet.via_names}
 
     @extend_schema_field(Co2Serializer)
     def get_co2(self, trajet: Trajet) -> dict[str, float | None]:
@@ -162,18 +158,16 @@ class TrajetBaseSerializer(serializers.ModelSerializer):
 class TrajetListSerializer(TrajetBaseSerializer):
     """One row of the trajet list, built by hand: a page holds up to 500 rows.
 
-    Same output as the declared fields (a test compares both); the stop summaries come from the
-    ``stop_summaries`` context (see ``stop_summaries``), or from prefetched stops.
+    Same output as the declared fields (a test compares both); the stops summary is the one
+    stored on the trajet (``apps.trajets.stop_summaries``).
     """
 
     def to_representation(self, trajet: Trajet | Mapping[str, Any]) -> dict[str, Any]:
         """The row of a trajet, from its values (``API_LIST_VALUES`` and ``id``: an API page,
         read without model instances) or from a model instance (the detail, tests)."""
         if isinstance(trajet, Mapping):
-            summaries = self.context.get("stop_summaries", {})
-            return _list_row(trajet, summaries.get(trajet["id"], {"count": 0, "via": []}))
-        values = {name: _follow(trajet, name) for name in ("id", *API_LIST_VALUES)}
-        return _list_row(values, self.get_stops(trajet))
+            return _list_row(trajet)
+        return _list_row({name: _follow(trajet, name) for name in ("id", *API_LIST_VALUES)})
 
 
 def _follow(instance: object, path: str) -> Any:
@@ -181,7 +175,7 @@ def _follow(instance: object, path: str) -> Any:
     return functools.reduce(getattr, path.split("__"), instance)
 
 
-def _list_row(row: Mapping[str, Any], stops: dict[str, Any]) -> dict[str, Any]:
+def _list_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "operator": {
@@ -212,7 +206,7 @@ def _list_row(row: Mapping[str, Any], stops: dict[str, Any]) -> dict[str, Any]:
         "valid_from": row["valid_from"].isoformat(),
         "valid_to": row["valid_to"].isoformat(),
         "weekdays": [day for day in WEEKDAY_NAMES if row[f"runs_{day}"]],
-        "stops": stops,
+        "stops": {"count": row["stop_count"], "via": row["via_names"]},
         "co2": co2_comparison(row["co2_rail_kg"], row["co2_flight_kg"]),
     }
 
@@ -223,32 +217,6 @@ def _station_ref(station: Station) -> dict[str, Any]:
         "uic_code": station.uic_code,
         "name": station.name,
         "country": station.country,
-    }
-
-
-def stop_summaries(trajet_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Stop count and intermediate station names of each trajet, in two index lookups.
-
-    Stops by trajet, then the names of their distinct stations by id: a join made PostgreSQL
-    hash the whole station table (it overestimates the stops of a page), and a name looked up
-    per stop (a scalar subquery) cost twice as much for a page of 200 trajets.
-    """
-    stops = list(
-        Stop.objects.filter(trajet_id__any_of=trajet_ids)
-        .order_by("trajet_id", "sequence")
-        .values_list("trajet_id", "station_id")
-    )
-    names = dict(
-        Station.objects.filter(pk__any_of={station for _, station in stops})
-        .order_by()
-        .values_list("pk", "name")
-    )
-    by_trajet: dict[int, list[int]] = {}
-    for trajet_id, station_id in stops:
-        by_trajet.setdefault(trajet_id, []).append(station_id)
-    return {
-        trajet_id: {"count": len(stations), "via": [names[s] for s in stations[1:-1]]}
-        for trajet_id, stations in by_trajet.items()
     }
 
 

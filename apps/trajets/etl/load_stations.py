@@ -83,14 +83,15 @@ class StationLoading:
         # Where each record of this source went last time: re-runs keep that station.
         self.previous_ids: dict[str, int] = {}
         rows = Station.objects.values_list(
-            "id", "uic_code", "normalised_name", "latitude", "longitude", "country", "time_zone"
-        )
-        for pk, uic, name, lat, lon, country, zone in rows.iterator(chunk_size=5000):
-            self.index.add(Candidate(pk, uic, name, lat, lon))
+            "id", "uic_code", "normalised_name", "latitude", "longitude", "country", "time_zone",
+            "name",
+        )  # fmt: skip
+        for pk, uic, normalised, lat, lon, country, zone, name in rows.iterator(chunk_size=5000):
+            self.index.add(Candidate(pk, uic, normalised, lat, lon))
             # "ids"/"names" (JSON) are read only for the stations this load touches.
             self.known[pk] = {
                 "uic": uic, "lat": lat, "lon": lon, "country": country, "zone": zone,
-                "ids": None, "names": None,
+                "name": name, "ids": None, "names": None,
             }  # fmt: skip
             if uic:
                 self.used_uics.add(uic)
@@ -265,7 +266,7 @@ class StationLoading:
         for station in created:
             self.known[station.pk] = {
                 "uic": station.uic_code, "lat": station.latitude, "lon": station.longitude,
-                "country": station.country, "zone": station.time_zone,
+                "country": station.country, "zone": station.time_zone, "name": station.name,
                 "ids": station.source_ids, "names": station.source_names,
             }  # fmt: skip
         rows = []

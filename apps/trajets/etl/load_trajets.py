@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from apps.trajets.models import (
@@ -12,6 +13,7 @@ from apps.trajets.models import (
     TrajetCountry,
     TrajetProvenance,
 )
+from apps.trajets.stop_summaries import stop_summary
 
 from .errors import InjectedFailureError
 from .harmonise import co2 as co2_rules
@@ -205,6 +207,7 @@ class TrajetLoading:
         factor_keys = service.co2_factors.split(",")
         origin = self.known[service.origin_key]
         destination = self.known[service.destination_key]
+        stop_count, via = stop_summary([self.known[s.station_key]["name"] for s in service.stops])
         return (
             pk, operator_pk, service.train_number[:40], service.category[:40], service.kind,
             service.kind_reason[:300], service.origin_key, service.destination_key,
@@ -214,7 +217,7 @@ class TrajetLoading:
             service.co2_rail_kg, service.co2_flight_kg, self.factor_ids.get(factor_keys[0]),
             self.factor_ids.get(factor_keys[-1]),
             round(service.co2_flight_distance_km, 1), self.source.pk, service.source_id[:200],
-            self.run.pk, service.content_hash,
+            self.run.pk, service.content_hash, stop_count, json.dumps(via, ensure_ascii=False),
         )  # fmt: skip
 
     def _children(self, rows: list[tuple[int, HarmonisedService]]) -> _Children:
@@ -271,7 +274,7 @@ _TRAJET_COLUMNS = db_columns(
         "arrival_day_offset", "duration_min", "distance_km", "valid_from", "valid_to",
         *Trajet.WEEKDAY_FIELDS, "co2_rail_kg", "co2_flight_kg", "rail_emission_factor",
         "flight_emission_factor", "flight_distance_km", "source", "source_record_id",
-        "import_run", "content_hash",
+        "import_run", "content_hash", "stop_count", "via_names",
     ),
 )  # fmt: skip
 _STOP_COLUMNS = db_columns(

@@ -21,7 +21,7 @@ _ID_BLOCK = 20_000
 
 
 # COPY text format: these characters of a text value are written as escapes.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def copy_line(values: Sequence[object]) -> str:
@@ -41,7 +41,7 @@ def _copy_value(value: object) -> str:
     if value is False:
         return "f"
     if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
+        return value.translate(COPY_ESCAPES)
     return str(value)
 
 

@@ -28,7 +28,8 @@ TRAJET_COLUMNS = (
     "origin_country, destination_country, departure_time, arrival_time, arrival_day_offset, "
     "duration_min, distance_km, valid_from, valid_to, runs_monday, runs_tuesday, "
     "runs_wednesday, runs_thursday, runs_friday, runs_saturday, runs_sunday, co2_rail_kg, "
-    "co2_flight_kg, flight_distance_km, source_id, source_record_id, import_run_id, content_hash"
+    "co2_flight_kg, flight_distance_km, source_id, source_record_id, import_run_id, content_hash, "
+    "stop_count, via_names"
 )
 STOP_COLUMNS = (
     "id, trajet_id, sequence, station_id, arrival_time, arrival_day_offset, departure_time, "
@@ -82,7 +83,7 @@ def seed_synthetic(
         operator_ids = _ensure_operators()
         station_ids, created = _ensure_stations(station_rows)
         generator = TrajetGenerator(
-            StationArrays.build(station_rows, station_ids),
+            StationArrays.build(station_rows, station_ids, _station_names(station_ids)),
             Context(operator_ids, source.pk, run.pk, record_prefix=f"syn-{run.pk}-"),
             rng,
         )
@@ -217,6 +218,12 @@ def _ensure_stations(rows: list[StationRow]) -> tuple[list[int], int]:
     created = iter(Station.objects.bulk_create(new, batch_size=5000))
     ids = [_existing(row, by_uic, by_name) or next(created).pk for row in rows]
     return ids, len(new)
+
+
+def _station_names(ids: list[int]) -> list[str]:
+    """The stored names of stations ``ids`` (a reused station keeps the name its source gave)."""
+    names = dict(Station.objects.filter(pk__any_of=ids).values_list("pk", "name"))
+    return [names[pk] for pk in ids]
 
 
 def _existing(row: StationRow, by_uic: dict, by_name: dict) -> int | None:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.spatial import cKDTree
 
+from apps.trajets.etl.writer import COPY_ESCAPES
+from apps.trajets.stop_summaries import stop_summary
 from apps.trajets.synthetic.reference import (
     OPERATORS,
     RAIL_DEFAULT_KG_CO2E_PER_PKM,
@@ -71,11 +74,12 @@ class StationArrays:
     latitude: np.ndarray
     longitude: np.ndarray
     country: np.ndarray  # object array of ISO codes
+    name: np.ndarray  # object array of the stored names
     weight: np.ndarray
     tree: cKDTree
 
     @classmethod
-    def build(cls, rows: list[StationRow], ids: list[int]) -> StationArrays:
+    def build(cls, rows: list[StationRow], ids: list[int], names: list[str]) -> StationArrays:
         latitude = np.array([row.latitude for row in rows])
         longitude = np.array([row.longitude for row in rows])
         return cls(
@@ -83,6 +87,7 @@ class StationArrays:
             latitude=latitude,
             longitude=longitude,
             country=np.array([row.country for row in rows], dtype=object),
+            name=np.array(names, dtype=object),
             weight=np.array([row.weight for row in rows], dtype=float) ** 2,
             tree=cKDTree(_plane(latitude, longitude)),
         )
@@ -278,6 +283,7 @@ class TrajetGenerator:
             begin, count = int(starts[index]), int(lengths[index])
             path = flat[begin : begin + count]
             origin_country = st.country[path[0]]
+            _, via = stop_summary(st.name[path].tolist())
             destination_country = st.country[path[-1]]
             dep_min = int(departure[index])
             arr_min = int(arrival_at[begin + count - 1])
@@ -323,6 +329,8 @@ class TrajetGenerator:
                         record_id,
                         str(ctx.run_id),
                         digest,
+                        str(count),
+                        json.dumps(via, ensure_ascii=False).translate(COPY_ESCAPES),
                     )
                 )
             )

@@ -116,6 +116,8 @@ def make_trajet(
         source_record_id=source_record_id or f"trip-{number}",
         import_run=run,
         content_hash=hashlib.sha256(str(number).encode()).hexdigest(),
+        stop_count=len(stations),
+        via_names=[station.name for station in stations[1:-1]],
         **{name: flag == "1" for name, flag in zip(Trajet.WEEKDAY_FIELDS, weekdays, strict=True)},
         **fields,
     )

@@ -81,3 +81,14 @@ def count_queries_detail(client, pk: int) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"/api/trajets/{pk}").status_code == 200
     return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/api/trajets?page_size=500", "/api/trajets?format=csv"])
+def test_trajet_lists_read_the_stored_stop_summaries_not_the_stops(client, url):
+    add_rows(2)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert not [q["sql"] for q in queries if '"trajets_stop"' in q["sql"]]
+    assert body.count(b"Gare ") >= 2 * 3  # origin, via and destination names of each row

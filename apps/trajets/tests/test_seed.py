@@ -20,6 +20,7 @@ from apps.trajets.models import (
     TrajetCountry,
     TrajetProvenance,
 )
+from apps.trajets.stop_summaries import refresh_stop_summaries
 from apps.trajets.synthetic.generator import Context, StationArrays, TrajetGenerator
 from apps.trajets.synthetic.reference import OPERATORS
 from apps.trajets.synthetic.stations import build_station_set, read_station_csv
@@ -58,12 +59,12 @@ def test_uses_the_bundled_reference_stations_and_real_operators(seeded):
 
 def test_stops_are_ordered_in_time_and_distance(seeded):
     per_trajet = Trajet.objects.annotate(
-        stop_count=Count("stops"), first=Min("stops__sequence"), last=Max("stops__sequence")
+        stops_made=Count("stops"), first=Min("stops__sequence"), last=Max("stops__sequence")
     )
     for trajet in per_trajet:
         assert trajet.first == 0
-        assert trajet.last == trajet.stop_count - 1
-        assert trajet.stop_count >= 2
+        assert trajet.last == trajet.stops_made - 1 == trajet.stop_count - 1
+        assert trajet.stops_made >= 2
     assert Stop.objects.count() / Trajet.objects.count() > 8  # sparse: only 5000 stations
     trajet = Trajet.objects.order_by("-duration_min").first()
     stops = list(trajet.stops.order_by("sequence"))
@@ -80,10 +81,25 @@ def test_stops_are_ordered_in_time_and_distance(seeded):
     assert distances[-1] == pytest.approx(trajet.distance_km, abs=0.1)
 
 
+def test_stop_summaries_are_written_with_the_stored_station_names():
+    options = ("--trajets", "300", "--stations", "5000", "--seed", "7", "--chunk-size", "120")
+    seed(*options)
+    assert refresh_stop_summaries() == 0  # every stored summary matches the stops
+    assert Trajet.objects.filter(stop_count__gt=2).exists()
+    halt = Trajet.objects.filter(
+        stop_count__gt=2, stops__sequence=1, stops__station__uic_code__gt=""
+    )
+    station = halt.values_list("stops__station", flat=True).first()
+    Station.objects.filter(pk=station).update(name="Gare renommée en base")  # no signal
+    seed(*options, "--replace")  # same draws: the station is reused by its UIC code
+    assert refresh_stop_summaries() == 0
+    assert Trajet.objects.filter(via_names__contains=["Gare renommée en base"]).exists()
+
+
 def test_about_twenty_stops_per_trajet_at_european_density():
     rng = np.random.default_rng(1)
     rows = build_station_set(read_station_csv(DEFAULT_STATIONS_CSV), total=50_000, rng=rng)
-    stations = StationArrays.build(rows, list(range(len(rows))))
+    stations = StationArrays.build(rows, list(range(len(rows))), [row.name for row in rows])
     context = Context({profile.code: 1 for profile in OPERATORS}, 1, 1, "x-")
     chunk = TrajetGenerator(stations, context, rng).chunk(1, 2000, 1)
     assert 17 <= chunk.stop_count / 2000 <= 23
