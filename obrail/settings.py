@@ -147,8 +147,8 @@ REST_FRAMEWORK = {
         "obrail.authentication.SessionAuthentication",
         "obrail.authentication.BasicAuthentication",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["apps.trajets.filters.ApiFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["obrail.renderers.FastJSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
         "obrail.throttling.AnonThrottle",
         "obrail.throttling.UserThrottle",
