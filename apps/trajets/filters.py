@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 
 from apps.trajets.models import Operator, ServiceKind, Station, Trajet
 
@@ -113,6 +114,9 @@ class LightFilterSet(django_filters.FilterSet):
     """
 
     _form_class: type[forms.Form]
+    _validation_form_class: type[forms.Form]
+    #: False when the form is only validated, never rendered (the API): its fields are shared.
+    renders_form = True
 
     def __init__(
         self,
@@ -163,12 +167,37 @@ class LightFilterSet(django_filters.FilterSet):
         return self.form.cleaned_data if self.has_parameters else {}
 
     def get_form_class(self) -> type[forms.Form]:
-        """One form class per FilterSet class: django-filter builds one, and a form field per
-        filter, for every instance (the fields are copied for each form anyway)."""
+        """One form class per FilterSet class (django-filter builds one, and a form field per
+        filter, for every instance), and one more for forms that are only validated."""
         owner = type(self)
-        if "_form_class" not in owner.__dict__:
-            owner._form_class = super().get_form_class()
-        return owner._form_class
+        name = "_form_class" if self.renders_form else "_validation_form_class"
+        if name not in owner.__dict__:
+            form_class = super().get_form_class()
+            if not self.renders_form:
+                form_class.base_fields = _SharedFields(form_class.base_fields)
+            setattr(owner, name, form_class)
+        return owner.__dict__[name]
+
+
+class _SharedFields(dict):
+    """Form fields that each form copies shallowly instead of deeply (~0.4 ms per request).
+
+    Only for forms that are validated and never rendered: validation reads the fields, while
+    rendering a page sets per-request attributes on their widgets (``aria-invalid``…).
+    """
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return dict(self)
+
+
+class ApiFilterBackend(DjangoFilterBackend):
+    """DRF's django-filter backend; its FilterSets validate their form without rendering it."""
+
+    def get_filterset(self, request: Any, queryset: QuerySet, view: Any) -> Any:
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            filterset.renders_form = False
+        return filterset
 
 
 class TrajetFilterSet(LightFilterSet):

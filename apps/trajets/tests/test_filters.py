@@ -259,3 +259,19 @@ def test_a_request_without_filter_parameters_is_valid_without_building_the_form(
     assert given.is_valid()
     assert given.cleaned_filters["kind"] == "night"
     assert not TrajetFilterSet({"kind": "dusk"}, queryset=Trajet.objects.all()).is_valid()
+
+
+def test_api_forms_share_their_fields_while_page_forms_copy_them():
+    api = TrajetFilterSet({"kind": "night", "min_duration": "x"}, queryset=Trajet.objects.all())
+    api.renders_form = False
+    page = TrajetFilterSet({"kind": "night"}, queryset=Trajet.objects.all())
+    assert not api.is_valid()
+    assert "min_duration" in api.errors
+    assert page.is_valid()
+    shared = TrajetFilterSet._validation_form_class.base_fields
+    assert all(api.form.fields[name] is field for name, field in shared.items())
+    page.form.fields["kind"].widget.attrs["aria-invalid"] = "true"  # as the page does on errors
+    for renders_form in (True, False):
+        fresh = TrajetFilterSet({"kind": "day"}, queryset=Trajet.objects.all())
+        fresh.renders_form = renders_form
+        assert "aria-invalid" not in fresh.form.fields["kind"].widget.attrs
