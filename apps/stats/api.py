@@ -82,6 +82,7 @@ class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
         filterset = self.filterset_class(
             request.query_params, queryset=self.get_queryset(), request=request
         )
+        filterset.renders_form = False  # validated only: its form fields are shared
         errors = {} if filterset.is_valid() else dict(filterset.errors)
         try:
             group_by = parse_group_by(request.query_params.get("group_by", "operator"))

@@ -184,7 +184,7 @@ def _volumes_from_summary(
         conditions.append("kind = %s")
         params.append(filters["kind"])
     # Names come from the model and _SUMMARY_COLUMNS; values are parameters.
-    measures = "SUM(services), SUM(weekly_departures), SUM(km_served)"
+    measures = "SUM(services)::bigint, SUM(weekly_departures)::bigint, SUM(km_served)"
     sql = f"SELECT {', '.join([*selected, measures])} FROM {_SUMMARY_TABLE} WHERE "  # noqa: S608
     sql += " AND ".join(conditions) + (f" GROUP BY {', '.join(selected)}" if selected else "")
     with connection.cursor() as cursor:
@@ -193,25 +193,17 @@ def _volumes_from_summary(
     if not rows and not _summary_is_current():
         return None
     total = {
-        "services": sum(int(row[-3]) for row in rows),
-        "weekly_departures": sum(int(row[-2]) for row in rows),
+        "services": sum(row[-3] for row in rows),
+        "weekly_departures": sum(row[-2] for row in rows),
         "km_served": round(sum(row[-1] for row in rows), 1),
     }
     if not groups:
         return VolumeTable((), (), total)
-    # Output keys with their column positions; rows sorted as _compute_volumes sorts them.
-    keys = [(_OUTPUT_KEYS[column], position) for position, column in enumerate(selected)]
+    # Rows sorted as _compute_volumes sorts them, then named by the output keys.
     order = [selected.index(_SUMMARY_COLUMNS[name][0]) for name in GROUPINGS if name in groups]
     rows.sort(key=lambda row: (-row[-3], *[row[position] for position in order]))
-    table = tuple(
-        {
-            **{key: row[position] for key, position in keys},
-            "services": int(row[-3]),
-            "weekly_departures": int(row[-2]),
-            "km_served": round(row[-1], 1),
-        }
-        for row in rows
-    )
+    names = [*(_OUTPUT_KEYS[column] for column in selected), *_MEASURES]
+    table = tuple(dict(zip(names, (*row[:-1], round(row[-1], 1)), strict=True)) for row in rows)
     return VolumeTable(groups, table, total)
 
 
@@ -226,6 +218,7 @@ _OUTPUT_KEYS = {
     "origin_country": "country",
     "kind": "kind",
 }
+_MEASURES = ("services", "weekly_departures", "km_served")
 # obrail.caching.data_version() as a subquery, so the summary is read in one statement.
 _DATA_VERSION_SQL = f"SELECT COALESCE(MAX(id), 0) FROM {ImportRun._meta.db_table} WHERE status = %s"  # noqa: S608
 

@@ -26,7 +26,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, viewsets
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -52,6 +51,7 @@ from apps.trajets.serializers import (
 from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED, error_response
 from obrail.authentication import BasicAuthentication, SessionAuthentication
 from obrail.caching import cached_per_query
+from obrail.renderers import FastJSONRenderer
 from obrail.throttling import AnonThrottle, UserThrottle
 
 DEFAULT_PAGE_SIZE = 50
@@ -158,9 +158,9 @@ class CachedCountPaginator(DjangoPaginator):
     def page(self, number: int | str) -> Page:
         """Read the page's rows, and count the list only when the page is full.
 
-        With joins (``select_related``), the page's ids are selected first and then its rows
-        ("deferred join"): deep pages skip their offset in the ordering index alone, instead
-        of joining operators and stations for every row before the offset.
+        With joins (``select_related``), a page after the first selects its ids first and then
+        its rows ("deferred join"): it skips its offset in the ordering index alone, instead of
+        joining operators and stations for every row before the offset.
         """
         queryset = self.object_list
         if (
@@ -172,20 +172,22 @@ class CachedCountPaginator(DjangoPaginator):
         number = self._positive_number(number)
         bottom = (number - 1) * self.per_page
         window = slice(bottom, bottom + self.per_page)
-        if queryset.query.select_related or self.row_values:
+        joins = queryset.query.select_related
+        if joins and bottom > 0:
             ids = list(queryset.values_list("pk", flat=True)[window])
             rows = queryset.model._default_manager.filter(pk__any_of=ids)
             if self.row_values:
                 by_id = {row["id"]: row for row in rows.values("id", *self.row_values)}
             else:
-                rows.query.select_related = queryset.query.select_related
+                rows.query.select_related = joins
                 rows.query.deferred_loading = queryset.query.deferred_loading
                 by_id = {row.pk: row for row in rows}
             # a row deleted between the two queries (by an import) is left out, not an error
             page_rows = [by_id[pk] for pk in ids if pk in by_id]
             found = len(ids)
-        else:
-            page_rows = list(queryset[window])
+        else:  # no offset to skip, or no joins to defer: the rows in one query
+            rows = queryset.values("id", *self.row_values) if self.row_values else queryset
+            page_rows = list(rows[window])
             found = len(page_rows)
         if found < self.per_page and (found or bottom == 0):
             # A short page ends the list: its offset plus its rows is the exact count, no
@@ -281,7 +283,7 @@ class Pagination(PageNumberPagination):
 class ReadOnlyApiMixin:
     """JSON or CSV, configurable throttles, 405 before any permission check, JSON errors."""
 
-    renderer_classes = (JSONRenderer, CSVRenderer)
+    renderer_classes = (FastJSONRenderer, CSVRenderer)
     throttle_classes = (AnonThrottle, UserThrottle)
     authentication_classes = (SessionAuthentication, BasicAuthentication)
 
@@ -299,8 +301,8 @@ class ReadOnlyApiMixin:
 
     def handle_exception(self, exc: Exception) -> Response:
         """Errors are always JSON, even when CSV was asked for."""
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
+        self.request.accepted_renderer = FastJSONRenderer()
+        self.request.accepted_media_type = FastJSONRenderer.media_type
         return super().handle_exception(exc)
 
 
@@ -540,6 +542,7 @@ class StationViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = Station.objects.order_by("name", "id")
     serializer_class = StationSerializer
+    page_row_values = StationSerializer.row_values
     filterset_class = StationFilterSet
     pagination_class = Pagination
     lookup_value_regex = r"[0-9]+"
@@ -562,6 +565,7 @@ class OperatorViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = Operator.objects.order_by("name", "id")
     serializer_class = OperatorSerializer
+    page_row_values = OperatorSerializer.row_values
     filterset_class = OperatorFilterSet
     pagination_class = Pagination
     lookup_value_regex = r"[0-9]+"

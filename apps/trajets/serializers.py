@@ -39,7 +39,25 @@ class LocalTimeField(serializers.TimeField):
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-class OperatorSerializer(serializers.ModelSerializer):
+class ColumnsSerializer(serializers.ModelSerializer):
+    """A serializer of model columns whose values JSON holds as they are (text, numbers).
+
+    A list page reads its rows as values (``row_values``, besides ``id``) and each row is
+    its fields copied: DRF builds its fields for every request, about 1.5 ms. A test
+    compares both outputs.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.row_values = tuple(name for name in cls.Meta.fields if name != "id")
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        if isinstance(instance, Mapping):
+            return {name: instance[name] for name in self.Meta.fields}
+        return super().to_representation(instance)
+
+
+class OperatorSerializer(ColumnsSerializer):
     class Meta:
         model = Operator
         fields = ("id", "code", "name", "country", "website")
@@ -51,7 +69,7 @@ class OperatorRefSerializer(serializers.ModelSerializer):
         fields = ("id", "code", "name")
 
 
-class StationSerializer(serializers.ModelSerializer):
+class StationSerializer(ColumnsSerializer):
     class Meta:
         model = Station
         fields = (

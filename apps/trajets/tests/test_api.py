@@ -22,9 +22,18 @@ from openapi_spec_validator import validate
 from rest_framework import serializers
 
 from apps.trajets.api import EstimatingCountPaginator, TrajetViewSet
-from apps.trajets.models import CalendarException, EmissionFactor, Trajet, TrajetProvenance
+from apps.trajets.models import (
+    CalendarException,
+    EmissionFactor,
+    Operator,
+    Station,
+    Trajet,
+    TrajetProvenance,
+)
 from apps.trajets.querysets import API_LIST_VALUES
 from apps.trajets.serializers import (
+    OperatorSerializer,
+    StationSerializer,
     TrajetBaseSerializer,
     TrajetDetailSerializer,
     TrajetListSerializer,
@@ -668,3 +677,24 @@ def test_a_list_matching_nothing_by_construction_counts_zero_without_sql(
     paginator = EstimatingCountPaginator(Trajet.objects.filter(pk__in=[]), 1)
     with django_assert_num_queries(0):
         assert (paginator.count, paginator.count_exact) == (0, True)
+
+
+@pytest.mark.parametrize(
+    ("url", "serializer_class", "model"),
+    [
+        ("/api/stations?page_size=500", StationSerializer, Station),
+        ("/api/operators?page_size=500", OperatorSerializer, Operator),
+    ],
+)
+def test_station_and_operator_rows_read_as_values_equal_drf_output(
+    client, night_train, url, serializer_class, model
+):
+    make_operator("ns", "Nederlandse Spoorwegen", "NL")  # no website: a null
+    rows = get_json(client, url)["results"]
+    declared = serializers.ModelSerializer.to_representation
+    expected = [
+        json.loads(json.dumps(declared(serializer_class(), item), cls=DjangoJSONEncoder))
+        for item in model.objects.order_by("name", "id")
+    ]
+    assert rows == expected
+    assert len(rows) >= 2
