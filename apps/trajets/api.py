@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -113,13 +114,15 @@ class CachedCountPaginator(DjangoPaginator):
             or connections[queryset.db].vendor != "postgresql"
         ):
             return super().count, True
-        estimate = self._planner_estimate(queryset)
-        if estimate >= limit * ESTIMATE_TRUST_FACTOR:
+        trusted = limit * ESTIMATE_TRUST_FACTOR
+        # A table smaller than that can't give a trusted estimate: count without asking.
+        estimate = self._planner_estimate(queryset) if _table_rows(queryset) >= trusted else 0
+        if estimate >= trusted:
             return estimate, False  # far above the limit: counting to it would be wasted
         capped = queryset.order_by()[: limit + 1].count()
         if capped <= limit:
             return capped, True
-        return max(estimate, limit + 1), False
+        return max(estimate, capped), False
 
     @staticmethod
     def _planner_estimate(queryset: QuerySet) -> int:
@@ -196,6 +199,26 @@ class CachedCountPaginator(DjangoPaginator):
         elif not found:
             self.validate_number(number)  # past the end: 404 when the count is exact
         return self._get_page(page_rows, number, self)
+
+
+_table_sizes: dict[tuple[str, str], tuple[float, int]] = {}
+TABLE_SIZE_SECONDS = 300
+
+
+def _table_rows(queryset: QuerySet) -> int:
+    """PostgreSQL's row count of the queryset's table (``pg_class.reltuples``, as of the last
+    ANALYZE), read at most every ``TABLE_SIZE_SECONDS`` per process; a large number when
+    unknown. Only decides whether a planner estimate is worth asking for."""
+    key = (queryset.db, queryset.model._meta.db_table)
+    now = time.monotonic()
+    known = _table_sizes.get(key)
+    if known is None or known[0] < now:
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [key[1]])
+            row = cursor.fetchone()
+        rows = int(row[0]) if row and row[0] is not None and row[0] >= 0 else 2**62
+        known = _table_sizes[key] = (now + TABLE_SIZE_SECONDS, rows)
+    return known[1]
 
 
 class EstimatingCountPaginator(CachedCountPaginator):

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from rest_framework import serializers
 
+from apps.trajets import api
 from apps.trajets.api import EstimatingCountPaginator, TrajetViewSet
 from apps.trajets.models import (
     CalendarException,
@@ -649,6 +650,7 @@ def test_a_count_far_above_the_limit_is_estimated_without_counting(
     monkeypatch.setattr(
         EstimatingCountPaginator, "_planner_estimate", staticmethod(lambda queryset: estimate)
     )
+    monkeypatch.setattr("apps.trajets.api._table_rows", lambda queryset: 10**9)
     first = make_trajet()
     for _ in range(3):
         make_trajet(run=first.import_run)
@@ -698,3 +700,23 @@ def test_station_and_operator_rows_read_as_values_equal_drf_output(
     ]
     assert rows == expected
     assert len(rows) >= 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates come from PostgreSQL")
+def test_a_table_too_small_for_a_trusted_estimate_is_counted_without_asking_the_planner(
+    client, settings
+):
+    settings.API_EXACT_COUNT_LIMIT = 2
+    settings.API_COUNT_CACHE_SECONDS = 0
+    for _ in range(4):
+        make_station()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE trajets_station")
+    api._table_sizes.clear()
+    with CaptureQueriesContext(connection) as captured:
+        body = get_json(client, "/api/stations?page_size=1")
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert (body["count"], body["count_exact"]) == (3, False)  # the limit + 1, not exact
+    assert not any(sql.startswith("EXPLAIN") for sql in statements)
+    assert any("COUNT(" in sql.upper() for sql in statements)
+    assert api._table_rows(Station.objects.all()) == 4
