@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -121,3 +123,20 @@ def test_deleting_trajets_does_not_refresh_them_stop_by_stop():
         trajet.delete()
     assert not [q["sql"] for q in queries if q["sql"].startswith('UPDATE "trajets_trajet"')]
     assert not Stop.objects.exists()
+
+
+def test_the_command_checks_then_repairs():
+    trajet = make_trajet([make_station(), make_station("Dijon"), make_station()])
+    out = StringIO()
+    call_command("refresh_stop_summaries", "--check", stdout=out)
+    assert "up to date" in out.getvalue()
+    Trajet.objects.filter(pk=trajet.pk).update(via_names=[])
+    with pytest.raises(CommandError, match="1 trajet"):
+        call_command("refresh_stop_summaries", "--check", stdout=StringIO())
+    trajet.refresh_from_db()
+    assert trajet.via_names == []  # --check wrote nothing
+    out = StringIO()
+    call_command("refresh_stop_summaries", stdout=out)
+    assert out.getvalue().startswith("1 stops summary")
+    trajet.refresh_from_db()
+    assert trajet.via_names == ["Dijon"]
