@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -329,10 +329,15 @@ class Trajet(models.Model):
 
     # The list's stops summary, kept with the trajet (see apps.trajets.stop_summaries): a page
     # of trajets is then one query, without reading thousands of stops and station names.
-    stop_count = models.PositiveSmallIntegerField(_("nombre d'arrêts"), default=0, editable=False)
+    # Database defaults too: the previous release, still running during a rollback, writes
+    # trajets without these columns (refresh_stop_summaries repairs them afterwards).
+    stop_count = models.PositiveSmallIntegerField(
+        _("nombre d'arrêts"), default=0, db_default=0, editable=False
+    )
     via_names = models.JSONField(
         _("gares intermédiaires"),
         default=list,
+        db_default=Value([], output_field=models.JSONField()),
         editable=False,
         help_text=_("Noms des gares entre l'origine et la destination, dans l'ordre des arrêts."),
     )

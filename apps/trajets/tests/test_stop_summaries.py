@@ -140,3 +140,24 @@ def test_the_command_checks_then_repairs():
     assert out.getvalue().startswith("1 stops summary")
     trajet.refresh_from_db()
     assert trajet.via_names == ["Dijon"]
+
+
+def test_rows_written_without_the_summary_columns_get_database_defaults():
+    """The previous release (still running during a rollback) inserts trajets without them."""
+    model = make_trajet([make_station(), make_station("Dijon"), make_station()])
+    columns = [
+        field.column
+        for field in Trajet._meta.concrete_fields
+        if field.name not in {"id", "stop_count", "via_names"}
+    ]
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    copied = names.replace('"source_record_id"', "'copy'")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO trajets_trajet ({names}) SELECT {copied} FROM trajets_trajet "
+            "WHERE id = %s",
+            [model.pk],
+        )
+    inserted = Trajet.objects.exclude(pk=model.pk).get()
+    assert (inserted.stop_count, inserted.via_names) == (0, [])
+    assert refresh_stop_summaries() == 0  # no stops: the defaults are its true summary
