@@ -184,7 +184,9 @@ def _volumes_from_summary(
         conditions.append("kind = %s")
         params.append(filters["kind"])
     # Names come from the model and _SUMMARY_COLUMNS; values are parameters.
-    measures = "SUM(services)::bigint, SUM(weekly_departures)::bigint, SUM(km_served)"
+    measures = (
+        "CAST(SUM(services) AS BIGINT), CAST(SUM(weekly_departures) AS BIGINT), SUM(km_served)"
+    )
     sql = f"SELECT {', '.join([*selected, measures])} FROM {_SUMMARY_TABLE} WHERE "  # noqa: S608
     sql += " AND ".join(conditions) + (f" GROUP BY {', '.join(selected)}" if selected else "")
     with connection.cursor() as cursor:
