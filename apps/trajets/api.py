@@ -64,8 +64,6 @@ DEFAULT_EXACT_COUNT_LIMIT = 10_000
 ESTIMATE_TRUST_FACTOR = 10
 
 
-# Swagger UI and ReDoc inject <style> elements and ReDoc starts a blob: web worker; everything
-# else stays as strict as the site-wide policy (scripts from 'self' only, no CDN).
 class CachedCountPaginator(DjangoPaginator):
     """Exact total counts, cached per query and data version.
 
