@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from apps.stats.serializers import VolumesSerializer
 from apps.stats.services import compute_volumes, parse_group_by
 from apps.trajets.api import FORMAT_PARAMETER, LIST_ERRORS, TIME_PARAMETERS, ReadOnlyApiMixin
-from apps.trajets.filters import TrajetFilterSet
+from apps.trajets.filters import ApiFilterBackend, TrajetFilterSet
 from apps.trajets.models import Trajet
 from apps.trajets.renderers import stream_csv
 from obrail.errors import InvalidInput
@@ -79,10 +79,7 @@ class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
         ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        filterset = self.filterset_class(
-            request.query_params, queryset=self.get_queryset(), request=request
-        )
-        filterset.renders_form = False  # validated only: its form fields are shared
+        filterset = ApiFilterBackend().get_filterset(request, self.get_queryset(), self)
         errors = {} if filterset.is_valid() else dict(filterset.errors)
         try:
             group_by = parse_group_by(request.query_params.get("group_by", "operator"))
