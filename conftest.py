@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.cache import cache
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -20,3 +21,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "point DATABASE_URL to PostgreSQL.",
             returncode=3,
         )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts and ends with an empty cache: cached counts, indicators and throttle
+    histories never leak from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()

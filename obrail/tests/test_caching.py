@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from apps.trajets.models import ImportRun, Trajet
 from apps.trajets.tests.factories import make_run
 from obrail.caching import cached_per_query, cached_until_next_import, query_fingerprint
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_a_cached_value_is_recomputed_after_a_successful_import_only():

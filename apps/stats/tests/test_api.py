@@ -6,18 +6,10 @@ import csv
 import io
 
 import pytest
-from django.core.cache import cache
 
 from apps.trajets.tests.factories import make_operator, make_station, make_trajet
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_history():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from apps.stats.services import compute_volumes
 from apps.trajets.models import Trajet
@@ -11,13 +10,6 @@ from apps.trajets.tests.factories import make_operator, make_run, make_station, 
 from obrail.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 from apps.stats.dashboard import compute_dashboard
@@ -12,13 +11,6 @@ from apps.trajets.tests.factories import make_run, make_trajet
 from obrail.services import summarise_data_quality
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_after_an_import_the_dashboard_and_quality_report_are_served_from_the_cache(

@@ -12,11 +12,6 @@ from tests.e2e.sample import build_sample_network
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-
-
 def _rows(dashboard, key: str) -> dict[str, float]:
     chart = next(chart for chart in dashboard.charts if chart.key == key)
     return {row.label: row.value for row in chart.rows}

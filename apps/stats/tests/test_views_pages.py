@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.e2e.sample import build_sample_network
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 def test_home_shows_warehouse_counts_and_the_day_night_chart(client):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from django.core.cache import cache
 
 from apps.stats.models import VolumeSummary
 from apps.stats.services import (
@@ -25,7 +24,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_cache(settings):
     settings.API_COUNT_CACHE_SECONDS = 0
-    cache.clear()
 
 
 @pytest.fixture

@@ -51,13 +51,6 @@ from obrail import api_docs
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle_history():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def night_train() -> object:
     wien = make_station("Wien Hbf", country="AT", uic_code="8101003", time_zone="Europe/Vienna")
