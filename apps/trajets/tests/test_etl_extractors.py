@@ -60,6 +60,17 @@ def write_gtfs(folder: Path, **overrides: str) -> Path:
     return folder
 
 
+# The feed of write_gtfs a day later: T1 reaches S2 five minutes later (09:55), T2 is
+# gone.
+GTFS_T1_CHANGED_T2_GONE = {
+    "trips.txt": "route_id,service_id,trip_id\nR1,W,T1\n",
+    "stop_times.txt": (
+        "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+        "T1,,08:00:00,S1,1\nT1,08:45:00,08:47:00,S3,2\nT1,09:55:00,,S2,3\n"
+    ),
+}
+
+
 def kinds(records) -> Counter:
     return Counter(type(r).__name__ for r in records)
 

@@ -30,7 +30,12 @@ from apps.trajets.models import (
     TrajetProvenance,
 )
 from apps.trajets.signals import import_completed
-from apps.trajets.tests.test_etl_extractors import FIXTURES, SAMPLES, write_gtfs
+from apps.trajets.tests.test_etl_extractors import (
+    FIXTURES,
+    GTFS_T1_CHANGED_T2_GONE,
+    SAMPLES,
+    write_gtfs,
+)
 from obrail.caching import data_version
 
 pytestmark = pytest.mark.django_db
@@ -110,16 +115,7 @@ def test_changed_input_updates_only_the_changed_trajet_and_deletes_vanished_ones
     assert (reims.departure_time, reims.departure_day_offset) == (dt.time(0, 42), 1)
     assert reims.distance_from_origin_km == pytest.approx(130, abs=5)
     assert original.stops.get(sequence=0).arrival_time is None
-    write_gtfs(
-        feed,
-        **{
-            "trips.txt": "route_id,service_id,trip_id\nR1,W,T1\n",
-            "stop_times.txt": (
-                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
-                "T1,,08:00:00,S1,1\nT1,08:45:00,08:47:00,S3,2\nT1,09:55:00,,S2,3\n"
-            ),
-        },
-    )
+    write_gtfs(feed, **GTFS_T1_CHANGED_T2_GONE)
     report = load_source(source, path=feed)
     assert (report.updated, report.deleted) == (1, 1)
     assert Trajet.objects.get(source_record_id="T1").duration_min == 115

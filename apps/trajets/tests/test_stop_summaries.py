@@ -16,7 +16,7 @@ from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sour
 from apps.trajets.models import Stop, Trajet
 from apps.trajets.stop_summaries import refresh_stop_summaries, stop_summary
 from apps.trajets.tests.factories import make_station, make_trajet
-from apps.trajets.tests.test_etl_extractors import ROOT, write_gtfs
+from apps.trajets.tests.test_etl_extractors import GTFS_T1_CHANGED_T2_GONE, ROOT, write_gtfs
 
 pytestmark = pytest.mark.django_db
 
@@ -52,16 +52,7 @@ def test_the_etl_writes_the_summaries_of_a_real_feed_and_of_updated_trajets(tmp_
     feed = write_gtfs(tmp_path / "feed")
     mini = SourceSpec(name="mini", format="gtfs", path=str(feed))
     load_source(mini, path=feed)
-    write_gtfs(
-        feed,
-        **{
-            "trips.txt": "route_id,service_id,trip_id\nR1,W,T1\n",
-            "stop_times.txt": (
-                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
-                "T1,,08:00:00,S1,1\nT1,08:45:00,08:47:00,S3,2\nT1,09:55:00,,S2,3\n"
-            ),
-        },
-    )
+    write_gtfs(feed, **GTFS_T1_CHANGED_T2_GONE)
     assert load_source(mini, path=feed).updated == 1
     updated = Trajet.objects.get(source__name="mini", source_record_id="T1")
     assert updated.stop_count == 3
