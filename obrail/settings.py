@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "django_prometheus",
+    "apps.places",
     "apps.trajets",
     "apps.stats",
     "apps.routing",

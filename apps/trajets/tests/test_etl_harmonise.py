@@ -6,41 +6,17 @@ import datetime as dt
 
 import pytest
 
+from apps.places.geo.distance import great_circle_km, path_length_km
 from apps.trajets.etl.errors import ExtractError
 from apps.trajets.etl.harmonise.classify import classify_service
 from apps.trajets.etl.harmonise.co2 import DEFAULT_FACTORS, estimate_co2, flight_band
 from apps.trajets.etl.harmonise.codes import normalise_uic
-from apps.trajets.etl.harmonise.geo import great_circle_km, path_length_km
-from apps.trajets.etl.harmonise.matching import Candidate, StationIndex
-from apps.trajets.etl.harmonise.names import normalise_station_name
-from apps.trajets.etl.harmonise.operators import normalise_operator
 from apps.trajets.etl.harmonise.times import (
     parse_gtfs_time,
     parse_sheets_time,
     resolve_times,
 )
 from apps.trajets.etl.harmonise.timezones import repair_country, repair_time_zone
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("Köln Hbf", "koln"),
-        ("Köln Hauptbahnhof", "koln"),
-        ("gare de Belfort-Ville", "belfort ville"),
-        ("Milano Centrale", "milano"),
-        ("Amsterdam Centraal", "amsterdam"),
-        ("St. Pölten Hbf", "st polten"),
-        ("Sankt Pölten", "st polten"),
-        ("Saint-Étienne Châteaucreux", "st etienne chateaucreux"),
-        ("Praha hl.n.", "praha"),
-        ("Breclav(Gr)", "breclav"),
-        ("Prague hl.n. (main station)", "praha"),
-        ("Gare", "gare"),
-    ],
-)
-def test_station_names_normalise_to_one_matching_key(name: str, expected: str) -> None:
-    assert normalise_station_name(name) == expected
 
 
 def test_uic_codes_accept_seven_digits_check_digit_and_embedded_ids() -> None:
@@ -208,18 +184,6 @@ def test_night_window_rule_needs_three_hours_between_midnight_and_five(
     assert "00:00-05:00" in result.reason
 
 
-def test_operators_are_normalised_across_feeds() -> None:
-    assert normalise_operator("DB Fernverkehr AG").code == "DB"
-    assert normalise_operator("Dänische Staatsbahnen").code == "DSB"
-    assert normalise_operator("", source_id="ÖBB").code == "OBB"
-    assert normalise_operator("CFR/MÁV/ÖBB").code == "CFR"
-    assert normalise_operator("RENFE OPERADORA").code == "RENFE"
-    assert normalise_operator("SNCF", source_id="OCESN").code == "SNCF"
-    unknown = normalise_operator("Regiojet a.s.")
-    assert unknown.code == "REGIOJET_A.S."
-    assert unknown.name == "Regiojet a.s."
-
-
 def test_co2_uses_the_country_factor_of_each_leg_and_a_flight_band() -> None:
     estimate = estimate_co2(legs=[(100.0, "FR"), (200.0, "DE")], great_circle_km=280.0)
     assert estimate.rail_kg == pytest.approx(100 * 0.00592 + 200 * 0.0668, abs=1e-3)
@@ -236,22 +200,6 @@ def test_co2_falls_back_to_the_mean_rail_factor_for_countries_without_one() -> N
     assert flight_band(999) == "air:short"
     assert flight_band(1500) == "air:medium"
     assert flight_band(4000) == "air:long"
-
-
-def test_stations_match_by_uic_first_then_by_name_within_distance() -> None:
-    index = StationIndex(max_distance_km=5)
-    index.add(Candidate(1, "8727100", "paris nord", 48.8809, 2.3553))
-    index.add(Candidate(2, None, "neustadt", 49.35, 8.14))
-    index.add(Candidate(3, None, "neustadt", 50.73, 11.75))
-    uic = index.match(uic="8727100", name="anything", latitude=None, longitude=None)
-    assert uic is not None
-    assert (uic.key, uic.method) == (1, "uic")
-    by_name = index.match(uic=None, name="Neustadt Hbf", latitude=50.74, longitude=11.74)
-    assert by_name is not None
-    assert (by_name.key, by_name.method) == (3, "name+distance")
-    assert index.match(uic=None, name="Neustadt", latitude=48.0, longitude=11.0) is None
-    assert index.match(uic=None, name="Neustadt", latitude=None, longitude=None) is None
-    assert index.match(uic=None, name="Paris Nord", latitude=None, longitude=None).key == 1
 
 
 def test_default_co2_factors_are_the_published_ademe_values_of_the_bundled_database() -> None:

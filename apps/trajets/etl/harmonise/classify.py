@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .names import strip_accents
+from apps.places.names import strip_accents
 
 __all__ = [
     "NIGHT_CATEGORIES",

@@ -1,4 +1,4 @@
-"""Great-circle distances."""
+"""Great-circle distances on the WGS84 mean sphere."""
 
 from __future__ import annotations
 
