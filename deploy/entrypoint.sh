@@ -1,7 +1,8 @@
 #!/bin/sh
 # ObRail container entrypoint. One image, several roles (see compose.yaml):
 #   web             gunicorn serving the Django app (default)
-#   migrate-and-load  apply migrations, then run every ETL source once (one-shot job)
+#   migrate-and-load  apply migrations, repair station and operator identity (a no-op on a
+#                   consistent warehouse), then run every ETL source once (one-shot job)
 #   etl-scheduler   supercronic running deploy/cron/crontab (scheduled ETL)
 #   manage ARGS...  any manage.py command, e.g. `manage createsuperuser`
 # Anything else is executed as given. APP_DIR (default /app) lets deploy/verify.sh run this
@@ -21,6 +22,7 @@ case "${1:-web}" in
         # One-off processes keep their metrics in memory: they are not scraped.
         unset PROMETHEUS_MULTIPROC_DIR
         python manage.py migrate --noinput
+        python manage.py repair_identity
         exec python manage.py etl
         ;;
     etl-scheduler)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from apps.trajets.models import (
     CalendarException,
@@ -11,7 +14,10 @@ from apps.trajets.models import (
     ImportRun,
     Operator,
     RejectedRecord,
+    SourceStation,
     Station,
+    StationName,
+    StationWarning,
     Stop,
     Trajet,
     TrajetCountry,
@@ -71,17 +77,75 @@ class RejectedRecordAdmin(admin.ModelAdmin):
 
 @admin.register(Operator)
 class OperatorAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "country", "website")
-    list_filter = ("country",)
-    search_fields = ("code", "name")
+    list_display = ("code", "name", "legal_name", "country", "website", "is_registered")
+    list_filter = ("is_registered", "country")
+    search_fields = ("code", "name", "legal_name")
+    readonly_fields = ("fact_sources", "source_ids")
+
+
+class SourceStationInline(admin.TabularInline):
+    model = SourceStation
+    fields = (
+        "source", "source_record_id", "name", "uic_code", "latitude", "longitude", "country",
+        "merge_rule", "merge_detail", "merged_with", "merge_distance_km",
+    )  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class StationWarningInline(admin.TabularInline):
+    model = StationWarning
+    fields = ("kind", "detail", "distance_km")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Station)
 class StationAdmin(admin.ModelAdmin):
-    list_display = ("name", "uic_code", "country", "time_zone", "match_method")
+    """Stations are derived from their sources' records (regrouped after every import and
+    by ``manage.py repair_identity``): identity fields are read-only here."""
+
+    list_display = ("name", "uic_code", "country", "time_zone", "place", "match_method")
     list_filter = ("match_method", "country", "time_zone")
-    search_fields = ("name", "normalised_name", "uic_code")
-    readonly_fields = ("source_ids", "source_names", "match_method")
+    search_fields = ("name", "normalised_name", "uic_code", "names__key")
+    readonly_fields = (
+        "name", "normalised_name", "name_key", "uic_code", "latitude", "longitude", "country",
+        "time_zone", "border_km", "place", "match_method", "source_ids",
+    )  # fmt: skip
+    inlines = [SourceStationInline, StationWarningInline]
+
+
+@admin.register(StationName)
+class StationNameAdmin(admin.ModelAdmin):
+    list_display = ("name", "station", "key", "name_key")
+    search_fields = ("key", "name_key")
+    raw_id_fields = ("station",)
+    readonly_fields = ("key", "name_key")
+
+
+@admin.register(SourceStation)
+class SourceStationAdmin(admin.ModelAdmin):
+    list_display = ("name", "source", "source_record_id", "station", "merge_rule")
+    list_filter = ("source", "merge_rule")
+    search_fields = ("name", "source_record_id", "uic_code")
+    raw_id_fields = ("station",)
+    readonly_fields = ("merge_rule", "merge_detail", "merged_with", "merge_distance_km")
+
+
+@admin.register(StationWarning)
+class StationWarningAdmin(admin.ModelAdmin):
+    list_display = ("kind", "station", "detail", "distance_km")
+    list_filter = ("kind",)
+    search_fields = ("detail",)
+    raw_id_fields = ("station", "source_station")
 
 
 class StopInline(admin.TabularInline):

@@ -7,6 +7,7 @@ they describe, with a day offset counted from the service day of the origin depa
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -14,6 +15,7 @@ from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.places.names import search_key, station_key
 from apps.trajets.querysets import WEEKDAY_FIELDS, TrajetQuerySet
 
 COUNTRY_CODE_VALIDATOR = RegexValidator(
@@ -30,6 +32,7 @@ class SourceFormat(models.TextChoices):
     JSON = "json", "JSON"
     XLSX = "xlsx", "Excel"
     HTML = "html", "HTML"
+    INTERNAL = "internal", _("traitement interne (réparation)")
 
 
 class DataSource(models.Model):
@@ -116,10 +119,25 @@ class Operator(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("nom"), max_length=200)
+    legal_name = models.CharField(_("raison sociale"), max_length=200, blank=True)
     country = models.CharField(
         _("pays"), max_length=2, blank=True, validators=[COUNTRY_CODE_VALIDATOR]
     )
     website = models.URLField(_("site web"), blank=True)
+    is_registered = models.BooleanField(
+        _("au registre"),
+        default=False,
+        help_text=_(
+            "Décrit par le registre des opérateurs du projet ; sinon créé depuis une source "
+            "et à vérifier."
+        ),
+    )
+    fact_sources = models.JSONField(
+        _("sources des informations"),
+        default=dict,
+        blank=True,
+        help_text=_("Pour chaque champ (raison sociale, pays, site web), la page qui l'établit."),
+    )
     source_ids = models.JSONField(_("identifiants par source"), default=dict, blank=True)
 
     class Meta:
@@ -149,8 +167,34 @@ class Station(models.Model):
         validators=[UIC_CODE_VALIDATOR],
     )
     name = models.CharField(_("nom"), max_length=200)
-    normalised_name = models.CharField(_("nom normalisé"), max_length=200, db_index=True)
+    normalised_name = models.CharField(
+        _("clé de recherche"),
+        max_length=200,
+        db_index=True,
+        help_text=_("Le nom en minuscules, sans accents ni ponctuation (recherche par préfixe)."),
+    )
+    name_key = models.CharField(
+        _("clé d'identité"),
+        max_length=200,
+        db_index=True,
+        blank=True,
+        help_text=_("Le nom sans les mots qui disent seulement « gare » (Hbf, Gare de…)."),
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stations",
+        verbose_name=_("lieu desservi"),
+    )
     country = models.CharField(_("pays"), max_length=2, validators=[COUNTRY_CODE_VALIDATOR])
+    border_km = models.FloatField(
+        _("distance à la frontière (km)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : à plus de 10 km de toute frontière."),
+    )
     latitude = models.FloatField(
         _("latitude"),
         null=True,
@@ -174,8 +218,12 @@ class Station(models.Model):
     match_method = models.CharField(
         _("appariement"), max_length=12, choices=MatchMethod.choices, default=MatchMethod.REFERENCE
     )
-    source_ids = models.JSONField(_("identifiants par source"), default=dict, blank=True)
-    source_names = models.JSONField(_("noms par source"), default=dict, blank=True)
+    source_ids = models.JSONField(
+        _("identifiants par source"),
+        default=dict,
+        blank=True,
+        help_text=_("Résumé des enregistrements des sources (détail : gares des sources)."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -203,6 +251,135 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the search keys of the name (the ETL and the seeder write them in bulk)."""
+        self.normalised_name = search_key(self.name)[:200]
+        self.name_key = station_key(self.name)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalised_name", "name_key"}
+        super().save(*args, **kwargs)
+
+
+class StationName(models.Model):
+    """One name a station is known by (its own, or one a source gives it), for search."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(_("nom"), max_length=200)
+    key = models.CharField(_("clé de recherche"), max_length=200)
+    name_key = models.CharField(_("clé d'identité"), max_length=200)
+
+    class Meta:
+        ordering = ["station", "name"]
+        verbose_name = _("nom de gare")
+        verbose_name_plural = _("noms de gares")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "name"], name="stationname_unique_name"),
+        ]
+        indexes = [models.Index(fields=["name_key"], name="stationname_name_key")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceStation(models.Model):
+    """A station as one source describes it, and the station it was matched to (and why)."""
+
+    source = models.ForeignKey(
+        DataSource, on_delete=models.PROTECT, related_name="station_records", db_index=False
+    )
+    source_record_id = models.CharField(_("identifiant dans la source"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200)
+    alt_names = models.JSONField(
+        _("autres noms"),
+        default=list,
+        blank=True,
+        help_text=_("Autres noms que la source donne à la gare (quais, forme romanisée…)."),
+    )
+    place_name = models.CharField(_("localité selon la source"), max_length=200, blank=True)
+    uic_code = models.CharField(
+        _("code UIC"), max_length=8, blank=True, validators=[UIC_CODE_VALIDATOR]
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    country = models.CharField(_("pays selon la source"), max_length=2, blank=True)
+    time_zone = models.CharField(_("fuseau selon la source"), max_length=64, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priorité"), default=50, help_text=_("La plus basse nomme la gare.")
+    )
+    same_as = models.CharField(_("même gare que"), max_length=200, blank=True)
+    station = models.ForeignKey(
+        Station,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="source_records",
+        verbose_name=_("gare"),
+    )
+    merge_rule = models.CharField(_("règle d'appariement"), max_length=20, blank=True)
+    merge_detail = models.CharField(_("motif d'appariement"), max_length=300, blank=True)
+    merged_with = models.CharField(_("apparié à"), max_length=300, blank=True)
+    merge_distance_km = models.FloatField(_("distance (km)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["source", "source_record_id"]
+        verbose_name = _("gare d'une source")
+        verbose_name_plural = _("gares des sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_record_id"], name="sourcestation_unique_record"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="sourcestation_coordinates_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_record_id} {self.name}"
+
+
+class StationWarning(models.Model):
+    """A doubt about a station's identity or location, for the data-quality report."""
+
+    class Kind(models.TextChoices):
+        UIC_CONTRADICTION = "uic_contradiction", _("code UIC contredit par le nom et la position")
+        UIC_SHARED = "uic_shared", _("code UIC porté par deux gares")
+        COUNTRY_DISAGREES = "country_disagrees", _("pays de la source différent de la position")
+        ZONE_DISAGREES = "zone_disagrees", _("fuseau de la source différent de la position")
+        OUTLINES_DISAGREE = "outlines_disagree", _("contours de pays et de fuseau en désaccord")
+        OUTSIDE_OUTLINES = "outside_outlines", _("position hors de tout pays connu")
+        COORDINATES_REPLACED = (
+            "coordinates_replaced",
+            _("position de la source remplacée (loin du pays qu'elle indique)"),
+        )
+        NO_COORDINATES = "no_coordinates", _("gare sans coordonnées")
+
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, null=True, blank=True, related_name="warnings"
+    )
+    source_station = models.ForeignKey(
+        SourceStation, on_delete=models.CASCADE, null=True, blank=True, related_name="warnings"
+    )
+    detail = models.TextField(_("détail"))
+    distance_km = models.FloatField(_("distance (km)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("avertissement sur une gare")
+        verbose_name_plural = _("avertissements sur les gares")
+        indexes = [models.Index(fields=["kind"], name="stationwarning_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.detail}"
 
 
 class ServiceKind(models.TextChoices):

@@ -1,70 +1,71 @@
-"""Operators and stations of one load: matching, creation, source ids (mixin of the loader)."""
+"""Operators and stations of one load (mixin of the loader).
+
+Operators map onto the project's registry (``apps/trajets/operators.toml``). Station records
+are stored as the source gives them (``SourceStation``), then every source's records are
+grouped into stations again (``apps.trajets.station_identity``): which station a record joins
+depends on all the records, never on the order sources were loaded in.
+"""
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
-from apps.trajets.models import (
-    Operator,
-    Station,
-)
+from apps.places.gazetteer import gazetteer
+from apps.places.names import is_generic_station_name, station_key
+from apps.trajets.models import Operator, SourceStation, Station
+from apps.trajets.operator_identity import registered_facts
+from apps.trajets.operators import operator_registry, unregistered_code
+from apps.trajets.station_identity import reconcile_stations
 
-from .errors import EtlError
-from .harmonise.geo import great_circle_km
-from .harmonise.matching import Candidate, StationIndex
-from .harmonise.names import normalise_station_name
-from .harmonise.operators import normalise_operator
-from .harmonise.timezones import country_for_zone, repair_time_zone, zone_for_country
-from .records import (
-    Location,
-    OperatorRecord,
-    RejectRecord,
-    StationRecord,
-)
+from .harmonise.timezones import repair_time_zone
+from .records import Location, OperatorRecord, RejectRecord, StationRecord
 from .transform import StationInfo
-from .writer import db_columns
 
-__all__ = ["COUNTRY_FROM_NEIGHBOUR_KM", "StationLoading"]
+__all__ = ["REFERENCE_PRIORITY", "TIMETABLE_PRIORITY", "StationLoading"]
 
-# A station created from a feed takes the country of the nearest known station within this
-# distance when the feed gives none (border stations of gtfs.de, for example), else the
-# country of its time zone.
-COUNTRY_FROM_NEIGHBOUR_KM = 60.0
+# Which source names a station several describe (lower first; ``station_priority`` per source).
+REFERENCE_PRIORITY = 20
+TIMETABLE_PRIORITY = 50
+_RECORD_FIELDS = (
+    "name", "alt_names", "place_name", "uic_code", "latitude", "longitude", "country",
+    "time_zone", "priority", "same_as",
+)  # fmt: skip
 
 
 class StationLoading:
     """Operator and station steps of ``_SourceLoader``."""
 
+    # -- operators ----------------------------------------------------------------------------
     def _operator(self, record: OperatorRecord) -> None:
-        canonical = normalise_operator(record.name, source_id=record.source_id)
-        code = canonical.code.lower().replace(".", "").replace("_", "-")[:40]
+        registered = operator_registry().match(record.name, source_id=record.source_id)
+        if registered is not None:
+            code = registered.code
+            facts = registered_facts(registered)
+        else:
+            code = unregistered_code(record.name or record.source_id)
+            facts = {"name": (record.name or record.source_id)[:200]}
         operator = Operator.objects.filter(code=code).first()
         ids = {self.spec.name: record.source_id}
         if operator is None:
-            operator = Operator.objects.create(
-                code=code,
-                name=canonical.name[:200],
-                country=(canonical.country or record.country or "")[:2],
-                website=record.url if record.url.startswith("http") else "",
-                source_ids=ids,
-            )
+            operator = Operator.objects.create(code=code, source_ids=ids, **facts)
             self.report.inserted += 1
-        elif operator.source_ids.get(self.spec.name) != record.source_id:
-            if (
-                self.spec.name in operator.source_ids
-                and operator.source_ids[self.spec.name] != record.source_id
-            ):
-                merged = operator.source_ids[self.spec.name]
-                merged = merged if isinstance(merged, list) else [merged]
+        else:
+            known = operator.source_ids.get(self.spec.name)
+            if known is not None and known != record.source_id:
+                merged = known if isinstance(known, list) else [known]
                 ids = {self.spec.name: sorted({*merged, record.source_id})}
+            changed = [name for name, value in facts.items() if getattr(operator, name) != value]
             if operator.source_ids.get(self.spec.name) != ids[self.spec.name]:
                 operator.source_ids = {**operator.source_ids, **ids}
-                operator.save(update_fields=["source_ids"])
+                changed.append("source_ids")
+            if changed:
+                for name in changed:
+                    if name in facts:
+                        setattr(operator, name, facts[name])
+                operator.save(update_fields=changed)
                 self.report.updated += 1
             else:
                 self.report.unchanged += 1
-        else:
-            self.report.unchanged += 1
         self.operators[record.source_id] = (operator.pk, operator.code)
 
     def _operator_for(self, source_id: str) -> tuple[int, str]:
@@ -75,238 +76,135 @@ class StationLoading:
         self.report.read += 1
         return self.operators[source_id]
 
-    # -- stations ----------------------------------------------------------------------------
-    def _load_station_index(self) -> None:
-        self.index = StationIndex()
-        self.known: dict[int, dict] = {}
-        self.used_uics: set[str] = set()
-        # Where each record of this source went last time: re-runs keep that station.
-        self.previous_ids: dict[str, int] = {}
-        rows = Station.objects.values_list(
-            "id", "uic_code", "normalised_name", "latitude", "longitude", "country", "time_zone",
-            "name",
-        )  # fmt: skip
-        for pk, uic, normalised, lat, lon, country, zone, name in rows.iterator(chunk_size=5000):
-            self.index.add(Candidate(pk, uic, normalised, lat, lon))
-            # "ids"/"names" (JSON) are read only for the stations this load touches.
-            self.known[pk] = {
-                "uic": uic, "lat": lat, "lon": lon, "country": country, "zone": zone,
-                "name": name, "ids": None, "names": None,
-            }  # fmt: skip
-            if uic:
-                self.used_uics.add(uic)
-        own_rows = Station.objects.filter(source_ids__has_key=self.spec.name).values_list(
-            "id", "source_ids", "source_names"
-        )
-        for pk, ids, names in own_rows.iterator(chunk_size=5000):
-            self.known[pk]["ids"], self.known[pk]["names"] = ids, names
-            own = ids.get(self.spec.name)
-            for source_id in own if isinstance(own, list) else [own] if own else []:
-                self.previous_ids[source_id] = pk
-        self.deferred: list[tuple[int, str, str, bool]] = []
-        self.unplaced: list[StationRecord] = []
-        self.pending: list[Station] = []
-        self.dirty: set[int] = set()
+    # -- stations -----------------------------------------------------------------------------
+    def _begin_stations(self) -> None:
+        self.station_records: dict[str, StationRecord] = {}
+        self.station_ids: dict[str, StationInfo | None] = {}
+        self.known: dict[int, dict[str, Any]] = {}
+        default = REFERENCE_PRIORITY if self.is_reference else TIMETABLE_PRIORITY
+        self.station_priority = int(self.spec.options.get("station_priority", default))
 
-    def _station(self, record: StationRecord, *, is_retry: bool = False) -> None:
-        if record.same_as_source_id and record.same_as_source_id in self.station_ids:
-            target = self.station_ids[record.same_as_source_id]
-            self.station_ids[record.source_id] = target
-            self.report.merged += 1
-            self.report.unchanged += 1
-            return
-        if record.source_id in self.previous_ids:
-            self._attach(self.previous_ids[record.source_id], record)
-            return
-        match = self.index.match(
-            uic=record.uic, name=record.name, latitude=record.latitude, longitude=record.longitude
-        )
-        if match is not None and match.key in self.known:
-            self._attach(match.key, record)
-            return
-        if match is not None:  # a station created earlier in this run (negative key)
-            position = -match.key - 1
-            station = self.pending[position]
-            station.source_ids = _with_value(station.source_ids, self.spec.name, record.source_id)
-            station.source_names = _with_value(station.source_names, self.spec.name, record.name)
-            if station.latitude is None and record.latitude is not None:
-                station.latitude, station.longitude = record.latitude, record.longitude
-            if station.uic_code is None and record.uic and record.uic not in self.used_uics:
-                station.uic_code = record.uic
-                self.used_uics.add(record.uic)
-            self.station_ids[record.source_id] = position
-            self.report.unchanged += 1
-            return
-        if record.latitude is None and not record.uic and not is_retry:
-            # A row known by name only may name a station defined further down the file:
-            # it is matched again once every row of this batch has been seen.
-            self.unplaced.append(record)
-            return
-        self._create_station(record)
-
-    def _attach(self, pk: int, record: StationRecord) -> None:
-        state = self.known[pk]
-        changed = False
-        if state["lat"] is None and record.latitude is not None:
-            state["lat"], state["lon"] = record.latitude, record.longitude
-            changed = True
-        if not state["uic"] and record.uic and record.uic not in self.used_uics:
-            state["uic"] = record.uic
-            self.used_uics.add(record.uic)
-            changed = True
-        if state["ids"] is None:
-            # Counted when the station's source ids are read, in one query per flush.
-            self.deferred.append((pk, record.source_id, record.name, changed))
-        else:
-            self._record_ids(pk, record.source_id, record.name, changed)
-        self.station_ids[record.source_id] = StationInfo(
-            pk, state["lat"], state["lon"], state["country"], state["zone"]
-        )
-
-    def _record_ids(self, pk: int, source_id: str, name: str, changed: bool) -> None:
-        state = self.known[pk]
-        ids = _with_value(state["ids"], self.spec.name, source_id)
-        names = _with_value(state["names"], self.spec.name, name)
-        changed = changed or ids != state["ids"] or names != state["names"]
-        state["ids"], state["names"] = ids, names
-        if changed:
-            self.report.updated += 1
-            self.dirty.add(pk)
-        else:
-            self.report.unchanged += 1
-
-    def _resolve_deferred(self) -> None:
-        wanted = sorted({pk for pk, *_ in self.deferred if self.known[pk]["ids"] is None})
-        for start in range(0, len(wanted), 5000):
-            rows = Station.objects.filter(pk__in=wanted[start : start + 5000]).values_list(
-                "id", "source_ids", "source_names"
-            )
-            for pk, ids, names in rows:
-                self.known[pk]["ids"], self.known[pk]["names"] = ids, names
-        for pk, source_id, name, changed in self.deferred:
-            self._record_ids(pk, source_id, name, changed)
-        self.deferred = []
-
-    def _create_station(self, record: StationRecord) -> None:
-        country = (
-            record.country
-            or self._neighbour_country(record)
-            or (country_for_zone(record.time_zone) if record.latitude is not None else None)
-        )
-        zone = repair_time_zone(record.time_zone, country=country) or zone_for_country(country)
-        if not country or not zone or (record.latitude is None and not record.uic):
+    def _station(self, record: StationRecord) -> None:
+        if record.source_id in self.station_records:
             self._reject(
-                RejectRecord(
-                    record.location,
-                    f"station {record.name!r} matches no known station and has no "
-                    + (
-                        "coordinates nor UIC code"
-                        if record.latitude is None
-                        else "country or time zone"
-                    )
-                    + " to create it",
-                )
+                RejectRecord(record.location, f"duplicate station id {record.source_id!r}")
             )
             return
-        uic = record.uic if record.uic and record.uic not in self.used_uics else None
-        if uic:
-            self.used_uics.add(uic)
-        station = Station(
-            uic_code=uic,
-            name=record.name[:200],
-            normalised_name=normalise_station_name(record.name)[:200],
-            country=country,
-            latitude=record.latitude,
-            longitude=record.longitude,
-            time_zone=zone,
-            match_method=Station.MatchMethod.REFERENCE
-            if self.is_reference
-            else Station.MatchMethod.UNMATCHED,
-            source_ids={self.spec.name: record.source_id},
-            source_names={self.spec.name: record.name},
-        )
-        self.pending.append(station)
-        key = -len(self.pending)
-        self.index.add(
-            Candidate(key, uic, station.normalised_name, record.latitude, record.longitude)
-        )
-        self.station_ids[record.source_id] = -key - 1
-        self.report.inserted += 1
-
-    def _neighbour_country(self, record: StationRecord) -> str | None:
-        if record.latitude is None or record.longitude is None:
-            return None
-        best: tuple[float, str] | None = None
-        for state in self.known.values():
-            if state["lat"] is None or abs(state["lat"] - record.latitude) > 0.5:
-                continue
-            distance = great_circle_km(
-                record.latitude, record.longitude, state["lat"], state["lon"]
-            )
-            if distance <= COUNTRY_FROM_NEIGHBOUR_KM and (best is None or distance < best[0]):
-                best = (distance, state["country"])
-        return best[1] if best else None
+        if not record.name.strip():
+            self._reject(RejectRecord(record.location, "no station name"))
+            return
+        self.station_records[record.source_id] = record
 
     def _flush_stations(self) -> None:
-        unplaced, self.unplaced = self.unplaced, []
-        for record in unplaced:
-            self._station(record, is_retry=True)
-        self._resolve_deferred()
-        created = Station.objects.bulk_create(self.pending, batch_size=2000)
-        if created and created[0].pk is None:
-            raise EtlError("the database did not return ids of created stations")
-        for source_id, value in list(self.station_ids.items()):
-            if isinstance(value, int):
-                station = created[value]
-                self.station_ids[source_id] = StationInfo(
-                    station.pk, station.latitude, station.longitude, station.country,
-                    station.time_zone,
-                )  # fmt: skip
-        self.index.rekey({-(position + 1): station.pk for position, station in enumerate(created)})
-        for station in created:
-            self.known[station.pk] = {
-                "uic": station.uic_code, "lat": station.latitude, "lon": station.longitude,
-                "country": station.country, "zone": station.time_zone, "name": station.name,
-                "ids": station.source_ids, "names": station.source_names,
-            }  # fmt: skip
-        rows = []
-        for pk in sorted(self.dirty):
-            state = self.known[pk]
-            rows.append(
-                (
-                    pk, state["uic"], state["lat"], state["lon"],
-                    json.dumps(state["ids"]), json.dumps(state["names"]),
-                )
-            )  # fmt: skip
-        self.writer.update(Station._meta.db_table, _STATION_UPDATE_COLUMNS, rows)
-        self.pending, self.dirty = [], set()
+        """Store this load's station records, regroup every source's records into stations,
+        and read where this source's records went."""
+        self._store_station_records()
+        self._reconcile()
         self.progress("records", self.report.read)
 
+    def _finish_stations(self) -> None:
+        """Forget records the source no longer publishes (then regroup once more)."""
+        if not self.station_records:
+            return
+        gone = SourceStation.objects.filter(source=self.source).exclude(
+            source_record_id__in=list(self.station_records)
+        )
+        if gone.exists():
+            gone.delete()
+            self._reconcile()
+
+    def _store_station_records(self) -> None:
+        stored = {
+            row["source_record_id"]: row
+            for row in SourceStation.objects.filter(source=self.source).values(
+                "id", "source_record_id", *_RECORD_FIELDS
+            )
+        }
+        new: list[SourceStation] = []
+        changed: list[SourceStation] = []
+        for source_id, record in self.station_records.items():
+            values = {
+                "name": record.name.strip()[:200],
+                "alt_names": [name[:200] for name in record.alt_names if name.strip()],
+                "place_name": _place_name(record)[:200],
+                "uic_code": record.uic or "",
+                "latitude": record.latitude,
+                "longitude": record.longitude,
+                "country": record.country or "",
+                "time_zone": repair_time_zone(record.time_zone, country=record.country) or "",
+                "priority": self.station_priority,
+                "same_as": record.same_as_source_id or "",
+            }
+            row = stored.get(source_id)
+            if row is None:
+                new.append(
+                    SourceStation(source=self.source, source_record_id=source_id[:200], **values)
+                )
+                self.report.inserted += 1
+            elif any(row[name] != value for name, value in values.items()):
+                changed.append(SourceStation(pk=row["id"], **values))
+                self.report.updated += 1
+            else:
+                self.report.unchanged += 1
+        SourceStation.objects.bulk_create(new, batch_size=2000)
+        SourceStation.objects.bulk_update(changed, _RECORD_FIELDS, batch_size=2000)
+
+    def _reconcile(self) -> None:
+        result = reconcile_stations()
+        self.station_changes = self.station_changes or result.has_changes
+        self.station_messages.append(result.summary())
+        self.station_ids = {}
+        self.known = {}
+        rows = SourceStation.objects.filter(source=self.source).values_list(
+            "source_record_id", "station_id", "station__latitude", "station__longitude",
+            "station__country", "station__time_zone", "station__name",
+        )  # fmt: skip
+        unplaced = []
+        for source_id, pk, lat, lon, country, zone, name in rows:
+            if pk is None:
+                unplaced.append(source_id)
+                continue
+            self.station_ids[source_id] = StationInfo(pk, lat, lon, country, zone)
+            self.known[pk] = {"country": country, "name": name}
+        for source_id in unplaced:
+            record = self.station_records.get(source_id)
+            if record is not None and source_id not in self.rejected_stations:
+                self.rejected_stations.add(source_id)
+                self._reject(
+                    RejectRecord(
+                        record.location,
+                        f"station {record.name!r} matches no known station and has "
+                        "neither coordinates nor a country to create it",
+                    )
+                )
+
     def _station_for(self, source_id: str) -> StationInfo | None:
-        info = self.station_ids.get(source_id)
-        if isinstance(info, StationInfo):
-            return info
-        match = self.index.match(uic=None, name=source_id, latitude=None, longitude=None)
-        if match is None or match.key not in self.known:
-            return None
-        state = self.known[match.key]
-        info = StationInfo(match.key, state["lat"], state["lon"], state["country"], state["zone"])
+        if source_id in self.station_ids:
+            return self.station_ids[source_id]
+        # A service may name a station its source does not list (three night-train database
+        # stops): the one station carrying that name, if there is exactly one.
+        matches = list(
+            Station.objects.filter(name_key=station_key(source_id)).values_list(
+                "pk", "latitude", "longitude", "country", "time_zone", "name"
+            )[:2]
+        )
+        info = None
+        if len(matches) == 1:
+            pk, lat, lon, country, zone, name = matches[0]
+            info = StationInfo(pk, lat, lon, country, zone)
+            self.known[pk] = {"country": country, "name": name}
         self.station_ids[source_id] = info
         return info
 
 
-def _with_value(mapping: dict, key: str, value: str) -> dict:
-    """Return ``mapping`` with ``value`` among the values of ``key`` (one value or a list)."""
-    if not value:
-        return mapping
-    current = mapping.get(key)
-    values = current if isinstance(current, list) else ([current] if current else [])
-    if value in values:
-        return mapping
-    merged = sorted({*values, value})
-    return {**mapping, key: merged[0] if len(merged) == 1 else merged}
-
-
-_STATION_UPDATE_COLUMNS = db_columns(
-    Station, ("id", "uic_code", "latitude", "longitude", "source_ids", "source_names")
-)
+def _place_name(record: StationRecord) -> str:
+    """The town the source gives; for a name that only says "station" ("Hauptbahnhof
+    (oben)"), the town at its coordinates, which completes the name for matching."""
+    if record.place_name or record.latitude is None or record.longitude is None:
+        return record.place_name
+    if not all(is_generic_station_name(name) for name in (record.name, *record.alt_names)):
+        return ""
+    place = gazetteer().place_for(
+        names=(record.name, *record.alt_names), latitude=record.latitude, longitude=record.longitude
+    )
+    return place.name if place else ""

@@ -106,6 +106,7 @@ class LoadReport:
     stop_rows: int = 0
     transfers: int = 0
     station_transfer_times: int = 0
+    station_changes: bool = False
     seconds: float = 0.0
     checksum: str = ""
     message: str = ""
@@ -122,6 +123,7 @@ class LoadReport:
             or self.deleted
             or self.merged
             or self.station_transfer_times
+            or self.station_changes
         )
 
     def summary(self) -> str:
@@ -305,16 +307,25 @@ class _SourceLoader(StationLoading, TrajetLoading):
         self.is_reference = spec.format in _REFERENCE_FORMATS
         self.merge_across_sources = True
         self.station_transfer_s: dict[str, int] = {}
+        self.station_changes = False
+        self.station_messages: list[str] = []
+        self.rejected_stations: set[str] = set()
 
     # -- orchestration ---------------------------------------------------------------------
     def load(self, path: Path) -> None:
         self.factors, self.factor_ids = emission_factors()
-        self._load_station_index()
+        self._begin_stations()
         with self.writer.background():
             self._load_records(path)
         self._store_station_transfer_times()
         self._delete_stale()
+        self._finish_stations()
         self._flush_rejects()
+        self.report.station_changes = self.station_changes
+        if self.station_messages:
+            self.report.message = "; ".join(
+                filter(None, [self.report.message, f"stations: {self.station_messages[-1]}"])
+            )
         self.report.write_seconds = dict(self.writer.seconds)
 
     def _load_records(self, path: Path) -> None:

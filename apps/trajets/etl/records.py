@@ -36,7 +36,12 @@ class OperatorRecord:
 
 @dataclass(frozen=True, slots=True)
 class StationRecord:
-    """A station as one source describes it; coordinates in WGS84 degrees."""
+    """A station as one source describes it; coordinates in WGS84 degrees.
+
+    ``alt_names`` are other names the source gives the same station (the platform names of a
+    GTFS parent station, a romanised form); ``place_name`` the town it says the station
+    serves; ``same_as_source_id`` another record of the source for the same station.
+    """
 
     source_id: str
     name: str
@@ -48,6 +53,8 @@ class StationRecord:
     time_zone: str | None = None
     parent_source_id: str | None = None
     same_as_source_id: str | None = None
+    alt_names: tuple[str, ...] = ()
+    place_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +82,20 @@ class CalendarRecord:
     added: tuple[dt.date, ...] = ()
     removed: tuple[dt.date, ...] = ()
     label: str = ""
+
+    def shifted(self, days: int) -> CalendarRecord:
+        """The same calendar ``days`` later (earlier when negative): dates move, and so do
+        the weekdays the service runs on."""
+        delta = dt.timedelta(days=days)
+        turn = days % 7
+        return CalendarRecord(
+            valid_from=self.valid_from + delta if self.valid_from else None,
+            valid_to=self.valid_to + delta if self.valid_to else None,
+            weekdays=self.weekdays[-turn:] + self.weekdays[:-turn] if turn else self.weekdays,  # type: ignore[arg-type]
+            added=tuple(day + delta for day in self.added),
+            removed=tuple(day + delta for day in self.removed),
+            label=self.label,
+        )
 
     def running_dates(self) -> list[dt.date]:
         """Every date the service runs, sorted."""

@@ -6,18 +6,32 @@ import datetime as dt
 import hashlib
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
+
+from apps.places.geo.distance import great_circle_km
 
 from .errors import ExtractError
 from .harmonise.classify import Classification, classify_service
 from .harmonise.co2 import DEFAULT_FACTORS, EmissionFactor, estimate_co2
-from .harmonise.geo import great_circle_km
 from .harmonise.times import ResolvedStop, duration_between, resolve_times
 from .records import CalendarRecord, RejectRecord, ServiceRecord
 
-__all__ = ["HarmonisedService", "HarmonisedStop", "StationInfo", "harmonise_service"]
+__all__ = [
+    "FALLBACK_REFERENCE_DATE",
+    "HarmonisedService",
+    "HarmonisedStop",
+    "StationInfo",
+    "harmonise_service",
+    "stop_geometry",
+]
+
+# The content hash of a trajet covers what its source says and the stations it calls at, not
+# what is derived from the stations (distances, countries, local times): those follow the
+# stations through apps.trajets.rederive, and a reload then finds the trajet unchanged. Change
+# this version when a harmonisation rule changes, so that the next load rewrites every trajet.
+HARMONISATION_VERSION = "2026-12-06"
 
 # Used when a service has no running date at all (never happens in valid feeds): a winter
 # weekday keeps DST out of the computed duration.
@@ -95,11 +109,10 @@ def _hash(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Timing:
-    """The harmonised stops of a service, their text for the content hash and their COPY
-    text (built once per timed stop pattern, not once per trip)."""
+    """The harmonised stops of a service and their COPY text (built once per timed stop
+    pattern, not once per trip)."""
 
     stops: tuple[HarmonisedStop, ...]
-    text: str
     copy_lines: tuple[str, ...]
 
 
@@ -108,18 +121,17 @@ def _copy_value(value: object) -> str:
 
 
 def _timing(resolved: Sequence[ResolvedStop], infos: tuple[StationInfo, ...]) -> _Timing:
-    cumulative = _geometry(infos)[1]
+    cumulative = stop_geometry(infos)[1]
     last_position = len(infos) - 1
     stops = tuple(
         _harmonised_stop(position, info.key, stop, last_position, cumulative[position])
         for position, (info, stop) in enumerate(zip(infos, resolved, strict=True))
     )
-    text = "|".join(
-        f"{s.station_key},{s.arrival},{s.arrival_day_offset},{s.departure},"
-        f"{s.departure_day_offset},{s.distance_from_origin_km}"
-        for s in stops
-    )
-    copy_lines = tuple(
+    return _Timing(stops, _copy_lines(stops))
+
+
+def _copy_lines(stops: tuple[HarmonisedStop, ...]) -> tuple[str, ...]:
+    return tuple(
         "\t".join(
             map(
                 _copy_value,
@@ -131,7 +143,19 @@ def _timing(resolved: Sequence[ResolvedStop], infos: tuple[StationInfo, ...]) ->
         )
         for s in stops
     )  # fmt: skip
-    return _Timing(stops, text, copy_lines)
+
+
+def _shifted_timing(timing: _Timing, days: int, infos: tuple[StationInfo, ...]) -> _Timing:
+    """The same stops with every day offset ``days`` later (the departure day moved back)."""
+    stops = tuple(
+        replace(
+            stop,
+            arrival_day_offset=stop.arrival_day_offset + days if stop.arrival else 0,
+            departure_day_offset=stop.departure_day_offset + days if stop.departure else 0,
+        )
+        for stop in timing.stops
+    )
+    return _Timing(stops, _copy_lines(stops))
 
 
 @lru_cache(maxsize=20_000)
@@ -180,7 +204,7 @@ def _harmonised_stop(
 
 
 @lru_cache(maxsize=20_000)
-def _geometry(
+def stop_geometry(
     infos: tuple[StationInfo, ...],
 ) -> tuple[tuple[tuple[float, str | None], ...], tuple[float | None, ...], float, float]:
     """Legs (km, country), cumulative km per stop, total km and origin-destination km.
@@ -272,6 +296,14 @@ def harmonise_service(
             duration = resolved.duration_min
     except ExtractError as exc:
         return RejectRecord(service.location, f"service {service.source_id!r}: {exc}")
+    earliest = min(min(stop.arrival_day_offset, stop.departure_day_offset) for stop in timing.stops)
+    if earliest < 0:
+        # The first stop lies west of the feed's zone and its train leaves before midnight
+        # there (Nyirábrány, Hungary, 23:24 local for a Romanian 00:24 departure): the trajet
+        # runs from the local day before, so its calendar moves one day back.
+        timing = _shifted_timing(timing, -earliest, infos)
+        calendar = calendar.shifted(earliest)
+        first_date = calendar.first_running_date()
     stops = timing.stops
     departure, arrival = stops[0].departure, stops[-1].arrival
     if departure is None or arrival is None or duration <= 0:
@@ -279,7 +311,7 @@ def harmonise_service(
             service.location,
             f"service {service.source_id!r}: duration {duration} min is not positive",
         )
-    legs, _cumulative, distance, direct = _geometry(infos)
+    legs, _cumulative, distance, direct = stop_geometry(infos)
     if distance <= 0 and service.source_distance_km:
         distance = service.source_distance_km
         legs = ((distance, infos[0].country),)
@@ -292,10 +324,13 @@ def harmonise_service(
     factors_used = ",".join((*co2.rail_factor_keys, co2.flight_factor_key))
     content = "|".join(
         (
-            operator_code, service.train_number, service.category, classification.kind,
-            classification.reason, _calendar_text(calendar), f"{distance:.3f}",
-            f"{co2.rail_kg},{co2.flight_kg},{co2.flight_distance_km},{factors_used}",
-            ",".join(countries), timing.text,
+            HARMONISATION_VERSION, operator_code, service.train_number, service.category,
+            service.route_name, service.night_hint, _calendar_text(calendar),
+            str(service.time_zone), str(service.has_day_offsets), str(service.source_distance_km),
+            ",".join(
+                f"{info.key}:{stop.arrival_s}:{stop.departure_s}"
+                for info, stop in zip(infos, service.stops, strict=True)
+            ),
         )
     )  # fmt: skip
     return HarmonisedService(

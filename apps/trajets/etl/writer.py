@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -274,7 +275,10 @@ class BulkWriter:
         assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns[1:])
         with self._timed(table), self._cursor() as cursor:
             if self.is_postgres:
-                stage = f"etl_stage_{table}"
+                # One staging table per column list: writers in one transaction may update
+                # different columns of the same table.
+                digest = hashlib.blake2b(",".join(columns).encode(), digest_size=4).hexdigest()
+                stage = f"etl_stage_{table}_{digest}"
                 if stage not in self._staging:
                     names = ", ".join(f'"{c}"' for c in columns)
                     cursor.execute(

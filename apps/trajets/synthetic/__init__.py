@@ -12,6 +12,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.places.names import search_key, station_key
 from apps.trajets.models import DataSource, ImportRun, Operator, Station
 from apps.trajets.synthetic.errors import SyntheticDataError
 from apps.trajets.synthetic.generator import Context, StationArrays, TrajetGenerator
@@ -202,7 +203,8 @@ def _ensure_stations(rows: list[StationRow]) -> tuple[list[int], int]:
         Station(
             uic_code=row.uic_code,
             name=row.name,
-            normalised_name=row.name.lower(),
+            normalised_name=search_key(row.name)[:200],
+            name_key=station_key(row.name)[:200],
             country=row.country,
             latitude=row.latitude,
             longitude=row.longitude,

@@ -59,7 +59,6 @@ def make_station(
     name = name or f"Gare {next(_counter)}"
     return Station.objects.create(
         name=name,
-        normalised_name=name.lower(),
         country=country,
         latitude=latitude,
         longitude=longitude,

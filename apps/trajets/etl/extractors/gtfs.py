@@ -36,7 +36,8 @@ _by_sequence = operator.attrgetter("sequence")
 def extract_gtfs(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
     """Stream the operators, stations, services and rejects of a GTFS feed.
 
-    Options: ``encoding``; ``uic_from_stop_id`` (stop ids embed an 8-digit UIC);
+    Options: ``encoding``; ``uic_from_stop_id`` (stop ids embed a UIC code, or a national
+    code that ``uic_prefix`` completes);
     ``category_pattern`` (regex with one group taking the category from ``route_id`` when
     ``route_short_name`` is empty); ``rejoin_midnight_splits`` (gtfs.de night trains).
     """
@@ -45,6 +46,12 @@ def extract_gtfs(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
         yield from _extract(files, options)
     finally:
         files.close()
+
+
+def _digits_of(stop_id: str) -> str:
+    """The last group of digits of a stop id (``StopPoint:OCETrain TER-87571240`` → the code)."""
+    groups = re.findall(r"\d+", stop_id)
+    return groups[-1] if groups else ""
 
 
 def _limits(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -78,7 +85,10 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
 
     station_of: dict[str, str] = {}
     stop_zones: dict[str, str] = {}
+    stations: list[StationRecord] = []
     uic_from_id = bool(options.get("uic_from_stop_id"))
+    uic_prefix = str(options.get("uic_prefix", ""))
+    child_names: dict[str, list[str]] = {}
     for line, index, values in rows(files, "stops.txt", options, ("stop_id", "stop_name")):
         stop_id = cell(values, index, "stop_id")
         where = Location("stops.txt", line)
@@ -91,6 +101,9 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
         if zone:
             stop_zones[stop_id] = repair_time_zone(zone) or ""
         if parent:
+            # Platforms often carry the operator's own name of the station (gtfs.de: parent
+            # "Hamburg, Hamburg Hbf", platforms "Hamburg Hbf"): the parent gets them as names.
+            child_names.setdefault(parent, []).append(cell(values, index, "stop_name"))
             continue
         latitude = decimal(cell(values, index, "stop_lat"))
         longitude = decimal(cell(values, index, "stop_lon"))
@@ -104,15 +117,21 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
                 where, f"stop {stop_id!r} has no valid coordinates", ",".join(values)
             )
             continue
-        yield StationRecord(
-            source_id=stop_id,
-            name=cell(values, index, "stop_name"),
-            uic=normalise_uic(stop_id) if uic_from_id else None,
-            latitude=latitude,
-            longitude=longitude,
-            time_zone=stop_zones.get(stop_id) or agency_zones[default_agency],
-            location=where,
+        stations.append(
+            StationRecord(
+                source_id=stop_id,
+                name=cell(values, index, "stop_name"),
+                uic=normalise_uic(uic_prefix + _digits_of(stop_id)) if uic_from_id else None,
+                latitude=latitude,
+                longitude=longitude,
+                time_zone=stop_zones.get(stop_id) or agency_zones[default_agency],
+                location=where,
+            )
         )
+    for station in stations:
+        names = dict.fromkeys(n for n in child_names.get(station.source_id, ()) if n)
+        names.pop(station.name, None)
+        yield replace(station, alt_names=tuple(names)) if names else station
 
     routes: dict[str, tuple[str, str, str]] = {}
     pattern = re.compile(options["category_pattern"]) if options.get("category_pattern") else None

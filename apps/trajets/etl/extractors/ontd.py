@@ -110,14 +110,23 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
                 where, f"stop {key!r} has no coordinates", json.dumps(stop, ensure_ascii=False)
             )
             continue
+        source_id = str(stop.get("stop_id") or key)
+        name = str(stop.get("stop_name") or key).strip()
+        others = (source_id, stop.get("stop_name_romanized"), stop.get("stop_name_alt"))
         yield StationRecord(
-            source_id=str(stop.get("stop_id") or key),
-            name=str(stop.get("stop_name") or key).strip(),
+            source_id=source_id,
+            name=name,
             latitude=latitude,
             longitude=longitude,
             country=country,
             time_zone=repair_time_zone(str(stop.get("stop_timezone") or ""), country=country),
             location=where,
+            alt_names=tuple(
+                dict.fromkeys(str(n).strip() for n in others if n and str(n).strip() != name)
+            ),
+            place_name=str(
+                stop.get("stop_cityname_romanized") or stop.get("stop_cityname") or ""
+            ).strip(),
         )
 
     calendars: dict[str, CalendarRecord] = {}

@@ -7,9 +7,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from apps.places.names import strip_accents
+
 from ..errors import ExtractError
 from ..harmonise.codes import normalise_uic
-from ..harmonise.names import strip_accents
 from ..harmonise.timezones import repair_country, repair_time_zone
 from ..records import Location, Record, RejectRecord, StationRecord
 from .html import parse_html_tables
@@ -30,6 +31,7 @@ COLUMN_ALIASES: Mapping[str, tuple[str, ...]] = {
     "parent": ("parent station id", "parent station"),
     "same_as": ("same as",),
     "is_city": ("is city",),
+    "place": ("poblacion", "city", "ville", "commune", "town"),
 }
 _COUNTRY_NAMES = {
     "espana": "ES", "spain": "ES", "france": "FR", "germany": "DE", "deutschland": "DE",
@@ -193,6 +195,8 @@ def extract_table(path: Path, options: Mapping[str, Any], *, fmt: str = "csv") -
 
     Handles decimal commas, a "lat, lon" pair in one field, several UIC codes joined by ";",
     city meta-stations (rejected), ``same_as`` duplicates, country names and code errors.
+    Options: ``uic_from_id`` (the id column is the station code), ``uic_prefix`` (prepended
+    to a national code to make the UIC code: Spain's codes are UIC codes without ``71``).
     """
     if str(options.get("kind", "stations")) != "stations":
         raise ExtractError(
@@ -240,17 +244,23 @@ def extract_table(path: Path, options: Mapping[str, Any], *, fmt: str = "csv") -
             or default_country
         )
         source_id = get("source_id") or str(where.line)
-        codes = [c for c in re.split(r"[;|]", get("uic")) if c.strip()] or [""]
+        codes = [c for c in re.split(r"[;|]", get("uic")) if c.strip()]
+        if not codes and options.get("uic_from_id") and get("source_id"):
+            codes = [get("source_id")]
+        codes = codes or [""]
+        uic_prefix = str(options.get("uic_prefix", ""))
         for position, code in enumerate(codes):
             yield StationRecord(
                 source_id=source_id if position == 0 else f"{source_id}#{position}",
+                # One row with several codes is one station.
+                same_as_source_id=source_id if position else get("same_as") or None,
                 name=name,
-                uic=normalise_uic(code),
+                uic=normalise_uic(uic_prefix + code if code and uic_prefix else code),
                 latitude=latitude,
                 longitude=longitude,
                 country=country,
                 time_zone=repair_time_zone(zone_text, country=country),
                 parent_source_id=get("parent") or None,
-                same_as_source_id=get("same_as") or None,
                 location=where,
+                place_name=get("place"),
             )

@@ -1,0 +1,84 @@
+"""Repair a warehouse loaded by older rules, without reloading any source.
+
+``manage.py repair_identity`` runs :func:`repair_identity`: operators are brought in line with
+the registry, every station record is regrouped and every station relocated (country, zone and
+town from its coordinates), stops move to the right stations and the trajets concerned are
+re-derived. It is recorded as an import run of its own (source ``repair-identity``), so every
+figure cached until the next import is recomputed, and the routing artefact is rebuilt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.trajets.models import DataSource, ImportRun, SourceFormat
+from apps.trajets.operator_identity import OperatorRepair, apply_operator_registry
+from apps.trajets.signals import import_completed
+from apps.trajets.station_identity import ReconcileReport, reconcile_stations
+
+__all__ = ["REPAIR_SOURCE", "IdentityRepair", "repair_identity"]
+
+REPAIR_SOURCE = "repair-identity"
+
+
+class _DryRunRollbackError(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+@dataclass(frozen=True)
+class IdentityRepair:
+    """What a repair changed (or would change, for a dry run)."""
+
+    operators: OperatorRepair
+    stations: ReconcileReport
+    dry_run: bool
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether the warehouse changed."""
+        return bool(
+            self.stations.has_changes
+            or self.stations.trajets_rederived
+            or self.operators.merged
+            or self.operators.updated
+        )
+
+
+def repair_identity(*, dry_run: bool = False) -> IdentityRepair:
+    """Apply the operator registry and regroup and relocate every station, in one
+    transaction (rolled back with ``dry_run``). Idempotent."""
+    outcome: list[IdentityRepair] = []
+    try:
+        with transaction.atomic():
+            operators = apply_operator_registry()
+            stations = reconcile_stations(relocate_all=True)
+            outcome.append(IdentityRepair(operators, stations, dry_run))
+            if dry_run:
+                raise _DryRunRollbackError
+    except _DryRunRollbackError:
+        return outcome[0]
+    repair = outcome[0]
+    if repair.has_changes:
+        source, _ = DataSource.objects.get_or_create(
+            name=REPAIR_SOURCE,
+            defaults={
+                "title": "Réparation de l'identité des gares et des opérateurs",
+                "format": SourceFormat.INTERNAL,
+                "location": "manage.py repair_identity",
+                "licence": "—",
+            },
+        )
+        now = timezone.now()
+        run = ImportRun.objects.create(
+            source=source,
+            started_at=now,
+            finished_at=now,
+            status=ImportRun.Status.SUCCEEDED,
+            rows_updated=repair.stations.updated + len(repair.operators.updated),
+            message=f"{repair.operators.summary()}; stations: {repair.stations.summary()}",
+        )
+        import_completed.send(sender=DataSource, source=source, run=run)
+    return repair
