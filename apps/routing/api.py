@@ -21,7 +21,7 @@ from apps.routing.services import (
 from obrail.api_errors import THROTTLED, ErrorResponseSerializer, error_response
 
 ROUTE_BAD_REQUEST = error_response(
-    "Unknown station or invalid option", {"from": ["Gare inconnue : « Atlantis »."]}
+    "Unknown station or invalid option", {"from": ["Gare ou ville inconnue : « Atlantis »."]}
 )
 UNAVAILABLE = OpenApiResponse(
     response=ErrorResponseSerializer,

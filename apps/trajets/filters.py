@@ -1,8 +1,10 @@
 """The one FilterSet per list, shared by the API and the HTML pages.
 
-Station parameters (``origin``, ``destination``) accept a station id, a UIC code (7 or 8
-digits) or the beginning of a station name. Station and operator names are resolved into ids
-first (one small query), so the trajet query stays on its indexes.
+Station parameters (``origin``, ``destination``, ``q``) accept a station id, a UIC code (7 or
+8 digits), a station name, a town name in any language (all its stations) or the beginning of
+a station name, resolved by :mod:`apps.trajets.station_search` (the same resolver as routing).
+Names are resolved into ids first (a few small queries), so the trajet query stays on its
+indexes.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-import unicodedata
 from typing import Any
 
 import django_filters
@@ -22,26 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
 from apps.trajets.models import Operator, ServiceKind, Station, Trajet
+from apps.trajets.station_search import station_ids_for
 
 COUNTRY_PATTERN = re.compile(r"^[A-Za-z]{2}$")
 MAX_SEARCH_LENGTH = 100
-MAX_STATIONS_PER_NAME = 500  # a name prefix matching more is too vague to be useful
-
-
-def normalise_search(text: str) -> str:
-    """Lower case without accents, for prefix matches on ``Station.normalised_name``."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
-
-
-def station_lookup(value: str) -> Q:
-    """A Q on Station matching an id, a UIC code or a name prefix (accents ignored)."""
-    value = value.strip()
-    if value.isdigit() and len(value) in {7, 8}:
-        return Q(uic_code=value)
-    if value.isdigit():
-        return Q(pk=int(value))
-    return Q(normalised_name__startswith=normalise_search(value)) | Q(name__istartswith=value)
 
 
 class StationFilter(django_filters.CharFilter):
@@ -57,12 +42,7 @@ class StationFilter(django_filters.CharFilter):
         value = value.strip()
         if value.isdigit() and len(value) not in {7, 8} and len(value) <= 18:
             return qs.filter(**{f"{self.field_name}_id": int(value)})  # an id: no lookup
-        ids = list(
-            Station.objects.filter(station_lookup(value)).values_list("pk", flat=True)[
-                :MAX_STATIONS_PER_NAME
-            ]
-        )
-        return qs.filter(**{f"{self.field_name}_id__any_of": ids})
+        return qs.filter(**{f"{self.field_name}_id__any_of": station_ids_for(value)})
 
 
 class CountryField(forms.CharField):
@@ -206,12 +186,18 @@ class TrajetFilterSet(LightFilterSet):
     origin = StationFilter(
         field_name="origin",
         label=_("Origine"),
-        help_text=_("Identifiant, code UIC ou début du nom de la gare de départ."),
+        help_text=_(
+            "Gare ou ville de départ (toutes ses gares), dans toute langue ; ou son code UIC, "
+            "son identifiant, le début de son nom."
+        ),
     )
     destination = StationFilter(
         field_name="destination",
         label=_("Destination"),
-        help_text=_("Identifiant, code UIC ou début du nom de la gare d'arrivée."),
+        help_text=_(
+            "Gare ou ville d'arrivée (toutes ses gares), dans toute langue ; ou son code UIC, "
+            "son identifiant, le début de son nom."
+        ),
     )
     country = CountryFilter(
         method="filter_country",
@@ -350,11 +336,7 @@ class TrajetFilterSet(LightFilterSet):
         value = value.strip()
         if not value:
             return qs
-        station_ids = list(
-            Station.objects.filter(station_lookup(value)).values_list("pk", flat=True)[
-                :MAX_STATIONS_PER_NAME
-            ]
-        )
+        station_ids = station_ids_for(value)
         return qs.filter(
             Q(train_number=value)
             | Q(category__iexact=value)
@@ -370,7 +352,9 @@ class StationFilterSet(LightFilterSet):
         method="filter_search",
         max_length=MAX_SEARCH_LENGTH,
         label=_("Gare"),
-        help_text=_("Début du nom, code UIC ou identifiant."),
+        help_text=_(
+            "Nom de gare ou de ville (toutes ses gares), début du nom, code UIC ou identifiant."
+        ),
     )
     country = CountryFilter(field_name="country", label=_("Pays"))
 
@@ -379,7 +363,7 @@ class StationFilterSet(LightFilterSet):
         fields: list[str] = []
 
     def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(station_lookup(value)) if value.strip() else qs
+        return qs.filter(pk__any_of=station_ids_for(value)) if value.strip() else qs
 
 
 class OperatorFilterSet(LightFilterSet):

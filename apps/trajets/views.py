@@ -19,6 +19,7 @@ from apps.trajets.etl.quality import QualityReport
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
 from apps.trajets.models import ImportRun, Trajet
+from apps.trajets.station_search import resolve_stations, station_ids_for
 from obrail.formatting import (
     WEEKDAY_LABELS,
     clock,
@@ -351,6 +352,7 @@ def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[s
     csv_query["format"] = "csv"
     csv_api = _reverse_or_empty("api:trajet-list")
     return {
+        "name_notes": _name_notes(request, filterset),
         "page": page,
         "rows": _result_rows([trajets[pk] for pk in page.object_list if pk in trajets]),
         "page_links": _page_links(request, page),
@@ -360,6 +362,40 @@ def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[s
         % {"count": count_message, "number": page.number, "pages": paginator.num_pages},
         "csv_url": f"{csv_api}?{csv_query.urlencode()}" if csv_api else "",
     }
+
+
+def _name_notes(request: HttpRequest, filterset: TrajetFilterSet) -> list[dict[str, object]]:
+    """For an origin or destination naming several towns, or nothing known: what it matched,
+    or the nearest names as links that search them instead."""
+    notes = []
+    for field in ("origin", "destination"):
+        text = (filterset.form.cleaned_data.get(field) or "").strip()
+        if not text or text.isdigit():
+            continue
+        query = resolve_stations(text)
+        if query.is_ambiguous:
+            notes.append(
+                {
+                    "text": _("« %(value)s » désigne plusieurs lieux : %(names)s. Les trajets "
+                              "de chacun sont affichés.")
+                    % {"value": text, "names": " ; ".join(t.label for t in query.targets)},
+                    "links": [],
+                }
+            )  # fmt: skip
+        elif not query.targets and not station_ids_for(text):
+            links = []
+            for target in query.suggestions:
+                params = request.GET.copy()
+                params[field] = target.name
+                params.pop("page", None)
+                links.append({"label": target.label, "url": f"?{params.urlencode()}"})
+            notes.append(
+                {
+                    "text": _("Aucune gare ni ville ne s'appelle « %(value)s ».") % {"value": text},
+                    "links": links,
+                }
+            )
+    return notes
 
 
 def _render_page_or_fragment(

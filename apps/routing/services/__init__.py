@@ -16,6 +16,7 @@ from apps.routing.services.network import (
 from apps.routing.services.routes import (
     CRITERIA,
     DEFAULT_JOURNEY_METHOD,
+    Endpoint,
     RouteAnswer,
     RouteLeg,
     find_route,
@@ -30,6 +31,7 @@ __all__ = [
     "SERVICE_DAYS",
     "TRANSFER_TIME_S",
     "DrawnStation",
+    "Endpoint",
     "RouteAnswer",
     "RouteDrawing",
     "RouteLeg",

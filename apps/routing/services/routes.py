@@ -6,11 +6,11 @@ import datetime as dt
 import logging
 import time
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from apps.routing import metrics
@@ -34,12 +34,16 @@ from apps.routing.services.network import (
 )
 from apps.trajets.etl.harmonise.co2 import estimate_co2
 from apps.trajets.models import Station, Trajet
+from apps.trajets.station_search import resolve_stations
 from obrail.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_JOURNEY_METHOD = "blocks"
 CRITERIA = ("time", "distance", "co2")
+# A town's stations searched per side: its busiest (most connected) ones.
+MAX_ENDPOINT_STATIONS = 8
+PARETO_ENDPOINT_STATIONS = 4
 
 
 @dataclass(frozen=True)
@@ -86,32 +90,54 @@ class RouteAnswer:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
-def resolve_station(value: str | int, *, parameter: str) -> Station:
-    """Find a station by primary key, UIC code or exact name; InvalidInput names the parameter."""
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a route starts or ends: one station, or every station of a town."""
+
+    label: str
+    stations: tuple[Station, ...]
+    is_place: bool = False
+
+
+def resolve_station(value: str | int | Station | Endpoint, *, parameter: str) -> Endpoint:
+    """Resolve what the user typed into stations, as every list does
+    (:func:`apps.trajets.station_search.resolve_stations`): an id, a UIC code, a station name
+    or a town (all its stations). InvalidInput names the parameter, and lists the candidates
+    of an ambiguous name or the nearest names of an unknown one."""
+    if isinstance(value, Endpoint):
+        return value
+    if isinstance(value, Station):
+        return Endpoint(value.name, (value,))
     text = str(value).strip()
     if not text:
-        raise InvalidInput({parameter: [_("Indiquez une gare.")]})
-    if text.isdigit():
-        found = Station.objects.filter(Q(pk=int(text)) | Q(uic_code=text)).order_by("pk").first()
-    else:
-        matches = list(
-            Station.objects.filter(Q(name__iexact=text) | Q(normalised_name=text.lower()))[:6]
+        raise InvalidInput({parameter: [_("Indiquez une gare ou une ville.")]})
+    query = resolve_stations(text)
+    if query.is_ambiguous:
+        names = " ; ".join(target.label for target in query.targets[:6])
+        raise InvalidInput(
+            {
+                parameter: [
+                    _("« %(value)s » désigne plusieurs lieux : %(names)s. Précisez.")
+                    % {"value": text, "names": names}
+                ]
+            }
         )
-        if len(matches) > 1:
-            names = ", ".join(f"{s.name} ({s.country}, n° {s.pk})" for s in matches[:5])
-            raise InvalidInput(
-                {parameter: [_("Plusieurs gares portent ce nom : %(names)s.") % {"names": names}]}
-            )
-        found = matches[0] if matches else None
-    if found is None:
-        raise InvalidInput({parameter: [_("Gare inconnue : « %(value)s ».") % {"value": text}]})
-    return found
+    if not query.targets:
+        message = _("Gare ou ville inconnue : « %(value)s ».") % {"value": text}
+        if query.suggestions:
+            message += " " + _("Vouliez-vous dire : %(names)s ?") % {
+                "names": " ; ".join(target.label for target in query.suggestions)
+            }
+        raise InvalidInput({parameter: [message]})
+    target = query.targets[0]
+    stations = tuple(Station.objects.filter(pk__in=target.station_ids).order_by("name", "pk"))
+    return Endpoint(target.name, stations, is_place=target.kind == "place")
 
 
 def find_route(
     *,
-    origin: Station,
-    destination: Station,
+    origin: Station | Endpoint,
+    destination: Station | Endpoint,
     criterion: str = "time",
     method: str | None = None,
     depart: dt.datetime | None = None,
@@ -123,7 +149,10 @@ def find_route(
     Without ``depart``: shortest path on the network for ``criterion`` (any static method).
     With ``depart`` (an aware datetime): earliest-arrival journey on that day's timetable,
     optimising time (``criterion`` must be ``time``), with the ``trains`` filter and
-    ``max_transfers``.
+    ``max_transfers``. A town stands for its stations: each pair of an origin and a
+    destination station in the network is searched (the ``MAX_ENDPOINT_STATIONS`` busiest of
+    each side) and the best route is kept (lowest cost; for a journey, earliest arrival, then
+    latest departure and fewest changes).
 
     Raises
     ------
@@ -137,16 +166,16 @@ def find_route(
             {"criterion": [_("Critère inconnu : « %(value)s ».") % {"value": criterion}]}
         )
     network = load_network()
-    node_of = _node_index(network)
-    nodes = []
-    for parameter, station in (("from", origin), ("to", destination)):
-        if station.pk not in node_of:
-            raise InvalidInput(
-                {parameter: [_("Cette gare n'est pas encore dans le réseau calculé.")]}
-            )
-        nodes.append(node_of[station.pk])
+    pairs = _station_pairs(network, origin, destination)
     if depart is None:
-        return _network_route(network, origin, destination, nodes, criterion, method)
+        return _best(
+            [
+                _attempt(_network_route, network, start, end, nodes, criterion, method)
+                for start, end, nodes in pairs
+            ],
+            key=lambda answer: answer.cost,
+            parameter="to",
+        )
     if criterion != "time":
         raise InvalidInput(
             {
@@ -158,9 +187,67 @@ def find_route(
                 ]
             }
         )
-    return _journey_route(
-        network, origin, destination, nodes, depart, method, trains, max_transfers
+    return _best(
+        [
+            _attempt(
+                _journey_route, network, start, end, nodes, depart, method, trains, max_transfers
+            )
+            for start, end, nodes in pairs
+        ],
+        key=lambda answer: (answer.arrival, -answer.departure.timestamp(), answer.transfers),
+        parameter="to",
     )
+
+
+def _station_pairs(
+    network: RoutingNetwork,
+    origin: Station | Endpoint,
+    destination: Station | Endpoint,
+    *,
+    limit: int = MAX_ENDPOINT_STATIONS,
+) -> list[tuple[Station, Station, list[int]]]:
+    """Every (origin station, destination station, their nodes) to search: the ``limit``
+    stations of each side with the most connections in the network."""
+    node_of = _node_index(network)
+    sides = []
+    for parameter, endpoint in (("from", origin), ("to", destination)):
+        endpoint = resolve_station(endpoint, parameter=parameter)
+        present = [station for station in endpoint.stations if station.pk in node_of]
+        if not present:
+            message = (
+                _("Aucune gare de %(name)s n'est encore dans le réseau calculé.")
+                if endpoint.is_place
+                else _("Cette gare n'est pas encore dans le réseau calculé.")
+            )
+            raise InvalidInput({parameter: [message % {"name": endpoint.label}]})
+        degree = np.diff(network.graph.indptr)
+        present.sort(key=lambda s: (-int(degree[node_of[s.pk]]), s.pk))
+        sides.append(present[:limit])
+    pairs = [
+        (start, end, [node_of[start.pk], node_of[end.pk]])
+        for start in sides[0]
+        for end in sides[1]
+        if start.pk != end.pk
+    ]
+    if not pairs:
+        raise InvalidInput({"to": [_("L'origine et la destination sont la même gare.")]})
+    return pairs
+
+
+def _attempt(search: Callable[..., RouteAnswer], *args: object) -> RouteAnswer | InvalidInput:
+    try:
+        return search(*args)
+    except InvalidInput as error:
+        return error
+
+
+def _best(answers: list, *, key: Callable[[RouteAnswer], Any], parameter: str) -> RouteAnswer:
+    """The best of the answers found; InvalidInput when every pair failed (the first
+    failure's message: the same for every pair of one query)."""
+    found = [answer for answer in answers if not isinstance(answer, InvalidInput)]
+    if found:
+        return min(found, key=key)
+    raise answers[0]
 
 
 def _node_index(network: RoutingNetwork) -> dict[int, int]:
@@ -282,22 +369,57 @@ def _journey_route(
 
 def pareto_routes(
     *,
-    origin: Station,
-    destination: Station,
+    origin: Station | Endpoint,
+    destination: Station | Endpoint,
     depart: dt.datetime,
     until: dt.datetime,
     trains: str = "all",
     max_transfers: int = 3,
 ) -> list[RouteAnswer]:
     """Journeys leaving between ``depart`` and ``until`` that no other journey beats on
-    departure (later), arrival (earlier) and transfers (fewer) at once."""
+    departure (later), arrival (earlier) and transfers (fewer) at once (between any of the
+    ``PARETO_ENDPOINT_STATIONS`` busiest stations of each side when a side is a town)."""
     network = load_network()
-    node_of = _node_index(network)
-    for parameter, station in (("from", origin), ("to", destination)):
-        if station.pk not in node_of:
-            raise InvalidInput(
-                {parameter: [_("Cette gare n'est pas encore dans le réseau calculé.")]}
-            )
+    answers: list[RouteAnswer] = []
+    for start, end, nodes in _station_pairs(
+        network, origin, destination, limit=PARETO_ENDPOINT_STATIONS
+    ):
+        answers.extend(
+            _pareto_pair(network, start, end, nodes, depart, until, trains, max_transfers)
+        )
+    kept = [
+        answer
+        for answer in answers
+        if not any(_dominates(other, answer) for other in answers if other is not answer)
+    ]
+    unique = {(a.departure, a.arrival, a.transfers, a.origin.pk, a.destination.pk): a for a in kept}
+    return sorted(unique.values(), key=lambda a: (a.departure, a.arrival, a.transfers))
+
+
+def _dominates(first: RouteAnswer, second: RouteAnswer) -> bool:
+    at_least = (
+        first.departure >= second.departure
+        and first.arrival <= second.arrival
+        and first.transfers <= second.transfers
+    )
+    strictly = (
+        first.departure > second.departure
+        or first.arrival < second.arrival
+        or first.transfers < second.transfers
+    )
+    return at_least and strictly
+
+
+def _pareto_pair(
+    network: RoutingNetwork,
+    origin: Station,
+    destination: Station,
+    nodes: list[int],
+    depart: dt.datetime,
+    until: dt.datetime,
+    trains: str,
+    max_transfers: int,
+) -> list[RouteAnswer]:
     timetable, epoch, depart_s = _service_day(network, origin, depart)
     if until.tzinfo is None:
         until = until.replace(tzinfo=_zone(origin))
@@ -306,8 +428,8 @@ def pareto_routes(
     try:
         journeys = pareto_journeys(
             timetable,
-            node_of[origin.pk],
-            node_of[destination.pk],
+            nodes[0],
+            nodes[1],
             depart_s,
             until_s,
             trains=trains,

@@ -50,7 +50,7 @@ def test_shortest_path_command_with_depart_prints_trains(line_network):
 
 
 def test_shortest_path_command_fails_clearly_on_an_unknown_station(line_network):
-    with pytest.raises(CommandError, match="Gare inconnue"):
+    with pytest.raises(CommandError, match="Gare ou ville inconnue"):
         _run("shortest_path", "Atlantis", "Lyon Part-Dieu")
 
 

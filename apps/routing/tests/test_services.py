@@ -142,12 +142,22 @@ def test_unknown_method_and_criterion_name_their_parameter(line_network):
 @pytest.mark.django_db
 def test_station_resolution_accepts_id_uic_and_name_and_rejects_unknown():
     line = make_line_network()
-    assert resolve_station(str(line.paris.pk), parameter="from") == line.paris
-    assert resolve_station("8772319", parameter="from") == line.lyon
-    assert resolve_station("genève cornavin", parameter="to") == line.geneva
+    assert resolve_station(str(line.paris.pk), parameter="from").stations == (line.paris,)
+    assert resolve_station("8772319", parameter="from").stations == (line.lyon,)
+    assert resolve_station("genève cornavin", parameter="to").stations == (line.geneva,)
     with pytest.raises(InvalidInput) as caught:
         resolve_station("Atlantis", parameter="to")
-    assert caught.value.errors["to"][0].startswith("Gare inconnue")
+    assert caught.value.errors["to"][0].startswith("Gare ou ville inconnue")
+
+
+@pytest.mark.django_db
+def test_an_unknown_name_is_answered_with_the_nearest_names():
+    line = make_line_network()
+    with pytest.raises(InvalidInput) as caught:
+        resolve_station("Genève Cornavim", parameter="to")
+    message = caught.value.errors["to"][0]
+    assert "Vouliez-vous dire" in message
+    assert line.geneva.name in message
 
 
 def test_missing_artifact_makes_routing_unavailable(artifact_dir):
@@ -237,3 +247,62 @@ def test_a_station_s_own_minimum_transfer_time_decides_a_tight_connection(artifa
     # ... but enough where the station publishes a two-minute minimum.
     type(network.lyon).objects.filter(pk=network.lyon.pk).update(min_transfer_min=2)
     assert second_leg_train() == f"TGV {tight.train_number}"
+
+
+def _town(name: str, *stations) -> None:
+    from apps.places.models import Place, PlaceName
+
+    place = Place.objects.create(
+        geonames_id=len(name) * 1000 + Place.objects.count(),
+        name=name,
+        country=stations[0].country,
+        latitude=stations[0].latitude,
+        longitude=stations[0].longitude,
+        population=100_000,
+    )
+    PlaceName.objects.create(place=place, name=name, key=name.lower())
+    for station in stations:
+        station.place = place
+        station.save()
+
+
+def test_a_town_routes_from_its_best_station(line_network):
+    from apps.trajets.tests.factories import make_station
+
+    unserved = make_station("Paris Gare du Nord")  # in the town, without trains
+    _town("Paris", line_network.paris, unserved)
+    _town("Marseille", line_network.marseille)
+    origin = resolve_station("Paris", parameter="from")
+    assert origin.is_place
+    assert set(origin.stations) == {line_network.paris, unserved}
+    answer = find_route(origin=origin, destination=resolve_station("Marseille", parameter="to"))
+    assert (answer.origin, answer.destination) == (line_network.paris, line_network.marseille)
+    depart = dt.datetime.combine(SERVICE_DAY, dt.time(7, 0), tzinfo=PARIS_TZ)
+    journey = find_route(origin=origin, destination=line_network.marseille, depart=depart)
+    assert journey.origin == line_network.paris
+
+
+def test_a_town_without_a_station_in_the_network_is_named_in_the_error(line_network):
+    from apps.trajets.tests.factories import make_station
+
+    _town("Lille", make_station("Lille Flandres"))
+    with pytest.raises(InvalidInput) as caught:
+        find_route(origin=resolve_station("Lille", parameter="from"), destination=line_network.lyon)
+    assert "Lille" in caught.value.errors["from"][0]
+
+
+def test_an_ambiguous_name_lists_its_candidates(line_network):
+    from apps.trajets.tests.factories import make_station
+
+    _town("Valence", make_station("Valence Ville"))
+    _town("València", make_station("València Nord", country="ES", time_zone="Europe/Madrid"))
+    from apps.places.models import PlaceName
+
+    spanish = PlaceName.objects.get(name="València").place
+    PlaceName.objects.create(place=spanish, name="Valence", key="valence")
+    with pytest.raises(InvalidInput) as caught:
+        resolve_station("Valence", parameter="to")
+    message = caught.value.errors["to"][0]
+    assert "plusieurs lieux" in message
+    assert "Valence (FR)" in message
+    assert "València (ES)" in message

@@ -49,7 +49,7 @@ def test_unknown_station_is_reported_on_its_field_with_422(client, line_network)
     response = client.get(URL, {"origin": "Atlantis", "destination": "Lyon Part-Dieu"})
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Gare inconnue" in html
+    assert "Gare ou ville inconnue" in html
     assert 'href="#id_origin"' in html
 
 
