@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count, F, Q
 
+from apps.trajets.identity_quality import IdentityQuality, compute_identity_quality
 from apps.trajets.models import (
     DataSource,
     ImportRun,
@@ -73,6 +74,7 @@ class QualityReport:
     services_merged_across_sources: int
     stations_shared_by_sources: int
     stations_unmatched: int
+    identity: IdentityQuality
 
     def as_dict(self) -> dict:
         """Plain data for JSON."""
@@ -91,7 +93,8 @@ def _rates(queryset, fields: dict[str, Q]) -> tuple[int, dict[str, float]]:
 
 
 def compute_quality_report() -> QualityReport:
-    """Compute completeness per field and source, merges, and rejects by reason."""
+    """Compute completeness per field and source, merges, rejects by reason, and the truth
+    checks of station and operator identity."""
     sources = []
     for source in DataSource.objects.order_by("name"):
         run = (
@@ -154,4 +157,5 @@ def compute_quality_report() -> QualityReport:
         stations_unmatched=Station.objects.filter(
             match_method=Station.MatchMethod.UNMATCHED
         ).count(),
+        identity=compute_identity_quality(),
     )

@@ -219,3 +219,27 @@ def test_map_with_a_station_name_matching_nothing_shows_no_links_not_a_500(clien
     response = client.get(reverse("trajets:network-map"), {"origin": "zzz-nowhere"})
     assert response.status_code == 200
     assert response.context["links"].rows == ()
+
+
+@pytest.mark.django_db
+def test_an_unknown_origin_is_answered_with_the_nearest_names(client):
+    from apps.trajets.tests.factories import make_station, make_trajet
+
+    make_trajet([make_station("Lille Flandres"), make_station("Paris Gare du Nord")])
+    response = client.get(reverse("trajets:trajet-list"), {"origin": "Lile Flandres"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Aucune gare ni ville ne s&#x27;appelle « Lile Flandres »" in html
+    assert "origin=Lille+Flandres" in html
+
+
+@pytest.mark.django_db
+def test_the_quality_page_shows_the_identity_checks(client):
+    from apps.trajets.tests.factories import make_station
+
+    make_station("Berlin Hbf", country="DE", latitude=52.5256, longitude=13.3695)
+    response = client.get(reverse("trajets:quality"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Justesse des gares et des opérateurs" in html
+    assert "Gares dont le pays diffère de celui de leurs coordonnées" in html
