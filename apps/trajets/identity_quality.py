@@ -66,6 +66,31 @@ class Unmatched:
     similarity: str
 
 
+@dataclass(frozen=True)
+class MergeRow:
+    """How one source record joined its station."""
+
+    source: str
+    record: str
+    station: str
+    rule: str
+    detail: str
+    merged_with: str
+    distance_km: float | None
+
+
+@dataclass(frozen=True)
+class OperatorRow:
+    """An operator, whether the registry describes it, and the names feeds give it."""
+
+    code: str
+    name: str
+    country: str
+    website: str
+    is_registered: bool
+    aliases: list[str]
+
+
 @dataclass
 class IdentityQuality:
     """The identity section of the quality report."""
@@ -83,15 +108,28 @@ class IdentityQuality:
     zone_mismatches: int = 0
     zone_mismatch_list: list[LocationMismatch] = field(default_factory=list)
     merges_by_rule: dict[str, int] = field(default_factory=dict)
+    merges: list[MergeRow] = field(default_factory=list)
     warnings_by_kind: dict[str, int] = field(default_factory=dict)
     warning_examples: dict[str, list[str]] = field(default_factory=dict)
     town_country_agreement: dict[str, dict[str, float | int]] = field(default_factory=dict)
     unmatched_by_source: dict[str, int] = field(default_factory=dict)
     unmatched_examples: list[Unmatched] = field(default_factory=list)
     operators: int = 0
+    operator_rows: list[OperatorRow] = field(default_factory=list)
     operators_unregistered: list[str] = field(default_factory=list)
     operators_sharing_a_website: list[str] = field(default_factory=list)
     operators_sharing_a_name: list[str] = field(default_factory=list)
+
+    @property
+    def merge_examples(self) -> list[MergeRow]:
+        """Up to ten merges of each rule but ``same_as`` (the page; the JSON has them all)."""
+        shown: Counter[str] = Counter()
+        examples = []
+        for merge in self.merges:
+            if merge.rule != "same_as" and shown[merge.rule] < 10:
+                shown[merge.rule] += 1
+                examples.append(merge)
+        return examples
 
     @property
     def warning_rows(self) -> list[tuple[str, int, list[str]]]:
@@ -217,6 +255,17 @@ def _merges(report: IdentityQuality) -> None:
         )
     )
     report.merges_by_rule = dict(sorted(rules.items()))
+    report.merges = [
+        MergeRow(source, record, station or "", rule, detail, merged_with, distance)
+        for source, record, station, rule, detail, merged_with, distance in (
+            SourceStation.objects.exclude(merge_rule="")
+            .order_by("merge_rule", "source__name", "source_record_id")
+            .values_list(
+                "source__name", "source_record_id", "station__name", "merge_rule",
+                "merge_detail", "merged_with", "merge_distance_km",
+            )
+        )
+    ]  # fmt: skip
     examples: dict[str, list[str]] = defaultdict(list)
     kinds: Counter[str] = Counter()
     for kind, detail in StationWarning.objects.order_by("kind", "id").values_list("kind", "detail"):
@@ -292,6 +341,19 @@ def _town_agreement(report: IdentityQuality) -> None:
 def _operators(report: IdentityQuality) -> None:
     operators = list(Operator.objects.values_list("code", "name", "website", "is_registered"))
     report.operators = len(operators)
+    report.operator_rows = [
+        OperatorRow(
+            code, name, country, website, registered,
+            sorted(
+                f"{source}: {value}"
+                for source, values in ids.items()
+                for value in (values if isinstance(values, list) else [values])
+            ),
+        )
+        for code, name, country, website, registered, ids in Operator.objects.order_by(
+            "-is_registered", "name"
+        ).values_list("code", "name", "country", "website", "is_registered", "source_ids")
+    ]  # fmt: skip
     report.operators_unregistered = sorted(
         code for code, _, _, registered in operators if not registered
     )

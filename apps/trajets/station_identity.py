@@ -16,11 +16,14 @@ Stations that no source record describes (the synthetic seeder's) are left as th
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
+import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -373,16 +376,23 @@ class _Reconciliation:
         return self.stations.get(pk) if pk is not None else None
 
     def _assign_places(self, clustering: Clustering, targets: list[dict[str, Any] | None]) -> None:
-        """Find the town of every station that moved, is new, was renamed or has none."""
+        """Find the town of every station that is new, moved, was renamed or whose records
+        changed (the town follows from the records' names, wherever they were loaded from)."""
+        members: dict[int, set[RecordKey]] = defaultdict(set)
+        for key, row in self.rows.items():
+            if row["station_id"] is not None:
+                members[row["station_id"]].add(key)
         wanted: list[tuple[int, GazetteerPlace | None]] = []
         for position, target in enumerate(targets):
             if target is None or target["latitude"] is None:
                 continue
             current = self._current(position)
+            records = {record.key for record in clustering.clusters[position].records}
             if (
                 current is not None
                 and position not in self.fixes
                 and current["name"] == target["name"]
+                and members[current["id"]] == records
             ):
                 target["place_id"] = current["place_id"]
                 continue
@@ -627,9 +637,21 @@ class _Reconciliation:
         )
 
     def _write_warnings(self, clustering: Clustering, targets: list[dict[str, Any] | None]) -> int:
-        """Rebuild every identity warning (they describe the current grouping only)."""
+        """Rebuild every identity warning (they describe the current grouping only). Stations
+        not located again in this pass keep their warning of coordinates outside every
+        country (only locating tells it)."""
         warnings: list[StationWarning] = []
         record_pk = {key: row["id"] for key, row in self.rows.items()}
+        relocated = {self.station_of_cluster[position] for position in self.fixes}
+        warnings.extend(
+            StationWarning(kind=kind, station_id=station_id, detail=detail)
+            for kind, station_id, detail in StationWarning.objects.filter(
+                kind=StationWarning.Kind.OUTSIDE_OUTLINES
+            )
+            .exclude(station_id__in=[pk for pk in relocated if pk is not None])
+            .filter(station_id__in=[pk for pk in self.station_of_cluster if pk is not None])
+            .values_list("kind", "station_id", "detail")
+        )
         for conflict in clustering.conflicts:
             warnings.append(
                 StationWarning(
@@ -667,7 +689,9 @@ class _Reconciliation:
                         ),
                     )
                 )
-            warnings.extend(_station_warnings(pk, cluster, target, record_pk))
+            warnings.extend(
+                _station_warnings(pk, cluster, target, self.rows, self.fixes.get(position))
+            )
         StationWarning.objects.all().delete()
         StationWarning.objects.bulk_create(warnings, batch_size=5000)
         return len(warnings)
@@ -685,7 +709,8 @@ def _station_warnings(
     pk: int | None,
     cluster: StationCluster,
     target: dict[str, Any],
-    record_pk: dict[RecordKey, int],
+    rows: dict[RecordKey, dict[str, Any]],
+    fix: GeoFix | None,
 ) -> list[StationWarning]:
     warnings = []
     kind = StationWarning.Kind
@@ -714,19 +739,54 @@ def _station_warnings(
                 distance_km=target["border_km"],
             )
         )
+    if fix is not None and fix.country is None:
+        warnings.append(
+            StationWarning(
+                kind=kind.OUTSIDE_OUTLINES,
+                station_id=pk,
+                detail=f"{target['name']}: its coordinates lie outside every country and name no "
+                f"town within 100 km; country {target['country']} is its sources'",
+            )
+        )
     for record in cluster.records:
+        row = rows[record.key]
         if record.country and record.country != target["country"]:
             warnings.append(
                 StationWarning(
                     kind=kind.COUNTRY_DISAGREES,
                     station_id=pk,
-                    source_station_id=record_pk[record.key],
+                    source_station_id=row["id"],
                     detail=f"{record.source} says {record.country} for {record.names[0]!r}; its "
                     f"coordinates are in {target['country']}",
                     distance_km=target["border_km"],
                 )
             )
+        if row["time_zone"] and not _same_offsets(row["time_zone"], target["time_zone"]):
+            warnings.append(
+                StationWarning(
+                    kind=kind.ZONE_DISAGREES,
+                    station_id=pk,
+                    source_station_id=row["id"],
+                    detail=f"{record.source} says {row['time_zone']} for {record.names[0]!r}; "
+                    f"its coordinates are in {target['time_zone']}, another UTC offset",
+                    distance_km=target["border_km"],
+                )
+            )
     return warnings
+
+
+@lru_cache(maxsize=1024)
+def _same_offsets(first: str, second: str) -> bool:
+    """Whether two zones keep the same UTC offset in winter and in summer (2025)."""
+    try:
+        zones = (zoneinfo.ZoneInfo(first), zoneinfo.ZoneInfo(second))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return all(
+        dt.datetime(2025, month, 15, 12, tzinfo=zones[0]).utcoffset()
+        == dt.datetime(2025, month, 15, 12, tzinfo=zones[1]).utcoffset()
+        for month in (1, 7)
+    )
 
 
 def _explanations(clustering: Clustering) -> dict[RecordKey, Merge]:

@@ -274,3 +274,19 @@ def test_repair_is_recorded_as_a_run_so_cached_figures_are_recomputed() -> None:
     )  # fmt: skip
     assert not repair_identity().has_changes
     assert ImportRun.objects.filter(source__name="repair-identity").count() == 1
+
+
+def test_a_source_zone_with_another_utc_offset_is_reported() -> None:
+    feed = DataSource.objects.create(name="db-fernverkehr", format="gtfs", licence="x")
+    for record_id, name, lat, lon in (
+        ("1", "Chop", 48.432711, 22.205549),  # the feed's zone: Berlin, one hour off
+        ("2", "Praha hl.n.", 50.083, 14.435),  # Berlin's zone, Prague's offsets: no warning
+    ):
+        SourceStation.objects.create(
+            source=feed, source_record_id=record_id, name=name, latitude=lat, longitude=lon,
+            time_zone="Europe/Berlin",
+        )  # fmt: skip
+    reconcile_stations()
+    warnings = list(StationWarning.objects.filter(kind="zone_disagrees"))
+    assert [w.station.name for w in warnings] == ["Chop"]
+    assert "Europe/Kyiv" in warnings[0].detail
