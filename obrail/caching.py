@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import TypeVar
 
-from django.core.cache import cache
+from django.core.cache import cache as django_cache
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Max, QuerySet
 from django.utils.translation import get_language
 
 from apps.trajets.models import ImportRun
+from obrail.version import get_version
 
 #: How long whole-warehouse page figures are kept at most, in seconds.
 IMPORT_CACHE_SECONDS = 3600
@@ -58,12 +62,20 @@ def cached_until_next_import(
     if not seconds:
         return compute()
     language = get_language() if per_language else "-"
-    key = f"obrail:{name}:{language}:{data_version()}"
-    value = cache.get(key)
+    key = f"obrail:{_scope()}:{name}:{language}:{data_version()}"
+    value = django_cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, seconds)
+        django_cache.set(key, value, seconds)
     return value
+
+
+@cache
+def _scope() -> str:
+    """The code version and the database: an entry pickled by another release (whose objects
+    may lack a field) or computed on another database is never read."""
+    database = Path(str(connection.settings_dict.get("NAME") or "")).name
+    return hashlib.sha256(f"{get_version()}|{database}".encode()).hexdigest()[:16]
 
 
 def cached_per_query(

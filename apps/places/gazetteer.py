@@ -60,11 +60,12 @@ class GazetteerPlace:
         """The place's names in Latin, Cyrillic or Greek script, the main name first.
 
         Names in other scripts are left out: their transliteration is rarely what a European
-        user types, and short ones would answer unrelated searches.
+        user types, and short ones would answer unrelated searches; so are codes (``PAR``)
+        and names of three letters or fewer.
         """
         kept = [self.name]
         for name in self.names:
-            if name not in kept and _in_scripts(name):
+            if name not in kept and _in_scripts(name) and not _is_code(name):
                 kept.append(name)
         return tuple(kept)
 
@@ -77,6 +78,13 @@ class GazetteerPlace:
 def _name_keys(place: GazetteerPlace) -> frozenset[str]:
     keys = {fold(name) for name in place.searchable_names()}
     return frozenset(key for key in keys if len(key.replace(" ", "")) >= 3)
+
+
+def _is_code(name: str) -> bool:
+    """Airport and railway codes among GeoNames' names ("PAR", "STR", "BUE"), and names too
+    short to search by: they would answer "Str" with Stuttgart only."""
+    letters = [ch for ch in name if ch.isalnum()]
+    return len(letters) <= 3 or (len(letters) <= 5 and name.isupper())
 
 
 def _in_scripts(name: str) -> bool:
@@ -106,6 +114,17 @@ class Gazetteer:
             for place in self.near(latitude, longitude, radius_km)
             if _first_mention(place, spans) is not None
         ]
+
+    def mentioned_in(self, names: Sequence[str], country: str) -> list[GazetteerPlace]:
+        """Places of ``country`` that one of ``names`` mentions ("VALENÇA DO MINHO" mentions
+        Valença), the first mentioned and most populous first."""
+        spans = _spans(names)
+        found = [
+            (position, -place.population, place.geonames_id, place)
+            for place in self._by_country.get(country, ())
+            if (position := _first_mention(place, spans)) is not None
+        ]
+        return [place for *_, place in sorted(found)]
 
     def named(self, name: str, country: str) -> list[GazetteerPlace]:
         """Places of ``country`` one of whose names is ``name`` (folded), most populous first."""

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from .geo.distance import great_circle_km
 from .names import (
+    MARKER_WORDS,
     Similarity,
     is_generic_station_name,
     name_similarity,
@@ -43,6 +44,7 @@ from .names import (
 )
 
 __all__ = [
+    "POSITION_AGREEMENT_KM",
     "SAME_NAME_MAX_KM",
     "SIMILAR_NAME_MAX_KM",
     "UIC_MAX_KM",
@@ -58,6 +60,7 @@ __all__ = [
 SAME_NAME_MAX_KM = 5.0  # rounded coordinates of one source; far enough apart for two "Neustadt"
 SIMILAR_NAME_MAX_KM = 0.3  # one physical station described by two publishers: 6–130 m seen
 UIC_MAX_KM = 5.0
+POSITION_AGREEMENT_KM = 1.0  # records of one station closer than this agree on its position
 
 RecordKey = tuple[str, str]  # (source name, record id in that source)
 
@@ -130,8 +133,27 @@ class StationCluster:
 
     @property
     def located(self) -> StationSourceRecord | None:
-        """The best-ranked record with coordinates."""
-        return next((r for r in self.records if r.has_coordinates), None)
+        """The record whose coordinates the station takes: the one most other records agree
+        with (within ``POSITION_AGREEMENT_KM``), the best-ranked among equals. One wrong
+        position in the reference does not outvote two timetables that agree."""
+        located = [r for r in self.records if r.has_coordinates]
+        if len(located) <= 2:
+            return located[0] if located else None
+        support = [
+            sum(_distance(record, other) <= POSITION_AGREEMENT_KM for other in located)  # type: ignore[operator]
+            for record in located
+        ]
+        best = max(support)
+        return next(r for r, count in zip(located, support, strict=True) if count == best)
+
+    @property
+    def spread_km(self) -> float:
+        """The largest distance between two located records of the station."""
+        located = [r for r in self.records if r.has_coordinates]
+        return max(
+            (_distance(a, b) or 0.0 for i, a in enumerate(located) for b in located[i + 1 :]),
+            default=0.0,
+        )
 
     @property
     def uic(self) -> str | None:
@@ -370,19 +392,37 @@ def _name_only_edges(
 
 
 def _keys(record: StationSourceRecord) -> frozenset[str]:
-    return frozenset(
+    keys = {
         station_key(
             f"{record.place_name} {variant}"
             if record.place_name and is_generic_station_name(variant)
             else variant
         )
-        for name in record.names
+        for name in _matching_names(record)
         for variant in name_variants(name)
-    )
+    }
+    keys.discard("")  # a name of punctuation only matches nothing
+    return frozenset(keys)
+
+
+def _matching_names(record: StationSourceRecord) -> tuple[str, ...]:
+    """The record's name, and those of its other names that name no other kind of stop than
+    it: gtfs.de calls Hamburg-Harburg's main-line platforms "Hamburg-Harburg(S)", which must
+    not pull the station onto the S-Bahn's."""
+    main = record.names[0]
+    allowed = _markers(main)
+    return (main, *(name for name in record.names[1:] if _markers(name) <= allowed))
+
+
+def _markers(name: str) -> frozenset[str]:
+    return frozenset(station_key(name).split()) & MARKER_WORDS
 
 
 def _similarity(a: StationSourceRecord, b: StationSourceRecord) -> Similarity:
-    return max((name_similarity(x, y) for x in a.names for y in b.names), default=Similarity.NONE)
+    return max(
+        (name_similarity(x, y) for x in _matching_names(a) for y in _matching_names(b)),
+        default=Similarity.NONE,
+    )
 
 
 def _distance(a: StationSourceRecord, b: StationSourceRecord) -> float | None:

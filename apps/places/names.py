@@ -31,6 +31,7 @@ __all__ = [
     "display_name",
     "fold",
     "is_generic_station_name",
+    "is_latin",
     "name_similarity",
     "name_variants",
     "search_key",
@@ -41,7 +42,7 @@ __all__ = [
 
 # Characters anyascii spells in a way our sources do not.
 _SPECIAL = str.maketrans({"ß": "ss", "ẞ": "ss", "ø": "oe", "Ø": "oe", "æ": "ae", "Æ": "ae"})
-_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)|^(ae|oe|ue)")
+_DIGRAPHS = re.compile(r"(ae|oe|ue)")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -58,7 +59,7 @@ _STATION_WORDS = _word_set(
     nadrazi nadr hl hlavni hlavna stanica zast zastavka
     palyaudvar pu mh vasutallomas allomas
     dworzec glowny glowna gl centralna osobowa
-    gara halta hm hc h
+    gara halta hm hc hcv h calatori
     kolodvor glavni kol
     istasyonu gari
     centraal cs central centrale centralstation centrum
@@ -73,6 +74,7 @@ MARKER_WORDS = _word_set(
     tief sbahn ubahn metro tram strab strassenbahn tramway
     cercanias rodalies rer
     ferry fahre faehre port hafen
+    triaj triage rangierbahnhof rbf razpredelitelna
     """
 )
 # The Ukrainian and Russian word for the main ("passenger") station, in its spellings.
@@ -115,6 +117,8 @@ _BRACKET_MARKERS = {"s": "sbahn", "u": "ubahn", "m": "main"}
 # One-letter abbreviations of "main station" that end a name ("Oslo S", "Göteborg C",
 # "København H", Romanian "h." for a halt); elsewhere a single letter may be an initial.
 _FINAL_STATION_LETTERS = frozenset("chs")
+# A letter after these is a line's name ("RER C"), not "Central".
+_LINE_WORDS = frozenset({"rer", "ligne", "linie", "line", "linea", "s", "u"})
 # Station abbreviations of two words ("hl.st.", "hl.n.").
 _TWO_WORD_STATION = re.compile(r"\bhl (?:st|n)\b")
 # "S-Bahn", "U Bahn": one word.
@@ -146,7 +150,7 @@ def fold(text: str) -> str:
     text = anyascii(text).lower()
     text = _APOSTROPHES.sub("", _ELISION.sub(r"\1 ", text))
     text = _NON_WORD.sub(" ", text).strip()
-    return _DIGRAPHS.sub(lambda found: (found.group(1) or found.group(2))[0], text)
+    return _DIGRAPHS.sub(lambda found: found.group(1)[0], text)
 
 
 _EXONYMS = {fold(name): fold(local) for name, local in _EXONYM_NAMES.items()}
@@ -199,8 +203,10 @@ def _station_tokens(name: str) -> tuple[str, ...]:
     folded = _LINE_PREFIX.sub("", folded)
     folded = _EXONYM.sub(lambda found: _EXONYMS[found.group(1)], folded)
     words = folded.split()
-    if len(words) > 1 and words[-1] in _FINAL_STATION_LETTERS:
+    if len(words) > 1 and words[-1] in _FINAL_STATION_LETTERS and words[-2] not in _LINE_WORDS:
         words.pop()
+    elif len(words) > 1 and words[-1] in {"st", "sta"}:
+        words.pop()  # Danish "Kolding St." (a leading "St." is a saint: "St. Pölten")
     tokens: list[str] = []
     for word in words:
         token = _EXPANSIONS.get(word, word)
@@ -271,6 +277,8 @@ def name_similarity(first: str, second: str) -> Similarity:
 
 @lru_cache(maxsize=500_000)
 def _key_similarity(a: str, b: str) -> Similarity:
+    if not a or not b:
+        return Similarity.NONE  # names of punctuation only
     if a == b:
         return Similarity.EXACT
     a, b = sorted((a, b))  # symmetric, difflib included
@@ -333,6 +341,15 @@ _LOWER_WORDS = _word_set(
 )
 
 
+def is_latin(name: str) -> bool:
+    """Whether every letter of ``name`` is Latin ("Kraków" yes, "Київ" no)."""
+    return all(unicodedata.name(ch, "").startswith("LATIN") for ch in name if ch.isalpha())
+
+
+# Abbreviations that keep their capitals in a title-cased name.
+_ACRONYMS = frozenset({"tgv", "av", "ave", "rer", "ice", "lgv", "zob", "sncf", "db", "sbb", "cff"})
+
+
 def display_name(name: str) -> str:
     """A name fit for display: an ALL-CAPS name gets a title case, others are kept.
 
@@ -343,12 +360,12 @@ def display_name(name: str) -> str:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters or any(ch.islower() for ch in letters) or len(letters) < 4:
         return text
-    words = re.split(r"(\s+|-|/|’|')", text.lower())
+    words = re.split(r"(\s+|-|/|’|'|\(|\))", text.lower())
     out: list[str] = []
     for position, word in enumerate(words):
         if not word or not word[0].isalpha():
             out.append(word)
-        elif _ROMAN.match(word):
+        elif _ROMAN.match(word) or word in _ACRONYMS:
             out.append(word.upper())
         elif position > 0 and word in _LOWER_WORDS:
             out.append(word)

@@ -363,7 +363,9 @@ class StationFilterSet(LightFilterSet):
         fields: list[str] = []
 
     def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(pk__any_of=station_ids_for(value)) if value.strip() else qs
+        if not value.strip():
+            return qs
+        return qs.filter(pk__any_of=station_ids_for(value, with_prefixes=True))
 
 
 class OperatorFilterSet(LightFilterSet):

@@ -360,6 +360,14 @@ class StationWarning(models.Model):
             "coordinates_replaced",
             _("position de la source remplacée (loin du pays qu'elle indique)"),
         )
+        COORDINATES_DISAGREE = (
+            "coordinates_disagree",
+            _("sources plaçant la gare à plus de 1 km l'une de l'autre"),
+        )
+        STOPS_AMBIGUOUS = (
+            "stops_ambiguous",
+            _("arrêts d'une source répartis entre plusieurs gares : attribués à la principale"),
+        )
         NO_COORDINATES = "no_coordinates", _("gare sans coordonnées")
 
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)

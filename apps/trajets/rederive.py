@@ -17,6 +17,7 @@ Everything else (calendar, day/night kind, train number) does not depend on stat
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,8 @@ from apps.trajets.models import (
 from apps.trajets.stop_summaries import refresh_stop_summaries
 
 __all__ = ["CLOCK_TIME_FORMATS", "rederive_trajets"]
+
+logger = logging.getLogger(__name__)
 
 # Source formats whose stop times are each stop's own clock time (not instants in one zone).
 CLOCK_TIME_FORMATS = frozenset({"json", "html"})
@@ -138,7 +141,9 @@ def _rederive_chunk(
         )  # fmt: skip
         reference = calendar.first_running_date() or FALLBACK_REFERENCE_DATE
         times = _retimed(rows, infos, former_zones, trajet["source__format"], reference)
-        if times is not None:
+        if isinstance(times, str):
+            logger.warning("trajet %s: stop times kept as they were stored (%s)", pk, times)
+        if isinstance(times, tuple):
             new_stops, duration = times
         else:
             new_stops = [
@@ -181,8 +186,10 @@ def _retimed(
     former_zones: Mapping[int, str],
     source_format: str,
     reference: dt.date,
-) -> tuple[list[tuple], int] | None:
-    """New local times and duration when a stop's zone changed; None when none did."""
+) -> tuple[list[tuple], int] | str | None:
+    """New local times and duration when a stop's zone changed; None when none did; the
+    reason when they cannot be re-timed (the times are then kept, and the reason logged: the
+    next load of the source writes them right)."""
     zones_before = [
         former_zones.get(s["id"], info.time_zone) for s, info in zip(rows, infos, strict=True)
     ]
@@ -206,10 +213,10 @@ def _retimed(
             time_zone=None if clock else "UTC",
             has_day_offsets=True,
         )
-    except ExtractError:
-        return None  # times that no longer order: leave them as the source gave them
+    except ExtractError as error:
+        return f"in the new zones the times no longer follow each other: {error}"
     if any(min(s.arrival_day_offset, s.departure_day_offset) < 0 for s in resolved.stops):
-        return None  # the departure day itself would move: the next load of the source does it
+        return "the departure day itself would move back"
     last = len(rows) - 1
     new = []
     for position, stop in enumerate(resolved.stops):

@@ -42,6 +42,7 @@ class IdentityRepair:
         return bool(
             self.stations.has_changes
             or self.stations.trajets_rederived
+            or self.stations.warnings_changed
             or self.operators.merged
             or self.operators.updated
         )

@@ -31,6 +31,7 @@ from django.db import transaction
 from apps.places.gazetteer import Gazetteer, GazetteerPlace, gazetteer
 from apps.places.geo import GeoFix, locate_many, zone_country
 from apps.places.identity import (
+    POSITION_AGREEMENT_KM,
     Clustering,
     Merge,
     RecordKey,
@@ -43,6 +44,7 @@ from apps.places.names import (
     display_name,
     fold,
     is_generic_station_name,
+    is_latin,
     search_key,
     station_key,
 )
@@ -86,6 +88,7 @@ class ReconcileReport:
     trajets_rederived: int = 0
     unplaced_records: list[RecordKey] = field(default_factory=list)
     warnings: int = 0
+    warnings_changed: bool = False
     seconds: float = 0.0
 
     @property
@@ -144,6 +147,8 @@ def station_display_name(record: StationSourceRecord) -> str:
         "," in name or is_generic_station_name(name) or fold(name).startswith(("s u ", "s ", "u "))
     ):
         name = Counter(others).most_common(1)[0][0]
+    if not is_latin(name):  # "Ужгород" reads "Uzhhorod" on a French page
+        name = next((other for other in others if is_latin(other)), name)
     return display_name(name)
 
 
@@ -330,16 +335,14 @@ class _Reconciliation:
                 target.update(latitude=record.latitude, longitude=record.longitude)
                 self.replaced[position] = f"{far}{record.source}:{record.source_id}"
                 return other
-        index = self.place_index()
-        for name in _town_names(cluster):
-            towns = index.named(name, country)
-            if towns:
-                town = towns[0]
-                target.update(latitude=town.latitude, longitude=town.longitude)
-                self.replaced[position] = (
-                    f"{far}the centre of {town.name} ({town.country}, GeoNames {town.geonames_id})"
-                )
-                return locate_many([(town.latitude, town.longitude)])[0]
+        towns = self.place_index().mentioned_in(_town_names(cluster), country)
+        if towns:
+            town = towns[0]
+            target.update(latitude=town.latitude, longitude=town.longitude)
+            self.replaced[position] = (
+                f"{far}the centre of {town.name} ({town.country}, GeoNames {town.geonames_id})"
+            )
+            return locate_many([(town.latitude, town.longitude)])[0]
         return fix
 
     def _place_at_sea(
@@ -433,12 +436,15 @@ class _Reconciliation:
             )
         else:
             stored.update({row.geonames_id: row.pk for row in created})
+        named = list(places.values()) if self.relocate_all else new
+        if self.relocate_all:  # names are rebuilt with the current rules (codes left out…)
+            PlaceName.objects.filter(place_id__in=[stored[p.geonames_id] for p in named]).delete()
         PlaceName.objects.bulk_create(
             [
                 PlaceName(
                     place_id=stored[place.geonames_id], name=name[:200], key=search_key(name)[:200]
                 )
-                for place in new
+                for place in named
                 for name in place.searchable_names()
                 if search_key(name)
             ],
@@ -540,6 +546,13 @@ class _Reconciliation:
         planned = [
             (new.most_common(1)[0][0], old, self._rows_at(old, source))
             for (source, old), new in sorted(moves.items())
+        ]
+        # Two records of one source on one station (a grouping of older rules) now apart: the
+        # stops do not say which record they came from; they go where most of them went.
+        self.ambiguous_moves = [
+            (source, old, sorted(new))
+            for (source, old), new in sorted(moves.items())
+            if len(new) > 1
         ]
         for new, old, rows in planned:
             rederive.update(self._move(new, old, rows))
@@ -692,8 +705,24 @@ class _Reconciliation:
             warnings.extend(
                 _station_warnings(pk, cluster, target, self.rows, self.fixes.get(position))
             )
-        StationWarning.objects.all().delete()
-        StationWarning.objects.bulk_create(warnings, batch_size=5000)
+        for source, old, stations in self.ambiguous_moves:
+            warnings.append(
+                StationWarning(
+                    kind=StationWarning.Kind.STOPS_AMBIGUOUS,
+                    station_id=stations[0],
+                    detail=f"the stops of {source} at former station {old} could belong to "
+                    f"stations {', '.join(map(str, stations))}: all moved to the one most of "
+                    "its records joined; reload the source to place each stop exactly",
+                )
+            )
+        before = set(
+            StationWarning.objects.values_list("kind", "station_id", "source_station_id", "detail")
+        )
+        after = {(w.kind, w.station_id, w.source_station_id, w.detail) for w in warnings}
+        self.report.warnings_changed = before != after
+        if self.report.warnings_changed:
+            StationWarning.objects.all().delete()
+            StationWarning.objects.bulk_create(warnings, batch_size=5000)
         return len(warnings)
 
 
@@ -737,6 +766,18 @@ def _station_warnings(
                 detail=f"{target['name']}: country outline {target['country']}, time-zone "
                 f"outline {target['time_zone']} ({zone_land})",
                 distance_km=target["border_km"],
+            )
+        )
+    if cluster.spread_km > POSITION_AGREEMENT_KM:
+        located = cluster.located
+        warnings.append(
+            StationWarning(
+                kind=kind.COORDINATES_DISAGREE,
+                station_id=pk,
+                detail=f"{target['name']}: its sources place it up to {cluster.spread_km:.1f} km "
+                f"apart; the position of {located.source if located else '?'}, which most "
+                "records agree with, is kept",
+                distance_km=round(cluster.spread_km, 3),
             )
         )
     if fix is not None and fix.country is None:
@@ -790,15 +831,26 @@ def _same_offsets(first: str, second: str) -> bool:
 
 
 def _explanations(clustering: Clustering) -> dict[RecordKey, Merge]:
-    """For every record but the one naming its station, the merge that brought it in."""
+    """For every record but the one naming its station, the merge that links it to the rest.
+
+    A station's merges form a tree over its records (each joined two groups once): walked
+    from the record naming the station, every other record is reached by exactly one merge.
+    """
     explained: dict[RecordKey, Merge] = {}
     for cluster in clustering.clusters:
-        representative = cluster.representative.key
+        edges: dict[RecordKey, list[tuple[RecordKey, Merge]]] = defaultdict(list)
         for merge in cluster.merges:
-            for key in (merge.second, merge.first):
-                if key != representative and key not in explained:
-                    explained[key] = merge
-                    break
+            edges[merge.first].append((merge.second, merge))
+            edges[merge.second].append((merge.first, merge))
+        start = cluster.representative.key
+        seen, queue = {start}, [start]
+        while queue:
+            key = queue.pop()
+            for other, merge in edges[key]:
+                if other not in seen:
+                    seen.add(other)
+                    explained[other] = merge
+                    queue.append(other)
     return explained
 
 

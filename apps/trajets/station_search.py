@@ -26,9 +26,10 @@ from typing import Literal
 from django.db.models import Count, Q
 from django.utils.translation import ngettext
 
+from apps.places.geo.distance import great_circle_km
 from apps.places.models import Place, PlaceName
 from apps.places.names import search_key, station_key
-from apps.trajets.models import Station, StationName
+from apps.trajets.models import Station, StationName, Stop
 
 __all__ = [
     "MAX_STATIONS_PER_NAME",
@@ -52,6 +53,7 @@ class NamedTarget:
     name: str
     country: str
     station_ids: tuple[int, ...]
+    population: int = 0
 
     @property
     def label(self) -> str:
@@ -94,39 +96,50 @@ def resolve_stations(text: str, *, with_suggestions: bool = True) -> StationQuer
         lookup = Q(uic_code=text) if len(text) in {7, 8} else Q(pk=int(text[:18]))
         return StationQuery(text, tuple(_station_targets(Station.objects.filter(lookup))))
     key = search_key(text)
-    places = _place_targets(PlaceName.objects.filter(key=key).values("place_id"))
+    places = _by_main_name(
+        key, _place_targets(PlaceName.objects.filter(key=key).values("place_id"))
+    )
     covered = {pk for place in places for pk in place.station_ids}
-    stations = [
-        target
-        for target in _station_targets(Station.objects.filter(normalised_name=key))
-        if target.pk not in covered
-    ]
+    stations = _grouped(
+        [
+            target
+            for target in _station_targets(Station.objects.filter(normalised_name=key))
+            if target.pk not in covered
+        ]
+    )
+    if places:  # a town's name: stations named alike without trains nor position are noise
+        stations = [target for target in stations if target.pk in _useful(target.station_ids)]
     targets = [*places, *stations]
     if not targets:
         identity = station_key(text)
         named = StationName.objects.filter(Q(key=key) | Q(name_key=identity))
-        targets = _station_targets(
+        candidates = _station_targets(
             Station.objects.filter(Q(pk__in=named.values("station_id")) | Q(name_key=identity))
         )
+        useful = _useful([target.pk for target in candidates])
+        targets = _grouped([t for t in candidates if t.pk in useful] or candidates)
     if targets or not with_suggestions:
         return StationQuery(text, tuple(targets))
     return StationQuery(text, (), tuple(suggest_names(text)))
 
 
-def station_ids_for(text: str) -> list[int]:
+def station_ids_for(text: str, *, with_prefixes: bool = False) -> list[int]:
     """The stations a list filter on ``text`` keeps: the exact targets' stations, else the
-    stations whose name (or a name a source gives them) starts with the text."""
+    stations whose name (or a name a source gives them) starts with the text. With
+    ``with_prefixes`` (the autocomplete), both: "Ham" is the station Ham and every Hamburg."""
     query = resolve_stations(text, with_suggestions=False)
-    if query.targets:
+    if query.targets and not with_prefixes:
         return query.station_ids
+    exact = query.station_ids
     key = search_key(text)
     if not key:
         return []
     by_prefix = Station.objects.filter(
         Q(normalised_name__startswith=key)
         | Q(pk__in=StationName.objects.filter(key__startswith=key).values("station_id"))
-    )
-    return list(by_prefix.values_list("pk", flat=True)[:MAX_STATIONS_PER_NAME])
+    ).order_by("normalised_name", "pk")
+    prefixed = list(by_prefix.values_list("pk", flat=True)[:MAX_STATIONS_PER_NAME])
+    return [*exact, *(pk for pk in prefixed if pk not in set(exact))][:MAX_STATIONS_PER_NAME]
 
 
 def suggest_names(text: str, *, limit: int = MAX_SUGGESTIONS) -> list[NamedTarget]:
@@ -168,6 +181,64 @@ def suggest_names(text: str, *, limit: int = MAX_SUGGESTIONS) -> list[NamedTarge
     return sorted([*places, *stations], key=lambda t: (t.kind != "place", order[(t.kind, t.pk)]))
 
 
+def _by_main_name(key: str, places: list[NamedTarget]) -> list[NamedTarget]:
+    """Towns named ``key`` in their own language, and towns that only have it as another
+    name when they are larger ("Valencia" is Spain's, not Valence's alias; "Vienne" is both
+    the French town and, larger, Vienna)."""
+    main = [place for place in places if search_key(place.name) == key]
+    if not main:
+        return places
+    largest = max(place.population for place in main)
+    return [place for place in places if place in main or place.population > largest]
+
+
+def _grouped(targets: list[NamedTarget]) -> list[NamedTarget]:
+    """Stations answering to one name within 2 km of each other are one target (two Renfe
+    codes for Madrid Chamartín)."""
+    if len(targets) < 2:
+        return targets
+    positions = {
+        pk: (lat, lon)
+        for pk, lat, lon in Station.objects.filter(pk__in=[t.pk for t in targets]).values_list(
+            "pk", "latitude", "longitude"
+        )
+    }
+    groups: list[list[NamedTarget]] = []
+    for target in targets:
+        for group in groups:
+            head = group[0]
+            if _close(positions[head.pk], positions[target.pk]):
+                group.append(target)
+                break
+        else:
+            groups.append([target])
+    return [
+        group[0]
+        if len(group) == 1
+        else NamedTarget(
+            "station", group[0].pk, group[0].name, group[0].country,
+            tuple(sorted(pk for t in group for pk in t.station_ids)),
+        )
+        for group in groups
+    ]  # fmt: skip
+
+
+def _close(first: tuple, second: tuple) -> bool:
+    if None in first or None in second:
+        return True
+    return great_circle_km(first[0], first[1], second[0], second[1]) <= 2.0
+
+
+def _useful(station_ids: object) -> set[int]:
+    """Stations with a position or a train."""
+    ids = list(station_ids)  # type: ignore[call-overload]
+    located = Station.objects.filter(pk__in=ids, latitude__isnull=False)
+    served = Stop.objects.filter(station_id__in=ids).values("station_id")
+    return set(located.values_list("pk", flat=True)) | set(
+        Station.objects.filter(pk__in=served).values_list("pk", flat=True)
+    )
+
+
 def _place_targets(place_ids: object) -> list[NamedTarget]:
     places = (
         Place.objects.filter(pk__in=place_ids)
@@ -179,7 +250,14 @@ def _place_targets(place_ids: object) -> list[NamedTarget]:
     for pk, place_id in Station.objects.filter(place__in=places).values_list("pk", "place_id"):
         stations.setdefault(place_id, []).append(pk)
     return [
-        NamedTarget("place", place.pk, place.name, place.country, tuple(sorted(stations[place.pk])))
+        NamedTarget(
+            "place",
+            place.pk,
+            place.name,
+            place.country,
+            tuple(sorted(stations[place.pk])),
+            place.population,
+        )
         for place in places
     ]
 

@@ -56,3 +56,22 @@ def test_per_query_values_are_cached_by_query_unless_off_or_matching_nothing():
     nothing = Trajet.objects.filter(pk__in=[])
     assert cached_per_query("figure", nothing, compute) == 4
     assert cached_per_query("figure", nothing, compute) == 5
+
+
+def test_another_release_or_database_never_reads_an_entry(settings, monkeypatch):
+    from obrail import caching
+
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert cached_until_next_import("figure", compute) == 1
+    assert cached_until_next_import("figure", compute) == 1
+    caching._scope.cache_clear()
+    monkeypatch.setattr(caching, "get_version", lambda: "another-release")
+    try:
+        assert cached_until_next_import("figure", compute) == 2
+    finally:
+        caching._scope.cache_clear()

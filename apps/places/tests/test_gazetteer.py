@@ -54,3 +54,16 @@ def test_catchment_grows_with_population():
     assert catchment_km(10_000) == pytest.approx(6.0)
     assert catchment_km(100_000) == pytest.approx(12.0)
     assert catchment_km(2_000_000) == 25.0
+
+
+def test_codes_and_very_short_names_are_not_searchable(index):
+    stuttgart = index.named("Stuttgart", "DE")[0]
+    assert "STR" in stuttgart.names
+    assert "str" not in stuttgart.name_keys()
+
+
+def test_a_town_mentioned_inside_a_longer_name_is_found_in_its_country(index):
+    # Renfe's list names the Portuguese station "VALENÇA DO MINHO"; GeoNames says "Valença".
+    town = index.mentioned_in(["VALENÇA DO MINHO"], "PT")[0]
+    assert "valenca" in town.name_keys()
+    assert (round(town.latitude, 1), round(town.longitude, 1)) == (42.0, -8.6)

@@ -236,3 +236,30 @@ def test_matching_does_not_depend_on_the_order_records_arrive_in(shuffle: random
         for c in cluster_stations(RECORDS).clusters
     }
     assert representatives == expected
+
+
+def test_a_platform_name_naming_another_kind_of_stop_does_not_pull_the_station():
+    # gtfs.de names Hamburg-Harburg's main-line platform "Hamburg-Harburg(S)".
+    records = [
+        _record(TRAINLINE, "7628", ["Hamburg-Harburg"], 53.456296, 9.991591, "8001134", 20),
+        _record(TRAINLINE, "16774", ["Hamburg-Harburg (S)"], 53.456431, 9.991564, "8001043", 20),
+        _record(
+            DB, "341369", ["Hamburg, Hamburg-Harburg", "Hamburg-Harburg(S)"], 53.456375, 9.990947
+        ),
+    ]
+    clustering = cluster_stations(records)
+    main_line = _station_of(clustering, DB, "341369")
+    assert (TRAINLINE, "7628") in {r.key for r in main_line.records}
+
+
+def test_the_position_most_records_agree_with_wins_over_the_best_named_one():
+    # trainline puts Navas de Riofrío 327 km off; both Renfe sources agree.
+    records = [
+        _record(TRAINLINE, "1", ["Navas de Riofrío-La Losa"], 39.874, -0.506, "7112103", 20),
+        _record(RENFE_LIST, "12103", ["NAVAS DE RIOFRIO-LA LOSA"], 40.857, -4.141, "7112103", 30),
+        _record(RENFE_GTFS, "12103", ["Navas de Riofrio-La Losa"], 40.8571, -4.1409, "7112103"),
+    ]
+    station = cluster_stations(records).clusters[0]
+    assert station.representative.source == TRAINLINE
+    assert station.located.source != TRAINLINE
+    assert station.spread_km > 300

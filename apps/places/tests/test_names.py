@@ -126,3 +126,31 @@ def test_display_name_title_cases_capitals_only() -> None:
     assert display_name("L'AMPOLLA-PERELLO-DELTEBRE") == "L'Ampolla-Perello-Deltebre"
     assert display_name("Berlin Hbf") == "Berlin Hbf"
     assert display_name("gare de Belfort-Ville") == "gare de Belfort-Ville"
+
+
+def test_digraphs_fold_wherever_the_word_stands() -> None:
+    assert fold("Ørestad") == fold("København Ørestad").split()[-1] == "orestad"
+    assert name_similarity("Ørestad St.", "København Ørestad") == Similarity.CONTAINED
+
+
+def test_a_line_letter_is_not_taken_for_central() -> None:
+    assert station_key("Porte-Maillot-RER C") == "porte maillot rer c"
+    assert name_similarity("Porte-Maillot-RER C", "Neuilly Porte Maillot RER E") == Similarity.NONE
+
+
+def test_a_marshalling_yard_is_not_the_passenger_station() -> None:
+    assert name_similarity("Dej", "Dej Triaj") == Similarity.NONE
+    assert name_similarity("Dej", "Dej Călători") == Similarity.EXACT
+
+
+def test_names_of_punctuation_only_match_nothing() -> None:
+    assert name_similarity("?", "-") == Similarity.NONE
+
+
+def test_display_name_keeps_acronyms_and_tells_latin_script() -> None:
+    from apps.places.names import is_latin
+
+    assert display_name("AIX EN PROVENCE TGV") == "Aix en Provence TGV"
+    assert display_name("PUERTOLLANO (AV)") == "Puertollano (AV)"
+    assert is_latin("Kraków")
+    assert not is_latin("Ужгород")

@@ -280,6 +280,10 @@ def _network_route(
     try:
         result = shortest_path(graph, nodes[0], nodes[1], method=method, criterion=criterion)
     except NoPathError:
+        if graph.indptr[nodes[0] + 1] == graph.indptr[nodes[0]]:
+            raise InvalidInput(
+                {"from": [_("Aucun train ne part de cette gare dans le réseau calculé.")]}
+            ) from None
         raise InvalidInput({"to": [_("Aucun itinéraire ferroviaire vers cette gare.")]}) from None
     except (ParameterError, NegativeCycleError) as error:
         raise InvalidInput({"method": [str(error)]}) from None

@@ -249,7 +249,7 @@ def test_a_station_s_own_minimum_transfer_time_decides_a_tight_connection(artifa
     assert second_leg_train() == f"TGV {tight.train_number}"
 
 
-def _town(name: str, *stations) -> None:
+def _town(name: str, *stations, population: int = 100_000) -> None:
     from apps.places.models import Place, PlaceName
 
     place = Place.objects.create(
@@ -258,7 +258,7 @@ def _town(name: str, *stations) -> None:
         country=stations[0].country,
         latitude=stations[0].latitude,
         longitude=stations[0].longitude,
-        population=100_000,
+        population=population,
     )
     PlaceName.objects.create(place=place, name=name, key=name.lower())
     for station in stations:
@@ -291,11 +291,15 @@ def test_a_town_without_a_station_in_the_network_is_named_in_the_error(line_netw
     assert "Lille" in caught.value.errors["from"][0]
 
 
-def test_an_ambiguous_name_lists_its_candidates(line_network):
+def test_a_name_a_larger_town_also_answers_to_is_ambiguous(line_network):
     from apps.trajets.tests.factories import make_station
 
-    _town("Valence", make_station("Valence Ville"))
-    _town("València", make_station("València Nord", country="ES", time_zone="Europe/Madrid"))
+    _town("Valence", make_station("Valence Ville"), population=64_000)
+    _town(
+        "València",
+        make_station("València Nord", country="ES", time_zone="Europe/Madrid"),
+        population=790_000,
+    )
     from apps.places.models import PlaceName
 
     spanish = PlaceName.objects.get(name="València").place
@@ -306,3 +310,9 @@ def test_an_ambiguous_name_lists_its_candidates(line_network):
     assert "plusieurs lieux" in message
     assert "Valence (FR)" in message
     assert "València (ES)" in message
+
+
+def test_a_station_no_train_leaves_is_blamed_on_the_origin(line_network):
+    with pytest.raises(InvalidInput) as caught:
+        find_route(origin=line_network.marseille, destination=line_network.paris)
+    assert "from" in caught.value.errors

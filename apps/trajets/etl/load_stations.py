@@ -8,6 +8,7 @@ depends on all the records, never on the order sources were loaded in.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from apps.places.gazetteer import gazetteer
@@ -122,6 +123,7 @@ class StationLoading:
         }
         new: list[SourceStation] = []
         changed: list[SourceStation] = []
+        parts = _station_parts(self.station_records, self.spec.options.get("station_part_pattern"))
         for source_id, record in self.station_records.items():
             values = {
                 "name": record.name.strip()[:200],
@@ -133,7 +135,7 @@ class StationLoading:
                 "country": record.country or "",
                 "time_zone": repair_time_zone(record.time_zone, country=record.country) or "",
                 "priority": self.station_priority,
-                "same_as": record.same_as_source_id or "",
+                "same_as": record.same_as_source_id or parts.get(source_id, ""),
             }
             row = stored.get(source_id)
             if row is None:
@@ -208,3 +210,22 @@ def _place_name(record: StationRecord) -> str:
         names=(record.name, *record.alt_names), latitude=record.latitude, longitude=record.longitude
     )
     return place.name if place else ""
+
+
+def _station_parts(records: dict[str, StationRecord], pattern: object) -> dict[str, str]:
+    """Records naming parts of one station (``station_part_pattern``: the Romanian timetable
+    lists "Bucureşti Nord Gr.A" and "Gr.B", two platform groups of one station), each mapped
+    to the first record of its station (same_as)."""
+    if not pattern:
+        return {}
+    suffix = re.compile(str(pattern))
+    groups: dict[str, list[str]] = {}
+    for source_id, record in records.items():
+        base = suffix.sub("", record.name).strip()
+        if base != record.name.strip():
+            groups.setdefault(base, []).append(source_id)
+    return {
+        member: group[0]
+        for group in (sorted(ids) for ids in groups.values() if len(ids) > 1)
+        for member in group[1:]
+    }

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Count
 
 from apps.trajets.etl.loader import load_source
 from apps.trajets.etl.quality import compute_quality_report
@@ -290,3 +291,51 @@ def test_a_source_zone_with_another_utc_offset_is_reported() -> None:
     warnings = list(StationWarning.objects.filter(kind="zone_disagrees"))
     assert [w.station.name for w in warnings] == ["Chop"]
     assert "Europe/Kyiv" in warnings[0].detail
+
+
+def test_every_record_joined_to_a_station_says_why() -> None:
+    load("trainline-stations", "db-fernverkehr", "back-on-track-ontd")
+    shared = (
+        SourceStation.objects.values("station_id")
+        .annotate(records=Count("id"))
+        .filter(records__gt=1)
+        .values("station_id")
+    )
+    unexplained = SourceStation.objects.filter(station_id__in=shared, merge_rule="")
+    # Only the record naming each station has no merge of its own.
+    assert unexplained.count() == shared.count()
+
+
+def test_records_naming_parts_of_one_station_are_one_station(tmp_path) -> None:
+    from apps.trajets.tests.test_etl_extractors import GTFS_FILES, write_gtfs
+
+    stops = GTFS_FILES["stops.txt"] + (
+        "10017,Bucureşti Nord Gr.A,44.446652,26.073465\n"
+        "17417,Bucureşti Nord Gr.B,44.449479,26.069264\n"
+    )
+    feed = write_gtfs(tmp_path / "feed", **{"stops.txt": stops})
+    spec_ = SourceSpec(
+        name="romania",
+        format="gtfs",
+        path=str(feed),
+        options={"station_part_pattern": r"\s+Gr\.[A-Z]$"},
+    )
+    report = load_source(spec_, path=feed, notify=False)
+    assert report.status == "succeeded", report.summary()
+    a, b = (SourceStation.objects.get(source_record_id=i) for i in ("10017", "17417"))
+    assert a.station_id == b.station_id
+    assert b.same_as == "10017"
+
+
+def test_repair_reports_changed_warnings_as_a_change() -> None:
+    feed = DataSource.objects.create(name="db-fernverkehr", format="gtfs", licence="x")
+    SourceStation.objects.create(
+        source=feed, source_record_id="1", name="Chop", latitude=48.432711,
+        longitude=22.205549, time_zone="Europe/Kyiv",
+    )  # fmt: skip
+    repair_identity()
+    SourceStation.objects.filter(source_record_id="1").update(time_zone="Europe/Berlin")
+    repair = repair_identity()
+    assert repair.stations.warnings_changed
+    assert repair.has_changes
+    assert StationWarning.objects.filter(kind="zone_disagrees").exists()

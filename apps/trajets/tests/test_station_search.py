@@ -100,3 +100,40 @@ def test_trajet_filters_and_station_search_resolve_names_the_same_way(towns) -> 
         towns["wien"].pk,
         towns["meidling"].pk,
     }
+
+
+def test_stations_of_one_name_close_together_are_one_answer(towns) -> None:
+    first = make_station("Madrid Chamartín", country="ES", latitude=40.4721,
+                         longitude=-3.6825, time_zone="Europe/Madrid")  # fmt: skip
+    second = make_station("Madrid Chamartín", country="ES", latitude=40.4729,
+                          longitude=-3.6818, time_zone="Europe/Madrid")  # fmt: skip
+    query = resolve_stations("Madrid Chamartín")
+    assert not query.is_ambiguous
+    assert query.station_ids == sorted([first.pk, second.pk])
+
+
+def test_a_town_is_not_made_ambiguous_by_a_placeless_station_of_its_name(towns) -> None:
+    make_station("Paris", latitude=None, longitude=None)  # a reference row: no position, no train
+    query = resolve_stations("Paris")
+    assert [t.kind for t in query.targets] == ["place"]
+
+
+def test_a_town_named_so_in_its_own_language_wins_over_a_smaller_alias(towns) -> None:
+    for place in (
+        make_place("Valencia", "ES", 791_413),
+        make_place("Valence", "FR", 64_726, "Valencia"),
+    ):
+        station = make_station(f"{place.name} Gare", country=place.country)
+        station.place = place
+        station.save()
+    query = resolve_stations("Valencia")
+    assert [t.country for t in query.targets] == ["ES"]
+
+
+def test_the_autocomplete_offers_the_exact_name_and_the_names_it_begins(towns) -> None:
+    ham = make_station("Ham")
+    hamburg = make_station("Hamburg Hbf", country="DE")
+    stations = StationFilterSet(QueryDict("q=Ham"))
+    assert set(stations.qs.values_list("pk", flat=True)) == {ham.pk, hamburg.pk}
+    trajet_origins = station_ids_for("Ham")
+    assert trajet_origins == [ham.pk]  # a filter keeps the exact answer only

@@ -110,7 +110,7 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
                 where, f"stop {key!r} has no coordinates", json.dumps(stop, ensure_ascii=False)
             )
             continue
-        source_id = str(stop.get("stop_id") or key)
+        source_id = str(stop.get("stop_id") or key).strip()
         name = str(stop.get("stop_name") or key).strip()
         others = (source_id, stop.get("stop_name_romanized"), stop.get("stop_name_alt"))
         yield StationRecord(

@@ -219,6 +219,9 @@ def extract_table(path: Path, options: Mapping[str, Any], *, fmt: str = "csv") -
         if not name:
             yield RejectRecord(where, "no station name", raw)
             continue
+        if "?" in name:
+            yield RejectRecord(where, f"{name!r} is a placeholder, not a station name", raw)
+            continue
         if get("is_city").lower() in {"t", "true", "1", "yes"}:
             yield RejectRecord(
                 where, f"{name!r} is a city meta-station grouping stations, not a stop", raw
