@@ -25,7 +25,7 @@ class VolumeSummary(models.Model):
     operator_code = models.CharField(_("code de l'opérateur"), max_length=40)
     operator_name = models.CharField(_("nom de l'opérateur"), max_length=200)
     origin_country = models.CharField(_("pays d'origine"), max_length=2)
-    kind = models.CharField(_("type"), max_length=5, choices=ServiceKind.choices)
+    kind = models.CharField(_("type"), max_length=9, choices=ServiceKind.choices)
     served_country = models.CharField(_("pays desservi"), max_length=2, blank=True)
     services = models.PositiveIntegerField(_("services"))
     weekly_departures = models.PositiveBigIntegerField(_("départs par semaine"))

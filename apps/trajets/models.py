@@ -45,6 +45,27 @@ class DataSource(models.Model):
     licence = models.CharField(_("licence"), max_length=120)
     attribution = models.TextField(_("attribution"), blank=True)
     homepage = models.URLField(_("page de la source"), blank=True)
+    dataset = models.SlugField(
+        _("jeu de données"),
+        max_length=40,
+        default="samples",
+        help_text=_(
+            "Jeu de sources dont elle fait partie (samples : échantillons livrés avec le "
+            "projet ; full : fichiers complets ; custom : fichier donné à la main). Un "
+            "chargement d'un autre jeu ne la remplace jamais sans --replace-set."
+        ),
+    )
+    runs_from = models.DateField(_("premier jour de circulation"), null=True, blank=True)
+    runs_until = models.DateField(_("dernier jour de circulation"), null=True, blank=True)
+    reference_week = models.DateField(
+        _("semaine type (lundi)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "La semaine du lundi au dimanche où ses trains font le plus de départs : celle "
+            "qu'utilisent les indicateurs d'une semaine type."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -393,6 +414,22 @@ class StationWarning(models.Model):
 class ServiceKind(models.TextChoices):
     DAY = "day", _("jour")
     NIGHT = "night", _("nuit")
+    OVERNIGHT = "overnight", _("nuit sans couchette connue")
+
+
+class DistanceMethod(models.TextChoices):
+    SOURCE = "source", _("distance donnée par la source")
+    STOPS = "stops", _("enchaînement des arrêts × facteur de détour")
+    NONE = "", _("inconnue")
+
+
+class BoardingRule(models.IntegerChoices):
+    """GTFS ``pickup_type`` / ``drop_off_type``."""
+
+    REGULAR = 0, _("oui")
+    NONE = 1, _("non")
+    PHONE = 2, _("sur réservation téléphonique")
+    DRIVER = 3, _("en prévenant le personnel")
 
 
 class EmissionFactor(models.Model):
@@ -450,8 +487,19 @@ class Trajet(models.Model):
     category = models.CharField(
         _("catégorie"), max_length=40, blank=True, help_text=_("TGV, ICE, IC, Nightjet…")
     )
-    kind = models.CharField(_("type de service"), max_length=5, choices=ServiceKind.choices)
+    kind = models.CharField(_("type de service"), max_length=9, choices=ServiceKind.choices)
     kind_reason = models.CharField(_("motif de la classification jour/nuit"), max_length=300)
+    timetable_kind = models.CharField(
+        _("type selon l'horaire seul"),
+        max_length=9,
+        choices=ServiceKind.choices,
+        blank=True,
+        db_default="",
+        help_text=_(
+            "La classification par les seules informations de la source, avant la référence "
+            "de la base des trains de nuit."
+        ),
+    )
     origin = models.ForeignKey(
         Station,
         on_delete=models.PROTECT,
@@ -475,9 +523,24 @@ class Trajet(models.Model):
     )
     duration_min = models.PositiveIntegerField(_("durée (min)"))
     distance_km = models.FloatField(_("distance (km)"), null=True, blank=True)
+    distance_method = models.CharField(
+        _("origine de la distance"),
+        max_length=6,
+        choices=DistanceMethod.choices,
+        blank=True,
+        default=DistanceMethod.STOPS,
+        db_default=DistanceMethod.STOPS,
+    )
 
-    valid_from = models.DateField(_("valide du"))
-    valid_to = models.DateField(_("valide au"))
+    # The calendar: a weekly pattern between valid_from and valid_to, plus dated additions
+    # and removals (CalendarException). Stored in the short form of
+    # apps.trajets.etl.records.CalendarRecord.of_days: added dates are never pattern days and
+    # removed dates always are, so a count over a period is pattern + added - removed.
+    valid_from = models.DateField(_("motif hebdomadaire du"))
+    valid_to = models.DateField(_("motif hebdomadaire au"))
+    runs_from = models.DateField(_("premier jour de circulation"))
+    runs_until = models.DateField(_("dernier jour de circulation"))
+    running_days = models.PositiveIntegerField(_("nombre de jours de circulation"))
     runs_monday = models.BooleanField(_("lundi"), default=False)
     runs_tuesday = models.BooleanField(_("mardi"), default=False)
     runs_wednesday = models.BooleanField(_("mercredi"), default=False)
@@ -531,6 +594,18 @@ class Trajet(models.Model):
         DataSource, on_delete=models.PROTECT, related_name="trajets", db_index=False
     )
     source_record_id = models.CharField(_("identifiant dans la source"), max_length=200)
+    same_train_as = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="same_trains",
+        verbose_name=_("même train que"),
+        help_text=_(
+            "Le trajet d'une autre source qui décrit le même train (mêmes gares aux mêmes "
+            "heures, jours communs) : ce trajet-ci n'est alors pas compté une seconde fois."
+        ),
+    )
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.PROTECT, related_name="trajets", verbose_name=_("import")
     )
@@ -555,6 +630,7 @@ class Trajet(models.Model):
             models.Index(fields=["duration_min"]),
             models.Index(fields=["distance_km"]),
             models.Index(fields=["valid_from", "valid_to"]),
+            models.Index(fields=["runs_from", "runs_until"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -569,6 +645,9 @@ class Trajet(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__gte=F("valid_from")), name="trajet_calendar_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(runs_until__gte=F("runs_from")), name="trajet_running_ordered"
             ),
             models.CheckConstraint(
                 condition=Q(arrival_day_offset__lte=MAX_DAY_OFFSET),
@@ -644,6 +723,12 @@ class Stop(models.Model):
     distance_from_origin_km = models.FloatField(
         _("distance depuis l'origine (km)"), null=True, blank=True
     )
+    pickup_type = models.PositiveSmallIntegerField(
+        _("montée"), choices=BoardingRule.choices, default=0, db_default=0
+    )
+    drop_off_type = models.PositiveSmallIntegerField(
+        _("descente"), choices=BoardingRule.choices, default=0, db_default=0
+    )
 
     class Meta:
         ordering = ["trajet", "sequence"]
@@ -669,6 +754,16 @@ class Stop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sequence}. {self.station.name}"
+
+    @property
+    def can_board(self) -> bool:
+        """Whether travellers may board here (GTFS ``pickup_type`` other than 1)."""
+        return self.pickup_type != BoardingRule.NONE
+
+    @property
+    def can_alight(self) -> bool:
+        """Whether travellers may alight here (GTFS ``drop_off_type`` other than 1)."""
+        return self.drop_off_type != BoardingRule.NONE
 
 
 class TrajetCountry(models.Model):

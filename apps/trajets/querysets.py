@@ -33,6 +33,11 @@ API_LIST_VALUES = ("operator_id", "origin_id", "destination_id", *API_LIST_FIELD
 class TrajetQuerySet(models.QuerySet):
     """Filters used by the API, the pages, the indicators and the routing graph."""
 
+    def counted(self) -> TrajetQuerySet:
+        """One trajet per train: without the trajets that another source's trajet already
+        describes (``same_train_as`` set). Lists, indicators and routing read these."""
+        return self.filter(same_train_as__isnull=True)
+
     def day(self) -> TrajetQuerySet:
         return self.filter(kind="day")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -73,13 +74,6 @@ class TrajetLoading:
         )
         if isinstance(result, RejectRecord):
             self._reject(result)
-            return
-        if result.reference_date is None and not (
-            result.calendar.valid_from and result.calendar.valid_to
-        ):
-            self._reject(
-                RejectRecord(record.location, f"service {record.source_id!r}: calendar has no date")
-            )
             return
         if result.source_id in self.seen:
             self._reject(
@@ -196,24 +190,19 @@ class TrajetLoading:
 
     def _trajet_row(self, pk: int, service: HarmonisedService, operator_pk: int) -> tuple:
         calendar = service.calendar
-        valid_from, valid_to = calendar.valid_from, calendar.valid_to
-        if valid_from is None or valid_to is None:
-            dates = calendar.running_dates()
-            valid_from = valid_from or (dates[0] if dates else None)
-            valid_to = valid_to or (dates[-1] if dates else valid_from)
-        if valid_from and calendar.added:
-            valid_from = min(valid_from, calendar.added[0])
-            valid_to = max(valid_to, calendar.added[-1])
+        runs_from, runs_until = min(service.days), max(service.days)
         factor_keys = service.co2_factors.split(",")
         origin = self.known[service.origin_key]
         destination = self.known[service.destination_key]
         stop_count, via = stop_summary([self.known[s.station_key]["name"] for s in service.stops])
         return (
             pk, operator_pk, service.train_number[:40], service.category[:40], service.kind,
-            service.kind_reason[:300], service.origin_key, service.destination_key,
+            service.kind_reason[:300], service.kind, service.origin_key, service.destination_key,
             origin["country"], destination["country"], service.departure_time,
             service.arrival_time, min(service.arrival_day_offset, 7), service.duration_min,
-            service.distance_km or None, valid_from, valid_to, *calendar.weekdays,
+            service.distance_km or None, calendar.valid_from, calendar.valid_to,
+            dt.date.fromordinal(runs_from), dt.date.fromordinal(runs_until), len(service.days),
+            *calendar.weekdays,
             service.co2_rail_kg, service.co2_flight_kg, self.factor_ids.get(factor_keys[0]),
             self.factor_ids.get(factor_keys[-1]),
             round(service.co2_flight_distance_km, 1), self.source.pk, service.source_id[:200],
@@ -232,6 +221,7 @@ class TrajetLoading:
                     pk, stop.sequence, stop.station_key, stop.arrival,
                     min(stop.arrival_day_offset, 7), stop.departure,
                     min(stop.departure_day_offset, 7), stop.distance_from_origin_km,
+                    stop.pickup_type, stop.drop_off_type,
                 )
                 for pk, service in rows
                 for stop in service.stops
@@ -269,19 +259,20 @@ def _digits(text: str) -> str:
 _TRAJET_COLUMNS = db_columns(
     Trajet,
     (
-        "id", "operator", "train_number", "category", "kind", "kind_reason", "origin",
-        "destination", "origin_country", "destination_country", "departure_time", "arrival_time",
-        "arrival_day_offset", "duration_min", "distance_km", "valid_from", "valid_to",
-        *Trajet.WEEKDAY_FIELDS, "co2_rail_kg", "co2_flight_kg", "rail_emission_factor",
-        "flight_emission_factor", "flight_distance_km", "source", "source_record_id",
-        "import_run", "content_hash", "stop_count", "via_names",
+        "id", "operator", "train_number", "category", "kind", "kind_reason", "timetable_kind",
+        "origin", "destination", "origin_country", "destination_country", "departure_time",
+        "arrival_time", "arrival_day_offset", "duration_min", "distance_km", "valid_from",
+        "valid_to", "runs_from", "runs_until", "running_days", *Trajet.WEEKDAY_FIELDS,
+        "co2_rail_kg", "co2_flight_kg", "rail_emission_factor", "flight_emission_factor",
+        "flight_distance_km", "source", "source_record_id", "import_run", "content_hash",
+        "stop_count", "via_names",
     ),
 )  # fmt: skip
 _STOP_COLUMNS = db_columns(
     Stop,
     (
         "trajet", "sequence", "station", "arrival_time", "arrival_day_offset", "departure_time",
-        "departure_day_offset", "distance_from_origin_km",
+        "departure_day_offset", "distance_from_origin_km", "pickup_type", "drop_off_type",
     ),
 )  # fmt: skip
 _EXCEPTION_COLUMNS = db_columns(CalendarException, ("trajet", "date", "is_added"))

@@ -56,6 +56,7 @@ _FORMATS = {
 }
 _REFERENCE_FORMATS = {"csv", "xlsx", "xls", "html-table"}
 _REASON_CODES = (
+    ("boarding rule", "invalid_boarding_rule"),
     ("unknown station", "unknown_station"),
     ("no coordinates", "missing_coordinates"),
     ("coordinates out of range", "invalid_coordinates"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -70,6 +71,8 @@ class StopTimeRecord:
     sequence: int
     arrival_s: int | None
     departure_s: int | None
+    pickup_type: int = 0
+    drop_off_type: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,34 +100,84 @@ class CalendarRecord:
             label=self.label,
         )
 
+    def day_numbers(self) -> frozenset[int]:
+        """Every date the service runs, as proleptic ordinals (``date.toordinal()``): the
+        weekly pattern inside its period, plus the dates added, minus the dates removed (an
+        added date outside the period is one more day, never a reason to widen the period)."""
+        days: set[int] = set()
+        if self.valid_from and self.valid_to:
+            first, last = self.valid_from.toordinal(), self.valid_to.toordinal()
+            for weekday, runs in enumerate(self.weekdays):
+                if runs:
+                    start = first + (weekday - self.valid_from.weekday()) % 7
+                    days.update(range(start, last + 1, 7))
+        days.update(day.toordinal() for day in self.added)
+        days.difference_update(day.toordinal() for day in self.removed)
+        return frozenset(days)
+
     def running_dates(self) -> list[dt.date]:
         """Every date the service runs, sorted."""
-        dates: set[dt.date] = set()
-        if self.valid_from and self.valid_to:
-            day = self.valid_from
-            while day <= self.valid_to:
-                if self.weekdays[day.weekday()]:
-                    dates.add(day)
-                day += dt.timedelta(days=1)
-        dates.update(self.added)
-        dates.difference_update(self.removed)
-        return sorted(dates)
+        return [dt.date.fromordinal(day) for day in sorted(self.day_numbers())]
 
     def first_running_date(self) -> dt.date | None:
         """The first date the service runs, or None when it never runs."""
-        first: dt.date | None = None
-        if self.valid_from and self.valid_to and any(self.weekdays):
-            removed = set(self.removed)
-            day = self.valid_from
-            while day <= self.valid_to:
-                if self.weekdays[day.weekday()] and day not in removed:
-                    first = day
-                    break
-                day += dt.timedelta(days=1)
-        added = [d for d in self.added if d not in self.removed]
-        if added and (first is None or added[0] < first):
-            first = min(added)
-        return first
+        days = self.day_numbers()
+        return dt.date.fromordinal(min(days)) if days else None
+
+    @classmethod
+    def of_days(cls, days: Iterable[int], *, label: str = "") -> CalendarRecord:
+        """The calendar running exactly on ``days`` (ordinals), in a short form.
+
+        The weekly pattern covers the stretch of dates (runs separated by more than two weeks
+        are stretches) that needs the fewest dated exceptions, a weekday being in the pattern
+        when the service runs on more than half of that weekday's dates there; every other
+        day is a dated addition or removal. Any set of dates round-trips exactly
+        (``day_numbers``), and a stray date months away does not turn the pattern into
+        a list of additions.
+        """
+        chosen = frozenset(days)
+        if not chosen:
+            return cls(None, None, (False,) * 7, label=label)  # type: ignore[arg-type]
+        ordered = sorted(chosen)
+        starts = [0, *(i for i in range(1, len(ordered)) if ordered[i] - ordered[i - 1] > 14)]
+        ends = [*starts[1:], len(ordered)]
+        bounds = [(ordered[a], ordered[b - 1]) for a, b in zip(starts, ends, strict=True)]
+        best: tuple[int, int, int, tuple[bool, ...]] | None = None
+        for i in range(len(bounds)):
+            for j in range(i, len(bounds)):
+                first, last = bounds[i][0], bounds[j][1]
+                weekdays, cost = _pattern(chosen, first, last)
+                cost += sum(1 for day in ordered if day < first or day > last)
+                key = (cost, -(last - first))
+                if best is None or key < (best[0], -(best[2] - best[1])):
+                    best = (cost, first, last, weekdays)
+        _, first, last, weekdays = best  # type: ignore[misc]
+        pattern = {d for d in range(first, last + 1) if weekdays[(d - 1) % 7]}
+        return cls(
+            valid_from=dt.date.fromordinal(first),
+            valid_to=dt.date.fromordinal(last),
+            weekdays=weekdays,  # type: ignore[arg-type]
+            added=tuple(dt.date.fromordinal(d) for d in sorted(chosen - pattern)),
+            removed=tuple(dt.date.fromordinal(d) for d in sorted(pattern - chosen)),
+            label=label,
+        )
+
+
+def _pattern(days: frozenset[int], first: int, last: int) -> tuple[tuple[bool, ...], int]:
+    """The weekdays run on more than half of their dates in [first, last], and the number of
+    exceptions that pattern needs there. Ordinal 1 (0001-01-01) is a Monday."""
+    counts = [0] * 7
+    totals = [0] * 7
+    for day in range(first, last + 1):
+        weekday = (day - 1) % 7
+        totals[weekday] += 1
+        counts[weekday] += day in days
+    weekdays = tuple(2 * count > total for count, total in zip(counts, totals, strict=True))
+    cost = sum(
+        total - count if runs else count
+        for runs, count, total in zip(weekdays, counts, totals, strict=True)
+    )
+    return weekdays, cost
 
 
 @dataclass(frozen=True, slots=True)

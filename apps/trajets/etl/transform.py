@@ -31,7 +31,7 @@ __all__ = [
 # what is derived from the stations (distances, countries, local times): those follow the
 # stations through apps.trajets.rederive, and a reload then finds the trajet unchanged. Change
 # this version when a harmonisation rule changes, so that the next load rewrites every trajet.
-HARMONISATION_VERSION = "2026-12-06"
+HARMONISATION_VERSION = "2026-12-06.2"
 
 # Used when a service has no running date at all (never happens in valid feeds): a winter
 # weekday keeps DST out of the computed duration.
@@ -62,6 +62,8 @@ class HarmonisedStop:
     departure: dt.time | None
     departure_day_offset: int
     distance_from_origin_km: float | None
+    pickup_type: int = 0
+    drop_off_type: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ class HarmonisedService:
     co2_factors: str
     countries: tuple[str, ...]
     calendar: CalendarRecord
+    days: frozenset[int]
     stops: tuple[HarmonisedStop, ...]
     content_hash: str
     reference_date: dt.date | None = None
@@ -120,12 +123,16 @@ def _copy_value(value: object) -> str:
     return r"\N" if value is None else str(value)
 
 
-def _timing(resolved: Sequence[ResolvedStop], infos: tuple[StationInfo, ...]) -> _Timing:
+def _timing(
+    resolved: Sequence[ResolvedStop],
+    infos: tuple[StationInfo, ...],
+    rules: tuple[tuple[int, int], ...],
+) -> _Timing:
     cumulative = stop_geometry(infos)[1]
     last_position = len(infos) - 1
     stops = tuple(
-        _harmonised_stop(position, info.key, stop, last_position, cumulative[position])
-        for position, (info, stop) in enumerate(zip(infos, resolved, strict=True))
+        _harmonised_stop(position, info.key, stop, last_position, cumulative[position], rule)
+        for position, (info, stop, rule) in enumerate(zip(infos, resolved, rules, strict=True))
     )
     return _Timing(stops, _copy_lines(stops))
 
@@ -138,6 +145,7 @@ def _copy_lines(stops: tuple[HarmonisedStop, ...]) -> tuple[str, ...]:
                 (
                     s.sequence, s.station_key, s.arrival, min(s.arrival_day_offset, 7),
                     s.departure, min(s.departure_day_offset, 7), s.distance_from_origin_km,
+                    s.pickup_type, s.drop_off_type,
                 ),
             )
         )
@@ -160,7 +168,10 @@ def _shifted_timing(timing: _Timing, days: int, infos: tuple[StationInfo, ...]) 
 
 @lru_cache(maxsize=20_000)
 def _one_zone_timing(
-    times: tuple[tuple[int | None, int | None], ...], infos: tuple[StationInfo, ...], zone: str
+    times: tuple[tuple[int | None, int | None], ...],
+    infos: tuple[StationInfo, ...],
+    zone: str,
+    rules: tuple[tuple[int, int], ...],
 ) -> _Timing:
     """Stops of a service whose times and stations are all in one zone.
 
@@ -174,11 +185,16 @@ def _one_zone_timing(
         time_zone=zone,
         has_day_offsets=True,
     )
-    return _timing(resolved.stops, infos)
+    return _timing(resolved.stops, infos, rules)
 
 
 def _harmonised_stop(
-    position: int, key: int, stop: ResolvedStop, last_position: int, km: float | None
+    position: int,
+    key: int,
+    stop: ResolvedStop,
+    last_position: int,
+    km: float | None,
+    rule: tuple[int, int],
 ) -> HarmonisedStop:
     """The origin keeps only a departure and the destination only an arrival (taking the
     other time when the source gave only that one)."""
@@ -200,7 +216,17 @@ def _harmonised_stop(
         departure=departure,
         departure_day_offset=departure_offset,
         distance_from_origin_km=None if km is None else round(km, 3),
+        pickup_type=rule[0],
+        drop_off_type=rule[1],
     )
+
+
+@lru_cache(maxsize=4096)
+def _short_calendar(calendar: CalendarRecord) -> tuple[frozenset[int], CalendarRecord]:
+    """The running days of ``calendar`` (ordinals) and their short exact form (trips of a feed
+    share a few hundred calendars)."""
+    days = calendar.day_numbers()
+    return days, CalendarRecord.of_days(days, label=calendar.label)
 
 
 @lru_cache(maxsize=20_000)
@@ -277,10 +303,11 @@ def harmonise_service(
     first_date = calendar.first_running_date()
     reference = first_date or FALLBACK_REFERENCE_DATE
     times = tuple((s.arrival_s, s.departure_s) for s in service.stops)
+    rules = tuple((s.pickup_type, s.drop_off_type) for s in service.stops)
     zone = service.time_zone
     try:
         if service.has_day_offsets and zone and all(info.time_zone == zone for info in infos):
-            timing = _one_zone_timing(times, infos, zone)
+            timing = _one_zone_timing(times, infos, zone, rules)
             start_s = times[0][1] if times[0][1] is not None else times[0][0]
             end_s = times[-1][0] if times[-1][0] is not None else times[-1][1]
             duration = duration_between(start_s, end_s, zone, reference)  # type: ignore[arg-type]
@@ -292,7 +319,7 @@ def harmonise_service(
                 time_zone=zone,
                 has_day_offsets=service.has_day_offsets,
             )
-            timing = _timing(resolved.stops, infos)
+            timing = _timing(resolved.stops, infos, rules)
             duration = resolved.duration_min
     except ExtractError as exc:
         return RejectRecord(service.location, f"service {service.source_id!r}: {exc}")
@@ -304,6 +331,11 @@ def harmonise_service(
         timing = _shifted_timing(timing, -earliest, infos)
         calendar = calendar.shifted(earliest)
         first_date = calendar.first_running_date()
+    days, calendar = _short_calendar(calendar)
+    if not days:
+        return RejectRecord(
+            service.location, f"service {service.source_id!r}: calendar has no running date"
+        )
     stops = timing.stops
     departure, arrival = stops[0].departure, stops[-1].arrival
     if departure is None or arrival is None or duration <= 0:
@@ -328,7 +360,8 @@ def harmonise_service(
             service.route_name, service.night_hint, _calendar_text(calendar),
             str(service.time_zone), str(service.has_day_offsets), str(service.source_distance_km),
             ",".join(
-                f"{info.key}:{stop.arrival_s}:{stop.departure_s}"
+                f"{info.key}:{stop.arrival_s}:{stop.departure_s}:{stop.pickup_type}"
+                f"{stop.drop_off_type}"
                 for info, stop in zip(infos, service.stops, strict=True)
             ),
         )
@@ -352,6 +385,7 @@ def harmonise_service(
         co2_factors=factors_used,
         countries=countries,
         calendar=calendar,
+        days=days,
         stops=stops,
         content_hash=_hash(content),
         reference_date=first_date,

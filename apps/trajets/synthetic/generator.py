@@ -9,6 +9,7 @@ segment distances, a speed per train category and a dwell time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -299,6 +300,11 @@ class TrajetGenerator:
                 if is_night[index]
                 else f"synthetic: daytime {category}"
             )
+            dated = _exceptions(week, valid_from, valid_to, removal[index], addition[index], rng)
+            for day, is_added in dated:
+                exceptions.append(f"{trajet_id}\t{day.isoformat()}\t{'t' if is_added else 'f'}")
+                exception_count += 1
+            runs_from, runs_until, running_days = _running(patterns[index], validity[index], dated)
             record_id = f"{ctx.record_prefix}{trajet_id}"
             digest = hashlib.sha256(f"{record_id}|{dep_min}|{path.tolist()}".encode()).hexdigest()
             trajets.append(
@@ -321,6 +327,9 @@ class TrajetGenerator:
                         f"{km:.1f}",
                         valid_from.isoformat(),
                         valid_to.isoformat(),
+                        runs_from.isoformat(),
+                        runs_until.isoformat(),
+                        str(running_days),
                         *("t" if flag == "1" else "f" for flag in week),
                         f"{km * rail_factor:.2f}",
                         f"{flight_kg[index]:.2f}",
@@ -354,11 +363,7 @@ class TrajetGenerator:
                     + f"{cumulative[row]:.1f}"
                 )
                 stop_id += 1
-            for day, is_added in _exceptions(
-                week, valid_from, valid_to, removal[index], addition[index], rng
-            ):
-                exceptions.append(f"{trajet_id}\t{day.isoformat()}\t{'t' if is_added else 'f'}")
-                exception_count += 1
+
         return ChunkText(
             trajets="\n".join(trajets) + "\n",
             stops="\n".join(stops) + "\n",
@@ -377,6 +382,31 @@ def _day_departures(rng: np.random.Generator, size: int) -> np.ndarray:
     outside = (minutes < 5 * 60) | (minutes >= 22 * 60)
     minutes[outside] = rng.uniform(5 * 60, 22 * 60, outside.sum())
     return minutes.astype(np.int64)
+
+
+@functools.cache
+def _pattern_days(pattern: int, validity: int) -> tuple[dt.date, ...]:
+    """The dates of weekly pattern ``pattern`` over validity ``validity``."""
+    week = WEEK_PATTERNS[pattern]
+    first, last = VALIDITIES[validity]
+    return tuple(
+        first + dt.timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if week[(first + dt.timedelta(days=n)).weekday()] == "1"
+    )
+
+
+def _running(
+    pattern: int, validity: int, dated: list[tuple[dt.date, bool]]
+) -> tuple[dt.date, dt.date, int]:
+    """First and last running date and the number of running days."""
+    days = _pattern_days(int(pattern), int(validity))
+    if dated:
+        chosen = set(days)
+        for day, is_added in dated:
+            (chosen.add if is_added else chosen.discard)(day)
+        days = tuple(sorted(chosen))
+    return days[0], days[-1], len(days)
 
 
 def _exceptions(week, valid_from, valid_to, has_removal, has_addition, rng):

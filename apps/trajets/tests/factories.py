@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
+from apps.trajets.etl.records import CalendarRecord
 from apps.trajets.models import (
     DataSource,
     ImportRun,
@@ -95,6 +96,14 @@ def make_trajet(
         dt.datetime.combine(dt.date.min, arrival) - dt.datetime.combine(dt.date.min, departure)
     ).seconds // 60
     number = next(_counter)
+    days = CalendarRecord(
+        valid_from,
+        valid_to,
+        tuple(flag == "1" for flag in weekdays),  # type: ignore[arg-type]
+    ).running_dates()
+    fields.setdefault("runs_from", days[0] if days else valid_from)
+    fields.setdefault("runs_until", days[-1] if days else valid_from)
+    fields.setdefault("running_days", len(days))
     trajet = Trajet.objects.create(
         operator=operator or make_operator(),
         train_number=str(number),

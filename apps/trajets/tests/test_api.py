@@ -186,7 +186,7 @@ def test_filters_are_wired_and_combine(client, night_train):
 def test_bad_filters_give_one_400_naming_each_parameter(client):
     body = get_json(client, "/api/trajets?kind=evening&country=France&date=31/12/2025", 400)
     assert set(body["errors"]) == {"kind", "country", "date"}
-    assert body["errors"]["kind"] == ["doit être l'une des valeurs : day, night."]
+    assert body["errors"]["kind"] == ["doit être l'une des valeurs : day, night, overnight."]
 
 
 @pytest.mark.parametrize("cache_seconds", [0, 600])
@@ -284,7 +284,9 @@ def test_csv_export_is_not_paginated(client):
 def test_csv_export_errors_stay_json(client):
     response = client.get("/api/trajets?format=csv&kind=x")
     assert response.status_code == 400
-    assert response.json() == {"errors": {"kind": ["doit être l'une des valeurs : day, night."]}}
+    assert response.json() == {
+        "errors": {"kind": ["doit être l'une des valeurs : day, night, overnight."]}
+    }
 
 
 def test_station_search_for_autocomplete(client):

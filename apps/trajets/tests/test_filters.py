@@ -216,7 +216,7 @@ def test_form_has_french_labels_and_html5_widgets():
     assert form.fields["date"].label == "Date du voyage"
     assert 'type="date"' in str(form["date"])
     assert 'type="time"' in str(form["departure_after"])
-    assert [value for value, _ in form.fields["kind"].choices] == ["", "day", "night"]
+    assert [value for value, _ in form.fields["kind"].choices] == ["", "day", "night", "overnight"]
 
 
 def test_station_search_by_prefix_uic_or_id_and_country(network):

@@ -31,6 +31,8 @@ from .text import FileSet
 __all__ = ["extract_gtfs"]
 
 _by_sequence = operator.attrgetter("sequence")
+# GTFS pickup_type / drop_off_type: empty means 0 (regular).
+_BOARDING = {"": 0, "0": 0, "1": 1, "2": 2, "3": 3}
 
 
 def extract_gtfs(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
@@ -222,10 +224,11 @@ def _services(files, options, trips, routes, calendars, agency_zones, station_of
         if positions is None:
             positions = (
                 index["trip_id"], index["arrival_time"], index["departure_time"],
-                index["stop_id"], index["stop_sequence"],
+                index["stop_id"], index["stop_sequence"], index.get("pickup_type", -1),
+                index.get("drop_off_type", -1),
             )  # fmt: skip
             width = max(positions) + 1
-        trip_at, arrival_at, departure_at, stop_at, sequence_at = positions
+        trip_at, arrival_at, departure_at, stop_at, sequence_at, pickup_at, drop_off_at = positions
         if len(values) < width:
             values = values + [""] * (width - len(values))
         trip_id = values[trip_at].strip()
@@ -257,7 +260,18 @@ def _services(files, options, trips, routes, calendars, agency_zones, station_of
         if station is None:
             broken = f"stop_times.txt:{line}: unknown stop_id {stop_id!r}"
             continue
-        stops.append(StopTimeRecord(station, sequence, arrival, departure))
+        pickup = _BOARDING.get(values[pickup_at].strip(), -1) if pickup_at >= 0 else 0
+        drop_off = _BOARDING.get(values[drop_off_at].strip(), -1) if drop_off_at >= 0 else 0
+        if pickup < 0 or drop_off < 0:
+            column, at = (
+                ("pickup_type", pickup_at) if pickup < 0 else ("drop_off_type", drop_off_at)
+            )
+            broken = (
+                f"stop_times.txt:{line}: {column} {values[at]!r} is not a boarding rule "
+                "(expected empty, 0, 1, 2 or 3)"
+            )
+            continue
+        stops.append(StopTimeRecord(station, sequence, arrival, departure, pickup, drop_off))
     if current is not None:
         yield from _finish(
             current, stops, first_line, broken, trips, routes, calendars, agency_zones, frequencies
@@ -310,11 +324,10 @@ def _finish(
         for departure in range(start, end, headway):
             shift = departure - offset0
             shifted = tuple(
-                StopTimeRecord(
-                    stop.station_id,
-                    stop.sequence,
-                    None if stop.arrival_s is None else stop.arrival_s + shift,
-                    None if stop.departure_s is None else stop.departure_s + shift,
+                replace(
+                    stop,
+                    arrival_s=None if stop.arrival_s is None else stop.arrival_s + shift,
+                    departure_s=None if stop.departure_s is None else stop.departure_s + shift,
                 )
                 for stop in stops
             )
