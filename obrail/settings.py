@@ -221,6 +221,8 @@ ETL_SOURCES_FILE = Path(
     env_str("ETL_SOURCES_FILE") or BASE_DIR / "apps" / "trajets" / "etl" / "sources.toml"
 )
 ETL_CACHE_DIR = Path(env_str("ETL_CACHE_DIR") or VAR_DIR / "etl-cache")
+# Where the "full" source set reads its files (the complete datasets, not bundled).
+ETL_FULL_DATA_DIR = Path(env_str("ETL_FULL_DATA_DIR") or BASE_DIR.parent / "shared" / "data")
 ROUTING_ARTIFACT_DIR = Path(env_str("ROUTING_ARTIFACT_DIR") or VAR_DIR / "routing")
 ALERTMANAGER_WEBHOOK_TOKEN = env_str("ALERTMANAGER_WEBHOOK_TOKEN") or ""
 PROMETHEUS_EXPORT_MIGRATIONS = False

@@ -55,6 +55,14 @@ class DataSource(models.Model):
             "chargement d'un autre jeu ne la remplace jamais sans --replace-set."
         ),
     )
+    is_night_reference = models.BooleanField(
+        _("référence des trains de nuit"),
+        default=False,
+        help_text=_(
+            "Base de trains de nuit tenue à la main (Back-on-Track) : un trajet d'une autre "
+            "source qui est le même train est un train de nuit."
+        ),
+    )
     runs_from = models.DateField(_("premier jour de circulation"), null=True, blank=True)
     runs_until = models.DateField(_("dernier jour de circulation"), null=True, blank=True)
     reference_week = models.DateField(
@@ -96,6 +104,14 @@ class ImportRun(models.Model):
     rows_inserted = models.PositiveIntegerField(_("insérés"), default=0)
     rows_updated = models.PositiveIntegerField(_("mis à jour"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("inchangés"), default=0)
+    rows_folded = models.PositiveIntegerField(
+        _("regroupés"),
+        default=0,
+        help_text=_(
+            "Services de la source rattachés au train dont ils sont une variante de "
+            "calendrier ou un doublon du même jour."
+        ),
+    )
     rows_rejected = models.PositiveIntegerField(_("rejetés"), default=0)
     input_checksum = models.CharField(_("empreinte SHA-256 de l'entrée"), max_length=64, blank=True)
     message = models.TextField(_("message"), blank=True)

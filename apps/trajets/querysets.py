@@ -22,8 +22,8 @@ API_LIST_FIELDS = (
     "origin__uic_code", "origin__name", "origin__country", "destination__uic_code",
     "destination__name", "destination__country", "origin_country", "destination_country",
     "departure_time", "arrival_time", "arrival_day_offset", "duration_min", "distance_km",
-    "valid_from", "valid_to", *WEEKDAY_FIELDS, "co2_rail_kg", "co2_flight_kg", "stop_count",
-    "via_names",
+    "valid_from", "valid_to", *WEEKDAY_FIELDS, "runs_from", "runs_until", "running_days",
+    "co2_rail_kg", "co2_flight_kg", "stop_count", "via_names",
 )  # fmt: skip
 
 # The same columns as plain values (an API page's rows, read without model instances).

@@ -7,8 +7,8 @@ corrected), each trajet concerned gets again, from its stored stops and its stat
   the feed's zone) keep the instant and change the clock time; sources that publish each stop's
   own clock time (the night-train database, European Sleeper) keep the clock time, and the
   duration changes instead;
-- its distances (straight lines between stops, per the ETL), CO2 (rail factor of the country
-  each leg starts in) and flight equivalent;
+- its distances (the source's own, or the stop chain times the detour factor, per the
+  ETL), CO2 (rail factor of the country each leg starts in) and flight equivalent;
 - its countries (origin, destination, every country served) and its stops summary.
 
 Everything else (calendar, day/night kind, train number) does not depend on stations.
@@ -28,7 +28,7 @@ from apps.trajets.etl.harmonise.co2 import estimate_co2
 from apps.trajets.etl.harmonise.times import resolve_times
 from apps.trajets.etl.load_trajets import emission_factors
 from apps.trajets.etl.records import CalendarRecord
-from apps.trajets.etl.transform import FALLBACK_REFERENCE_DATE, StationInfo, stop_geometry
+from apps.trajets.etl.transform import FALLBACK_REFERENCE_DATE, StationInfo, line_geometry
 from apps.trajets.etl.writer import BulkWriter
 from apps.trajets.models import (
     CalendarException,
@@ -48,8 +48,9 @@ CLOCK_TIME_FORMATS = frozenset({"json", "html"})
 _CHUNK = 500
 _TRAJET_COLUMNS = (
     "id", "origin_country", "destination_country", "departure_time", "arrival_time",
-    "arrival_day_offset", "duration_min", "distance_km", "co2_rail_kg", "co2_flight_kg",
-    "flight_distance_km", "rail_emission_factor_id", "flight_emission_factor_id",
+    "arrival_day_offset", "duration_min", "distance_km", "distance_method", "co2_rail_kg",
+    "co2_flight_kg", "flight_distance_km", "rail_emission_factor_id",
+    "flight_emission_factor_id",
 )  # fmt: skip
 _STOP_COLUMNS = (
     "id", "arrival_time", "arrival_day_offset", "departure_time", "departure_day_offset",
@@ -101,7 +102,7 @@ def _rederive_chunk(
         for row in Trajet.objects.filter(pk__in=chunk).values(
             "id", "source__format", "valid_from", "valid_to", *Trajet.WEEKDAY_FIELDS,
             "departure_time", "arrival_time", "arrival_day_offset", "duration_min",
-            "distance_km",
+            "distance_km", "distance_method",
         )
     }  # fmt: skip
     stops: dict[int, list[dict]] = defaultdict(list)
@@ -152,14 +153,11 @@ def _rederive_chunk(
                 for s in rows
             ]  # fmt: skip
             duration = trajet["duration_min"]
-        legs, cumulative, distance, direct = stop_geometry(infos)
-        if distance <= 0:  # no coordinates: keep what the source gave
-            distance = trajet["distance_km"] or 0.0
-            legs = ((distance, infos[0].country),)
-            direct = direct or distance
-        co2 = estimate_co2(legs=legs, great_circle_km=direct, factors=factors)
+        source_km = trajet["distance_km"] if trajet["distance_method"] == "source" else None
+        line = line_geometry(infos, source_km)
+        co2 = estimate_co2(legs=line.legs, great_circle_km=line.direct, factors=factors)
         for s, (arrival, arrival_offset, departure, departure_offset), km in zip(
-            rows, new_stops, cumulative, strict=True
+            rows, new_stops, line.cumulative, strict=True
         ):
             stop_rows.append(
                 (s["id"], arrival, min(arrival_offset, 7), departure, min(departure_offset, 7),
@@ -170,8 +168,8 @@ def _rederive_chunk(
             (
                 pk, infos[0].country or "", infos[-1].country or "",
                 first[2] or trajet["departure_time"], last[0] or trajet["arrival_time"],
-                min(last[1], 7), max(duration, 1), round(distance, 3) or None, co2.rail_kg,
-                co2.flight_kg, co2.flight_distance_km,
+                min(last[1], 7), max(duration, 1), round(line.distance, 3) or None,
+                line.method, co2.rail_kg, co2.flight_kg, co2.flight_distance_km,
                 factor_ids.get(co2.rail_factor_keys[0]) if co2.rail_factor_keys else None,
                 factor_ids.get(co2.flight_factor_key),
             )

@@ -92,7 +92,7 @@ def resolve_stations(text: str, *, with_suggestions: bool = True) -> StationQuer
     text = text.strip()
     if not text:
         return StationQuery(text, ())
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         lookup = Q(uic_code=text) if len(text) in {7, 8} else Q(pk=int(text[:18]))
         return StationQuery(text, tuple(_station_targets(Station.objects.filter(lookup))))
     key = search_key(text)

@@ -1,10 +1,19 @@
-"""Trajets of one load: harmonise, detect changes, merge across sources, bulk write."""
+"""Trajets of one load: harmonise, fold calendar variants into trains, detect changes, write.
+
+One trajet is one train: the services of a source with the same operator and the same
+stops at the same times (boarding rules included) are calendar variants or same-day twins of
+one train, and fold into one trajet running on the union of their dates, with one
+provenance row per source record. The whole source is read before anything is written, so
+a train's variants may lie anywhere in the input.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 from apps.trajets.models import (
     CalendarException,
@@ -18,21 +27,17 @@ from apps.trajets.stop_summaries import stop_summary
 
 from .errors import InjectedFailureError
 from .harmonise import co2 as co2_rules
-from .records import (
-    RejectRecord,
-    ServiceRecord,
-)
-from .transform import HarmonisedService, harmonise_service
+from .records import CalendarRecord, RejectRecord, ServiceRecord
+from .transform import HarmonisedService, StationInfo, harmonise_service, split_at_turns
 from .writer import db_columns
 
-__all__ = ["FIRST_SERVICE_BATCH", "SERVICE_BATCH", "TrajetLoading", "emission_factors"]
+__all__ = ["SERVICE_BATCH", "TrajetLoading", "emission_factors", "fold_services"]
 
-# Services per write batch: few COPY statements, yet the last batch (written after the
-# input is read) is a small part of the load and memory holds at most three batches.
+# Trains per write batch: few COPY statements, and the writer thread starts on the first
+# batch while the next ones are prepared.
 SERVICE_BATCH = 2000
-# The first batch is smaller so the database starts writing (the longer side of a load on
-# PostgreSQL) as soon as possible.
-FIRST_SERVICE_BATCH = 250
+# Services read between two progress reports.
+PROGRESS_EVERY = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,40 @@ class _Children:
     stops: list
     exceptions: list
     countries: list
+    provenance: list
+
+
+@dataclass(slots=True)
+class _Train:
+    """The services of one source that are one train (same operator, stops and times)."""
+
+    operator_pk: int
+    services: list[HarmonisedService] = field(default_factory=list)
+
+
+def fold_services(services: list[HarmonisedService]) -> HarmonisedService:
+    """One train from its calendar variants: the dates are the union of theirs.
+
+    The train takes the number, category and kind of the variant running on most days (the
+    earliest id on a tie), the smallest source id as its own, and a content hash over its
+    variants' hashes (a variant added, removed or changed changes the train).
+    """
+    if len(services) == 1:
+        return services[0]
+    main = min(services, key=lambda s: (-len(s.days), s.source_id))
+    days = frozenset().union(*(s.days for s in services))
+    ids = tuple(sorted(s.source_id for s in services))
+    digest = hashlib.blake2b(
+        "|".join(sorted(s.content_hash for s in services)).encode(), digest_size=16
+    ).hexdigest()
+    return replace(
+        main,
+        source_id=ids[0],
+        member_ids=ids,
+        calendar=CalendarRecord.of_days(days),
+        days=days,
+        content_hash=digest,
+    )
 
 
 class TrajetLoading:
@@ -55,12 +94,8 @@ class TrajetLoading:
             .values_list("id", "source_record_id", "content_hash")
             .iterator(chunk_size=10_000)
         }
-        self.merged_before: dict[str, int] = dict(
-            TrajetProvenance.objects.filter(source=self.source)
-            .exclude(trajet__source=self.source)
-            .values_list("source_record_id", "trajet_id")
-        )
         self.seen: set[str] = set()
+        self.trains: dict[tuple, _Train] = {}
 
     def _service(self, record: ServiceRecord) -> None:
         operator_pk, operator_code = self._operator_for(record.operator_id)
@@ -69,6 +104,29 @@ class TrajetLoading:
             info = self._station_for(station_id)
             if info is not None:
                 stations[station_id] = info
+        keys = {station_id: info.key for station_id, info in stations.items()}
+        known = len(stations) == len({stop.station_id for stop in record.stops})
+        parts = split_at_turns(record, keys) if known else [record]
+        if not parts:
+            self._reject(
+                RejectRecord(
+                    record.location,
+                    f"fragment: service {record.source_id!r} calls at one station only",
+                )
+            )
+            return
+        if len(parts) > 1:
+            self.report.loops_split.append(record.source_id)
+        for part in parts:
+            self._harmonised(part, operator_pk, operator_code, stations)
+
+    def _harmonised(
+        self,
+        record: ServiceRecord,
+        operator_pk: int,
+        operator_code: str,
+        stations: dict[str, StationInfo],
+    ) -> None:
         result = harmonise_service(
             record, stations, operator_code=operator_code, factors=self.factors
         )
@@ -81,112 +139,102 @@ class TrajetLoading:
             )
             return
         self.seen.add(result.source_id)
-        self.services.append((result, operator_pk))
-        limit = SERVICE_BATCH if self.services_done else min(SERVICE_BATCH, FIRST_SERVICE_BATCH)
-        if len(self.services) >= limit:
-            self._flush_services()
-
-    def _flush_services(self) -> None:
-        if not self.services:
-            return
-        batch, self.services = self.services, []
-        inserts: list[tuple[HarmonisedService, int]] = []
-        updates: list[tuple[HarmonisedService, int, int]] = []
-        for service, operator_pk in batch:
-            known = self.existing.get(service.source_id)
-            if known is None:
-                if service.source_id in self.merged_before:
-                    self.report.unchanged += 1
-                    continue
-                inserts.append((service, operator_pk))
-            elif known[1] == service.content_hash:
-                self.report.unchanged += 1
-            else:
-                updates.append((service, operator_pk, known[0]))
-        if self.merge_across_sources:
-            inserts = self._merge_with_other_sources(inserts)
-        if inserts:
-            ids = self.writer.allocate_ids(Trajet._meta.db_table, len(inserts))
-            pairs = list(zip(ids, inserts, strict=True))
-            trajets = self.writer.prepare(self._trajet_row(pk, s, op) for pk, (s, op) in pairs)
-            created = [(pk, s) for pk, (s, _) in pairs]
-            provenance = self.writer.prepare(
-                (pk, self.source.pk, s.source_id, self.run.pk) for pk, s in created
-            )
-            children = self._children(created)
-
-            def write_inserts() -> None:
-                self.writer.write(Trajet._meta.db_table, _TRAJET_COLUMNS, trajets)
-                self._write_children(children)
-                self.writer.write(TrajetProvenance._meta.db_table, _PROVENANCE_COLUMNS, provenance)
-                self.writer.check_deferred(_WRITTEN_TABLES)
-
-            self.writer.submit(write_inserts)
-            self.report.inserted += len(inserts)
-        if updates:
-            changed = [self._trajet_row(pk, s, op) for s, op, pk in updates]
-            ids = [pk for _, _, pk in updates]
-            new_children = self._children([(pk, s) for s, _, pk in updates])
-
-            def write_updates() -> None:
-                self.writer.update(Trajet._meta.db_table, ("id", *_TRAJET_COLUMNS[1:]), changed)
-                for model in (Stop, CalendarException, TrajetCountry):
-                    self.writer.delete_in(model._meta.db_table, "trajet_id", ids)
-                self._write_children(new_children)
-                self.writer.check_deferred(_WRITTEN_TABLES)
-
-            self.writer.submit(write_updates)
-            self.report.updated += len(updates)
-        self.services_done += len(batch)
-        self.progress("records", self.report.read)
+        key = (operator_pk, result.stop_copy_lines)
+        train = self.trains.get(key)
+        if train is None:
+            train = self.trains[key] = _Train(operator_pk)
+        train.services.append(result)
+        self.services_done += 1
+        if self.services_done % PROGRESS_EVERY == 0:
+            self.progress("records", self.report.read)
         if self.fail_after is not None and self.services_done >= self.fail_after:
             raise InjectedFailureError(f"failure injected after {self.services_done} services")
 
-    def _merge_with_other_sources(
-        self, inserts: list[tuple[HarmonisedService, int]]
-    ) -> list[tuple[HarmonisedService, int]]:
-        """Attach services already published by another source to that source's trajet.
+    def _write_trains(self) -> None:
+        """Fold the services read into trains, then insert, update and delete trajets.
 
-        Same operator, origin, destination and local departure time (and train number when
-        both have one) means the same service: only a provenance row is added.
+        Order matters for the unique provenance ids: the provenance of trajets that change
+        or vanish is deleted before any is written.
         """
-        if not inserts:
-            return inserts
-        origins = {s.origin_key for s, _ in inserts}
-        candidates: dict[tuple, list[tuple[int, str]]] = {}
-        rows = (
-            Trajet.objects.filter(origin_id__in=origins)
-            .exclude(source=self.source)
-            .values_list(
-                "id", "operator_id", "origin_id", "destination_id", "departure_time",
-                "train_number",
-            )
-        )  # fmt: skip
-        for pk, operator, origin, destination, departure, number in rows:
-            candidates.setdefault((operator, origin, destination, departure), []).append(
-                (pk, number)
-            )
-        if not candidates:
-            return inserts
-        kept = []
-        provenance = []
-        for service, operator_pk in inserts:
-            key = (operator_pk, service.origin_key, service.destination_key, service.departure_time)
-            found = [
-                pk
-                for pk, number in candidates.get(key, [])
-                if not number
-                or not service.train_number
-                or _digits(number) == _digits(service.train_number)
-            ]
-            if found:
-                provenance.append((found[0], self.source.pk, service.source_id, self.run.pk))
-                self.report.merged += 1
-                self.report.updated += 1
+        trains = [(fold_services(t.services), t.operator_pk) for t in self.trains.values()]
+        self.trains = {}
+        self.report.folded = self.services_done - len(trains)
+        inserts: list[tuple[HarmonisedService, int]] = []
+        updates: list[tuple[HarmonisedService, int, int]] = []
+        kept: set[str] = set()
+        for train, operator_pk in trains:
+            kept.add(train.source_id)
+            known = self.existing.get(train.source_id)
+            if known is None:
+                inserts.append((train, operator_pk))
+            elif known[1] == train.content_hash:
+                self.report.unchanged += 1
             else:
-                kept.append((service, operator_pk))
-        self.writer.insert(TrajetProvenance._meta.db_table, _PROVENANCE_COLUMNS, provenance)
-        return kept
+                updates.append((train, operator_pk, known[0]))
+        stale = [pk for record_id, (pk, _) in self.existing.items() if record_id not in kept]
+        # Rows of earlier releases that attached this source's records to another source's
+        # trajet: each record now belongs to a trajet of its own source (see same_train).
+        TrajetProvenance.objects.filter(source=self.source).exclude(
+            trajet__source=self.source
+        ).delete()
+        self._delete_trajets(stale)
+        changed = [pk for _, _, pk in updates]
+        if changed:
+            self.writer.submit(lambda: self._delete_children(changed))
+        for batch in _batches(inserts):
+            self._insert(batch)
+        for batch in _batches(updates):
+            self._update(batch)
+        self.report.inserted += len(inserts)
+        self.report.updated += len(updates)
+        self.progress("records", self.report.read)
+
+    def _insert(self, batch: list[tuple[HarmonisedService, int]]) -> None:
+        ids = self.writer.allocate_ids(Trajet._meta.db_table, len(batch))
+        pairs = list(zip(ids, batch, strict=True))
+        trajets = self.writer.prepare(self._trajet_row(pk, s, op) for pk, (s, op) in pairs)
+        children = self._children([(pk, s) for pk, (s, _) in pairs])
+
+        def write() -> None:
+            self.writer.write(Trajet._meta.db_table, _TRAJET_COLUMNS, trajets)
+            self._write_children(children)
+            self.writer.check_deferred(_WRITTEN_TABLES)
+
+        self.writer.submit(write)
+
+    def _update(self, batch: list[tuple[HarmonisedService, int, int]]) -> None:
+        rows = [self._trajet_row(pk, s, op) for s, op, pk in batch]
+        children = self._children([(pk, s) for s, _, pk in batch])
+
+        def write() -> None:
+            self.writer.update(Trajet._meta.db_table, ("id", *_TRAJET_COLUMNS[1:]), rows)
+            self._write_children(children)
+            self.writer.check_deferred(_WRITTEN_TABLES)
+
+        self.writer.submit(write)
+
+    def _delete_children(self, ids: list[int]) -> None:
+        """Delete the stops, exceptions, countries and this source's provenance of ``ids``
+        (the provenance other sources hold on them stays)."""
+        for model in (Stop, CalendarException, TrajetCountry):
+            self.writer.delete_in(model._meta.db_table, "trajet_id", ids)
+        self.writer.delete_in(
+            TrajetProvenance._meta.db_table, "trajet_id", ids, source_id=self.source.pk
+        )
+
+    def _delete_trajets(self, ids: list[int]) -> None:
+        """Delete trajets no longer in the source, and the links other trajets had to them."""
+        if not ids:
+            return
+
+        def write() -> None:
+            self.writer.set_null_in(Trajet._meta.db_table, "same_train_as_id", ids)
+            for model in (Stop, CalendarException, TrajetCountry, TrajetProvenance):
+                self.writer.delete_in(model._meta.db_table, "trajet_id", ids)
+            self.writer.delete_in(Trajet._meta.db_table, "id", ids)
+
+        self.writer.submit(write)
+        self.report.deleted = len(ids)
 
     def _trajet_row(self, pk: int, service: HarmonisedService, operator_pk: int) -> tuple:
         calendar = service.calendar
@@ -197,20 +245,20 @@ class TrajetLoading:
         stop_count, via = stop_summary([self.known[s.station_key]["name"] for s in service.stops])
         return (
             pk, operator_pk, service.train_number[:40], service.category[:40], service.kind,
-            service.kind_reason[:300], service.kind, service.origin_key, service.destination_key,
-            origin["country"], destination["country"], service.departure_time,
-            service.arrival_time, min(service.arrival_day_offset, 7), service.duration_min,
-            service.distance_km or None, calendar.valid_from, calendar.valid_to,
-            dt.date.fromordinal(runs_from), dt.date.fromordinal(runs_until), len(service.days),
-            *calendar.weekdays,
-            service.co2_rail_kg, service.co2_flight_kg, self.factor_ids.get(factor_keys[0]),
-            self.factor_ids.get(factor_keys[-1]),
+            service.kind_reason[:300], service.kind, service.origin_key,
+            service.destination_key, origin["country"], destination["country"],
+            service.departure_time, service.arrival_time, min(service.arrival_day_offset, 7),
+            service.duration_min, service.distance_km or None, service.distance_method,
+            calendar.valid_from,
+            calendar.valid_to, dt.date.fromordinal(runs_from), dt.date.fromordinal(runs_until),
+            len(service.days), *calendar.weekdays, service.co2_rail_kg, service.co2_flight_kg,
+            self.factor_ids.get(factor_keys[0]), self.factor_ids.get(factor_keys[-1]) or None,
             round(service.co2_flight_distance_km, 1), self.source.pk, service.source_id[:200],
             self.run.pk, service.content_hash, stop_count, json.dumps(via, ensure_ascii=False),
         )  # fmt: skip
 
     def _children(self, rows: list[tuple[int, HarmonisedService]]) -> _Children:
-        """The stop, calendar-exception and country rows of trajets ``rows`` (id, service)."""
+        """The stop, calendar-exception, country and provenance rows of trajets ``rows``."""
         stop_count = sum(len(service.stops) for _, service in rows)
         self.report.stop_rows += stop_count
         if self.writer.is_postgres:
@@ -228,32 +276,28 @@ class TrajetLoading:
             ]  # fmt: skip
         exceptions = []
         for pk, service in rows:
-            removed = set(service.calendar.removed)
-            added = sorted(set(service.calendar.added) - removed)
-            exceptions.extend((pk, day, True) for day in added)
-            exceptions.extend((pk, day, False) for day in sorted(removed))
+            exceptions.extend((pk, day, True) for day in service.calendar.added)
+            exceptions.extend((pk, day, False) for day in service.calendar.removed)
         countries = [(pk, country) for pk, service in rows for country in service.countries]
-        return _Children(stops, self.writer.prepare(exceptions), self.writer.prepare(countries))
+        source, run = self.source.pk, self.run.pk
+        provenance = [
+            (pk, source, member[:200], run)
+            for pk, service in rows
+            for member in (service.member_ids or (service.source_id,))
+        ]
+        prepare = self.writer.prepare
+        return _Children(stops, prepare(exceptions), prepare(countries), prepare(provenance))
 
     def _write_children(self, children: _Children) -> None:
         self.writer.write(Stop._meta.db_table, _STOP_COLUMNS, children.stops)
         self.writer.write(CalendarException._meta.db_table, _EXCEPTION_COLUMNS, children.exceptions)
         self.writer.write(TrajetCountry._meta.db_table, _COUNTRY_COLUMNS, children.countries)
-
-    def _delete_stale(self) -> None:
-        stale = [pk for record_id, (pk, _) in self.existing.items() if record_id not in self.seen]
-        if stale:
-            for model in (Stop, CalendarException, TrajetCountry, TrajetProvenance):
-                self.writer.delete_in(model._meta.db_table, "trajet_id", stale)
-            self.writer.delete_in(Trajet._meta.db_table, "id", stale)
-            self.report.deleted = len(stale)
-        gone = [rid for rid in self.merged_before if rid not in self.seen]
-        if gone:
-            TrajetProvenance.objects.filter(source=self.source, source_record_id__in=gone).delete()
+        self.writer.write(TrajetProvenance._meta.db_table, _PROVENANCE_COLUMNS, children.provenance)
 
 
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+def _batches(items: list) -> Iterator[list]:
+    for start in range(0, len(items), SERVICE_BATCH):
+        yield items[start : start + SERVICE_BATCH]
 
 
 _TRAJET_COLUMNS = db_columns(
@@ -261,7 +305,8 @@ _TRAJET_COLUMNS = db_columns(
     (
         "id", "operator", "train_number", "category", "kind", "kind_reason", "timetable_kind",
         "origin", "destination", "origin_country", "destination_country", "departure_time",
-        "arrival_time", "arrival_day_offset", "duration_min", "distance_km", "valid_from",
+        "arrival_time", "arrival_day_offset", "duration_min", "distance_km", "distance_method",
+        "valid_from",
         "valid_to", "runs_from", "runs_until", "running_days", *Trajet.WEEKDAY_FIELDS,
         "co2_rail_kg", "co2_flight_kg", "rail_emission_factor", "flight_emission_factor",
         "flight_distance_km", "source", "source_record_id", "import_run", "content_hash",

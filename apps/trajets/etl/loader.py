@@ -20,8 +20,11 @@ from apps.trajets.models import (
     DataSource,
     ImportRun,
     RejectedRecord,
+    SourceStation,
     Station,
+    Trajet,
 )
+from apps.trajets.same_train import link_same_trains
 from apps.trajets.signals import import_completed
 
 from .errors import EtlError, LockedError
@@ -35,8 +38,8 @@ from .records import (
     StationRecord,
     TransferRecord,
 )
-from .sources import SourceSpec
-from .transform import HarmonisedService, StationInfo
+from .sources import CUSTOM_DATASET, SourceSpec
+from .transform import StationInfo
 from .writer import BulkWriter
 
 __all__ = ["LoadReport", "etl_lock", "input_checksum", "load_source", "reason_code"]
@@ -55,7 +58,12 @@ _FORMATS = {
     "html-table": "html",
 }
 _REFERENCE_FORMATS = {"csv", "xlsx", "xls", "html-table"}
+# Formats that only publish night trains (sleepers, couchettes): the night-train reference.
+_NIGHT_REFERENCE_FORMATS = {"ontd-json", "european-sleeper-html"}
 _REASON_CODES = (
+    ("fragment:", "fragment"),
+    ("is not a train", "not_rail"),
+    ("implausible", "implausible_time"),
     ("boarding rule", "invalid_boarding_rule"),
     ("unknown station", "unknown_station"),
     ("no coordinates", "missing_coordinates"),
@@ -103,7 +111,9 @@ class LoadReport:
     unchanged: int = 0
     rejected: int = 0
     deleted: int = 0
+    folded: int = 0
     merged: int = 0
+    loops_split: list[str] = field(default_factory=list)
     stop_rows: int = 0
     transfers: int = 0
     station_transfer_times: int = 0
@@ -132,8 +142,8 @@ class LoadReport:
         return (
             f"{self.source}: {self.status} — read {self.read}, inserted {self.inserted}, "
             f"updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}, "
-            f"deleted {self.deleted}, merged {self.merged} ({self.seconds:.1f} s)"
-            + (f" — {self.message}" if self.message else "")
+            f"deleted {self.deleted}, folded {self.folded}, linked {self.merged} "
+            f"({self.seconds:.1f} s)" + (f" — {self.message}" if self.message else "")
         )
 
 
@@ -191,6 +201,7 @@ def load_source(
     path: Path,
     force: bool = False,
     dry_run: bool = False,
+    replace_set: bool = False,
     progress: Progress | None = None,
     fail_after_services: int | None = None,
     merge_across_sources: bool = True,
@@ -207,6 +218,12 @@ def load_source(
     """
     started = time.monotonic()
     report = LoadReport(source=spec.name)
+    conflict = _other_set(spec)
+    if conflict and not replace_set:
+        report.status, report.message = ImportRun.Status.FAILED, conflict
+        report.seconds = time.monotonic() - started
+        logger.warning("etl source=%s refused: %s", spec.name, conflict)
+        return report
     source, _ = DataSource.objects.update_or_create(
         name=spec.name,
         defaults={
@@ -215,6 +232,10 @@ def load_source(
             "location": str(spec.url or path)[:500],
             "licence": spec.licence[:120] or "unknown",
             "attribution": spec.attribution,
+            "dataset": spec.dataset,
+            "is_night_reference": bool(
+                spec.options.get("night_reference", spec.format in _NIGHT_REFERENCE_FORMATS)
+            ),
         },
     )
     report.checksum = input_checksum(path)
@@ -264,6 +285,7 @@ def load_source(
         rows_inserted=report.inserted if report.status != ImportRun.Status.FAILED else 0,
         rows_updated=report.updated if report.status != ImportRun.Status.FAILED else 0,
         rows_unchanged=report.unchanged if report.status != ImportRun.Status.FAILED else 0,
+        rows_folded=report.folded if report.status != ImportRun.Status.FAILED else 0,
         rows_rejected=report.rejected,
         message=(report.message + _extra_message(report))[:10_000],
     )
@@ -274,12 +296,46 @@ def load_source(
     return report
 
 
+def _other_set(spec: SourceSpec) -> str:
+    """Why loading ``spec`` would replace data of another source set, or ""."""
+    source = DataSource.objects.filter(name=spec.name).first()
+    if source is None or source.dataset == spec.dataset:
+        return ""
+    trajets = Trajet.objects.filter(source=source).count()
+    records = SourceStation.objects.filter(source=source).count()
+    if not trajets and not records:
+        return ""
+    refresh = (
+        f"`etl --source {spec.name} --path FILE` refreshes it"
+        if source.dataset == CUSTOM_DATASET
+        else f"`etl --set {source.dataset}` refreshes it"
+    )
+    return (
+        f"source {spec.name!r} holds the {source.dataset!r} set ({trajets} trajets, {records} "
+        f"station records, from {source.location}); loading the {spec.dataset!r} set would "
+        f"replace them: nothing done. {refresh}; --replace-set replaces it "
+        "(with --dry-run: shows what would be removed)."
+    )
+
+
 def _extra_message(report: LoadReport) -> str:
     parts = []
     if report.deleted:
         parts.append(f"{report.deleted} trajets no longer in the source deleted")
+    if report.folded:
+        parts.append(
+            f"{report.folded} services folded into the train they are a calendar variant or "
+            "a same-day twin of"
+        )
     if report.merged:
-        parts.append(f"{report.merged} services merged into trajets of other sources")
+        parts.append(f"{report.merged} trajets linked to the same train in another source")
+    if report.loops_split:
+        shown = ", ".join(report.loops_split[:20])
+        more = f" and {len(report.loops_split) - 20} more" if len(report.loops_split) > 20 else ""
+        parts.append(
+            f"{len(report.loops_split)} services calling twice at a station cut at their turn "
+            f"({shown}{more})"
+        )
     if report.transfers:
         parts.append(
             f"{report.transfers} GTFS transfers read, {report.station_transfer_times} "
@@ -303,7 +359,6 @@ class _SourceLoader(StationLoading, TrajetLoading):
         self.operators: dict[str, tuple[int, str]] = {}
         self.station_ids: dict[str, StationInfo | int] = {}
         self.rejects: list[RejectedRecord] = []
-        self.services: list[tuple[HarmonisedService, int]] = []
         self.services_done = 0
         self.is_reference = spec.format in _REFERENCE_FORMATS
         self.merge_across_sources = True
@@ -319,14 +374,17 @@ class _SourceLoader(StationLoading, TrajetLoading):
         with self.writer.background():
             self._load_records(path)
         self._store_station_transfer_times()
-        self._delete_stale()
         self._finish_stations()
+        links = link_same_trains() if self.merge_across_sources else None
         self._flush_rejects()
         self.report.station_changes = self.station_changes
         if self.station_messages:
             self.report.message = "; ".join(
                 filter(None, [self.report.message, f"stations: {self.station_messages[-1]}"])
             )
+        if links is not None:
+            self.report.merged = links.changed_links + links.kinds_changed
+            self.report.message = "; ".join(filter(None, [self.report.message, links.summary()]))
         self.report.write_seconds = dict(self.writer.seconds)
 
     def _load_records(self, path: Path) -> None:
@@ -359,7 +417,7 @@ class _SourceLoader(StationLoading, TrajetLoading):
             self._flush_stations()
         if not trajet_state_loaded:
             self._load_trajet_state()
-        self._flush_services()
+        self._write_trains()
 
     def _transfer(self, record: TransferRecord) -> None:
         """Keep a station's own minimum change time (a transfer from a stop to itself)."""

@@ -187,7 +187,9 @@ class ServiceRecord:
     ``time_zone`` is the zone every stop time is expressed in (GTFS: the agency zone); None
     means each stop's own local zone (night-train database, European Sleeper).
     ``has_day_offsets`` is False when times are clock times that wrap after midnight and the
-    day offsets must be inferred from the order of the stops.
+    day offsets must be inferred from the order of the stops. ``train_number`` is the number
+    alone and ``category`` the product (``EN``, ``ICE``); ``labels`` the source's own texts
+    they came from (``EN 442 Slovakia``, a line ``ICE 28``), read for night-train products.
     """
 
     source_id: str
@@ -201,6 +203,7 @@ class ServiceRecord:
     time_zone: str | None = None
     has_day_offsets: bool = True
     night_hint: str = ""
+    labels: tuple[str, ...] = ()
     source_distance_km: float | None = None
     merged_source_ids: tuple[str, ...] = field(default_factory=tuple)
 

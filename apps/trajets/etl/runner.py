@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 
-from apps.trajets.models import DataSource, ImportRun
+from apps.trajets.models import DataSource, ImportRun, Trajet
 from apps.trajets.signals import import_completed
 
 from .download import fetch
 from .errors import EtlError, SourceConfigError
 from .loader import LoadReport, Progress, etl_lock, load_source
-from .sources import SourceSpec, load_sources, validate_spec
+from .sources import CUSTOM_DATASET, DATASETS, SourceSpec, load_sources, validate_spec
 
-__all__ = ["run_etl", "run_source", "select_sources"]
+__all__ = ["run_etl", "run_source", "select_sources", "warehouse_dataset"]
+
+
+def warehouse_dataset() -> str:
+    """The source set the warehouse holds: the set of its declared sources that hold data
+    ("samples" for an empty warehouse; sources given by hand do not count)."""
+    counts = Counter(
+        DataSource.objects.exclude(dataset=CUSTOM_DATASET)
+        .filter(Exists(Trajet.objects.filter(source=OuterRef("pk"))))
+        .values_list("dataset", flat=True)
+    )
+    return counts.most_common(1)[0][0] if counts else "samples"
 
 
 def select_sources(
@@ -27,23 +40,40 @@ def select_sources(
     url: str = "",
     fmt: str = "",
     name: str = "",
+    dataset: str = "",
 ) -> list[SourceSpec]:
     """Return the sources to run, with ``--path``/``--url`` overrides applied.
 
-    ``fmt`` + ``name`` (+ path or url) describe a source absent from the sources file.
+    ``dataset`` names the source set ("samples", "full"); empty means the set the warehouse
+    holds (:func:`warehouse_dataset`). ``fmt`` + ``name`` (+ path or url) describe a source
+    absent from the sources file; it and any ``--path``/``--url`` override load into the
+    "custom" set.
     """
     if fmt or (name and not names):
         if not (fmt and name and (path or url)):
             raise SourceConfigError("--format needs --name and --path (or --url)")
-        return [validate_spec(SourceSpec(name=name, format=fmt, path=path, url=url))]
-    declared = load_sources(sources_file)
+        spec = SourceSpec(name=name, format=fmt, path=path, url=url, dataset=CUSTOM_DATASET)
+        return [validate_spec(spec)]
+    chosen_set = dataset or warehouse_dataset()
+    declared = load_sources(
+        sources_file, dataset=chosen_set, full_data_dir=Path(settings.ETL_FULL_DATA_DIR)
+    )
     if names:
         by_name = {spec.name: spec for spec in declared}
         unknown = [n for n in names if n not in by_name]
-        if unknown:
+        if unknown and not (path or url):
             raise SourceConfigError(
-                f"unknown source(s) {', '.join(unknown)}; declared: {', '.join(by_name)}"
+                f"unknown source(s) {', '.join(unknown)} in the {chosen_set!r} set; "
+                f"declared there: {', '.join(by_name)}"
             )
+        if unknown:
+            every = {s.name: s for d in DATASETS for s in load_sources(
+                sources_file, dataset=d, full_data_dir=Path(settings.ETL_FULL_DATA_DIR)
+            )}  # fmt: skip
+            missing = [n for n in unknown if n not in every]
+            if missing:
+                raise SourceConfigError(f"unknown source(s) {', '.join(missing)}")
+            by_name.update({n: every[n] for n in unknown})
         chosen = [by_name[n] for n in names]
     else:
         if path or url:
@@ -52,7 +82,11 @@ def select_sources(
     if path or url:
         if len(chosen) != 1:
             raise SourceConfigError("--path/--url apply to exactly one --source")
-        chosen = [dataclasses.replace(chosen[0], path=path, url="" if path else url)]
+        chosen = [
+            dataclasses.replace(
+                chosen[0], path=path, url="" if path else url, dataset=CUSTOM_DATASET
+            )
+        ]
     return chosen
 
 
@@ -71,6 +105,7 @@ def run_source(
     *,
     force: bool = False,
     dry_run: bool = False,
+    replace_set: bool = False,
     progress: Progress | None = None,
     cache_dir: Path | None = None,
     notify: bool = True,
@@ -81,7 +116,13 @@ def run_source(
     except (EtlError, OSError) as exc:
         return LoadReport(source=spec.name, status="failed", message=str(exc))
     return load_source(
-        spec, path=path, force=force, dry_run=dry_run, progress=progress, notify=notify
+        spec,
+        path=path,
+        force=force,
+        dry_run=dry_run,
+        replace_set=replace_set,
+        progress=progress,
+        notify=notify,
     )
 
 
@@ -90,6 +131,7 @@ def run_etl(
     *,
     force: bool = False,
     dry_run: bool = False,
+    replace_set: bool = False,
     progress: Progress | None = None,
     cache_dir: Path | None = None,
     on_start: Callable[[SourceSpec], None] | None = None,
@@ -109,6 +151,7 @@ def run_etl(
                 spec,
                 force=force,
                 dry_run=dry_run,
+                replace_set=replace_set,
                 progress=progress,
                 cache_dir=cache_dir,
                 notify=False,

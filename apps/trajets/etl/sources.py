@@ -11,10 +11,18 @@ from typing import Any
 from .errors import SourceConfigError
 from .extractors import EXTRACTORS
 
-__all__ = ["DEFAULT_SOURCES_FILE", "SourceSpec", "load_sources"]
+__all__ = ["CUSTOM_DATASET", "DATASETS", "DEFAULT_SOURCES_FILE", "SourceSpec", "load_sources"]
 
 DEFAULT_SOURCES_FILE = Path(__file__).with_name("sources.toml")
-_RESERVED = {"name", "format", "path", "url", "licence", "attribution", "enabled"}
+# The named source sets: "samples" reads each source's bundled ``path`` (or ``url``), "full"
+# its complete dataset (``full_path`` under ETL_FULL_DATA_DIR, or ``full_url``); "custom" is
+# a source given by hand (--path, --url, --format), never declared.
+DATASETS = ("samples", "full")
+CUSTOM_DATASET = "custom"
+_RESERVED = {
+    "name", "format", "path", "url", "full_path", "full_url", "licence", "attribution",
+    "enabled",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,7 @@ class SourceSpec:
     attribution: str = ""
     enabled: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)
+    dataset: str = "samples"
 
     @property
     def location(self) -> str:
@@ -50,29 +59,58 @@ def validate_spec(spec: SourceSpec) -> SourceSpec:
     return spec
 
 
-def load_sources(path: Path = DEFAULT_SOURCES_FILE) -> list[SourceSpec]:
-    """Parse and validate the sources file; names must be unique."""
+def load_sources(
+    path: Path = DEFAULT_SOURCES_FILE,
+    *,
+    dataset: str = "samples",
+    full_data_dir: Path | None = None,
+) -> list[SourceSpec]:
+    """Parse and validate the sources file; names must be unique.
+
+    Returns the sources of ``dataset``: for "samples" those with a ``path`` or ``url``, for
+    "full" those with a ``full_path`` (relative to ``full_data_dir``) or ``full_url``.
+    """
+    if dataset not in DATASETS:
+        raise SourceConfigError(
+            f"unknown source set {dataset!r}; the sets are: {', '.join(DATASETS)}"
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SourceConfigError(f"{path}: cannot read sources file: {exc}") from exc
     specs: list[SourceSpec] = []
+    names: set[str] = set()
     for position, entry in enumerate(data.get("source", []), start=1):
         if not isinstance(entry, dict):
             raise SourceConfigError(f"{path}: [[source]] #{position} is not a table")
-        spec = validate_spec(
-            SourceSpec(
-                name=str(entry.get("name", "")),
-                format=str(entry.get("format", "")),
-                path=str(entry.get("path", "")),
-                url=str(entry.get("url", "")),
-                licence=str(entry.get("licence", "")),
-                attribution=str(entry.get("attribution", "")),
-                enabled=bool(entry.get("enabled", True)),
-                options={k: v for k, v in entry.items() if k not in _RESERVED},
+        name = str(entry.get("name", ""))
+        if name in names:
+            raise SourceConfigError(f"{path}: source name {name!r} is declared twice")
+        names.add(name)
+        if dataset == "full":
+            full_path = str(entry.get("full_path", ""))
+            location = {
+                "path": str((full_data_dir or Path()) / full_path) if full_path else "",
+                "url": str(entry.get("full_url", "")),
+            }
+        else:
+            location = {"path": str(entry.get("path", "")), "url": str(entry.get("url", ""))}
+        if not (location["path"] or location["url"]):
+            if not any(entry.get(key) for key in ("path", "url", "full_path", "full_url")):
+                raise SourceConfigError(f"source {name!r}: needs a path or a url")
+            continue  # not part of this set
+        specs.append(
+            validate_spec(
+                SourceSpec(
+                    name=name,
+                    format=str(entry.get("format", "")),
+                    licence=str(entry.get("licence", "")),
+                    attribution=str(entry.get("attribution", "")),
+                    enabled=bool(entry.get("enabled", True)),
+                    options={k: v for k, v in entry.items() if k not in _RESERVED},
+                    dataset=dataset,
+                    **location,
+                )
             )
         )
-        if any(s.name == spec.name for s in specs):
-            raise SourceConfigError(f"{path}: source name {spec.name!r} is declared twice")
-        specs.append(spec)
     return specs

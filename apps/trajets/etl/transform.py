@@ -16,7 +16,7 @@ from .errors import ExtractError
 from .harmonise.classify import Classification, classify_service
 from .harmonise.co2 import DEFAULT_FACTORS, EmissionFactor, estimate_co2
 from .harmonise.times import ResolvedStop, duration_between, resolve_times
-from .records import CalendarRecord, RejectRecord, ServiceRecord
+from .records import CalendarRecord, RejectRecord, ServiceRecord, StopTimeRecord
 
 __all__ = [
     "FALLBACK_REFERENCE_DATE",
@@ -24,6 +24,8 @@ __all__ = [
     "HarmonisedStop",
     "StationInfo",
     "harmonise_service",
+    "line_geometry",
+    "split_at_turns",
     "stop_geometry",
 ]
 
@@ -32,6 +34,21 @@ __all__ = [
 # stations through apps.trajets.rederive, and a reload then finds the trajet unchanged. Change
 # this version when a harmonisation rule changes, so that the next load rewrites every trajet.
 HARMONISATION_VERSION = "2026-12-06.2"
+
+# Stop chains understate line length: the median ratio of the published distance to the sum
+# of great circles between stops, over the 362 trips of the Back-on-Track night-train
+# database (2025-08-03) that give one and run 50 km or more, is 1.24 (quartiles 1.19-1.34).
+# Distances computed from stops are multiplied by it (see docs/data.md).
+DETOUR_FACTOR = 1.24
+# A source's own distance is kept when it lies within these ratios of the stop chain;
+# outside, its stops or its distance are wrong and the stop chain is used.
+SOURCE_DISTANCE_RATIOS = (0.9, 2.0)
+# Implausible times are rejected: a dwell longer than this, a hop of a day or more, or a
+# speed above MAX_SPEED_KMH over more than MIN_SPEED_CHECK_KM between two stops.
+MAX_DWELL_S = 6 * 3600
+MAX_HOP_S = 24 * 3600
+MAX_SPEED_KMH = 500.0
+MIN_SPEED_CHECK_KM = 20.0
 
 # Used when a service has no running date at all (never happens in valid feeds): a winter
 # weekday keeps DST out of the computed duration.
@@ -68,7 +85,10 @@ class HarmonisedStop:
 
 @dataclass(frozen=True, slots=True)
 class HarmonisedService:
-    """A trajet ready to store, with a content hash for unchanged detection."""
+    """A trajet ready to store, with a content hash for unchanged detection.
+
+    ``member_ids`` are the source records folded into it (empty: only ``source_id``).
+    """
 
     source_id: str
     train_number: str
@@ -87,12 +107,14 @@ class HarmonisedService:
     co2_flight_distance_km: float
     co2_factors: str
     countries: tuple[str, ...]
+    distance_method: str
     calendar: CalendarRecord
     days: frozenset[int]
     stops: tuple[HarmonisedStop, ...]
     content_hash: str
     reference_date: dt.date | None = None
     stop_copy_lines: tuple[str, ...] = ()
+    member_ids: tuple[str, ...] = ()
 
     def stop_copy_text(self, trajet_id: int) -> str:
         """The stops as PostgreSQL COPY text lines of the Stop columns (trajet first)."""
@@ -127,8 +149,8 @@ def _timing(
     resolved: Sequence[ResolvedStop],
     infos: tuple[StationInfo, ...],
     rules: tuple[tuple[int, int], ...],
+    cumulative: tuple[float | None, ...],
 ) -> _Timing:
-    cumulative = stop_geometry(infos)[1]
     last_position = len(infos) - 1
     stops = tuple(
         _harmonised_stop(position, info.key, stop, last_position, cumulative[position], rule)
@@ -153,6 +175,17 @@ def _copy_lines(stops: tuple[HarmonisedStop, ...]) -> tuple[str, ...]:
     )  # fmt: skip
 
 
+def _elapsed(stops: Sequence[ResolvedStop]) -> tuple[tuple[int | None, int | None], ...]:
+    """Seconds from the first departure to each stop's arrival and departure."""
+    start = stops[0].departure_utc or stops[0].arrival_utc
+    assert start is not None
+
+    def since(instant: dt.datetime | None) -> int | None:
+        return None if instant is None else int((instant - start).total_seconds())
+
+    return tuple((since(stop.arrival_utc), since(stop.departure_utc)) for stop in stops)
+
+
 def _shifted_timing(timing: _Timing, days: int, infos: tuple[StationInfo, ...]) -> _Timing:
     """The same stops with every day offset ``days`` later (the departure day moved back)."""
     stops = tuple(
@@ -172,6 +205,7 @@ def _one_zone_timing(
     infos: tuple[StationInfo, ...],
     zone: str,
     rules: tuple[tuple[int, int], ...],
+    cumulative: tuple[float | None, ...],
 ) -> _Timing:
     """Stops of a service whose times and stations are all in one zone.
 
@@ -185,7 +219,7 @@ def _one_zone_timing(
         time_zone=zone,
         has_day_offsets=True,
     )
-    return _timing(resolved.stops, infos, rules)
+    return _timing(resolved.stops, infos, rules, cumulative)
 
 
 def _harmonised_stop(
@@ -260,9 +294,96 @@ def stop_geometry(
     return tuple(legs), tuple(cumulative), distance, direct
 
 
+class LineGeometry(NamedTuple):
+    """Distances of a service along its line: legs (km, country of the leg's start),
+    cumulative km per stop, total km, origin-destination great circle, and where the
+    distance comes from (``source`` or ``stops``, see DistanceMethod; "" when unknown)."""
+
+    legs: tuple[tuple[float, str | None], ...]
+    cumulative: tuple[float | None, ...]
+    distance: float
+    direct: float
+    method: str
+
+
+@lru_cache(maxsize=20_000)
+def line_geometry(infos: tuple[StationInfo, ...], source_km: float | None) -> LineGeometry:
+    """The source's own distance when it has a plausible one, spread over the legs in
+    proportion; otherwise the stop chain times DETOUR_FACTOR."""
+    legs, cumulative, chain, direct = stop_geometry(infos)
+    low, high = SOURCE_DISTANCE_RATIOS
+    if source_km and source_km > 0 and chain <= 0:
+        return LineGeometry(
+            ((source_km, infos[0].country),), (0.0,) + (None,) * (len(infos) - 1), source_km,
+            direct or source_km, "source",
+        )  # fmt: skip
+    if chain <= 0:
+        return LineGeometry((), cumulative, 0.0, direct, "")
+    if source_km and low <= source_km / chain <= high:
+        scale, method = source_km / chain, "source"
+    else:
+        scale, method = DETOUR_FACTOR, "stops"
+    return LineGeometry(
+        tuple((km * scale, country) for km, country in legs),
+        tuple(None if km is None else km * scale for km in cumulative),
+        chain * scale,
+        direct,
+        method,
+    )
+
+
+@lru_cache(maxsize=20_000)
+def _implausible(
+    elapsed: tuple[tuple[int | None, int | None], ...],
+    infos: tuple[StationInfo, ...],
+) -> str:
+    """Why times (seconds from the first departure, per stop) cannot be a train's, or ""."""
+    legs = stop_geometry(infos)[0]
+    km_by_hop: list[float | None] = []
+    position = 0
+    for a, b in itertools.pairwise(infos):
+        if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+            km_by_hop.append(None)
+        else:
+            km_by_hop.append(legs[position][0])
+            position += 1
+    for index, (arrival, departure) in enumerate(elapsed):
+        if arrival is not None and departure is not None and departure - arrival > MAX_DWELL_S:
+            return (
+                f"implausible dwell of {_span(departure - arrival)} at stop {index + 1} "
+                f"(more than {_span(MAX_DWELL_S)})"
+            )
+    for index, ((a_arr, a_dep), (b_arr, b_dep)) in enumerate(itertools.pairwise(elapsed)):
+        start = a_dep if a_dep is not None else a_arr
+        end = b_arr if b_arr is not None else b_dep
+        if start is None or end is None:
+            continue
+        hop = end - start
+        if hop >= MAX_HOP_S:
+            return f"implausible run of {_span(hop)} from stop {index + 1} to stop {index + 2}"
+        km = km_by_hop[index]
+        if km is not None and km > MIN_SPEED_CHECK_KM and km / max(hop, 30) * 3600 > MAX_SPEED_KMH:
+            return (
+                f"implausible speed from stop {index + 1} to stop {index + 2}: {km:.0f} km "
+                f"(straight line) in {_span(hop)}"
+            )
+    return ""
+
+
+def _span(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours} h {rest // 60:02d} min"
+
+
 @lru_cache(maxsize=20_000)
 def _classify(
-    category: str, night_hint: str, departure: dt.time, day_offset: int, duration_min: int
+    category: str,
+    night_hint: str,
+    departure: dt.time,
+    day_offset: int,
+    duration_min: int,
+    labels: tuple[str, ...],
+    names: tuple[str, ...],
 ) -> Classification:
     """Cached :func:`classify_service` of a service departing at local clock ``departure``.
 
@@ -277,7 +398,56 @@ def _classify(
         night_hint=night_hint,
         departure_local=departure_local,
         duration_min=duration_min,
+        labels=labels,
+        names=names,
     )
+
+
+# Boarding rules from the most to the least permissive (a stop merged from two keeps the
+# more permissive of their rules).
+_RULE_RANK = {0: 0, 2: 1, 3: 2, 1: 3}
+
+
+def split_at_turns(service: ServiceRecord, keys: Mapping[str, int]) -> list[ServiceRecord]:
+    """The service as trains that never call twice at one station.
+
+    Consecutive calls at one station (a border point and its station, two platforms of a
+    station the identity step merged) become one call, arriving at the first and leaving at
+    the last. A service that comes back to a station it called at (a loop, a return trip
+    under one id) is cut at its turn, the stop before the repeat: ``A B C B A`` becomes
+    ``A B C`` and ``C B A``, with ids ``id#1``, ``id#2``. ``keys`` maps the source's
+    station ids to stations.
+    """
+    merged: list[StopTimeRecord] = []
+    for stop in service.stops:
+        previous = merged[-1] if merged else None
+        if previous is not None and keys.get(previous.station_id) == keys.get(stop.station_id):
+            merged[-1] = replace(
+                previous,
+                departure_s=stop.departure_s if stop.departure_s is not None else stop.arrival_s,
+                pickup_type=min(previous.pickup_type, stop.pickup_type, key=_RULE_RANK.get),
+                drop_off_type=min(previous.drop_off_type, stop.drop_off_type, key=_RULE_RANK.get),
+            )
+        else:
+            merged.append(stop)
+    parts: list[list[StopTimeRecord]] = [[merged[0]]]
+    seen = {keys.get(merged[0].station_id)}
+    for stop in merged[1:]:
+        key = keys.get(stop.station_id)
+        if key in seen:
+            turn = parts[-1][-1]
+            parts.append([turn])
+            seen = {keys.get(turn.station_id)}
+        parts[-1].append(stop)
+        seen.add(key)
+    if len(parts) == 1:
+        if len(merged) == len(service.stops):
+            return [service]
+        return [replace(service, stops=tuple(merged))] if len(merged) > 1 else []
+    return [
+        replace(service, source_id=f"{service.source_id}#{number}", stops=tuple(part))
+        for number, part in enumerate(parts, start=1)
+    ]
 
 
 def harmonise_service(
@@ -305,12 +475,18 @@ def harmonise_service(
     times = tuple((s.arrival_s, s.departure_s) for s in service.stops)
     rules = tuple((s.pickup_type, s.drop_off_type) for s in service.stops)
     zone = service.time_zone
+    line = line_geometry(infos, service.source_distance_km)
     try:
         if service.has_day_offsets and zone and all(info.time_zone == zone for info in infos):
-            timing = _one_zone_timing(times, infos, zone, rules)
+            timing = _one_zone_timing(times, infos, zone, rules, line.cumulative)
             start_s = times[0][1] if times[0][1] is not None else times[0][0]
             end_s = times[-1][0] if times[-1][0] is not None else times[-1][1]
             duration = duration_between(start_s, end_s, zone, reference)  # type: ignore[arg-type]
+            origin_s = start_s or 0
+            elapsed = tuple(
+                (None if a is None else a - origin_s, None if d is None else d - origin_s)
+                for a, d in times
+            )
         else:
             resolved = resolve_times(
                 times,
@@ -319,17 +495,23 @@ def harmonise_service(
                 time_zone=zone,
                 has_day_offsets=service.has_day_offsets,
             )
-            timing = _timing(resolved.stops, infos, rules)
+            timing = _timing(resolved.stops, infos, rules, line.cumulative)
             duration = resolved.duration_min
+            elapsed = _elapsed(resolved.stops)
     except ExtractError as exc:
         return RejectRecord(service.location, f"service {service.source_id!r}: {exc}")
-    earliest = min(min(stop.arrival_day_offset, stop.departure_day_offset) for stop in timing.stops)
-    if earliest < 0:
-        # The first stop lies west of the feed's zone and its train leaves before midnight
-        # there (Nyirábrány, Hungary, 23:24 local for a Romanian 00:24 departure): the trajet
-        # runs from the local day before, so its calendar moves one day back.
-        timing = _shifted_timing(timing, -earliest, infos)
-        calendar = calendar.shifted(earliest)
+    problem = _implausible(elapsed, infos)
+    if problem:
+        return RejectRecord(service.location, f"service {service.source_id!r}: {problem}")
+    origin_offset = timing.stops[0].departure_day_offset
+    if origin_offset:
+        # The train leaves its origin on another local day than the service day: the first
+        # stop lies west of the feed's zone and the train leaves before midnight there
+        # (Nyirábrány, Hungary, 23:24 local for a Romanian 00:24 departure), or the service
+        # day's train leaves after midnight (GTFS 24:30). Dates are the origin's local
+        # departure dates, so the calendar moves with it.
+        timing = _shifted_timing(timing, -origin_offset, infos)
+        calendar = calendar.shifted(origin_offset)
         first_date = calendar.first_running_date()
     days, calendar = _short_calendar(calendar)
     if not days:
@@ -343,21 +525,18 @@ def harmonise_service(
             service.location,
             f"service {service.source_id!r}: duration {duration} min is not positive",
         )
-    legs, _cumulative, distance, direct = stop_geometry(infos)
-    if distance <= 0 and service.source_distance_km:
-        distance = service.source_distance_km
-        legs = ((distance, infos[0].country),)
-        direct = direct or distance
-    co2 = estimate_co2(legs=legs, great_circle_km=direct, factors=factors)
+    co2 = estimate_co2(legs=line.legs, great_circle_km=line.direct, factors=factors)
     classification = _classify(
-        service.category, service.night_hint, departure, stops[0].departure_day_offset, duration
-    )
+        service.category, service.night_hint, departure, stops[0].departure_day_offset,
+        duration, (service.train_number, *service.labels), (service.route_name,),
+    )  # fmt: skip
     countries = tuple(dict.fromkeys(info.country for info in infos if info.country))
     factors_used = ",".join((*co2.rail_factor_keys, co2.flight_factor_key))
     content = "|".join(
         (
             HARMONISATION_VERSION, operator_code, service.train_number, service.category,
-            service.route_name, service.night_hint, _calendar_text(calendar),
+            service.route_name, service.night_hint, "/".join(service.labels),
+            _calendar_text(calendar),
             str(service.time_zone), str(service.has_day_offsets), str(service.source_distance_km),
             ",".join(
                 f"{info.key}:{stop.arrival_s}:{stop.departure_s}:{stop.pickup_type}"
@@ -378,7 +557,8 @@ def harmonise_service(
         arrival_time=arrival,
         arrival_day_offset=stops[-1].arrival_day_offset,
         duration_min=duration,
-        distance_km=round(distance, 3),
+        distance_km=round(line.distance, 3),
+        distance_method=line.method,
         co2_rail_kg=co2.rail_kg,
         co2_flight_kg=co2.flight_kg,
         co2_flight_distance_km=co2.flight_distance_km,

@@ -299,18 +299,34 @@ class BulkWriter:
                 sql, [tuple(_sqlite_value(v) for v in (*row[1:], row[0])) for row in rows]
             )
 
-    def delete_in(self, table: str, column: str, ids: Sequence[int]) -> None:
-        """Delete the rows whose ``column`` is one of ``ids``."""
+    def delete_in(self, table: str, column: str, ids: Sequence[int], **equal: object) -> None:
+        """Delete the rows whose ``column`` is one of ``ids`` (and whose columns named in
+        ``equal`` hold the values given)."""
+        # Names come from model metadata (see the class docstring), values are parameters.
+        self._execute_in(f'DELETE FROM "{table}"', column, ids, equal, table)  # noqa: S608
+
+    def set_null_in(self, table: str, column: str, ids: Sequence[int]) -> None:
+        """Set ``column`` to NULL where it holds one of ``ids``."""
+        statement = f'UPDATE "{table}" SET "{column}" = NULL'  # noqa: S608
+        self._execute_in(statement, column, ids, {}, table)
+
+    def _execute_in(
+        self, statement: str, column: str, ids: Sequence[int], equal: dict, table: str
+    ) -> None:
+        extra = "".join(f' AND "{name}" = %s' for name in equal)
+        values = list(equal.values())
         with self._timed(table), self._cursor() as cursor:
             for start in range(0, len(ids), _BATCH):
                 chunk = list(ids[start : start + _BATCH])
                 if self.is_postgres:
-                    cursor.execute(f'DELETE FROM "{table}" WHERE "{column}" = ANY(%s)', [chunk])  # noqa: S608
+                    cursor.execute(
+                        f'{statement} WHERE "{column}" = ANY(%s){extra}', [chunk, *values]
+                    )
                 else:
                     marks = ", ".join("?" * len(chunk))
                     cursor.execute(
-                        f'DELETE FROM "{table}" WHERE "{column}" IN ({marks})',  # noqa: S608
-                        chunk,
+                        f'{statement} WHERE "{column}" IN ({marks}){extra.replace("%s", "?")}',
+                        [*chunk, *values],
                     )
 
 

@@ -69,7 +69,7 @@ def read_station_csv(path: Path) -> list[StationRow]:
                 country=country,
                 latitude=latitude,
                 longitude=longitude,
-                uic_code=uic if uic.isdigit() and 7 <= len(uic) <= 8 else None,
+                uic_code=uic if uic.isascii() and uic.isdigit() and 7 <= len(uic) <= 8 else None,
                 weight=2 if (record.get("is_main_station") or "") == "t" else 1,
                 is_reference=True,
             )

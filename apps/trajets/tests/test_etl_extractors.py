@@ -111,7 +111,54 @@ def test_sncf_stop_ids_give_uic_codes_and_route_ids_give_the_category() -> None:
     assert first.train_number.isdigit()
 
 
-def test_gtfs_de_night_trains_cut_at_midnight_are_rejoined() -> None:
+def _cut_feed(folder: Path, morning_calendar: str, morning_end: str = "S2") -> Path:
+    """A train cut at midnight like gtfs.de cuts it: E ends at Reims at 23:50, M leaves Reims
+    at 00:05 for ``morning_end``; E runs Monday to Friday."""
+    return write_gtfs(
+        folder,
+        **{
+            "trips.txt": "route_id,service_id,trip_id\nR1,W,E\nR1,M,M\n",
+            "calendar.txt": (
+                "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+                "start_date,end_date\n"
+                "W,1,1,1,1,1,0,0,20250106,20250131\n"
+                f"M,{morning_calendar},20250106,20250201\n"
+            ),
+            "stop_times.txt": (
+                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                "E,,21:00:00,S1,1\nE,23:50:00,,S3,2\n"
+                f"M,,00:05:00,S3,1\nM,02:00:00,,{morning_end},2\n"
+            ),
+        },
+    )
+
+
+def test_a_train_cut_at_midnight_is_rejoined_only_when_provably_one_train(tmp_path: Path) -> None:
+    options = {"rejoin_midnight_splits": True}
+    # M runs the days after E's days (Tuesday to Saturday): one train S1 → Reims → S2.
+    joined = [
+        r for r in extract("gtfs", _cut_feed(tmp_path / "ok", "0,1,1,1,1,1,0"), options)
+        if isinstance(r, ServiceRecord)
+    ]  # fmt: skip
+    assert [r.source_id for r in joined] == ["E+M"]
+    times = [t for s in joined[0].stops for t in (s.arrival_s, s.departure_s) if t is not None]
+    assert times == sorted(times)
+    assert times[-1] == 26 * 3600
+    # Other days, or a morning trip going back to where the evening trip came from: two
+    # services, as published.
+    for name, calendar, end in (
+        ("days", "1,1,1,1,1,0,0", "S2"),
+        ("loop", "0,1,1,1,1,1,0", "S1"),
+    ):
+        kept = [
+            r.source_id
+            for r in extract("gtfs", _cut_feed(tmp_path / name, calendar, end), options)
+            if isinstance(r, ServiceRecord)
+        ]
+        assert sorted(kept) == ["E", "M"], name
+
+
+def test_the_gtfs_de_sample_joins_no_day_train_to_the_next_days_train() -> None:
     path = SAMPLES / "gtfs/db_fernverkehr_gtfsde_2025-11"
     plain = [r for r in extract("gtfs", path, {}) if isinstance(r, ServiceRecord)]
     joined = [
@@ -119,13 +166,13 @@ def test_gtfs_de_night_trains_cut_at_midnight_are_rejoined() -> None:
         if isinstance(r, ServiceRecord)
     ]  # fmt: skip
     merged = [r for r in joined if r.merged_source_ids]
-    assert merged
     assert len(joined) == len(plain) - len(merged)
-    sample = merged[0]
-    assert "+" in sample.source_id
-    times = [t for s in sample.stops for t in (s.arrival_s, s.departure_s) if t is not None]
-    assert times == sorted(times)
-    assert times[-1] > 86400
+    for service in merged:
+        stations = [stop.station_id for stop in service.stops]
+        assert len(stations) == len(set(stations)), service.source_id
+    # The day ICE Kiel → München (22:26) and the next night's München → Kiel (00:00) were
+    # glued into a 22 h "Kiel → Kiel" night train: never again.
+    assert not any(s.stops[0].station_id == s.stops[-1].station_id for s in joined)
 
 
 def test_gtfs_broken_rows_are_rejected_with_their_place(tmp_path: Path) -> None:

@@ -9,7 +9,12 @@ import pytest
 from apps.places.geo.distance import great_circle_km, path_length_km
 from apps.trajets.etl.errors import ExtractError
 from apps.trajets.etl.harmonise.classify import classify_service
-from apps.trajets.etl.harmonise.co2 import DEFAULT_FACTORS, estimate_co2, flight_band
+from apps.trajets.etl.harmonise.co2 import (
+    DEFAULT_FACTORS,
+    MIN_FLIGHT_KM,
+    estimate_co2,
+    flight_band,
+)
 from apps.trajets.etl.harmonise.codes import normalise_uic
 from apps.trajets.etl.harmonise.times import (
     parse_gtfs_time,
@@ -165,15 +170,15 @@ def test_night_categories_make_a_night_service() -> None:
 @pytest.mark.parametrize(
     ("hour", "duration_min", "kind"),
     [
-        (22, 480, "night"),
+        (22, 480, "overnight"),
         (18, 450, "day"),
-        (1, 180, "night"),
+        (1, 180, "overnight"),
         (8, 600, "day"),
-        (23, 300, "night"),
+        (23, 300, "overnight"),
         (23, 200, "day"),
     ],
 )
-def test_night_window_rule_needs_three_hours_between_midnight_and_five(
+def test_a_train_through_the_night_without_sleepers_is_overnight_not_night(
     hour: int, duration_min: int, kind: str
 ) -> None:
     result = classify_service(
@@ -182,6 +187,48 @@ def test_night_window_rule_needs_three_hours_between_midnight_and_five(
     )  # fmt: skip
     assert result.kind == kind
     assert "00:00-05:00" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("category", "labels", "names", "kind"),
+    [
+        ("EN", (), (), "night"),
+        ("IC", ("EN 442 Slovakia",), (), "night"),  # category only in trip_short_name
+        ("", ("NJ 40421",), (), "night"),
+        ("IC Nuit", ("3755",), (), "night"),
+        ("IR-N", (), (), "night"),
+        ("ICN", (), (), "overnight"),  # Swiss tilting InterCity, not a night product
+        ("ES", (), (), "overnight"),  # Eurostar Italia as well as European Sleeper
+        ("ICE", ("ICE 28",), ("Berlin - Basel",), "overnight"),
+        ("TER", (), ("Ligne en car",), "overnight"),  # "en" in free text is French
+        ("IC", (), ("Nightjet Wien - Hamburg",), "night"),
+    ],
+)
+def test_night_products_are_read_in_every_field_the_source_fills(
+    category: str, labels: tuple[str, ...], names: tuple[str, ...], kind: str
+) -> None:
+    result = classify_service(
+        category=category, night_hint="", labels=labels, names=names,
+        departure_local=dt.datetime(2025, 1, 1, 22), duration_min=480,
+    )  # fmt: skip
+    assert result.kind == kind, result.reason
+
+
+def test_a_night_product_leg_in_the_evening_is_still_a_night_train() -> None:
+    result = classify_service(
+        category="", night_hint="", labels=("EN 40462",),
+        departure_local=dt.datetime(2025, 1, 1, 20, 40), duration_min=160,
+    )  # fmt: skip
+    assert (result.kind, result.reason.split(" is ")[0]) == ("night", "EN")
+
+
+def test_no_flight_equivalent_below_the_shortest_flown_distance() -> None:
+    estimate = estimate_co2(legs=[(2.5, "FR")], great_circle_km=2.0)  # Cerbère → Portbou
+    assert (estimate.flight_kg, estimate.flight_distance_km, estimate.flight_factor_key) == (
+        None, 0.0, "",
+    )  # fmt: skip
+    assert estimate.rail_kg > 0
+    assert estimate_co2(legs=[(300.0, "FR")], great_circle_km=MIN_FLIGHT_KM).flight_kg
 
 
 def test_co2_uses_the_country_factor_of_each_leg_and_a_flight_band() -> None:
@@ -194,7 +241,7 @@ def test_co2_uses_the_country_factor_of_each_leg_and_a_flight_band() -> None:
 
 
 def test_co2_falls_back_to_the_mean_rail_factor_for_countries_without_one() -> None:
-    estimate = estimate_co2(legs=[(100.0, "CZ")], great_circle_km=90.0)
+    estimate = estimate_co2(legs=[(100.0, "CZ")], great_circle_km=290.0)
     rail = [f.kg_per_pkm for k, f in DEFAULT_FACTORS.items() if k.startswith("rail:")]
     assert estimate.rail_kg == pytest.approx(100 * sum(rail) / len(rail), abs=1e-3)
     assert flight_band(999) == "air:short"

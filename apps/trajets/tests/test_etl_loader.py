@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import fcntl
 import json
 import shutil
+from collections import defaultdict
 from io import StringIO
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from apps.trajets.etl.loader import ETL_LOCK_KEY, load_source
 from apps.trajets.etl.quality import compute_quality_report
 from apps.trajets.etl.runner import run_etl
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sources
+from apps.trajets.etl.transform import DETOUR_FACTOR
 from apps.trajets.models import (
     CalendarException,
     ImportRun,
@@ -27,7 +30,6 @@ from apps.trajets.models import (
     Station,
     Stop,
     Trajet,
-    TrajetProvenance,
 )
 from apps.trajets.signals import import_completed
 from apps.trajets.tests.test_etl_extractors import (
@@ -67,20 +69,25 @@ def snapshot() -> list[tuple]:
 def test_the_bundled_samples_load_with_night_services_and_traced_runs() -> None:
     reports = run_etl([s for s in load_sources(DEFAULT_SOURCES_FILE) if s.enabled])
     assert all(r.status == "succeeded" for r in reports), [r.summary() for r in reports]
-    assert Trajet.objects.filter(source__name="sncf-intercites", kind="night").count() == 61
-    assert Trajet.objects.filter(source__name="back-on-track-ontd").exists()
-    rejoined = Trajet.objects.get(source__name="db-fernverkehr", source_record_id="1240898+1188879")
-    assert (
-        rejoined.stops.filter(departure_day_offset=1).exists() or rejoined.arrival_day_offset == 1
+    # One trajet per Lunéa train: its trips with the same stops, times and boarding rules
+    # (counted from the raw files) are one train running on the union of their days.
+    assert Trajet.objects.filter(source__name="sncf-intercites", kind="night").count() == len(
+        _distinct_trains(SAMPLES / "gtfs/sncf_intercites_2013-12", "Lunéa")
     )
+    assert Trajet.objects.filter(source__name="back-on-track-ontd").exists()
+    assert not Trajet.objects.filter(source_record_id__contains="+").exists()
     lunea = Trajet.objects.filter(category="Corail Lunéa").first()
-    assert lunea.kind_reason.startswith("category Corail Lunéa")
+    assert lunea.kind_reason.startswith("LUNEA is a night-train product")
     assert lunea.co2_flight_kg > lunea.co2_rail_kg > 0
     assert lunea.rail_emission_factor.country == "FR"
     run = ImportRun.objects.filter(source__name="back-on-track-ontd").latest("started_at")
     assert (
         run.rows_read
-        == run.rows_inserted + run.rows_updated + run.rows_unchanged + run.rows_rejected
+        == run.rows_inserted
+        + run.rows_updated
+        + run.rows_unchanged
+        + run.rows_folded
+        + run.rows_rejected
     )
     assert RejectedRecord.objects.filter(run=run, reason_code="not_a_record").count() == 2
     skopje = Station.objects.filter(time_zone="Europe/Skopje")
@@ -88,6 +95,28 @@ def test_the_bundled_samples_load_with_night_services_and_traced_runs() -> None:
     assert set(skopje.values_list("country", flat=True)) == {"MK"}
     assert not Station.objects.filter(time_zone="Europe/Bucarest").exists()
     assert Stop.objects.filter(arrival_time__isnull=True, departure_time__isnull=True).count() == 0
+
+
+def _distinct_trains(folder: Path, route_word: str) -> set[tuple]:
+    """Distinct (stops, times, boarding rules) of the trips whose route id has the word."""
+    with (folder / "trips.txt").open(encoding="utf-8-sig") as handle:
+        routes = {row["trip_id"]: row["route_id"] for row in csv.DictReader(handle)}
+    with (folder / "stops.txt").open(encoding="utf-8-sig") as handle:
+        parent = {r["stop_id"]: r["parent_station"] or r["stop_id"] for r in csv.DictReader(handle)}
+    calls: dict[str, list[tuple]] = defaultdict(list)
+    with (folder / "stop_times.txt").open(encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            calls[row["trip_id"]].append(
+                (
+                    int(row["stop_sequence"]), parent[row["stop_id"]], row["arrival_time"],
+                    row["departure_time"], row["pickup_type"], row["drop_off_type"],
+                )
+            )  # fmt: skip
+    return {
+        tuple(call[1:] for call in sorted(rows))
+        for trip, rows in calls.items()
+        if route_word in routes.get(trip, "")
+    }
 
 
 def test_second_run_is_skipped_and_a_forced_run_reports_everything_unchanged() -> None:
@@ -99,7 +128,9 @@ def test_second_run_is_skipped_and_a_forced_run_reports_everything_unchanged() -
     forced = load_source(source, path=local(source), force=True)
     assert forced.status == "succeeded"
     assert (forced.inserted, forced.updated, forced.rejected) == (0, 0, 0)
-    assert forced.unchanged == forced.read
+    # Every train is unchanged; the calendar variants fold into them again.
+    assert (forced.unchanged, forced.folded) == (first.inserted, first.folded)
+    assert first.folded > 0
 
 
 def test_changed_input_updates_only_the_changed_trajet_and_deletes_vanished_ones(
@@ -113,7 +144,9 @@ def test_changed_input_updates_only_the_changed_trajet_and_deletes_vanished_ones
     reims = original.stops.get(sequence=1)
     assert (reims.arrival_time, reims.arrival_day_offset) == (dt.time(0, 40), 1)
     assert (reims.departure_time, reims.departure_day_offset) == (dt.time(0, 42), 1)
-    assert reims.distance_from_origin_km == pytest.approx(130, abs=5)
+    # Paris → Reims is 129 km as the crow flies, 156 km of line: times the detour factor.
+    assert reims.distance_from_origin_km == pytest.approx(129 * DETOUR_FACTOR, abs=3)
+    assert original.distance_method == "stops"
     assert original.stops.get(sequence=0).arrival_time is None
     write_gtfs(feed, **GTFS_T1_CHANGED_T2_GONE)
     report = load_source(source, path=feed)
@@ -249,34 +282,46 @@ def test_a_second_etl_run_is_refused_while_the_lock_is_held(tmp_path: Path, sett
     assert run_etl([source])[0].status == "succeeded"
 
 
-def test_the_same_service_from_two_sources_is_one_trajet_with_both_provenances(
+def test_the_same_train_from_two_sources_is_counted_once_and_a_train_at_other_times_is_not(
     tmp_path: Path,
 ) -> None:
     first = write_gtfs(tmp_path / "a")
+    # X1 is T1 (same numbers, same times at Paris and Strasbourg, no stop at Reims); X2
+    # leaves Paris at the same minute but reaches Strasbourg 20 minutes later: another train.
     second = write_gtfs(
         tmp_path / "b",
         **{
-            "trips.txt": "route_id,service_id,trip_id,trip_headsign\nR1,W,X1,9001\n",
+            "trips.txt": "route_id,service_id,trip_id,trip_headsign\nR1,W,X1,9001\nR1,W,X2,\n",
             "stop_times.txt": (
                 "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
                 "X1,,08:00:00,S1,1\nX1,09:50:00,,S2,2\n"
+                "X2,,08:00:00,S1,1\nX2,10:10:00,,S2,2\n"
             ),
         },
     )
-    load_source(SourceSpec(name="feed-a", format="gtfs", path=str(first)), path=first)
-    report = load_source(SourceSpec(name="feed-b", format="gtfs", path=str(second)), path=second)
+    load_source(SourceSpec(name="feed-b", format="gtfs", path=str(second)), path=second)
+    report = load_source(SourceSpec(name="feed-a", format="gtfs", path=str(first)), path=first)
     assert report.merged == 1
-    assert Trajet.objects.count() == 2
-    trajet = Trajet.objects.get(source_record_id="T1")
-    assert sorted(trajet.provenances.values_list("source__name", "source_record_id")) == [
-        ("feed-a", "T1"),
-        ("feed-b", "X1"),
+    t1 = Trajet.objects.get(source_record_id="T1")
+    x1 = Trajet.objects.get(source_record_id="X1")
+    x2 = Trajet.objects.get(source_record_id="X2")
+    # T1 calls at more stations: it is the one counted; each keeps its own provenance.
+    assert (x1.same_train_as_id, t1.same_train_as_id, x2.same_train_as_id) == (t1.pk, None, None)
+    assert Trajet.objects.counted().count() == 3
+    assert list(x1.provenances.values_list("source__name", "source_record_id")) == [
+        ("feed-b", "X1")
     ]
     again = load_source(
         SourceSpec(name="feed-b", format="gtfs", path=str(second)), path=second, force=True
     )
-    assert (again.merged, again.inserted) == (0, 0)
-    assert TrajetProvenance.objects.filter(source__name="feed-b").count() == 1
+    assert (again.merged, again.inserted, again.updated, again.deleted) == (0, 0, 0, 0)
+    assert Trajet.objects.get(source_record_id="X1").same_train_as_id == t1.pk
+    # T1 now reaches Strasbourg at 09:55: not the same train as X1 any more.
+    load_source(
+        SourceSpec(name="feed-a", format="gtfs", path=str(first)),
+        path=write_gtfs(tmp_path / "a2", **GTFS_T1_CHANGED_T2_GONE),
+    )
+    assert Trajet.objects.get(source_record_id="X1").same_train_as_id is None
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,11 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import ExtractError
 from ..harmonise.codes import normalise_uic
+from ..harmonise.labels import line_category, split_label
 from ..harmonise.times import parse_gtfs_time
 from ..harmonise.timezones import repair_time_zone
 from ..records import (
@@ -31,6 +32,48 @@ from .text import FileSet
 __all__ = ["extract_gtfs"]
 
 _by_sequence = operator.attrgetter("sequence")
+
+
+class _Route(NamedTuple):
+    agency_id: str
+    category: str
+    name: str
+    short_name: str
+    type: str
+
+
+class _Trip(NamedTuple):
+    route_id: str
+    service_id: str
+    number: str
+    category: str
+    labels: tuple[str, ...]
+
+
+# GTFS route types that are not trains (basic and extended types).
+_NOT_RAIL = {
+    "3": "bus", "4": "ferry", "5": "cable tram", "6": "aerial lift", "7": "funicular",
+    "11": "trolleybus",
+}  # fmt: skip
+
+
+def _not_rail(route_type: str) -> str:
+    """The mode of a route type that is not a train (bus, coach, ferry…), or ""."""
+    if route_type in _NOT_RAIL:
+        return _NOT_RAIL[route_type]
+    if route_type.isdecimal() and len(route_type) >= 3:
+        code = int(route_type)
+        for low, high, mode in _NOT_RAIL_RANGES:
+            if low <= code <= high:
+                return mode
+    return ""
+
+
+_NOT_RAIL_RANGES = (
+    (200, 299, "coach"), (700, 899, "bus"), (1000, 1099, "water"), (1100, 1199, "air"),
+    (1200, 1299, "ferry"), (1300, 1399, "aerial lift"), (1400, 1499, "funicular"),
+    (1500, 1599, "taxi"), (1700, 1799, "other"),
+)  # fmt: skip
 # GTFS pickup_type / drop_off_type: empty means 0 (regular).
 _BOARDING = {"": 0, "0": 0, "1": 1, "2": 2, "3": 3}
 
@@ -135,40 +178,72 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
         names.pop(station.name, None)
         yield replace(station, alt_names=tuple(names)) if names else station
 
-    routes: dict[str, tuple[str, str, str]] = {}
+    routes: dict[str, _Route] = {}
     pattern = re.compile(options["category_pattern"]) if options.get("category_pattern") else None
     for _line, index, values in rows(files, "routes.txt", options, ("route_id",)):
         route_id = cell(values, index, "route_id")
-        category = cell(values, index, "route_short_name")
+        short_name = cell(values, index, "route_short_name")
+        category = line_category(short_name)
         if not category and pattern is not None:
             found = pattern.search(route_id)
             category = found.group(1) if found else ""
-        routes[route_id] = (
-            cell(values, index, "agency_id") or default_agency,
-            category,
-            cell(values, index, "route_long_name"),
+        long_name = cell(values, index, "route_long_name")
+        routes[route_id] = _Route(
+            agency_id=cell(values, index, "agency_id") or default_agency,
+            category=category or str(options.get("category", "")),
+            name=long_name or (short_name if any(c.isdigit() for c in short_name) else ""),
+            short_name=short_name,
+            type=cell(values, index, "route_type"),
         )
 
     calendars, rejects = read_calendars(files, options)
     yield from rejects
 
-    trips: dict[str, tuple[str, str, str, int]] = {}
+    trips: dict[str, _Trip] = {}
+    not_rail: set[str] = set()
+    number_pattern = (
+        re.compile(options["number_from_trip_id"]) if options.get("number_from_trip_id") else None
+    )
     for line, index, values in rows(
         files, "trips.txt", options, ("route_id", "service_id", "trip_id")
     ):
         trip_id = cell(values, index, "trip_id")
         where = Location("trips.txt", line)
-        if trip_id in trips:
+        if trip_id in trips or trip_id in not_rail:
             yield RejectRecord(where, f"duplicate trip_id {trip_id!r}", ",".join(values))
             continue
         route_id = cell(values, index, "route_id")
-        if route_id not in routes:
+        route = routes.get(route_id)
+        if route is None:
             yield RejectRecord(
                 where, f"trip refers to unknown route {route_id!r}", ",".join(values)
             )
             continue
-        number = cell(values, index, "trip_short_name") or cell(values, index, "trip_headsign")
-        trips[trip_id] = (route_id, cell(values, index, "service_id"), number, line)
+        mode = _not_rail(route.type)
+        if mode:
+            not_rail.add(trip_id)
+            yield RejectRecord(
+                where,
+                f"trip {trip_id!r} is not a train: route {route_id!r} has route_type "
+                f"{route.type} ({mode})",
+                ",".join(values),
+            )
+            continue
+        label = split_label(cell(values, index, "trip_short_name"))
+        headsign = cell(values, index, "trip_headsign").strip('"')
+        number = label.number or (headsign if headsign.isdecimal() else "")
+        if not number and number_pattern is not None:
+            found = number_pattern.search(trip_id)
+            number = found.group(1) if found else ""
+        trips[trip_id] = _Trip(
+            route_id=route_id,
+            service_id=cell(values, index, "service_id"),
+            number=number,
+            category=label.category or route.category,
+            labels=tuple(
+                t for t in (cell(values, index, "trip_short_name"), route.short_name) if t
+            ),
+        )
 
     frequencies: dict[str, list[tuple[int, int, int]]] = {}
     if "frequencies.txt" in files:
@@ -193,14 +268,14 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
             yield TransferRecord(
                 from_station_id=station_of.get(cell(values, index, "from_stop_id"), ""),
                 to_station_id=station_of.get(cell(values, index, "to_stop_id"), ""),
-                min_transfer_s=int(seconds) if seconds.isdigit() else None,
+                min_transfer_s=int(seconds) if seconds.isdecimal() else None,
                 location=Location("transfers.txt", line),
             )
 
     rejoin = bool(options.get("rejoin_midnight_splits"))
     halves: list[tuple[ServiceRecord, str]] = []
     for service, route_id in _services(
-        files, options, trips, routes, calendars, agency_zones, station_of, frequencies
+        files, options, trips, routes, calendars, agency_zones, station_of, frequencies, not_rail
     ):
         if isinstance(service, RejectRecord):
             yield service
@@ -212,7 +287,9 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
         yield from rejoin_halves(halves)
 
 
-def _services(files, options, trips, routes, calendars, agency_zones, station_of, frequencies):
+def _services(
+    files, options, trips, routes, calendars, agency_zones, station_of, frequencies, not_rail
+):
     """Group the stop_times rows by trip in one tight loop over plain lists of cells."""
     current: str | None = None
     stops: list[StopTimeRecord] = []
@@ -232,6 +309,8 @@ def _services(files, options, trips, routes, calendars, agency_zones, station_of
         if len(values) < width:
             values = values + [""] * (width - len(values))
         trip_id = values[trip_at].strip()
+        if trip_id in not_rail:
+            continue
         if trip_id != current:
             if current is not None:
                 yield from _finish(
@@ -278,6 +357,13 @@ def _services(files, options, trips, routes, calendars, agency_zones, station_of
         )
 
 
+def _clock(*seconds: int | None) -> str:
+    value = next((s for s in seconds if s is not None), None)
+    if value is None:
+        return "no time"
+    return f"{value // 3600:02d}:{value % 3600 // 60:02d}"
+
+
 def _finish(
     trip_id, stops, first_line, broken, trips, routes, calendars, agency_zones, frequencies
 ):
@@ -290,31 +376,45 @@ def _finish(
         yield RejectRecord(where, f"trip {trip_id!r} rejected: {broken}"), ""
         return
     if len(stops) < 2:
-        yield RejectRecord(where, f"trip {trip_id!r} has {len(stops)} stop (at least 2 needed)"), ""
+        yield (
+            RejectRecord(
+                where,
+                f"fragment: trip {trip_id!r} has {len(stops)} stop ("
+                + ", ".join(
+                    f"{s.station_id} at {_clock(s.departure_s, s.arrival_s)}" for s in stops
+                )
+                + "); at least 2 needed for a journey",
+            ),
+            "",
+        )
         return
     if any(a.sequence >= b.sequence for a, b in itertools.pairwise(stops)):
         stops.sort(key=_by_sequence)
         if len({stop.sequence for stop in stops}) != len(stops):
             yield RejectRecord(where, f"trip {trip_id!r} repeats a stop_sequence"), ""
             return
-    route_id, service_id, number, _line = trip
-    agency_id, category, route_name = routes[route_id]
-    calendar = calendars.get(service_id)
+    route = routes[trip.route_id]
+    calendar = calendars.get(trip.service_id)
     if calendar is None:
-        yield RejectRecord(where, f"trip {trip_id!r} uses unknown service_id {service_id!r}"), ""
+        yield (
+            RejectRecord(where, f"trip {trip_id!r} uses unknown service_id {trip.service_id!r}"),
+            "",
+        )
         return
     service = ServiceRecord(
         source_id=trip_id,
-        operator_id=agency_id,
+        operator_id=route.agency_id,
         stops=tuple(stops),
         location=where,
-        train_number=number.strip('"'),
-        category=category,
-        route_name=route_name,
+        train_number=trip.number,
+        category=trip.category,
+        route_name=route.name,
         calendar=calendar,
-        time_zone=agency_zones.get(agency_id) or next(iter(agency_zones.values())),
+        time_zone=agency_zones.get(route.agency_id) or next(iter(agency_zones.values())),
         has_day_offsets=True,
+        labels=trip.labels,
     )
+    route_id = trip.route_id
     windows = frequencies.get(trip_id)
     if not windows:
         yield service, route_id

@@ -32,7 +32,7 @@ _FIRST_FIELD = re.compile(rb"^[^,\n]*", re.MULTILINE)
 
 @lru_cache(maxsize=4096)
 def _parse_date(text: str) -> dt.date | None:
-    if len(text) != 8 or not text.isdigit():
+    if len(text) != 8 or not text.isdecimal():
         return None
     try:
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -185,7 +185,7 @@ def _sorted_by_trip(
             batch.append(
                 (
                     values[index["trip_id"]].strip(),
-                    int(sequence) if sequence.isdigit() else -1,
+                    int(sequence) if sequence.isdecimal() else -1,
                     line,
                     "\x1f".join(values),
                 )

@@ -240,8 +240,9 @@ def extract_european_sleeper(path: Path, options: Mapping[str, Any]) -> Iterator
             operator_id=operator,
             stops=tuple(stops),
             location=where,
-            train_number=number,
+            train_number=found.group(2),
             category=found.group(1).upper(),
+            labels=(number,),
             route_name=" - ".join(c for c in (train.cells[0][0], train.cells[0][-1]) if c),
             calendar=CalendarRecord(
                 valid_from=departure_date,
@@ -284,8 +285,12 @@ class _TableParser(HTMLParser):
         elif tag in {"td", "th"} and self._stack[-1]:
             self._cell = []
             self._span = (
-                int(values.get("rowspan") or 1) if (values.get("rowspan") or "1").isdigit() else 1,
-                int(values.get("colspan") or 1) if (values.get("colspan") or "1").isdigit() else 1,
+                int(values.get("rowspan") or 1)
+                if (values.get("rowspan") or "1").isdecimal()
+                else 1,
+                int(values.get("colspan") or 1)
+                if (values.get("colspan") or "1").isdecimal()
+                else 1,
                 tag == "th",
             )
         elif tag == "sup" or (tag == "style"):

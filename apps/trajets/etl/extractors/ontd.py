@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractError
+from ..harmonise.labels import split_label
 from ..harmonise.times import parse_sheets_time
 from ..harmonise.timezones import repair_country, repair_time_zone
 from ..records import (
@@ -26,7 +27,6 @@ from ..records import (
 __all__ = ["extract_ontd", "parse_ontd_date"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_CATEGORY = re.compile(r"^\s*([A-Za-zÀ-ž]+)")
 _MAX_JSON_BYTES = 200 * 1024 * 1024
 
 
@@ -194,6 +194,9 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
                 row.get("arrival_time"),
                 row.get("departure_time"),
                 key,
+                # no_entry / no_exit = 1: the stop is for alighting / boarding only.
+                1 if str(row.get("no_entry") or "").strip() == "1" else 0,
+                1 if str(row.get("no_exit") or "").strip() == "1" else 0,
             )
         )
     trips = _load(path, "trips.json")
@@ -220,12 +223,17 @@ def _service(key, trip, rows, calendars, exceptions) -> Record:
         )
     stops = []
     try:
-        for sequence, stop_id, arrival, departure, _row_key in sorted(rows):
+        for sequence, stop_id, arrival, departure, _key, no_entry, no_exit in sorted(rows):
             if sequence < 0:
                 raise ExtractError(f"stop {stop_id!r} has no stop_sequence")
             stops.append(
                 StopTimeRecord(
-                    stop_id, sequence, parse_sheets_time(arrival), parse_sheets_time(departure)
+                    stop_id,
+                    sequence,
+                    parse_sheets_time(arrival),
+                    parse_sheets_time(departure),
+                    pickup_type=no_entry,
+                    drop_off_type=no_exit,
                 )
             )
     except ExtractError as exc:
@@ -247,15 +255,16 @@ def _service(key, trip, rows, calendars, exceptions) -> Record:
         removed=tuple(sorted(set(removed))),
         label=calendar.label,
     )
-    number = str(trip.get("trip_short_name") or "").strip()
-    found = _CATEGORY.match(number)
+    text = str(trip.get("trip_short_name") or "").strip()
+    label = split_label(text)
     return ServiceRecord(
         source_id=key,
         operator_id=str(trip.get("agency_id") or "").strip(),
         stops=tuple(stops),
         location=where,
-        train_number=number,
-        category=found.group(1).upper() if found else "",
+        train_number=label.number,
+        category=label.category,
+        labels=(text,) if text else (),
         route_name=f"{trip.get('trip_origin', '')} - {trip.get('trip_headsign', '')}".strip(" -"),
         calendar=calendar,
         time_zone=None,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 __all__ = [
     "DEFAULT_FACTORS",
     "FLIGHT_DETOUR_FACTOR",
+    "MIN_FLIGHT_KM",
     "Co2Estimate",
     "EmissionFactor",
     "estimate_co2",
@@ -17,6 +18,10 @@ __all__ = [
 # Flights do not follow the great circle (routing, holding, approach): the EU ETS / DEFRA
 # convention adds 95 km; ADEME uses a 1.1 multiplier, kept here.
 FLIGHT_DETOUR_FACTOR = 1.1
+# No flight equivalent below this origin-destination great circle: the shortest airport pair
+# between mainland airports with 10,000 passengers or more in 2019 in Eurostat's avia_par_fr
+# is Paris-CDG - Brussels, 251 km (Corsica - Nice, shorter, crosses the sea).
+MIN_FLIGHT_KM = 250.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +70,7 @@ class Co2Estimate:
 
     rail_kg: float
     rail_factor_keys: tuple[str, ...]
-    flight_kg: float
+    flight_kg: float | None
     flight_distance_km: float
     flight_factor_key: str
 
@@ -102,7 +107,8 @@ def estimate_co2(
     ``legs`` are ``(distance_km, country)`` between consecutive stops: each leg uses the rail
     factor of the country it starts in, or the mean of the country factors when that country
     has none. The flight equivalent is ``great_circle_km × FLIGHT_DETOUR_FACTOR × air factor``
-    of the distance band of the detoured distance.
+    of the distance band of the detoured distance, and None (no flight factor, 0 km) when
+    origin and destination are less than MIN_FLIGHT_KM apart: no one flies there.
     """
     rail_kg = 0.0
     keys: list[str] = []
@@ -111,6 +117,8 @@ def estimate_co2(
         rail_kg += distance * factor.kg_per_pkm
         if factor.key not in keys:
             keys.append(factor.key)
+    if great_circle_km < MIN_FLIGHT_KM:
+        return Co2Estimate(round(rail_kg, 3), tuple(keys), None, 0.0, "")
     flight_km = great_circle_km * FLIGHT_DETOUR_FACTOR
     band = flight_band(flight_km)
     flight_kg = flight_km * factors[band].kg_per_pkm

@@ -14,7 +14,7 @@ from apps.trajets.etl.errors import EtlError
 from apps.trajets.etl.extractors import EXTRACTORS
 from apps.trajets.etl.loader import LoadReport
 from apps.trajets.etl.runner import run_etl, select_sources
-from apps.trajets.etl.sources import SourceSpec
+from apps.trajets.etl.sources import DATASETS, SourceSpec
 
 
 class _Progress:
@@ -77,6 +77,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Reload inputs whose checksum has not changed."
         )
+        parser.add_argument(
+            "--set",
+            dest="dataset",
+            default="",
+            choices=["", *DATASETS],
+            help=(
+                "Source set to load: samples (bundled extracts) or full (complete files under "
+                "ETL_FULL_DATA_DIR). Default: the set the warehouse holds, samples when empty."
+            ),
+        )
+        parser.add_argument(
+            "--replace-set",
+            action="store_true",
+            help="Let a source of another set (or a file given by hand) be replaced.",
+        )
         parser.add_argument("--sources-file", default="", help="Another sources file.")
         parser.add_argument("--cache-dir", default="", help="Where downloads are cached.")
 
@@ -89,12 +104,13 @@ class Command(BaseCommand):
                 url=str(options["url"]),
                 fmt=str(options["format"]),
                 name=str(options["name"]),
+                dataset=str(options["dataset"]),
             )
             is_tty = hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
             progress = _Progress(self.stdout, is_tty)
 
             def start(spec: SourceSpec) -> None:
-                self.stdout.write(f"{spec.name} ({spec.format}) ← {spec.location}")
+                self.stdout.write(f"{spec.name} ({spec.format}, {spec.dataset}) ← {spec.location}")
                 progress.reset()
 
             def report(result: LoadReport) -> None:
@@ -107,6 +123,7 @@ class Command(BaseCommand):
                 specs,
                 force=bool(options["force"]),
                 dry_run=bool(options["dry_run"]),
+                replace_set=bool(options["replace_set"]),
                 progress=progress,
                 cache_dir=Path(str(options["cache_dir"])) if options["cache_dir"] else None,
                 on_start=start,
