@@ -109,11 +109,14 @@ class Gazetteer:
         """Places within ``radius_km`` that one of ``names`` mentions, nearest first
         (a station whose coordinates are wrong is still named after its town)."""
         spans = _spans(names)
-        return [
-            place
-            for place in self.near(latitude, longitude, radius_km)
-            if _first_mention(place, spans) is not None
-        ]
+        found = []
+        for place in self._in_box(latitude, longitude, radius_km):
+            if _first_mention(place, spans) is None:
+                continue
+            distance = great_circle_km(latitude, longitude, place.latitude, place.longitude)
+            if distance <= radius_km:
+                found.append((distance, place.geonames_id, place))
+        return [place for _, _, place in sorted(found)]
 
     def mentioned_in(self, names: Sequence[str], country: str) -> list[GazetteerPlace]:
         """Places of ``country`` that one of ``names`` mentions ("VALENÇA DO MINHO" mentions
@@ -134,8 +137,10 @@ class Gazetteer:
         found = [place for place in self._by_country.get(country, ()) if key in place.name_keys()]
         return sorted(found, key=lambda p: (-p.population, p.geonames_id))
 
-    def near(self, latitude: float, longitude: float, radius_km: float) -> list[GazetteerPlace]:
-        """Places whose centre is within ``radius_km`` of a point, nearest first."""
+    def _in_box(
+        self, latitude: float, longitude: float, radius_km: float
+    ) -> Iterable[GazetteerPlace]:
+        """Places of the grid cells that a circle of ``radius_km`` around a point touches."""
         reach = radius_km / 111.2
         rows = range(
             math.floor((latitude - reach) / _CELL_DEG),
@@ -146,13 +151,17 @@ class Gazetteer:
             math.floor((longitude - wide) / _CELL_DEG),
             math.floor((longitude + wide) / _CELL_DEG) + 1,
         )
-        found = []
         for row in rows:
             for column in columns:
-                for place in self._cells.get((row, column), ()):
-                    distance = great_circle_km(latitude, longitude, place.latitude, place.longitude)
-                    if distance <= radius_km:
-                        found.append((distance, place.geonames_id, place))
+                yield from self._cells.get((row, column), ())
+
+    def near(self, latitude: float, longitude: float, radius_km: float) -> list[GazetteerPlace]:
+        """Places whose centre is within ``radius_km`` of a point, nearest first."""
+        found = []
+        for place in self._in_box(latitude, longitude, radius_km):
+            distance = great_circle_km(latitude, longitude, place.latitude, place.longitude)
+            if distance <= radius_km:
+                found.append((distance, place.geonames_id, place))
         return [place for _, _, place in sorted(found)]
 
     def place_for(
@@ -172,15 +181,15 @@ class Gazetteer:
         2. Else the place the source names (``place_hint``) within 30 km.
         3. Else the nearest place within 3 km. Else None.
         """
-        candidates = self.near(latitude, longitude, catchment_km(10_000_000))
         spans = _spans(names)
         named: list[tuple[int, int, int, GazetteerPlace]] = []
-        for place in candidates:
-            distance = great_circle_km(latitude, longitude, place.latitude, place.longitude)
-            if distance > catchment_km(place.population):
-                continue
+        # Names first (dictionary lookups), distances only for the places a name mentions.
+        for place in self._in_box(latitude, longitude, catchment_km(10_000_000)):
             position = _first_mention(place, spans)
-            if position is not None:
+            if position is None:
+                continue
+            distance = great_circle_km(latitude, longitude, place.latitude, place.longitude)
+            if distance <= catchment_km(place.population):
                 named.append((position, -place.population, place.geonames_id, place))
         if named:
             return min(named)[3]

@@ -9,6 +9,7 @@ depends on all the records, never on the order sources were loaded in.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from apps.places.gazetteer import gazetteer
@@ -99,8 +100,10 @@ class StationLoading:
     def _flush_stations(self) -> None:
         """Store this load's station records, regroup every source's records into stations,
         and read where this source's records went."""
+        started = time.perf_counter()
         self._store_station_records()
         self._reconcile()
+        self._phase("station identity", started)
         self.progress("records", self.report.read)
 
     def _finish_stations(self) -> None:

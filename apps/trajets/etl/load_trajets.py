@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -156,6 +157,7 @@ class TrajetLoading:
         Order matters for the unique provenance ids: the provenance of trajets that change
         or vanish is deleted before any is written.
         """
+        started = time.perf_counter()
         trains = [(fold_services(t.services), t.operator_pk) for t in self.trains.values()]
         self.trains = {}
         self.report.folded = self.services_done - len(trains)
@@ -187,6 +189,7 @@ class TrajetLoading:
             self._update(batch)
         self.report.inserted += len(inserts)
         self.report.updated += len(updates)
+        self._phase("folding trains and preparing rows", started)
         self.progress("records", self.report.read)
 
     def _insert(self, batch: list[tuple[HarmonisedService, int]]) -> None:

@@ -124,6 +124,7 @@ class LoadReport:
     run_id: int | None = None
     reject_reasons: dict[str, int] = field(default_factory=dict)
     write_seconds: dict[str, float] = field(default_factory=dict)
+    phase_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:
@@ -369,13 +370,22 @@ class _SourceLoader(StationLoading, TrajetLoading):
 
     # -- orchestration ---------------------------------------------------------------------
     def load(self, path: Path) -> None:
+        started = time.perf_counter()
         self.factors, self.factor_ids = emission_factors()
         self._begin_stations()
         with self.writer.background():
             self._load_records(path)
+            read = time.perf_counter()
+        self._phase("database writes left after reading", read)
+        finishing = time.perf_counter()
         self._store_station_transfer_times()
         self._finish_stations()
+        self._phase("station identity", finishing)
+        linking = time.perf_counter()
         links = link_same_trains() if self.merge_across_sources else None
+        self._phase("same trains across sources", linking)
+        phases = self.report.phase_seconds
+        phases["reading and harmonising"] = time.perf_counter() - started - sum(phases.values())
         self._flush_rejects()
         self.report.station_changes = self.station_changes
         if self.station_messages:
@@ -386,6 +396,11 @@ class _SourceLoader(StationLoading, TrajetLoading):
             self.report.merged = links.changed_links + links.kinds_changed
             self.report.message = "; ".join(filter(None, [self.report.message, links.summary()]))
         self.report.write_seconds = dict(self.writer.seconds)
+
+    def _phase(self, name: str, since: float) -> None:
+        """Add the time since ``since`` (a perf_counter) to phase ``name``."""
+        phases = self.report.phase_seconds
+        phases[name] = phases.get(name, 0.0) + time.perf_counter() - since
 
     def _load_records(self, path: Path) -> None:
         stations_pending = False

@@ -498,7 +498,9 @@ def test_etl_command_loads_an_ad_hoc_partner_feed(tmp_path: Path) -> None:
     assert Trajet.objects.filter(source__name="partner").count() == 2
 
 
-def test_bench_compares_the_pipeline_with_a_raw_copy_and_leaves_nothing(tmp_path: Path) -> None:
+def test_bench_compares_the_pipeline_with_the_database_floor_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
     from apps.trajets.etl.bench import benchmark_gtfs
     from apps.trajets.etl.errors import EtlError
 
@@ -508,17 +510,32 @@ def test_bench_compares_the_pipeline_with_a_raw_copy_and_leaves_nothing(tmp_path
             benchmark_gtfs(feed)
         return
     result = benchmark_gtfs(feed)
-    assert (result.stop_times_rows, result.copy_rows) == (6, 6)
-    assert result.ratio == pytest.approx(result.pipeline_s / result.copy_s)
-    assert result.temp_copy_s > 0
-    assert {"trajets_trajet", "trajets_stop", "deferred checks"} <= set(result.write_s)
+    assert (result.source_stop_times, result.stored_stops) == (6, 6)
+    # The floor copies exactly what the pipeline wrote: 2 trajets, their 6 stops, 3
+    # stations and their 3 source records, 2 provenance rows.
+    assert {
+        table: result.floor_rows[table]
+        for table in (
+            "trajets_trajet",
+            "trajets_stop",
+            "trajets_station",
+            "trajets_trajetprovenance",
+        )
+    } == {
+        "trajets_trajet": 2,
+        "trajets_stop": 6,
+        "trajets_station": 3,
+        "trajets_trajetprovenance": 2,
+    }
+    assert result.ratio == pytest.approx(result.pipeline_s / result.floor_total_s)
+    assert {"station identity", "reading and harmonising"} <= set(result.phases_s)
     assert Trajet.objects.count() == 0
     assert not ImportRun.objects.filter(source__name="bench-gtfs").exists()
     out = StringIO()
     call_command("bench_etl", str(feed), stdout=out)
-    assert "bare logged table" in out.getvalue()
+    assert "same indexes and checks" in out.getvalue()
+    assert "source stop_times/s" in out.getvalue()
     assert "load average" in out.getvalue()
-    assert "temp table" in out.getvalue()
     assert Trajet.objects.count() == 0
 
 
