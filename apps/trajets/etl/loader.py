@@ -39,7 +39,7 @@ from .records import (
     TransferRecord,
 )
 from .sources import CUSTOM_DATASET, SourceSpec
-from .transform import StationInfo
+from .transform import HARMONISATION_VERSION, StationInfo
 from .writer import BulkWriter
 
 __all__ = ["LoadReport", "etl_lock", "input_checksum", "load_source", "reason_code"]
@@ -151,9 +151,10 @@ class LoadReport:
 Progress = Callable[[str, int], None]
 
 
-def input_checksum(path: Path) -> str:
-    """SHA-256 of a file, or of every file of a folder (names and contents, sorted)."""
-    digest = hashlib.sha256()
+def input_checksum(path: Path, *, rules: str = "") -> str:
+    """SHA-256 of a file, or of every file of a folder (names and contents, sorted), after
+    ``rules`` (the harmonisation version: an input loaded under older rules is reloaded)."""
+    digest = hashlib.sha256(rules.encode())
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for file in files:
         if path.is_dir():
@@ -239,7 +240,7 @@ def load_source(
             ),
         },
     )
-    report.checksum = input_checksum(path)
+    report.checksum = input_checksum(path, rules=HARMONISATION_VERSION)
     last = (
         ImportRun.objects.filter(source=source, status=ImportRun.Status.SUCCEEDED)
         .order_by("-started_at", "-id")

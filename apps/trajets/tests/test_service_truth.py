@@ -15,7 +15,13 @@ from apps.trajets.etl.records import Location, ServiceRecord, StopTimeRecord
 from apps.trajets.etl.runner import select_sources, warehouse_dataset
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sources
 from apps.trajets.etl.transform import split_at_turns
-from apps.trajets.models import DataSource, RejectedRecord, Trajet, TrajetProvenance
+from apps.trajets.models import (
+    DataSource,
+    ImportRun,
+    RejectedRecord,
+    Trajet,
+    TrajetProvenance,
+)
 from apps.trajets.same_train import Call, TrainCalls, match, numbers_agree
 from apps.trajets.tests.test_etl_extractors import write_gtfs
 
@@ -241,7 +247,7 @@ def _ontd(folder: Path, trips: dict[str, dict], calls: dict[str, list[tuple]]) -
                 "stop_lon": lon,
             }
             for name, (lat, lon) in stops.items()
-        },  # fmt: skip
+        },
         "calendar.json": {
             "Daily": {
                 "service_id": "Daily",
@@ -252,7 +258,7 @@ def _ontd(folder: Path, trips: dict[str, dict], calls: dict[str, list[tuple]]) -
                 "start_date": "2024-01-01",
                 "end_date": "2024-12-14",
             }
-        },  # fmt: skip
+        },
         "trips.json": trips,
         "trip_stop.json": {
             f"{trip}:{n}": {
@@ -264,7 +270,7 @@ def _ontd(folder: Path, trips: dict[str, dict], calls: dict[str, list[tuple]]) -
             }
             for trip, rows in calls.items()
             for n, (stop, arrival, departure) in enumerate(rows)
-        },  # fmt: skip
+        },
     }
     for name, data in files.items():
         (folder / name).write_text(json.dumps(data), encoding="utf-8")
@@ -301,3 +307,16 @@ def test_a_train_the_night_train_database_lists_is_a_night_train_in_any_year(
     load_source(SourceSpec(name="night-db", format="ontd-json", path=str(empty)), path=empty)
     t1.refresh_from_db()
     assert (t1.kind, t1.kind_reason) == ("day", "runs 0 min inside 00:00-05:00 (below 180 min)")
+
+
+def test_an_input_loaded_under_older_rules_is_reloaded_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = write_gtfs(tmp_path / "feed")
+    spec = SourceSpec(name="mini", format="gtfs", path=str(feed))
+    load_source(spec, path=feed)
+    assert load_source(spec, path=feed).status == "skipped"
+    # A release changing the harmonisation rules: the same file is loaded again.
+    monkeypatch.setattr("apps.trajets.etl.loader.HARMONISATION_VERSION", "next-release")
+    assert load_source(spec, path=feed).status == "succeeded"
+    assert ImportRun.objects.filter(source__name="mini", status="succeeded").count() == 2
