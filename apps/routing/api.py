@@ -43,8 +43,11 @@ class RouteView(APIView):
         description=(
             "Without `depart`: shortest path on the rail network for `criterion` (time in "
             "minutes, distance in km, CO2e in kg). With `depart`: earliest-arrival journey on "
-            "the timetable of that day, with transfers. Every answer carries the rail CO2e "
-            "and the flight equivalent for the same origin and destination."
+            "the trains running that date and the next one (and those of earlier dates still "
+            "running), boarding and alighting only where the timetable allows it, with "
+            "transfers. Any date a source covers is answered; another date is a 400 on "
+            "`depart` listing the covered periods. Every answer carries the rail CO2e and the "
+            "flight equivalent for the same origin and destination."
         ),
         parameters=[
             OpenApiParameter(

@@ -14,7 +14,7 @@ CRITERION_LABELS = {"time": _("Durée"), "distance": _("Distance"), "co2": _("CO
 TRAIN_LABELS = {
     "all": _("Tous les trains"),
     "day": _("Trains de jour"),
-    "night": _("Trains de nuit"),
+    "night": _("Trains de nuit (avec ou sans couchettes)"),
 }
 METHOD_CHOICES = [("", _("Automatique (méthode rapide)"))] + [
     (name, name) for name in (*METHODS, *JOURNEY_METHODS)

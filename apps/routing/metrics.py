@@ -17,3 +17,17 @@ SOLVER_SECONDS = Histogram(
 def observe_solver(*, method: str, query_type: str, seconds: float) -> None:
     """Record one solver run."""
     SOLVER_SECONDS.labels(method=method, query_type=query_type).observe(seconds)
+
+
+#: Time to build the timetable of a date not yet in the worker's cache (trip runs of the
+#: date and its neighbours, sorted, with their scan blocks).
+DAY_BUILD_SECONDS = Histogram(
+    "obrail_routing_day_build_seconds",
+    "Time spent building the timetable of a date on demand.",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+
+
+def observe_day_build(*, seconds: float) -> None:
+    """Record one timetable built for a date."""
+    DAY_BUILD_SECONDS.observe(seconds)

@@ -8,6 +8,7 @@ compare p50s with the baseline measured in the same run on the same queries.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -22,11 +23,20 @@ from .fast import scipy_matrix
 from .geo import great_circle_km
 from .graph import CSRGraph
 from .journeys import earliest_arrival
+from .schedule import Coverage, Schedule, TripCalendars, TripPatterns
 from .static import shortest_path
 from .synthetic import synthetic_network
 from .timetable import Timetable
 
-__all__ = ["BenchRow", "bench_static", "bench_timetable", "format_rows", "main"]
+__all__ = [
+    "BenchRow",
+    "bench_schedule",
+    "bench_static",
+    "bench_timetable",
+    "format_rows",
+    "main",
+    "schedule_of",
+]
 
 #: Static methods benchmarked with (query budget, seconds budget); the course's methods in
 #: pure Python are slow on 30k nodes, so they get few queries.
@@ -201,16 +211,17 @@ def _networkx_row(graph: CSRGraph, pairs: Sequence[tuple[int, int]], query_type:
 
 
 def journey_queries(
-    timetable: Timetable, rng: np.random.Generator, count: int
+    timetable: Timetable, rng: np.random.Generator, count: int, *, day_start_s: int = 0
 ) -> list[tuple[int, int, int]]:
-    """Feasible queries: from a served station at 06:00-10:00 to a station reached in 1-8 h."""
-    served = np.unique(timetable.departure_station)
+    """Feasible queries: from a served station at 06:00-10:00 after ``day_start_s`` to a
+    station reached in 1-8 h."""
+    served = np.unique(timetable.departure_station[timetable.can_board])
     queries: list[tuple[int, int, int]] = []
     attempts = 0
     while len(queries) < count and attempts < 20 * count:
         attempts += 1
         source = int(rng.choice(served))
-        depart = int(rng.integers(6 * 3600, 10 * 3600))
+        depart = day_start_s + int(rng.integers(6 * 3600, 10 * 3600))
         state = block_scan(timetable, source, source, depart, slack_s=8 * 3600)
         duration = state.arrival[-1] - depart
         reachable = np.flatnonzero((duration >= 3600) & (duration <= 8 * 3600))
@@ -241,6 +252,71 @@ def bench_timetable(
     if baseline is None:
         return rows
     return [row if row is baseline else _with_ratio(row, baseline) for row in rows]
+
+
+def schedule_of(
+    timetable: Timetable, rng: np.random.Generator, *, first_day: dt.date, days: int = 56
+) -> Schedule:
+    """A schedule whose trips are those of ``timetable`` (times read in Paris time), most
+    running daily, the others on random weekdays, with a few dated removals and additions."""
+    order = np.lexsort((timetable.departure_s, timetable.trip))
+    trip_count = timetable.trip_count
+    patterns = TripPatterns(
+        station_count=timetable.station_count,
+        hop_trip=timetable.trip[order],
+        from_station=timetable.departure_station[order],
+        to_station=timetable.arrival_station[order],
+        departure_local_s=timetable.departure_s[order],
+        arrival_local_s=timetable.arrival_s[order],
+        can_board=timetable.can_board[order],
+        can_alight=timetable.can_alight[order],
+        trip_is_night=timetable.trip_is_night,
+        transfer_s=timetable.transfer_s,
+        station_zone=np.zeros(timetable.station_count, dtype=np.int32),
+        zones=("Europe/Paris",),
+    )
+    first = first_day.toordinal()
+    weekdays = np.where(rng.random(trip_count) < 0.7, 127, rng.integers(1, 128, trip_count))
+    exceptions = trip_count // 10
+    calendars = TripCalendars.build(
+        valid_from=np.full(trip_count, first),
+        valid_to=np.full(trip_count, first + days - 1),
+        weekdays=weekdays,
+        exception_date=first + rng.integers(0, days, exceptions),
+        exception_trip=rng.choice(trip_count, exceptions, replace=False),
+        exception_added=rng.random(exceptions) < 0.3,
+    )
+    coverage = [Coverage("synthetic", first_day, first_day + dt.timedelta(days=days - 1))]
+    return Schedule(patterns, calendars, coverage, cache_size=1)
+
+
+def bench_schedule(
+    schedule: Schedule, rng: np.random.Generator, *, builds: int = 5, queries: int = 200
+) -> list[BenchRow | str]:
+    """Time building a date's timetable on demand (cold: the cache holds one date), then
+    journeys on it against the plain-Python CSA on the same queries."""
+    days = [
+        schedule.coverage[0].first_day + dt.timedelta(days=7 + offset) for offset in range(builds)
+    ]
+
+    def build(day: dt.date) -> tuple[int, int]:
+        timetable = schedule.service_day(day).timetable
+        return timetable.connection_count, 0
+
+    rows: list[BenchRow | str] = [
+        _measure("day build", "on demand", [(day,) for day in days], build, budget_s=120.0)
+    ]
+    service = schedule.service_day(days[-1])
+    midnight = service.seconds(
+        dt.datetime.combine(days[-1], dt.time(0), tzinfo=dt.UTC) - dt.timedelta(hours=2)
+    )
+    journeys = journey_queries(service.timetable, rng, queries, day_start_s=midnight)
+    if not journeys:
+        return [*rows, "no feasible journey on the built day: not measured"]
+    for source, target, depart in journeys[:5]:
+        earliest_arrival(service.timetable, source, target, depart)
+    rows.extend(bench_timetable(service.timetable, journeys))
+    return rows
 
 
 def format_rows(rows: Sequence[BenchRow]) -> str:
@@ -284,6 +360,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     for report in run_all(graph, timetable, rng, queries=arguments.queries):
         print(report)
+    # A generator of its own: the networks and queries below stay those of the seed.
+    schedule_rng = np.random.default_rng(arguments.seed + 1)
+    schedule = schedule_of(timetable, schedule_rng, first_day=dt.date(2026, 3, 2))
+    rows = bench_schedule(schedule, schedule_rng, queries=arguments.queries)
+    print(
+        "timetables built per date (runs of the date before, the date and the next one; "
+        f"{schedule.patterns.trip_count} trips on 56-day calendars):"
+    )
+    print(format_rows([row for row in rows if isinstance(row, BenchRow)]))
+    for line in rows:
+        if isinstance(line, str):
+            print(line)
     small = synthetic_network(rng, station_count=3_000, connections_target=1_000).graph
     print(f"small synthetic network: {small.node_count} stations, {small.arc_count} arcs")
     print(
@@ -292,9 +380,15 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def run_all(
-    graph: CSRGraph, timetable: Timetable | None, rng: np.random.Generator, *, queries: int
+    graph: CSRGraph,
+    timetable: Timetable | None,
+    rng: np.random.Generator,
+    *,
+    queries: int,
+    day_start_s: int = 0,
 ) -> list[str]:
-    """Warm up, then benchmark static pairs (all and < 400 km) and journeys; return tables."""
+    """Warm up, then benchmark static pairs (all and < 400 km) and journeys (leaving 06:00 to
+    10:00 after ``day_start_s``); return tables."""
     pairs = static_pairs(graph, rng, queries)
     near = static_pairs(graph, rng, queries, max_km=400.0) if graph.has_coordinates else []
     if not pairs:
@@ -306,7 +400,7 @@ def run_all(
     if near:
         reports.append(format_rows(bench_static(graph, near, "static < 400 km")))
     if timetable is not None and timetable.connection_count:
-        journeys = journey_queries(timetable, rng, queries)
+        journeys = journey_queries(timetable, rng, queries, day_start_s=day_start_s)
         if not journeys:
             return [*reports, "no feasible journey found: timetable not measured"]
         for source, target, depart in journeys[:5]:

@@ -5,6 +5,11 @@ transfers can be imposed and the trade-off between arrival time and transfers re
 scan. ``arrival[k][s]`` is the earliest arrival at station ``s`` with at most ``k`` trains;
 without a transfer limit two layers suffice (0 trains: the origin; 1: any number of trains).
 
+Boarding rules: a train is boarded only at a connection whose departure stop allows it
+(``Timetable.can_board``), and a label is set only by a connection whose arrival stop allows
+alighting (``Timetable.can_alight``); the trip's own state carries a traveller through stops
+where neither is allowed.
+
 Two scans share these semantics: :func:`reference_scan`, a plain-Python loop over the
 connections (the oracle and the baseline), and :func:`block_scan`, which processes
 departure-time blocks with numpy. A block is narrower than the shortest connection plus the
@@ -27,7 +32,6 @@ from .timetable import Journey, Leg, Timetable
 __all__ = [
     "ScanState",
     "block_scan",
-    "block_starts",
     "journey_from_state",
     "layer_setup",
     "prepare_blocks",
@@ -91,6 +95,8 @@ def reference_scan(
     to_station = timetable.arrival_station.tolist()
     trips = timetable.trip.tolist()
     transfer = timetable.transfer_s.tolist()
+    boardable = timetable.can_board.tolist()
+    alightable = timetable.can_alight.tolist()
     leave_by = int(NEVER) if leave_by_s is None else leave_by_s
     scanned = improved = 0
     for connection in range(bisect.bisect_left(departure, depart_s), len(departure)):
@@ -100,16 +106,17 @@ def reference_scan(
         scanned += 1
         station = from_station[connection]
         trip = trips[connection]
-        for layer in range(layers):
-            if ready[layer][station] <= leaves and (station != source or leaves <= leave_by):
-                legs = min(layer + 1, last) if absorbing else layer + 1
-                if legs < trip_legs[trip] and legs <= last:
-                    trip_legs[trip] = legs
-                    trip_entry[trip] = connection
-                    trip_board[trip] = layer
-                break
+        if boardable[connection]:
+            for layer in range(layers):
+                if ready[layer][station] <= leaves and (station != source or leaves <= leave_by):
+                    legs = min(layer + 1, last) if absorbing else layer + 1
+                    if legs < trip_legs[trip] and legs <= last:
+                        trip_legs[trip] = legs
+                        trip_entry[trip] = connection
+                        trip_board[trip] = layer
+                    break
         legs = trip_legs[trip]
-        if legs > last:
+        if legs > last or not alightable[connection]:
             continue
         stop = to_station[connection]
         arrives = arrival_time[connection]
@@ -134,7 +141,11 @@ def reference_scan(
 
 @dataclass(frozen=True, eq=False)
 class _Blocks:
-    """Connections regrouped for the block scan: by block, then trip, then time."""
+    """Connections regrouped for the block scan: by block, then trip, then time.
+
+    Columns are int64 although int32 would do: the scan indexes and compares with them, and
+    int32 index arrays cost a conversion each time (measured: +25 % scan time).
+    """
 
     start: NDArray[np.int64]
     end: NDArray[np.int64]
@@ -145,6 +156,8 @@ class _Blocks:
     departure_s: NDArray[np.int64]
     arrival_s: NDArray[np.int64]
     trip: NDArray[np.int64]
+    can_board: NDArray[np.bool_]
+    can_alight: NDArray[np.bool_]
     segment: NDArray[np.int64]
     is_segment_end: NDArray[np.bool_]
 
@@ -153,24 +166,25 @@ def _blocks(timetable: Timetable) -> _Blocks:
     """Cut the connections into blocks inside which no change of train is possible (cached).
 
     A block closes just before the first connection leaving a station at or after the
-    ready time (arrival + change time) of a connection of the same block arriving there, or
-    when it spans ``MAX_BLOCK_S``. This is the invariant of fixed blocks narrower than the
-    shortest hop plus the shortest change, checked per station instead of globally, so
-    blocks are several times wider and the per-block numpy overhead is paid less often.
+    ready time (arrival + change time) of a connection of the same block arriving there
+    (where travellers may alight), or when it spans ``MAX_BLOCK_S``. This is the invariant
+    of fixed blocks narrower than the shortest hop plus the shortest change, checked per
+    station instead of globally, so blocks are several times wider and the per-block numpy
+    overhead is paid less often.
     """
     if "blocks" in timetable.cache:
         return timetable.cache["blocks"]
     departure = timetable.departure_s.astype(np.int64)
     count = departure.size
-    stored = timetable.cache.get("block_starts")
-    starts = np.asarray(stored if stored is not None else _block_starts(timetable), dtype=np.int64)
+    starts = np.asarray(_block_starts(timetable), dtype=np.int64)
     block = np.zeros(count, dtype=np.int64)
     if count:
         block[starts[1:]] = 1
         block = np.cumsum(block)
     ends = np.r_[starts[1:], count].astype(np.int64)
     trip = timetable.trip.astype(np.int64)
-    order = np.lexsort((np.arange(count), trip, block))
+    # By block, then trip, then time (a stable sort keeps the time order of equal keys).
+    order = np.argsort(block * max(timetable.trip_count, 1) + trip, kind="stable")
     trip_ordered = trip[order]
     block_ordered = block[order]
     is_start = np.r_[
@@ -186,6 +200,8 @@ def _blocks(timetable: Timetable) -> _Blocks:
         departure_s=departure[order],
         arrival_s=timetable.arrival_s[order].astype(np.int64),
         trip=trip_ordered,
+        can_board=timetable.can_board[order],
+        can_alight=timetable.can_alight[order],
         segment=_segment_in_block(is_start, block[order]),
         is_segment_end=np.r_[is_start[1:], True][:count],
     )
@@ -211,37 +227,42 @@ def prepare_blocks(timetable: Timetable) -> int:
     return int(_blocks(timetable).start.size)
 
 
-def block_starts(timetable: Timetable) -> NDArray[np.int64]:
-    """First connection of every scan block, to store with the timetable.
-
-    Put back into ``timetable.cache["block_starts"]`` on load, it spares the one slow
-    (plain-Python) pass of the block computation.
-    """
-    return _blocks(timetable).start
-
-
 def _block_starts(timetable: Timetable) -> list[int]:
-    """Indices where blocks start (one pass over the connections, plain Python)."""
+    """Indices where blocks start (one pass over the connections, plain Python).
+
+    ``ready[s]`` is the earliest ready time at ``s`` of the block's arrivals (``never`` when
+    none); only the stations touched in a block are reset when the next one opens.
+    """
+    never = int(NEVER)
+    ready_at = timetable.arrival_s.astype(np.int64) + timetable.transfer_s[
+        timetable.arrival_station
+    ].astype(np.int64)
+    # Arrivals where nobody may alight feed no change.
+    ready_at[~timetable.can_alight] = never
     departure = timetable.departure_s.tolist()
-    arrival = timetable.arrival_s.tolist()
-    from_station = timetable.departure_station.tolist()
-    to_station = timetable.arrival_station.tolist()
-    transfer = timetable.transfer_s.tolist()
     starts: list[int] = [0] if departure else []
-    ready: dict[int, int] = {}
+    ready = [never] * timetable.station_count
+    touched: list[int] = []
     opened = departure[0] if departure else 0
-    for connection, leaves in enumerate(departure):
-        station_ready = ready.get(from_station[connection])
-        if (
-            station_ready is not None and station_ready <= leaves
-        ) or leaves - opened >= MAX_BLOCK_S:
+    for connection, (leaves, station, stop, at) in enumerate(
+        zip(
+            departure,
+            timetable.departure_station.tolist(),
+            timetable.arrival_station.tolist(),
+            ready_at.tolist(),
+            strict=True,
+        )
+    ):
+        if ready[station] <= leaves or leaves - opened >= MAX_BLOCK_S:
             starts.append(connection)
-            ready = {}
+            for reset in touched:
+                ready[reset] = never
+            touched.clear()
             opened = leaves
-        stop = to_station[connection]
-        ready_at = arrival[connection] + transfer[stop]
-        if ready_at < ready.get(stop, ready_at + 1):
-            ready[stop] = ready_at
+        if at < ready[stop]:
+            if ready[stop] == never:
+                touched.append(stop)
+            ready[stop] = at
     return starts
 
 
@@ -283,6 +304,7 @@ def block_scan(
         # Most of a block is out of reach: keep only the trips with a boardable connection
         # (ready[last] is the earliest over all layers) or already boarded.
         active = ready[last, blocks.from_station[low:high]] <= block_leaves
+        active &= blocks.can_board[low:high]
         active |= trip_legs[block_trip] <= last
         is_first = block == first_block
         if is_first:
@@ -297,7 +319,7 @@ def block_scan(
         leaves = blocks.departure_s[rows]
         trip = blocks.trip[rows]
         from_station = blocks.from_station[rows]
-        can_board = ready[:, from_station] <= leaves
+        can_board = (ready[:, from_station] <= leaves) & blocks.can_board[rows]
         if leave_by_s is not None:
             can_board &= (from_station != source) | (leaves <= leave_by_s)
         if is_first:
@@ -327,7 +349,7 @@ def block_scan(
         trip_legs[trip[ending]] = legs_now[ending]
         trip_entry[trip[ending]] = entry_now[ending]
         trip_board[trip[ending]] = board_now[ending]
-        hits = np.flatnonzero(reached)
+        hits = np.flatnonzero(reached & blocks.can_alight[rows])
         stops = blocks.to_station[rows[hits]]
         arrives = blocks.arrival_s[rows[hits]]
         hit_legs = legs_now[hits]

@@ -112,7 +112,7 @@ def pareto_journeys(
             f"window_end_s={window_end_s} is before window_start_s={window_start_s}"
         )
     restricted = timetable.restricted(trains)
-    leaving = restricted.departure_station == source
+    leaving = (restricted.departure_station == source) & restricted.can_board
     times = restricted.departure_s[leaving]
     departures = sorted(
         {int(t) for t in times[(times >= window_start_s) & (times <= window_end_s)]}

@@ -18,6 +18,8 @@ __all__ = ["SyntheticNetwork", "synthetic_network"]
 
 #: kg CO2e per passenger-km used for the synthetic co2 weight (electric rail order of size).
 RAIL_KG_PER_KM = 0.03
+#: Every this many lines, one has boarding rules (pick-up only, set-down only stops).
+RESTRICTED_LINE_EVERY = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,12 +101,17 @@ def _timetable(
 ) -> Timetable:
     """Random-walk lines with several runs a day, about ``connections_target`` connections.
 
-    One line in ten is an intercity line along the backbone, stopping only at hubs.
+    One line in ten is an intercity line along the backbone, stopping only at hubs. Every
+    ``RESTRICTED_LINE_EVERY``-th line of four hops or more has boarding rules like an
+    international train's: its second and third stops take travellers up only, its last two
+    but one set them down only (drawn without the generator, so the trips stay the seed's).
     """
     hop_s = np.maximum(np.round(graph.weight("time") * 60.0), 60).astype(np.int64)
-    columns: dict[str, list[np.ndarray]] = {key: [] for key in ("from", "to", "dep", "arr", "trip")}
+    columns: dict[str, list[np.ndarray]] = {
+        key: [] for key in ("from", "to", "dep", "arr", "trip", "board", "alight")
+    }
     night_flags: list[bool] = []
-    total = trip = 0
+    total = trip = line = 0
     while total < connections_target:
         is_intercity = bool(rng.random() < 0.1)
         if is_intercity:
@@ -116,6 +123,12 @@ def _timetable(
             stations, arcs = _walk(rng, graph, int(rng.integers(8, 41)))
         if len(arcs) < 2:
             continue
+        line += 1
+        can_board = np.ones(len(arcs), dtype=bool)
+        can_alight = np.ones(len(arcs), dtype=bool)
+        if line % RESTRICTED_LINE_EVERY == 0 and len(arcs) >= 4:
+            can_alight[:2] = False
+            can_board[-2:] = False
         dwell = rng.integers(60, 181, len(arcs))
         dwell[0] = 0
         offsets = np.cumsum(dwell + np.r_[0, hop_s[arcs[:-1]]])
@@ -135,6 +148,8 @@ def _timetable(
             columns["dep"].append(departure)
             columns["arr"].append(departure + hop_s[arcs])
             columns["trip"].append(np.full(len(arcs), trip))
+            columns["board"].append(can_board)
+            columns["alight"].append(can_alight)
             night_flags.append(is_night)
             trip += 1
             total += len(arcs)
@@ -147,6 +162,8 @@ def _timetable(
         np.concatenate(columns["trip"]),
         trip_is_night=np.array(night_flags),
         transfer_s=rng.integers(120, 601, graph.node_count),
+        can_board=np.concatenate(columns["board"]),
+        can_alight=np.concatenate(columns["alight"]),
     )
 
 

@@ -3,8 +3,10 @@
 Events are nodes: a wait node per (station, departure time), a departure and an arrival node
 per connection. Arcs: wait -> next wait at the station; wait -> departure (boarding, one more
 train); departure -> arrival (riding); arrival -> next departure of the same trip (staying
-on); arrival -> first wait node at least the change time later (alighting). The state adds
-the number of trains taken, so a transfer limit is a bound on the state.
+on); arrival -> first wait node at least the change time later (alighting). Boarding arcs
+exist only where the departure stop allows boarding, alighting arcs (and reaching the
+target) only where the arrival stop allows alighting. The state adds the number of trains
+taken, so a transfer limit is a bound on the state.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def time_expanded_earliest_arrival(
     to_station = timetable.arrival_station.tolist()
     trips = timetable.trip.tolist()
     transfer = timetable.transfer_s.tolist()
+    boardable = timetable.can_board.tolist()
+    alightable = timetable.can_alight.tolist()
     leaving: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for connection in range(count):
         leaving[from_station[connection]].append((departure[connection], connection))
@@ -72,7 +76,7 @@ def time_expanded_earliest_arrival(
             continue
         settled.add(state)
         kind, first, second = node
-        if (kind == "arrive" and to_station[first] == target) or (
+        if (kind == "arrive" and to_station[first] == target and alightable[first]) or (
             kind == "start" and first == target
         ):
             found = state
@@ -86,8 +90,8 @@ def time_expanded_earliest_arrival(
             events = leaving[first]
             if second + 1 < len(events):
                 successors.append((events[second + 1][0], trains, ("wait", first, second + 1)))
-            if max_trains is None or trains < max_trains:
-                connection = events[second][1]
+            connection = events[second][1]
+            if boardable[connection] and (max_trains is None or trains < max_trains):
                 successors.append((time, trains + 1, ("depart", connection, 0)))
         elif kind == "depart":
             successors.append((arrival[first], trains, ("arrive", first, 0)))
@@ -96,7 +100,7 @@ def time_expanded_earliest_arrival(
             if following >= 0:
                 successors.append((departure[following], trains, ("depart", following, 1)))
             station = to_station[first]
-            wait = wait_node(station, time + transfer[station])
+            wait = wait_node(station, time + transfer[station]) if alightable[first] else None
             if wait is not None:
                 successors.append((leaving[station][wait[2]][0], trains, wait))
         for next_time, next_trains, next_node in successors:

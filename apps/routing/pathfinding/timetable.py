@@ -27,9 +27,15 @@ class Timetable:
     """The connections of one service day, sorted by departure time.
 
     A connection is one train ``trip`` running from ``departure_station`` to the next stop
-    ``arrival_station``. Times are int32 seconds after the service day's midnight (trips
-    running past midnight keep counting beyond 86 400). ``trip_is_night`` flags night trains;
+    ``arrival_station``. Times are int32 seconds after the timetable's epoch (trips running
+    past midnight keep counting beyond 86 400). A trip is one run of a train on one date: the
+    same train on two dates is two trips. ``trip_is_night`` flags night trains;
     ``transfer_s`` is the minimum change time at each station in seconds.
+
+    Boarding rules (GTFS ``pickup_type`` / ``drop_off_type``): ``can_board[c]`` tells whether
+    travellers may board at the departure stop of connection ``c``, ``can_alight[c]`` whether
+    they may alight at its arrival stop. Journeys board and alight only where allowed; staying
+    on the train through any stop is always allowed.
     """
 
     station_count: int
@@ -40,6 +46,8 @@ class Timetable:
     trip: NDArray[np.int32]
     trip_is_night: NDArray[np.bool_]
     transfer_s: NDArray[np.int32]
+    can_board: NDArray[np.bool_]
+    can_alight: NDArray[np.bool_]
     #: Derived data computed on first use (filtered copies, scan blocks).
     cache: dict[object, object] = field(default_factory=dict, repr=False)
 
@@ -73,6 +81,8 @@ class Timetable:
                 trip=self.trip[keep],
                 trip_is_night=self.trip_is_night,
                 transfer_s=self.transfer_s,
+                can_board=self.can_board[keep],
+                can_alight=self.can_alight[keep],
             )
         return self.cache[key]
 
@@ -103,8 +113,13 @@ def build_timetable(
     *,
     trip_is_night: ArrayLike | None = None,
     transfer_s: ArrayLike | int = 0,
+    can_board: ArrayLike | None = None,
+    can_alight: ArrayLike | None = None,
 ) -> Timetable:
     """Validate connection columns and return them sorted by departure time.
+
+    ``can_board`` / ``can_alight`` (one flag per connection, default all True) say whether
+    travellers may board at its departure stop and alight at its arrival stop.
 
     Raises
     ------
@@ -120,7 +135,11 @@ def build_timetable(
         "trip": np.asarray(trip, dtype=np.int64).ravel(),
     }
     size = columns["trip"].size
-    for name, column in columns.items():
+    flags = {
+        name: np.ones(size, dtype=bool) if value is None else np.asarray(value, dtype=bool).ravel()
+        for name, value in (("can_board", can_board), ("can_alight", can_alight))
+    }
+    for name, column in (*columns.items(), *flags.items()):
         if column.size != size:
             raise ParameterError(f"{name} has {column.size} values for {size} connections")
     for name in ("departure_station", "arrival_station"):
@@ -148,7 +167,8 @@ def build_timetable(
     transfer = np.broadcast_to(np.asarray(transfer_s, dtype=np.int64), (station_count,))
     if station_count and transfer.min() < 0:
         raise ParameterError("transfer_s must be >= 0 at every station")
-    order = np.lexsort((columns["arrival_s"], columns["departure_s"]))
+    # By departure, then arrival (both < 2**31: the key fits in int64).
+    order = np.argsort(columns["departure_s"] * 2**31 + columns["arrival_s"], kind="stable")
     return Timetable(
         station_count=int(station_count),
         departure_station=columns["departure_station"][order].astype(np.int32),
@@ -158,6 +178,8 @@ def build_timetable(
         trip=columns["trip"][order].astype(np.int32),
         trip_is_night=night.copy(),
         transfer_s=transfer.astype(np.int32).copy(),
+        can_board=flags["can_board"][order],
+        can_alight=flags["can_alight"][order],
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from apps.routing.services.answers import RouteAnswer, RouteLeg
 from apps.routing.services.drawing import DrawnStation, RouteDrawing, draw_route
+from apps.routing.services.journeys import DEFAULT_JOURNEY_METHOD, uncovered_date_message
 from apps.routing.services.network import (
+    DAY_CACHE_SIZE,
     DEFAULT_STATIC_METHOD,
-    SERVICE_DAYS,
-    TRANSFER_TIME_S,
     RoutingUnavailable,
     artifact_root,
     build_network,
@@ -15,20 +16,18 @@ from apps.routing.services.network import (
 )
 from apps.routing.services.routes import (
     CRITERIA,
-    DEFAULT_JOURNEY_METHOD,
     Endpoint,
-    RouteAnswer,
-    RouteLeg,
     find_route,
     pareto_routes,
     resolve_station,
 )
+from apps.routing.services.tables import TRANSFER_TIME_S
 
 __all__ = [
     "CRITERIA",
+    "DAY_CACHE_SIZE",
     "DEFAULT_JOURNEY_METHOD",
     "DEFAULT_STATIC_METHOD",
-    "SERVICE_DAYS",
     "TRANSFER_TIME_S",
     "DrawnStation",
     "Endpoint",
@@ -44,4 +43,5 @@ __all__ = [
     "load_network",
     "pareto_routes",
     "resolve_station",
+    "uncovered_date_message",
 ]

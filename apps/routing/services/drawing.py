@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from apps.routing.services.routes import RouteAnswer
+from apps.routing.services.answers import RouteAnswer
 
 
 @dataclass(frozen=True)

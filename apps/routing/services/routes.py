@@ -1,13 +1,16 @@
-"""Answer route queries from the loaded network: stations, network routes, journeys."""
+"""Answer route queries from the loaded network: stations, network routes, journeys.
+
+Timetable journeys are computed in :mod:`apps.routing.services.journeys`; the answers' shapes
+live in :mod:`apps.routing.services.answers`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import time
-import zoneinfo
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,79 +18,33 @@ from django.utils.translation import gettext as _
 
 from apps.routing import metrics
 from apps.routing.pathfinding import (
-    JOURNEY_METHODS,
     METHODS,
-    Journey,
     NegativeCycleError,
     NoPathError,
     ParameterError,
-    Timetable,
-    earliest_arrival,
-    pareto_journeys,
     shortest_path,
 )
 from apps.routing.pathfinding.bundle import RoutingNetwork
-from apps.routing.pathfinding.geo import great_circle_km
-from apps.routing.services.network import (
-    DEFAULT_STATIC_METHOD,
-    load_network,
+from apps.routing.services.answers import (
+    RouteAnswer,
+    RouteLeg,
+    arc_weights,
+    co2_estimate,
+    node_index,
+    stations_by_node,
 )
-from apps.trajets.etl.harmonise.co2 import estimate_co2
-from apps.trajets.models import Station, Trajet
+from apps.routing.services.journeys import journey_route, pareto_pair
+from apps.routing.services.network import DEFAULT_STATIC_METHOD, load_network
+from apps.trajets.models import Station
 from apps.trajets.station_search import resolve_stations
 from obrail.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_JOURNEY_METHOD = "blocks"
 CRITERIA = ("time", "distance", "co2")
 # A town's stations searched per side: its busiest (most connected) ones.
 MAX_ENDPOINT_STATIONS = 8
 PARETO_ENDPOINT_STATIONS = 4
-
-
-@dataclass(frozen=True)
-class RouteLeg:
-    """One row of the answer: a train ridden (journeys) or a hop between stations (network)."""
-
-    from_station: Station
-    to_station: Station
-    duration_min: float
-    distance_km: float
-    departure: dt.datetime | None = None
-    arrival: dt.datetime | None = None
-    train: str = ""
-    operator: str = ""
-    is_night: bool = False
-    trajet_id: int | None = None
-
-
-@dataclass(frozen=True)
-class RouteAnswer:
-    """A route between two stations with its totals, CO2 comparison and solver diagnostics."""
-
-    origin: Station
-    destination: Station
-    kind: str
-    criterion: str
-    method: str
-    legs: tuple[RouteLeg, ...]
-    stations: tuple[Station, ...]
-    duration_min: float
-    distance_km: float
-    co2_rail_kg: float
-    co2_flight_kg: float
-    flight_distance_km: float
-    solver_ms: float
-    nodes_scanned: int
-    labels_improved: int
-    cost: float
-    departure: dt.datetime | None = None
-    arrival: dt.datetime | None = None
-    transfers: int = 0
-    uses_night_trains: bool = False
-    artifact_version: str = ""
-    warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -190,7 +147,7 @@ def find_route(
     return _best(
         [
             _attempt(
-                _journey_route, network, start, end, nodes, depart, method, trains, max_transfers
+                journey_route, network, start, end, nodes, depart, method, trains, max_transfers
             )
             for start, end, nodes in pairs
         ],
@@ -208,7 +165,7 @@ def _station_pairs(
 ) -> list[tuple[Station, Station, list[int]]]:
     """Every (origin station, destination station, their nodes) to search: the ``limit``
     stations of each side with the most connections in the network."""
-    node_of = _node_index(network)
+    node_of = node_index(network)
     sides = []
     for parameter, endpoint in (("from", origin), ("to", destination)):
         endpoint = resolve_station(endpoint, parameter=parameter)
@@ -250,13 +207,6 @@ def _best(answers: list, *, key: Callable[[RouteAnswer], Any], parameter: str) -
     raise answers[0]
 
 
-def _node_index(network: RoutingNetwork) -> dict[int, int]:
-    cache = network.graph.cache
-    if "node_of" not in cache:
-        cache["node_of"] = network.node_of()
-    return cache["node_of"]
-
-
 def _network_route(
     network: RoutingNetwork,
     origin: Station,
@@ -289,11 +239,11 @@ def _network_route(
         raise InvalidInput({"method": [str(error)]}) from None
     elapsed = time.perf_counter() - started
     metrics.observe_solver(method=method, query_type="network", seconds=elapsed)
-    stations = _stations_by_node(network, result.path)
+    stations = stations_by_node(network, result.path)
     legs = []
     totals = {"time": 0.0, "distance": 0.0}
     for tail, head in zip(result.path, result.path[1:], strict=False):
-        weights = _arc_weights(graph, tail, head)
+        weights = arc_weights(graph, tail, head)
         totals["time"] += weights["time"]
         totals["distance"] += weights["distance"]
         legs.append(
@@ -304,7 +254,7 @@ def _network_route(
                 distance_km=weights["distance"],
             )
         )
-    co2 = _co2(legs, origin, destination)
+    co2 = co2_estimate(legs, origin, destination)
     return RouteAnswer(
         origin=origin,
         destination=destination,
@@ -326,51 +276,6 @@ def _network_route(
     )
 
 
-def _journey_route(
-    network: RoutingNetwork,
-    origin: Station,
-    destination: Station,
-    nodes: list[int],
-    depart: dt.datetime,
-    method: str | None,
-    trains: str,
-    max_transfers: int | None,
-) -> RouteAnswer:
-    method = method or DEFAULT_JOURNEY_METHOD
-    if method not in JOURNEY_METHODS:
-        raise InvalidInput(
-            {
-                "method": [
-                    _("Méthode inconnue pour un horaire : « %(value)s ». Choix : %(choices)s.")
-                    % {"value": method, "choices": ", ".join(JOURNEY_METHODS)}
-                ]
-            }
-        )
-    timetable, epoch, depart_s = _service_day(network, origin, depart)
-    started = time.perf_counter()
-    try:
-        journey = earliest_arrival(
-            timetable,
-            nodes[0],
-            nodes[1],
-            depart_s,
-            method=method,
-            trains=trains,
-            max_transfers=max_transfers,
-        )
-    except NoPathError:
-        raise InvalidInput(
-            {"to": [_("Aucun train n'atteint cette gare ce jour-là avec ces options.")]}
-        ) from None
-    except ParameterError as error:
-        raise InvalidInput({"method": [str(error)]}) from None
-    elapsed = time.perf_counter() - started
-    metrics.observe_solver(method=method, query_type="journey", seconds=elapsed)
-    return _journey_answer(
-        network, origin, destination, journey, epoch, method=method, solver_s=elapsed
-    )
-
-
 def pareto_routes(
     *,
     origin: Station | Endpoint,
@@ -389,7 +294,7 @@ def pareto_routes(
         network, origin, destination, limit=PARETO_ENDPOINT_STATIONS
     ):
         answers.extend(
-            _pareto_pair(network, start, end, nodes, depart, until, trains, max_transfers)
+            pareto_pair(network, start, end, nodes, depart, until, trains, max_transfers)
         )
     kept = [
         answer
@@ -412,182 +317,3 @@ def _dominates(first: RouteAnswer, second: RouteAnswer) -> bool:
         or first.transfers < second.transfers
     )
     return at_least and strictly
-
-
-def _pareto_pair(
-    network: RoutingNetwork,
-    origin: Station,
-    destination: Station,
-    nodes: list[int],
-    depart: dt.datetime,
-    until: dt.datetime,
-    trains: str,
-    max_transfers: int,
-) -> list[RouteAnswer]:
-    timetable, epoch, depart_s = _service_day(network, origin, depart)
-    if until.tzinfo is None:
-        until = until.replace(tzinfo=_zone(origin))
-    until_s = int((until - epoch).total_seconds())
-    started = time.perf_counter()
-    try:
-        journeys = pareto_journeys(
-            timetable,
-            nodes[0],
-            nodes[1],
-            depart_s,
-            until_s,
-            trains=trains,
-            max_transfers=max_transfers,
-        )
-    except ParameterError as error:
-        raise InvalidInput({"until": [str(error)]}) from None
-    elapsed = time.perf_counter() - started
-    metrics.observe_solver(method="pareto", query_type="journey", seconds=elapsed)
-    return [
-        _journey_answer(
-            network, origin, destination, journey, epoch, method="pareto", solver_s=elapsed
-        )
-        for journey in journeys
-    ]
-
-
-def _service_day(
-    network: RoutingNetwork, origin: Station, depart: dt.datetime
-) -> tuple[Timetable, dt.datetime, int]:
-    """The timetable of the origin's local service day, its epoch and ``depart`` in seconds."""
-    if depart.tzinfo is None:
-        depart = depart.replace(tzinfo=_zone(origin))
-    service_day = depart.astimezone(_zone(origin)).date()
-    timetable = network.timetables.get(service_day.strftime("%Y%m%d"))
-    if timetable is None:
-        available = sorted(network.timetables)
-        span = f"{available[0]}–{available[-1]}" if available else "—"
-        raise InvalidInput(
-            {
-                "depart": [
-                    _("Pas d'horaires calculés pour le %(day)s (disponibles : %(span)s).")
-                    % {"day": service_day.isoformat(), "span": span}
-                ]
-            }
-        )
-    epoch = dt.datetime.combine(service_day - dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
-    return timetable, epoch, max(int((depart - epoch).total_seconds()), 0)
-
-
-def _journey_answer(
-    network: RoutingNetwork,
-    origin: Station,
-    destination: Station,
-    journey: Journey,
-    epoch: dt.datetime,
-    *,
-    method: str,
-    solver_s: float,
-) -> RouteAnswer:
-    """Map a solver journey to stations, trajets and local times."""
-    nodes_used = [journey.source, *(int(leg.arrival_station) for leg in journey.legs)]
-    stations = _stations_by_node(
-        network, [*nodes_used, *(leg.departure_station for leg in journey.legs)]
-    )
-    trajets = Trajet.objects.select_related("operator").in_bulk(
-        [int(network.trip_ids[leg.trip]) for leg in journey.legs]
-    )
-    legs = []
-    for leg in journey.legs:
-        trajet = trajets[int(network.trip_ids[leg.trip])]
-        from_station = stations[leg.departure_station]
-        to_station = stations[leg.arrival_station]
-        legs.append(
-            RouteLeg(
-                from_station=from_station,
-                to_station=to_station,
-                duration_min=(leg.arrival_s - leg.departure_s) / 60.0,
-                distance_km=_trip_distance(
-                    network, leg.departure_station, leg.arrival_station, trajet
-                ),
-                departure=(epoch + dt.timedelta(seconds=leg.departure_s)).astimezone(
-                    _zone(from_station)
-                ),
-                arrival=(epoch + dt.timedelta(seconds=leg.arrival_s)).astimezone(_zone(to_station)),
-                train=f"{trajet.category} {trajet.train_number}".strip(),
-                operator=trajet.operator.name,
-                is_night=leg.is_night,
-                trajet_id=trajet.pk,
-            )
-        )
-    co2 = _co2(legs, origin, destination)
-    requested = epoch + dt.timedelta(seconds=journey.depart_after_s)
-    return RouteAnswer(
-        origin=origin,
-        destination=destination,
-        kind="journey",
-        criterion="time",
-        method=method,
-        legs=tuple(legs),
-        stations=tuple(stations[node] for node in nodes_used),
-        duration_min=(journey.arrival_s - journey.departure_s) / 60.0,
-        distance_km=sum(leg.distance_km for leg in legs),
-        co2_rail_kg=co2.rail_kg,
-        co2_flight_kg=co2.flight_kg,
-        flight_distance_km=co2.flight_distance_km,
-        solver_ms=solver_s * 1000.0,
-        nodes_scanned=journey.connections_scanned,
-        labels_improved=journey.labels_improved,
-        cost=(journey.arrival_s - journey.departure_s) / 60.0,
-        departure=legs[0].departure if legs else requested,
-        arrival=legs[-1].arrival if legs else requested,
-        transfers=journey.transfers,
-        uses_night_trains=journey.uses_night_trains,
-        artifact_version=network.version,
-    )
-
-
-def _zone(station: Station) -> dt.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(station.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
-
-
-def _stations_by_node(network: RoutingNetwork, nodes: Sequence[int]) -> dict[int, Station]:
-    keys = {int(node): int(network.station_ids[node]) for node in nodes}
-    found = Station.objects.in_bulk(list(set(keys.values())))
-    return {node: found[key] for node, key in keys.items()}
-
-
-def _arc_weights(graph, tail: int, head: int) -> dict[str, float]:
-    first, last = int(graph.indptr[tail]), int(graph.indptr[tail + 1])
-    arc = first + int(np.flatnonzero(np.asarray(graph.indices[first:last]) == head)[0])
-    return {name: float(weight[arc]) for name, weight in graph.weights.items()}
-
-
-def _trip_distance(network: RoutingNetwork, tail: int, head: int, trajet: Trajet) -> float:
-    """Distance ridden on ``trajet`` between two of its stops (stop distances, else arcs)."""
-    stops = list(
-        trajet.stops.order_by("sequence").values_list("station_id", "distance_from_origin_km")
-    )
-    keys = [station for station, _km in stops]
-    start = keys.index(int(network.station_ids[tail]))
-    end = start + keys[start:].index(int(network.station_ids[head]))
-    if stops[start][1] is not None and stops[end][1] is not None:
-        return float(stops[end][1] - stops[start][1])
-    node_of = _node_index(network)
-    total = 0.0
-    for (here, _km), (there, _km2) in zip(
-        stops[start:end], stops[start + 1 : end + 1], strict=True
-    ):
-        total += _arc_weights(network.graph, node_of[here], node_of[there])["distance"]
-    return total
-
-
-def _co2(legs: Sequence[RouteLeg], origin: Station, destination: Station):
-    crow = 0.0
-    if None not in (origin.latitude, origin.longitude, destination.latitude, destination.longitude):
-        crow = float(
-            great_circle_km(
-                origin.latitude, origin.longitude, destination.latitude, destination.longitude
-            )
-        )
-    return estimate_co2(
-        legs=[(leg.distance_km, leg.from_station.country) for leg in legs], great_circle_km=crow
-    )

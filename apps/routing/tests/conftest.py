@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from apps.routing.services import build_routing_artifact
-from apps.routing.tests.factories import SERVICE_DAY, LineNetwork, make_line_network
+from apps.routing.tests.factories import LineNetwork, make_line_network
 
 
 @pytest.fixture
@@ -17,5 +17,5 @@ def artifact_dir(settings, tmp_path):
 @pytest.fixture
 def line_network(db, artifact_dir) -> LineNetwork:
     network = make_line_network()
-    build_routing_artifact(run_id="test", days=[SERVICE_DAY])
+    build_routing_artifact(run_id="test")
     return network

@@ -35,7 +35,7 @@ def test_journey_with_depart_returns_trains_and_times(client, line_network):
     assert body["legs"][1]["arrival"].startswith("2025-06-11T12:10")
 
 
-def test_day_only_journey_in_the_evening_has_no_train_left(client, line_network):
+def test_day_only_journey_in_the_evening_leaves_the_next_morning(client, line_network):
     response = client.get(
         URL,
         {
@@ -45,8 +45,33 @@ def test_day_only_journey_in_the_evening_has_no_train_left(client, line_network)
             "trains": "day",
         },
     )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["legs"][0]["departure"].startswith("2025-06-12T08:00")
+    assert body["arrival"].startswith("2025-06-12T12:10")
+
+
+def test_a_journey_no_train_makes_is_a_400_on_to(client, line_network):
+    response = client.get(
+        URL,
+        {"from": line_network.lyon.pk, "to": line_network.paris.pk, "depart": "2025-06-11T08:00"},
+    )
     assert response.status_code == 400
     assert "to" in response.json()["errors"]
+
+
+def test_a_date_no_source_covers_is_a_400_on_depart_listing_the_covered_periods(
+    client, line_network
+):
+    response = client.get(
+        URL,
+        {"from": line_network.paris.pk, "to": line_network.lyon.pk, "depart": "2030-01-01T08:00"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["depart"] == [
+        "Aucune source ne couvre le 1 janvier 2030. Horaires disponibles : "
+        "test-feed du 1 janvier 2025 au 31 décembre 2025."
+    ]
 
 
 @pytest.mark.parametrize(

@@ -19,13 +19,12 @@ def _run(*args: str) -> str:
 
 def test_build_command_publishes_a_version(db, artifact_dir):
     make_line_network()
-    output = _run("build_routing_artifact", "--start", "2025-06-11", "--days", "2", "--run-id", "7")
-    assert current_version(artifact_dir) in output
-
-
-def test_build_command_rejects_a_bad_start_date(db, artifact_dir):
-    with pytest.raises(CommandError, match="--start='June'"):
-        _run("build_routing_artifact", "--start", "June")
+    output = _run("build_routing_artifact", "--run-id", "7")
+    version = current_version(artifact_dir)
+    assert version in output
+    manifest = (artifact_dir / "versions" / version / "manifest.json").read_text()
+    assert '"run_id": "7"' in manifest
+    assert '"test-feed": [' in manifest
 
 
 def test_shortest_path_command_prints_the_route_and_the_co2(line_network):
@@ -73,3 +72,20 @@ def test_pareto_option_lists_the_non_dominated_journeys_of_the_window(line_netwo
     assert "2 Pareto-optimal journey(s)" in output
     assert "2025-06-11 08:00 → 2025-06-11 12:10  250 min, 1 transfer(s)" in output
     assert "2025-06-11 21:00 → 2025-06-12 07:00  600 min, 0 transfer(s)" in output
+
+
+def test_bench_command_times_day_builds_journeys_and_both_kinds_of_api_request(line_network):
+    from apps.routing.services import build_routing_artifact
+    from apps.trajets.tests.factories import make_trajet
+
+    back = [line_network.marseille, line_network.lyon, line_network.paris]
+    make_trajet(back, times=[(None, "06:00"), ("07:40", "07:45"), ("09:45", None)])
+    make_trajet(back[1:], times=[(None, "11:00"), ("13:00", None)])
+    make_trajet(back[::-1], times=[(None, "09:00"), ("11:00", "11:05"), ("12:45", None)])
+    build_routing_artifact(run_id="bench")
+    output = _run("bench_routing", "--skip-synthetic", "--queries", "5")
+    assert "covered: test-feed 2025-01-01..2025-12-31" in output
+    assert "timetable of a date built on demand: n=5" in output
+    assert "earliest_arrival   blocks" in output
+    assert "GET /api/routes (network) end to end" in output
+    assert "GET /api/routes (journey) end to end" in output

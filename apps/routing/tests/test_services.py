@@ -27,7 +27,7 @@ PARIS_TZ = zoneinfo.ZoneInfo("Europe/Paris")
 @pytest.mark.django_db
 def test_network_has_one_arc_per_consecutive_stop_pair_with_travel_time_in_minutes():
     line = make_line_network()
-    network = build_network(days=[SERVICE_DAY])
+    network = build_network()
     graph = network.graph
     node = network.node_of()
     assert graph.node_count == 4
@@ -40,12 +40,18 @@ def test_network_has_one_arc_per_consecutive_stop_pair_with_travel_time_in_minut
 
 
 @pytest.mark.django_db
-def test_day_timetable_holds_the_trips_of_the_day_and_of_the_night_before():
+def test_a_date_s_timetable_holds_the_runs_of_that_date_and_of_the_next_one():
     make_line_network()
-    network = build_network(days=[SERVICE_DAY])
-    timetable = network.timetables[SERVICE_DAY.strftime("%Y%m%d")]
-    # 4 connections on the day itself and 4 from the previous day's trips.
+    network = build_network()
+    service = network.schedule.service_day(SERVICE_DAY)
+    timetable = service.timetable
+    # 4 connections of the day itself and 4 of the next one; the runs of the day before
+    # are over by midnight (the night train has no stop after it).
     assert timetable.connection_count == 8
+    assert sorted(set(service.service_date_of.tolist())) == [
+        SERVICE_DAY.toordinal(),
+        SERVICE_DAY.toordinal() + 1,
+    ]
     # 08:00 Paris (UTC+2 in June) on the service day = 06:00 UTC = 86400 + 21600 s.
     assert (timetable.departure_s == 86_400 + 6 * 3600).sum() == 1
 
@@ -168,7 +174,7 @@ def test_missing_artifact_makes_routing_unavailable(artifact_dir):
 def test_a_new_import_is_served_without_restart(line_network, artifact_dir):
     first = load_network().version
     make_trajet([line_network.paris, line_network.geneva], times=[(None, "07:00"), ("10:05", None)])
-    build_routing_artifact(run_id="second", days=[SERVICE_DAY])
+    build_routing_artifact(run_id="second")
     assert current_version(artifact_dir) != first
     answer = find_route(origin=line_network.paris, destination=line_network.geneva)
     assert answer.artifact_version != first
@@ -179,11 +185,11 @@ def test_stations_without_coordinates_get_neighbour_positions_for_the_bounds(db,
     line = make_line_network()
     line.lyon.latitude = line.lyon.longitude = None
     line.lyon.save()
-    network = build_network(days=[SERVICE_DAY])
+    network = build_network()
     node = network.node_of()[line.lyon.pk]
     assert network.graph.has_coordinates
     assert 43.0 < network.graph.latitude[node] < 49.0
-    build_routing_artifact(run_id="imputed", days=[SERVICE_DAY])
+    build_routing_artifact(run_id="imputed")
     answer = find_route(origin=line.paris, destination=line.marseille, method="astar")
     assert answer.cost == 220.0
 
@@ -238,7 +244,7 @@ def test_a_station_s_own_minimum_transfer_time_decides_a_tight_connection(artifa
     depart = dt.datetime.combine(SERVICE_DAY, dt.time(7, 30), tzinfo=PARIS_TZ)
 
     def second_leg_train() -> str:
-        build_routing_artifact(run_id="test", days=[SERVICE_DAY])
+        build_routing_artifact(run_id="test")
         answer = find_route(origin=network.paris, destination=network.marseille, depart=depart)
         return answer.legs[-1].train
 

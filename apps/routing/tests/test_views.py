@@ -65,3 +65,33 @@ def test_htmx_request_gets_the_fragment_only(client, line_network):
     assert 'id="route-search"' in html
     assert 'hx-swap-oob="true"' in html
     assert response["Vary"] == "HX-Request" or "HX-Request" in response["Vary"]
+
+
+def test_a_leg_on_another_day_than_the_departure_shows_its_date(client, line_network):
+    response = client.get(
+        URL,
+        {
+            "origin": "Paris Gare de Lyon",
+            "destination": "Marseille Saint-Charles",
+            "depart": "2025-06-11T20:00",
+        },
+    )
+    html = response.content.decode()
+    assert "<td>21:00</td>" in html
+    assert "<td>jeudi 12 juin 07:00</td>" in html
+
+
+def test_a_date_no_source_covers_is_reported_on_the_departure_field_with_422(client, line_network):
+    response = client.get(
+        URL,
+        {
+            "origin": "Paris Gare de Lyon",
+            "destination": "Lyon Part-Dieu",
+            "depart": "2031-03-02T08:00",
+        },
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'href="#id_depart"' in html
+    assert "Aucune source ne couvre le 2 mars 2031" in html
+    assert "test-feed du 1 janvier 2025 au 31 décembre 2025" in html

@@ -22,11 +22,14 @@ def _arrival_or_none(timetable, source, target, depart, **options):
 
 
 def _assert_feasible(timetable, journey):
-    """Legs chain up: right stations, change times respected, one trip per leg."""
+    """Legs chain up: right stations, change times and boarding rules respected, one trip
+    per leg."""
     station, ready = journey.source, journey.depart_after_s
     for leg in journey.legs:
         assert leg.departure_station == station
         assert leg.departure_s >= ready
+        assert timetable.can_board[leg.first_connection]
+        assert timetable.can_alight[leg.last_connection]
         trips = set(timetable.trip[leg.first_connection : leg.last_connection + 1].tolist())
         assert leg.trip in trips
         assert int(timetable.trip[leg.first_connection]) == leg.trip
@@ -41,10 +44,13 @@ def _assert_feasible(timetable, journey):
     seed=st.integers(0, 2**32 - 1),
     station_count=st.integers(2, 10),
     trip_count=st.integers(1, 25),
+    restricted_share=st.sampled_from([0.0, 0.2, 0.5]),
     data=st.data(),
 )
-def test_both_scans_agree_with_the_time_expanded_oracle(seed, station_count, trip_count, data):
-    timetable = random_timetable(seed, station_count, trip_count)
+def test_both_scans_agree_with_the_time_expanded_oracle(
+    seed, station_count, trip_count, restricted_share, data
+):
+    timetable = random_timetable(seed, station_count, trip_count, restricted_share=restricted_share)
     source = data.draw(st.integers(0, station_count - 1))
     target = data.draw(st.integers(0, station_count - 1))
     depart = data.draw(st.integers(0, 4000))
@@ -194,9 +200,13 @@ def test_block_scan_counts_fewer_connections_when_the_target_is_reached_early():
 
 
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), trip_count=st.integers(1, 40))
-def test_no_change_of_train_is_possible_inside_a_scan_block(seed, trip_count):
-    timetable = random_timetable(seed, 8, trip_count)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    trip_count=st.integers(1, 40),
+    restricted_share=st.sampled_from([0.0, 0.3]),
+)
+def test_no_change_of_train_is_possible_inside_a_scan_block(seed, trip_count, restricted_share):
+    timetable = random_timetable(seed, 8, trip_count, restricted_share=restricted_share)
     blocks = _blocks(timetable)
     ends = np.r_[blocks.start[1:], timetable.connection_count]
     for low, high in zip(blocks.start.tolist(), ends.tolist(), strict=True):
@@ -204,11 +214,13 @@ def test_no_change_of_train_is_possible_inside_a_scan_block(seed, trip_count):
             timetable.arrival_s[low:high]
             + timetable.transfer_s[timetable.arrival_station[low:high]]
         )
+        # Arrivals where nobody may alight feed no change.
+        alights = timetable.can_alight[low:high]
         for connection in range(low, high):
             same_station = (
                 timetable.arrival_station[low:high] == timetable.departure_station[connection]
             )
-            assert not (same_station & (ready <= timetable.departure_s[connection])).any()
+            assert not (alights & same_station & (ready <= timetable.departure_s[connection])).any()
     assert blocks.start[0] == 0
 
 
@@ -253,3 +265,83 @@ def test_both_scans_agree_on_journeys_that_must_leave_by_a_time(seed, data):
         except NoPathError:
             continue
         assert not journey.legs or journey.legs[0].departure_s <= leave_by
+
+
+def _restricted_line(*, can_board, can_alight):
+    """A(0) -> B(1) -> C(2) by train 0 (08:00-09:00-10:00), B -> D(3) by train 1 at 09:30,
+    and later fallbacks: A -> C by train 2 (11:00-12:00), A -> B by train 3 (11:00-11:30),
+    B -> C by train 4 (12:00-13:00), B -> D by train 5 (13:00-14:00)."""
+    return build_timetable(
+        4,
+        departure_station=[0, 1, 1, 0, 0, 1, 1],
+        arrival_station=[1, 2, 3, 2, 1, 2, 3],
+        departure_s=[28800, 32400, 34200, 39600, 39600, 43200, 46800],
+        arrival_s=[32400, 36000, 37800, 43200, 41400, 46800, 50400],
+        trip=[0, 0, 1, 2, 3, 4, 5],
+        transfer_s=[0, 300, 0, 0],
+        can_board=can_board,
+        can_alight=can_alight,
+    )
+
+
+ALL_OPEN = [True] * 7
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_train_is_not_boarded_where_its_stop_forbids_boarding(method):
+    closed_at_origin = _restricted_line(can_board=[False, *ALL_OPEN[1:]], can_alight=ALL_OPEN)
+    journey = earliest_arrival(closed_at_origin, 0, 2, 0, method=method)
+    # Train 0 sets down only at A: the answer is the later direct train 2.
+    assert [leg.trip for leg in journey.legs] == [2]
+    assert journey.arrival_s == 43200
+    assert (
+        earliest_arrival(
+            _restricted_line(can_board=ALL_OPEN, can_alight=ALL_OPEN), 0, 2, 0, method=method
+        ).arrival_s
+        == 36000
+    )
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_traveller_stays_on_through_a_stop_that_forbids_boarding(method):
+    no_pickup_at_b = [True, False, *ALL_OPEN[2:]]
+    timetable = _restricted_line(can_board=no_pickup_at_b, can_alight=ALL_OPEN)
+    # From A, train 0 carries on through B to C...
+    assert earliest_arrival(timetable, 0, 2, 0, method=method).arrival_s == 36000
+    # ...but nobody boards it at B: from B the answer is train 4 at 12:00.
+    journey = earliest_arrival(timetable, 1, 2, 0, method=method)
+    assert [leg.trip for leg in journey.legs] == [4]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_no_alighting_means_no_arrival_and_no_change_there(method):
+    no_drop_off_at_b = [False, *ALL_OPEN[1:]]
+    timetable = _restricted_line(can_board=ALL_OPEN, can_alight=no_drop_off_at_b)
+    # Train 0 stops at B to pick up only: B is reached by train 3 at 11:30...
+    assert earliest_arrival(timetable, 0, 1, 0, method=method).arrival_s == 41400
+    # ...so the change onto train 1 (09:30) is lost: D is reached by 3 then 5 at 14:00...
+    journey = earliest_arrival(timetable, 0, 3, 0, method=method)
+    assert [leg.trip for leg in journey.legs] == [3, 5]
+    # ...while riding through B to C is untouched.
+    assert earliest_arrival(timetable, 0, 2, 0, method=method).arrival_s == 36000
+    open_line = _restricted_line(can_board=ALL_OPEN, can_alight=ALL_OPEN)
+    assert earliest_arrival(open_line, 0, 3, 0, method=method).arrival_s == 37800
+
+
+@pytest.mark.parametrize("trains", ["all", "day"])
+def test_boarding_rules_survive_the_train_filter(trains):
+    timetable = _restricted_line(can_board=[False, *ALL_OPEN[1:]], can_alight=ALL_OPEN)
+    for method in ("blocks", "reference"):
+        journey = earliest_arrival(timetable, 0, 2, 0, method=method, trains=trains)
+        assert [leg.trip for leg in journey.legs] == [2]
+
+
+def test_pareto_journeys_only_leave_where_boarding_is_allowed():
+    timetable = _restricted_line(can_board=[False, *ALL_OPEN[1:]], can_alight=ALL_OPEN)
+    journeys = pareto_journeys(timetable, 0, 2, 0, 40000)
+    assert [(j.departure_s, j.arrival_s) for j in journeys] == [(39600, 43200)]
+
+
+def test_boarding_flags_must_match_the_connections():
+    with pytest.raises(ParameterError, match="can_board has 1 values for 2 connections"):
+        build_timetable(2, [0, 1], [1, 0], [0, 10], [5, 15], [0, 1], can_board=[True])
