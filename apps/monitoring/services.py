@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.monitoring.metrics import LATENCY_HISTOGRAM, RESPONSES_COUNTER, http_metrics_registry
 from apps.monitoring.models import Incident
+from apps.trajets.calendars import Validity, validity_of
+from apps.trajets.models import DataSource
+from apps.trajets.periods import VALIDITY_LABELS
 from obrail.errors import InvalidInput
 from obrail.health import collect_health
 
@@ -275,12 +278,52 @@ def compute_http_figures() -> list[HttpFigures]:
 
 
 @dataclass(frozen=True)
-class SourceFreshness:
-    """When a data source was last imported successfully."""
+class SourceStatus:
+    """A data source: its set, its last successful import and its timetable's validity.
+
+    ``is_stale`` says the last successful import is older than ``ETL_STALE_AFTER``;
+    ``validity`` where today falls in the running dates of its trains (an ``expired``
+    timetable stays expired however recent its import).
+    """
 
     name: str
-    last_success: dt.datetime
+    title: str
+    dataset: str
+    last_success: dt.datetime | None
     is_stale: bool
+    runs_from: dt.date | None
+    runs_until: dt.date | None
+    validity: Validity
+
+    @property
+    def validity_label(self) -> str:
+        return str(VALIDITY_LABELS[self.validity])
+
+
+def source_statuses(
+    last_imports: Mapping[str, str], *, now: dt.datetime | None = None
+) -> list[SourceStatus]:
+    """Every declared source with its last successful import (``last_imports``: ISO end
+    time by source name) and the validity of its timetable today."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    statuses = []
+    for source in DataSource.objects.order_by("name"):
+        iso = last_imports.get(source.name)
+        finished = dt.datetime.fromisoformat(iso) if iso else None
+        statuses.append(
+            SourceStatus(
+                name=source.name,
+                title=source.title,
+                dataset=source.dataset,
+                last_success=finished,
+                is_stale=finished is None or now - finished > ETL_STALE_AFTER,
+                runs_from=source.runs_from,
+                runs_until=source.runs_until,
+                validity=validity_of(source.runs_from, source.runs_until, today),
+            )
+        )
+    return statuses
 
 
 @dataclass(frozen=True)
@@ -290,7 +333,7 @@ class ServiceStatus:
     is_healthy: bool
     version: str
     database: dict[str, Any]
-    sources: list[SourceFreshness]
+    sources: list[SourceStatus]
     http: list[HttpFigures]
     open_incidents: list[Incident]
     recent_incidents: list[Incident]
@@ -301,17 +344,11 @@ def compute_service_status(*, now: dt.datetime | None = None) -> ServiceStatus:
     """Run the health checks and gather the HTTP figures and the incidents."""
     now = now or timezone.now()
     is_healthy, report = collect_health()
-    sources = [
-        SourceFreshness(
-            name=name,
-            last_success=(finished := dt.datetime.fromisoformat(iso)),
-            is_stale=now - finished > ETL_STALE_AFTER,
-        )
-        for name, iso in report["last_successful_imports"].items()
-    ]
+    sources: list[SourceStatus] = []
     open_incidents: list[Incident] = []
     recent: list[Incident] = []
     if report["checks"]["database"]["status"] == "ok":
+        sources = source_statuses(report["last_successful_imports"], now=now)
         open_incidents = list(Incident.objects.filter(status=Incident.Status.FIRING))
         recent = list(
             Incident.objects.filter(

@@ -10,7 +10,7 @@ from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.stats.serializers import VolumesSerializer
+from apps.stats.serializers import VolumesSerializer, period_data
 from apps.stats.services import compute_volumes, parse_group_by
 from apps.trajets.api import FORMAT_PARAMETER, LIST_ERRORS, TIME_PARAMETERS, ReadOnlyApiMixin
 from apps.trajets.filters import ApiFilterBackend, TrajetFilterSet
@@ -19,6 +19,19 @@ from apps.trajets.renderers import stream_csv
 from obrail.errors import InvalidInput
 
 VOLUMES_EXAMPLE = {
+    "period": {
+        "kind": "reference",
+        "start": None,
+        "end": None,
+        "label": (
+            "semaine type de chaque source : db-fernverkehr du 17 au 23 novembre 2025, "
+            "sncf-intercites du 16 au 22 décembre 2013"
+        ),
+        "sources": [
+            {"source": "db-fernverkehr", "start": "2025-11-17", "end": "2025-11-23"},
+            {"source": "sncf-intercites", "start": "2013-12-16", "end": "2013-12-22"},
+        ],
+    },
     "group_by": ["operator", "kind"],
     "results": [
         {
@@ -26,7 +39,7 @@ VOLUMES_EXAMPLE = {
             "operator_name": "SNCF Voyageurs",
             "kind": "day",
             "services": 2,
-            "weekly_departures": 12,
+            "departures": 12,
             "km_served": 5124.0,
         },
         {
@@ -34,16 +47,17 @@ VOLUMES_EXAMPLE = {
             "operator_name": "ÖBB Personenverkehr",
             "kind": "night",
             "services": 1,
-            "weekly_departures": 3,
+            "departures": 3,
             "km_served": 4195.2,
         },
     ],
-    "total": {"services": 3, "weekly_departures": 15, "km_served": 9319.2},
+    "total": {"services": 3, "departures": 15, "km_served": 9319.2},
 }
 
 
 class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
-    """Services, weekly departures and weekly train-km, grouped, over the filtered trajets."""
+    """Services, departures and train-km over a stated period, grouped, of the filtered
+    trains."""
 
     queryset = Trajet.objects.all()
     filterset_class = TrajetFilterSet
@@ -51,10 +65,16 @@ class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
     pagination_class = None
 
     @extend_schema(
-        summary="Volumes of services, departures and km served",
+        summary="Volumes of services, departures and km served over a period",
         description=(
-            "Takes every filter of `/api/trajets` and a `group_by` list. Weekly figures come "
-            "from the weekday calendar; `country` groups by country of origin."
+            "Takes every filter of `/api/trajets` and a `group_by` list. Departures are the "
+            "real running dates of each train (weekly pattern, added and removed dates) in "
+            "the period: by default each train's source's typical week (the week with the "
+            "most departures of that source, listed in `period.sources`); `date`, `week`, "
+            "`month`, `start` and `end` choose a day, a week, a month or a range (366 days "
+            "at most), `period=all` every date. Services are the trains running at least "
+            "once in the period, each counted once across sources. `group_by=country` groups "
+            "by country of origin. The response states its period in `period`."
         ),
         filters=True,
         parameters=[
@@ -80,6 +100,7 @@ class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         filterset = ApiFilterBackend().get_filterset(request, self.get_queryset(), self)
+        filterset.narrows_to_period = False  # counted over the period, not narrowed to it
         errors = {} if filterset.is_valid() else dict(filterset.errors)
         try:
             group_by = parse_group_by(request.query_params.get("group_by", "operator"))
@@ -88,17 +109,29 @@ class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
         if errors:
             raise exceptions.ValidationError(errors)
         table = compute_volumes(
-            lambda: filterset.qs, group_by=group_by, filters=filterset.cleaned_filters
+            lambda: filterset.qs,
+            group_by=group_by,
+            filters=filterset.cleaned_filters,
+            choice=filterset.period_choice,
         )
+        period = period_data(table.choice, table.weeks)
         if request.accepted_renderer.format == "csv":
             columns = [
                 name
                 for name in ("operator", "operator_name", "country", "kind")
                 if any(name.startswith(group) for group in table.group_by)
-            ] + ["services", "weekly_departures", "km_served"]
+            ] + ["services", "departures", "km_served", "period"]
             return stream_csv(
-                table.rows, columns=columns, flatten=lambda row: row, filename="volumes.csv"
+                table.rows,
+                columns=columns,
+                flatten=lambda row: {**row, "period": period["label"]},
+                filename="volumes.csv",
             )
         return Response(
-            {"group_by": list(table.group_by), "results": table.rows, "total": table.total}
+            {
+                "period": period,
+                "group_by": list(table.group_by),
+                "results": table.rows,
+                "total": table.total,
+            }
         )

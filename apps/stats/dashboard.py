@@ -1,7 +1,9 @@
-"""The indicators dashboard: services, day/night split, volumes, busiest pairs, CO2.
+"""The indicators dashboard: trains, day/night split, departures, busiest pairs, CO2.
 
-Aggregates over the whole warehouse are computed once per import (``cached_until_next_import``):
-a new import shows up at once and page views in between cost one small query.
+Every figure covers a stated period (each source's typical week by default, or one the
+visitor picks) and counts each train once (``Trajet.objects.counted()``). Figures are computed
+once per import and period (``cached_until_next_import``): a new import shows up at once and
+page views in between cost one small query.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, IntegerField, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Greatest, Least
+from django.db.models import Avg, Count, F, QuerySet
+from django.db.models.functions import Greatest, Least
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from apps.trajets.models import Trajet, TrajetCountry
+from apps.stats.services import VolumeTable, compute_served_countries, compute_volumes
+from apps.trajets.models import ServiceKind, Trajet
+from apps.trajets.periods import PeriodChoice, describe_choice, restrict_to_period
 from obrail.caching import cached_until_next_import
 from obrail.formatting import country_name
 from obrail.services import Chart, ChartRow
@@ -22,22 +26,29 @@ from obrail.services import Chart, ChartRow
 logger = logging.getLogger(__name__)
 
 TOP_ROWS = 10
+KINDS = (ServiceKind.DAY, ServiceKind.NIGHT, ServiceKind.OVERNIGHT)
 
 
 @dataclass(frozen=True)
 class Dashboard:
-    """Figures and charts of the indicators page."""
+    """Figures and charts of the indicators page, over one period."""
 
+    choice: PeriodChoice
+    period_label: str
+    period_short_label: str
     service_count: int
     day_count: int
     night_count: int
-    weekly_departures: int
+    overnight_count: int
+    departures: int
+    km_served: float
     average_co2_rail_kg: float | None
     average_co2_flight_kg: float | None
     charts: tuple[Chart, ...]
 
     @property
     def night_share_percent(self) -> float:
+        """Share of the trains that are night trains (with sleepers or couchettes)."""
         return 100 * self.night_count / self.service_count if self.service_count else 0.0
 
     @property
@@ -48,90 +59,94 @@ class Dashboard:
         return 100 * (1 - self.average_co2_rail_kg / self.average_co2_flight_kg)
 
 
-def _weekly_departures() -> Sum:
-    flags = [Cast(name, IntegerField()) for name in Trajet.WEEKDAY_FIELDS]
-    total = flags[0]
-    for flag in flags[1:]:
-        total = total + flag
-    return Sum(total)
-
-
 def _integer(value: float) -> str:
     return number_format(round(value), 0, use_l10n=True, force_grouping=True)
 
 
-def _kind_chart(day: int, night: int) -> Chart:
-    total = day + night
+def _kind_labels() -> dict[str, str]:
+    return {
+        ServiceKind.DAY: _("Jour"),
+        ServiceKind.NIGHT: _("Nuit"),
+        ServiceKind.OVERNIGHT: _("Nuit sans couchette connue"),
+    }
+
+
+def _with_period(text: str, dashboard_period: str) -> str:
+    return f"{text} " + _("Période : %(period)s.") % {"period": dashboard_period}
+
+
+def _kind_chart(counts: dict[str, int], period: str, short: str) -> Chart:
+    total = sum(counts.values())
+    summary = _(
+        "%(night)s trains de nuit, %(overnight)s trains de nuit sans couchette connue et "
+        "%(day)s trains de jour sur %(total)s trains."
+    ) % {
+        "night": _integer(counts[ServiceKind.NIGHT]),
+        "overnight": _integer(counts[ServiceKind.OVERNIGHT]),
+        "day": _integer(counts[ServiceKind.DAY]),
+        "total": _integer(total),
+    }
+    labels = _kind_labels()
     return Chart(
         key="kind",
-        title=_("Services de jour et de nuit"),
-        summary=_("%(night)s services de nuit et %(day)s services de jour sur %(total)s services.")
-        % {"night": _integer(night), "day": _integer(day), "total": _integer(total)},
+        title=_("Trains de jour et de nuit, %(period)s") % {"period": short},
+        summary=_with_period(summary, period),
         label_header=_("Type de service"),
-        value_header=_("Services"),
-        rows=(
-            ChartRow(_("Jour"), day, _integer(day), "day"),
-            ChartRow(_("Nuit"), night, _integer(night), "night"),
+        value_header=_("Trains"),
+        rows=tuple(
+            ChartRow(labels[kind], counts[kind], _integer(counts[kind]), kind) for kind in KINDS
         ),
     )
 
 
-def _operator_chart() -> Chart:
-    rows = (
-        Trajet.objects.values("operator__name")
-        .annotate(services=Count("id"), departures=_weekly_departures())
-        .order_by("-departures", "operator__name")[:TOP_ROWS]
-    )
+def _operator_chart(table: VolumeTable, period: str, short: str) -> Chart:
+    rows = sorted(table.rows, key=lambda row: (-row["departures"], row["operator_name"]))
     chart_rows = tuple(
-        ChartRow(row["operator__name"], row["departures"] or 0, _integer(row["departures"] or 0))
-        for row in rows
+        ChartRow(row["operator_name"], row["departures"], _integer(row["departures"]))
+        for row in rows[:TOP_ROWS]
     )
     summary = (
-        _("%(name)s assure le plus de départs hebdomadaires (%(count)s).")
+        _("%(name)s assure le plus de départs (%(count)s).")
         % {"name": chart_rows[0].label, "count": chart_rows[0].display}
         if chart_rows
         else _("Aucun opérateur.")
     )
     return Chart(
         key="operators",
-        title=_("Départs hebdomadaires par opérateur (les %(count)d premiers)")
-        % {"count": TOP_ROWS},
-        summary=summary,
+        title=_("Départs par opérateur (les %(count)d premiers), %(period)s")
+        % {"count": TOP_ROWS, "period": short},
+        summary=_with_period(summary, period),
         label_header=_("Opérateur"),
-        value_header=_("Départs par semaine"),
+        value_header=_("Départs"),
         rows=chart_rows,
     )
 
 
-def _country_chart() -> Chart:
-    rows = (
-        TrajetCountry.objects.values("country")
-        .annotate(services=Count("trajet_id"))
-        .order_by("-services", "country")[:TOP_ROWS]
-    )
+def _country_chart(services: dict[str, int], period: str, short: str) -> Chart:
+    ranked = sorted(services.items(), key=lambda item: (-item[1], item[0]))[:TOP_ROWS]
     chart_rows = tuple(
-        ChartRow(country_name(row["country"]), row["services"], _integer(row["services"]))
-        for row in rows
+        ChartRow(country_name(country), count, _integer(count)) for country, count in ranked
     )
     summary = (
-        _("%(name)s est desservi par le plus de services (%(count)s).")
+        _("%(name)s est desservi par le plus de trains (%(count)s).")
         % {"name": chart_rows[0].label, "count": chart_rows[0].display}
         if chart_rows
         else _("Aucun pays desservi.")
     )
     return Chart(
         key="countries",
-        title=_("Services desservant chaque pays (les %(count)d premiers)") % {"count": TOP_ROWS},
-        summary=summary,
+        title=_("Trains desservant chaque pays (les %(count)d premiers), %(period)s")
+        % {"count": TOP_ROWS, "period": short},
+        summary=_with_period(summary, period),
         label_header=_("Pays"),
-        value_header=_("Services"),
+        value_header=_("Trains"),
         rows=chart_rows,
     )
 
 
-def _pair_chart() -> Chart:
+def _pair_chart(running: QuerySet[Trajet], period: str, short: str) -> Chart:
     rows = (
-        Trajet.objects.annotate(
+        running.annotate(
             first=Least(F("origin__name"), F("destination__name")),
             second=Greatest(F("origin__name"), F("destination__name")),
         )
@@ -144,26 +159,33 @@ def _pair_chart() -> Chart:
         for row in rows
     )
     summary = (
-        _("La liaison la plus fréquentée est %(pair)s, avec %(count)s services (deux sens).")
+        _("La liaison la plus desservie est %(pair)s, avec %(count)s trains (deux sens).")
         % {"pair": chart_rows[0].label, "count": chart_rows[0].display}
         if chart_rows
         else _("Aucune liaison.")
     )
     return Chart(
         key="pairs",
-        title=_("Liaisons les plus desservies, deux sens confondus (les %(count)d premières)")
-        % {"count": TOP_ROWS},
-        summary=summary,
+        title=_(
+            "Liaisons les plus desservies, deux sens confondus (les %(count)d premières), "
+            "%(period)s"
+        )
+        % {"count": TOP_ROWS, "period": short},
+        summary=_with_period(summary, period),
         label_header=_("Liaison"),
-        value_header=_("Services"),
+        value_header=_("Trains"),
         rows=chart_rows,
     )
 
 
-def _co2_chart(by_kind: dict[str, dict[str, float | None]]) -> Chart:
+def _co2_chart(by_kind: dict[str, dict[str, float | None]], period: str, short: str) -> Chart:
     rows = []
-    labels = {"day": _("jour"), "night": _("nuit")}
-    for kind in ("day", "night"):
+    labels = {
+        ServiceKind.DAY: _("jour"),
+        ServiceKind.NIGHT: _("nuit"),
+        ServiceKind.OVERNIGHT: _("nuit sans couchette connue"),
+    }
+    for kind in KINDS:
         averages = by_kind.get(kind, {})
         for mode, label in (("rail", _("Train")), ("flight", _("Avion équivalent"))):
             value = averages.get(mode)
@@ -178,10 +200,14 @@ def _co2_chart(by_kind: dict[str, dict[str, float | None]]) -> Chart:
                 )
     return Chart(
         key="co2",
-        title=_("CO2e moyen par passager et par trajet : train et avion équivalent"),
-        summary=_(
-            "Pour chaque type de service, émission moyenne d'un passager en train comparée au "
-            "vol équivalent sur la même liaison."
+        title=_("CO2e moyen par passager et par trajet : train et avion équivalent, %(period)s")
+        % {"period": short},
+        summary=_with_period(
+            _(
+                "Pour chaque type de service, émission moyenne d'un passager en train comparée "
+                "au vol équivalent sur la même liaison, sur les trains circulant dans la période."
+            ),
+            period,
         ),
         label_header=_("Mode et type de service"),
         value_header=_("kg CO2e par passager"),
@@ -189,39 +215,51 @@ def _co2_chart(by_kind: dict[str, dict[str, float | None]]) -> Chart:
     )
 
 
-def compute_dashboard() -> Dashboard:
-    """Compute (or reuse, until the next import) the dashboard's figures and charts."""
-    return cached_until_next_import("dashboard", _compute_dashboard)
+def compute_dashboard(choice: PeriodChoice | None = None) -> Dashboard:
+    """Compute (or reuse, until the next import) the dashboard's figures over ``choice``
+    (each source's typical week by default)."""
+    choice = choice or PeriodChoice()
+    return cached_until_next_import(f"dashboard:{choice.key}", lambda: _compute_dashboard(choice))
 
 
-def _compute_dashboard() -> Dashboard:
-    totals = Trajet.objects.aggregate(
-        services=Count("id"),
-        night=Count("id", filter=Q(kind="night")),
-        departures=Coalesce(_weekly_departures(), Value(0)),
-        co2_rail=Avg("co2_rail_kg"),
-        co2_flight=Avg("co2_flight_kg"),
-    )
-    by_kind = {
+def _compute_dashboard(choice: PeriodChoice) -> Dashboard:
+    trains = Trajet.objects.counted()
+    by_kind = compute_volumes(trains, group_by=("kind",), filters={}, choice=choice)
+    by_operator = compute_volumes(trains, group_by=("operator",), filters={}, choice=choice)
+    period = describe_choice(choice, by_kind.weeks)
+    short = describe_choice(choice, short=True)
+    counts = dict.fromkeys(KINDS, 0)
+    for row in by_kind.rows:
+        counts[row["kind"]] = row["services"]
+    running = restrict_to_period(trains, choice).order_by()
+    co2_by_kind = {
         row["kind"]: {"rail": row["rail"], "flight": row["flight"]}
-        for row in Trajet.objects.values("kind").annotate(
+        for row in running.values("kind").annotate(
             rail=Avg("co2_rail_kg"), flight=Avg("co2_flight_kg")
         )
     }
-    day = totals["services"] - totals["night"]
-    logger.info("dashboard computed", extra={"services": totals["services"]})
+    averages = running.aggregate(rail=Avg("co2_rail_kg"), flight=Avg("co2_flight_kg"))
+    logger.info(
+        "dashboard computed",
+        extra={"services": by_kind.total["services"], "period": choice.key},
+    )
     return Dashboard(
-        service_count=totals["services"],
-        day_count=day,
-        night_count=totals["night"],
-        weekly_departures=totals["departures"],
-        average_co2_rail_kg=totals["co2_rail"],
-        average_co2_flight_kg=totals["co2_flight"],
+        choice=choice,
+        period_label=period,
+        period_short_label=short,
+        service_count=by_kind.total["services"],
+        day_count=counts[ServiceKind.DAY],
+        night_count=counts[ServiceKind.NIGHT],
+        overnight_count=counts[ServiceKind.OVERNIGHT],
+        departures=by_kind.total["departures"],
+        km_served=by_kind.total["km_served"],
+        average_co2_rail_kg=averages["rail"],
+        average_co2_flight_kg=averages["flight"],
         charts=(
-            _kind_chart(day, totals["night"]),
-            _operator_chart(),
-            _country_chart(),
-            _pair_chart(),
-            _co2_chart(by_kind),
+            _kind_chart(counts, period, short),
+            _operator_chart(by_operator, period, short),
+            _country_chart(compute_served_countries(choice), period, short),
+            _pair_chart(running, period, short),
+            _co2_chart(co2_by_kind, period, short),
         ),
     )

@@ -40,6 +40,7 @@ from apps.trajets.models import (
     Trajet,
     TrajetProvenance,
 )
+from apps.trajets.periods import PeriodKind, typical_weeks
 from apps.trajets.querysets import API_LIST_VALUES
 from apps.trajets.renderers import CSV_CHUNK_SIZE, CSVRenderer, stream_csv
 from apps.trajets.serializers import (
@@ -48,6 +49,7 @@ from apps.trajets.serializers import (
     TrajetDetailSerializer,
     TrajetListSerializer,
     co2_summary,
+    period_data,
 )
 from obrail.api_errors import BAD_REQUEST, NOT_FOUND, THROTTLED, error_response
 from obrail.authentication import BasicAuthentication, SessionAuthentication
@@ -238,7 +240,7 @@ class Pagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
             raise exceptions.ValidationError(
                 {"page_size": [f"must be an integer from 1 to {self.max_page_size}."]}
             )
@@ -249,7 +251,11 @@ class Pagination(PageNumberPagination):
     ) -> list[Any] | None:
         """The page's rows; as dicts of ``view.page_row_values`` when the view has them."""
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and raw != "" and (not raw.isdigit() or int(raw) < 1):
+        if (
+            raw is not None
+            and raw != ""
+            and (not (raw.isascii() and raw.isdigit()) or int(raw) < 1)
+        ):
             raise exceptions.ValidationError({"page": ["must be a positive integer."]})
         self.row_values = getattr(view, "page_row_values", ())
         return super().paginate_queryset(queryset, request, view)
@@ -299,6 +305,61 @@ class Pagination(PageNumberPagination):
             "results",
         ]
         return base
+
+
+class PeriodPagination(Pagination):
+    """The trajet list's pages also state the period their trains run in (``period``)."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        self.period = view.period_statement() if view is not None else None
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: list[Any]) -> Response:
+        response = super().get_paginated_response(data)
+        response.data = {"period": self.period, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        base = super().get_paginated_response_schema(schema)
+        base["properties"] = {"period": PERIOD_SCHEMA, **base["properties"]}
+        base["required"] = ["period", *base["required"]]
+        return base
+
+
+PERIOD_SCHEMA = {
+    "type": "object",
+    "description": (
+        "The period the listed trains run in (at least one date each): by default each "
+        "train's source's typical week (`period.sources`); chosen by `date`, `week`, `month`, "
+        "`start`/`end`, or `period=all` for every date."
+    ),
+    "properties": {
+        "kind": {
+            "type": "string",
+            "enum": ["reference", "all", "date", "week", "month", "range"],
+            "example": "week",
+        },
+        "start": {"type": "string", "format": "date", "nullable": True, "example": "2025-11-17"},
+        "end": {"type": "string", "format": "date", "nullable": True, "example": "2025-11-23"},
+        "label": {"type": "string", "example": "semaine du 17 au 23 novembre 2025"},
+        "sources": {
+            "type": "array",
+            "example": [],
+            "items": {
+                "type": "object",
+                "properties": {
+                    "source": {"type": "string"},
+                    "start": {"type": "string", "format": "date"},
+                    "end": {"type": "string", "format": "date"},
+                },
+                "required": ["source", "start", "end"],
+            },
+        },
+    },
+    "required": ["kind", "start", "end", "label", "sources"],
+}
 
 
 class ReadOnlyApiMixin:
@@ -390,6 +451,13 @@ CSV_RESPONSE = OpenApiResponse(
 )
 
 TRAJET_LIST_EXAMPLE = {
+    "period": {
+        "kind": "reference",
+        "start": None,
+        "end": None,
+        "label": "semaine type de chaque source : oebb-nightjet du 15 au 21 décembre 2025",
+        "sources": [{"source": "oebb-nightjet", "start": "2025-12-15", "end": "2025-12-21"}],
+    },
     "count": 1,
     "count_exact": True,
     "page": 1,
@@ -418,6 +486,9 @@ TRAJET_LIST_EXAMPLE = {
             "valid_from": "2025-12-14",
             "valid_to": "2026-12-12",
             "weekdays": ["monday", "wednesday", "friday"],
+            "runs_from": "2025-12-15",
+            "runs_until": "2026-12-11",
+            "running_days": 154,
             "stops": {"count": 4, "via": ["Salzburg Hbf", "München Hbf"]},
             "co2": {
                 "rail_kg": 9.1,
@@ -434,8 +505,11 @@ TRAJET_LIST_EXAMPLE = {
     list=extend_schema(
         summary="List rail services (trajets)",
         description=(
-            "Filtered, ordered and paginated list. Every filter can be combined. "
-            "Bad values give a 400 naming each bad parameter."
+            "Filtered, ordered and paginated list of trains, each counted once across "
+            "sources. By default the trains running in their source's typical week (stated "
+            "in `period`); `date`, `week`, `month`, `start`/`end` keep the trains running at "
+            "least once in that period, `period=all` every train. Every filter can be "
+            "combined. Bad values give a 400 naming each bad parameter."
         ),
         parameters=[FORMAT_PARAMETER, *TIME_PARAMETERS],
         responses={200: TrajetListSerializer(many=True), **PAGED_LIST_ERRORS},
@@ -454,7 +528,7 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
     """Rail services: ``/api/trajets`` and ``/api/trajets/{id}``."""
 
     filterset_class = TrajetFilterSet
-    pagination_class = Pagination
+    pagination_class = PeriodPagination
     page_row_values = API_LIST_VALUES  # list rows without model instances
     lookup_value_regex = r"[0-9]+"
     csv_filename = "trajets.csv"
@@ -478,6 +552,9 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
         "valid_from",
         "valid_to",
         "weekdays",
+        "runs_from",
+        "runs_until",
+        "running_days",
         "stop_count",
         "via",
         "co2_rail_kg",
@@ -518,6 +595,14 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self) -> type:
         return TrajetDetailSerializer if self.action == "retrieve" else TrajetListSerializer
 
+    def period_statement(self) -> dict[str, Any]:
+        """The period of the list, as its pages state it."""
+        filterset = TrajetFilterSet(self.request.query_params)
+        filterset.is_valid()
+        choice = filterset.period_choice
+        weeks = typical_weeks().of() if choice.kind == PeriodKind.REFERENCE else ()
+        return period_data(choice, weeks)
+
     def csv_row(self, trajet: Trajet) -> Mapping[str, Any]:
         co2 = co2_summary(trajet)
         return {
@@ -540,6 +625,9 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
             "valid_from": trajet.valid_from,
             "valid_to": trajet.valid_to,
             "weekdays": "".join("1" if runs else "0" for runs in trajet.weekdays),
+            "runs_from": trajet.runs_from,
+            "runs_until": trajet.runs_until,
+            "running_days": trajet.running_days,
             "stop_count": trajet.stop_count,
             "via": " | ".join(trajet.via_names),
             "co2_rail_kg": co2["rail_kg"],

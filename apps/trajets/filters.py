@@ -22,11 +22,22 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
+from apps.trajets.calendars import MAX_PERIOD_DAYS, Period
 from apps.trajets.models import Operator, ServiceKind, Station, Trajet
+from apps.trajets.periods import PeriodChoice, PeriodKind, restrict_to_period
 from apps.trajets.station_search import station_ids_for
 
 COUNTRY_PATTERN = re.compile(r"^[A-Za-z]{2}$")
+MONTH_PATTERN = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 MAX_SEARCH_LENGTH = 100
+# The filters choosing the period, in the order they are checked, and the kind each gives.
+PERIOD_FILTERS = (
+    ("date", PeriodKind.DAY),
+    ("week", PeriodKind.WEEK),
+    ("month", PeriodKind.MONTH),
+    ("start", PeriodKind.RANGE),
+)
+PERIOD_PARAMETERS = frozenset({"period", "date", "week", "month", "start", "end"})
 
 
 class StationFilter(django_filters.CharFilter):
@@ -40,7 +51,7 @@ class StationFilter(django_filters.CharFilter):
         if not value:
             return qs
         value = value.strip()
-        if value.isdigit() and len(value) not in {7, 8} and len(value) <= 18:
+        if value.isascii() and value.isdigit() and len(value) not in {7, 8} and len(value) <= 18:
             return qs.filter(**{f"{self.field_name}_id": int(value)})  # an id: no lookup
         return qs.filter(**{f"{self.field_name}_id__any_of": station_ids_for(value)})
 
@@ -63,6 +74,37 @@ class CountryFilter(django_filters.CharFilter):
     field_class = CountryField
 
 
+class PeriodField(django_filters.fields.ChoiceField):
+    """The default period: empty (the form's first option) or ``reference`` for each source's
+    typical week, ``all`` for every date; an empty choice keeps shared URLs short."""
+
+    def valid_value(self, value: str) -> bool:
+        return value == PeriodKind.REFERENCE.value or super().valid_value(value)
+
+
+class PeriodFilter(django_filters.ChoiceFilter):
+    field_class = PeriodField
+
+
+class MonthField(forms.CharField):
+    """A month as ``YYYY-MM``, cleaned to its ``Period``."""
+
+    default_error_messages = {"invalid": _("mois AAAA-MM attendu (ex. 2025-11).")}
+
+    def to_python(self, value: str | None) -> Period | None:
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        match = MONTH_PATTERN.match(value)
+        if not match or int(match[1]) < 1:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return Period.month(int(match[1]), int(match[2]))
+
+
+class MonthFilter(django_filters.CharFilter):
+    field_class = MonthField
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering with the id as last key, so that pages never overlap."""
 
@@ -73,7 +115,8 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class TrajetFilterForm(forms.Form):
-    """Cross-field checks of the trajet filters, reported on the upper bound."""
+    """Cross-field checks of the trajet filters, reported on the upper bound, and of the
+    period (one way of choosing it, a range given whole and at most a year long)."""
 
     RANGES = (("min_duration", "max_duration"), ("min_distance", "max_distance"))
 
@@ -82,7 +125,30 @@ class TrajetFilterForm(forms.Form):
         for low, high in self.RANGES:
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 self.add_error(high, _("doit être supérieur ou égal à %(low)s.") % {"low": low})
+        self._check_period(data)
         return data
+
+    def _check_period(self, data: dict) -> None:
+        start, end = data.get("start"), data.get("end")
+        if end and not start and "start" not in self.errors:
+            self.add_error("start", _("indiquez aussi le début de la période (start)."))
+        if start and not end and "end" not in self.errors:
+            self.add_error("end", _("indiquez aussi la fin de la période (end)."))
+        if start and end and end < start:
+            self.add_error("end", _("doit être postérieure ou égale à start."))
+        elif start and end and (end - start).days + 1 > MAX_PERIOD_DAYS:
+            self.add_error(
+                "end",
+                _("période de %(days)s jours : %(max)s jours au plus.")
+                % {"days": (end - start).days + 1, "max": MAX_PERIOD_DAYS},
+            )
+        chosen = [name for name, _kind in PERIOD_FILTERS if data.get(name)]
+        if len(chosen) > 1:
+            self.add_error(
+                chosen[1],
+                _("une seule période à la fois : %(first)s ou %(second)s, pas les deux.")
+                % {"first": chosen[0], "second": chosen[1]},
+            )
 
 
 class LightFilterSet(django_filters.FilterSet):
@@ -221,11 +287,55 @@ class TrajetFilterSet(LightFilterSet):
             % {"choices": ", ".join(ServiceKind.values)}
         },
     )
+    period = PeriodFilter(
+        method="filter_period",
+        choices=(
+            ("", _("semaine type de chaque source")),
+            (PeriodKind.ALL.value, _("toutes les dates")),
+        ),
+        empty_label=None,
+        label=_("Période"),
+        help_text=_(
+            "reference (par défaut) : la semaine type de la source de chaque train ; all : "
+            "toutes les dates. Sans effet quand date, week, month ou start et end sont donnés."
+        ),
+        error_messages={"invalid_choice": _("doit être reference ou all.")},
+    )
     date = django_filters.DateFilter(
-        method="filter_date",
-        label=_("Date du voyage"),
+        method="filter_period",
+        label=_("Circule le"),
         help_text=_("AAAA-MM-JJ : services qui circulent ce jour-là (calendrier et exceptions)."),
         input_formats=["%Y-%m-%d"],  # never locale-dependent: 01/02 differs in fr and en
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("date AAAA-MM-JJ attendue.")},
+    )
+    week = django_filters.DateFilter(
+        method="filter_period",
+        label=_("Circule la semaine du"),
+        help_text=_("AAAA-MM-JJ, tout jour de la semaine : du lundi au dimanche qui l'entourent."),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("date AAAA-MM-JJ attendue.")},
+    )
+    month = MonthFilter(
+        method="filter_period",
+        label=_("Circule en"),
+        help_text=_("Mois AAAA-MM."),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-11"}),
+    )
+    start = django_filters.DateFilter(
+        method="filter_period",
+        label=_("Circule entre le"),
+        help_text=_("AAAA-MM-JJ, début de la période (avec end ; 366 jours au plus)."),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("date AAAA-MM-JJ attendue.")},
+    )
+    end = django_filters.DateFilter(
+        method="filter_period",
+        label=_("et le"),
+        help_text=_("AAAA-MM-JJ, fin de la période, incluse."),
+        input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("date AAAA-MM-JJ attendue.")},
     )
@@ -314,8 +424,43 @@ class TrajetFilterSet(LightFilterSet):
     def filter_country(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.serving_country(value) if value else qs
 
-    def filter_date(self, qs: QuerySet, name: str, value: dt.date | None) -> QuerySet:
-        return qs.running_on(value) if value else qs
+    #: False when the caller counts over the period itself (the volumes): the trajets are
+    #: then not narrowed to those running in it.
+    narrows_to_period = True
+
+    @property
+    def qs(self) -> QuerySet:
+        if self.is_bound and not self.has_parameters and not hasattr(self, "_qs"):
+            self._qs = self._restrict(self.queryset.all())
+        return super().qs
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return self._restrict(super().filter_queryset(queryset))
+
+    def _restrict(self, queryset: QuerySet) -> QuerySet:
+        """One trajet per train (``counted``), running in the chosen period."""
+        queryset = queryset.counted()
+        if not self.narrows_to_period:
+            return queryset
+        return restrict_to_period(queryset, self.period_choice)
+
+    @property
+    def period_choice(self) -> PeriodChoice:
+        """The period chosen by the parameters (each source's typical week by default)."""
+        data = self.cleaned_filters if self.is_bound else {}
+        if data.get("date"):
+            return PeriodChoice(PeriodKind.DAY, Period(data["date"], data["date"]))
+        if data.get("week"):
+            return PeriodChoice(PeriodKind.WEEK, Period.week_of(data["week"]))
+        if data.get("month"):
+            return PeriodChoice(PeriodKind.MONTH, data["month"])
+        if data.get("start") and data.get("end") and data["end"] >= data["start"]:
+            return PeriodChoice(PeriodKind.RANGE, Period(data["start"], data["end"]))
+        return PeriodChoice(PeriodKind(data.get("period") or PeriodKind.REFERENCE))
+
+    def filter_period(self, qs: QuerySet, name: str, value: object) -> QuerySet:
+        """Applied once for all the period parameters, in ``_restrict``."""
+        return qs
 
     def filter_departure_window(self, qs: QuerySet, name: str, value: dt.time) -> QuerySet:
         """Apply both bounds once; a start later than the end wraps past midnight."""

@@ -7,9 +7,11 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.trajets.calendars import Validity, validity_of
 from apps.trajets.models import (
     CalendarException,
     DataSource,
@@ -21,6 +23,7 @@ from apps.trajets.models import (
     Trajet,
     TrajetProvenance,
 )
+from apps.trajets.periods import PeriodChoice, PeriodKind, SourceWeek, describe_choice
 from apps.trajets.querysets import API_LIST_VALUES
 
 
@@ -34,6 +37,44 @@ from apps.trajets.querysets import API_LIST_VALUES
 )
 class LocalTimeField(serializers.TimeField):
     """A wall-clock time without offset (OpenAPI's ``format: time`` demands one)."""
+
+
+class SourceWeekSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text="Source name.")
+    start = serializers.DateField(help_text="Monday of the source's typical week.")
+    end = serializers.DateField(help_text="Sunday of the source's typical week.")
+
+
+class PeriodSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        [kind.value for kind in PeriodKind],
+        help_text=(
+            "`reference`: each source's typical week (the default; see `sources`); `all`: "
+            "every running date; `date`, `week`, `month`, `range`: the dates from `start` "
+            "to `end`."
+        ),
+    )
+    start = serializers.DateField(allow_null=True, help_text="First date (null: per source).")
+    end = serializers.DateField(allow_null=True, help_text="Last date, included.")
+    label = serializers.CharField(help_text="The period in words, in the request's language.")
+    sources = SourceWeekSerializer(
+        many=True,
+        help_text="With `reference`: the typical week of each source counted; else empty.",
+    )
+
+
+def period_data(choice: PeriodChoice, weeks: tuple[SourceWeek, ...] = ()) -> dict[str, Any]:
+    """The period of a figure as the API states it."""
+    return {
+        "kind": choice.kind.value,
+        "start": choice.period.start.isoformat() if choice.period else None,
+        "end": choice.period.end.isoformat() if choice.period else None,
+        "label": describe_choice(choice, weeks),
+        "sources": [
+            {"source": week.source, "start": week.start.isoformat(), "end": week.end.isoformat()}
+            for week in weeks
+        ],
+    }
 
 
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -156,9 +197,27 @@ class TrajetBaseSerializer(serializers.ModelSerializer):
             "valid_from",
             "valid_to",
             "weekdays",
+            "runs_from",
+            "runs_until",
+            "running_days",
             "stops",
             "co2",
         )
+        extra_kwargs = {
+            "valid_from": {"help_text": "First date of the weekly pattern's stretch."},
+            "valid_to": {
+                "help_text": (
+                    "Last date of the weekly pattern's stretch. The train runs on the pattern's "
+                    "weekdays in this stretch, plus the added dates (which may lie outside "
+                    "it), minus the removed dates: see runs_from, runs_until, running_days."
+                )
+            },
+            "runs_from": {"help_text": "First date the train really runs."},
+            "runs_until": {"help_text": "Last date the train really runs."},
+            "running_days": {
+                "help_text": "Number of dates it runs, exceptions included (added and removed)."
+            },
+        }
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(WEEKDAY_NAMES)))
     def get_weekdays(self, trajet: Trajet) -> list[str]:
@@ -224,6 +283,9 @@ def _list_row(row: Mapping[str, Any]) -> dict[str, Any]:
         "valid_from": row["valid_from"].isoformat(),
         "valid_to": row["valid_to"].isoformat(),
         "weekdays": [day for day in WEEKDAY_NAMES if row[f"runs_{day}"]],
+        "runs_from": row["runs_from"].isoformat(),
+        "runs_until": row["runs_until"].isoformat(),
+        "running_days": row["running_days"],
         "stops": {"count": row["stop_count"], "via": row["via_names"]},
         "co2": co2_comparison(row["co2_rail_kg"], row["co2_flight_kg"]),
     }
@@ -263,16 +325,50 @@ class CalendarExceptionSerializer(serializers.ModelSerializer):
 
 
 class CalendarSerializer(serializers.Serializer):
-    valid_from = serializers.DateField()
-    valid_to = serializers.DateField()
+    valid_from = serializers.DateField(help_text="First date of the weekly pattern's stretch.")
+    valid_to = serializers.DateField(help_text="Last date of the weekly pattern's stretch.")
     weekdays = serializers.ListField(child=serializers.ChoiceField(WEEKDAY_NAMES))
     exceptions = CalendarExceptionSerializer(many=True)
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    validity = serializers.SerializerMethodField(
+        help_text=(
+            "Where today falls in the source's running dates: expired (its timetable has "
+            "ended), current, upcoming, or unknown (no running dates)."
+        )
+    )
+
     class Meta:
         model = DataSource
-        fields = ("name", "title", "licence", "attribution", "homepage")
+        fields = (
+            "name",
+            "title",
+            "licence",
+            "attribution",
+            "homepage",
+            "dataset",
+            "runs_from",
+            "runs_until",
+            "reference_week",
+            "validity",
+        )
+        extra_kwargs = {
+            "runs_from": {"help_text": "First date any train of the source runs."},
+            "runs_until": {"help_text": "Last date any train of the source runs."},
+            "reference_week": {
+                "help_text": "Monday of the source's typical week (its busiest Monday–Sunday)."
+            },
+        }
+
+    @extend_schema_field(serializers.ChoiceField([status.value for status in Validity]))
+    def get_validity(self, source: DataSource) -> str:
+        return source_validity(source)
+
+
+def source_validity(source: DataSource) -> str:
+    """``expired``, ``current``, ``upcoming`` or ``unknown`` for ``source`` today."""
+    return validity_of(source.runs_from, source.runs_until, timezone.localdate()).value
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
@@ -399,7 +495,11 @@ def _factor(factor: EmissionFactor | None) -> dict[str, Any] | None:
 
 
 def _source(source: DataSource) -> dict[str, Any]:
-    return _plain(source, SourceSerializer.Meta.fields)
+    row = _plain(source, tuple(name for name in SourceSerializer.Meta.fields if name != "validity"))
+    for name in ("runs_from", "runs_until", "reference_week"):
+        row[name] = row[name].isoformat() if row[name] else None
+    row["validity"] = source_validity(source)
+    return row
 
 
 def _run(run: ImportRun) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.core.paginator import Page
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -18,7 +19,15 @@ from apps.trajets.api import CachedCountPaginator
 from apps.trajets.etl.quality import QualityReport
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
-from apps.trajets.models import ImportRun, Trajet
+from apps.trajets.models import CalendarException, ImportRun, Trajet
+from apps.trajets.periods import (
+    PeriodKind,
+    describe_choice,
+    describe_running,
+    format_span,
+    source_validities,
+    typical_weeks,
+)
 from apps.trajets.station_search import resolve_stations, station_ids_for
 from obrail.formatting import (
     WEEKDAY_LABELS,
@@ -93,6 +102,23 @@ def _stop_rows(trajet: Trajet) -> list[dict[str, object]]:
     ]
 
 
+def exception_counts(trajet_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Added and removed dates of each trajet (one query)."""
+    counts: dict[int, tuple[int, int]] = {}
+    rows = (
+        CalendarException.objects.filter(trajet_id__in=trajet_ids)
+        .order_by()
+        .values_list("trajet_id")
+        .annotate(
+            added=Count("pk", filter=Q(is_added=True)),
+            removed=Count("pk", filter=Q(is_added=False)),
+        )
+    )
+    for trajet_id, added, removed in rows:
+        counts[trajet_id] = (added, removed)
+    return counts
+
+
 def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One service: stops timeline, calendar, distance, duration, CO2 vs flight, provenance."""
     try:
@@ -109,6 +135,8 @@ def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "destination_country": country_name(trajet.destination_country),
             "duration": duration(trajet.duration_min),
             "weekdays": weekday_labels(trajet.weekdays),
+            "running": describe_running(trajet.runs_from, trajet.runs_until, trajet.running_days),
+            "pattern": format_span(trajet.valid_from, trajet.valid_to),
         },
         "exceptions": list(trajet.calendar_exceptions.all()),
         "provenances": list(trajet.provenances.all()),
@@ -148,6 +176,7 @@ def quality(request: HttpRequest) -> HttpResponse:
         "report": report,
         "sources": _source_rows(report),
         "rejected_total": sum(group.count for source in report.sources for group in source.rejects),
+        "source_validities": source_validities(),
     }
     return render(request, "trajets/quality.html", context)
 
@@ -312,6 +341,7 @@ def _page_links(request: HttpRequest, page: Page) -> list[dict[str, object]]:
 
 
 def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
+    exceptions = exception_counts([trajet.pk for trajet in trajets])
     return [
         {
             "url": reverse("trajets:trajet-detail", args=[trajet.pk]),
@@ -331,9 +361,39 @@ def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
             "kind": trajet.kind,
             "kind_label": trajet.get_kind_display(),
             "co2": f"{kilograms(trajet.co2_rail_kg)} / {kilograms(trajet.co2_flight_kg)}",
+            "running": describe_running(trajet.runs_from, trajet.runs_until, trajet.running_days),
+            "weekdays": weekday_labels(trajet.weekdays),
+            "exceptions": _exceptions_text(exceptions.get(trajet.pk, (0, 0))),
         }
         for trajet in trajets
     ]
+
+
+def _exceptions_text(counts: tuple[int, int]) -> str:
+    """``2 dates ajoutées, 1 supprimée`` (empty without exceptions)."""
+    added, removed = counts
+    parts = []
+    if added:
+        parts.append(
+            ngettext("%(count)s date ajoutée", "%(count)s dates ajoutées", added) % {"count": added}
+        )
+    if removed:
+        parts.append(
+            ngettext("%(count)s date supprimée", "%(count)s dates supprimées", removed)
+            % {"count": removed}
+        )
+    return ", ".join(parts)
+
+
+def _period_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
+    """The period the listed trains run in, in words, and the link to every date."""
+    choice = filterset.period_choice
+    weeks = typical_weeks().of() if choice.kind == PeriodKind.REFERENCE else ()
+    every_date = ""
+    if choice.kind != PeriodKind.ALL:
+        cleared = dict.fromkeys(("date", "week", "month", "start", "end"), "")
+        every_date = _url_with(request, period=PeriodKind.ALL.value, **cleared)
+    return {"period_label": describe_choice(choice, weeks), "every_date_url": every_date}
 
 
 def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
@@ -352,6 +412,7 @@ def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[s
     csv_query["format"] = "csv"
     csv_api = _reverse_or_empty("api:trajet-list")
     return {
+        **_period_context(request, filterset),
         "name_notes": _name_notes(request, filterset),
         "page": page,
         "rows": _result_rows([trajets[pk] for pk in page.object_list if pk in trajets]),

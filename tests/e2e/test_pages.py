@@ -62,7 +62,9 @@ def test_chart_data_tables_open_and_pass_axe(site, browser_page, audit):
     assert summaries.count() == 5
     for index in range(summaries.count()):
         summaries.nth(index).click()
-    table = browser_page.get_by_role("table", name="Services de jour et de nuit")
+    table = browser_page.get_by_role(
+        "table", name="Trains de jour et de nuit, semaine type de chaque source"
+    )
     assert table.get_by_role("row").nth(2).inner_text().split() == ["Nuit", "2"]
     audit(browser_page, "stats:dashboard with every data table open")
 

@@ -102,3 +102,4 @@ def test_service_status_lists_open_and_recent_incidents_and_stale_sources():
     assert status.open_incidents == [open_incident]
     assert status.recent_incidents == [recent]
     assert {(s.name, s.is_stale) for s in status.sources} == {("fresh", False), ("stale", True)}
+    assert {s.validity for s in status.sources} == {"unknown"}  # no running dates known

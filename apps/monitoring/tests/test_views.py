@@ -76,3 +76,25 @@ def test_status_page_counts_requests_to_the_api(client):
 
     assert after.label == "API"
     assert after.requests == before + 2
+
+
+@pytest.mark.django_db
+def test_status_page_calls_an_ended_timetable_expired_however_recent_its_import(client):
+    from apps.trajets.tests.factories import make_run, make_source
+
+    today = timezone.localdate()
+    sources = {
+        "ended": (dt.date(2013, 12, 15), dt.date(2014, 12, 13)),
+        "running": (today - dt.timedelta(days=30), today + dt.timedelta(days=30)),
+        "coming": (today + dt.timedelta(days=3), today + dt.timedelta(days=300)),
+    }
+    for name, (first, last) in sources.items():
+        make_run(make_source(name, runs_from=first, runs_until=last, dataset="full"))
+    html = client.get(reverse("monitoring:status")).content.decode()
+    assert "À jour" not in html
+    rows = {name: html[html.index(f'<th scope="row">{name}') :][:600] for name in sources}
+    assert "du 15 décembre 2013 au 13 décembre 2014" in rows["ended"]
+    assert '<td class="status-fail">expirée</td>' in rows["ended"]
+    assert '<td class="status-ok">en cours</td>' in rows["running"]
+    assert '<td class="status-fail">à venir</td>' in rows["coming"]
+    assert "<td>full</td>" in rows["ended"]

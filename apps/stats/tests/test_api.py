@@ -25,11 +25,11 @@ def test_volumes_default_to_grouping_by_operator(client, trajets):
     body = client.get("/api/stats/volumes").json()
     assert body["group_by"] == ["operator"]
     # ties on the number of services are broken by the group key
-    assert [(r["operator"], r["services"], r["weekly_departures"]) for r in body["results"]] == [
+    assert [(r["operator"], r["services"], r["departures"]) for r in body["results"]] == [
         ("oebb", 1, 3),
         ("sncf", 1, 7),
     ]
-    assert body["total"] == {"services": 2, "weekly_departures": 10, "km_served": 7000.0}
+    assert body["total"] == {"services": 2, "departures": 10, "km_served": 7000.0}
 
 
 def test_volumes_take_the_trajet_filters(client, trajets):
@@ -39,14 +39,15 @@ def test_volumes_take_the_trajet_filters(client, trajets):
             "country": "AT",
             "kind": "night",
             "services": 1,
-            "weekly_departures": 3,
+            "departures": 3,
             "km_served": 4200.0,
         }
     ]
+    # date: the departures of that day (a Tuesday: the Monday-to-Sunday train only)
     assert client.get("/api/stats/volumes?date=2025-01-07&group_by=kind").json()["total"] == {
         "services": 1,
-        "weekly_departures": 7,
-        "km_served": 2800.0,
+        "departures": 1,
+        "km_served": 400.0,
     }
 
 
@@ -54,9 +55,22 @@ def test_volumes_export_as_csv(client, trajets):
     response = client.get("/api/stats/volumes?group_by=kind&format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    period = "semaine type de chaque source : test-feed du 6 au 12 janvier 2025"
     assert rows == [
-        {"kind": "day", "services": "1", "weekly_departures": "7", "km_served": "2800.0"},
-        {"kind": "night", "services": "1", "weekly_departures": "3", "km_served": "4200.0"},
+        {
+            "kind": "day",
+            "services": "1",
+            "departures": "7",
+            "km_served": "2800.0",
+            "period": period,
+        },
+        {
+            "kind": "night",
+            "services": "1",
+            "departures": "3",
+            "km_served": "4200.0",
+            "period": period,
+        },
     ]
 
 
@@ -65,3 +79,50 @@ def test_bad_group_by_and_bad_filters_are_400s_naming_each(client):
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"kind", "group_by"}
     assert "operator, country, kind" in response.json()["errors"]["group_by"][0]
+
+
+def test_volumes_state_their_period(client, trajets):
+    body = client.get("/api/stats/volumes?group_by=").json()
+    assert body["period"] == {
+        "kind": "reference",
+        "start": None,
+        "end": None,
+        "label": "semaine type de chaque source : test-feed du 6 au 12 janvier 2025",
+        "sources": [{"source": "test-feed", "start": "2025-01-06", "end": "2025-01-12"}],
+    }
+    month = client.get("/api/stats/volumes?month=2025-02&group_by=").json()
+    assert month["period"] == {
+        "kind": "month",
+        "start": "2025-02-01",
+        "end": "2025-02-28",
+        "label": "février 2025",
+        "sources": [],
+    }
+    assert month["total"] == {"services": 2, "departures": 4 * 10, "km_served": 4 * 7000.0}
+    week = client.get("/api/stats/volumes?week=2025-03-13&group_by=").json()
+    assert (week["period"]["start"], week["period"]["end"]) == ("2025-03-10", "2025-03-16")
+    assert week["total"]["departures"] == 10
+    span = client.get("/api/stats/volumes?start=2025-03-10&end=2025-03-11&group_by=").json()
+    assert span["period"]["label"] == "du 10 au 11 mars 2025"
+    assert span["total"] == {"services": 2, "departures": 3, "km_served": 2200.0}
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ("month=2025-13", "month", "mois AAAA-MM attendu"),
+        ("week=2025-02-30", "week", "date AAAA-MM-JJ attendue"),
+        ("start=2025-03-10", "end", "indiquez aussi la fin"),
+        ("end=2025-03-10", "start", "indiquez aussi le début"),
+        ("start=2025-03-10&end=2025-03-01", "end", "postérieure ou égale à start"),
+        ("start=2024-01-01&end=2025-01-01", "end", "367 jours : 366 jours au plus"),
+        ("week=2025-03-10&month=2025-03", "month", "une seule période à la fois"),
+        ("period=typical", "period", "reference ou all"),
+    ],
+)
+def test_bad_periods_are_400s_naming_the_parameter(client, query, parameter, message):
+    response = client.get(f"/api/stats/volumes?{query}")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == [parameter]
+    assert message in errors[parameter][0]

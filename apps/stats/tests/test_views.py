@@ -24,7 +24,11 @@ def test_dashboard_shows_counts_split_and_busiest_operator(client):
     dashboard = response.context["dashboard"]
     assert (dashboard.service_count, dashboard.day_count, dashboard.night_count) == (5, 3, 2)
     # TGV 5 days + EC 7 + EUR 7 for SNCF; Nightjet 3 days + Berlin-Wien 7 for ÖBB.
-    assert dashboard.weekly_departures == 29
+    assert dashboard.departures == 29
+    assert dashboard.period_label == (
+        "semaine type de chaque source : back-on-track du 6 au 12 janvier 2025, "
+        "sncf-gtfs du 6 au 12 janvier 2025"
+    )
     operators = next(chart for chart in dashboard.charts if chart.key == "operators")
     assert [(row.label, row.value) for row in operators.rows] == [
         ("SNCF Voyageurs", 19),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -17,8 +19,26 @@ def test_home_shows_warehouse_counts_and_the_day_night_chart(client):
     assert response.status_code == 200
     assert response.context["dashboard"].night_count == 2
     assert response.context["summary"].station_count == 10
-    assert "2 services de nuit et 3 services de jour sur 5 services." in html
+    assert (
+        "2 trains de nuit, 0 trains de nuit sans couchette connue et 3 trains de jour sur "
+        "5 trains." in html
+    )
     assert '<th scope="row">Nuit</th><td class="num">2</td>' in html
+    assert "circulent au moins un jour de la période : semaine type de chaque source" in html
+
+
+def test_home_counts_each_train_once_and_only_in_its_period(client):
+    network = build_sample_network()
+    from apps.trajets.tests.factories import make_trajet
+
+    make_trajet(run=network.nightjet.import_run, kind="night", same_train_as=network.nightjet)
+    make_trajet(
+        run=network.nightjet.import_run,
+        kind="night",
+        valid_from=dt.date(2026, 7, 1),  # after the source's typical week
+        valid_to=dt.date(2026, 7, 31),
+    )
+    assert client.get(reverse("home")).context["dashboard"].night_count == 2
 
 
 def test_accessibility_statement_states_compliance_and_recourse(client):
@@ -46,7 +66,8 @@ def test_pages_are_in_english_when_the_visitor_chooses_it(client):
     html = client.get(reverse("stats:dashboard")).content.decode()
     assert '<html lang="en">' in html
     assert "Skip to content" in html
-    assert "2 night services and 3 day services out of 5 services." in html
+    assert "Skip to content" in html
+    assert '<th scope="row">Night</th>' in html
 
 
 def test_legal_texts_stay_french_and_say_so_in_the_english_interface(client):

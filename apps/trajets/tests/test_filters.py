@@ -84,7 +84,7 @@ def test_origin_accepts_a_station_id(network):
 
 def test_a_station_id_filters_without_looking_the_station_up(network, django_assert_num_queries):
     with django_assert_num_queries(1):
-        assert ids({"destination": f" {network['wien'].pk + 1000} "}) == []
+        assert ids({"destination": f" {network['wien'].pk + 1000} ", "period": "all"}) == []
     assert ids({"origin": "123456789012345678901"}) == []  # too long for an id: no error
 
 
@@ -213,7 +213,8 @@ def test_reports_every_bad_parameter_at_once(network):
 def test_form_has_french_labels_and_html5_widgets():
     form = TrajetFilterSet({}).form
     assert form.fields["origin"].label == "Origine"
-    assert form.fields["date"].label == "Date du voyage"
+    assert form.fields["date"].label == "Circule le"
+    assert 'type="month"' in str(form["month"])
     assert 'type="date"' in str(form["date"])
     assert 'type="time"' in str(form["departure_after"])
     assert [value for value, _ in form.fields["kind"].choices] == ["", "day", "night", "overnight"]
@@ -273,3 +274,75 @@ def test_api_forms_share_their_fields_while_page_forms_copy_them():
         fresh = TrajetFilterSet({"kind": "day"}, queryset=Trajet.objects.all())
         fresh.renders_form = renders_form
         assert "aria-invalid" not in fresh.form.fields["kind"].widget.attrs
+
+
+# --- Period: each source's typical week by default, or a chosen day, week, month or range ---
+
+
+def test_list_defaults_to_the_trains_running_in_their_sources_typical_week():
+    make_trajet(valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2025, 12, 31))
+    ended = make_trajet(valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2025, 1, 1))
+    # The source's busiest week is the first full one (6 to 12 January: 7 departures, against
+    # 5 + 1 the week before): the train running on the 1st only is not in it.
+    assert ended.pk not in ids({})
+    assert len(ids({})) == 1
+    assert ended.pk in ids({"period": "all"})
+    filterset = TrajetFilterSet({})
+    filterset.is_valid()
+    assert filterset.period_choice.kind == "reference"
+
+
+def test_a_week_keeps_the_trains_running_on_at_least_one_of_its_dates(network):
+    CalendarException.objects.bulk_create(
+        CalendarException(trajet=network["ic"], date=dt.date(2025, 3, day), is_added=False)
+        for day in (8, 9)
+    )
+    added = make_trajet(
+        weekdays="0000000",
+        valid_from=dt.date(2025, 6, 2),
+        runs_from=dt.date(2025, 3, 12),
+        runs_until=dt.date(2025, 3, 12),
+        running_days=1,
+    )
+    CalendarException.objects.create(trajet=added, date=dt.date(2025, 3, 12), is_added=True)
+    week = {"week": "2025-03-12"}  # a Wednesday: 10 to 16 March
+    expected = [network[name].pk for name in ("tgv", "ic", "nightjet")] + [added.pk]
+    assert sorted(ids(week)) == sorted(expected)
+    assert ids({"date": "2025-03-08"}) == []  # a Saturday whose IC is removed
+    assert ids({"date": "2025-03-15"}) == [network["ic"].pk]
+    assert sorted(ids({"start": "2025-03-08", "end": "2025-03-09"})) == []
+    assert len(ids({"month": "2025-03"})) == 4
+
+
+def test_a_train_another_source_describes_is_listed_once(network):
+    make_trajet(weekdays="1111111", same_train_as=network["tgv"])
+    assert len(ids({"period": "all"})) == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"month": "2025-1"}, "month", "mois AAAA-MM attendu (ex. 2025-11)."),
+        ({"start": "2025-01-01"}, "end", "indiquez aussi la fin de la période (end)."),
+        ({"end": "2025-01-01"}, "start", "indiquez aussi le début de la période (start)."),
+        ({"start": "2025-01-02", "end": "2025-01-01"}, "end", "doit être postérieure"),
+        ({"start": "2025-01-01", "end": "2026-01-02"}, "end", "période de 367 jours"),
+        ({"date": "2025-01-01", "week": "2025-01-01"}, "week", "une seule période à la fois"),
+        ({"period": "sometimes"}, "period", "doit être reference ou all."),
+    ],
+)
+def test_bad_periods_name_the_parameter(data, field, message):
+    found = errors(data)
+    assert list(found) == [field]
+    assert found[field][0].startswith(message)
+
+
+def test_a_chosen_period_wins_over_the_default_choice():
+    filterset = TrajetFilterSet({"period": "all", "month": "2024-02"})
+    assert filterset.is_valid()
+    choice = filterset.period_choice
+    assert (choice.kind, choice.period.start, choice.period.end) == (
+        "month",
+        dt.date(2024, 2, 1),
+        dt.date(2024, 2, 29),
+    )
