@@ -1,8 +1,15 @@
-"""Data-quality figures of the warehouse: completeness, merges, rejects (command, API, pages)."""
+"""Data-quality figures of the warehouse: completeness, merges, rejects (command, API, pages).
+
+The service-truth checks (calendars against the raw files, duplicates, loops, night agreement:
+``apps.trajets.truth_checks``) take seconds to a minute on the full warehouse: the
+``check_truth`` and ``quality_report`` commands compute them and store the result, which the
+report reads (a file read, not a computation) each time it is shown.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.db.models import Count, F, Q
 
@@ -15,6 +22,7 @@ from apps.trajets.models import (
     Trajet,
     TrajetProvenance,
 )
+from apps.trajets.truth_checks import load_truth_report
 
 __all__ = ["QualityReport", "SourceQuality", "compute_quality_report"]
 
@@ -64,6 +72,7 @@ class SourceQuality:
     trajet_completeness: dict[str, float] = field(default_factory=dict)
     station_completeness: dict[str, float] = field(default_factory=dict)
     rejects: list[RejectGroup] = field(default_factory=list)
+    rows_folded: int = 0
 
 
 @dataclass(frozen=True)
@@ -76,9 +85,16 @@ class QualityReport:
     stations_unmatched: int
     identity: IdentityQuality
 
+    @property
+    def service_truth(self) -> dict[str, Any] | None:
+        """The stored result of the service-truth checks (``check_truth``), read when shown:
+        never computed here, and never older than the last check even when the rest of the
+        report comes from the cache."""
+        return load_truth_report()
+
     def as_dict(self) -> dict:
         """Plain data for JSON."""
-        return asdict(self)
+        return {**asdict(self), "service_truth": self.service_truth}
 
 
 def _rates(queryset, fields: dict[str, Q]) -> tuple[int, dict[str, float]]:
@@ -137,6 +153,7 @@ def compute_quality_report() -> QualityReport:
                 rows_updated=run.rows_updated if run else 0,
                 rows_unchanged=run.rows_unchanged if run else 0,
                 rows_rejected=run.rows_rejected if run else 0,
+                rows_folded=run.rows_folded if run else 0,
                 trajets=count,
                 night_trajets=trajets.filter(kind="night").count(),
                 stations=station_count,
