@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -32,7 +33,13 @@ from .records import CalendarRecord, RejectRecord, ServiceRecord
 from .transform import HarmonisedService, StationInfo, harmonise_service, split_at_turns
 from .writer import db_columns
 
-__all__ = ["SERVICE_BATCH", "TrajetLoading", "emission_factors", "fold_services"]
+__all__ = [
+    "SERVICE_BATCH",
+    "TrajetLoading",
+    "emission_factors",
+    "fold_services",
+    "night_runs",
+]
 
 # Trains per write batch: few COPY statements, and the writer thread starts on the first
 # batch while the next ones are prepared.
@@ -82,6 +89,54 @@ def fold_services(services: list[HarmonisedService]) -> HarmonisedService:
         calendar=CalendarRecord.of_days(days),
         days=days,
         content_hash=digest,
+    )
+
+
+def night_runs(
+    trains: list[tuple[HarmonisedService, int]],
+) -> list[tuple[HarmonisedService, int]]:
+    """Night trains recognised by a sister run: trains of one source calling at the same
+    stations at the same times, whatever their operator and boarding rules, are one run;
+    when the source labels one of them a night train (a night product, sleepers), the
+    others are night trains too (gtfs.de publishes EN 407 Warszawa → Oświęcim as "EN" of
+    PKP on some days and as "IC" of another agency on others)."""
+    runs: dict[tuple, list[int]] = defaultdict(list)
+    for position, (train, _) in enumerate(trains):
+        runs[_run_key(train)].append(position)
+    result = list(trains)
+    for positions in runs.values():
+        if len(positions) < 2:
+            continue
+        sources = [
+            trains[p][0]
+            for p in positions
+            if trains[p][0].kind == "night" and not trains[p][0].kind_reason.startswith("runs ")
+        ]
+        if not sources:
+            continue
+        night = min(sources, key=lambda s: s.source_id)
+        label = " ".join(filter(None, (night.category, night.train_number))) or "a night train"
+        for position in positions:
+            train, operator_pk = trains[position]
+            if train.kind == "night":
+                continue
+            reason = (
+                f"same run as {label} (record {night.source_id}) on other days: {night.kind_reason}"
+            )[:300]
+            digest = hashlib.blake2b(
+                f"{train.content_hash}|{reason}".encode(), digest_size=16
+            ).hexdigest()
+            result[position] = (
+                replace(train, kind="night", kind_reason=reason, content_hash=digest),
+                operator_pk,
+            )
+    return result
+
+
+def _run_key(train: HarmonisedService) -> tuple:
+    return tuple(
+        (s.station_key, s.arrival, s.arrival_day_offset, s.departure, s.departure_day_offset)
+        for s in train.stops
     )
 
 
@@ -158,7 +213,9 @@ class TrajetLoading:
         or vanish is deleted before any is written.
         """
         started = time.perf_counter()
-        trains = [(fold_services(t.services), t.operator_pk) for t in self.trains.values()]
+        trains = night_runs(
+            [(fold_services(t.services), t.operator_pk) for t in self.trains.values()]
+        )
         self.trains = {}
         self.report.folded = self.services_done - len(trains)
         inserts: list[tuple[HarmonisedService, int]] = []

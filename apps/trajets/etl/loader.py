@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.trajets.calendars import refresh_source_calendar
 from apps.trajets.models import (
     MAX_TRANSFER_MIN,
     DataSource,
@@ -113,6 +114,7 @@ class LoadReport:
     deleted: int = 0
     folded: int = 0
     merged: int = 0
+    night_by_reference: int = 0
     loops_split: list[str] = field(default_factory=list)
     stop_rows: int = 0
     transfers: int = 0
@@ -134,6 +136,7 @@ class LoadReport:
             or self.updated
             or self.deleted
             or self.merged
+            or self.night_by_reference
             or self.station_transfer_times
             or self.station_changes
         )
@@ -143,8 +146,9 @@ class LoadReport:
         return (
             f"{self.source}: {self.status} — read {self.read}, inserted {self.inserted}, "
             f"updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}, "
-            f"deleted {self.deleted}, folded {self.folded}, linked {self.merged} "
-            f"({self.seconds:.1f} s)" + (f" — {self.message}" if self.message else "")
+            f"deleted {self.deleted}, folded {self.folded}, links changed {self.merged}, "
+            f"night by reference changed {self.night_by_reference} ({self.seconds:.1f} s)"
+            + (f" — {self.message}" if self.message else "")
         )
 
 
@@ -385,6 +389,9 @@ class _SourceLoader(StationLoading, TrajetLoading):
         linking = time.perf_counter()
         links = link_same_trains() if self.merge_across_sources else None
         self._phase("same trains across sources", linking)
+        validity = time.perf_counter()
+        refresh_source_calendar(self.source)
+        self._phase("source validity and typical week", validity)
         phases = self.report.phase_seconds
         phases["reading and harmonising"] = time.perf_counter() - started - sum(phases.values())
         self._flush_rejects()
@@ -394,7 +401,8 @@ class _SourceLoader(StationLoading, TrajetLoading):
                 filter(None, [self.report.message, f"stations: {self.station_messages[-1]}"])
             )
         if links is not None:
-            self.report.merged = links.changed_links + links.kinds_changed
+            self.report.merged = links.changed_links
+            self.report.night_by_reference = links.kinds_changed
             self.report.message = "; ".join(filter(None, [self.report.message, links.summary()]))
         self.report.write_seconds = dict(self.writer.seconds)
 

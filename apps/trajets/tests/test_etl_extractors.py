@@ -250,8 +250,8 @@ def test_frequencies_expand_into_one_service_per_departure(tmp_path: Path) -> No
     )
     services = [r for r in extract("gtfs", feed, {}) if isinstance(r, ServiceRecord)]
     ids = sorted(s.source_id for s in services)
-    assert ids == ["T1@0480", "T1@0540", "T2"]
-    later = next(s for s in services if s.source_id == "T1@0540")
+    assert ids == ["T1@0800", "T1@0900", "T2"]
+    later = next(s for s in services if s.source_id == "T1@0900")
     assert later.stops[-1].arrival_s == 10 * 3600 + 50 * 60
 
 

@@ -431,7 +431,5 @@ def _finish(
                 )
                 for stop in stops
             )
-            yield (
-                replace(service, source_id=f"{trip_id}@{departure // 60:04d}", stops=shifted),
-                route_id,
-            )
+            clock = f"{departure // 3600:02d}{departure % 3600 // 60:02d}"
+            yield replace(service, source_id=f"{trip_id}@{clock}", stops=shifted), route_id

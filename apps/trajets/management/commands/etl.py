@@ -15,6 +15,8 @@ from apps.trajets.etl.extractors import EXTRACTORS
 from apps.trajets.etl.loader import LoadReport
 from apps.trajets.etl.runner import run_etl, select_sources
 from apps.trajets.etl.sources import DATASETS, SourceSpec
+from apps.trajets.truth_checks import check_truth, store_truth_report
+from apps.trajets.truth_checks.report import summary_lines
 
 
 class _Progress:
@@ -135,6 +137,12 @@ class Command(BaseCommand):
             # A load that changed data rebuilt it already; this covers a forced reload that
             # changed nothing, which still makes a new data version.
             self.stdout.write("volume summary rebuilt for the current data version")
+        if not options["dry_run"] and any(r.has_changes for r in reports):
+            # The quality page shows the truth checks of the data it describes.
+            truth = check_truth()
+            store_truth_report(truth)
+            for line in summary_lines(truth):
+                self.stdout.write(f"truth: {line}")
         failed = [r.source for r in reports if r.status == "failed"]
         if failed:
             raise CommandError(f"{len(failed)} source(s) failed: {', '.join(failed)}")
