@@ -320,3 +320,34 @@ def test_an_input_loaded_under_older_rules_is_reloaded_not_skipped(
     monkeypatch.setattr("apps.trajets.etl.loader.HARMONISATION_VERSION", "next-release")
     assert load_source(spec, path=feed).status == "succeeded"
     assert ImportRun.objects.filter(source__name="mini", status="succeeded").count() == 2
+
+
+def test_a_run_the_source_labels_a_night_train_on_other_days_is_a_night_train(
+    tmp_path: Path,
+) -> None:
+    # One run, two agencies: "EN" on weekdays, "IC" of another agency at weekends.
+    feed = write_gtfs(
+        tmp_path / "feed",
+        **{
+            "agency.txt": (
+                "agency_id,agency_name,agency_url,agency_timezone\n"
+                "A,Rail A,https://a.example,Europe/Paris\nB,Rail B,https://b.example,Europe/Paris\n"
+            ),
+            "routes.txt": (
+                "route_id,agency_id,route_short_name,route_type\nR1,A,EN,2\nR2,B,IC,2\n"
+            ),
+            "trips.txt": "route_id,service_id,trip_id\nR1,W,N1\nR2,E,D1\n",
+            "calendar.txt": CALENDAR_HEADER
+            + "W,1,1,1,1,1,0,0,20250106,20250117\nE,0,0,0,0,0,1,1,20250106,20250119\n",
+            "calendar_dates.txt": "",
+            "stop_times.txt": (
+                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                "N1,,19:39:00,S1,1\nN1,23:46:00,,S2,2\nD1,,19:39:00,S1,1\nD1,23:46:00,,S2,2\n"
+            ),
+        },
+    )
+    load_source(SourceSpec(name="mini", format="gtfs", path=str(feed)), path=feed)
+    ic = Trajet.objects.get(source_record_id="D1")
+    assert (ic.kind, ic.timetable_kind) == ("night", "night")
+    assert ic.kind_reason.startswith("same run as EN (record N1) on other days: EN is a night")
+    assert Trajet.objects.count() == 2  # two operators: two trains, both night
