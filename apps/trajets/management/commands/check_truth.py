@@ -169,9 +169,9 @@ class Command(BaseCommand):
             f"Night agreement ({', '.join(night.reference_sources)}): "
             f"{night.reference_trajets_linked}/{night.reference_trajets} reference trajets "
             f"linked in {night.groups} groups; {night.matched_trajets} matched trajets of "
-            f"other sources, night by their timetable alone {night.timetable_night} "
-            f"({timetable}, required {NIGHT_AGREEMENT_MIN:.0f} %), night in the end "
-            f"{night.final_night} ({final}); groups with a timetable night train "
+            f"other sources, night in the end {night.final_night} ({final}, required "
+            f"{NIGHT_AGREEMENT_MIN:.0f} %), night by their timetable alone "
+            f"{night.timetable_night} ({timetable}); groups with a timetable night train "
             f"{night.groups_timetable_night}/{night.groups}"
         )
         for name, (matched, agreeing) in night.by_source.items():
