@@ -126,6 +126,7 @@ class ReconcileReport:
 def reconcile_stations(
     *,
     relocate_all: bool = False,
+    released: Iterable[int] = (),
     place_index: Callable[[], Gazetteer] = gazetteer,
     rederive: Callable[[Iterable[int], dict[int, str]], int] | None = None,
 ) -> ReconcileReport:
@@ -137,7 +138,9 @@ def reconcile_stations(
     with the same records changes nothing. Runs in one transaction (the caller's, when there
     is one). ``rederive`` re-derives trajets whose stations changed (default
     :func:`apps.trajets.rederive.rederive_trajets`, given the trajet ids and, per stop whose
-    station or station zone changed, the zone its times were written in).
+    station or station zone changed, the zone its times were written in). ``released`` are
+    stations whose records were just forgotten: they are dissolved (their code released,
+    deleted when nothing points at them) unless records still form them.
     """
     started = time.monotonic()
     if rederive is None:
@@ -145,7 +148,9 @@ def reconcile_stations(
 
         rederive = rederive_trajets
     with transaction.atomic():
-        report = _Reconciliation(place_index, rederive, relocate_all=relocate_all).run()
+        report = _Reconciliation(
+            place_index, rederive, relocate_all=relocate_all, released=set(released)
+        ).run()
     report.seconds = time.monotonic() - started
     logger.info("stations reconciled: %s", report.summary())
     return report
@@ -178,10 +183,12 @@ class _Reconciliation:
         rederive: Callable[[Iterable[int], dict[int, str]], int],
         *,
         relocate_all: bool,
+        released: set[int] | None = None,
     ) -> None:
         self.place_index = place_index
         self.rederive = rederive
         self.relocate_all = relocate_all
+        self.released = released or set()
         self.report = ReconcileReport()
 
     # -- reading ---------------------------------------------------------------------------
@@ -198,7 +205,7 @@ class _Reconciliation:
         records = [self._record(row) for row in rows]
         clustering = cluster_stations(records)
         self.clustering = clustering
-        managed = {row["station_id"] for row in rows if row["station_id"]}
+        managed = {row["station_id"] for row in rows if row["station_id"]} | self.released
         self.stations = {
             row["id"]: row
             for row in Station.objects.filter(pk__in=managed).values("id", *_STATION_FIELDS)
@@ -499,6 +506,14 @@ class _Reconciliation:
         # Codes move between stations in this pass: release them before anyone takes them.
         moving_codes = [s.pk for s in updates if s.uic_code != self.stations[s.pk]["uic_code"]]
         Station.objects.filter(pk__in=[*moving_codes, *self.dissolved]).update(uic_code=None)
+        # A code a station takes may still be held by a station outside this pass (a
+        # station whose records an earlier load forgot): it goes to its new owner.
+        owners = {s.uic_code: s.pk for s in updates if s.uic_code}
+        owners.update({station.uic_code: None for _, station in creations if station.uic_code})
+        if owners:
+            Station.objects.filter(uic_code__in=list(owners)).exclude(
+                pk__in=[pk for pk in owners.values() if pk is not None]
+            ).update(uic_code=None)
         _update_rows(Station, _STATION_FIELDS, updates)
         created = Station.objects.bulk_create(
             [station for _, station in creations], batch_size=2000

@@ -113,9 +113,10 @@ class StationLoading:
         gone = SourceStation.objects.filter(source=self.source).exclude(
             source_record_id__in=list(self.station_records)
         )
+        released = set(gone.exclude(station=None).values_list("station_id", flat=True))
         if gone.exists():
             gone.delete()
-            self._reconcile()
+            self._reconcile(released)
 
     def _store_station_records(self) -> None:
         stored = {
@@ -154,8 +155,8 @@ class StationLoading:
         SourceStation.objects.bulk_create(new, batch_size=2000)
         SourceStation.objects.bulk_update(changed, _RECORD_FIELDS, batch_size=2000)
 
-    def _reconcile(self) -> None:
-        result = reconcile_stations()
+    def _reconcile(self, released: set[int] | frozenset[int] = frozenset()) -> None:
+        result = reconcile_stations(released=released)
         self.station_changes = self.station_changes or result.has_changes
         self.station_messages.append(result.summary())
         self.station_ids = {}

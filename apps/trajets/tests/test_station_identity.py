@@ -339,3 +339,32 @@ def test_repair_reports_changed_warnings_as_a_change() -> None:
     assert repair.stations.warnings_changed
     assert repair.has_changes
     assert StationWarning.objects.filter(kind="zone_disagrees").exists()
+
+
+def test_a_code_a_forgotten_record_held_goes_to_the_station_that_still_has_it(tmp_path) -> None:
+    # Two sources give UIC 8768604 to two places 40 km apart with unrelated names (trainline's
+    # "Serre Chevalier Gare Routière", TER's "Serre-Chevalier le Monetier"): two stations,
+    # the code on the first. The first source then drops its record: the code moves, the
+    # station nothing describes any more goes, and nothing fails.
+    first = tmp_path / "a.csv"
+    first.write_text(
+        "name;uic;latitude;longitude\nSerre Chevalier Gare Routière;8768604;44.94;6.56\n"
+        "Briançon;8768600;44.8914;6.6339\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "b.csv"
+    second.write_text(
+        "name;uic;latitude;longitude\nMonetier les Bains Eglise;8768604;45.30;6.51\n",
+        encoding="utf-8",
+    )
+    for name, path in (("ref-a", first), ("ref-b", second)):
+        load_source(SourceSpec(name=name, format="csv", path=str(path)), path=path, notify=False)
+    holder = Station.objects.get(uic_code="8768604")
+    assert holder.name == "Serre Chevalier Gare Routière"
+    first.write_text("name;uic;latitude;longitude\nBriançon;8768600;44.8914;6.6339\n")
+    report = load_source(SourceSpec(name="ref-a", format="csv", path=str(first)), path=first)
+    assert report.status == "succeeded", report.message
+    assert Station.objects.get(uic_code="8768604").name == "Monetier les Bains Eglise"
+    assert sorted(Station.objects.values_list("name", flat=True)) == [
+        "Briançon", "Monetier les Bains Eglise",
+    ]  # fmt: skip
