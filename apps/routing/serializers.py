@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -88,13 +89,27 @@ class RouteStationSerializer(serializers.Serializer):
     longitude = serializers.FloatField(allow_null=True)
 
 
+class LocalDateTimeField(serializers.DateTimeField):
+    """A moment written in its own zone (the station's), not the server's: a train leaving
+    București at 08:09 reads ``08:09+03:00``, never ``07:09+02:00``."""
+
+    def enforce_timezone(self, value: dt.datetime) -> dt.datetime:
+        if timezone.is_aware(value):
+            return value
+        return super().enforce_timezone(value)
+
+
 class RouteLegSerializer(serializers.Serializer):
     """A leg: a train ridden (journeys) or a hop between two stations (network routes)."""
 
     from_station = RouteStationSerializer()
     to_station = RouteStationSerializer()
-    departure = serializers.DateTimeField(allow_null=True)
-    arrival = serializers.DateTimeField(allow_null=True)
+    departure = LocalDateTimeField(
+        allow_null=True, help_text="Local time of the departure station, with its UTC offset."
+    )
+    arrival = LocalDateTimeField(
+        allow_null=True, help_text="Local time of the arrival station, with its UTC offset."
+    )
     duration_min = serializers.FloatField()
     distance_km = serializers.FloatField()
     train = serializers.CharField()
@@ -114,8 +129,12 @@ class RouteSerializer(serializers.Serializer):
     criterion = serializers.CharField()
     method = serializers.CharField()
     cost = serializers.FloatField(help_text="Optimised value in the criterion's unit.")
-    departure = serializers.DateTimeField(allow_null=True)
-    arrival = serializers.DateTimeField(allow_null=True)
+    departure = LocalDateTimeField(
+        allow_null=True, help_text="Local time of the origin, with its UTC offset."
+    )
+    arrival = LocalDateTimeField(
+        allow_null=True, help_text="Local time of the destination, with its UTC offset."
+    )
     duration_min = serializers.FloatField()
     distance_km = serializers.FloatField()
     transfers = serializers.IntegerField()

@@ -95,3 +95,39 @@ def test_a_date_no_source_covers_is_reported_on_the_departure_field_with_422(cli
     assert 'href="#id_depart"' in html
     assert "Aucune source ne couvre le 2 mars 2031" in html
     assert "test-feed du 1 janvier 2025 au 31 décembre 2025" in html
+
+
+def test_times_are_shown_in_each_stations_own_zone(client, db, artifact_dir):
+    """A train leaving București at 08:09 local time reads 08:09 on the page and
+    ``08:09+03:00`` in the API, not the server's Paris time (07:09)."""
+    from apps.routing.services import build_routing_artifact
+    from apps.trajets.tests.factories import make_station, make_trajet
+
+    bucuresti = make_station(
+        "București Nord",
+        country="RO",
+        latitude=44.4467,
+        longitude=26.0756,
+        time_zone="Europe/Bucharest",
+    )
+    constanta = make_station(
+        "Constanța",
+        country="RO",
+        latitude=44.1781,
+        longitude=28.6197,
+        time_zone="Europe/Bucharest",
+    )
+    make_trajet([bucuresti, constanta], times=[(None, "08:09"), ("10:31", None)], category="IR")
+    build_routing_artifact(run_id="test")
+    query = {"origin": "București Nord", "destination": "Constanța", "depart": "2025-06-11T07:00"}
+
+    html = client.get(URL, query).content.decode()
+    assert "<td>08:09</td>" in html
+    assert "<td>10:31</td>" in html
+    assert "07:09" not in html
+    api = client.get(
+        "/api/routes",
+        {"from": bucuresti.pk, "to": constanta.pk, "depart": "2025-06-11T07:00"},
+    ).json()
+    assert api["legs"][0]["departure"] == "2025-06-11T08:09:00+03:00"
+    assert api["arrival"] == "2025-06-11T10:31:00+03:00"
