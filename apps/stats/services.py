@@ -30,7 +30,13 @@ from apps.trajets.calendars import (
     pattern_days_expression,
 )
 from apps.trajets.models import ImportRun, Operator, Trajet, TrajetCountry
-from apps.trajets.periods import PeriodChoice, PeriodKind, SourceWeek, typical_weeks
+from apps.trajets.periods import (
+    PeriodChoice,
+    PeriodKind,
+    SourceWeek,
+    references_timetabled_in,
+    typical_weeks,
+)
 from obrail.caching import cached_per_query, data_version
 from obrail.errors import InvalidInput
 
@@ -219,7 +225,9 @@ def _compute_volumes(
         measured = _all_dates_measures(base, columns)
     elif choice.period is None:
         mondays = typical_weeks().mondays
-        typical = base.filter(source_id__in=sorted(mondays))
+        typical = base.filter(source_id__in=sorted(mondays)).exclude(
+            pk__in=references_timetabled_in(mondays)
+        )
         measured = list(period_measures(typical, [*columns, "source_id"], mondays).values())
     else:
         period = choice.period
@@ -368,7 +376,9 @@ def compute_served_countries(choice: PeriodChoice) -> dict[str, int]:
     period: Period | Weeks
     if choice.period is None:
         period = typical_weeks().mondays
-        countries = countries.filter(trajet__source_id__in=sorted(period))
+        countries = countries.filter(trajet__source_id__in=sorted(period)).exclude(
+            trajet_id__in=references_timetabled_in(period)
+        )
     else:
         period = choice.period
         countries = countries.filter(
@@ -390,13 +400,16 @@ def rebuild_volume_summary() -> int:
     weeks = typical_weeks()
     mondays = weeks.mondays
     dimensions = ["source_id", "operator_id", "origin_country", "kind"]
+    timetabled = references_timetabled_in(mondays)
     everywhere = period_measures(
-        Trajet.objects.counted().filter(source_id__in=sorted(mondays)), dimensions, mondays
+        Trajet.objects.counted().filter(source_id__in=sorted(mondays)).exclude(pk__in=timetabled),
+        dimensions,
+        mondays,
     )
     by_country = period_measures(
         TrajetCountry.objects.filter(
             trajet__same_train_as__isnull=True, trajet__source_id__in=sorted(mondays)
-        ),
+        ).exclude(trajet_id__in=timetabled),
         ["country", *(f"trajet__{name}" for name in dimensions)],
         mondays,
         prefix="trajet__",

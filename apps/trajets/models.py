@@ -622,6 +622,18 @@ class Trajet(models.Model):
             "heures, jours communs) : ce trajet-ci n'est alors pas compté une seconde fois."
         ),
     )
+    night_reference = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="timetable_trains",
+        verbose_name=_("train de la base des trains de nuit"),
+        help_text=_(
+            "Le train de la base des trains de nuit (toute année d'horaire) que ce trajet est : "
+            "il en tient sa nature de train de nuit, et la semaine type ne compte pas les deux."
+        ),
+    )
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.PROTECT, related_name="trajets", verbose_name=_("import")
     )

@@ -117,6 +117,19 @@ def _typical_weeks() -> TypicalWeeks:
     return TypicalWeeks(weeks)
 
 
+def references_timetabled_in(mondays: Weeks) -> QuerySet[Trajet]:
+    """Ids of night-train database trajets that a counted timetable trajet is the same
+    train as (``night_reference``, any timetable year) and that runs in its own source's
+    typical week: a combination of typical weeks counts that train once, by its timetable
+    (the database's 2024 calendar beside a feed's 2025 one would count it twice)."""
+    return (
+        Trajet.objects.counted()
+        .filter(night_reference__isnull=False, source_id__in=sorted(mondays))
+        .filter(running_condition(mondays))
+        .values("night_reference_id")
+    )
+
+
 def format_day(day: dt.date, *, with_year: bool = True) -> str:
     """``17 novembre 2025`` (``1er`` for the first of a month in French)."""
     text = formats.date_format(day, "j F Y" if with_year else "j F")
@@ -171,7 +184,10 @@ def restrict_to_period(queryset: QuerySet[Trajet], choice: PeriodChoice) -> Quer
     if choice.kind == PeriodKind.ALL:
         return queryset
     if choice.period is None:
-        return queryset.filter(running_condition(typical_weeks().mondays))
+        mondays = typical_weeks().mondays
+        return queryset.filter(running_condition(mondays)).exclude(
+            pk__in=references_timetabled_in(mondays)
+        )
     return queryset.filter(
         runs_from__lte=choice.period.end, runs_until__gte=choice.period.start
     ).filter(running_condition(choice.period))

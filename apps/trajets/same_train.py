@@ -385,8 +385,9 @@ def _store_links(wanted: Mapping[int, int]) -> int:
 
 
 def _store_reference_kinds(night: Mapping[int, int]) -> int:
-    """Night kind for trajets of a group with a night-train database trajet; the timetable's
-    own kind and reason back for those no longer in such a group."""
+    """Night kind, and the reference train (``night_reference``), for trajets of a group with
+    a night-train database trajet; the timetable's own kind and reason back for those no
+    longer in such a group."""
     changed = 0
     references = dict(
         Trajet.objects.filter(pk__in=set(night.values())).values_list("pk", "source__name")
@@ -394,10 +395,12 @@ def _store_reference_kinds(night: Mapping[int, int]) -> int:
     numbers = dict(
         Trajet.objects.filter(pk__in=set(night.values())).values_list("pk", "train_number")
     )
-    rows = Trajet.objects.filter(pk__in=set(night)) | Trajet.objects.filter(
-        kind_reason__startswith=REFERENCE_MARK
+    rows = (
+        Trajet.objects.filter(pk__in=set(night))
+        | Trajet.objects.filter(kind_reason__startswith=REFERENCE_MARK)
+        | Trajet.objects.filter(night_reference__isnull=False)
     )
-    for trajet in rows.only("pk", "kind", "kind_reason", "timetable_kind"):
+    for trajet in rows.only("pk", "kind", "kind_reason", "timetable_kind", "night_reference"):
         own_reason = trajet.kind_reason
         if own_reason.startswith(REFERENCE_MARK):
             own_reason = own_reason.partition(TIMETABLE_MARK)[2]
@@ -411,7 +414,14 @@ def _store_reference_kinds(night: Mapping[int, int]) -> int:
             )[:300]
         else:
             kind, reason = trajet.timetable_kind or trajet.kind, own_reason
-        if (kind, reason) != (trajet.kind, trajet.kind_reason):
-            Trajet.objects.filter(pk=trajet.pk).update(kind=kind, kind_reason=reason)
+        reference_id = night.get(trajet.pk)
+        if (kind, reason, reference_id) != (
+            trajet.kind,
+            trajet.kind_reason,
+            trajet.night_reference_id,
+        ):
+            Trajet.objects.filter(pk=trajet.pk).update(
+                kind=kind, kind_reason=reason, night_reference_id=reference_id
+            )
             changed += 1
     return changed

@@ -38,6 +38,7 @@ __all__ = [
     "TrajetLoading",
     "emission_factors",
     "fold_services",
+    "fold_twins",
     "night_runs",
 ]
 
@@ -68,17 +69,19 @@ class _Train:
 
 
 def fold_services(services: list[HarmonisedService]) -> HarmonisedService:
-    """One train from its calendar variants: the dates are the union of theirs.
+    """One train from its calendar variants (or same-day twins): the dates are the union
+    of theirs.
 
-    The train takes the number, category and kind of the variant running on most days (the
-    earliest id on a tie), the smallest source id as its own, and a content hash over its
-    variants' hashes (a variant added, removed or changed changes the train).
+    The train takes the stops, number, category and kind of the variant running on most
+    days (the earliest id on a tie), the smallest source id as its own, every record of
+    every variant as its members, and a content hash over its variants' hashes (a variant
+    added, removed or changed changes the train).
     """
     if len(services) == 1:
         return services[0]
     main = min(services, key=lambda s: (-len(s.days), s.source_id))
     days = frozenset().union(*(s.days for s in services))
-    ids = tuple(sorted(s.source_id for s in services))
+    ids = tuple(sorted(i for s in services for i in (s.member_ids or (s.source_id,))))
     digest = hashlib.blake2b(
         "|".join(sorted(s.content_hash for s in services)).encode(), digest_size=16
     ).hexdigest()
@@ -90,6 +93,87 @@ def fold_services(services: list[HarmonisedService]) -> HarmonisedService:
         days=days,
         content_hash=digest,
     )
+
+
+def fold_twins(
+    trains: list[tuple[HarmonisedService, int]],
+) -> tuple[list[tuple[HarmonisedService, int]], int]:
+    """Same-day twins folded into one train; returns the trains and the number folded.
+
+    Two trains of one source and operator that leave the same station at the same time
+    and reach the same station at the same time on a common date are one train published
+    twice (ZSSK repeats trips under ``9999…`` ids; SNCF publishes Intercités 3631 twice with
+    a minute's dwell apart): a group of such trains joined by common dates folds into one
+    trajet with the stops of the one running on most days. Trains with the same ends and
+    times that never run on the same day stay apart (a stopping pattern of other days).
+    """
+    by_ends: dict[tuple, list[int]] = defaultdict(list)
+    for position, (train, operator_pk) in enumerate(trains):
+        by_ends[_ends_key(train, operator_pk)].append(position)
+    folded: dict[int, HarmonisedService] = {}
+    dropped: set[int] = set()
+    for positions in by_ends.values():
+        if len(positions) < 2:
+            continue
+        for group in _common_date_groups(positions, [trains[p][0].days for p in positions]):
+            first, *others = group
+            folded[first] = _night_if_a_twin_is(
+                fold_services([trains[p][0] for p in group]), [trains[p][0] for p in group]
+            )
+            dropped.update(others)
+    result = [
+        (folded.get(position, train), operator_pk)
+        for position, (train, operator_pk) in enumerate(trains)
+        if position not in dropped
+    ]
+    return result, len(dropped)
+
+
+def _night_if_a_twin_is(
+    train: HarmonisedService, twins: list[HarmonisedService]
+) -> HarmonisedService:
+    """A train one of whose publications is a night train is a night train."""
+    night = [t for t in twins if t.kind == "night"]
+    if train.kind == "night" or not night:
+        return train
+    twin = min(night, key=lambda t: t.source_id)
+    reason = f"same-day twin {twin.source_id} is a night train: {twin.kind_reason}"[:300]
+    digest = hashlib.blake2b(f"{train.content_hash}|{reason}".encode(), digest_size=16)
+    return replace(train, kind="night", kind_reason=reason, content_hash=digest.hexdigest())
+
+
+def _ends_key(train: HarmonisedService, operator_pk: int) -> tuple:
+    first, last = train.stops[0], train.stops[-1]
+    return (
+        operator_pk,
+        first.station_key,
+        first.departure,
+        first.departure_day_offset,
+        last.station_key,
+        last.arrival,
+        last.arrival_day_offset,
+    )
+
+
+def _common_date_groups(positions: list[int], days: list[frozenset[int]]) -> list[list[int]]:
+    """Positions joined (directly or through others) by a common date, groups of two or
+    more, each in input order."""
+    parent = list(range(len(positions)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(positions)):
+        for j in range(i + 1, len(positions)):
+            if days[i] & days[j]:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, position in enumerate(positions):
+        groups[root(i)].append(position)
+    return [group for group in groups.values() if len(group) > 1]
 
 
 def night_runs(
@@ -213,9 +297,10 @@ class TrajetLoading:
         or vanish is deleted before any is written.
         """
         started = time.perf_counter()
-        trains = night_runs(
+        trains, self.report.twins = fold_twins(
             [(fold_services(t.services), t.operator_pk) for t in self.trains.values()]
         )
+        trains = night_runs(trains)
         self.trains = {}
         self.report.folded = self.services_done - len(trains)
         inserts: list[tuple[HarmonisedService, int]] = []
@@ -289,6 +374,7 @@ class TrajetLoading:
 
         def write() -> None:
             self.writer.set_null_in(Trajet._meta.db_table, "same_train_as_id", ids)
+            self.writer.set_null_in(Trajet._meta.db_table, "night_reference_id", ids)
             for model in (Stop, CalendarException, TrajetCountry, TrajetProvenance):
                 self.writer.delete_in(model._meta.db_table, "trajet_id", ids)
             self.writer.delete_in(Trajet._meta.db_table, "id", ids)

@@ -113,6 +113,7 @@ class LoadReport:
     rejected: int = 0
     deleted: int = 0
     folded: int = 0
+    twins: int = 0
     merged: int = 0
     night_by_reference: int = 0
     loops_split: list[str] = field(default_factory=list)
@@ -330,8 +331,8 @@ def _extra_message(report: LoadReport) -> str:
         parts.append(f"{report.deleted} trajets no longer in the source deleted")
     if report.folded:
         parts.append(
-            f"{report.folded} services folded into the train they are a calendar variant or "
-            "a same-day twin of"
+            f"{report.folded} services folded into the train they are a calendar variant "
+            f"or a same-day twin of ({report.twins} twins)"
         )
     if report.merged:
         parts.append(f"{report.merged} trajets linked to the same train in another source")

@@ -33,7 +33,7 @@ __all__ = [
 # what is derived from the stations (distances, countries, local times): those follow the
 # stations through apps.trajets.rederive, and a reload then finds the trajet unchanged. Change
 # this version when a harmonisation rule changes, so that the next load rewrites every trajet.
-HARMONISATION_VERSION = "2026-12-06.3"
+HARMONISATION_VERSION = "2026-12-06.4"
 
 # Stop chains understate line length: the median ratio of the published distance to the sum
 # of great circles between stops, over the 362 trips of the Back-on-Track night-train

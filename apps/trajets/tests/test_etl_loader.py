@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import datetime as dt
 import fcntl
+import itertools
 import json
 import shutil
 from collections import defaultdict
@@ -97,10 +98,38 @@ def test_the_bundled_samples_load_with_night_services_and_traced_runs() -> None:
     assert Stop.objects.filter(arrival_time__isnull=True, departure_time__isnull=True).count() == 0
 
 
+def _service_dates(folder: Path) -> dict[str, set[dt.date]]:
+    """Each service's dates from calendar.txt and calendar_dates.txt."""
+    dates: dict[str, set[dt.date]] = defaultdict(set)
+    weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    with (folder / "calendar.txt").open(encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            day = dt.datetime.strptime(row["start_date"], "%Y%m%d").date()
+            end = dt.datetime.strptime(row["end_date"], "%Y%m%d").date()
+            while day <= end:
+                if row[weekdays[day.weekday()]] == "1":
+                    dates[row["service_id"]].add(day)
+                day += dt.timedelta(days=1)
+    with (folder / "calendar_dates.txt").open(encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            day = dt.datetime.strptime(row["date"], "%Y%m%d").date()
+            if row["exception_type"] == "1":
+                dates[row["service_id"]].add(day)
+            else:
+                dates[row["service_id"]].discard(day)
+    return dates
+
+
 def _distinct_trains(folder: Path, route_word: str) -> set[tuple]:
-    """Distinct (stops, times, boarding rules) of the trips whose route id has the word."""
+    """Distinct trains of the trips whose route id has the word: distinct (stops, times,
+    boarding rules), each group of same-day twins (same ends and end times, a common
+    service date; all these trains leave before midnight) counted once, by the timetable
+    of the trip running on most dates."""
     with (folder / "trips.txt").open(encoding="utf-8-sig") as handle:
-        routes = {row["trip_id"]: row["route_id"] for row in csv.DictReader(handle)}
+        trips = list(csv.DictReader(handle))
+    routes = {row["trip_id"]: row["route_id"] for row in trips}
+    services = {row["trip_id"]: row["service_id"] for row in trips}
+    service_dates = _service_dates(folder)
     with (folder / "stops.txt").open(encoding="utf-8-sig") as handle:
         parent = {r["stop_id"]: r["parent_station"] or r["stop_id"] for r in csv.DictReader(handle)}
     calls: dict[str, list[tuple]] = defaultdict(list)
@@ -112,11 +141,24 @@ def _distinct_trains(folder: Path, route_word: str) -> set[tuple]:
                     row["departure_time"], row["pickup_type"], row["drop_off_type"],
                 )
             )  # fmt: skip
-    return {
-        tuple(call[1:] for call in sorted(rows))
-        for trip, rows in calls.items()
-        if route_word in routes.get(trip, "")
-    }
+    timetables: dict[tuple, set[dt.date]] = defaultdict(set)
+    for trip, rows in calls.items():
+        if route_word in routes.get(trip, ""):
+            timetables[tuple(call[1:] for call in sorted(rows))] |= service_dates[services[trip]]
+    trains = dict(timetables)
+    merged = True
+    while merged:  # fold twins until no two trains share ends, end times and a date
+        merged = False
+        for a, b in itertools.combinations(list(trains), 2):
+            same_ends = (a[0][0], a[0][2], a[-1][0], a[-1][1]) == (
+                b[0][0], b[0][2], b[-1][0], b[-1][1],
+            )  # fmt: skip
+            if same_ends and trains[a] & trains[b]:
+                kept, gone = (a, b) if len(trains[a]) >= len(trains[b]) else (b, a)
+                trains[kept] |= trains.pop(gone)
+                merged = True
+                break
+    return set(trains)
 
 
 def test_second_run_is_skipped_and_a_forced_run_reports_everything_unchanged() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from apps.stats.services import compute_volumes
 from apps.trajets.etl.loader import load_source
 from apps.trajets.etl.records import Location, ServiceRecord, StopTimeRecord
 from apps.trajets.etl.runner import select_sources, warehouse_dataset
@@ -22,6 +23,7 @@ from apps.trajets.models import (
     Trajet,
     TrajetProvenance,
 )
+from apps.trajets.periods import PeriodChoice, PeriodKind, restrict_to_period
 from apps.trajets.same_train import Call, TrainCalls, match, numbers_agree
 from apps.trajets.tests.test_etl_extractors import write_gtfs
 
@@ -72,6 +74,53 @@ def test_calendar_variants_and_twins_of_one_train_fold_into_one_trajet(tmp_path:
         SourceSpec(name="mini", format="gtfs", path=str(feed)), path=feed, force=True
     )
     assert (again.updated, again.inserted, again.deleted, again.folded) == (0, 0, 0, 1)
+
+
+def test_same_day_twins_fold_into_one_train_and_other_days_patterns_stay_apart(
+    tmp_path: Path,
+) -> None:
+    # T2 repeats T1 on Mondays with a minute's less dwell at S3: a same-day twin, one train,
+    # with T2B, T2's calendar variant on a Saturday T1 does not run. T3 has the same ends
+    # and times but runs on Sundays only: another stopping pattern.
+    feed = write_gtfs(
+        tmp_path / "feed",
+        **{
+            "trips.txt": "route_id,service_id,trip_id\nR1,W,T1\nR1,M,T2\nR1,A,T2B\nR1,S,T3\n",
+            "calendar.txt": CALENDAR_HEADER
+            + "W,1,1,1,1,1,0,0,20250106,20250117\nM,1,0,0,0,0,0,0,20250106,20250120\n"
+            + "S,0,0,0,0,0,0,1,20250106,20250119\n",
+            "calendar_dates.txt": "service_id,date,exception_type\nA,20250125,1\n",
+            "stop_times.txt": (
+                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                "T1,,08:00:00,S1,1\nT1,08:45:00,08:47:00,S3,2\nT1,09:50:00,,S2,3\n"
+                "T2,,08:00:00,S1,1\nT2,08:45:00,08:46:00,S3,2\nT2,09:50:00,,S2,3\n"
+                "T2B,,08:00:00,S1,1\nT2B,08:45:00,08:46:00,S3,2\nT2B,09:50:00,,S2,3\n"
+                "T3,,08:00:00,S1,1\nT3,09:50:00,,S2,2\n"
+            ),
+        },
+    )
+    source_spec = SourceSpec(name="mini", format="gtfs", path=str(feed))
+    report = load_source(source_spec, path=feed)
+    assert (report.twins, report.folded, Trajet.objects.count()) == (1, 2, 2)
+    train = Trajet.objects.get(provenances__source_record_id="T1")
+    assert sorted(train.provenances.values_list("source_record_id", flat=True)) == [
+        "T1", "T2", "T2B",
+    ]  # fmt: skip
+    weekdays = {dt.date(2025, 1, d) for d in (6, 7, 8, 9, 10, 13, 14, 15, 16, 17)}
+    assert _dates(train) == weekdays | {dt.date(2025, 1, 20), dt.date(2025, 1, 25)}
+    # The stops are those of T1, which runs on most days.
+    assert train.stops.order_by("sequence")[1].departure_time == dt.time(8, 47)
+    assert Trajet.objects.get(provenances__source_record_id="T3").stops.count() == 2
+
+    from apps.trajets.truth_checks.calendars import check_calendars
+    from apps.trajets.truth_checks.duplicates import find_duplicates
+
+    check = check_calendars(DataSource.objects.get(name="mini"))
+    assert (check.exactness, check.records_timetable_different, check.records_twins) == (
+        100.0, 0, 2,
+    )  # fmt: skip
+    assert {item.record for item in check.twin_differences} == {"T2", "T2B"}
+    assert find_duplicates().twin_groups == 0
 
 
 def test_an_added_date_outside_the_range_is_one_more_day_not_a_wider_pattern(
@@ -299,14 +348,26 @@ def test_a_train_the_night_train_database_lists_is_a_night_train_in_any_year(
     assert (t1.kind, t1.timetable_kind) == ("night", "day")
     assert t1.kind_reason.startswith("night-train database: 9001 (trajet ")
     assert t1.kind_reason.endswith("timetable alone: runs 0 min inside 00:00-05:00 (below 180 min)")
-    # Not the same dates: each is counted in its own timetable year.
+    # Not the same dates: each is counted in its own timetable year…
     assert t1.same_train_as is None
     assert Trajet.objects.counted().count() == 3
+    reference = Trajet.objects.get(source__name="night-db")
+    assert t1.night_reference == reference
+    # …but a figure combining each source's typical week counts the train once, by its
+    # timetable (the database's 2024 week beside the feed's 2025 one).
+    typical = restrict_to_period(Trajet.objects.counted(), PeriodChoice())
+    assert reference not in typical
+    assert t1 in typical
+    by_kind = compute_volumes(Trajet.objects.counted(), group_by="kind", choice=PeriodChoice())
+    assert {row["kind"]: row["services"] for row in by_kind.rows} == {"night": 1, "day": 1}
+    everything = PeriodChoice(PeriodKind.ALL)
+    assert reference in restrict_to_period(Trajet.objects.counted(), everything)
     # The database drops the train: the timetable's kind comes back.
     empty = _ontd(tmp_path / "ontd2", {}, {})
     load_source(SourceSpec(name="night-db", format="ontd-json", path=str(empty)), path=empty)
     t1.refresh_from_db()
     assert (t1.kind, t1.kind_reason) == ("day", "runs 0 min inside 00:00-05:00 (below 180 min)")
+    assert t1.night_reference is None
 
 
 def test_an_input_loaded_under_older_rules_is_reloaded_not_skipped(

@@ -113,9 +113,11 @@ def test_deleting_trajets_does_not_refresh_them_stop_by_stop():
     with CaptureQueriesContext(connection) as queries:
         trajet.delete()
     updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "trajets_trajet"')]
-    # Only the links of other sources' trajets to this one are cleared (one statement).
-    assert all('SET "same_train_as_id" = NULL' in sql for sql in updates), updates
-    assert len(updates) <= 1
+    # Only the links of other sources' trajets to this one are cleared (one statement per
+    # link: same train, night-train reference).
+    links = ('SET "same_train_as_id" = NULL', 'SET "night_reference_id" = NULL')
+    assert all(any(link in sql for link in links) for sql in updates), updates
+    assert len(updates) <= 2
     assert not Stop.objects.exists()
 
 

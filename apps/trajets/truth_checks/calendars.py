@@ -102,6 +102,8 @@ class CalendarCheck:
     records_timetable_compared: int = 0
     records_timetable_different: int = 0
     timetable_differences: list[TimetableDifference] = field(default_factory=list)
+    records_twins: int = 0
+    twin_differences: list[TimetableDifference] = field(default_factory=list)
     change_night_differences: list[TimetableDifference] = field(default_factory=list)
 
     @property
@@ -154,6 +156,18 @@ def _first_difference(expected: list[StopRow], stored: list[StopRow]) -> str:
         if mine[:3] != theirs[:3] or rules_differ:
             return f"stop {position}: source {_describe(mine)}, warehouse {_describe(theirs)}"
     return ""
+
+
+def _same_ends(expected: list[StopRow], stored: list[StopRow]) -> bool:
+    """Same first station and departure, same last station and arrival."""
+    if not expected or not stored:
+        return False
+    return (expected[0][0], expected[0][2], expected[-1][0], expected[-1][1]) == (
+        stored[0][0],
+        stored[0][2],
+        stored[-1][0],
+        stored[-1][1],
+    )
 
 
 def _describe(stop: StopRow) -> str:
@@ -242,6 +256,7 @@ def check_calendars(
     stored_stops = _stored_stops(source)
     compared = 0
     timetables: list[TimetableDifference] = []
+    twins: list[TimetableDifference] = []
     change_nights: list[TimetableDifference] = []
     present: set[Key] = set()
     joined_trips: set[str] = set()
@@ -252,6 +267,10 @@ def check_calendars(
         records = provenance.get(pk, [])
         days: set[int] = set()
         notes: list[str] = [] if records else ["the trajet has no provenance row"]
+        # Records whose timetable is not the trajet's: same-day twins when they have its
+        # ends and end times and share a date with another record of the trajet.
+        other_timetables: list[tuple[str, str, set[int], list[StopRow]]] = []
+        days_of: dict[str, set[int]] = {}
         for record in records:
             key = resolver.parse(record)
             if key is None:
@@ -263,6 +282,7 @@ def check_calendars(
                 joined_trips.update((str(key[0][1]), str(key[0][2])))
             record_days, record_notes = resolver.record_dates(key)
             days |= record_days
+            days_of[record] = record_days
             versions = resolver.record_stops(key)
             if versions:
                 compared += 1
@@ -286,8 +306,24 @@ def check_calendars(
                     elif not difference:
                         difference = "one trajet cannot hold both timetables: " + text
                 if difference:
-                    timetables.append(TimetableDifference(pk, record, difference))
+                    other_timetables.append((record, difference, record_days, first))
             notes.extend(f"{record}: {note}" for note in record_notes)
+        # A timetable's records (calendar variants) fold as one: the twin is the timetable.
+        timetable_days: dict[tuple, set[int]] = defaultdict(set)
+        timetable_records: dict[tuple, set[str]] = defaultdict(set)
+        for record, _, record_days, first in other_timetables:
+            timetable_days[tuple(first)] |= record_days
+            timetable_records[tuple(first)].add(record)
+        for record, difference, _, first in other_timetables:
+            mine = timetable_records[tuple(first)]
+            others = set().union(*(d for r, d in days_of.items() if r not in mine))
+            if (
+                _same_ends(first, stored_stops.get(pk, []))
+                and timetable_days[tuple(first)] & others
+            ):
+                twins.append(TimetableDifference(pk, record, "same-day twin: " + difference))
+            else:
+                timetables.append(TimetableDifference(pk, record, difference))
         calendar = stored[pk]
         notes.extend(calendar.problems)
         if days == calendar.days and not notes:
@@ -343,6 +379,8 @@ def check_calendars(
         records_timetable_compared=compared,
         records_timetable_different=len(timetables),
         timetable_differences=timetables[:LIST_LIMIT],
+        records_twins=len(twins),
+        twin_differences=twins[:LIST_LIMIT],
         change_night_differences=change_nights[:LIST_LIMIT],
     )
 

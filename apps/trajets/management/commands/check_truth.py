@@ -100,8 +100,11 @@ class Command(BaseCommand):
                     )
                 write(
                     f"   timetables: {check.records_timetable_compared} records compared stop "
-                    f"by stop with their trajet, {check.records_timetable_different} differ"
+                    f"by stop with their trajet, {check.records_timetable_different} differ; "
+                    f"{check.records_twins} same-day twins folded into another record's train"
                 )
+                for item in check.twin_differences[:limit]:
+                    write(f"     twin: trajet #{item.trajet_id} {item.record}: {item.difference}")
                 for item in check.timetable_differences[:limit]:
                     write(f"     ≠ trajet #{item.trajet_id} {item.record}: {item.difference}")
                 for item in check.change_night_differences[:limit]:
