@@ -281,7 +281,9 @@ class TrajetFilterSet(LightFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=ServiceKind.choices,
         label=_("Type de service"),
-        help_text=_("day (jour) ou night (nuit)."),
+        help_text=_(
+            "Train de jour (day), de nuit (night) ou de nuit sans couchette connue (overnight)."
+        ),
         error_messages={
             "invalid_choice": _("doit être l'une des valeurs : %(choices)s.")
             % {"choices": ", ".join(ServiceKind.values)}

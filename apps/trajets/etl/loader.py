@@ -234,7 +234,7 @@ def load_source(
     source, _ = DataSource.objects.update_or_create(
         name=spec.name,
         defaults={
-            "title": spec.name.replace("-", " ").title(),
+            "title": spec.display_title[:200],
             "format": _FORMATS[spec.format],
             "location": str(spec.url or path)[:500],
             "licence": spec.licence[:120] or "unknown",

@@ -20,8 +20,8 @@ DEFAULT_SOURCES_FILE = Path(__file__).with_name("sources.toml")
 DATASETS = ("samples", "full")
 CUSTOM_DATASET = "custom"
 _RESERVED = {
-    "name", "format", "path", "url", "full_path", "full_url", "licence", "attribution",
-    "enabled",
+    "name", "title", "format", "path", "url", "full_path", "full_url", "licence",
+    "attribution", "enabled",
 }  # fmt: skip
 
 
@@ -32,12 +32,18 @@ class SourceSpec:
     name: str
     format: str
     path: str = ""
+    title: str = ""
     url: str = ""
     licence: str = ""
     attribution: str = ""
     enabled: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)
     dataset: str = "samples"
+
+    @property
+    def display_title(self) -> str:
+        """The title pages show: the declared one, else one made from the name."""
+        return self.title or self.name.replace("-", " ").title()
 
     @property
     def location(self) -> str:
@@ -103,6 +109,7 @@ def load_sources(
             validate_spec(
                 SourceSpec(
                     name=name,
+                    title=str(entry.get("title", "")),
                     format=str(entry.get("format", "")),
                     licence=str(entry.get("licence", "")),
                     attribution=str(entry.get("attribution", "")),

@@ -16,6 +16,7 @@ from apps.trajets.etl.harmonise.co2 import (
     flight_band,
 )
 from apps.trajets.etl.harmonise.codes import normalise_uic
+from apps.trajets.etl.harmonise.labels import split_label
 from apps.trajets.etl.harmonise.times import (
     parse_gtfs_time,
     parse_sheets_time,
@@ -271,3 +272,21 @@ def test_default_co2_factors_are_the_published_ademe_values_of_the_bundled_datab
     for key, factor in DEFAULT_FACTORS.items():
         name = names.get(key, ("Electric passenger train", factor.region))
         assert published[name] == pytest.approx(factor.kg_per_pkm), key
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("EN 442 Slovakia", ("EN", "442", "Slovakia")),
+        ("IC Nuit 3755", ("IC Nuit", "3755", "")),
+        ("R-E", ("R-E", "", "")),
+        ("1944", ("", "1944", "")),
+        ("MÁV 1246 / 1605", ("MÁV", "1246/1605", "")),
+        ("IRN 1641/R 4112", ("IRN", "1641", "/ R 4112")),  # a through coach's two numbers
+        ("R800 / EC282", ("R", "800", "/ EC282")),  # category glued to the number
+    ],
+)
+def test_a_label_splits_into_category_number_and_the_rest(
+    text: str, expected: tuple[str, str, str]
+) -> None:
+    assert tuple(split_label(text)) == expected
