@@ -120,6 +120,11 @@ def test_same_day_twins_fold_into_one_train_and_other_days_patterns_stay_apart(
         100.0, 0, 2,
     )  # fmt: skip
     assert {item.record for item in check.twin_differences} == {"T2", "T2B"}
+    # The busiest week: T1 on 5 weekdays, its twin T2 on the Monday (one train), T3 on the
+    # Sunday; the raw files give 7 trip-days, 6 trains, as the warehouse counts them.
+    assert check.week is not None
+    assert (check.week.week_start, check.week.raw_trip_days) == (dt.date(2025, 1, 6), 7)
+    assert (check.week.raw_departures, check.week.warehouse_departures) == (6, 6)
     assert find_duplicates().twin_groups == 0
 
 

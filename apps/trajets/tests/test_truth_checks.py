@@ -768,6 +768,7 @@ def test_quality_page_and_report_show_the_stored_service_truth(client, tmp_path:
     assert "Toutes les vérifications réussissent." in html
     assert '<td class="num">2 / 2</td>' in html
     assert "100,00 %" in html
+    assert "semaine du 2025-01-06" in html  # typical-week departures, warehouse / raw files
     out = StringIO()
     call_command("quality_report", "--no-truth", stdout=out)
     assert "Service truth checked" in out.getvalue()
@@ -778,7 +779,9 @@ def test_quality_page_and_report_show_the_stored_service_truth(client, tmp_path:
     out = StringIO()
     call_command("quality_report", stdout=out)
     assert "FAILED: feed: calendar exactness 50.00 %" in out.getvalue()
+    # The added Saturday falls in the typical week: the indicators count one more departure.
+    assert "FAILED: feed: 11 departures in the typical week from 2025-01-06" in out.getvalue()
     assert "folded 0" in out.getvalue()
     html = client.get(reverse("trajets:quality")).content.decode()
-    assert "1 vérification échoue" in html
+    assert "2 vérifications échouent" in html
     assert "2025-01-11" in html

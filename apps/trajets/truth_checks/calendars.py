@@ -17,6 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
+from apps.trajets.calendars import Period, departures_expression
 from apps.trajets.models import (
     DataSource,
     ImportRun,
@@ -79,6 +83,22 @@ class TimetableDifference:
 
 
 @dataclass(frozen=True)
+class WeekDepartures:
+    """Departures of a source in its typical week: counted from the raw files (every trip
+    not rejected, running that week, one per agency, ends, end times and date: a same-day
+    twin is one train) and as the indicators count them from the warehouse."""
+
+    week_start: dt.date
+    raw_departures: int
+    raw_trip_days: int
+    warehouse_departures: int
+
+    @property
+    def equal(self) -> bool:
+        return self.raw_departures == self.warehouse_departures
+
+
+@dataclass(frozen=True)
 class CalendarCheck:
     """Calendar exactness of one GTFS source against its raw files."""
 
@@ -105,6 +125,7 @@ class CalendarCheck:
     records_twins: int = 0
     twin_differences: list[TimetableDifference] = field(default_factory=list)
     change_night_differences: list[TimetableDifference] = field(default_factory=list)
+    week: WeekDepartures | None = None
 
     @property
     def exactness(self) -> float | None:
@@ -204,7 +225,9 @@ def _rejects_by_trip(run: ImportRun | None, feed: RawFeed, resolver: Resolver) -
         found = _TRIPS_LINE.match(location)
         if found and int(found[1]) in by_line:
             trips.add(by_line[int(found[1])])
-        for quoted in _QUOTED.findall(reason):
+        # Ids quoted in the reason name the trip only when the location does not (a reason
+        # may quote a route id that is also some other trip's id).
+        for quoted in [] if trips else _QUOTED.findall(reason):
             key = resolver.parse(quoted)
             if quoted in feed.trips:
                 trips.add(quoted)
@@ -359,10 +382,16 @@ def check_calendars(
         elif trip_id in feed.bad_times:
             hint = f"unreadable time ({feed.bad_times[trip_id]}), and no reject names it"
         unexplained.append(MissingRecord(record, trip_id, hint))
+    week = (
+        _week_departures(source, feed, resolver, expected, rejects)
+        if source.reference_week
+        else None
+    )
     return CalendarCheck(
         source=source.name,
         path=str(path),
         readable=True,
+        week=week,
         trips_read=len(feed.trips),
         records_expected=len(expected),
         trajets_checked=len(own_ids),
@@ -383,6 +412,36 @@ def check_calendars(
         twin_differences=twins[:LIST_LIMIT],
         change_night_differences=change_nights[:LIST_LIMIT],
     )
+
+
+def _week_departures(
+    source: DataSource,
+    feed: RawFeed,
+    resolver: Resolver,
+    expected: Mapping[Key, str],
+    rejects: Mapping[str, str],
+) -> WeekDepartures:
+    """The source's typical-week departures from its raw files and from the warehouse."""
+    assert source.reference_week is not None
+    period = Period(source.reference_week, source.reference_week + dt.timedelta(days=6))
+    first, last = period.start.toordinal(), period.end.toordinal()
+    trains: set[tuple] = set()
+    trip_days = 0
+    for key, trip_id in expected.items():
+        if trip_id in rejects:
+            continue
+        days = [day for day in resolver.record_dates(key)[0] if first <= day <= last]
+        versions = resolver.record_stops(key) if days else []
+        if not versions:
+            continue
+        stops = versions[0][2]
+        ends = (feed.trips[trip_id].agency_id, stops[0][0], stops[0][2], stops[-1][0])
+        trains.update((*ends, stops[-1][1], day) for day in days)
+        trip_days += len(days)
+    stored = Trajet.objects.filter(source=source).aggregate(
+        departures=Coalesce(Sum(departures_expression(period)), 0)
+    )
+    return WeekDepartures(period.start, len(trains), trip_days, stored["departures"])
 
 
 def _record_id(key: Key) -> str:

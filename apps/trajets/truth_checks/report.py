@@ -211,6 +211,12 @@ def _verdict(
                     f"{truth.source}: {check.records_timetable_different} source records folded "
                     "into a trajet whose stops or times are not theirs"
                 )
+            if check.week is not None and not check.week.equal:
+                failures.append(
+                    f"{truth.source}: {check.week.warehouse_departures} departures in the "
+                    f"typical week from {check.week.week_start} in the warehouse, "
+                    f"{check.week.raw_departures} in the raw files"
+                )
             if check.records_missing_unexplained:
                 failures.append(
                     f"{truth.source}: {check.records_missing_unexplained} source records "
@@ -366,6 +372,11 @@ def summary_lines(report: TruthReport) -> list[str]:
                 f"a reject, {check.records_timetable_different} records with other stops or "
                 "times than their trajet"
             )
+            if check.week is not None:
+                calendar += (
+                    f", typical-week departures {check.week.warehouse_departures} "
+                    f"(raw files {check.week.raw_departures})"
+                )
         lines.append(
             f"{truth.source}: {calendar}; {truth.fragments.rejected_fragments} fragments "
             f"rejected; running_on {'exact' if not truth.running_on.mismatches else 'WRONG'}"

@@ -103,6 +103,14 @@ class Command(BaseCommand):
                     f"by stop with their trajet, {check.records_timetable_different} differ; "
                     f"{check.records_twins} same-day twins folded into another record's train"
                 )
+                if check.week is not None:
+                    week = check.week
+                    write(
+                        f"   typical week from {week.week_start}: {week.warehouse_departures} "
+                        f"departures in the warehouse, {week.raw_departures} in the raw files "
+                        f"({week.raw_trip_days} trip-days, same-day twins counted once): "
+                        + ("equal" if week.equal else "DIFFERENT")
+                    )
                 for item in check.twin_differences[:limit]:
                     write(f"     twin: trajet #{item.trajet_id} {item.record}: {item.difference}")
                 for item in check.timetable_differences[:limit]:
