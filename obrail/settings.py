@@ -150,6 +150,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["apps.trajets.filters.ApiFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["obrail.renderers.FastJSONRenderer"],
+    # The API reads JSON bodies only (the ecology models take lists of species).
+    "DEFAULT_PARSER_CLASSES": ["obrail.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "obrail.throttling.AnonThrottle",
         "obrail.throttling.UserThrottle",

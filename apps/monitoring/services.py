@@ -61,6 +61,10 @@ def _string_map(value: object, where: str, errors: dict[str, list[str]]) -> dict
     ):
         errors.setdefault(where, []).append("must be an object of string values")
         return {}
+    if any("\x00" in text for item in value.items() for text in item):
+        # PostgreSQL text cannot hold NUL: refused here, not a 500 when stored.
+        errors.setdefault(where, []).append("must not contain the NUL character")
+        return {}
     return value
 
 

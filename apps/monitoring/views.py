@@ -61,6 +61,8 @@ def alertmanager_webhook(request: HttpRequest) -> JsonResponse:
         payload = json.loads(request.body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         return JsonResponse({"errors": {"body": [f"invalid JSON: {error}"]}}, status=400)
+    except RecursionError:
+        return JsonResponse({"errors": {"body": ["invalid JSON: nested too deeply"]}}, status=400)
     try:
         incidents = record_alertmanager_notification(payload)
     except InvalidInput as error:

@@ -229,6 +229,11 @@ class EstimatingCountPaginator(CachedCountPaginator):
         return getattr(settings, "API_EXACT_COUNT_LIMIT", DEFAULT_EXACT_COUNT_LIMIT)
 
 
+# Highest page number asked for: its row offset must fit the database's bigint with the
+# largest page size (a page past the end is an empty page or a 404, never a 500).
+MAX_PAGE_NUMBER = 10_000_000
+
+
 class Pagination(PageNumberPagination):
     """Page numbers with a total count; bad ``page``/``page_size`` are 400s, not silent."""
 
@@ -254,9 +259,11 @@ class Pagination(PageNumberPagination):
         if (
             raw is not None
             and raw != ""
-            and (not (raw.isascii() and raw.isdigit()) or int(raw) < 1)
+            and (not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE_NUMBER)
         ):
-            raise exceptions.ValidationError({"page": ["must be a positive integer."]})
+            raise exceptions.ValidationError(
+                {"page": [f"must be an integer from 1 to {MAX_PAGE_NUMBER:,}."]}
+            )
         self.row_values = getattr(view, "page_row_values", ())
         return super().paginate_queryset(queryset, request, view)
 
@@ -278,6 +285,16 @@ class Pagination(PageNumberPagination):
                 "results": data,
             }
         )
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1, "maximum": MAX_PAGE_NUMBER},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"] = {**parameter["schema"], **bounds.get(parameter["name"], {})}
+        return parameters
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         base = super().get_paginated_response_schema(schema)

@@ -162,3 +162,21 @@ def test_the_webhook_only_accepts_post(client):
     response = client.get(URL, headers={"Authorization": f"Bearer {TOKEN}"})
 
     assert response.status_code == 405
+
+
+@pytest.mark.django_db
+def test_json_nested_deeper_than_python_can_read_is_a_400(client):
+    response = post(client, b"[" * 100_000 + b"]" * 100_000)
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"body": ["invalid JSON: nested too deeply"]}}
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_label_is_a_400_naming_the_field(client):
+    payload = load("alertmanager_firing.json")
+    payload["alerts"][0]["labels"]["instance"] = "app\x00:8000"
+    response = post(client, payload)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"alerts[0].labels": ["must not contain the NUL character"]}
+    assert not Incident.objects.exists()

@@ -164,10 +164,17 @@ def test_default_page_holds_fifty_rows(client):
         ("page=0", "page"),
         ("page=-1", "page"),
         ("page=two", "page"),
+        ("page=200000000000000000", "page"),  # its row offset overflowed bigint: was a 500
     ],
 )
 def test_malformed_pagination_is_a_400_naming_the_parameter(client, query, param):
-    assert list(get_json(client, f"/api/trajets?{query}", 400)["errors"]) == [param]
+    for url in ("/api/trajets", "/api/operators", "/api/stations"):
+        assert list(get_json(client, f"{url}?{query}", 400)["errors"]) == [param]
+
+
+def test_the_highest_page_number_allowed_is_a_404_past_the_end_not_a_500(client):
+    make_trajet()
+    assert "detail" in get_json(client, "/api/trajets?page=10000000&page_size=500", 404)["errors"]
 
 
 def test_page_past_the_end_is_a_404(client):
