@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -40,11 +41,27 @@ class _Echo:
         return value
 
 
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` as a CSV cell no spreadsheet runs as a formula: text starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (OWASP), except
+    a plain number such as ``-12.5``; None is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
 def _csv_lines(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(columns)
+    yield writer.writerow([safe_cell(c) for c in columns])
     for row in rows:
-        yield writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        yield writer.writerow([safe_cell(row.get(c)) for c in columns])
 
 
 def stream_csv(

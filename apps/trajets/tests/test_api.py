@@ -32,6 +32,7 @@ from apps.trajets.models import (
     TrajetProvenance,
 )
 from apps.trajets.querysets import API_LIST_VALUES
+from apps.trajets.renderers import safe_cell
 from apps.trajets.serializers import (
     OperatorSerializer,
     StationSerializer,
@@ -278,6 +279,27 @@ def test_csv_export_streams_every_filtered_row(client, night_train):
     assert rows[0]["via"] == "München Hbf"
     assert rows[0]["weekdays"] == "1010100"
     assert rows[0]["co2_saved_kg"] == "176.2"
+
+
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(client):
+    origin = make_station('=HYPERLINK("http://evil.example","Lyon")')
+    destination = make_station("@SUM(1+1)")
+    make_trajet([origin, destination], category="-2+3")
+    content = b"".join(client.get("/api/trajets?format=csv").streaming_content).decode()
+    row = next(csv.DictReader(io.StringIO(content)))
+    assert row["origin"] == """'=HYPERLINK("http://evil.example","Lyon")"""
+    assert row["destination"] == "'@SUM(1+1)"
+    assert row["category"] == "'-2+3"
+    assert row["id"].isdigit()  # numbers stay numbers
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("-12.5", "-12.5"), ("+3", "+3"), ("-", "'-"), ("\tx", "'\tx"), ("Paris", "Paris"),
+     (None, ""), (-4, -4)],
+)  # fmt: skip
+def test_safe_cell_keeps_numbers_and_quotes_formulas(value, expected):
+    assert safe_cell(value) == expected
 
 
 def test_csv_export_is_not_paginated(client):
