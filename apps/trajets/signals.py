@@ -8,3 +8,8 @@ from django.dispatch import Signal
 # ``source`` (DataSource) and ``run`` (ImportRun) of the last such load. Receivers rebuild what
 # depends on the data (routing artefact, caches).
 import_completed = Signal()
+
+# Sent after every ETL run, once its lock is released, whether or not it changed data;
+# kwarg ``changed`` (bool). Receivers rebuild what is missing or older than the data (a
+# process killed between a commit and the rebuild left it so): a re-run repairs it.
+etl_finished = Signal()

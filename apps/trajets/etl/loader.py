@@ -272,7 +272,12 @@ def load_source(
             loader.load(path)
             if dry_run:
                 raise _DryRunRollbackError
-        report.status = ImportRun.Status.SUCCEEDED
+            # Committed with the data: a process killed at any point leaves either the data
+            # and a succeeded run, or neither and a run still "running" (closed as
+            # interrupted by the next ETL run).
+            report.status = ImportRun.Status.SUCCEEDED
+            report.seconds = time.monotonic() - started
+            _store_run(run.pk, report)
     except _DryRunRollbackError:
         report.status = ImportRun.Status.DRY_RUN
         report.message = "dry run: nothing was written"
@@ -284,18 +289,9 @@ def load_source(
         report.status = ImportRun.Status.FAILED
         report.message = f"unexpected {type(exc).__name__}: {exc}"
         logger.exception("etl source=%s crashed", spec.name)
-    report.seconds = time.monotonic() - started
-    ImportRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(),
-        status=report.status,
-        rows_read=report.read,
-        rows_inserted=report.inserted if report.status != ImportRun.Status.FAILED else 0,
-        rows_updated=report.updated if report.status != ImportRun.Status.FAILED else 0,
-        rows_unchanged=report.unchanged if report.status != ImportRun.Status.FAILED else 0,
-        rows_folded=report.folded if report.status != ImportRun.Status.FAILED else 0,
-        rows_rejected=report.rejected,
-        message=(report.message + _extra_message(report))[:10_000],
-    )
+    if report.status != ImportRun.Status.SUCCEEDED:
+        report.seconds = time.monotonic() - started
+        _store_run(run.pk, report)
     logger.info("etl %s", report.summary())
     if report.status == ImportRun.Status.SUCCEEDED and notify:
         run.refresh_from_db()
@@ -322,6 +318,22 @@ def _other_set(spec: SourceSpec) -> str:
         f"station records, from {source.location}); loading the {spec.dataset!r} set would "
         f"replace them: nothing done. {refresh}; --replace-set replaces it "
         "(with --dry-run: shows what would be removed)."
+    )
+
+
+def _store_run(run_id: int, report: LoadReport) -> None:
+    """The run's outcome and counts (a failed run wrote nothing but its rejects)."""
+    failed = report.status == ImportRun.Status.FAILED
+    ImportRun.objects.filter(pk=run_id).update(
+        finished_at=timezone.now(),
+        status=report.status,
+        rows_read=report.read,
+        rows_inserted=0 if failed else report.inserted,
+        rows_updated=0 if failed else report.updated,
+        rows_unchanged=0 if failed else report.unchanged,
+        rows_folded=0 if failed else report.folded,
+        rows_rejected=report.rejected,
+        message=(report.message + _extra_message(report))[:10_000],
     )
 
 

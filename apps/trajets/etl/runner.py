@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from apps.trajets.models import DataSource, ImportRun, Trajet
-from apps.trajets.signals import import_completed
+from apps.trajets.signals import etl_finished, import_completed
 
 from .download import fetch
 from .errors import EtlError, SourceConfigError
 from .loader import LoadReport, Progress, etl_lock, load_source
 from .sources import CUSTOM_DATASET, DATASETS, SourceSpec, load_sources, validate_spec
 
-__all__ = ["run_etl", "run_source", "select_sources", "warehouse_dataset"]
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "INTERRUPTED_MESSAGE",
+    "close_interrupted_runs",
+    "run_etl",
+    "run_source",
+    "select_sources",
+    "warehouse_dataset",
+]
+
+INTERRUPTED_MESSAGE = (
+    "interrupted: the process ended before this load finished (nothing of it was committed); "
+    "closed by the next ETL run"
+)
 
 
 def warehouse_dataset() -> str:
@@ -144,6 +160,7 @@ def run_etl(
     """
     reports = []
     with etl_lock():
+        close_interrupted_runs()
         for spec in specs:
             if on_start is not None:
                 on_start(spec)
@@ -163,4 +180,17 @@ def run_etl(
     if changed:
         run = ImportRun.objects.select_related("source").get(pk=changed[-1].run_id)
         import_completed.send(sender=DataSource, source=run.source, run=run)
+    if not dry_run:
+        etl_finished.send(sender=DataSource, changed=bool(changed))
     return reports
+
+
+def close_interrupted_runs() -> int:
+    """Mark failed the runs a killed process left "running" (the caller holds the ETL lock:
+    no other process is loading); returns how many."""
+    closed = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).update(
+        status=ImportRun.Status.FAILED, finished_at=timezone.now(), message=INTERRUPTED_MESSAGE
+    )
+    if closed:
+        logger.warning("etl: %d interrupted run(s) closed as failed", closed)
+    return closed

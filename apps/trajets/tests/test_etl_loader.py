@@ -21,11 +21,12 @@ from apps.stats.models import VolumeSummary
 from apps.trajets.etl.errors import LockedError
 from apps.trajets.etl.loader import ETL_LOCK_KEY, load_source
 from apps.trajets.etl.quality import compute_quality_report
-from apps.trajets.etl.runner import run_etl
+from apps.trajets.etl.runner import INTERRUPTED_MESSAGE, run_etl
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sources
 from apps.trajets.etl.transform import DETOUR_FACTOR
 from apps.trajets.models import (
     CalendarException,
+    DataSource,
     ImportRun,
     RejectedRecord,
     Station,
@@ -322,6 +323,38 @@ def test_a_second_etl_run_is_refused_while_the_lock_is_held(tmp_path: Path, sett
                 run_etl([source])
     assert Trajet.objects.count() == 0
     assert run_etl([source])[0].status == "succeeded"
+
+
+def test_a_run_a_killed_process_left_running_is_closed_by_the_next_run() -> None:
+    source = spec("sncf-intercites")
+    assert run_etl([source])[0].status == "succeeded"
+    # What a process killed during its load leaves: a committed "running" row, no data.
+    stuck = ImportRun.objects.create(source=DataSource.objects.get(name=source.name))
+    assert run_etl([source])[0].status == "skipped"
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
+    assert stuck.message == INTERRUPTED_MESSAGE
+    assert stuck.finished_at is not None
+    assert not ImportRun.objects.filter(status="running").exists()
+
+
+def test_a_run_that_changes_nothing_rebuilds_a_missing_artefact(settings, tmp_path: Path) -> None:
+    from apps.routing.pathfinding.artifact import current_version
+
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
+    source = spec("sncf-intercites")
+    run_etl([source])
+    first = current_version(settings.ROUTING_ARTIFACT_DIR)
+    assert first is not None
+    # A process killed between its commit and the rebuild: no artefact (the etl command
+    # rebuilds the volume summary itself, see the test below).
+    (settings.ROUTING_ARTIFACT_DIR / "CURRENT").unlink()
+    assert run_etl([source])[0].status == "skipped"
+    second = current_version(settings.ROUTING_ARTIFACT_DIR)
+    assert second not in (None, first)
+    # Current ones are left alone.
+    run_etl([source])
+    assert current_version(settings.ROUTING_ARTIFACT_DIR) == second
 
 
 def test_the_same_train_from_two_sources_is_counted_once_and_a_train_at_other_times_is_not(
