@@ -31,6 +31,12 @@ _FINGERPRINT = re.compile(r"^[0-9a-f]{1,64}$")
 ETL_STALE_AFTER = dt.timedelta(hours=26)
 RECENT_INCIDENTS_DAYS = 30
 RECENT_INCIDENTS_LIMIT = 20
+# Alerts one webhook call may carry (Alertmanager's ``max_alerts``, set in
+# deploy/alertmanager): 1,000 are recorded in about 2 s; an unbounded list ties up a worker.
+MAX_ALERTS_PER_NOTIFICATION = 1000
+# Open incidents listed on the public status page (the most recent first; the count is
+# complete): an alert storm must not make the page megabytes long.
+OPEN_INCIDENTS_LIMIT = 50
 # Views that serve the monitoring itself: they would swamp the figures shown to users.
 MONITORING_VIEWS = frozenset(
     {"monitoring:metrics", "monitoring:alertmanager-webhook", "metrics", "<unnamed view>"}
@@ -91,6 +97,12 @@ def parse_alertmanager_payload(payload: object) -> list[AlertNotice]:
     alerts = payload.get("alerts")
     if not isinstance(alerts, list) or not alerts:
         errors["alerts"] = ["must be a non-empty list of alerts"]
+        raise InvalidInput(errors)
+    if len(alerts) > MAX_ALERTS_PER_NOTIFICATION:
+        errors["alerts"] = [
+            f"at most {MAX_ALERTS_PER_NOTIFICATION} alerts per notification, got {len(alerts)} "
+            "(set max_alerts in the Alertmanager receiver)"
+        ]
         raise InvalidInput(errors)
     notices = []
     for index, alert in enumerate(alerts):
@@ -342,6 +354,7 @@ class ServiceStatus:
     open_incidents: list[Incident]
     recent_incidents: list[Incident]
     checked_at: dt.datetime
+    open_incident_count: int = 0
 
 
 def compute_service_status(*, now: dt.datetime | None = None) -> ServiceStatus:
@@ -350,10 +363,13 @@ def compute_service_status(*, now: dt.datetime | None = None) -> ServiceStatus:
     is_healthy, report = collect_health()
     sources: list[SourceStatus] = []
     open_incidents: list[Incident] = []
+    open_count = 0
     recent: list[Incident] = []
     if report["checks"]["database"]["status"] == "ok":
         sources = source_statuses(report["last_successful_imports"], now=now)
-        open_incidents = list(Incident.objects.filter(status=Incident.Status.FIRING))
+        firing = Incident.objects.filter(status=Incident.Status.FIRING)
+        open_count = firing.count()
+        open_incidents = list(firing.order_by("-starts_at", "-pk")[:OPEN_INCIDENTS_LIMIT])
         recent = list(
             Incident.objects.filter(
                 status=Incident.Status.RESOLVED,
@@ -369,4 +385,5 @@ def compute_service_status(*, now: dt.datetime | None = None) -> ServiceStatus:
         open_incidents=open_incidents,
         recent_incidents=recent,
         checked_at=now,
+        open_incident_count=open_count,
     )

@@ -50,6 +50,23 @@ def test_status_page_lists_the_open_incident_and_the_resolved_one(client):
 
 
 @pytest.mark.django_db
+def test_an_alert_storm_lists_the_most_recent_open_incidents_and_counts_them_all(client):
+    from apps.monitoring.services import OPEN_INCIDENTS_LIMIT
+
+    now = timezone.now()
+    for minutes in range(OPEN_INCIDENTS_LIMIT + 30):
+        make_incident(summary=f"Alerte {minutes}", starts_at=now - dt.timedelta(minutes=minutes))
+
+    html = client.get(reverse("monitoring:status")).content.decode()
+
+    assert f"{OPEN_INCIDENTS_LIMIT + 30} incidents sont en cours" in html
+    assert f"(les {OPEN_INCIDENTS_LIMIT} plus récents sur {OPEN_INCIDENTS_LIMIT + 30})" in html
+    assert "Alerte 0<" in html
+    assert f"Alerte {OPEN_INCIDENTS_LIMIT - 1}<" in html
+    assert f"Alerte {OPEN_INCIDENTS_LIMIT}<" not in html
+
+
+@pytest.mark.django_db
 def test_status_page_explains_a_database_outage_instead_of_failing(client, monkeypatch):
     from obrail import health
 

@@ -180,3 +180,15 @@ def test_a_nul_character_in_a_label_is_a_400_naming_the_field(client):
     assert response.status_code == 400
     assert response.json()["errors"] == {"alerts[0].labels": ["must not contain the NUL character"]}
     assert not Incident.objects.exists()
+
+
+@pytest.mark.django_db
+def test_more_alerts_than_one_call_may_carry_is_a_400_naming_the_bound(client):
+    from apps.monitoring.services import MAX_ALERTS_PER_NOTIFICATION
+
+    payload = load("alertmanager_firing.json")
+    payload["alerts"] = payload["alerts"] * (MAX_ALERTS_PER_NOTIFICATION + 1)
+    response = post(client, payload)
+    assert response.status_code == 400
+    assert f"at most {MAX_ALERTS_PER_NOTIFICATION} alerts" in response.json()["errors"]["alerts"][0]
+    assert not Incident.objects.exists()
