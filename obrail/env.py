@@ -153,7 +153,7 @@ def parse_cache_url(url: str) -> dict[str, object]:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if parts.scheme == "file" and parts.path.startswith("/"):
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "obrail.cache_backends.FallbackFileBasedCache",
             "LOCATION": unquote(parts.path),
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
