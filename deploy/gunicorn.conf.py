@@ -80,6 +80,22 @@ def on_starting(server: Any) -> None:
     server.log.info("prometheus multiprocess directory ready: %s", path)
 
 
+def worker_abort(worker: Any) -> None:
+    """Log and count as 5xx the requests of a worker killed by the timeout (obrail/inflight.py).
+
+    gunicorn sends SIGABRT to a worker silent for ``timeout`` seconds; the worker runs this
+    hook, then exits without answering: no access line would name the request otherwise.
+    """
+    try:
+        from obrail.inflight import report_killed_requests
+    except ImportError:  # the app never loaded in this worker: nothing was in flight
+        return
+    killed = report_killed_requests(f"gunicorn worker timeout ({timeout} s)")
+    worker.log.error(
+        "worker %s killed by the %s s timeout: %d request(s)", worker.pid, timeout, killed
+    )
+
+
 def child_exit(server: Any, worker: Any) -> None:
     """Drop the live gauges of a worker that exited (its counters stay summed)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
