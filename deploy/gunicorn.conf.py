@@ -7,8 +7,9 @@ variable                       default    meaning
 =============================  =========  ===================================================
 ``PORT``                       8000       TCP port to bind on all interfaces
 ``GUNICORN_BIND``              (PORT)     full bind address, overrides ``PORT`` (loopback...)
-``GUNICORN_WORKERS``           2*CPU+1    worker processes
-``GUNICORN_THREADS``           1          threads per worker (>1 switches to gthread)
+``GUNICORN_WORKERS``           2          worker processes (measured: docs/operations.md)
+``GUNICORN_THREADS``           1          threads per worker (>1 switches to gthread, whose
+                                          timeout cannot kill a stuck request)
 ``GUNICORN_TIMEOUT``           30         seconds before a silent worker is killed
 ``GUNICORN_GRACEFUL_TIMEOUT``  30         seconds given to workers to finish on restart
 ``GUNICORN_KEEPALIVE``         5          seconds to keep idle client connections
@@ -25,7 +26,6 @@ added to the new counts) and a dead worker's live gauges are dropped.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -46,7 +46,7 @@ def _env_int(name: str, default: int, *, minimum: int = 0) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_env_int('PORT', 8000, minimum=1)}"
-workers = _env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1, minimum=1)
+workers = _env_int("GUNICORN_WORKERS", 2, minimum=1)
 threads = _env_int("GUNICORN_THREADS", 1, minimum=1)
 timeout = _env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
@@ -78,6 +78,22 @@ def on_starting(server: Any) -> None:
                 child.unlink()
     path.mkdir(parents=True, exist_ok=True)
     server.log.info("prometheus multiprocess directory ready: %s", path)
+
+
+def worker_abort(worker: Any) -> None:
+    """Log and count as 5xx the requests of a worker killed by the timeout (obrail/inflight.py).
+
+    gunicorn sends SIGABRT to a worker silent for ``timeout`` seconds; the worker runs this
+    hook, then exits without answering: no access line would name the request otherwise.
+    """
+    try:
+        from obrail.inflight import report_killed_requests
+    except ImportError:  # the app never loaded in this worker: nothing was in flight
+        return
+    killed = report_killed_requests(f"gunicorn worker timeout ({timeout} s)")
+    worker.log.error(
+        "worker %s killed by the %s s timeout: %d request(s)", worker.pid, timeout, killed
+    )
 
 
 def child_exit(server: Any, worker: Any) -> None:

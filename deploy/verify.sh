@@ -89,6 +89,7 @@ SECRET_KEY=verify-dummy-secret
 POSTGRES_PASSWORD=verify-dummy-password
 GRAFANA_ADMIN_PASSWORD=verify-dummy-password
 ALERTMANAGER_WEBHOOK_TOKEN=verify-dummy-token
+METRICS_TOKEN=verify-dummy-metrics-token
 ALLOWED_HOSTS=localhost,127.0.0.1
 EOF
     OBRAIL_ENV_FILE="$WORK/compose.env" "$VENV/bin/docker-compose" --project-directory "$ROOT" \
@@ -119,8 +120,10 @@ check_static() {
     run "compose: Compose specification schema" \
         "$VENV/bin/check-jsonschema" --builtin-schema vendor.compose-spec "$ROOT/compose.yaml"
     run "Dockerfile: hadolint" "$VENV/bin/hadolint" "$ROOT/deploy/Dockerfile"
+    # --syntax-only: the scrape token file (/run/secrets/metrics_token) exists only in the
+    # container; the rule files are checked below and the smoke test loads a full config.
     run "prometheus: promtool check config" \
-        promtool check config "$ROOT/deploy/prometheus/prometheus.yml"
+        promtool check config --syntax-only "$ROOT/deploy/prometheus/prometheus.yml"
     run "prometheus: promtool check rules" \
         promtool check rules "$ROOT"/deploy/prometheus/rules/*.yml
     run "prometheus: promtool test rules" \
@@ -178,7 +181,7 @@ EOF
 start_app() {
     export DATABASE_URL="$SMOKE_DATABASE_URL" DEBUG=false SECRET_KEY=verify-smoke-secret \
         ALLOWED_HOSTS=127.0.0.1,localhost,testserver LOG_FORMAT=json LOG_LEVEL=warning \
-        ALERTMANAGER_WEBHOOK_TOKEN=verify-smoke-token PORT="$APP_PORT" \
+        ALERTMANAGER_WEBHOOK_TOKEN=verify-smoke-token METRICS_TOKEN=verify-smoke-metrics-token PORT="$APP_PORT" \
         GUNICORN_BIND="127.0.0.1:$APP_PORT" GUNICORN_WORKERS=2 GUNICORN_TIMEOUT=30 \
         PROMETHEUS_MULTIPROC_DIR="$WORK/multiproc" APP_DIR="$ROOT" PATH="$VENV/bin:$PATH" \
         OBRAIL_VAR_DIR="$WORK/var"
@@ -233,6 +236,8 @@ EOF
 
 start_prometheus() {
     mkdir -p "$WORK/prometheus"
+    # Scraped with the bearer token, as deployed (the loopback address alone would do).
+    printf '%s' verify-smoke-metrics-token >"$WORK/prometheus/metrics_token"
     cat >"$WORK/prometheus/prometheus.yml" <<EOF
 global:
   scrape_interval: 2s
@@ -242,6 +247,9 @@ rule_files:
 scrape_configs:
   - job_name: obrail
     metrics_path: /metrics
+    authorization:
+      type: Bearer
+      credentials_file: $WORK/prometheus/metrics_token
     static_configs:
       - targets: ["127.0.0.1:$APP_PORT"]
 EOF

@@ -1,9 +1,11 @@
-"""API authentication that refuses NUL bytes before they reach the database (a 500 otherwise)."""
+"""API authentication: NUL bytes refused before they reach the database (a 500 otherwise), and
+Basic credentials of a locked-out account or client answered 429 (see obrail/login_attempts.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import authentication as spectacular_auth
@@ -25,15 +27,28 @@ class SessionAuthentication(authentication.SessionAuthentication):
         return super().authenticate(request)
 
 
+class LoginLockedOut(exceptions.Throttled):
+    """Too many failed logins for this account or from this client: 429 with Retry-After."""
+
+    default_detail = _("Too many failed logins: try again later.")
+    default_code = "login_locked_out"
+
+
 class BasicAuthentication(authentication.BasicAuthentication):
-    """Basic authentication that refuses credentials holding a NUL byte."""
+    """Basic authentication counted by the login lockout; refuses credentials with a NUL byte."""
 
     def authenticate_credentials(
         self, userid: str, password: str, request: Request | None = None
     ) -> tuple:
         if "\x00" in userid or "\x00" in password:
             raise exceptions.AuthenticationFailed(_("Invalid username/password."))
-        return super().authenticate_credentials(userid, password, request)
+        try:
+            return super().authenticate_credentials(userid, password, request)
+        except exceptions.AuthenticationFailed:
+            if getattr(request, "axes_locked_out", False):
+                cool_off = get_cool_off(request)
+                raise LoginLockedOut(wait=cool_off.total_seconds() if cool_off else None) from None
+            raise
 
 
 class SessionScheme(spectacular_auth.SessionScheme):

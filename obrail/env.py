@@ -5,6 +5,7 @@ Only ``obrail/settings.py`` reads the environment; everything else reads setting
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,25 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(
+    name: str, default: list[str] | None = None
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Return a comma-separated list of IP addresses or CIDR networks (``10.0.0.0/8,::1``).
+
+    A bare address is a network of one; a network with host bits set (``10.0.0.1/8``) is
+    refused, as it is usually a typo for something else.
+    """
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=True))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.0/8): {exc}"
+            ) from exc
+    return tuple(networks)
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
@@ -133,7 +153,7 @@ def parse_cache_url(url: str) -> dict[str, object]:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if parts.scheme == "file" and parts.path.startswith("/"):
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "obrail.cache_backends.FallbackFileBasedCache",
             "LOCATION": unquote(parts.path),
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }

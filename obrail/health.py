@@ -1,12 +1,21 @@
-"""``GET /health``: liveness, database readiness, version and data freshness."""
+"""``GET /health``: liveness, database readiness, the var directory, version and data freshness.
+
+The report is public: it names what failed in a few fixed words, never a host, a port, a path
+or a driver's message (those go to the log).
+"""
 
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Max
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -25,9 +34,53 @@ def check_database() -> dict[str, Any]:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
-        logger.warning("health: database check failed: %s", exc.__class__.__name__)
-        return {"status": "fail", "error": f"{exc.__class__.__name__}: {str(exc).strip()[:200]}"}
+        logger.warning(
+            "health: database check failed: %s: %s",
+            exc.__class__.__name__,
+            str(exc).strip()[:300],
+        )
+        return {"status": "fail", "error": describe_database_error(exc)}
     return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+def describe_database_error(exc: DatabaseError) -> str:
+    """A fixed phrase for a database error: no host, port or server message."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return "database unreachable"
+    return "database query failed"
+
+
+def check_var_dir() -> dict[str, Any]:
+    """Check that the var directory can be written and has ``VAR_DIR_MIN_FREE_MB`` free.
+
+    The pages and the API work without it (the cache falls back to memory), so a failure
+    makes the report "degraded", not the service unavailable.
+    """
+    directory = Path(settings.VAR_DIR)
+    problems: list[str] = []
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".health-"):
+            pass
+    except OSError as exc:
+        logger.warning("health: var directory not writable: %s", exc.__class__.__name__)
+        problems.append("not writable")
+    free_mb: float | None = None
+    try:
+        free_mb = shutil.disk_usage(directory).free / 2**20
+    except OSError as exc:
+        logger.warning("health: var directory unreadable: %s", exc.__class__.__name__)
+        problems.append("unreadable")
+    if free_mb is not None and free_mb < settings.VAR_DIR_MIN_FREE_MB:
+        problems.append("low on space")
+    if getattr(cache, "is_degraded", False):
+        problems.append("cache served from memory")
+    check: dict[str, Any] = {"status": "fail" if problems else "ok"}
+    if free_mb is not None:
+        check["free_mb"] = int(free_mb)
+    if problems:
+        check["error"] = ", ".join(problems)
+    return check
 
 
 def last_successful_imports() -> dict[str, str]:
@@ -43,30 +96,35 @@ def last_successful_imports() -> dict[str, str]:
     return {row["source__name"]: row["last"].isoformat() for row in rows if row["last"]}
 
 
+#: Checks whose failure leaves the service up: the report says "degraded", the status is 200.
+NON_CRITICAL_CHECKS = frozenset({"var_dir"})
+
+
 def collect_health() -> tuple[bool, dict[str, Any]]:
-    """Run every check; return whether all passed and the report."""
-    checks: dict[str, dict[str, Any]] = {"database": check_database()}
+    """Run every check; return whether the service is up and the report."""
+    checks: dict[str, dict[str, Any]] = {"database": check_database(), "var_dir": check_var_dir()}
     imports: dict[str, str] = {}
     if checks["database"]["status"] == "ok":
         try:
             imports = last_successful_imports()
         except DatabaseError as exc:
-            checks["database"] = {"status": "fail", "error": f"{exc.__class__.__name__}"}
+            checks["database"] = {"status": "fail", "error": describe_database_error(exc)}
     failing = sorted(name for name, check in checks.items() if check["status"] != "ok")
+    is_up = not set(failing) - NON_CRITICAL_CHECKS
     report: dict[str, Any] = {
-        "status": "fail" if failing else "ok",
+        "status": "ok" if not failing else "degraded" if is_up else "fail",
         "version": get_version(),
         "checks": checks,
         "last_successful_imports": imports,
     }
     if failing:
         report["failing"] = failing
-    return not failing, report
+    return is_up, report
 
 
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Answer 200 when every check passes, 503 naming the failing checks otherwise."""
+    """Answer 200 when the service is up (even degraded), 503 naming the failing checks."""
     healthy, report = collect_health()
     return JsonResponse(report, status=200 if healthy else 503)

@@ -9,8 +9,9 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 
+from obrail import inflight
 from obrail.logging import request_id_var
 
 logger = logging.getLogger("obrail.access")
@@ -23,7 +24,8 @@ class RequestIdMiddleware:
     """Give every request an id (kept from ``X-Request-ID`` when well-formed) and log it once.
 
     The access line holds method, path, status and duration: no client address, no query
-    string, no user data.
+    string, no user data. The request is kept in :mod:`obrail.inflight` while it is served
+    (a streamed one until its last chunk), for the log line of a worker killed by the timeout.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -35,9 +37,15 @@ class RequestIdMiddleware:
         request.request_id = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()
+        inflight.start_request(request, request_id)
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
+            # Files (static, whitenoise) keep their sendfile path: they are not the slow ones.
+            if response.streaming and not isinstance(response, FileResponse):
+                response.streaming_content = inflight.track_stream(
+                    response.streaming_content, request, request_id
+                )
             logger.info(
                 "%s %s %s",
                 request.method,
@@ -52,6 +60,7 @@ class RequestIdMiddleware:
             )
             return response
         finally:
+            inflight.finish_request()
             request_id_var.reset(token)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -12,6 +13,7 @@ from obrail.env import (
     env_choice,
     env_int,
     env_list,
+    env_networks,
     env_str,
     parse_cache_url,
     parse_database_url,
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "django_prometheus",
+    # Before the apps: its failed-login handler counts a failure before ours logs it.
+    "axes",
     "apps.places",
     "apps.trajets",
     "apps.stats",
@@ -72,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -136,9 +141,46 @@ CONTENT_SECURITY_POLICY = env_str(
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
 )
+# Operational endpoints answer over plain HTTP even with SECURE_SSL_REDIRECT: the container
+# health check, Prometheus and Alertmanager call them inside the host or the compose network.
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$", r"^monitoring/alertmanager$"]
+# Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs); nobody's by default, so the
+# client is the socket address (obrail/client_ip.py).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+
+# --- Authentication -------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12, minimum=8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Failed logins (admin form, API Basic and session) are counted by django-axes per account and
+# per client address; LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES lock either out
+# for that long; refused attempts cost no password hashing (obrail/login_attempts.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+# Attempts refused during a lockout are not recorded: axes appends each attempt's request data
+# to its row, which would let a locked-out client grow the table without bound.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "obrail.login_attempts.client_address_for_axes"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_DISABLE_ACCESS_LOG = True
+# Axes' own log lines carry the user name and address; ours carry pseudonyms.
+AXES_VERBOSE = False
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -214,6 +256,8 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # axes' own lines repeat ours (obrail.login_attempts) with masked values.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -227,4 +271,10 @@ ETL_CACHE_DIR = Path(env_str("ETL_CACHE_DIR") or VAR_DIR / "etl-cache")
 ETL_FULL_DATA_DIR = Path(env_str("ETL_FULL_DATA_DIR") or BASE_DIR.parent / "shared" / "data")
 ROUTING_ARTIFACT_DIR = Path(env_str("ROUTING_ARTIFACT_DIR") or VAR_DIR / "routing")
 ALERTMANAGER_WEBHOOK_TOKEN = env_str("ALERTMANAGER_WEBHOOK_TOKEN") or ""
+# /metrics answers a request bearing METRICS_TOKEN, or coming straight (not through an
+# untrusted proxy) from METRICS_ALLOWED_NETWORKS; nobody else (apps/monitoring/views.py).
+METRICS_TOKEN = env_str("METRICS_TOKEN") or ""
+METRICS_ALLOWED_NETWORKS = env_networks("METRICS_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1"])
+# /health reports the var directory failing below this much free space, in MiB.
+VAR_DIR_MIN_FREE_MB = env_int("VAR_DIR_MIN_FREE_MB", 100, minimum=0)
 PROMETHEUS_EXPORT_MIGRATIONS = False

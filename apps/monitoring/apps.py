@@ -10,5 +10,10 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        """Register the business-metrics collector."""
+        """Register the business-metrics collector and the log of failed logins."""
+        from django.contrib.auth.signals import user_login_failed
+
         from apps.monitoring import metrics  # noqa: F401
+        from obrail.login_attempts import log_login_failed
+
+        user_login_failed.connect(log_login_failed, dispatch_uid="obrail-log-login-failed")

@@ -16,15 +16,52 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from apps.monitoring.metrics import exposition_registry
 from apps.monitoring.services import compute_service_status, record_alertmanager_notification
+from obrail.client_ip import client_ip, is_trusted_proxy, parse_address
 from obrail.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
+
+
+def _has_bearer_token(request: HttpRequest, expected: str) -> bool:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return (
+        bool(expected)
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(token.strip().encode(), expected.encode())
+    )
+
+
+def is_metrics_client(request: HttpRequest) -> bool:
+    """Whether ``request`` may read ``/metrics``.
+
+    Allowed: a request bearing ``METRICS_TOKEN``, or one whose client address is in
+    ``METRICS_ALLOWED_NETWORKS`` and that came straight from it. A request relayed by a proxy
+    that is not trusted (it carries ``X-Forwarded-For`` but its peer is not in
+    ``TRUSTED_PROXIES``) is never allowed by network: its socket address is the proxy's, maybe
+    on loopback, not the client's.
+    """
+    if _has_bearer_token(request, settings.METRICS_TOKEN):
+        return True
+    peer = parse_address(request.META.get("REMOTE_ADDR", ""))
+    if "X-Forwarded-For" in request.headers and (peer is None or not is_trusted_proxy(peer)):
+        return False
+    address = client_ip(request)
+    return address is not None and any(
+        address in network for network in settings.METRICS_ALLOWED_NETWORKS
+    )
 
 
 @never_cache
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus exposition: every gunicorn worker's metrics merged, plus business metrics."""
+    if not is_metrics_client(request):
+        response = JsonResponse(
+            {"errors": {"authorization": ["a bearer token or an allowed network is required"]}},
+            status=403,
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
     return HttpResponse(generate_latest(exposition_registry()), content_type=CONTENT_TYPE_LATEST)
 
 

@@ -1,4 +1,10 @@
-"""CSV export of API lists, streamed row by row so that a million rows never sit in memory."""
+"""CSV export of API lists, streamed row by row so that a million rows never sit in memory.
+
+A streamed export ends with the line ``# complete: N rows``. The status line (200) is sent
+before the first row, so an export cut short (worker timeout, database error) cannot say so
+with its status: its last line is then not that marker. Readers skip it as a comment
+(``pandas.read_csv(comment="#")``) or drop the last line after checking it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
 CSV_CHUNK_SIZE = 2000
+#: Start of the last line of a complete streamed export.
+CSV_END_MARKER = "# complete:"
 
 
 class CSVRenderer(BaseRenderer):
@@ -64,6 +72,19 @@ def _csv_lines(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Ite
         yield writer.writerow([safe_cell(row.get(c)) for c in columns])
 
 
+def _with_end_marker(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    count = 0
+
+    def counted() -> Iterator[Mapping[str, Any]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    yield from _csv_lines(columns, counted())
+    yield f"{CSV_END_MARKER} {count} rows\r\n"
+
+
 def stream_csv(
     rows: Iterable[Any],
     *,
@@ -71,9 +92,10 @@ def stream_csv(
     flatten: Callable[[Any], Mapping[str, Any]],
     filename: str,
 ) -> StreamingHttpResponse:
-    """Stream ``rows`` (objects turned into flat mappings by ``flatten``) as a CSV download."""
+    """Stream ``rows`` (objects turned into flat mappings by ``flatten``) as a CSV download,
+    ended by the ``CSV_END_MARKER`` line."""
     response = StreamingHttpResponse(
-        _csv_lines(columns, (flatten(row) for row in rows)),
+        _with_end_marker(columns, (flatten(row) for row in rows)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -24,6 +24,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(settings.BASE_DIR)
 COUNTER = "django_http_requests_total_by_method_total"
+# A Unix socket has no client address for the loopback rule of /metrics: the token it is.
+METRICS_TOKEN = "multiprocess-test-metrics-token"
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -41,8 +43,9 @@ class UnixHTTPConnection(http.client.HTTPConnection):
 
 def get(sock: Path, path: str) -> tuple[int, str]:
     connection = UnixHTTPConnection(sock)
+    headers = {"Host": "localhost", "Authorization": f"Bearer {METRICS_TOKEN}"}
     try:
-        connection.request("GET", path, headers={"Host": "localhost"})
+        connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         return response.status, response.read().decode()
     finally:
@@ -85,6 +88,8 @@ def gunicorn(transactional_db, tmp_path):
         "PROMETHEUS_MULTIPROC_DIR": str(multiproc),
         "GUNICORN_BIND": f"unix:{sock}",
         "GUNICORN_WORKERS": "2",
+        "GUNICORN_THREADS": "1",
+        "METRICS_TOKEN": METRICS_TOKEN,
     }
     process = subprocess.Popen(
         [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 
 import pytest
 
@@ -54,7 +53,9 @@ def test_volumes_take_the_trajet_filters(client, trajets):
 def test_volumes_export_as_csv(client, trajets):
     response = client.get("/api/stats/volumes?group_by=kind&format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    *lines, end = b"".join(response.streaming_content).decode().splitlines()
+    assert end == "# complete: 2 rows"
+    rows = list(csv.DictReader(lines))
     period = "semaine type de chaque source : test-feed du 6 au 12 janvier 2025"
     assert rows == [
         {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
-import io
 import json
 
 import hypothesis
@@ -32,7 +31,7 @@ from apps.trajets.models import (
     TrajetProvenance,
 )
 from apps.trajets.querysets import API_LIST_VALUES
-from apps.trajets.renderers import safe_cell
+from apps.trajets.renderers import CSV_END_MARKER, safe_cell, stream_csv
 from apps.trajets.serializers import (
     OperatorSerializer,
     StationSerializer,
@@ -272,7 +271,9 @@ def test_csv_export_streams_every_filtered_row(client, night_train):
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="trajets.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    *lines, end = b"".join(response.streaming_content).decode().splitlines()
+    assert end == "# complete: 1 rows"
+    rows = list(csv.DictReader(lines))
     assert len(rows) == 1
     assert rows[0]["id"] == str(night_train.pk)
     assert rows[0]["operator"] == "oebb"
@@ -286,7 +287,7 @@ def test_csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(client
     destination = make_station("@SUM(1+1)")
     make_trajet([origin, destination], category="-2+3")
     content = b"".join(client.get("/api/trajets?format=csv").streaming_content).decode()
-    row = next(csv.DictReader(io.StringIO(content)))
+    row = next(csv.DictReader(content.splitlines()))
     assert row["origin"] == """'=HYPERLINK("http://evil.example","Lyon")"""
     assert row["destination"] == "'@SUM(1+1)"
     assert row["category"] == "'-2+3"
@@ -307,7 +308,25 @@ def test_csv_export_is_not_paginated(client):
     for _ in range(60):
         make_trajet(stations)
     content = b"".join(client.get("/api/trajets?format=csv").streaming_content).decode()
-    assert len(content.strip().splitlines()) == 61
+    assert len(content.strip().splitlines()) == 62
+    assert content.endswith("# complete: 60 rows\r\n")
+
+
+def test_csv_export_cut_short_lacks_the_end_marker():
+    def rows():
+        yield {"id": 1}
+        raise ConnectionError("database went away")
+
+    response = stream_csv(rows(), columns=["id"], flatten=dict, filename="x.csv")
+    received: list[str] = []
+
+    def read_all() -> None:
+        received.extend(chunk.decode() for chunk in response.streaming_content)
+
+    with pytest.raises(ConnectionError):
+        read_all()
+    assert received == ["id\r\n", "1\r\n"]
+    assert not any(chunk.startswith(CSV_END_MARKER) for chunk in received)
 
 
 def test_csv_export_errors_stay_json(client):
@@ -336,7 +355,11 @@ def test_operator_search_and_detail(client):
     assert get_json(client, f"/api/operators/{db.pk}")["country"] == "DE"
     csv_text = b"".join(client.get("/api/operators?format=csv").streaming_content).decode()
     assert csv_text.splitlines()[0] == "id,code,name,country,website"
-    assert len(csv_text.strip().splitlines()) == 3
+    assert csv_text.splitlines()[1:] == [
+        f"{db.pk},db,DB Fernverkehr,DE,",
+        csv_text.splitlines()[2],
+        "# complete: 2 rows",
+    ]
 
 
 def test_throttling_rate_comes_from_the_settings(client, settings):
