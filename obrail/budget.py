@@ -81,7 +81,7 @@ class BudgetError(RuntimeError):
     """Base class: the computation did not run to its end."""
 
 
-class BudgetExceeded(BudgetError):
+class BudgetExceeded(BudgetError):  # noqa: N818 - reads as a state, like TimeoutExpired
     """The computation used up its CPU or wall-clock budget and its process was killed.
 
     ``limit`` is ``"cpu"`` or ``"wall"``; ``seconds`` is the budget that ran out.
@@ -97,7 +97,7 @@ class BudgetExceeded(BudgetError):
         return (type(self), (self.limit, self.seconds, self.elapsed_s))
 
 
-class ComputeBusy(BudgetError):
+class ComputeBusy(BudgetError):  # noqa: N818 - reads as a state
     """Every child stayed busy for ``queue_seconds``: retry later."""
 
     def __init__(self, waited_s: float) -> None:
@@ -141,9 +141,14 @@ def _serve(conn: Connection, initializer: Callable[[], None] | None) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     while True:
         try:
-            function, args, kwargs, cpu_seconds = conn.recv()
+            message = conn.recv_bytes()
         except (EOFError, OSError):
             return
+        try:
+            function, args, kwargs, cpu_seconds = pickle.loads(message)  # noqa: S301 - parent's
+        except Exception as error:  # e.g. the function's module cannot be imported here
+            conn.send(_picklable(("error", error, traceback.format_exc())))
+            continue
         usage = resource.getrusage(resource.RUSAGE_SELF)
         limit = math.ceil(usage.ru_utime + usage.ru_stime + cpu_seconds)
         if hard != resource.RLIM_INFINITY:
@@ -296,6 +301,8 @@ class ComputePool:
                 return child.conn.recv()  # type: ignore[no-any-return]
             except (EOFError, OSError):
                 pass  # the child died: find out why below
+        if has_answer:
+            child.process.join(timeout=1)  # it is exiting: let it say how
         child.kill()
         if child.process.exitcode == -signal.SIGXCPU:
             limit, seconds = "cpu", float(budget.cpu_seconds)

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from apps.ecology import chemostat as solver
 from apps.ecology.models import Scenario, ScenarioKind
-from obrail.errors import InvalidInput
+from obrail.errors import ComputationFailed, InvalidInput
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +94,10 @@ def _as_invalid_input(prefix: str = "") -> Iterator[None]:
         yield
     except solver.ParameterError as error:
         raise InvalidInput({prefix or error.name: [str(error)]}) from error
+    except solver.IntegrationError as error:
+        raise ComputationFailed(
+            {"detail": [f"The integrator could not solve this case: {error}"]}
+        ) from error
 
 
 def _timed(label: str, function: Callable[[], T]) -> T:

@@ -37,13 +37,13 @@ def fail(message: str) -> None:
     raise KeyError(message)
 
 
-class Unpicklable(Exception):
+class UnpicklableError(Exception):
     def __init__(self, a: str, b: str) -> None:
         super().__init__(f"{a}/{b}")
 
 
 def fail_unpicklably() -> None:
-    raise Unpicklable("a", "b")
+    raise UnpicklableError("a", "b")
 
 
 def die() -> None:
@@ -75,7 +75,7 @@ def test_an_exception_in_the_child_is_raised_as_itself_with_the_child_traceback(
 
 
 def test_an_exception_that_cannot_be_pickled_comes_back_as_a_remote_error(pool):
-    with pytest.raises(RemoteError, match="Unpicklable: a/b"):
+    with pytest.raises(RemoteError, match="UnpicklableError: a/b"):
         pool.run(fail_unpicklably)
 
 
@@ -125,3 +125,14 @@ def test_budgets_are_checked():
         Budget(cpu_seconds=0)
     with pytest.raises(ValueError, match="context"):
         ComputePool(size=1, budget=Budget(), context="fork")
+
+
+def test_a_function_the_child_cannot_import_comes_back_as_an_error_and_the_child_lives(pool):
+    class Local:
+        def __reduce__(self):
+            return (__import__, ("no_such_module_anywhere",))
+
+    with pytest.raises(ModuleNotFoundError, match="no_such_module_anywhere"):
+        pool.run(add, Local(), 1)
+    first = pool.run(child_pid)
+    assert pool.run(child_pid) == first
