@@ -89,7 +89,7 @@ COMPETITION_EXAMPLE = {
 }
 INVALID = error_response(
     "Invalid parameters",
-    {"D": ["Assurez-vous que cette valeur est supérieure ou égale à 1e-12."]},
+    {"D": ["Assurez-vous que cette valeur est supérieure ou égale à 0.01."]},
 )
 ERRORS = {400: INVALID, **COMPUTE_ERRORS}
 

@@ -24,12 +24,21 @@ from obrail.errors import ComputationFailed, InvalidInput
 
 logger = logging.getLogger(__name__)
 
-#: Bounds on the work one request or command may ask for.
+#: Bounds on the work one request or command may ask for. Together with the parameter box
+#: below they keep the worst case within the compute budget (measured: docs/ecology.md).
 MAX_HORIZON_H = 5000.0
 MAX_POINTS = 2001
 MAX_GRID = 300
 MAX_SPECIES = 6
-MAX_RATE = 100.0
+#: The parameter box (units in the names' docs): rates μmax, r and D in 1/h; constants K and
+#: the yield y; Ki; concentrations s_in, s(0), x(0) in g/L. Outside it the ODE gets so stiff
+#: (stiffness ~ μmax·x / (y·K)) that one integration takes tens of seconds.
+MIN_RATE = 1e-2
+MAX_RATE = 10.0
+MIN_CONSTANT = 1e-2
+MAX_CONSTANT = 1e2
+MAX_INHIBITION = 1e4
+MAX_CONCENTRATION = 1e2
 T = TypeVar("T")
 
 
@@ -172,17 +181,47 @@ def inline_parameters(
     )
 
 
+def _outside(name: str, value: float, low: float, high: float, unit: str) -> str | None:
+    if isinstance(value, int | float) and not low <= value <= high:
+        return f"{name}={value!r} is outside [{low:g}, {high:g}]{unit}."
+    return None
+
+
 def _check_bounds(params: ScenarioParameters) -> None:
+    """Refuse parameters outside the box whose worst case fits the compute budget."""
     errors: dict[str, list[str]] = {}
     if not 1 <= len(params.species) <= MAX_SPECIES:
         errors["species"] = [f"Give 1 to {MAX_SPECIES} species, not {len(params.species)}."]
+    top_s = max(params.s_in, params.s0)
+    checks = [
+        ("D", _outside("D", params.D, MIN_RATE, MAX_RATE, " 1/h")),
+        ("s_in", _outside("s_in", params.s_in, 0.0, MAX_CONCENTRATION, " g/L")),
+        ("s0", _outside("s0", params.s0, 0.0, MAX_CONCENTRATION, " g/L")),
+    ]
     for index, sp in enumerate(params.species, start=1):
-        if isinstance(sp.mu_max, int | float) and sp.mu_max > MAX_RATE:
-            errors.setdefault("mu_max", []).append(
-                f"species {index}: mu_max={sp.mu_max!r} exceeds {MAX_RATE:g} 1/h."
+        prefix = f"species {index}: "
+        checks += [
+            ("mu_max", _outside(prefix + "mu_max", sp.mu_max, MIN_RATE, MAX_RATE, " 1/h")),
+            ("K", _outside(prefix + "K", sp.K, MIN_CONSTANT, MAX_CONSTANT, "")),
+            ("yield", _outside(prefix + "yield", sp.yield_, MIN_CONSTANT, MAX_CONSTANT, "")),
+            ("x0", _outside(prefix + "x0", sp.x0, 0.0, MAX_CONCENTRATION, " g/L")),
+        ]
+        if sp.Ki is not None:
+            checks.append(
+                ("Ki", _outside(prefix + "Ki", sp.Ki, MIN_CONSTANT, MAX_INHIBITION, " g/L"))
             )
-    if isinstance(params.D, int | float) and params.D > MAX_RATE:
-        errors["D"] = [f"D={params.D!r} exceeds {MAX_RATE:g} 1/h."]
+        if sp.law == "linear" and sp.mu_max * top_s > MAX_RATE:
+            # μ(s) = r·s is unbounded: its largest value is what stiffens the system.
+            checks.append(
+                (
+                    "mu_max",
+                    f"{prefix}linear law: r × max(s_in, s0) = {sp.mu_max * top_s:g} exceeds "
+                    f"{MAX_RATE:g} 1/h.",
+                )
+            )
+    for key, message in checks:
+        if message is not None:
+            errors.setdefault(key, []).append(message)
     if errors:
         raise InvalidInput(errors)
 

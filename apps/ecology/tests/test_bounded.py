@@ -129,3 +129,51 @@ def test_pages_that_compute_share_the_compute_throttle_with_a_french_429(client,
     assert _simulate(client).status_code == 429
     # The stored case without parameters is cached and never throttled.
     assert client.get(url).status_code == 200
+
+
+STALL = {
+    "species": [{"law": "monod", "mu_max": 1e-12, "K": 1e-12, "yield": 1e-12, "x0": 1e6}],
+    "D": 1e-5,
+    "s_in": 1e5,
+    "t_end": 5000,
+}
+
+
+def test_the_stall_input_of_issue_21_is_refused_at_once_naming_each_bound(client):
+    started = time.perf_counter()
+    response = _simulate(client, STALL)
+    assert time.perf_counter() - started < 2.0
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors["D"] == ["Assurez-vous que cette valeur est supérieure ou égale à\xa00.01."]
+    assert errors["s_in"][0].startswith("Assurez-vous que cette valeur est inférieure")
+    assert errors["s_in"][0].endswith("100.0.")
+    assert {message.split(": ")[1] for message in errors["species"]} == {
+        "mu_max",
+        "K",
+        "yield",
+        "x0",
+    }
+
+
+def test_a_linear_law_whose_largest_rate_exceeds_the_bound_is_refused(client):
+    body = {
+        "species": [{"law": "linear", "mu_max": 0.5, "x0": 0.1}],
+        "D": 0.5,
+        "s_in": 30.0,
+    }
+    response = _simulate(client, body)
+    assert response.status_code == 400
+    assert response.json()["errors"]["mu_max"] == [
+        "species 1: linear law: r × max(s_in, s0) = 15 exceeds 10 1/h."
+    ]
+    assert _simulate(client, {**body, "s_in": 20.0}).status_code == 200
+
+
+def test_the_page_names_the_bound_of_a_parameter_out_of_the_box(client):
+    response = client.get(
+        reverse("ecology:scenario-detail", args=["monod"]),
+        {**EDITED, "sp1-yield_coefficient": "0,001"},
+    )
+    assert response.status_code == 422
+    assert "supérieure ou égale à 0.01" in response.content.decode()
