@@ -177,3 +177,20 @@ def test_the_page_names_the_bound_of_a_parameter_out_of_the_box(client):
     )
     assert response.status_code == 422
     assert "supérieure ou égale à 0.01" in response.content.decode()
+
+
+def test_a_case_stiffer_than_the_bound_is_refused_naming_the_bound(client):
+    body = {
+        "species": [{"law": "monod", "mu_max": 10.0, "K": 0.01, "yield": 0.01, "x0": 100.0}],
+        "D": 0.01,
+        "s_in": 0.0,
+        "s0": 0.001,
+    }
+    response = _simulate(client, body)
+    assert response.status_code == 400
+    assert response.json()["errors"]["species"] == [
+        "Stiffness max(s_in, s0 + Σ x0/y) × Σ μmax/K = 1e+07 exceeds 10000 1/h: lower μmax, x0 "
+        "or s_in, or raise K or the yield."
+    ]
+    relaxed = {**body, "species": [{**body["species"][0], "x0": 0.09}]}
+    assert _simulate(client, relaxed).status_code == 200

@@ -32,19 +32,12 @@ def _post(url: str, body: dict[str, object]) -> tuple[int, float]:
 
 
 def _heavy(index: int) -> dict[str, object]:
-    """Six species, 2001 points, 5000 h: a valid case at the top of the box, each different
-    (no cache hit)."""
+    """Six species, 2001 points, 5000 h, at the stiffness bound: a valid case at the top of
+    the box, each different (no cache hit)."""
     species = [
-        {"law": "haldane", "mu_max": 10.0, "K": 0.01, "Ki": 0.01, "yield": 0.01, "x0": 100.0}
-    ] * 5 + [{"law": "monod", "mu_max": 0.5 + index / 100, "K": 0.01, "yield": 0.01, "x0": 1}]
-    return {
-        "species": species,
-        "D": 0.01,
-        "s_in": 0.0,
-        "s0": 0.001,
-        "t_end": 5000,
-        "n_points": 2001,
-    }
+        {"law": "haldane", "mu_max": 10.0, "K": 0.6, "Ki": 1.0, "yield": 0.01, "x0": 0.0}
+    ] * 5 + [{"law": "monod", "mu_max": 0.5 + index / 100, "K": 1.0, "yield": 0.01, "x0": 0}]
+    return {"species": species, "D": 0.01, "s_in": 95.0, "t_end": 5000, "n_points": 2001}
 
 
 @pytest.mark.django_db(transaction=True)
