@@ -32,7 +32,7 @@ class ComputeThrottle(SimpleRateThrottle):
     """Requests that run a solver, per user or client address: ``API_THROTTLE_COMPUTE``.
 
     Applied on top of the general throttles to the solver API endpoints, and to the pages
-    that compute through :func:`obrail.views.throttle_computation`.
+    that compute through :func:`throttle_computation`.
     """
 
     scope = "compute"
