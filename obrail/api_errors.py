@@ -11,7 +11,9 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from obrail.errors import InvalidInput
+from obrail.budget import BudgetExceeded, ComputeBusy
+from obrail.compute import budget_message
+from obrail.errors import ComputationFailed, InvalidInput
 
 NON_FIELD_KEY = "detail"
 
@@ -39,6 +41,34 @@ BAD_REQUEST = error_response(
 )
 NOT_FOUND = error_response("Not found", {"detail": ["Aucun objet ne correspond."]})
 THROTTLED = error_response("Too many requests", {"detail": ["Request was throttled."]})
+TOO_EXPENSIVE = error_response(
+    "Valid input the computation could not finish: cut by its CPU or wall-clock budget, or "
+    "the solver failed",
+    {
+        "detail": [
+            "Calcul interrompu : il dépasse le budget de 3 s de durée. Réduisez l'horizon, le "
+            "nombre de points ou d'espèces, ou la taille de la grille."
+        ]
+    },
+)
+COMPUTE_BUSY = error_response(
+    "Every compute process is busy (retry after Retry-After seconds)",
+    {"detail": ["Tous les calculateurs sont occupés : réessayez dans quelques secondes."]},
+)
+#: Responses of every endpoint that computes, for ``extend_schema``.
+COMPUTE_ERRORS = {422: TOO_EXPENSIVE, 429: THROTTLED, 503: COMPUTE_BUSY}
+#: Seconds a client is asked to wait when every compute process is busy.
+BUSY_RETRY_AFTER_S = 5
+
+
+class _Unprocessable(exceptions.APIException):
+    status_code = 422
+    default_detail = "Unprocessable input."
+
+
+class _Busy(exceptions.APIException):
+    status_code = 503
+    default_detail = "Busy."
 
 
 def _as_lists(detail: Any) -> dict[str, list[str]]:
@@ -61,8 +91,14 @@ def _flatten(value: Any) -> list[str]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map every handled exception onto the error schema, keeping DRF's status and headers."""
-    if isinstance(exc, InvalidInput):
+    if isinstance(exc, ComputationFailed):
+        exc = _Unprocessable(exc.errors)
+    elif isinstance(exc, InvalidInput):
         exc = exceptions.ValidationError(exc.errors)
+    elif isinstance(exc, BudgetExceeded):
+        exc = _Unprocessable({NON_FIELD_KEY: [budget_message(exc)]})
+    elif isinstance(exc, ComputeBusy):
+        exc = _Busy({NON_FIELD_KEY: [budget_message(exc)]})
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -71,4 +107,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     response.data = {"errors": _as_lists(response.data)}
+    if isinstance(exc, _Busy):
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_S)
     return response

@@ -70,6 +70,11 @@ def cached_until_next_import(
     return value
 
 
+def cache_scope() -> str:
+    """The code version and the database, as a key prefix (see ``_scope``)."""
+    return _scope()
+
+
 @cache
 def _scope() -> str:
     """The code version and the database: an entry pickled by another release (whose objects

@@ -201,6 +201,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
+        "compute": env_str("API_THROTTLE_COMPUTE", "30/minute"),
     },
     "EXCEPTION_HANDLER": "obrail.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -225,6 +226,16 @@ SPECTACULAR_SETTINGS = {
 API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 600, minimum=0)
 # API list counts are exact up to this many rows, the planner's estimate (flagged) above; 0: exact.
 API_EXACT_COUNT_LIMIT = env_int("API_EXACT_COUNT_LIMIT", 10_000, minimum=0)
+
+# --- Bounded computation (obrail/budget.py, docs/architecture.md) ---------------------------
+# Every solver request runs in one of COMPUTE_WORKERS child processes per web process, killed
+# after COMPUTE_WALL_MS of wall time or COMPUTE_CPU_SECONDS of CPU; a request finding every
+# child busy for COMPUTE_QUEUE_MS gets a 503. Results are cached COMPUTE_CACHE_SECONDS (0: off).
+COMPUTE_WORKERS = env_int("COMPUTE_WORKERS", 2, minimum=1)
+COMPUTE_CPU_SECONDS = env_int("COMPUTE_CPU_SECONDS", 2, minimum=1)
+COMPUTE_WALL_MS = env_int("COMPUTE_WALL_MS", 3000, minimum=100)
+COMPUTE_QUEUE_MS = env_int("COMPUTE_QUEUE_MS", 1000, minimum=0)
+COMPUTE_CACHE_SECONDS = env_int("COMPUTE_CACHE_SECONDS", 600, minimum=0)
 
 # --- Caches ---------------------------------------------------------------------------------
 # Whole-warehouse aggregates are cached until the next import; a file cache is shared by the

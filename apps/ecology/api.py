@@ -2,7 +2,9 @@
 competition), either on a stored scenario (GET) or on a chemostat given in the body (POST).
 
 Computations write nothing, so the POST endpoints are open to everyone; work is bounded by the
-serializers (horizon, points, grid, species) and by the anonymous throttle.
+serializers (horizon, points, grid, species, parameter ranges) so that the worst case fits the
+compute budget; each computation runs in the compute pool under that budget (``run_bounded``),
+is cached per input, and counts against the ``compute`` throttle.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from rest_framework.views import APIView
 from apps.ecology import serializers as shapes
 from apps.ecology import services
 from apps.ecology.models import Scenario
-from obrail.api_errors import NOT_FOUND, THROTTLED, error_response
+from obrail.api_errors import COMPUTE_ERRORS, NOT_FOUND, error_response
+from obrail.compute import run_bounded
 from obrail.errors import InvalidInput
+from obrail.throttling import COMPUTE_THROTTLES
 
 MONOD_BODY = {
     "species": [{"law": "monod", "mu_max": 1.0, "K": 1.0, "yield": 1.0, "x0": 0.1}],
@@ -85,9 +89,9 @@ COMPETITION_EXAMPLE = {
 }
 INVALID = error_response(
     "Invalid parameters",
-    {"D": ["Assurez-vous que cette valeur est supérieure ou égale à 1e-12."]},
+    {"D": ["Assurez-vous que cette valeur est supérieure ou égale à 0.01."]},
 )
-ERRORS = {400: INVALID, 429: THROTTLED}
+ERRORS = {400: INVALID, **COMPUTE_ERRORS}
 
 
 def _validated(serializer_class: type[serializers.Serializer], data: Any) -> Any:
@@ -113,22 +117,27 @@ class ScenarioViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: shapes.SimulationResponseSerializer, 404: NOT_FOUND, **ERRORS},
         examples=[OpenApiExample("Monod", value=SIMULATION_EXAMPLE, response_only=True)],
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], throttle_classes=COMPUTE_THROTTLES)
     def simulate(self, request: Request, slug: str) -> Response:
         query = _validated(shapes.SimulationQuerySerializer, request.query_params).validated_data
-        series = services.simulate(
-            self._parameters(), horizon=query.get("t_end"), n_points=query["n_points"]
+        series = run_bounded(
+            "ecology.simulate",
+            services.simulate,
+            self._parameters(),
+            horizon=query.get("t_end"),
+            n_points=query["n_points"],
         )
         return Response(services.series_as_json(series))
 
     @extend_schema(
         summary="Equilibria of a stored scenario, with eigenvalues and stability",
-        responses={200: shapes.EquilibriaResponseSerializer, 404: NOT_FOUND, 429: THROTTLED},
+        responses={200: shapes.EquilibriaResponseSerializer, 404: NOT_FOUND, **ERRORS},
         examples=[OpenApiExample("Monod", value=EQUILIBRIA_EXAMPLE, response_only=True)],
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], throttle_classes=COMPUTE_THROTTLES)
     def equilibria(self, request: Request, slug: str) -> Response:
-        return Response(services.analysis_as_json(services.analyse(self._parameters())))
+        analysis = run_bounded("ecology.analyse", services.analyse, self._parameters())
+        return Response(services.analysis_as_json(analysis))
 
     @extend_schema(
         summary="Operating diagram of the scenario's first species",
@@ -136,10 +145,20 @@ class ScenarioViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: shapes.OperatingDiagramResponseSerializer, 404: NOT_FOUND, **ERRORS},
         examples=[OpenApiExample("Monod, 2 × 2", value=DIAGRAM_EXAMPLE, response_only=True)],
     )
-    @action(detail=True, methods=["get"], url_path="operating-diagram")
+    @action(
+        detail=True,
+        methods=["get"],
+        throttle_classes=COMPUTE_THROTTLES,
+        url_path="operating-diagram",
+    )
     def operating_diagram(self, request: Request, slug: str) -> Response:
         query = _validated(shapes.OperatingDiagramQuerySerializer, request.query_params)
-        diagram = services.operating_diagram(self._parameters(), **query.validated_data)
+        diagram = run_bounded(
+            "ecology.diagram",
+            services.operating_diagram,
+            self._parameters(),
+            **query.validated_data,
+        )
         return Response(services.diagram_as_json(diagram))
 
     @extend_schema(
@@ -147,17 +166,18 @@ class ScenarioViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: shapes.CompetitionResponseSerializer, 404: NOT_FOUND, **ERRORS},
         examples=[OpenApiExample("D = 0.3", value=COMPETITION_EXAMPLE, response_only=True)],
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], throttle_classes=COMPUTE_THROTTLES)
     def competition(self, request: Request, slug: str) -> Response:
         params = self._parameters()
         if len(params.species) < 2:
             raise InvalidInput({"species": ["Competition needs at least two species."]})
-        check = services.check_competition(params)
+        check = run_bounded("ecology.check_competition", services.check_competition, params)
         return Response(services.competition_as_json(check.prediction, check.survivors[0]))
 
 
 class _ComputeView(APIView):
     permission_classes = (AllowAny,)
+    throttle_classes = COMPUTE_THROTTLES
 
 
 class SimulateView(_ComputeView):
@@ -177,8 +197,12 @@ class SimulateView(_ComputeView):
     def post(self, request: Request) -> Response:
         serializer = _validated(shapes.SimulationInputSerializer, request.data)
         data = serializer.validated_data
-        series = services.simulate(
-            serializer.to_parameters(), horizon=data["t_end"], n_points=data["n_points"]
+        series = run_bounded(
+            "ecology.simulate",
+            services.simulate,
+            serializer.to_parameters(),
+            horizon=data["t_end"],
+            n_points=data["n_points"],
         )
         return Response(services.series_as_json(series))
 
@@ -202,7 +226,8 @@ class EquilibriaView(_ComputeView):
     )
     def post(self, request: Request) -> Response:
         serializer = _validated(shapes.ChemostatInputSerializer, request.data)
-        return Response(services.analysis_as_json(services.analyse(serializer.to_parameters())))
+        analysis = run_bounded("ecology.analyse", services.analyse, serializer.to_parameters())
+        return Response(services.analysis_as_json(analysis))
 
 
 class OperatingDiagramView(_ComputeView):
@@ -224,7 +249,9 @@ class OperatingDiagramView(_ComputeView):
     def post(self, request: Request) -> Response:
         serializer = _validated(shapes.OperatingDiagramInputSerializer, request.data)
         data = {k: v for k, v in serializer.validated_data.items() if k != "species"}
-        diagram = services.operating_diagram(serializer.to_parameters(), **data)
+        diagram = run_bounded(
+            "ecology.diagram", services.operating_diagram, serializer.to_parameters(), **data
+        )
         return Response(services.diagram_as_json(diagram))
 
 
@@ -244,6 +271,7 @@ class CompetitionView(_ComputeView):
         serializer = _validated(shapes.CompetitionInputSerializer, request.data)
         params = serializer.to_parameters()
         if serializer.validated_data["check"]:
-            check = services.check_competition(params)
+            check = run_bounded("ecology.check_competition", services.check_competition, params)
             return Response(services.competition_as_json(check.prediction, check.survivors[0]))
-        return Response(services.competition_as_json(services.competition(params)))
+        prediction = run_bounded("ecology.competition", services.competition, params)
+        return Response(services.competition_as_json(prediction))

@@ -18,9 +18,19 @@ def _strictly_positive(value: float) -> None:
         raise forms.ValidationError(_("La valeur doit être strictement positive."))
 
 
-def _number(label: str, *, strict: bool, maximum: float, required: bool = True) -> forms.FloatField:
+def _number(
+    label: str,
+    *,
+    strict: bool,
+    maximum: float,
+    required: bool = True,
+    minimum: float | None = None,
+) -> forms.FloatField:
     validators = [MaxValueValidator(maximum)]
-    validators.append(_strictly_positive if strict else MinValueValidator(0.0))
+    if minimum is not None:
+        validators.append(MinValueValidator(minimum))
+    else:
+        validators.append(_strictly_positive if strict else MinValueValidator(0.0))
     return forms.FloatField(
         label=label,
         required=required,
@@ -45,9 +55,18 @@ class AccessibleErrorsMixin:
 class ConditionsForm(AccessibleErrorsMixin, forms.Form):
     """Operating conditions and horizon (auxostat gains when the scenario has them)."""
 
-    dilution_rate = _number(_("Taux de dilution D (1/h)"), strict=True, maximum=services.MAX_RATE)
-    substrate_in = _number(_("Substrat en entrée s_in (g/L)"), strict=False, maximum=1e6)
-    initial_substrate = _number(_("Substrat initial s(0) (g/L)"), strict=False, maximum=1e6)
+    dilution_rate = _number(
+        _("Taux de dilution D (1/h)"),
+        strict=True,
+        minimum=services.MIN_RATE,
+        maximum=services.MAX_RATE,
+    )
+    substrate_in = _number(
+        _("Substrat en entrée s_in (g/L)"), strict=False, maximum=services.MAX_CONCENTRATION
+    )
+    initial_substrate = _number(
+        _("Substrat initial s(0) (g/L)"), strict=False, maximum=services.MAX_CONCENTRATION
+    )
     horizon = _number(_("Horizon (h)"), strict=True, maximum=services.MAX_HORIZON_H)
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
@@ -67,13 +86,28 @@ class ConditionsForm(AccessibleErrorsMixin, forms.Form):
 class SpeciesForm(AccessibleErrorsMixin, forms.Form):
     """Parameters of one species."""
 
-    mu_max = _number(_("μmax, μ̄ ou r (1/h)"), strict=True, maximum=services.MAX_RATE)
-    half_saturation = _number(_("K"), strict=True, maximum=1e6)
-    inhibition = _number(
-        _("Ki (g/L, vide : pas d'inhibition)"), strict=True, maximum=1e12, required=False
+    mu_max = _number(
+        _("μmax, μ̄ ou r (1/h)"),
+        strict=True,
+        minimum=services.MIN_RATE,
+        maximum=services.MAX_RATE,
     )
-    yield_coefficient = _number(_("Rendement y"), strict=True, maximum=1e6)
-    initial_biomass = _number(_("Biomasse initiale x(0) (g/L)"), strict=False, maximum=1e6)
+    half_saturation = _number(
+        _("K"), strict=True, minimum=services.MIN_CONSTANT, maximum=services.MAX_CONSTANT
+    )
+    inhibition = _number(
+        _("Ki (g/L, vide : pas d'inhibition)"),
+        strict=True,
+        minimum=services.MIN_CONSTANT,
+        maximum=services.MAX_INHIBITION,
+        required=False,
+    )
+    yield_coefficient = _number(
+        _("Rendement y"), strict=True, minimum=services.MIN_CONSTANT, maximum=services.MAX_CONSTANT
+    )
+    initial_biomass = _number(
+        _("Biomasse initiale x(0) (g/L)"), strict=False, maximum=services.MAX_CONCENTRATION
+    )
 
 
 CONDITION_FIELDS = {
@@ -95,7 +129,12 @@ SPECIES_FIELDS = {
     "initial_biomass": "x0",
 }
 #: Service error keys → (form, field) so that a solver error lands on its input.
-SERVICE_ERROR_FIELDS = {"D": "dilution_rate", "s_in": "substrate_in", "t_end": "horizon"}
+SERVICE_ERROR_FIELDS = {
+    "D": "dilution_rate",
+    "s_in": "substrate_in",
+    "s0": "initial_substrate",
+    "t_end": "horizon",
+}
 
 
 class ScenarioEditForm:
@@ -158,13 +197,30 @@ class BatchForm(AccessibleErrorsMixin, forms.Form):
     """Parameters of the batch-growth page (logistic and Monod with yield)."""
 
     t_end = _number(_("Durée (h)"), strict=True, maximum=services.MAX_HORIZON_H)
-    x0 = _number(_("Biomasse initiale x0 (g/L)"), strict=True, maximum=1e6)
-    r = _number(_("Taux logistique r (1/h)"), strict=True, maximum=services.MAX_RATE)
-    x_max = _number(_("Capacité x_max (g/L)"), strict=True, maximum=1e6)
-    s0 = _number(_("Substrat initial s0 (g/L)"), strict=False, maximum=1e6)
-    mu_max = _number(_("μmax de Monod (1/h)"), strict=True, maximum=services.MAX_RATE)
-    K = _number(_("K de Monod (g/L)"), strict=True, maximum=1e6)
-    yield_ = _number(_("Rendement y"), strict=True, maximum=1e6)
+    x0 = _number(_("Biomasse initiale x0 (g/L)"), strict=True, maximum=services.MAX_CONCENTRATION)
+    r = _number(
+        _("Taux logistique r (1/h)"),
+        strict=True,
+        minimum=services.MIN_RATE,
+        maximum=services.MAX_RATE,
+    )
+    x_max = _number(_("Capacité x_max (g/L)"), strict=True, maximum=services.MAX_CONCENTRATION)
+    s0 = _number(_("Substrat initial s0 (g/L)"), strict=False, maximum=services.MAX_CONCENTRATION)
+    mu_max = _number(
+        _("μmax de Monod (1/h)"),
+        strict=True,
+        minimum=services.MIN_RATE,
+        maximum=services.MAX_RATE,
+    )
+    K = _number(
+        _("K de Monod (g/L)"),
+        strict=True,
+        minimum=services.MIN_CONSTANT,
+        maximum=services.MAX_CONSTANT,
+    )
+    yield_ = _number(
+        _("Rendement y"), strict=True, minimum=services.MIN_CONSTANT, maximum=services.MAX_CONSTANT
+    )
 
     def parameters(self) -> services.BatchParameters:
         """Validated parameters (call after ``is_valid``)."""

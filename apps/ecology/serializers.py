@@ -64,32 +64,43 @@ class ScenarioSerializer(serializers.ModelSerializer):
 
 
 def _rate(**kwargs: Any) -> serializers.FloatField:
-    return serializers.FloatField(min_value=1e-12, max_value=services.MAX_RATE, **kwargs)
+    return serializers.FloatField(
+        min_value=services.MIN_RATE, max_value=services.MAX_RATE, **kwargs
+    )
+
+
+def _constant(**kwargs: Any) -> serializers.FloatField:
+    return serializers.FloatField(
+        min_value=services.MIN_CONSTANT, max_value=services.MAX_CONSTANT, **kwargs
+    )
+
+
+def _concentration(**kwargs: Any) -> serializers.FloatField:
+    return serializers.FloatField(min_value=0.0, max_value=services.MAX_CONCENTRATION, **kwargs)
 
 
 class SpeciesInputSerializer(serializers.Serializer):
     """One species; ``yield`` is the yield y (g biomass per g substrate)."""
 
     law = serializers.ChoiceField(choices=GrowthLawKind.choices)
-    mu_max = _rate(help_text="μmax (Monod, Contois), μ̄ (Haldane) or r (linear), 1/h.")
-    K = serializers.FloatField(
-        min_value=1e-12, max_value=1e6, default=1.0, help_text="Half-saturation constant."
+    mu_max = _rate(
+        help_text="μmax (Monod, Contois), μ̄ (Haldane) or r (linear, with r × max(s_in, s0) "
+        "≤ 10), 1/h."
     )
+    K = _constant(default=1.0, help_text="Half-saturation constant.")
     Ki = serializers.FloatField(
-        min_value=1e-12,
-        max_value=1e12,
+        min_value=services.MIN_CONSTANT,
+        max_value=services.MAX_INHIBITION,
         required=False,
         allow_null=True,
         default=None,
         help_text="Haldane inhibition constant (null: none, i.e. Monod).",
     )
-    x0 = serializers.FloatField(min_value=0.0, max_value=1e6, default=0.1)
+    x0 = _concentration(default=0.1, help_text="Initial biomass, g/L.")
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
-        fields["yield"] = serializers.FloatField(
-            min_value=1e-12, max_value=1e6, default=1.0, help_text="Yield y."
-        )
+        fields["yield"] = _constant(default=1.0, help_text="Yield y.")
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -103,13 +114,8 @@ class ChemostatInputSerializer(serializers.Serializer):
 
     species = SpeciesInputSerializer(many=True, min_length=1, max_length=services.MAX_SPECIES)
     D = _rate(help_text="Dilution rate, 1/h.")
-    s_in = serializers.FloatField(min_value=0.0, max_value=1e6, help_text="Input substrate, g/L.")
-    s0 = serializers.FloatField(
-        min_value=0.0,
-        max_value=1e6,
-        required=False,
-        help_text="Initial substrate (s_in if absent).",
-    )
+    s_in = _concentration(help_text="Input substrate, g/L.")
+    s0 = _concentration(required=False, help_text="Initial substrate, g/L (s_in if absent).")
 
     def to_parameters(self) -> services.ScenarioParameters:
         """Turn validated data into service parameters."""

@@ -20,16 +20,28 @@ from numpy.typing import NDArray
 
 from apps.ecology import chemostat as solver
 from apps.ecology.models import Scenario, ScenarioKind
-from obrail.errors import InvalidInput
+from obrail.errors import ComputationFailed, InvalidInput
 
 logger = logging.getLogger(__name__)
 
-#: Bounds on the work one request or command may ask for.
+#: Bounds on the work one request or command may ask for. Together with the parameter box
+#: below they keep the worst case within the compute budget (measured: docs/ecology.md).
 MAX_HORIZON_H = 5000.0
 MAX_POINTS = 2001
 MAX_GRID = 300
 MAX_SPECIES = 6
-MAX_RATE = 100.0
+#: The parameter box (units in the names' docs): rates μmax, r and D in 1/h; constants K and
+#: the yield y; Ki; concentrations s_in, s(0), x(0) in g/L. Outside it the ODE gets so stiff
+#: (stiffness ~ μmax·x / (y·K)) that one integration takes tens of seconds.
+MIN_RATE = 1e-2
+MAX_RATE = 10.0
+MIN_CONSTANT = 1e-2
+MAX_CONSTANT = 1e2
+MAX_INHIBITION = 1e4
+MAX_CONCENTRATION = 1e2
+#: Bound on :func:`stiffness_index`, 1/h: below it the worst measured page (report) plus a
+#: 2001-point simulation took 0.9 s; up to 1e5, 2.6 s; unbounded, more than 25 s.
+MAX_STIFFNESS = 1e4
 T = TypeVar("T")
 
 
@@ -94,6 +106,10 @@ def _as_invalid_input(prefix: str = "") -> Iterator[None]:
         yield
     except solver.ParameterError as error:
         raise InvalidInput({prefix or error.name: [str(error)]}) from error
+    except solver.IntegrationError as error:
+        raise ComputationFailed(
+            {"detail": [f"The integrator could not solve this case: {error}"]}
+        ) from error
 
 
 def _timed(label: str, function: Callable[[], T]) -> T:
@@ -168,17 +184,64 @@ def inline_parameters(
     )
 
 
+def _outside(name: str, value: float, low: float, high: float, unit: str) -> str | None:
+    if isinstance(value, int | float) and not low <= value <= high:
+        return f"{name}={value!r} is outside [{low:g}, {high:g}]{unit}."
+    return None
+
+
+def stiffness_index(params: ScenarioParameters) -> float:
+    """Upper estimate of the fastest rate of the system, 1/h: M · Σ μmax_i / K_i (r_i for the
+    linear law), with M = max(s_in, s0 + Σ x0_i / y_i) bounding s + Σ x_i / y_i.
+
+    Near s = 0 the substrate equation relaxes at Σ μmax_i x_i / (y_i K_i): this is what makes
+    the integrator take tiny steps.
+    """
+    mass = max(params.s_in, params.s0 + sum(sp.x0 / sp.yield_ for sp in params.species))
+    slopes = sum(sp.mu_max if sp.law == "linear" else sp.mu_max / sp.K for sp in params.species)
+    return float(mass * slopes)
+
+
 def _check_bounds(params: ScenarioParameters) -> None:
+    """Refuse parameters outside the box whose worst case fits the compute budget."""
     errors: dict[str, list[str]] = {}
     if not 1 <= len(params.species) <= MAX_SPECIES:
         errors["species"] = [f"Give 1 to {MAX_SPECIES} species, not {len(params.species)}."]
+    top_s = max(params.s_in, params.s0)
+    checks = [
+        ("D", _outside("D", params.D, MIN_RATE, MAX_RATE, " 1/h")),
+        ("s_in", _outside("s_in", params.s_in, 0.0, MAX_CONCENTRATION, " g/L")),
+        ("s0", _outside("s0", params.s0, 0.0, MAX_CONCENTRATION, " g/L")),
+    ]
     for index, sp in enumerate(params.species, start=1):
-        if isinstance(sp.mu_max, int | float) and sp.mu_max > MAX_RATE:
-            errors.setdefault("mu_max", []).append(
-                f"species {index}: mu_max={sp.mu_max!r} exceeds {MAX_RATE:g} 1/h."
+        prefix = f"species {index}: "
+        checks += [
+            ("mu_max", _outside(prefix + "mu_max", sp.mu_max, MIN_RATE, MAX_RATE, " 1/h")),
+            ("K", _outside(prefix + "K", sp.K, MIN_CONSTANT, MAX_CONSTANT, "")),
+            ("yield", _outside(prefix + "yield", sp.yield_, MIN_CONSTANT, MAX_CONSTANT, "")),
+            ("x0", _outside(prefix + "x0", sp.x0, 0.0, MAX_CONCENTRATION, " g/L")),
+        ]
+        if sp.Ki is not None:
+            checks.append(
+                ("Ki", _outside(prefix + "Ki", sp.Ki, MIN_CONSTANT, MAX_INHIBITION, " g/L"))
             )
-    if isinstance(params.D, int | float) and params.D > MAX_RATE:
-        errors["D"] = [f"D={params.D!r} exceeds {MAX_RATE:g} 1/h."]
+        if sp.law == "linear" and sp.mu_max * top_s > MAX_RATE:
+            # μ(s) = r·s is unbounded: its largest value is what stiffens the system.
+            checks.append(
+                (
+                    "mu_max",
+                    f"{prefix}linear law: r × max(s_in, s0) = {sp.mu_max * top_s:g} exceeds "
+                    f"{MAX_RATE:g} 1/h.",
+                )
+            )
+    for key, message in checks:
+        if message is not None:
+            errors.setdefault(key, []).append(message)
+    if not errors and stiffness_index(params) > MAX_STIFFNESS:
+        errors["species"] = [
+            f"Stiffness max(s_in, s0 + Σ x0/y) × Σ μmax/K = {stiffness_index(params):.3g} "
+            f"exceeds {MAX_STIFFNESS:g} 1/h: lower μmax, x0 or s_in, or raise K or the yield."
+        ]
     if errors:
         raise InvalidInput(errors)
 

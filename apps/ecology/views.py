@@ -1,4 +1,9 @@
-"""HTML pages: the list of scenarios and one page per scenario (editable, recomputed)."""
+"""HTML pages: the list of scenarios and one page per scenario (editable, recomputed).
+
+Pages that compute run the solver in the compute pool (``run_bounded``: budget and cache) and
+count against the compute throttle when they carry parameters; a computation cut by its budget
+is shown as a form error (422), a busy pool as a 503 with ``Retry-After``.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,14 @@ from django.utils.translation import gettext as _
 from apps.ecology import pages, services
 from apps.ecology.forms import BatchForm, ScenarioEditForm
 from apps.ecology.models import Scenario
+from obrail.api_errors import BUSY_RETRY_AFTER_S
+from obrail.compute import BudgetExceeded, ComputeBusy, budget_message, run_bounded
 from obrail.errors import InvalidInput
 from obrail.htmx import is_htmx_fragment_request
+from obrail.throttling import throttle_computation
+
+#: Error status of a page whose computation could not run.
+INVALID, BUSY = 422, 503
 
 
 def scenario_list(request: HttpRequest) -> HttpResponse:
@@ -24,21 +35,32 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
 
 def _report(
     request: HttpRequest, slug: str
-) -> tuple[Scenario, ScenarioEditForm, services.Report | None]:
+) -> tuple[Scenario, ScenarioEditForm, services.Report | None, int]:
     scenario = get_object_or_404(Scenario.objects.prefetch_related("species"), slug=slug)
     form = ScenarioEditForm(services.parameters_from_scenario(scenario), request.GET or None)
     if form.is_bound and not form.is_valid():
-        return scenario, form, None
+        return scenario, form, None, INVALID
     try:
-        return scenario, form, services.build_report(form.edited_parameters())
+        report = run_bounded("ecology.report", services.build_report, form.edited_parameters())
     except InvalidInput as error:
         form.add_service_errors(error.errors)
-        return scenario, form, None
+        return scenario, form, None, INVALID
+    except (BudgetExceeded, ComputeBusy) as error:
+        form.add_service_errors({"detail": [budget_message(error)]})
+        return scenario, form, None, BUSY if isinstance(error, ComputeBusy) else INVALID
+    return scenario, form, report, 200
 
 
+def _with_retry_after(response: HttpResponse) -> HttpResponse:
+    if response.status_code == BUSY:
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_S)
+    return response
+
+
+@throttle_computation
 def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Time series, phase portrait and operating diagram of a scenario, with its edit form."""
-    scenario, form, report = _report(request, slug)
+    scenario, form, report, status = _report(request, slug)
     is_fragment = is_htmx_fragment_request(request)
     context = {
         "scenario": scenario,
@@ -53,62 +75,75 @@ def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if is_fragment
         else "ecology/scenario_detail.html"
     )
-    response = render(request, template, context, status=200 if report else 422)
+    response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
-    return response
+    return _with_retry_after(response)
 
 
+@throttle_computation
 def scenario_csv(request: HttpRequest, slug: str, figure: str) -> HttpResponse:
     """The numbers of one figure as CSV (same parameters as the page)."""
     if figure not in pages.FIGURES:
         raise Http404(_("Figure inconnue."))
-    _scenario, form, report = _report(request, slug)
+    _scenario, form, report, status = _report(request, slug)
     if report is None:
         messages = [str(e) for f in (form.conditions, *form.species) for e in f.errors.values()]
-        return HttpResponse("\n".join(messages), status=400, content_type="text/plain")
+        response = HttpResponse(
+            "\n".join(messages), status=BUSY if status == BUSY else 400, content_type="text/plain"
+        )
+        return _with_retry_after(response)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{figure}.csv"'
     csv.writer(response).writerows(pages.csv_rows(report, figure))
     return response
 
 
-def _batch(request: HttpRequest) -> tuple[BatchForm, tuple | None]:
+def _batch(request: HttpRequest) -> tuple[BatchForm, tuple | None, int]:
     form = BatchForm(request.GET or None, initial=vars(services.BatchParameters()))
-    if not form.is_bound:
-        return form, services.batch_growth(services.BatchParameters())
-    if not form.is_valid():
+    if form.is_bound and not form.is_valid():
         form.mark_errors()
-        return form, None
+        return form, None, INVALID
+    params = form.parameters() if form.is_bound else services.BatchParameters()
     try:
-        return form, services.batch_growth(form.parameters())
+        return form, run_bounded("ecology.batch", services.batch_growth, params), 200
     except InvalidInput as error:
-        for key, messages in error.errors.items():
-            for message in messages:
-                form.add_error(key if key in form.fields else None, message)
-        form.mark_errors()
-        return form, None
+        errors = error.errors
+        status = INVALID
+    except (BudgetExceeded, ComputeBusy) as error:
+        errors = {"detail": [budget_message(error)]}
+        status = BUSY if isinstance(error, ComputeBusy) else INVALID
+    for key, messages in errors.items():
+        for message in messages:
+            form.add_error(key if key in form.fields else None, message)
+    form.mark_errors()
+    return form, None, status
 
 
+@throttle_computation
 def batch_growth(request: HttpRequest) -> HttpResponse:
     """Batch growth: logistic curve (closed form and ODE) and Monod growth with a yield."""
-    form, series = _batch(request)
+    form, series, status = _batch(request)
     is_fragment = is_htmx_fragment_request(request)
     context = {"form": form, "query": request.GET.urlencode(), "is_fragment": is_fragment}
     if series is not None:
         params = form.parameters() if form.is_bound else services.BatchParameters()
         context.update(pages.batch_context(*series, params))
     template = "ecology/partials/batch_workspace.html" if is_fragment else "ecology/batch.html"
-    response = render(request, template, context, status=200 if series else 422)
+    response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
-    return response
+    return _with_retry_after(response)
 
 
+@throttle_computation
 def batch_csv(request: HttpRequest) -> HttpResponse:
     """The batch-growth numbers as CSV."""
-    form, series = _batch(request)
+    form, series, status = _batch(request)
     if series is None:
         messages = [str(e) for e in form.errors.values()]
-        return HttpResponse("\n".join(messages), status=400, content_type="text/plain")
+        response = HttpResponse(
+            "\n".join(messages), status=BUSY if status == BUSY else 400, content_type="text/plain"
+        )
+        return _with_retry_after(response)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="batch-growth.csv"'
     csv.writer(response).writerows(pages.batch_csv_rows(*series))

@@ -19,6 +19,7 @@ from apps.routing.services import (
     resolve_station,
 )
 from obrail.api_errors import THROTTLED, ErrorResponseSerializer, error_response
+from obrail.throttling import COMPUTE_THROTTLES
 
 ROUTE_BAD_REQUEST = error_response(
     "Unknown station or invalid option", {"from": ["Gare ou ville inconnue : « Atlantis »."]}
@@ -36,6 +37,8 @@ UNAVAILABLE = OpenApiResponse(
 
 class RouteView(APIView):
     """``GET /api/routes``: shortest route or earliest-arrival journey between two stations."""
+
+    throttle_classes = COMPUTE_THROTTLES
 
     @extend_schema(
         operation_id="routes_retrieve",
@@ -107,6 +110,8 @@ class RouteView(APIView):
 
 class ParetoRouteView(APIView):
     """``GET /api/routes/pareto``: the journeys of a departure window no other one beats."""
+
+    throttle_classes = COMPUTE_THROTTLES
 
     @extend_schema(
         operation_id="routes_pareto_list",

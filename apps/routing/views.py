@@ -14,12 +14,14 @@ from apps.routing.forms import RouteForm
 from apps.routing.services import RoutingUnavailable, draw_route, find_route, resolve_station
 from obrail.errors import InvalidInput
 from obrail.htmx import is_htmx_fragment_request
+from obrail.throttling import throttle_computation
 
 logger = logging.getLogger(__name__)
 
 _FIELD_OF = {"from": "origin", "to": "destination"}
 
 
+@throttle_computation
 def route_search(request: HttpRequest) -> HttpResponse:
     """Form with station autocomplete; on submit, the legs table, the SVG and the CO2."""
     form = RouteForm(request.GET or None)

@@ -43,7 +43,12 @@ def _integrate(
     u0: list[float],
     t: NDArray[np.float64],
 ) -> NDArray[np.float64]:
-    solution = solve_ivp(rhs, (0.0, float(t[-1])), u0, t_eval=t, rtol=1e-10, atol=1e-12)
+    # LSODA switches to a stiff (BDF) method where growth is fast next to the horizon
+    # (r·t_end ≫ 1, small yields): the explicit RK45 used before either failed there ("step
+    # size less than spacing") or took ~1 s of tiny steps at a stable equilibrium.
+    solution = solve_ivp(
+        rhs, (0.0, float(t[-1])), u0, t_eval=t, method="LSODA", rtol=1e-10, atol=1e-12
+    )
     if solution.status < 0:
         raise IntegrationError(f"batch integration failed: {solution.message}")
     return np.maximum(solution.y, 0.0)

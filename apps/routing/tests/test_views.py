@@ -131,3 +131,22 @@ def test_times_are_shown_in_each_stations_own_zone(client, db, artifact_dir):
     ).json()
     assert api["legs"][0]["departure"] == "2025-06-11T08:09:00+03:00"
     assert api["arrival"] == "2025-06-11T10:31:00+03:00"
+
+
+def test_route_searches_count_against_the_compute_throttle_page_and_api(
+    client, line_network, settings
+):
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**rates, "compute": "1/minute"},
+    }
+    query = {"origin": "Paris Gare de Lyon", "destination": "Marseille Saint-Charles"}
+    assert client.get(URL, query).status_code == 200
+    throttled = client.get(URL, query)
+    assert throttled.status_code == 429
+    assert "Trop de calculs demandés" in throttled.content.decode()
+    assert int(throttled["Retry-After"]) > 0
+    api = client.get(reverse("api:route"), {"from": query["origin"], "to": query["destination"]})
+    assert api.status_code == 429
+    assert client.get(URL).status_code == 200

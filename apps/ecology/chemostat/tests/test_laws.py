@@ -106,3 +106,12 @@ def test_linear_batch_is_logistic_with_r_equal_mu_m_over_y() -> None:
 def test_monod_batch_needs_a_law() -> None:
     with pytest.raises(ParameterError, match="law"):
         simulate_batch("monod", 10.0, x0=0.1, s0=1.0)
+
+
+def test_stiff_monod_batch_growth_integrates_instead_of_failing() -> None:
+    # A case the explicit RK45 gave up on ("step size less than spacing"): tiny yield and K.
+    law = GrowthLaw("monod", mu_max=1.9298866928760034e-09, K=1e-12)
+    run = simulate_batch("monod", 5000.0, x0=30605.8, s0=1e6, law=law, yield_=1e-12)
+    conserved = run.x + 1e-12 * run.s
+    assert_allclose(conserved, conserved[0], rtol=1e-6)
+    assert np.all(np.diff(run.x) >= -1e-6 * run.x[0])

@@ -1,0 +1,123 @@
+"""The web process's compute pool: solver work of a request runs here, under the budget of the
+settings, with the results of identical calls cached.
+
+``run_bounded(name, function, *args)`` is the one entry point used by the API and the pages;
+``function`` is a module-level service function whose arguments are plain values (dataclasses
+of numbers), so that its repr identifies the call. A call that ran out of budget is cached
+too, for a shorter time: asking again for the same too-expensive input costs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from obrail.budget import Budget, BudgetExceeded, ComputeBusy, ComputePool
+from obrail.caching import cache_scope
+from obrail.compute_child import setup_django
+
+__all__ = [
+    "BudgetExceeded",
+    "ComputeBusy",
+    "budget_message",
+    "get_pool",
+    "reset_pool",
+    "run_bounded",
+]
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: Modules the fork server imports once, so that a new child starts in milliseconds.
+PRELOAD = ("numpy", "scipy.integrate", "scipy.optimize", "django")
+#: A call that ran out of budget is remembered this long (seconds).
+EXCEEDED_CACHE_SECONDS = 60
+
+_pool: ComputePool | None = None
+_pool_lock = threading.Lock()
+
+
+def get_pool() -> ComputePool:
+    """The process's pool, started on first use with the budget of the settings."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            budget = Budget(
+                cpu_seconds=settings.COMPUTE_CPU_SECONDS,
+                wall_seconds=settings.COMPUTE_WALL_MS / 1000,
+                queue_seconds=settings.COMPUTE_QUEUE_MS / 1000,
+            )
+            _pool = ComputePool(
+                size=settings.COMPUTE_WORKERS,
+                budget=budget,
+                initializer=setup_django,
+                preload=PRELOAD,
+            )
+        return _pool
+
+
+def reset_pool() -> None:
+    """Kill the pool's children; the next call starts a pool with the current settings."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.close()
+        _pool = None
+
+
+def _key(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    call = repr((args, sorted(kwargs.items())))
+    digest = hashlib.sha256(call.encode()).hexdigest()
+    return f"obrail:{cache_scope()}:compute:{name}:{digest}"
+
+
+def run_bounded(name: str, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """Return ``function(*args, **kwargs)`` computed in the pool, or cached under ``name`` and
+    the arguments' repr for ``COMPUTE_CACHE_SECONDS``.
+
+    Raises
+    ------
+    BudgetExceeded
+        This input needs more than the budget (remembered for a minute).
+    ComputeBusy
+        Every compute process is busy: retry later (never cached).
+    Exception
+        Whatever ``function`` raised (domain errors such as ``InvalidInput``).
+    """
+    seconds = settings.COMPUTE_CACHE_SECONDS
+    key = _key(name, args, kwargs)
+    if seconds:
+        hit = cache.get(key)
+        if isinstance(hit, BudgetExceeded):
+            raise hit
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+    try:
+        value = get_pool().run(function, *args, **kwargs)
+    except BudgetExceeded as exceeded:
+        if seconds:
+            cache.set(key, exceeded, min(seconds, EXCEEDED_CACHE_SECONDS))
+        raise
+    if seconds:
+        cache.set(key, value, seconds)
+    return value
+
+
+def budget_message(error: BudgetExceeded | ComputeBusy) -> str:
+    """The French sentence shown for a computation cut by its budget or refused when busy."""
+    if isinstance(error, ComputeBusy):
+        return _("Tous les calculateurs sont occupés : réessayez dans quelques secondes.")
+    limit = _("de temps processeur") if error.limit == "cpu" else _("de durée")
+    return _(
+        "Calcul interrompu : il dépasse le budget de %(seconds)s s %(limit)s. Réduisez "
+        "l'horizon, le nombre de points ou d'espèces, ou la taille de la grille."
+    ) % {"seconds": f"{error.seconds:g}", "limit": limit}
