@@ -57,3 +57,49 @@ def test_json_formatter_writes_one_object_with_request_id_and_extras():
     assert payload["request_id"] == "req-42"
     assert payload["rows"] == 12
     assert payload["level"] == "info"
+
+
+def _filtered(name: str, level: int, msg: str, exc: BaseException | None = None, **extra):
+    exc_info = (type(exc), exc, exc.__traceback__) if exc is not None else None
+    record = logging.LogRecord(name, level, __file__, 1, msg, None, exc_info)
+    record.__dict__.update(extra)
+    RequestIdFilter().filter(record)
+    return json.loads(JsonFormatter().format(record))
+
+
+def test_an_error_line_names_the_request_without_its_query_string(rf):
+    request = rf.get("/api/trajets?origin=Mme+Dupont+domicile")
+    payload = _filtered("django.request", logging.ERROR, "Internal Server Error", request=request)
+    assert payload["request"] == "GET /api/trajets"
+    assert "Dupont" not in json.dumps(payload)
+
+
+def test_a_refused_host_is_a_one_line_warning():
+    from django.core.exceptions import DisallowedHost
+
+    try:
+        raise DisallowedHost("Invalid HTTP_HOST header: 'scanner.example'")
+    except DisallowedHost as error:
+        payload = _filtered("django.security.DisallowedHost", logging.ERROR, str(error), error)
+    assert payload["level"] == "warning"
+    assert "exception" not in payload
+
+
+def test_a_database_outage_is_one_line_per_request_not_a_traceback():
+    from django.db import OperationalError
+
+    try:
+        raise OperationalError("connection to server at 127.0.0.1 failed")
+    except OperationalError as error:
+        payload = _filtered("django.request", logging.ERROR, "Internal Server Error", error)
+    assert "exception" not in payload
+    assert payload["message"] == (
+        "Internal Server Error (OperationalError: connection to server at 127.0.0.1 failed)"
+    )
+
+
+def test_the_language_cookie_is_http_only_and_same_site(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    cookie = response.cookies["django_language"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
