@@ -465,12 +465,10 @@ class _Reconciliation:
             PlaceName.objects.filter(place_id__in=[stored[p.geonames_id] for p in named]).delete()
         PlaceName.objects.bulk_create(
             [
-                PlaceName(
-                    place_id=stored[place.geonames_id], name=name[:200], key=search_key(name)[:200]
-                )
+                PlaceName(place_id=stored[place.geonames_id], name=name[:200], key=key[:200])
                 for place in named
                 for name in place.searchable_names()
-                if search_key(name)
+                if (key := search_key(name))
             ],
             batch_size=5000,
             ignore_conflicts=True,
