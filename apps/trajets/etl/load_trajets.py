@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from apps.trajets.models import (
     CalendarException,
     EmissionFactor,
+    Station,
     Stop,
     Trajet,
     TrajetCountry,
@@ -65,6 +66,7 @@ class _Train:
 
     operator_pk: int
     services: list[HarmonisedService] = field(default_factory=list)
+    pk: int | None = None  # trajet id, when its stops were written while reading
 
 
 def fold_services(services: list[HarmonisedService]) -> HarmonisedService:
@@ -152,6 +154,11 @@ class TrajetLoading:
         }
         self.seen: set[str] = set()
         self.trains: dict[tuple, _Train] = {}
+        # A source's first load (PostgreSQL) writes each train's stops as soon as the train
+        # is first seen: they depend only on its fold key, and the database stores them
+        # while the rest of the source is read (see _stream_stops).
+        self.streaming = self.writer.is_postgres and not self.existing
+        self.streamed_stops: list[str] = []
 
     def _service(self, record: ServiceRecord) -> None:
         operator_pk, operator_code = self._operator_for(record.operator_id)
@@ -199,12 +206,37 @@ class TrajetLoading:
         train = self.trains.get(key)
         if train is None:
             train = self.trains[key] = _Train(operator_pk)
+            if self.streaming:
+                self._stream_stops(train, result)
         train.services.append(result)
         self.services_done += 1
         if self.services_done % PROGRESS_EVERY == 0:
             self.progress("records", self.report.read)
         if self.fail_after is not None and self.services_done >= self.fail_after:
             raise InjectedFailureError(f"failure injected after {self.services_done} services")
+
+    def _stream_stops(self, train: _Train, service: HarmonisedService) -> None:
+        """Give a new train its trajet id and queue its stop rows, in the order the trains
+        are inserted (so ids are those the insert would take). Their foreign key to the
+        station is checked with each batch, the one to the trajet after the last trajet."""
+        train.pk = self.writer.allocate_ids(Trajet._meta.db_table, 1)[0]
+        self.streamed_stops.append(service.stop_copy_text(train.pk))
+        self.report.stop_rows += len(service.stops)
+        if len(self.streamed_stops) >= SERVICE_BATCH:
+            self._flush_streamed_stops()
+
+    def _flush_streamed_stops(self) -> None:
+        lines, self.streamed_stops = self.streamed_stops, []
+        if not lines:
+            return
+
+        def write() -> None:
+            self.writer.write(Stop._meta.db_table, _STOP_COLUMNS, lines)
+            self.writer.check_deferred(
+                (Stop._meta.db_table,), referencing=(Station._meta.db_table,)
+            )
+
+        self.writer.submit(write)
 
     def _write_trains(self) -> None:
         """Fold the services read into trains, then insert, update and delete trajets.
@@ -213,6 +245,8 @@ class TrajetLoading:
         or vanish is deleted before any is written.
         """
         started = time.perf_counter()
+        self._flush_streamed_stops()
+        streamed = [t.pk for t in self.trains.values()] if self.streaming else None
         trains = night_runs(
             [(fold_services(t.services), t.operator_pk) for t in self.trains.values()]
         )
@@ -240,8 +274,15 @@ class TrajetLoading:
         changed = [pk for _, _, pk in updates]
         if changed:
             self.writer.submit(lambda: self._delete_children(changed))
-        for batch in _batches(inserts):
-            self._insert(batch)
+        if streamed is None:
+            for batch in _batches(inserts):
+                self._insert(batch)
+        else:  # a first load inserts every train, in the order their ids were given
+            assert len(streamed) == len(inserts)
+            for start, batch in enumerate(_batches(inserts)):
+                ids = streamed[start * SERVICE_BATCH : start * SERVICE_BATCH + len(batch)]
+                self._insert(batch, ids)  # type: ignore[arg-type]
+            self.writer.submit(lambda: self.writer.check_deferred((Stop._meta.db_table,)))
         for batch in _batches(updates):
             self._update(batch)
         self.report.inserted += len(inserts)
@@ -249,16 +290,23 @@ class TrajetLoading:
         self._phase("folding trains and preparing rows", started)
         self.progress("records", self.report.read)
 
-    def _insert(self, batch: list[tuple[HarmonisedService, int]]) -> None:
-        ids = self.writer.allocate_ids(Trajet._meta.db_table, len(batch))
+    def _insert(
+        self, batch: list[tuple[HarmonisedService, int]], ids: list[int] | None = None
+    ) -> None:
+        """Insert trajets and their children; ``ids`` given: their stops are written already
+        (their checks wait for the last trajet)."""
+        streamed = ids is not None
+        if ids is None:
+            ids = self.writer.allocate_ids(Trajet._meta.db_table, len(batch))
         pairs = list(zip(ids, batch, strict=True))
         trajets = self.writer.prepare(self._trajet_row(pk, s, op) for pk, (s, op) in pairs)
-        children = self._children([(pk, s) for pk, (s, _) in pairs])
+        children = self._children([(pk, s) for pk, (s, _) in pairs], with_stops=not streamed)
+        checked = _CHILD_TABLES if streamed else _WRITTEN_TABLES
 
         def write() -> None:
             self.writer.write(Trajet._meta.db_table, _TRAJET_COLUMNS, trajets)
             self._write_children(children)
-            self.writer.check_deferred(_WRITTEN_TABLES)
+            self.writer.check_deferred(checked)
 
         self.writer.submit(write)
 
@@ -317,12 +365,17 @@ class TrajetLoading:
             self.run.pk, service.content_hash, stop_count, json.dumps(via, ensure_ascii=False),
         )  # fmt: skip
 
-    def _children(self, rows: list[tuple[int, HarmonisedService]]) -> _Children:
-        """The stop, calendar-exception, country and provenance rows of trajets ``rows``."""
-        stop_count = sum(len(service.stops) for _, service in rows)
-        self.report.stop_rows += stop_count
-        if self.writer.is_postgres:
-            stops: list = [service.stop_copy_text(pk) for pk, service in rows]
+    def _children(
+        self, rows: list[tuple[int, HarmonisedService]], *, with_stops: bool = True
+    ) -> _Children:
+        """The stop (unless ``with_stops`` is False), calendar-exception, country and
+        provenance rows of trajets ``rows``."""
+        if with_stops:
+            self.report.stop_rows += sum(len(service.stops) for _, service in rows)
+        if not with_stops:
+            stops: list = []
+        elif self.writer.is_postgres:
+            stops = [service.stop_copy_text(pk) for pk, service in rows]
         else:
             stops = [
                 (
@@ -389,6 +442,7 @@ _WRITTEN_TABLES = tuple(
     model._meta.db_table
     for model in (Trajet, Stop, CalendarException, TrajetCountry, TrajetProvenance)
 )
+_CHILD_TABLES = tuple(table for table in _WRITTEN_TABLES if table != Stop._meta.db_table)
 
 
 def emission_factors() -> tuple[dict[str, co2_rules.EmissionFactor], dict[str, int]]:

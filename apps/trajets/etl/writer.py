@@ -145,8 +145,9 @@ class BulkWriter:
                 raise self._failure
         self._queued.append(self._worker.submit(write))
 
-    def check_deferred(self, tables: Sequence[str]) -> None:
-        """Run now the deferred foreign-key checks that the writes to ``tables`` queued.
+    def check_deferred(self, tables: Sequence[str], *, referencing: Sequence[str] = ()) -> None:
+        """Run now the deferred foreign-key checks that the writes to ``tables`` queued
+        (only those of keys to the ``referencing`` tables, when given).
 
         PostgreSQL would run them at commit, one by one after everything else; run from
         :meth:`submit` they overlap with the reading of the next batch instead. The keys are
@@ -154,13 +155,15 @@ class BulkWriter:
         """
         if not self.is_postgres:
             return
-        key = tuple(tables)
+        key = (*tables, "->", *referencing)
         with self._timed("deferred checks"), self._cursor() as cursor:
             if key not in self._deferred_keys:
                 cursor.execute(
                     "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferrable "
-                    "AND condeferred AND conrelid = ANY(%s::regclass[]) ORDER BY conname",
-                    [list(tables)],
+                    "AND condeferred AND conrelid = ANY(%s::regclass[]) "
+                    "AND (cardinality(%s::regclass[]) = 0 OR confrelid = ANY(%s::regclass[])) "
+                    "ORDER BY conname",
+                    [list(tables), list(referencing), list(referencing)],
                 )
                 names = [row[0] for row in cursor.fetchall()]
                 self._deferred_keys[key] = ", ".join(f'"{name}"' for name in names)
