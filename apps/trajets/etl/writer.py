@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -71,7 +72,7 @@ class BulkWriter:
         self._worker: ThreadPoolExecutor | None = None
         self._queued: list[Future[None]] = []
         self._failure: BaseException | None = None
-        self._id_pools: dict[str, list[int]] = {}
+        self._id_pools: dict[str, deque[int]] = {}
         self.seconds: dict[str, float] = {}
         self._deferred_keys: dict[tuple[str, ...], str] = {}
 
@@ -182,7 +183,7 @@ class BulkWriter:
         if count == 0:
             return []
         if self.is_postgres:
-            pool = self._id_pools.setdefault(table, [])
+            pool = self._id_pools.setdefault(table, deque())
             if len(pool) < count:
                 with self._cursor() as cursor:
                     cursor.execute(
@@ -191,8 +192,9 @@ class BulkWriter:
                         [table, max(count - len(pool), _ID_BLOCK)],
                     )
                     pool.extend(row[0] for row in cursor.fetchall())
-            ids, self._id_pools[table] = pool[:count], pool[count:]
-            return ids
+            # A deque: taking one id at a time (trains whose stops are written while reading)
+            # must not copy the rest of the pool.
+            return [pool.popleft() for _ in range(count)]
         with self._cursor() as cursor:
             cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608
             start = cursor.fetchone()[0] + 1
