@@ -245,6 +245,7 @@ class TrajetLoading:
         or vanish is deleted before any is written.
         """
         started = time.perf_counter()
+        self.stop_summaries: dict[tuple[int, ...], tuple[int, str]] = {}
         self._flush_streamed_stops()
         streamed = [t.pk for t in self.trains.values()] if self.streaming else None
         trains = night_runs(
@@ -350,7 +351,12 @@ class TrajetLoading:
         factor_keys = service.co2_factors.split(",")
         origin = self.known[service.origin_key]
         destination = self.known[service.destination_key]
-        stop_count, via = stop_summary([self.known[s.station_key]["name"] for s in service.stops])
+        keys = tuple(s.station_key for s in service.stops)
+        summary = self.stop_summaries.get(keys)
+        if summary is None:  # trains share their stations: one summary per station sequence
+            stop_count, via = stop_summary([self.known[key]["name"] for key in keys])
+            summary = self.stop_summaries[keys] = (stop_count, json.dumps(via, ensure_ascii=False))
+        stop_count, via_json = summary
         return (
             pk, operator_pk, service.train_number[:40], service.category[:40], service.kind,
             service.kind_reason[:300], service.kind, service.origin_key,
@@ -362,7 +368,7 @@ class TrajetLoading:
             len(service.days), *calendar.weekdays, service.co2_rail_kg, service.co2_flight_kg,
             self.factor_ids.get(factor_keys[0]), self.factor_ids.get(factor_keys[-1]) or None,
             round(service.co2_flight_distance_km, 1), self.source.pk, service.source_id[:200],
-            self.run.pk, service.content_hash, stop_count, json.dumps(via, ensure_ascii=False),
+            self.run.pk, service.content_hash, stop_count, via_json,
         )  # fmt: skip
 
     def _children(
