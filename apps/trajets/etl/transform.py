@@ -514,12 +514,13 @@ def harmonise_service(
         return RejectRecord(
             service.location, f"service {service.source_id!r}: unknown station(s) {names}"
         )
-    infos = tuple(stations[s.station_id] for s in service.stops)
+    # List comprehensions: tuple(generator) is slower, and this runs once per service.
+    infos = tuple([stations[s.station_id] for s in service.stops])
     calendar = service.calendar or CalendarRecord(None, None, (False,) * 7)  # type: ignore[arg-type]
     first_date = _first_running_date(calendar)
     reference = first_date or FALLBACK_REFERENCE_DATE
-    times = tuple((s.arrival_s, s.departure_s) for s in service.stops)
-    rules = tuple((s.pickup_type, s.drop_off_type) for s in service.stops)
+    times = tuple([(s.arrival_s, s.departure_s) for s in service.stops])
+    rules = tuple([(s.pickup_type, s.drop_off_type) for s in service.stops])
     zone = service.time_zone
     line = line_geometry(infos, service.source_distance_km)
     try:
@@ -530,8 +531,10 @@ def harmonise_service(
             duration = _duration(start_s, end_s, zone, reference)  # type: ignore[arg-type]
             origin_s = start_s or 0
             elapsed = tuple(
-                (None if a is None else a - origin_s, None if d is None else d - origin_s)
-                for a, d in times
+                [
+                    (None if a is None else a - origin_s, None if d is None else d - origin_s)
+                    for a, d in times
+                ]
             )
         else:
             resolved = resolve_times(
