@@ -88,8 +88,15 @@ def _is_code(name: str) -> bool:
 
 
 def _in_scripts(name: str) -> bool:
+    if name.isascii():  # ASCII letters are all Latin
+        return any(ch.isalpha() for ch in name)
     letters = [ch for ch in name if ch.isalpha()]
-    return bool(letters) and all(unicodedata.name(ch, "").startswith(_SCRIPTS) for ch in letters)
+    return bool(letters) and all(map(_in_script, letters))
+
+
+@cache
+def _in_script(letter: str) -> bool:
+    return unicodedata.name(letter, "").startswith(_SCRIPTS)
 
 
 class Gazetteer:
@@ -99,6 +106,8 @@ class Gazetteer:
         self.places = {place.geonames_id: place for place in places}
         self._cells: dict[tuple[int, int], list[GazetteerPlace]] = defaultdict(list)
         self._by_country: dict[str, list[GazetteerPlace]] = defaultdict(list)
+        # Name keys by GeoNames id, made when a place is first compared with a name.
+        self._keys: dict[int, frozenset[str]] = {}
         for place in self.places.values():
             self._cells[_cell(place.latitude, place.longitude)].append(place)
             self._by_country[place.country].append(place)
@@ -111,7 +120,7 @@ class Gazetteer:
         spans = _spans(names)
         found = []
         for place in self._in_box(latitude, longitude, radius_km):
-            if _first_mention(place, spans) is None:
+            if self._first_mention(place, spans) is None:
                 continue
             distance = great_circle_km(latitude, longitude, place.latitude, place.longitude)
             if distance <= radius_km:
@@ -125,7 +134,7 @@ class Gazetteer:
         found = [
             (position, -place.population, place.geonames_id, place)
             for place in self._by_country.get(country, ())
-            if (position := _first_mention(place, spans)) is not None
+            if (position := self._first_mention(place, spans)) is not None
         ]
         return [place for *_, place in sorted(found)]
 
@@ -136,6 +145,15 @@ class Gazetteer:
             return []
         found = [place for place in self._by_country.get(country, ()) if key in place.name_keys()]
         return sorted(found, key=lambda p: (-p.population, p.geonames_id))
+
+    def _first_mention(self, place: GazetteerPlace, spans: _Spans) -> int | None:
+        """Where the names first mention ``place``: the word position of the earliest span
+        that is one of its name keys, or None."""
+        keys = self._keys.get(place.geonames_id)
+        if keys is None:
+            keys = self._keys[place.geonames_id] = place.name_keys()
+        common = keys & spans.keys
+        return min(spans.positions[key] for key in common) if common else None
 
     def _in_box(
         self, latitude: float, longitude: float, radius_km: float
@@ -185,7 +203,7 @@ class Gazetteer:
         named: list[tuple[int, int, int, GazetteerPlace]] = []
         # Names first (dictionary lookups), distances only for the places a name mentions.
         for place in self._in_box(latitude, longitude, catchment_km(10_000_000)):
-            position = _first_mention(place, spans)
+            position = self._first_mention(place, spans)
             if position is None:
                 continue
             distance = great_circle_km(latitude, longitude, place.latitude, place.longitude)
@@ -202,7 +220,16 @@ class Gazetteer:
         return nearest[0] if nearest else None
 
 
-def _spans(names: Sequence[str]) -> dict[str, int]:
+@dataclass(frozen=True, slots=True)
+class _Spans:
+    """The word runs of a station's names (``positions``: run → first word) and the same
+    runs as a set, intersected with each nearby place's name keys in C."""
+
+    positions: dict[str, int]
+    keys: frozenset[str]
+
+
+def _spans(names: Sequence[str]) -> _Spans:
     """Every run of up to four consecutive words of the names, spaced and joined ("port bou"
     and "portbou": GeoNames writes Portbou, SNCF "Port-Bou"), with the position of its first
     word; "(b Berlin)" and "bei Berlin" are left out (a neighbour, not the town)."""
@@ -214,12 +241,7 @@ def _spans(names: Sequence[str]) -> dict[str, int]:
                 for span in (" ".join(words[start:end]), "".join(words[start:end])):
                     if span not in spans or spans[span] > start:
                         spans[span] = start
-    return spans
-
-
-def _first_mention(place: GazetteerPlace, spans: dict[str, int]) -> int | None:
-    positions = [spans[key] for key in place.name_keys() if key in spans]
-    return min(positions) if positions else None
+    return _Spans(spans, frozenset(spans))
 
 
 def _cell(latitude: float, longitude: float) -> tuple[int, int]:
@@ -241,7 +263,7 @@ def gazetteer() -> Gazetteer:
             latitude=float(city["latitude"]),
             longitude=float(city["longitude"]),
             population=int(city.get("population") or 0),
-            names=tuple(str(name) for name in city.get("alternatenames") or ()),
+            names=tuple(map(str, city.get("alternatenames") or ())),
         )
         for city in cities.values()
         if south <= float(city["latitude"]) <= north and west <= float(city["longitude"]) <= east

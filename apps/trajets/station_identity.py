@@ -208,7 +208,7 @@ class _Reconciliation:
         managed = {row["station_id"] for row in rows if row["station_id"]} | self.released
         self.stations = {
             row["id"]: row
-            for row in Station.objects.filter(pk__in=managed).values("id", *_STATION_FIELDS)
+            for row in Station.objects.filter(pk__any_of=managed).values("id", *_STATION_FIELDS)
         }
         self._assign_station_ids(clustering)
         targets = self._targets(clustering)
@@ -435,7 +435,7 @@ class _Reconciliation:
             wanted.append((position, place))
         places = {place.geonames_id: place for _, place in wanted if place is not None}
         stored = dict(
-            Place.objects.filter(geonames_id__in=list(places)).values_list("geonames_id", "pk")
+            Place.objects.filter(geonames_id__any_of=list(places)).values_list("geonames_id", "pk")
         )
         new = [place for geonames_id, place in places.items() if geonames_id not in stored]
         created = Place.objects.bulk_create(
@@ -454,7 +454,7 @@ class _Reconciliation:
         )
         if created and created[0].pk is None:  # a database that returns no ids
             stored.update(
-                Place.objects.filter(geonames_id__in=[p.geonames_id for p in new]).values_list(
+                Place.objects.filter(geonames_id__any_of=[p.geonames_id for p in new]).values_list(
                     "geonames_id", "pk"
                 )
             )
@@ -465,12 +465,10 @@ class _Reconciliation:
             PlaceName.objects.filter(place_id__in=[stored[p.geonames_id] for p in named]).delete()
         PlaceName.objects.bulk_create(
             [
-                PlaceName(
-                    place_id=stored[place.geonames_id], name=name[:200], key=search_key(name)[:200]
-                )
+                PlaceName(place_id=stored[place.geonames_id], name=name[:200], key=key[:200])
                 for place in named
                 for name in place.searchable_names()
-                if search_key(name)
+                if (key := search_key(name))
             ],
             batch_size=5000,
             ignore_conflicts=True,
@@ -505,7 +503,7 @@ class _Reconciliation:
                     rederive.add(pk)
         # Codes move between stations in this pass: release them before anyone takes them.
         moving_codes = [s.pk for s in updates if s.uic_code != self.stations[s.pk]["uic_code"]]
-        Station.objects.filter(pk__in=[*moving_codes, *self.dissolved]).update(uic_code=None)
+        Station.objects.filter(pk__any_of=[*moving_codes, *self.dissolved]).update(uic_code=None)
         # A code a station takes may still be held by a station outside this pass (a
         # station whose records an earlier load forgot): it goes to its new owner.
         owners = {s.uic_code: s.pk for s in updates if s.uic_code}
@@ -525,7 +523,7 @@ class _Reconciliation:
         report.stations = sum(target is not None for target in targets)
         report.created, report.updated = len(created), len(updates)
         for stop_id, station_id in Stop.objects.filter(
-            station_id__in=list(changed_zone)
+            station_id__any_of=list(changed_zone)
         ).values_list("id", "station_id"):
             self.former_zones[stop_id] = changed_zone[station_id]
         self._link_records(clustering, targets, rederive)
@@ -536,7 +534,7 @@ class _Reconciliation:
         self._delete_orphans()
         touched = {pk for pk in rederive if pk not in self.dissolved}
         trajets = (
-            set(Stop.objects.filter(station_id__in=touched).values_list("trajet_id", flat=True))
+            set(Stop.objects.filter(station_id__any_of=touched).values_list("trajet_id", flat=True))
             | self.moved_trajets
         )
         report.trajets_rederived = self.rederive(trajets, self.former_zones) if trajets else 0
@@ -660,13 +658,13 @@ class _Reconciliation:
                 continue
             for record in cluster.records:
                 wanted[pk].update(name[:200] for name in record.names if search_key(name))
-        for pk, name in Station.objects.filter(pk__in=list(wanted)).values_list("pk", "name"):
+        for pk, name in Station.objects.filter(pk__any_of=list(wanted)).values_list("pk", "name"):
             wanted[pk].add(name)
         stored: dict[int, set[str]] = defaultdict(set)
         for pk, name in StationName.objects.values_list("station_id", "name"):
             stored[pk].add(name)
         outdated = [pk for pk, names in wanted.items() if stored.get(pk) != names]
-        StationName.objects.filter(station_id__in=outdated).delete()
+        StationName.objects.filter(station_id__any_of=outdated).delete()
         StationName.objects.bulk_create(
             [
                 StationName(
@@ -693,8 +691,8 @@ class _Reconciliation:
             for kind, station_id, detail in StationWarning.objects.filter(
                 kind=StationWarning.Kind.OUTSIDE_OUTLINES
             )
-            .exclude(station_id__in=[pk for pk in relocated if pk is not None])
-            .filter(station_id__in=[pk for pk in self.station_of_cluster if pk is not None])
+            .exclude(station_id__any_of=[pk for pk in relocated if pk is not None])
+            .filter(station_id__any_of=[pk for pk in self.station_of_cluster if pk is not None])
             .values_list("kind", "station_id", "detail")
         )
         for conflict in clustering.conflicts:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from apps.trajets.models import (
     CalendarException,
     EmissionFactor,
+    Station,
     Stop,
     Trajet,
     TrajetCountry,
@@ -66,6 +67,7 @@ class _Train:
 
     operator_pk: int
     services: list[HarmonisedService] = field(default_factory=list)
+    pk: int | None = None  # trajet id, when its stops were written while reading
 
 
 def fold_services(services: list[HarmonisedService]) -> HarmonisedService:
@@ -97,8 +99,10 @@ def fold_services(services: list[HarmonisedService]) -> HarmonisedService:
 
 def fold_twins(
     trains: list[tuple[HarmonisedService, int]],
-) -> tuple[list[tuple[HarmonisedService, int]], int]:
-    """Same-day twins folded into one train; returns the trains and the number folded.
+) -> tuple[list[tuple[HarmonisedService, int]], list[int]]:
+    """Same-day twins folded into one train; returns the trains left (in input order) and
+    the positions of those folded into another (the one running on most days keeps its
+    position, its stops and, on a first load, the stops already written for it).
 
     Two trains of one source and operator that leave the same station at the same time
     and reach the same station at the same time on a common date are one train published
@@ -116,17 +120,16 @@ def fold_twins(
         if len(positions) < 2:
             continue
         for group in _common_date_groups(positions, [trains[p][0].days for p in positions]):
-            first, *others = group
-            folded[first] = _night_if_a_twin_is(
-                fold_services([trains[p][0] for p in group]), [trains[p][0] for p in group]
-            )
-            dropped.update(others)
+            members = [trains[p][0] for p in group]
+            main = min(group, key=lambda p: (-len(trains[p][0].days), trains[p][0].source_id))
+            folded[main] = _night_if_a_twin_is(fold_services(members), members)
+            dropped.update(p for p in group if p != main)
     result = [
         (folded.get(position, train), operator_pk)
         for position, (train, operator_pk) in enumerate(trains)
         if position not in dropped
     ]
-    return result, len(dropped)
+    return result, sorted(dropped)
 
 
 def _night_if_a_twin_is(
@@ -236,6 +239,11 @@ class TrajetLoading:
         }
         self.seen: set[str] = set()
         self.trains: dict[tuple, _Train] = {}
+        # A source's first load (PostgreSQL) writes each train's stops as soon as the train
+        # is first seen: they depend only on its fold key, and the database stores them
+        # while the rest of the source is read (see _stream_stops).
+        self.streaming = self.writer.is_postgres and not self.existing
+        self.streamed_stops: list[str] = []
 
     def _service(self, record: ServiceRecord) -> None:
         operator_pk, operator_code = self._operator_for(record.operator_id)
@@ -283,12 +291,37 @@ class TrajetLoading:
         train = self.trains.get(key)
         if train is None:
             train = self.trains[key] = _Train(operator_pk)
+            if self.streaming:
+                self._stream_stops(train, result)
         train.services.append(result)
         self.services_done += 1
         if self.services_done % PROGRESS_EVERY == 0:
             self.progress("records", self.report.read)
         if self.fail_after is not None and self.services_done >= self.fail_after:
             raise InjectedFailureError(f"failure injected after {self.services_done} services")
+
+    def _stream_stops(self, train: _Train, service: HarmonisedService) -> None:
+        """Give a new train its trajet id and queue its stop rows, in the order the trains
+        are inserted (so ids are those the insert would take). Their foreign key to the
+        station is checked with each batch, the one to the trajet after the last trajet."""
+        train.pk = self.writer.allocate_ids(Trajet._meta.db_table, 1)[0]
+        self.streamed_stops.append(service.stop_copy_text(train.pk))
+        self.report.stop_rows += len(service.stops)
+        if len(self.streamed_stops) >= SERVICE_BATCH:
+            self._flush_streamed_stops()
+
+    def _flush_streamed_stops(self) -> None:
+        lines, self.streamed_stops = self.streamed_stops, []
+        if not lines:
+            return
+
+        def write() -> None:
+            self.writer.write(Stop._meta.db_table, _STOP_COLUMNS, lines)
+            self.writer.check_deferred(
+                (Stop._meta.db_table,), referencing=(Station._meta.db_table,)
+            )
+
+        self.writer.submit(write)
 
     def _write_trains(self) -> None:
         """Fold the services read into trains, then insert, update and delete trajets.
@@ -297,9 +330,21 @@ class TrajetLoading:
         or vanish is deleted before any is written.
         """
         started = time.perf_counter()
-        trains, self.report.twins = fold_twins(
-            [(fold_services(t.services), t.operator_pk) for t in self.trains.values()]
-        )
+        self.stop_summaries: dict[tuple[int, ...], tuple[int, str]] = {}
+        self._flush_streamed_stops()
+        read = list(self.trains.values())
+        streamed = [t.pk for t in read] if self.streaming else None
+        trains, twins = fold_twins([(fold_services(t.services), t.operator_pk) for t in read])
+        self.report.twins = len(twins)
+        if streamed is not None and twins:
+            # The stops written for a twin folded into another train go.
+            gone = [streamed[position] for position in twins]
+            self.report.stop_rows -= sum(len(read[p].services[0].stops) for p in twins)
+            folded = set(twins)
+            streamed = [pk for p, pk in enumerate(streamed) if p not in folded]
+            self.writer.submit(
+                lambda: self.writer.delete_in(Stop._meta.db_table, "trajet_id", gone)
+            )
         trains = night_runs(trains)
         self.trains = {}
         self.report.folded = self.services_done - len(trains)
@@ -325,8 +370,15 @@ class TrajetLoading:
         changed = [pk for _, _, pk in updates]
         if changed:
             self.writer.submit(lambda: self._delete_children(changed))
-        for batch in _batches(inserts):
-            self._insert(batch)
+        if streamed is None:
+            for batch in _batches(inserts):
+                self._insert(batch)
+        else:  # a first load inserts every train, in the order their ids were given
+            assert len(streamed) == len(inserts)
+            for start, batch in enumerate(_batches(inserts)):
+                ids = streamed[start * SERVICE_BATCH : start * SERVICE_BATCH + len(batch)]
+                self._insert(batch, ids)  # type: ignore[arg-type]
+            self.writer.submit(lambda: self.writer.check_deferred((Stop._meta.db_table,)))
         for batch in _batches(updates):
             self._update(batch)
         self.report.inserted += len(inserts)
@@ -334,16 +386,23 @@ class TrajetLoading:
         self._phase("folding trains and preparing rows", started)
         self.progress("records", self.report.read)
 
-    def _insert(self, batch: list[tuple[HarmonisedService, int]]) -> None:
-        ids = self.writer.allocate_ids(Trajet._meta.db_table, len(batch))
+    def _insert(
+        self, batch: list[tuple[HarmonisedService, int]], ids: list[int] | None = None
+    ) -> None:
+        """Insert trajets and their children; ``ids`` given: their stops are written already
+        (their checks wait for the last trajet)."""
+        streamed = ids is not None
+        if ids is None:
+            ids = self.writer.allocate_ids(Trajet._meta.db_table, len(batch))
         pairs = list(zip(ids, batch, strict=True))
         trajets = self.writer.prepare(self._trajet_row(pk, s, op) for pk, (s, op) in pairs)
-        children = self._children([(pk, s) for pk, (s, _) in pairs])
+        children = self._children([(pk, s) for pk, (s, _) in pairs], with_stops=not streamed)
+        checked = _CHILD_TABLES if streamed else _WRITTEN_TABLES
 
         def write() -> None:
             self.writer.write(Trajet._meta.db_table, _TRAJET_COLUMNS, trajets)
             self._write_children(children)
-            self.writer.check_deferred(_WRITTEN_TABLES)
+            self.writer.check_deferred(checked)
 
         self.writer.submit(write)
 
@@ -388,7 +447,12 @@ class TrajetLoading:
         factor_keys = service.co2_factors.split(",")
         origin = self.known[service.origin_key]
         destination = self.known[service.destination_key]
-        stop_count, via = stop_summary([self.known[s.station_key]["name"] for s in service.stops])
+        keys = tuple(s.station_key for s in service.stops)
+        summary = self.stop_summaries.get(keys)
+        if summary is None:  # trains share their stations: one summary per station sequence
+            stop_count, via = stop_summary([self.known[key]["name"] for key in keys])
+            summary = self.stop_summaries[keys] = (stop_count, json.dumps(via, ensure_ascii=False))
+        stop_count, via_json = summary
         return (
             pk, operator_pk, service.train_number[:40], service.category[:40], service.kind,
             service.kind_reason[:300], service.kind, service.origin_key,
@@ -400,15 +464,20 @@ class TrajetLoading:
             len(service.days), *calendar.weekdays, service.co2_rail_kg, service.co2_flight_kg,
             self.factor_ids.get(factor_keys[0]), self.factor_ids.get(factor_keys[-1]) or None,
             round(service.co2_flight_distance_km, 1), self.source.pk, service.source_id[:200],
-            self.run.pk, service.content_hash, stop_count, json.dumps(via, ensure_ascii=False),
+            self.run.pk, service.content_hash, stop_count, via_json,
         )  # fmt: skip
 
-    def _children(self, rows: list[tuple[int, HarmonisedService]]) -> _Children:
-        """The stop, calendar-exception, country and provenance rows of trajets ``rows``."""
-        stop_count = sum(len(service.stops) for _, service in rows)
-        self.report.stop_rows += stop_count
-        if self.writer.is_postgres:
-            stops: list = [service.stop_copy_text(pk) for pk, service in rows]
+    def _children(
+        self, rows: list[tuple[int, HarmonisedService]], *, with_stops: bool = True
+    ) -> _Children:
+        """The stop (unless ``with_stops`` is False), calendar-exception, country and
+        provenance rows of trajets ``rows``."""
+        if with_stops:
+            self.report.stop_rows += sum(len(service.stops) for _, service in rows)
+        if not with_stops:
+            stops: list = []
+        elif self.writer.is_postgres:
+            stops = [service.stop_copy_text(pk) for pk, service in rows]
         else:
             stops = [
                 (
@@ -475,6 +544,7 @@ _WRITTEN_TABLES = tuple(
     model._meta.db_table
     for model in (Trajet, Stop, CalendarException, TrajetCountry, TrajetProvenance)
 )
+_CHILD_TABLES = tuple(table for table in _WRITTEN_TABLES if table != Stop._meta.db_table)
 
 
 def emission_factors() -> tuple[dict[str, co2_rules.EmissionFactor], dict[str, int]]:

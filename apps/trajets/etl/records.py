@@ -152,7 +152,10 @@ class CalendarRecord:
                 if best is None or key < (best[0], -(best[2] - best[1])):
                     best = (cost, first, last, weekdays)
         _, first, last, weekdays = best  # type: ignore[misc]
-        pattern = {d for d in range(first, last + 1) if weekdays[(d - 1) % 7]}
+        pattern: set[int] = set()
+        for weekday, runs in enumerate(weekdays):
+            if runs:  # the first date of that weekday from ``first``, then every 7 days
+                pattern.update(range(first + (weekday - first + 1) % 7, last + 1, 7))
         return cls(
             valid_from=dt.date.fromordinal(first),
             valid_to=dt.date.fromordinal(last),
@@ -167,11 +170,13 @@ def _pattern(days: frozenset[int], first: int, last: int) -> tuple[tuple[bool, .
     """The weekdays run on more than half of their dates in [first, last], and the number of
     exceptions that pattern needs there. Ordinal 1 (0001-01-01) is a Monday."""
     counts = [0] * 7
-    totals = [0] * 7
-    for day in range(first, last + 1):
-        weekday = (day - 1) % 7
-        totals[weekday] += 1
-        counts[weekday] += day in days
+    for day in days:
+        if first <= day <= last:
+            counts[(day - 1) % 7] += 1
+    weeks, extra = divmod(last - first + 1, 7)
+    totals = [weeks] * 7
+    for day in range(first, first + extra):
+        totals[(day - 1) % 7] += 1
     weekdays = tuple(2 * count > total for count, total in zip(counts, totals, strict=True))
     cost = sum(
         total - count if runs else count

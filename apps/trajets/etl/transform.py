@@ -15,7 +15,13 @@ from apps.places.geo.distance import great_circle_km
 from .errors import ExtractError
 from .harmonise.classify import Classification, classify_service
 from .harmonise.co2 import DEFAULT_FACTORS, EmissionFactor, estimate_co2
-from .harmonise.times import ResolvedStop, duration_between, resolve_times
+from .harmonise.times import (
+    ResolvedStop,
+    check_order,
+    clock_or_none,
+    duration_between,
+    resolve_times,
+)
 from .records import CalendarRecord, RejectRecord, ServiceRecord, StopTimeRecord
 
 __all__ = [
@@ -123,6 +129,7 @@ class HarmonisedService:
         return "".join(f"{trajet_id}\t{line}\n" for line in self.stop_copy_lines)
 
 
+@lru_cache(maxsize=16_384)
 def _calendar_text(calendar: CalendarRecord) -> str:
     return (
         f"{calendar.valid_from}/{calendar.valid_to}/{calendar.weekdays}/"
@@ -143,10 +150,6 @@ class _Timing:
     copy_lines: tuple[str, ...]
 
 
-def _copy_value(value: object) -> str:
-    return r"\N" if value is None else str(value)
-
-
 def _timing(
     resolved: Sequence[ResolvedStop],
     infos: tuple[StationInfo, ...],
@@ -155,26 +158,29 @@ def _timing(
 ) -> _Timing:
     last_position = len(infos) - 1
     stops = tuple(
-        _harmonised_stop(position, info.key, stop, last_position, cumulative[position], rule)
+        _harmonised_stop(
+            position, info.key, last_position, cumulative[position], rule,
+            stop.arrival, stop.arrival_day_offset, stop.departure, stop.departure_day_offset,
+        )
         for position, (info, stop, rule) in enumerate(zip(infos, resolved, rules, strict=True))
-    )
+    )  # fmt: skip
     return _Timing(stops, _copy_lines(stops))
 
 
 def _copy_lines(stops: tuple[HarmonisedStop, ...]) -> tuple[str, ...]:
+    """The Stop columns after ``trajet`` in COPY text format, one line per stop (``str`` of
+    each value, ``\\N`` for None; no value holds a character COPY escapes)."""
     return tuple(
-        "\t".join(
-            map(
-                _copy_value,
-                (
-                    s.sequence, s.station_key, s.arrival, min(s.arrival_day_offset, 7),
-                    s.departure, min(s.departure_day_offset, 7), s.distance_from_origin_km,
-                    s.pickup_type, s.drop_off_type,
-                ),
-            )
-        )
+        f"{s.sequence}\t{s.station_key}\t{_NULL if s.arrival is None else s.arrival}\t"
+        f"{min(s.arrival_day_offset, 7)}\t{_NULL if s.departure is None else s.departure}\t"
+        f"{min(s.departure_day_offset, 7)}\t"
+        f"{_NULL if s.distance_from_origin_km is None else s.distance_from_origin_km}\t"
+        f"{s.pickup_type}\t{s.drop_off_type}"
         for s in stops
-    )  # fmt: skip
+    )
+
+
+_NULL = r"\N"
 
 
 def _elapsed(stops: Sequence[ResolvedStop]) -> tuple[tuple[int | None, int | None], ...]:
@@ -211,31 +217,57 @@ def _one_zone_timing(
 ) -> _Timing:
     """Stops of a service whose times and stations are all in one zone.
 
-    Local clock times then do not depend on the running date, so feeds that repeat the same
-    timed pattern under many calendars (Renfe: 14,141 trips, 1,579 patterns) compute it once.
+    Local clock times then do not depend on the running date (nor on ``zone``, part of the
+    key only), so feeds that repeat the same timed pattern under many calendars (Renfe:
+    14,141 trips, 1,579 patterns) compute it once; and no instant is computed at all. One
+    loop builds each stop and its COPY line (as :func:`_timing` and :func:`_copy_lines`).
     """
-    resolved = resolve_times(
-        times,
-        [zone] * len(times),
-        reference_date=FALLBACK_REFERENCE_DATE,
-        time_zone=zone,
-        has_day_offsets=True,
-    )
-    return _timing(resolved.stops, infos, rules, cumulative)
+    check_order(times)
+    last_position = len(times) - 1
+    stops: list[HarmonisedStop] = []
+    lines: list[str] = []
+    for position, ((arrival_s, departure_s), info, (pickup, drop_off), km) in enumerate(
+        zip(times, infos, rules, cumulative, strict=True)
+    ):
+        arrival, arrival_offset = clock_or_none(arrival_s)
+        departure, departure_offset = clock_or_none(departure_s)
+        if position == 0:
+            if departure is None:
+                departure, departure_offset = arrival, arrival_offset
+            arrival, arrival_offset = None, 0
+        if position == last_position:
+            if arrival is None:
+                arrival, arrival_offset = departure, departure_offset
+            departure, departure_offset = None, 0
+        if km is not None:
+            km = round(km, 3)
+        stops.append(
+            HarmonisedStop(
+                info.key, position, arrival, arrival_offset, departure, departure_offset, km,
+                pickup, drop_off,
+            )
+        )  # fmt: skip
+        lines.append(
+            f"{position}\t{info.key}\t{_NULL if arrival is None else arrival}\t"
+            f"{min(arrival_offset, 7)}\t{_NULL if departure is None else departure}\t"
+            f"{min(departure_offset, 7)}\t{_NULL if km is None else km}\t{pickup}\t{drop_off}"
+        )
+    return _Timing(tuple(stops), tuple(lines))
 
 
 def _harmonised_stop(
     position: int,
     key: int,
-    stop: ResolvedStop,
     last_position: int,
     km: float | None,
     rule: tuple[int, int],
+    arrival: dt.time | None,
+    arrival_offset: int,
+    departure: dt.time | None,
+    departure_offset: int,
 ) -> HarmonisedStop:
     """The origin keeps only a departure and the destination only an arrival (taking the
     other time when the source gave only that one)."""
-    arrival, arrival_offset = stop.arrival, stop.arrival_day_offset
-    departure, departure_offset = stop.departure, stop.departure_day_offset
     if position == 0:
         if departure is None:
             departure, departure_offset = arrival, arrival_offset
@@ -257,12 +289,24 @@ def _harmonised_stop(
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16_384)
 def _short_calendar(calendar: CalendarRecord) -> tuple[frozenset[int], CalendarRecord]:
     """The running days of ``calendar`` (ordinals) and their short exact form (trips of a feed
-    share a few hundred calendars)."""
+    share a few hundred to a few thousand calendars: SNCF TER 4,474)."""
     days = calendar.day_numbers()
     return days, CalendarRecord.of_days(days, label=calendar.label)
+
+
+@lru_cache(maxsize=65_536)
+def _duration(start_s: int, end_s: int, zone: str, reference: dt.date) -> int:
+    """Cached :func:`duration_between` (trains share times and first running dates)."""
+    return duration_between(start_s, end_s, zone, reference)
+
+
+def _first_running_date(calendar: CalendarRecord) -> dt.date | None:
+    """``calendar.first_running_date()``, from the cached running days."""
+    days = _short_calendar(calendar)[0]
+    return dt.date.fromordinal(min(days)) if days else None
 
 
 @lru_cache(maxsize=20_000)
@@ -470,12 +514,13 @@ def harmonise_service(
         return RejectRecord(
             service.location, f"service {service.source_id!r}: unknown station(s) {names}"
         )
-    infos = tuple(stations[s.station_id] for s in service.stops)
+    # List comprehensions: tuple(generator) is slower, and this runs once per service.
+    infos = tuple([stations[s.station_id] for s in service.stops])
     calendar = service.calendar or CalendarRecord(None, None, (False,) * 7)  # type: ignore[arg-type]
-    first_date = calendar.first_running_date()
+    first_date = _first_running_date(calendar)
     reference = first_date or FALLBACK_REFERENCE_DATE
-    times = tuple((s.arrival_s, s.departure_s) for s in service.stops)
-    rules = tuple((s.pickup_type, s.drop_off_type) for s in service.stops)
+    times = tuple([(s.arrival_s, s.departure_s) for s in service.stops])
+    rules = tuple([(s.pickup_type, s.drop_off_type) for s in service.stops])
     zone = service.time_zone
     line = line_geometry(infos, service.source_distance_km)
     try:
@@ -483,11 +528,13 @@ def harmonise_service(
             timing = _one_zone_timing(times, infos, zone, rules, line.cumulative)
             start_s = times[0][1] if times[0][1] is not None else times[0][0]
             end_s = times[-1][0] if times[-1][0] is not None else times[-1][1]
-            duration = duration_between(start_s, end_s, zone, reference)  # type: ignore[arg-type]
+            duration = _duration(start_s, end_s, zone, reference)  # type: ignore[arg-type]
             origin_s = start_s or 0
             elapsed = tuple(
-                (None if a is None else a - origin_s, None if d is None else d - origin_s)
-                for a, d in times
+                [
+                    (None if a is None else a - origin_s, None if d is None else d - origin_s)
+                    for a, d in times
+                ]
             )
         else:
             resolved = resolve_times(
@@ -514,7 +561,7 @@ def harmonise_service(
         # departure dates, so the calendar moves with it.
         timing = _shifted_timing(timing, -origin_offset, infos)
         calendar = calendar.shifted(origin_offset)
-        first_date = calendar.first_running_date()
+        first_date = _first_running_date(calendar)
     days, calendar = _short_calendar(calendar)
     if not days:
         return RejectRecord(

@@ -605,13 +605,32 @@ def test_bench_compares_the_pipeline_with_the_database_floor_and_leaves_nothing(
     assert result.ratio == pytest.approx(result.pipeline_s / result.floor_total_s)
     assert {"station identity", "reading and harmonising"} <= set(result.phases_s)
     assert Trajet.objects.count() == 0
+    # The floor's copies carry the foreign keys of the real tables, and are dropped.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'bench_floor_%%'")
+        assert cursor.fetchone()[0] == 0
     assert not ImportRun.objects.filter(source__name="bench-gtfs").exists()
     out = StringIO()
     call_command("bench_etl", str(feed), stdout=out)
-    assert "same indexes and checks" in out.getvalue()
+    assert "same indexes, checks and foreign keys" in out.getvalue()
     assert "source stop_times/s" in out.getvalue()
     assert "load average" in out.getvalue()
     assert Trajet.objects.count() == 0
+
+
+def test_the_bench_floor_gives_its_copies_the_foreign_keys_of_the_real_tables() -> None:
+    from apps.trajets.etl.bench import _foreign_keys
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the floor is PostgreSQL's")
+    with connection.cursor() as cursor:
+        statements = _foreign_keys(cursor, "trajets_stop", "bench_floor_trajets_stop")
+    assert len(statements) == 2
+    assert all(
+        s.startswith('ALTER TABLE "bench_floor_trajets_stop" ADD CONSTRAINT') for s in statements
+    )
+    assert any("REFERENCES trajets_trajet(id)" in s for s in statements)
+    assert any("REFERENCES trajets_station(id)" in s for s in statements)
 
 
 def test_a_gtfs_transfer_from_a_stop_to_itself_sets_the_station_minimum_change_time(

@@ -165,7 +165,8 @@ def unpadded_chunks(raw: IO[bytes], chunk_bytes: int = _CHUNK_BYTES) -> Iterator
 def _unpadded_lines(data: bytes) -> bytes:
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    return _PADDED_LINE_END.sub(b"\n", data)
+    # A substring search is many times faster than the expression's scan of unpadded data.
+    return _PADDED_LINE_END.sub(b"\n", data) if b" \n" in data else data
 
 
 def _decoded_lines(chunks: Iterable[bytes], *, name: str, encoding: str) -> Iterator[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from apps.places.names import strip_accents
 
@@ -53,6 +54,7 @@ class Classification:
     reason: str
 
 
+@lru_cache(maxsize=16_384)
 def _minutes_in_night_window(start: dt.datetime, end: dt.datetime) -> int:
     """Minutes of [start, end] (naive local datetimes) inside any 00:00-05:00 window."""
     total = 0.0
@@ -66,10 +68,12 @@ def _minutes_in_night_window(start: dt.datetime, end: dt.datetime) -> int:
     return int(total // 60)
 
 
+@lru_cache(maxsize=16_384)
 def _normalised(text: str) -> str:
     return strip_accents(text).upper().strip()
 
 
+@lru_cache(maxsize=16_384)
 def night_product(codes: tuple[str, ...], names: tuple[str, ...] = ()) -> str:
     """The night-only product named by a code field (category, train label) or by any text
     field (line name), or "" when none is."""

@@ -14,6 +14,8 @@ from ..errors import ExtractError
 __all__ = [
     "ResolvedStop",
     "ResolvedTimes",
+    "check_order",
+    "clock_or_none",
     "duration_between",
     "parse_clock_time",
     "parse_gtfs_time",
@@ -210,28 +212,42 @@ def resolve_times(
     )
 
 
-def _clock(seconds: int) -> tuple[dt.time, int]:
+@lru_cache(maxsize=DAY_S)
+def clock_or_none(seconds: int | None) -> tuple[dt.time | None, int]:
+    """Local clock time and day offset of ``seconds`` after service-day midnight in the zone
+    of the times; ``(None, 0)`` for None. Cached: feeds reuse a few thousand times."""
+    if seconds is None:
+        return None, 0
     days, rest = divmod(seconds, DAY_S)
     hours, rest = divmod(rest, 3600)
     return dt.time(hours, *divmod(rest, 60)), days
+
+
+def check_order(times: Sequence[tuple[int | None, int | None]]) -> None:
+    """Raise ExtractError when a stop has no time or times go backwards (one zone)."""
+    previous = -1
+    for index, (arrival_s, departure_s) in enumerate(times):
+        if arrival_s is None and departure_s is None:
+            raise ExtractError(f"stop {index + 1} has neither arrival nor departure time")
+        if arrival_s is not None:
+            if arrival_s < previous:
+                raise ExtractError(f"stop {index + 1}: time goes backwards")
+            previous = arrival_s
+        if departure_s is not None:
+            if departure_s < previous:
+                raise ExtractError(f"stop {index + 1}: time goes backwards")
+            previous = departure_s
 
 
 def _resolve_in_one_zone(
     times: Sequence[tuple[int | None, int | None]], zone: str, reference_date: dt.date
 ) -> ResolvedTimes:
     """Fast path: every stop in the zone of the times; only the duration needs UTC."""
+    check_order(times)
     resolved = []
-    previous = -1
-    for index, (arrival_s, departure_s) in enumerate(times):
-        if arrival_s is None and departure_s is None:
-            raise ExtractError(f"stop {index + 1} has neither arrival nor departure time")
-        for seconds in (arrival_s, departure_s):
-            if seconds is not None:
-                if seconds < previous:
-                    raise ExtractError(f"stop {index + 1}: time goes backwards")
-                previous = seconds
-        arrival = _clock(arrival_s) if arrival_s is not None else (None, 0)
-        departure = _clock(departure_s) if departure_s is not None else (None, 0)
+    for arrival_s, departure_s in times:
+        arrival = clock_or_none(arrival_s)
+        departure = clock_or_none(departure_s)
         resolved.append(
             ResolvedStop(
                 arrival=arrival[0],
