@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
+import string
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -18,6 +20,9 @@ from apps.trajets.etl.extractors.gtfs_tables import _copy_checking_grouping
 from apps.trajets.etl.extractors.html import parse_html_tables
 from apps.trajets.etl.extractors.tabular import parse_decimal
 from apps.trajets.etl.extractors.text import (
+    MAX_LINE_BYTES,
+    _Budget,
+    _CountingReader,
     _unpadded,
     is_ascii_compatible,
     read_csv_rows,
@@ -237,6 +242,41 @@ def test_zip_bomb_and_oversized_archives_are_refused(tmp_path: Path) -> None:
         list(
             extract("gtfs", bomb, {"max_uncompressed_bytes": 10_000, "max_compression_ratio": 1e9})
         )
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_line_longer_than_the_limit_is_refused_before_it_is_held(
+    tmp_path: Path, encoding: str
+) -> None:
+    # The case at a small scale: a compressed member holding one huge line (a 36 MB
+    # zip held a 1 GB line that took 300 s and 2 GB of memory).
+    huge = tmp_path / "huge.zip"
+    name = "".join(random.Random(0).choices(string.ascii_letters, k=3 * MAX_LINE_BYTES))
+    stops = f"stop_id,stop_name,stop_lat,stop_lon\nS1,{name},1,1\n"
+    with zipfile.ZipFile(huge, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, text in GTFS_FILES.items():
+            if member != "stops.txt":
+                archive.writestr(member, text.encode(encoding))
+        archive.writestr("stops.txt", stops.encode(encoding))
+    with pytest.raises(ExtractError, match=r"stops.txt: line 2 is longer than 1048576 bytes"):
+        list(extract("gtfs", huge, {"encoding": encoding}))
+
+
+def test_an_archive_holding_a_file_twice_is_refused(tmp_path: Path) -> None:
+    twice = tmp_path / "twice.zip"
+    with zipfile.ZipFile(twice, "w") as archive:
+        for member, text in GTFS_FILES.items():
+            archive.writestr(member, text)
+        archive.writestr("feed/stops.txt", GTFS_FILES["stops.txt"])
+    with pytest.raises(ExtractError, match=r"twice\.zip: stops\.txt is there twice"):
+        list(extract("gtfs", twice, {}))
+
+
+def test_decompressed_bytes_are_counted_as_they_stream_whatever_the_headers_say() -> None:
+    budget = _Budget(1000, "feed.zip")
+    reader = io.BufferedReader(_CountingReader(io.BytesIO(b"0" * 5000), budget), 256)
+    with pytest.raises(ExtractError, match=r"feed\.zip: more than 1000 bytes decompressed"):
+        reader.read()
 
 
 def test_frequencies_expand_into_one_service_per_departure(tmp_path: Path) -> None:

@@ -151,7 +151,7 @@ def stop_time_rows(
         files.open_binary(name) as raw,
         tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as copy,
     ):
-        is_grouped = _copy_checking_grouping(unpadded_chunks(raw), copy)
+        is_grouped = _copy_checking_grouping(unpadded_chunks(raw, name=name), copy)
         if is_grouped is None:
             copy.seek(0)
             is_grouped = _is_grouped_by_trip(_rows_of(copy, name, options))

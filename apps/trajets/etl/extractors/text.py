@@ -15,6 +15,7 @@ from ..errors import ExtractError
 
 __all__ = [
     "MAX_COMPRESSION_RATIO",
+    "MAX_LINE_BYTES",
     "MAX_UNCOMPRESSED_BYTES",
     "FileSet",
     "is_ascii_compatible",
@@ -26,6 +27,9 @@ __all__ = [
 # (the space-padded Renfe feed: 65×).
 MAX_COMPRESSION_RATIO = 400
 MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
+# Longest line read (real feeds: under 1 KB; Renfe's padded lines 350 characters). A longer
+# one is refused before it is held in memory (a 36 MB zip can hold a 1 GB line).
+MAX_LINE_BYTES = 1024**2
 
 # Encodings in which the bytes 0x20, 0x0D and 0x0A only ever mean space, CR and LF, so line
 # padding can be removed before decoding (codec names as ``codecs.lookup`` gives them).
@@ -49,6 +53,7 @@ class FileSet:
         max_ratio: float = MAX_COMPRESSION_RATIO,
     ) -> None:
         self.path = path
+        self._budget = _Budget(max_uncompressed_bytes, path.name)
         self._zip: zipfile.ZipFile | None = None
         self._members: dict[str, str] = {}
         if not path.exists():
@@ -74,7 +79,13 @@ class FileSet:
                     f"{path.name}: member {info.filename} expands {ratio:.0f}× "
                     f"(limit {max_ratio:.0f}×): refused as a possible zip bomb"
                 )
-            self._members[info.filename.rsplit("/", 1)[-1]] = info.filename
+            base = info.filename.rsplit("/", 1)[-1]
+            if base in self._members:
+                raise ExtractError(
+                    f"{path.name}: {base} is there twice ({self._members[base]} and "
+                    f"{info.filename}): refused, which one is the feed's is unknown"
+                )
+            self._members[base] = info.filename
         if total > max_uncompressed_bytes:
             raise ExtractError(
                 f"{path.name}: archive expands to {total} bytes "
@@ -91,17 +102,62 @@ class FileSet:
             raise ExtractError(f"{self.path.name}: required file {name} is missing")
         if self._zip is not None:
             try:
-                return self._zip.open(self._members[name])
+                member = self._zip.open(self._members[name])
             except (zipfile.BadZipFile, OSError) as exc:
                 raise ExtractError(
                     f"{self.path.name}/{name}: unreadable zip member: {exc}"
                 ) from exc
+            # Decompressed bytes are counted as they stream, whatever the headers declare.
+            return io.BufferedReader(_CountingReader(member, self._budget), _CHUNK_BYTES)
         return open(self._members[name], "rb")
 
     def close(self) -> None:
         """Release the archive."""
         if self._zip is not None:
             self._zip.close()
+
+
+class _Budget:
+    """Decompressed bytes read from one archive, against its limit."""
+
+    def __init__(self, limit: int, archive: str) -> None:
+        self.limit, self.archive, self.used = limit, archive, 0
+
+    def spend(self, count: int) -> None:
+        self.used += count
+        if self.used > self.limit:
+            raise ExtractError(
+                f"{self.archive}: more than {self.limit} bytes decompressed: refused as "
+                "oversized (zip bomb?)"
+            )
+
+
+class _CountingReader(io.RawIOBase):
+    """A zip member whose decompressed bytes are charged to the archive's budget."""
+
+    def __init__(self, member: IO[bytes], budget: _Budget) -> None:
+        self._member, self._budget = member, budget
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._member.read(len(buffer))
+        self._budget.spend(len(data))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._member.close()
+        super().close()
+
+
+def _too_long(name: str, line: int) -> ExtractError:
+    where = f"{name}: " if name else ""
+    return ExtractError(
+        f"{where}line {line} is longer than {MAX_LINE_BYTES} bytes: refused (a feed's "
+        "lines are short; the file is damaged or hostile)"
+    )
 
 
 def _text_stream(raw: IO[bytes], encoding: str) -> io.TextIOWrapper:
@@ -140,14 +196,18 @@ def is_ascii_compatible(encoding: str) -> bool:
         return False
 
 
-def unpadded_chunks(raw: IO[bytes], chunk_bytes: int = _CHUNK_BYTES) -> Iterator[bytes]:
+def unpadded_chunks(
+    raw: IO[bytes], chunk_bytes: int = _CHUNK_BYTES, *, name: str = ""
+) -> Iterator[bytes]:
     """The bytes of ``raw`` with the spaces ending each line removed and every line break
     (CRLF, LF or lone CR) made LF, in chunks that each end with a whole line.
 
     Same lines as ``line.rstrip(" \\r\\n") + "\\n"`` over universal-newline lines, one line
     out per line in, so line numbers stay right; only for :func:`is_ascii_compatible` text.
+    A line longer than ``MAX_LINE_BYTES`` is refused (ExtractError naming ``name``).
     """
     pending = b""
+    lines = 0
     while chunk := raw.read(chunk_bytes):
         data = pending + chunk
         cut = data.rfind(b"\n") + 1
@@ -155,11 +215,25 @@ def unpadded_chunks(raw: IO[bytes], chunk_bytes: int = _CHUNK_BYTES) -> Iterator
             # No LF: end at the last CR that cannot be the first half of a CRLF.
             cut = data.rfind(b"\r", 0, len(data) - 1) + 1
         pending = data[cut:]
+        if len(pending) > MAX_LINE_BYTES:
+            raise _too_long(name, lines + data.count(b"\n", 0, cut) + 1)
         if cut:
+            lines += data.count(b"\n", 0, cut)
             yield _unpadded_lines(data[:cut])
     if pending:
         tail = _unpadded_lines(pending)
         yield tail if tail.endswith(b"\n") else tail.rstrip(b" ") + b"\n"
+
+
+def _bounded_lines(stream: io.TextIOWrapper, name: str) -> Iterator[str]:
+    """The lines of ``stream``, refusing one longer than ``MAX_LINE_BYTES`` characters
+    before it is read whole."""
+    number = 0
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES:
+            raise _too_long(name, number)
+        yield line
 
 
 def _unpadded_lines(data: bytes) -> bytes:
@@ -223,10 +297,13 @@ def read_csv_rows(
     # padding before the csv module sees it makes parsing several times faster, and doing it
     # on bytes (one regular expression per chunk) is faster still than line by line.
     if is_ascii_compatible(encoding):
-        lines = _decoded_lines(unpadded_chunks(raw), name=name, encoding=encoding)
+        lines = _decoded_lines(unpadded_chunks(raw, name=name), name=name, encoding=encoding)
     else:
         buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
-        lines = (_unpadded(line) + "\n" for line in _text_stream(buffered, encoding))
+        lines = (
+            _unpadded(line) + "\n"
+            for line in _bounded_lines(_text_stream(buffered, encoding), name)
+        )
     reader = csv.reader(lines, delimiter=delimiter)
     try:
         try:
