@@ -20,7 +20,14 @@ from apps.trajets.operators import operator_registry, unregistered_code
 from apps.trajets.station_identity import reconcile_stations
 
 from .harmonise.timezones import repair_time_zone
-from .records import Location, OperatorRecord, RejectRecord, StationRecord
+from .records import (
+    NAME_MAX_LENGTH,
+    Location,
+    OperatorRecord,
+    RejectRecord,
+    StationRecord,
+    text_problem,
+)
 from .transform import StationInfo
 
 __all__ = ["REFERENCE_PRIORITY", "TIMETABLE_PRIORITY", "StationLoading"]
@@ -94,6 +101,12 @@ class StationLoading:
             return
         if not record.name.strip():
             self._reject(RejectRecord(record.location, "no station name"))
+            return
+        problem = text_problem("station name", record.name, NAME_MAX_LENGTH) or text_problem(
+            "station id", record.source_id, NAME_MAX_LENGTH
+        )
+        if problem:
+            self._reject(RejectRecord(record.location, problem))
             return
         self.station_records[record.source_id] = record
 

@@ -30,7 +30,13 @@ from apps.trajets.stop_summaries import stop_summary
 
 from .errors import InjectedFailureError
 from .harmonise import co2 as co2_rules
-from .records import CalendarRecord, RejectRecord, ServiceRecord
+from .records import (
+    NAME_MAX_LENGTH,
+    CalendarRecord,
+    RejectRecord,
+    ServiceRecord,
+    text_problem,
+)
 from .transform import HarmonisedService, StationInfo, harmonise_service, split_at_turns
 from .writer import db_columns
 
@@ -246,6 +252,13 @@ class TrajetLoading:
         self.streamed_stops: list[str] = []
 
     def _service(self, record: ServiceRecord) -> None:
+        labels = (record.train_number, record.category, record.route_name, *record.labels)
+        problem = text_problem("service id", record.source_id, NAME_MAX_LENGTH)
+        if not problem and any("\x00" in text for text in labels):
+            problem = f"service {record.source_id!r}: a label contains a NUL character (U+0000)"
+        if problem:
+            self._reject(RejectRecord(record.location, problem))
+            return
         operator_pk, operator_code = self._operator_for(record.operator_id)
         stations = {}
         for station_id in {stop.station_id for stop in record.stops}:

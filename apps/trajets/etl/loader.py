@@ -62,6 +62,8 @@ _REFERENCE_FORMATS = {"csv", "xlsx", "xls", "html-table"}
 # Formats that only publish night trains (sleepers, couchettes): the night-train reference.
 _NIGHT_REFERENCE_FORMATS = {"ontd-json", "european-sleeper-html"}
 _REASON_CODES = (
+    ("nul character", "invalid_text"),
+    ("characters long (at most", "invalid_text"),
     ("fragment:", "fragment"),
     ("is not a train", "not_rail"),
     ("implausible", "implausible_time"),

@@ -233,3 +233,18 @@ class RejectRecord:
 
 
 Record = OperatorRecord | StationRecord | ServiceRecord | TransferRecord | RejectRecord
+
+
+# Longest name or id the warehouse stores (the model fields' max_length).
+NAME_MAX_LENGTH = 200
+
+
+def text_problem(what: str, text: str, max_length: int) -> str:
+    """Why ``text`` cannot be stored as it is ("" when it can): a NUL character, which
+    PostgreSQL text cannot hold (one such row failed the whole source), or a length beyond
+    the field's (a 50,000-character name was silently cut to 200)."""
+    if "\x00" in text:
+        return f"{what} contains a NUL character (U+0000)"
+    if len(text) > max_length:
+        return f"{what} is {len(text):,} characters long (at most {max_length})"
+    return ""

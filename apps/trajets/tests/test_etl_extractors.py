@@ -210,6 +210,7 @@ def test_gtfs_broken_rows_are_rejected_with_their_place(tmp_path: Path) -> None:
          "missing required column"),
         ({"stops.txt": ""}, "stops.txt is missing"),
         ({"routes.txt": "\n"}, "empty file"),
+        ({"calendar.txt": ""}, "calendar.txt or calendar_dates.txt is missing"),
     ],
 )  # fmt: skip
 def test_gtfs_unusable_files_raise_a_clear_error(

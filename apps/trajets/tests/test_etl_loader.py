@@ -325,6 +325,35 @@ def test_a_second_etl_run_is_refused_while_the_lock_is_held(tmp_path: Path, sett
     assert run_etl([source])[0].status == "succeeded"
 
 
+def test_a_nul_character_or_an_overlong_name_rejects_its_row_not_the_source(
+    tmp_path: Path,
+) -> None:
+    long_name = "Gare " + "x" * 50_000
+    feed = write_gtfs(
+        tmp_path / "feed",
+        **{
+            "stops.txt": (
+                "stop_id,stop_name,stop_lat,stop_lon\n"
+                "S1,Paris Est,48.8768,2.3591\nS2,Strasbourg,48.5850,7.7345\n"
+                "S3,Reims,49.2589,4.0245\nS4,Nan\x00cy,48.6897,6.1742\n"
+                f"S5,{long_name},48.0,7.0\n"
+            ),
+            "trips.txt": (
+                "route_id,service_id,trip_id,trip_short_name\nR1,W,T1,9001\nR1,W,T2,90\x0003\n"
+            ),
+        },
+    )
+    report = load_source(SourceSpec(name="mini", format="gtfs", path=str(feed)), path=feed)
+    assert report.status == "succeeded"
+    reasons = dict(
+        RejectedRecord.objects.filter(run_id=report.run_id).values_list("reason", "reason_code")
+    )
+    assert reasons["station name contains a NUL character (U+0000)"] == "invalid_text"
+    assert reasons["station name is 50,005 characters long (at most 200)"] == "invalid_text"
+    assert reasons["service 'T2': a label contains a NUL character (U+0000)"] == "invalid_text"
+    assert list(Trajet.objects.values_list("source_record_id", flat=True)) == ["T1"]
+
+
 def test_a_run_a_killed_process_left_running_is_closed_by_the_next_run() -> None:
     source = spec("sncf-intercites")
     assert run_etl([source])[0].status == "succeeded"

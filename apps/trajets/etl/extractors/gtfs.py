@@ -112,6 +112,12 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
     for name in ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt"):
         if name not in files:
             raise ExtractError(f"{files.path.name}: required GTFS file {name} is missing")
+    if "calendar.txt" not in files and "calendar_dates.txt" not in files:
+        # GTFS requires one of them: without, no trip has a date (each would be rejected).
+        raise ExtractError(
+            f"{files.path.name}: required GTFS file calendar.txt or calendar_dates.txt is "
+            "missing (no trip would have a running date)"
+        )
     agency_zones: dict[str, str] = {}
     default_agency = ""
     for line, index, values in rows(files, "agency.txt", options, ("agency_name",)):
