@@ -57,6 +57,10 @@ T = TypeVar("T")
 
 #: Niceness added to the children: the web threads win the CPU when both want it.
 CHILD_NICENESS = 10
+# How long a new child may take to start (forkserver, imports, Django set-up) on a loaded
+# machine before the call is refused as busy; its own budget starts once it is ready.
+STARTUP_SECONDS = 60.0
+_READY = ("ready",)
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ def _serve(conn: Connection, initializer: Callable[[], None] | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
         initializer()
+    conn.send(_READY)  # the start-up (imports, Django set-up) is not charged to a call
     _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     while True:
         try:
@@ -276,6 +281,12 @@ class ComputePool:
         child = _Child(self._context, self._initializer)
         with self._lock:
             self._children.add(child)
+        ready = False
+        with contextlib.suppress(EOFError, OSError):
+            ready = child.conn.poll(STARTUP_SECONDS) and child.conn.recv() == _READY
+        if not ready:
+            self._discard(child)
+            raise ComputeBusy(time.perf_counter() - started)
         logger.info(
             "compute child %s started in %.0f ms",
             child.process.pid,

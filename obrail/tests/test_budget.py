@@ -136,3 +136,21 @@ def test_a_function_the_child_cannot_import_comes_back_as_an_error_and_the_child
         pool.run(add, Local(), 1)
     first = pool.run(child_pid)
     assert pool.run(child_pid) == first
+
+
+def slow_start() -> None:
+    """A child set-up slower than a call's wall budget (imports on a loaded machine)."""
+    time.sleep(1.5)
+
+
+def test_a_childs_start_up_is_not_charged_to_the_first_call():
+    # Cold children made the first ecology request of a loaded CI run a 422 "over budget".
+    made = ComputePool(
+        size=1,
+        budget=Budget(cpu_seconds=1, wall_seconds=0.5, queue_seconds=0.2),
+        initializer=slow_start,
+    )
+    try:
+        assert made.run(add, 2, 3) == 5
+    finally:
+        made.close()
