@@ -229,16 +229,9 @@ def _one_zone_timing(
     for position, ((arrival_s, departure_s), info, (pickup, drop_off), km) in enumerate(
         zip(times, infos, rules, cumulative, strict=True)
     ):
-        arrival, arrival_offset = clock_or_none(arrival_s)
-        departure, departure_offset = clock_or_none(departure_s)
-        if position == 0:
-            if departure is None:
-                departure, departure_offset = arrival, arrival_offset
-            arrival, arrival_offset = None, 0
-        if position == last_position:
-            if arrival is None:
-                arrival, arrival_offset = departure, departure_offset
-            departure, departure_offset = None, 0
+        arrival, arrival_offset, departure, departure_offset = _end_times(
+            position, last_position, *clock_or_none(arrival_s), *clock_or_none(departure_s)
+        )
         if km is not None:
             km = round(km, 3)
         stops.append(
@@ -255,6 +248,27 @@ def _one_zone_timing(
     return _Timing(tuple(stops), tuple(lines))
 
 
+def _end_times(
+    position: int,
+    last_position: int,
+    arrival: dt.time | None,
+    arrival_offset: int,
+    departure: dt.time | None,
+    departure_offset: int,
+) -> tuple[dt.time | None, int, dt.time | None, int]:
+    """The origin keeps only a departure and the destination only an arrival (taking the
+    other time when the source gave only that one)."""
+    if position == 0:
+        if departure is None:
+            departure, departure_offset = arrival, arrival_offset
+        arrival, arrival_offset = None, 0
+    if position == last_position:
+        if arrival is None:
+            arrival, arrival_offset = departure, departure_offset
+        departure, departure_offset = None, 0
+    return arrival, arrival_offset, departure, departure_offset
+
+
 def _harmonised_stop(
     position: int,
     key: int,
@@ -266,16 +280,10 @@ def _harmonised_stop(
     departure: dt.time | None,
     departure_offset: int,
 ) -> HarmonisedStop:
-    """The origin keeps only a departure and the destination only an arrival (taking the
-    other time when the source gave only that one)."""
-    if position == 0:
-        if departure is None:
-            departure, departure_offset = arrival, arrival_offset
-        arrival, arrival_offset = None, 0
-    if position == last_position:
-        if arrival is None:
-            arrival, arrival_offset = departure, departure_offset
-        departure, departure_offset = None, 0
+    """A stop as stored (see :func:`_end_times`)."""
+    arrival, arrival_offset, departure, departure_offset = _end_times(
+        position, last_position, arrival, arrival_offset, departure, departure_offset
+    )
     return HarmonisedStop(
         station_key=key,
         sequence=position,
