@@ -40,7 +40,14 @@ BAD_REQUEST = error_response(
     "Invalid parameters", {"kind": ["Sélectionnez un choix valide. « x » n’en fait pas partie."]}
 )
 NOT_FOUND = error_response("Not found", {"detail": ["Aucun objet ne correspond."]})
-THROTTLED = error_response("Too many requests", {"detail": ["Request was throttled."]})
+FORBIDDEN = error_response(
+    "Credentials refused (wrong user name or password), or a write without staff rights",
+    {"detail": ["Nom d'utilisateur et/ou mot de passe non valide(s)."]},
+)
+THROTTLED = error_response(
+    "Too many requests from this client, or too many failed logins (see Retry-After)",
+    {"detail": ["Request was throttled."]},
+)
 TOO_EXPENSIVE = error_response(
     "Valid input the computation could not finish: cut by its CPU or wall-clock budget, or "
     "the solver failed",

@@ -187,7 +187,7 @@ AXES_VERBOSE = False
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "obrail.api_schema.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["obrail.permissions.ReadOnlyOrStaff"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "obrail.authentication.SessionAuthentication",

@@ -63,20 +63,45 @@ class ScenarioSerializer(serializers.ModelSerializer):
         )
 
 
+class JSONFloatField(serializers.FloatField):
+    """A number of a JSON body: a string or a boolean is refused, not converted."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool | str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JSONIntegerField(serializers.IntegerField):
+    """An integer of a JSON body: a string or a boolean is refused, not converted."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool | str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JSONBooleanField(serializers.BooleanField):
+    """A JSON boolean: 0, 1, "true" or "yes" are refused, not converted."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 def _rate(**kwargs: Any) -> serializers.FloatField:
-    return serializers.FloatField(
-        min_value=services.MIN_RATE, max_value=services.MAX_RATE, **kwargs
-    )
+    return JSONFloatField(min_value=services.MIN_RATE, max_value=services.MAX_RATE, **kwargs)
 
 
 def _constant(**kwargs: Any) -> serializers.FloatField:
-    return serializers.FloatField(
+    return JSONFloatField(
         min_value=services.MIN_CONSTANT, max_value=services.MAX_CONSTANT, **kwargs
     )
 
 
 def _concentration(**kwargs: Any) -> serializers.FloatField:
-    return serializers.FloatField(min_value=0.0, max_value=services.MAX_CONCENTRATION, **kwargs)
+    return JSONFloatField(min_value=0.0, max_value=services.MAX_CONCENTRATION, **kwargs)
 
 
 class SpeciesInputSerializer(serializers.Serializer):
@@ -88,7 +113,7 @@ class SpeciesInputSerializer(serializers.Serializer):
         "≤ 10), 1/h."
     )
     K = _constant(default=1.0, help_text="Half-saturation constant.")
-    Ki = serializers.FloatField(
+    Ki = JSONFloatField(
         min_value=services.MIN_CONSTANT,
         max_value=services.MAX_INHIBITION,
         required=False,
@@ -154,8 +179,8 @@ class SimulationQuerySerializer(serializers.Serializer):
 
 
 class SimulationInputSerializer(ChemostatInputSerializer):
-    t_end = serializers.FloatField(min_value=1e-9, max_value=services.MAX_HORIZON_H, default=100.0)
-    n_points = serializers.IntegerField(min_value=2, max_value=services.MAX_POINTS, default=201)
+    t_end = JSONFloatField(min_value=1e-9, max_value=services.MAX_HORIZON_H, default=100.0)
+    n_points = JSONIntegerField(min_value=2, max_value=services.MAX_POINTS, default=201)
 
 
 class OperatingDiagramQuerySerializer(serializers.Serializer):
@@ -164,7 +189,10 @@ class OperatingDiagramQuerySerializer(serializers.Serializer):
     s_in_max = serializers.FloatField(min_value=1e-9, max_value=1e6, required=False)
 
 
-class OperatingDiagramInputSerializer(OperatingDiagramQuerySerializer):
+class OperatingDiagramInputSerializer(serializers.Serializer):
+    grid = JSONIntegerField(min_value=2, max_value=services.MAX_GRID, default=100)
+    d_max = JSONFloatField(min_value=1e-9, max_value=1e6, required=False)
+    s_in_max = JSONFloatField(min_value=1e-9, max_value=1e6, required=False)
     species = SpeciesInputSerializer(help_text="The single species.")
 
     def to_parameters(self) -> services.ScenarioParameters:
@@ -182,10 +210,10 @@ class OperatingDiagramInputSerializer(OperatingDiagramQuerySerializer):
 
 
 class CompetitionInputSerializer(ChemostatInputSerializer):
-    check = serializers.BooleanField(
+    check = JSONBooleanField(
         default=False, help_text="Also simulate from the initial state and report survivors."
     )
-    t_end = serializers.FloatField(min_value=1e-9, max_value=services.MAX_HORIZON_H, default=1000.0)
+    t_end = JSONFloatField(min_value=1e-9, max_value=services.MAX_HORIZON_H, default=1000.0)
 
     def validate_species(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(value) < 2:
@@ -242,7 +270,10 @@ class OperatingDiagramResponseSerializer(serializers.Serializer):
 
 class CompetitionResponseSerializer(serializers.Serializer):
     break_even = BreakEvenSerializer(many=True)
-    components = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
+    components = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(allow_null=True)),
+        help_text="Intervals of D with the same winner, [lower, upper]; null upper for +∞.",
+    )
     possible_winners = serializers.ListField(child=serializers.IntegerField())
     is_washout_possible = serializers.BooleanField()
     survivors = serializers.ListField(

@@ -21,6 +21,8 @@ from apps.routing.services import (
 from obrail.api_errors import THROTTLED, ErrorResponseSerializer, error_response
 from obrail.throttling import COMPUTE_THROTTLES
 
+# The query serializers' station fields: not blank, at most 200 characters.
+STATION_PARAMETER = {"type": "string", "minLength": 1, "maxLength": 200}
 ROUTE_BAD_REQUEST = error_response(
     "Unknown station or invalid option", {"from": ["Gare ou ville inconnue : « Atlantis »."]}
 )
@@ -55,12 +57,15 @@ class RouteView(APIView):
         parameters=[
             OpenApiParameter(
                 "from",
-                str,
+                STATION_PARAMETER,
                 required=True,
                 description="Departure station: id, UIC code or exact name.",
             ),
             OpenApiParameter(
-                "to", str, required=True, description="Arrival station: id, UIC code or exact name."
+                "to",
+                STATION_PARAMETER,
+                required=True,
+                description="Arrival station: id, UIC code or exact name.",
             ),
             OpenApiParameter(
                 "depart",
@@ -122,8 +127,12 @@ class ParetoRouteView(APIView):
             "arrival and fewer transfers, sorted by departure."
         ),
         parameters=[
-            OpenApiParameter("from", str, required=True, description="Departure station."),
-            OpenApiParameter("to", str, required=True, description="Arrival station."),
+            OpenApiParameter(
+                "from", STATION_PARAMETER, required=True, description="Departure station."
+            ),
+            OpenApiParameter(
+                "to", STATION_PARAMETER, required=True, description="Arrival station."
+            ),
             OpenApiParameter("depart", OpenApiTypes.DATETIME, required=True),
             OpenApiParameter("until", OpenApiTypes.DATETIME, required=True),
             OpenApiParameter("trains", str, enum=list(TRAIN_FILTERS), default="all"),

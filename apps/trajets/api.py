@@ -449,7 +449,8 @@ TIME_PARAMETERS = [
     OpenApiParameter(
         name,
         OpenApiTypes.STR,
-        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        # Empty: no bound (the page's form sends its empty fields).
+        pattern=r"^$|^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
         description=description,
         examples=[OpenApiExample(name, value=example)],
     )

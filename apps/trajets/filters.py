@@ -72,6 +72,8 @@ class CountryField(forms.CharField):
 
 class CountryFilter(django_filters.CharFilter):
     field_class = CountryField
+    #: Documented in the OpenAPI schema (obrail/api_schema.py).
+    schema_pattern = COUNTRY_PATTERN.pattern
 
 
 class PeriodField(django_filters.fields.ChoiceField):

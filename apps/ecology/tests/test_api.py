@@ -198,3 +198,28 @@ def test_noisy_auxostat_horizon_is_bounded_by_its_samples(client):
     response = client.get(url, {"t_end": 4000})
     assert response.status_code == 400
     assert "t_end" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [({"s0": False}, "s0"), ({"t_end": "50"}, "t_end"), ({"n_points": True}, "n_points")],
+)
+def test_json_body_numbers_of_another_type_are_refused_not_converted(client, extra, field):
+    response = client.post(
+        reverse("api:chemostat-simulate"),
+        {"species": [MONOD], "D": 0.5, "s_in": 5.0, **extra},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_competition_check_must_be_a_json_boolean(client):
+    species = [{**MONOD, "mu_max": 1.0}, {**MONOD, "mu_max": 0.8, "K": 0.4}]
+    response = client.post(
+        reverse("api:chemostat-competition"),
+        {"species": species, "D": 0.3, "s_in": 5.0, "check": 0},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "check" in response.json()["errors"]

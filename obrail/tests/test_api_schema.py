@@ -1,0 +1,66 @@
+"""The OpenAPI schema says what the server does (issue #21: schemathesis --checks all)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+    ]
+
+
+def _parameter(schema: dict[str, Any], path: str, name: str) -> dict[str, Any]:
+    parameters = schema["paths"][path]["get"]["parameters"]
+    return next(p["schema"] for p in parameters if p["name"] == name)
+
+
+def test_public_reads_accept_anonymous_requests(schema):
+    reads = [(path, op) for method, path, op in _operations(schema) if method == "GET"]
+    assert reads
+    assert all({} in op["security"] for _path, op in reads), [p for p, _ in reads]
+
+
+def test_every_operation_documents_refused_credentials_and_throttling(schema):
+    for method, path, operation in _operations(schema):
+        for code in ("403", "429"):
+            content = operation["responses"][code]["content"]["application/json"]["schema"]
+            assert content == {"$ref": "#/components/schemas/ErrorResponse"}, (method, path)
+
+
+def test_path_parameters_document_a_404_and_query_parameters_a_400(schema):
+    assert "404" in schema["paths"]["/api/ecology/scenarios/{slug}"]["get"]["responses"]
+    assert "400" in schema["paths"]["/api/ecology/scenarios"]["get"]["responses"]
+
+
+def test_filter_parameters_carry_their_bounds_and_patterns_and_accept_empty(schema):
+    assert _parameter(schema, "/api/trajets", "max_distance")["maximum"] == 20_000
+    country = _parameter(schema, "/api/stations", "country")["pattern"]
+    assert country == "^$|^[A-Za-z]{2}$"
+    assert "" in _parameter(schema, "/api/ecology/scenarios", "kind")["enum"]
+    assert _parameter(schema, "/api/trajets", "departure_after")["pattern"].startswith("^$|")
+
+
+def test_route_stations_may_not_be_blank(schema):
+    assert _parameter(schema, "/api/routes", "from")["minLength"] == 1
+
+
+def test_species_lists_state_their_length_bounds(schema):
+    species = schema["components"]["schemas"]["SimulationInputRequest"]["properties"]["species"]
+    assert (species["minItems"], species["maxItems"]) == (1, 6)
+
+
+def test_competition_components_may_have_an_open_upper_bound(schema):
+    components = schema["components"]["schemas"]["CompetitionResponse"]["properties"]
+    assert components["components"]["items"]["items"]["nullable"] is True
