@@ -245,9 +245,29 @@ class BreakEvenSerializer(serializers.Serializer):
     upper = serializers.FloatField(allow_null=True, help_text="λ⁺(D); null for +∞.")
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"allOf": [{"$ref": "#/components/schemas/BreakEven"}], "nullable": True},
+    }
+)
+class _BreakEvenList(serializers.ListField):
+    """Break-even concentrations per species, null items included (documented as such)."""
+
+
+def _break_even_per_species() -> serializers.ListField:
+    return _BreakEvenList(
+        child=BreakEvenSerializer(allow_null=True),
+        help_text=(
+            "One per species, in order; null for a law depending on biomass (Contois): it has "
+            "no break-even concentration."
+        ),
+    )
+
+
 class EquilibriaResponseSerializer(serializers.Serializer):
     equilibria = EquilibriumSerializer(many=True)
-    break_even = BreakEvenSerializer(many=True, allow_null=True)
+    break_even = _break_even_per_species()
 
 
 class SimulationResponseSerializer(serializers.Serializer):
@@ -269,7 +289,7 @@ class OperatingDiagramResponseSerializer(serializers.Serializer):
 
 
 class CompetitionResponseSerializer(serializers.Serializer):
-    break_even = BreakEvenSerializer(many=True)
+    break_even = _break_even_per_species()
     components = serializers.ListField(
         child=serializers.ListField(child=serializers.FloatField(allow_null=True)),
         help_text="Intervals of D with the same winner, [lower, upper]; null upper for +∞.",

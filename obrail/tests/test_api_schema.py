@@ -64,3 +64,20 @@ def test_species_lists_state_their_length_bounds(schema):
 def test_competition_components_may_have_an_open_upper_bound(schema):
     components = schema["components"]["schemas"]["CompetitionResponse"]["properties"]
     assert components["components"]["items"]["items"]["nullable"] is True
+
+
+@pytest.mark.django_db
+def test_a_species_without_break_even_is_a_null_item_the_schema_allows(schema, client):
+    # Schemathesis found the API answering break_even: [null] (Contois) against a schema of
+    # non-null items.
+    for name in ("EquilibriaResponse", "CompetitionResponse"):
+        items = schema["components"]["schemas"][name]["properties"]["break_even"]["items"]
+        assert items["nullable"] is True
+    body = {
+        "species": [{"law": "contois", "mu_max": 1.0, "K": 1.0, "x0": 0.1, "yield": 1.0}],
+        "D": 0.5,
+        "s_in": 5.0,
+    }
+    response = client.post("/api/ecology/equilibria", body, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["break_even"] == [None]
