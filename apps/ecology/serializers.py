@@ -248,7 +248,19 @@ class BreakEvenSerializer(serializers.Serializer):
 @extend_schema_field(
     {
         "type": "array",
-        "items": {"allOf": [{"$ref": "#/components/schemas/BreakEven"}], "nullable": True},
+        "items": {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "lower": {
+                    "type": "number",
+                    "nullable": True,
+                    "description": "λ⁻(D); null when μ ≤ D.",
+                },
+                "upper": {"type": "number", "nullable": True, "description": "λ⁺(D); null for +∞."},
+            },
+            "required": ["lower", "upper"],
+        },
     }
 )
 class _BreakEvenList(serializers.ListField):
