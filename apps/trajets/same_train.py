@@ -43,6 +43,7 @@ __all__ = [
     "Call",
     "LinkReport",
     "TrainCalls",
+    "connected_groups",
     "find_same_numbers",
     "find_same_trains",
     "link_same_trains",
@@ -226,7 +227,8 @@ def find_same_numbers(
     return sorted(pairs)
 
 
-def _groups(pairs: Iterable[tuple[int, int]]) -> list[set[int]]:
+def connected_groups(pairs: Iterable[tuple[int, int]]) -> list[set[int]]:
+    """The groups of nodes the pairs join, directly or through others (union-find)."""
     parent: dict[int, int] = {}
 
     def root(node: int) -> int:
@@ -339,7 +341,7 @@ def link_same_trains() -> LinkReport:
             if shift is not None and run_together(trains[a], trains[b], shift):
                 linked.append((a, b))
         report.pairs = len(linked)
-        groups = _groups(linked)
+        groups = connected_groups(linked)
         report.groups = len(groups)
         wanted: dict[int, int] = {}
         for group in groups:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import time
 from collections import defaultdict
@@ -26,6 +27,7 @@ from apps.trajets.models import (
     TrajetCountry,
     TrajetProvenance,
 )
+from apps.trajets.same_train import connected_groups
 from apps.trajets.stop_summaries import stop_summary
 
 from .errors import InjectedFailureError
@@ -167,22 +169,12 @@ def _ends_key(train: HarmonisedService, operator_pk: int) -> tuple:
 def _common_date_groups(positions: list[int], days: list[frozenset[int]]) -> list[list[int]]:
     """Positions joined (directly or through others) by a common date, groups of two or
     more, each in input order."""
-    parent = list(range(len(positions)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(positions)):
-        for j in range(i + 1, len(positions)):
-            if days[i] & days[j]:
-                parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i, position in enumerate(positions):
-        groups[root(i)].append(position)
-    return [group for group in groups.values() if len(group) > 1]
+    pairs = [
+        (positions[i], positions[j])
+        for i, j in itertools.combinations(range(len(positions)), 2)
+        if days[i] & days[j]
+    ]
+    return [sorted(group) for group in connected_groups(pairs)]
 
 
 def night_runs(
