@@ -282,6 +282,8 @@ def check_calendars(
     twins: list[TimetableDifference] = []
     change_nights: list[TimetableDifference] = []
     present: set[Key] = set()
+    # Each record's dates and stops, read once (the typical-week count reuses them).
+    resolved: dict[Key, tuple[frozenset[int], list]] = {}
     joined_trips: set[str] = set()
     unknown: list[str] = []
     differences: list[CalendarDifference] = []
@@ -307,6 +309,7 @@ def check_calendars(
             days |= record_days
             days_of[record] = record_days
             versions = resolver.record_stops(key)
+            resolved[key] = (record_days, versions)
             if versions:
                 compared += 1
                 first = versions[0][2]
@@ -383,7 +386,7 @@ def check_calendars(
             hint = f"unreadable time ({feed.bad_times[trip_id]}), and no reject names it"
         unexplained.append(MissingRecord(record, trip_id, hint))
     week = (
-        _week_departures(source, feed, resolver, expected, rejects)
+        _week_departures(source, feed, resolver, expected, rejects, resolved)
         if source.reference_week
         else None
     )
@@ -420,8 +423,10 @@ def _week_departures(
     resolver: Resolver,
     expected: Mapping[Key, str],
     rejects: Mapping[str, str],
+    resolved: Mapping[Key, tuple[frozenset[int], list]],
 ) -> WeekDepartures:
-    """The source's typical-week departures from its raw files and from the warehouse."""
+    """The source's typical-week departures from its raw files and from the warehouse
+    (``resolved``: the dates and stops of the records already read)."""
     assert source.reference_week is not None
     period = Period(source.reference_week, source.reference_week + dt.timedelta(days=6))
     first, last = period.start.toordinal(), period.end.toordinal()
@@ -430,8 +435,10 @@ def _week_departures(
     for key, trip_id in expected.items():
         if trip_id in rejects:
             continue
-        days = [day for day in resolver.record_dates(key)[0] if first <= day <= last]
-        versions = resolver.record_stops(key) if days else []
+        record_days, versions = resolved.get(key) or (resolver.record_dates(key)[0], None)
+        days = [day for day in record_days if first <= day <= last]
+        if versions is None:
+            versions = resolver.record_stops(key) if days else []
         if not versions:
             continue
         stops = versions[0][2]
