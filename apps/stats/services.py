@@ -34,7 +34,7 @@ from apps.trajets.periods import (
     PeriodChoice,
     PeriodKind,
     SourceWeek,
-    references_timetabled_in,
+    in_typical_weeks,
     typical_weeks,
 )
 from obrail.caching import cached_per_query, data_version
@@ -225,9 +225,7 @@ def _compute_volumes(
         measured = _all_dates_measures(base, columns)
     elif choice.period is None:
         mondays = typical_weeks().mondays
-        typical = base.filter(source_id__in=sorted(mondays)).exclude(
-            pk__in=references_timetabled_in(mondays)
-        )
+        typical = in_typical_weeks(base, mondays)
         measured = list(period_measures(typical, [*columns, "source_id"], mondays).values())
     else:
         period = choice.period
@@ -376,9 +374,7 @@ def compute_served_countries(choice: PeriodChoice) -> dict[str, int]:
     period: Period | Weeks
     if choice.period is None:
         period = typical_weeks().mondays
-        countries = countries.filter(trajet__source_id__in=sorted(period)).exclude(
-            trajet_id__in=references_timetabled_in(period)
-        )
+        countries = in_typical_weeks(countries, period, prefix="trajet__")
     else:
         period = choice.period
         countries = countries.filter(
@@ -400,16 +396,15 @@ def rebuild_volume_summary() -> int:
     weeks = typical_weeks()
     mondays = weeks.mondays
     dimensions = ["source_id", "operator_id", "origin_country", "kind"]
-    timetabled = references_timetabled_in(mondays)
     everywhere = period_measures(
-        Trajet.objects.counted().filter(source_id__in=sorted(mondays)).exclude(pk__in=timetabled),
-        dimensions,
-        mondays,
+        in_typical_weeks(Trajet.objects.counted(), mondays), dimensions, mondays
     )
     by_country = period_measures(
-        TrajetCountry.objects.filter(
-            trajet__same_train_as__isnull=True, trajet__source_id__in=sorted(mondays)
-        ).exclude(trajet_id__in=timetabled),
+        in_typical_weeks(
+            TrajetCountry.objects.filter(trajet__same_train_as__isnull=True),
+            mondays,
+            prefix="trajet__",
+        ),
         ["country", *(f"trajet__{name}" for name in dimensions)],
         mondays,
         prefix="trajet__",

@@ -117,16 +117,21 @@ def _typical_weeks() -> TypicalWeeks:
     return TypicalWeeks(weeks)
 
 
-def references_timetabled_in(mondays: Weeks) -> QuerySet[Trajet]:
-    """Ids of night-train database trajets that a counted timetable trajet is the same
-    train as (``night_reference``, any timetable year) and that runs in its own source's
-    typical week: a combination of typical weeks counts that train once, by its timetable
-    (the database's 2024 calendar beside a feed's 2025 one would count it twice)."""
-    return (
+def in_typical_weeks(rows: QuerySet, mondays: Weeks, prefix: str = "") -> QuerySet:
+    """``rows`` (trajets, or rows reaching a trajet through ``prefix``) of the sources that
+    have a typical week, but for the night-train database trajets that a counted timetable
+    trajet running in its own typical week is the same train as (``night_reference``, any
+    timetable year): a combination of typical weeks counts that train once, by its
+    timetable (the database's 2024 calendar beside a feed's 2025 one would count it
+    twice)."""
+    timetabled = (
         Trajet.objects.counted()
         .filter(night_reference__isnull=False, source_id__in=sorted(mondays))
         .filter(running_condition(mondays))
         .values("night_reference_id")
+    )
+    return rows.filter(**{f"{prefix}source_id__in": sorted(mondays)}).exclude(
+        **{f"{prefix}pk__in": timetabled}
     )
 
 
@@ -185,9 +190,7 @@ def restrict_to_period(queryset: QuerySet[Trajet], choice: PeriodChoice) -> Quer
         return queryset
     if choice.period is None:
         mondays = typical_weeks().mondays
-        return queryset.filter(running_condition(mondays)).exclude(
-            pk__in=references_timetabled_in(mondays)
-        )
+        return in_typical_weeks(queryset, mondays).filter(running_condition(mondays))
     return queryset.filter(
         runs_from__lte=choice.period.end, runs_until__gte=choice.period.start
     ).filter(running_condition(choice.period))
