@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from axes.helpers import get_cool_off
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import authentication as spectacular_auth
 from rest_framework import authentication, exceptions
+
+from obrail.login_attempts import backoff_remaining
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -30,7 +31,7 @@ class SessionAuthentication(authentication.SessionAuthentication):
 class LoginLockedOut(exceptions.Throttled):
     """Too many failed logins for this account or from this client: 429 with Retry-After."""
 
-    default_detail = _("Too many failed logins: try again later.")
+    default_detail = _("Trop de connexions échouées pour ce compte ou depuis cette adresse.")
     default_code = "login_locked_out"
 
 
@@ -46,8 +47,10 @@ class BasicAuthentication(authentication.BasicAuthentication):
             return super().authenticate_credentials(userid, password, request)
         except exceptions.AuthenticationFailed:
             if getattr(request, "axes_locked_out", False):
-                cool_off = get_cool_off(request)
-                raise LoginLockedOut(wait=cool_off.total_seconds() if cool_off else None) from None
+                wait = max(
+                    backoff_remaining(request, userid), settings.AXES_COOLOFF_TIME.total_seconds()
+                )
+                raise LoginLockedOut(wait=wait) from None
             raise
 
 

@@ -166,13 +166,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Failed logins (admin form, API Basic and session) are counted by django-axes per account and
 # per client address; LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES lock either out
-# for that long; refused attempts cost no password hashing (obrail/login_attempts.py).
+# for that long; refused attempts cost no password hashing (obrail/login_attempts.py). Each
+# further lockout within LOGIN_BACKOFF_MEMORY_HOURS lasts twice the previous one, at most
+# LOGIN_LOCKOUT_MAX_MINUTES.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "obrail.login_attempts.BackoffBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+LOGIN_LOCKOUT_MAX_MINUTES = env_int("LOGIN_LOCKOUT_MAX_MINUTES", 1440, minimum=1)
+LOGIN_BACKOFF_MEMORY_HOURS = env_int("LOGIN_BACKOFF_MEMORY_HOURS", 24, minimum=1)
+AXES_LOCKOUT_CALLABLE = "obrail.login_attempts.lockout_response"
 # Attempts refused during a lockout are not recorded: axes appends each attempt's request data
 # to its row, which would let a locked-out client grow the table without bound.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -189,9 +195,10 @@ AXES_VERBOSE = False
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "obrail.api_schema.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["obrail.permissions.ReadOnlyOrStaff"],
+    # Basic first: refused or missing credentials are a 401 with WWW-Authenticate (RFC 9110).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "obrail.authentication.SessionAuthentication",
         "obrail.authentication.BasicAuthentication",
+        "obrail.authentication.SessionAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["apps.trajets.filters.ApiFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["obrail.renderers.FastJSONRenderer"],
@@ -221,7 +228,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ServiceKindEnum": "apps.trajets.models.ServiceKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceKindEnum": "apps.trajets.models.ServiceKind",
+        "GrowthLawEnum": "apps.ecology.models.GrowthLawKind",
+    },
 }
 
 # Counts of large results and the indicators are cached this long at most (0 disables);

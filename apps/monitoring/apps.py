@@ -10,10 +10,13 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        """Register the business-metrics collector and the log of failed logins."""
+        """Register the business-metrics collector, the log of failed logins and the record
+        of lockouts (their back-off)."""
+        from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_login_failed
 
         from apps.monitoring import metrics  # noqa: F401
-        from obrail.login_attempts import log_login_failed
+        from obrail.login_attempts import log_login_failed, record_lockout
 
         user_login_failed.connect(log_login_failed, dispatch_uid="obrail-log-login-failed")
+        user_locked_out.connect(record_lockout, dispatch_uid="obrail-record-lockout")

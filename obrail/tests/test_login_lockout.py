@@ -6,9 +6,15 @@ import base64
 import logging
 
 import pytest
+from axes.utils import reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from obrail import login_attempts
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -54,7 +60,7 @@ def test_eleventh_basic_login_is_refused_even_with_the_right_password(client, ad
         client.get("/api/operators", HTTP_AUTHORIZATION=_basic("admin", "wrong")).status_code
         for _ in range(10)
     ]
-    assert statuses == [403] * 9 + [429]
+    assert statuses == [401] * 9 + [429]
     response = client.get("/api/operators", HTTP_AUTHORIZATION=_basic("admin", PASSWORD))
     assert response.status_code == 429
     assert response.json()["errors"]["detail"]
@@ -123,3 +129,59 @@ def test_password_validators_refuse_weak_passwords(password):
 
 def test_password_validators_accept_a_long_uncommon_password():
     validate_password(PASSWORD)
+
+
+def _lockout_over() -> None:
+    """As if the current lockout had run out: axes' records and the back-off's end go, the
+    memory of past lockouts stays."""
+    reset()
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
+    cache.delete_many([key + ":until" for key in login_attempts._lockout_keys(request, "admin")])
+
+
+def _lock_out_by_basic(client) -> int:
+    for _ in range(10):
+        client.get("/api/operators", HTTP_AUTHORIZATION=_basic("admin", "wrong"))
+    response = client.get("/api/operators", HTTP_AUTHORIZATION=_basic("admin", PASSWORD))
+    assert response.status_code == 429
+    return int(response["Retry-After"])
+
+
+def test_each_new_lockout_lasts_twice_the_previous_one(client, admin_user):
+    cache.clear()
+    waits = [_lock_out_by_basic(client)]
+    for _ in range(3):
+        _lockout_over()
+        waits.append(_lock_out_by_basic(client))
+    assert [round(wait / 60) for wait in waits] == [15, 30, 60, 120]
+
+
+def test_the_back_off_outlasts_axes_lockout_on_the_admin_form_too(client, admin_user):
+    cache.clear()
+    _lock_out_by_basic(client)
+    _lockout_over()
+    _lock_out_by_basic(client)
+    reset()  # axes' own 15 minutes are over; the second lockout's 30 are not
+    response = _admin_login(client, "admin", PASSWORD)
+    assert response.status_code == 429
+    assert 25 * 60 < int(response["Retry-After"]) <= 30 * 60
+    page = response.content.decode()
+    assert "Connexion temporairement refusée" in page
+    assert "Réessayez dans 30 minutes" in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_longest_lockout_is_capped(settings):
+    settings.LOGIN_LOCKOUT_MAX_MINUTES = 60
+    assert [login_attempts.lockout_duration(n) / 60 for n in range(5)] == [15, 30, 60, 60, 60]
+
+
+def test_resetting_the_back_off_lets_the_account_in_again(client, admin_user):
+    cache.clear()
+    _lock_out_by_basic(client)
+    _lockout_over()
+    _lock_out_by_basic(client)
+    reset()
+    call_command("reset_login_backoff")
+    response = client.get("/api/operators", HTTP_AUTHORIZATION=_basic("admin", PASSWORD))
+    assert response.status_code == 200
