@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from obrail.budget import BudgetExceeded, ComputeBusy
-from obrail.compute import budget_message
-from obrail.errors import ComputationFailed, InvalidInput
+from obrail.compute import budget_message, is_retryable
+from obrail.errors import InvalidInput, UnprocessableInput
 
 NON_FIELD_KEY = "detail"
 
@@ -40,26 +40,36 @@ BAD_REQUEST = error_response(
     "Invalid parameters", {"kind": ["Sélectionnez un choix valide. « x » n’en fait pas partie."]}
 )
 NOT_FOUND = error_response("Not found", {"detail": ["Aucun objet ne correspond."]})
-FORBIDDEN = error_response(
-    "Credentials refused (wrong user name or password), or a write without staff rights",
+UNAUTHENTICATED = error_response(
+    "Credentials refused (wrong user name or password), or a write without credentials",
     {"detail": ["Nom d'utilisateur et/ou mot de passe non valide(s)."]},
+)
+FORBIDDEN = error_response(
+    "A write by a user without staff rights",
+    {"detail": ["Vous n'avez pas la permission d'effectuer cette action."]},
 )
 THROTTLED = error_response(
     "Too many requests from this client, or too many failed logins (see Retry-After)",
     {"detail": ["Request was throttled."]},
 )
+UNPROCESSABLE = error_response(
+    "Input the schema allows but that cannot be processed: a rule across parameters, a value "
+    "the data does not know, or a bound that depends on stored data",
+    {"operator": ["opérateur inconnu : « xyz »."]},
+)
 TOO_EXPENSIVE = error_response(
-    "Valid input the computation could not finish: cut by its CPU or wall-clock budget, or "
-    "the solver failed",
+    "Input the schema allows but that cannot be processed: a rule across parameters (named "
+    "in the message), a computation cut by its CPU budget, or a solver that failed",
     {
         "detail": [
-            "Calcul interrompu : il dépasse le budget de 3 s de durée. Réduisez l'horizon, le "
-            "nombre de points ou d'espèces, ou la taille de la grille."
+            "Calcul interrompu : il dépasse le budget de 2 s de temps processeur. Réduisez "
+            "l'horizon, le nombre de points ou d'espèces, ou la taille de la grille."
         ]
     },
 )
 COMPUTE_BUSY = error_response(
-    "Every compute process is busy (retry after Retry-After seconds)",
+    "Every compute process is busy, or the computation ran out of wall-clock time on a loaded "
+    "server (retry after Retry-After seconds)",
     {"detail": ["Tous les calculateurs sont occupés : réessayez dans quelques secondes."]},
 )
 #: Responses of every endpoint that computes, for ``extend_schema``.
@@ -98,13 +108,13 @@ def _flatten(value: Any) -> list[str]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map every handled exception onto the error schema, keeping DRF's status and headers."""
-    if isinstance(exc, ComputationFailed):
+    if isinstance(exc, UnprocessableInput):
         exc = _Unprocessable(exc.errors)
     elif isinstance(exc, InvalidInput):
         exc = exceptions.ValidationError(exc.errors)
-    elif isinstance(exc, BudgetExceeded):
+    elif isinstance(exc, BudgetExceeded | ComputeBusy) and not is_retryable(exc):
         exc = _Unprocessable({NON_FIELD_KEY: [budget_message(exc)]})
-    elif isinstance(exc, ComputeBusy):
+    elif isinstance(exc, BudgetExceeded | ComputeBusy):
         exc = _Busy({NON_FIELD_KEY: [budget_message(exc)]})
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

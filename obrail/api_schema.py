@@ -2,27 +2,42 @@
 shares, stated once so that the schema says what the server does (schemathesis checks it).
 
 - Public reads accept anonymous requests: their security lists ``{}`` besides the schemes.
-- Every operation may answer 403 (credentials refused) and 429 (throttled, or a locked-out
-  login), operations with parameters 400, those with a path parameter 404; all in the one
-  error schema.
-- Filter parameters carry the bounds and patterns their form fields enforce, and accept the
-  empty value, which the filters read as "no filter" (HTML forms send empty fields).
+- Every operation may answer 401 (credentials refused, or a write without them), 403 (a write
+  without staff rights) and 429 (throttled, or a locked-out login); operations with
+  parameters 400, those with a path parameter 404; all in the one error schema.
+- Filter parameters carry the bounds, lengths and patterns their form fields enforce; text
+  filters accept the empty value, which the filters read as "no filter" (HTML forms send
+  empty fields); numbers do not (:func:`apps.trajets.filters.filter_errors`); no text takes
+  a NUL character.
+- 422 documents the answer to well-formed input the data or a rule across parameters refuses
+  (``obrail.errors.UnprocessableInput``) on every operation with parameters.
 - Lists of nested objects carry their ``min_length``/``max_length`` as minItems/maxItems.
+- A serializer's ``schema_extra`` (rules across its fields) is merged into its component.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular import openapi
 from rest_framework import permissions, serializers
 
-from obrail.api_errors import BAD_REQUEST, FORBIDDEN, NOT_FOUND, THROTTLED
+from obrail.api_errors import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    NOT_FOUND,
+    THROTTLED,
+    UNAUTHENTICATED,
+    UNPROCESSABLE,
+)
 from obrail.permissions import ReadOnlyOrStaff
 
 #: Responses every operation documents unless it states its own.
-SHARED_ERRORS = {"403": FORBIDDEN, "429": THROTTLED}
+SHARED_ERRORS = {"401": UNAUTHENTICATED, "403": FORBIDDEN, "429": THROTTLED}
+#: Text without a NUL character (Django refuses it in every form field).
+NO_NUL_PATTERN = r"^[^\x00]*$"
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -42,6 +57,7 @@ class AutoSchema(openapi.AutoSchema):
         shared = dict(SHARED_ERRORS)
         if self._has_parameters():
             shared["400"] = BAD_REQUEST
+            shared["422"] = UNPROCESSABLE
         if "{" in self.path:
             shared["404"] = NOT_FOUND
         for code, response in shared.items():
@@ -63,6 +79,15 @@ class AutoSchema(openapi.AutoSchema):
             if filter_ is not None:
                 parameter["schema"] = _filter_schema(filter_, dict(parameter["schema"]))
         return parameters
+
+    def _map_serializer(
+        self, serializer: Any, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        extra = getattr(serializer, "schema_extra", None)
+        if extra and direction == "request":
+            schema = {**schema, **extra}
+        return schema
 
     def _map_serializer_field(
         self, field: serializers.Field, direction: str, bypass_extensions: bool = False
@@ -86,7 +111,7 @@ def _filters_of(view: Any) -> dict[str, Any]:
 
 
 def _filter_schema(filter_: Any, schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema of one filter parameter: bounds and patterns of its field, empty allowed."""
+    """The schema of one filter parameter: bounds, lengths and patterns of its field."""
     extra = filter_.extra
     if schema.get("type") in {"integer", "number"}:
         if extra.get("min_value") is not None:
@@ -94,9 +119,16 @@ def _filter_schema(filter_: Any, schema: dict[str, Any]) -> dict[str, Any]:
         if extra.get("max_value") is not None:
             schema["maximum"] = extra["max_value"]
         return schema
+    if isinstance(filter_, django_filters.DateFilter):
+        return {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]}
+    if "enum" in schema:
+        if "" not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], ""]
+        return schema
+    if schema.get("type") == "array":
+        return schema
     pattern = getattr(filter_, "schema_pattern", None) or schema.get("pattern")
-    if pattern:
-        schema["pattern"] = f"^$|{pattern}"
-    if "enum" in schema and "" not in schema["enum"]:
-        schema["enum"] = [*schema["enum"], ""]
+    schema["pattern"] = f"^$|{pattern}" if pattern else NO_NUL_PATTERN
+    if extra.get("max_length") is not None:
+        schema["maxLength"] = extra["max_length"]
     return schema

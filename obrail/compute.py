@@ -104,7 +104,8 @@ def run_bounded(name: str, function: Callable[P, T], /, *args: P.args, **kwargs:
     try:
         value = get_pool().run(function, *args, **kwargs)
     except BudgetExceeded as exceeded:
-        if seconds:
+        # A CPU overrun is the input's; a wall-clock one the machine's load: not remembered.
+        if seconds and exceeded.limit == "cpu":
             cache.set(key, exceeded, min(seconds, EXCEEDED_CACHE_SECONDS))
         raise
     if seconds:
@@ -112,12 +113,22 @@ def run_bounded(name: str, function: Callable[P, T], /, *args: P.args, **kwargs:
     return value
 
 
+def is_retryable(error: BudgetExceeded | ComputeBusy) -> bool:
+    """Whether the machine's load, not the input, stopped the call: busy, or out of wall-clock
+    time within its CPU budget (a 503 with ``Retry-After``; a CPU overrun is a 422)."""
+    return isinstance(error, ComputeBusy) or error.limit != "cpu"
+
+
 def budget_message(error: BudgetExceeded | ComputeBusy) -> str:
     """The French sentence shown for a computation cut by its budget or refused when busy."""
     if isinstance(error, ComputeBusy):
         return _("Tous les calculateurs sont occupés : réessayez dans quelques secondes.")
-    limit = _("de temps processeur") if error.limit == "cpu" else _("de durée")
+    if error.limit != "cpu":
+        return _(
+            "Calcul interrompu après %(seconds)s s : le serveur est très chargé, réessayez dans "
+            "quelques secondes."
+        ) % {"seconds": f"{error.seconds:g}"}
     return _(
-        "Calcul interrompu : il dépasse le budget de %(seconds)s s %(limit)s. Réduisez "
-        "l'horizon, le nombre de points ou d'espèces, ou la taille de la grille."
-    ) % {"seconds": f"{error.seconds:g}", "limit": limit}
+        "Calcul interrompu : il dépasse le budget de %(seconds)s s de temps processeur. "
+        "Réduisez l'horizon, le nombre de points ou d'espèces, ou la taille de la grille."
+    ) % {"seconds": f"{error.seconds:g}"}

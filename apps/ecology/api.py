@@ -24,7 +24,7 @@ from apps.ecology import services
 from apps.ecology.models import Scenario
 from obrail.api_errors import COMPUTE_ERRORS, NOT_FOUND, error_response
 from obrail.compute import run_bounded
-from obrail.errors import InvalidInput
+from obrail.errors import UnprocessableInput
 from obrail.throttling import COMPUTE_THROTTLES
 
 MONOD_BODY = {
@@ -170,7 +170,9 @@ class ScenarioViewSet(viewsets.ReadOnlyModelViewSet):
     def competition(self, request: Request, slug: str) -> Response:
         params = self._parameters()
         if len(params.species) < 2:
-            raise InvalidInput({"species": ["Competition needs at least two species."]})
+            raise UnprocessableInput(
+                {"species": [f"Scenario {slug} has one species: no competition."]}
+            )
         check = run_bounded("ecology.check_competition", services.check_competition, params)
         return Response(services.competition_as_json(check.prediction, check.survivors[0]))
 

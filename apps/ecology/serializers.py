@@ -11,6 +11,7 @@ from rest_framework import serializers
 from apps.ecology import services
 from apps.ecology.chemostat import REGION_NAMES
 from apps.ecology.models import GrowthLawKind, Scenario, ScenarioKind, ScenarioSpecies
+from obrail.query_fields import QueryFloatField, QueryIntegerField
 
 
 class ScenarioSpeciesSerializer(serializers.ModelSerializer):
@@ -40,6 +41,10 @@ class ScenarioKindField(serializers.ChoiceField):
 class ScenarioSerializer(serializers.ModelSerializer):
     species = ScenarioSpeciesSerializer(many=True, read_only=True)
     kind = ScenarioKindField(read_only=True)
+    max_t_end = serializers.SerializerMethodField(
+        help_text="Longest `t_end` its simulation accepts, h (a noisy auxostat is bounded by "
+        "its number of sampling periods)."
+    )
 
     class Meta:
         model = Scenario
@@ -59,7 +64,13 @@ class ScenarioSerializer(serializers.ModelSerializer):
             "noise_std",
             "sample_period",
             "noise_seed",
+            "max_t_end",
             "species",
+        )
+
+    def get_max_t_end(self, scenario: Scenario) -> float:
+        return services.horizon_limit(
+            scenario.kind, noise_std=scenario.noise_std, sample_period=scenario.sample_period
         )
 
 
@@ -104,6 +115,31 @@ def _concentration(**kwargs: Any) -> serializers.FloatField:
     return JSONFloatField(min_value=0.0, max_value=services.MAX_CONCENTRATION, **kwargs)
 
 
+def _ki(**kwargs: Any) -> serializers.FloatField:
+    return JSONFloatField(
+        min_value=services.MIN_CONSTANT, max_value=services.MAX_INHIBITION, **kwargs
+    )
+
+
+#: OpenAPI rule across fields (merged by obrail/api_schema.py): a Haldane species needs a
+#: number ``Ki``; the other laws take it or not.
+HALDANE_NEEDS_KI = {
+    "anyOf": [
+        {"properties": {"law": {"not": {"enum": [GrowthLawKind.HALDANE.value]}}}},
+        {
+            "properties": {
+                "Ki": {
+                    "type": "number",
+                    "minimum": services.MIN_CONSTANT,
+                    "maximum": services.MAX_INHIBITION,
+                }
+            },
+            "required": ["Ki"],
+        },
+    ]
+}
+
+
 class SpeciesInputSerializer(serializers.Serializer):
     """One species; ``yield`` is the yield y (g biomass per g substrate)."""
 
@@ -113,15 +149,17 @@ class SpeciesInputSerializer(serializers.Serializer):
         "≤ 10), 1/h."
     )
     K = _constant(default=1.0, help_text="Half-saturation constant.")
-    Ki = JSONFloatField(
-        min_value=services.MIN_CONSTANT,
-        max_value=services.MAX_INHIBITION,
+    Ki = _ki(
         required=False,
         allow_null=True,
         default=None,
-        help_text="Haldane inhibition constant (null: none, i.e. Monod).",
+        help_text="Haldane inhibition constant: required (a number) for the Haldane law, "
+        "ignored by the others.",
     )
     x0 = _concentration(default=0.1, help_text="Initial biomass, g/L.")
+
+    #: Merged into the OpenAPI component (obrail/api_schema.py).
+    schema_extra = HALDANE_NEEDS_KI
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -132,6 +170,24 @@ class SpeciesInputSerializer(serializers.Serializer):
         if attrs["law"] == GrowthLawKind.HALDANE and attrs.get("Ki") is None:
             raise serializers.ValidationError({"Ki": [_("Ki est requis pour la loi de Haldane.")]})
         return attrs
+
+
+#: Laws with a break-even concentration: those competition can rank.
+COMPETITION_LAWS = [law for law in GrowthLawKind.values if law != GrowthLawKind.CONTOIS]
+
+
+class CompetitionSpeciesSerializer(SpeciesInputSerializer):
+    """A competing species: any law but Contois, whose growth depends on the biomass."""
+
+    law = serializers.ChoiceField(
+        choices=[(law, label) for law, label in GrowthLawKind.choices if law in COMPETITION_LAWS],
+        error_messages={
+            "invalid_choice": _(
+                "« {input} » : la compétition se prédit pour les lois monod, haldane et linear "
+                "(la loi de Contois n'a pas de seuil de rentabilité)."
+            )
+        },
+    )
 
 
 class ChemostatInputSerializer(serializers.Serializer):
@@ -169,13 +225,14 @@ class ChemostatInputSerializer(serializers.Serializer):
 
 
 class SimulationQuerySerializer(serializers.Serializer):
-    t_end = serializers.FloatField(
+    t_end = QueryFloatField(
         min_value=1e-9,
         max_value=services.MAX_HORIZON_H,
         required=False,
-        help_text="Horizon, h (the scenario's when absent).",
+        help_text="Horizon, h (the scenario's when absent; at most the scenario's `max_t_end`, "
+        "else a 422).",
     )
-    n_points = serializers.IntegerField(min_value=2, max_value=services.MAX_POINTS, default=201)
+    n_points = QueryIntegerField(min_value=2, max_value=services.MAX_POINTS, default=201)
 
 
 class SimulationInputSerializer(ChemostatInputSerializer):
@@ -184,9 +241,9 @@ class SimulationInputSerializer(ChemostatInputSerializer):
 
 
 class OperatingDiagramQuerySerializer(serializers.Serializer):
-    grid = serializers.IntegerField(min_value=2, max_value=services.MAX_GRID, default=100)
-    d_max = serializers.FloatField(min_value=1e-9, max_value=1e6, required=False)
-    s_in_max = serializers.FloatField(min_value=1e-9, max_value=1e6, required=False)
+    grid = QueryIntegerField(min_value=2, max_value=services.MAX_GRID, default=100)
+    d_max = QueryFloatField(min_value=1e-9, max_value=1e6, required=False)
+    s_in_max = QueryFloatField(min_value=1e-9, max_value=1e6, required=False)
 
 
 class OperatingDiagramInputSerializer(serializers.Serializer):
@@ -210,19 +267,16 @@ class OperatingDiagramInputSerializer(serializers.Serializer):
 
 
 class CompetitionInputSerializer(ChemostatInputSerializer):
+    species = CompetitionSpeciesSerializer(
+        many=True,
+        min_length=2,
+        max_length=services.MAX_SPECIES,
+        error_messages={"min_length": _("Il faut au moins deux souches en compétition.")},
+    )
     check = JSONBooleanField(
         default=False, help_text="Also simulate from the initial state and report survivors."
     )
     t_end = JSONFloatField(min_value=1e-9, max_value=services.MAX_HORIZON_H, default=1000.0)
-
-    def validate_species(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if len(value) < 2:
-            raise serializers.ValidationError(_("Il faut au moins deux souches en compétition."))
-        if any(sp["law"] == GrowthLawKind.CONTOIS for sp in value):
-            raise serializers.ValidationError(
-                _("La loi de Contois n'a pas de seuil de rentabilité : pas de prédiction.")
-            )
-        return value
 
 
 # --- Responses (documentation shapes; views build plain dicts) ------------------------------

@@ -2,7 +2,7 @@
 
 Views, the API and the commands work on :class:`ScenarioParameters`, an in-memory copy of a
 stored scenario (possibly edited by the user, never saved here) or of an inline case. Every
-solver ``ParameterError`` becomes an ``InvalidInput`` keyed by the parameter's name.
+solver ``ParameterError`` becomes an ``UnprocessableInput`` keyed by the parameter's name.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from apps.ecology import chemostat as solver
 from apps.ecology.models import Scenario, ScenarioKind
-from obrail.errors import ComputationFailed, InvalidInput
+from obrail.errors import ComputationFailed, InvalidInput, UnprocessableInput
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,9 @@ def _as_invalid_input(prefix: str = "") -> Iterator[None]:
     try:
         yield
     except solver.ParameterError as error:
-        raise InvalidInput({prefix or error.name: [str(error)]}) from error
+        # Inputs reach the solver within their documented bounds: what it refuses is a rule
+        # across parameters or the scenario's own data.
+        raise UnprocessableInput({prefix or error.name: [str(error)]}) from error
     except solver.IntegrationError as error:
         raise ComputationFailed(
             {"detail": [f"The integrator could not solve this case: {error}"]}
@@ -225,25 +227,32 @@ def _check_bounds(params: ScenarioParameters) -> None:
             checks.append(
                 ("Ki", _outside(prefix + "Ki", sp.Ki, MIN_CONSTANT, MAX_INHIBITION, " g/L"))
             )
-        if sp.law == "linear" and sp.mu_max * top_s > MAX_RATE:
-            # μ(s) = r·s is unbounded: its largest value is what stiffens the system.
-            checks.append(
-                (
-                    "mu_max",
-                    f"{prefix}linear law: r × max(s_in, s0) = {sp.mu_max * top_s:g} exceeds "
-                    f"{MAX_RATE:g} 1/h.",
-                )
-            )
     for key, message in checks:
         if message is not None:
             errors.setdefault(key, []).append(message)
+    if errors:
+        raise InvalidInput(errors)
+    _check_stiffness(params, top_s)
+
+
+def _check_stiffness(params: ScenarioParameters, top_s: float) -> None:
+    """Refuse combinations that would stiffen the system beyond the budget (a 422: each value
+    is within its own bounds)."""
+    errors: dict[str, list[str]] = {}
+    for index, sp in enumerate(params.species, start=1):
+        if sp.law == "linear" and sp.mu_max * top_s > MAX_RATE:
+            # μ(s) = r·s is unbounded: its largest value is what stiffens the system.
+            errors.setdefault("mu_max", []).append(
+                f"species {index}: linear law: r × max(s_in, s0) = {sp.mu_max * top_s:g} "
+                f"exceeds {MAX_RATE:g} 1/h."
+            )
     if not errors and stiffness_index(params) > MAX_STIFFNESS:
         errors["species"] = [
             f"Stiffness max(s_in, s0 + Σ x0/y) × Σ μmax/K = {stiffness_index(params):.3g} "
             f"exceeds {MAX_STIFFNESS:g} 1/h: lower μmax, x0 or s_in, or raise K or the yield."
         ]
     if errors:
-        raise InvalidInput(errors)
+        raise UnprocessableInput(errors)
 
 
 def species_of(params: ScenarioParameters) -> tuple[solver.Species, ...]:
@@ -263,6 +272,14 @@ def chemostat_of(params: ScenarioParameters) -> solver.Chemostat:
     species = species_of(params)
     with _as_invalid_input():
         return solver.Chemostat(species=species, D=params.D, s_in=params.s_in)
+
+
+def horizon_limit(kind: str, *, noise_std: float, sample_period: float) -> float:
+    """Longest horizon a simulation accepts, h: a noisy auxostat solves once per sampling
+    period, so its horizon is bounded by ``MAX_SAMPLES`` periods."""
+    if kind == ScenarioKind.AUXOSTAT and noise_std > 0:
+        return min(MAX_HORIZON_H, solver.MAX_SAMPLES * sample_period)
+    return MAX_HORIZON_H
 
 
 def _horizon(params: ScenarioParameters, horizon: float | None) -> float:
@@ -329,7 +346,7 @@ def _simulate_auxostat(
     params: ScenarioParameters, chemostat: solver.Chemostat, t_end: float, n_points: int
 ) -> TimeSeries:
     if chemostat.n_species != 1:
-        raise InvalidInput({"species": ["The auxostat drives exactly one species."]})
+        raise UnprocessableInput({"species": ["The auxostat drives exactly one species."]})
     with _as_invalid_input():
         controller = solver.Controller(
             s_target=params.set_point if params.set_point is not None else math.nan,

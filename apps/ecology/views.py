@@ -2,7 +2,8 @@
 
 Pages that compute run the solver in the compute pool (``run_bounded``: budget and cache) and
 count against the compute throttle when they carry parameters; a computation cut by its budget
-is shown as a form error (422), a busy pool as a 503 with ``Retry-After``.
+is shown as a form error (422 for its CPU budget), a busy pool or a loaded machine as a 503
+with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from apps.ecology import pages, services
 from apps.ecology.forms import BatchForm, ScenarioEditForm
 from apps.ecology.models import Scenario
 from obrail.api_errors import BUSY_RETRY_AFTER_S
-from obrail.compute import BudgetExceeded, ComputeBusy, budget_message, run_bounded
+from obrail.compute import (
+    BudgetExceeded,
+    ComputeBusy,
+    budget_message,
+    is_retryable,
+    run_bounded,
+)
 from obrail.errors import InvalidInput
 from obrail.htmx import is_htmx_fragment_request
 from obrail.throttling import throttle_computation
@@ -47,7 +54,7 @@ def _report(
         return scenario, form, None, INVALID
     except (BudgetExceeded, ComputeBusy) as error:
         form.add_service_errors({"detail": [budget_message(error)]})
-        return scenario, form, None, BUSY if isinstance(error, ComputeBusy) else INVALID
+        return scenario, form, None, BUSY if is_retryable(error) else INVALID
     return scenario, form, report, 200
 
 
@@ -111,7 +118,7 @@ def _batch(request: HttpRequest) -> tuple[BatchForm, tuple | None, int]:
         status = INVALID
     except (BudgetExceeded, ComputeBusy) as error:
         errors = {"detail": [budget_message(error)]}
-        status = BUSY if isinstance(error, ComputeBusy) else INVALID
+        status = BUSY if is_retryable(error) else INVALID
     for key, messages in errors.items():
         for message in messages:
             form.add_error(key if key in form.fields else None, message)

@@ -21,10 +21,15 @@ from apps.routing.services import (
 from obrail.api_errors import THROTTLED, ErrorResponseSerializer, error_response
 from obrail.throttling import COMPUTE_THROTTLES
 
-# The query serializers' station fields: not blank, at most 200 characters.
-STATION_PARAMETER = {"type": "string", "minLength": 1, "maxLength": 200}
+# The query serializers' station fields: not blank, at most 200 characters, no NUL.
+STATION_PARAMETER = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\x00]*$"}
 ROUTE_BAD_REQUEST = error_response(
-    "Unknown station or invalid option", {"from": ["Gare ou ville inconnue : « Atlantis »."]}
+    "A parameter outside its documented form", {"depart": ["Date et heure ISO 8601 attendues."]}
+)
+ROUTE_UNPROCESSABLE = error_response(
+    "Well-formed but unanswerable: unknown or ambiguous station, a date no source covers, an "
+    "option the method does not take, or no route",
+    {"from": ["Gare ou ville inconnue : « Atlantis »."]},
 )
 UNAVAILABLE = OpenApiResponse(
     response=ErrorResponseSerializer,
@@ -50,7 +55,7 @@ class RouteView(APIView):
             "minutes, distance in km, CO2e in kg). With `depart`: earliest-arrival journey on "
             "the trains running that date and the next one (and those of earlier dates still "
             "running), boarding and alighting only where the timetable allows it, with "
-            "transfers. Any date a source covers is answered; another date is a 400 on "
+            "transfers. Any date a source covers is answered; another date is a 422 on "
             "`depart` listing the covered periods. Every answer carries the rail CO2e and the "
             "flight equivalent for the same origin and destination."
         ),
@@ -81,12 +86,15 @@ class RouteView(APIView):
             ),
             OpenApiParameter("trains", str, enum=list(TRAIN_FILTERS), default="all"),
             OpenApiParameter(
-                "max_transfers", int, description="Maximum changes of train (journeys)."
+                "max_transfers",
+                {"type": "integer", "minimum": 0, "maximum": 10},
+                description="Maximum changes of train (journeys).",
             ),
         ],
         responses={
             200: RouteSerializer,
             400: ROUTE_BAD_REQUEST,
+            422: ROUTE_UNPROCESSABLE,
             429: THROTTLED,
             503: UNAVAILABLE,
         },
@@ -136,11 +144,14 @@ class ParetoRouteView(APIView):
             OpenApiParameter("depart", OpenApiTypes.DATETIME, required=True),
             OpenApiParameter("until", OpenApiTypes.DATETIME, required=True),
             OpenApiParameter("trains", str, enum=list(TRAIN_FILTERS), default="all"),
-            OpenApiParameter("max_transfers", int, default=3),
+            OpenApiParameter(
+                "max_transfers", {"type": "integer", "minimum": 0, "maximum": 6}, default=3
+            ),
         ],
         responses={
             200: RouteSerializer(many=True),
             400: ROUTE_BAD_REQUEST,
+            422: ROUTE_UNPROCESSABLE,
             429: THROTTLED,
             503: UNAVAILABLE,
         },

@@ -10,37 +10,41 @@ from rest_framework import serializers
 
 from apps.routing.pathfinding import JOURNEY_METHODS, METHODS, TRAIN_FILTERS
 from apps.routing.services import CRITERIA
+from obrail.query_fields import QueryCharField, QueryChoiceField, QueryIntegerField
+
+
+def _station(help_text: str) -> serializers.CharField:
+    """A station or town as typed; blanks are the resolver's to judge (a 422, not a 400: the
+    schema allows any text without NUL)."""
+    return serializers.CharField(max_length=200, trim_whitespace=False, help_text=help_text)
 
 
 class RouteQuerySerializer(serializers.Serializer):
     """Query parameters of ``GET /api/routes``."""
 
     # "from" is a Python keyword: the field is declared under that name below.
-    to = serializers.CharField(
-        max_length=200, help_text="Arrival station: id, UIC code or exact name."
-    )
-    depart = serializers.CharField(
+    to = _station("Arrival station: id, UIC code or exact name.")
+    depart = QueryCharField(
         required=False,
+        trim_whitespace=False,
         help_text=(
             "Earliest departure, ISO 8601 (`2025-06-11T08:00`), in the origin's local time "
             "unless an offset is given. Without it: shortest path on the network."
         ),
     )
-    criterion = serializers.ChoiceField(choices=CRITERIA, default="time")
-    method = serializers.ChoiceField(
+    criterion = QueryChoiceField(choices=CRITERIA, default="time")
+    method = QueryChoiceField(
         choices=[*METHODS, *JOURNEY_METHODS],
         required=False,
         help_text="Static method (default scipy_limited) or, with `depart`, journey method "
         "(default blocks).",
     )
-    trains = serializers.ChoiceField(choices=TRAIN_FILTERS, default="all")
-    max_transfers = serializers.IntegerField(required=False, min_value=0, max_value=10)
+    trains = QueryChoiceField(choices=TRAIN_FILTERS, default="all")
+    max_transfers = QueryIntegerField(required=False, min_value=0, max_value=10)
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
-        fields["from"] = serializers.CharField(
-            max_length=200, help_text="Departure station: id, UIC code or exact name."
-        )
+        fields["from"] = _station("Departure station: id, UIC code or exact name.")
         return fields
 
     def validate_depart(self, value: str) -> dt.datetime:
@@ -50,17 +54,19 @@ class RouteQuerySerializer(serializers.Serializer):
 class ParetoQuerySerializer(serializers.Serializer):
     """Query parameters of ``GET /api/routes/pareto``."""
 
-    to = serializers.CharField(max_length=200, help_text="Arrival station: id, UIC code or name.")
-    depart = serializers.CharField(help_text="Start of the departure window, ISO 8601.")
-    until = serializers.CharField(help_text="End of the departure window, ISO 8601.")
-    trains = serializers.ChoiceField(choices=TRAIN_FILTERS, default="all")
-    max_transfers = serializers.IntegerField(default=3, min_value=0, max_value=6)
+    to = _station("Arrival station: id, UIC code or name.")
+    depart = serializers.CharField(
+        trim_whitespace=False, help_text="Start of the departure window, ISO 8601."
+    )
+    until = serializers.CharField(
+        trim_whitespace=False, help_text="End of the departure window, ISO 8601."
+    )
+    trains = QueryChoiceField(choices=TRAIN_FILTERS, default="all")
+    max_transfers = QueryIntegerField(default=3, min_value=0, max_value=6)
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
-        fields["from"] = serializers.CharField(
-            max_length=200, help_text="Departure station: id, UIC code or exact name."
-        )
+        fields["from"] = _station("Departure station: id, UIC code or exact name.")
         return fields
 
     def validate_depart(self, value: str) -> dt.datetime:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics
+from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.stats.serializers import VolumesSerializer, period_data
-from apps.stats.services import compute_volumes, parse_group_by
+from apps.stats.services import GROUP_BY_PATTERN, compute_volumes, parse_group_by
 from apps.trajets.api import FORMAT_PARAMETER, LIST_ERRORS, TIME_PARAMETERS, ReadOnlyApiMixin
-from apps.trajets.filters import ApiFilterBackend, TrajetFilterSet
+from apps.trajets.filters import ApiFilterBackend, TrajetFilterSet, filter_errors
 from apps.trajets.models import Trajet
 from apps.trajets.renderers import stream_csv
-from obrail.errors import InvalidInput
+from obrail.errors import InvalidInput, UnprocessableInput
 
 VOLUMES_EXAMPLE = {
     "period": {
@@ -80,10 +79,11 @@ class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
         parameters=[
             OpenApiParameter(
                 "group_by",
-                OpenApiTypes.STR,
+                {"type": "string", "pattern": GROUP_BY_PATTERN},
                 description=(
                     "Comma-separated subset of `operator`, `country`, `kind` "
-                    "(e.g. `operator,kind`); default `operator`; empty for the total only."
+                    "(e.g. `operator,kind`); default `operator`; empty for the total only; a "
+                    "name given twice is a 422."
                 ),
                 examples=[
                     OpenApiExample("By operator and kind", value="operator,kind"),
@@ -101,13 +101,19 @@ class VolumesView(ReadOnlyApiMixin, generics.GenericAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         filterset = ApiFilterBackend().get_filterset(request, self.get_queryset(), self)
         filterset.narrows_to_period = False  # counted over the period, not narrowed to it
-        errors = {} if filterset.is_valid() else dict(filterset.errors)
+        invalid = filter_errors(filterset)
         try:
             group_by = parse_group_by(request.query_params.get("group_by", "operator"))
         except InvalidInput as exc:
-            errors.update(exc.errors)
-        if errors:
-            raise exceptions.ValidationError(errors)
+            if invalid is None:
+                raise
+            both = {**invalid.errors, **exc.errors}
+            refused = isinstance(invalid, UnprocessableInput) and isinstance(
+                exc, UnprocessableInput
+            )
+            raise (UnprocessableInput(both) if refused else InvalidInput(both)) from None
+        if invalid is not None:
+            raise invalid
         table = compute_volumes(
             lambda: filterset.qs,
             group_by=group_by,

@@ -38,7 +38,7 @@ from apps.trajets.periods import (
     typical_weeks,
 )
 from obrail.caching import cached_per_query, data_version
-from obrail.errors import InvalidInput
+from obrail.errors import InvalidInput, UnprocessableInput
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +71,21 @@ class VolumeTable:
     weeks: tuple[SourceWeek, ...] = ()
 
 
+#: The ``group_by`` syntax, as the OpenAPI schema states it: names, commas, spaces around.
+GROUP_BY_PATTERN = r"^ *((operator|country|kind) *(, *(operator|country|kind) *)*)?$"
+
+
 def parse_group_by(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Validate ``operator,country,kind`` (any subset, any order, comma-separated)."""
+    """Validate ``operator,country,kind`` (any subset, any order, comma-separated; empty for
+    the total only). A malformed list is an ``InvalidInput``, a repeated name an
+    ``UnprocessableInput`` (the pattern cannot say it)."""
     if value is None:
         return ()
-    names = value.split(",") if isinstance(value, str) else list(value)
-    names = [name.strip() for name in names if name.strip()]
-    unknown = [name for name in names if name not in GROUPINGS]
+    if isinstance(value, str):
+        names = [name.strip(" ") for name in value.split(",")] if value.strip(" ") else []
+    else:
+        names = list(value)
+    unknown = [repr(name) for name in names if name not in GROUPINGS]
     if unknown:
         raise InvalidInput(
             {
@@ -88,7 +96,7 @@ def parse_group_by(value: str | Sequence[str] | None) -> tuple[str, ...]:
             }
         )
     if len(set(names)) != len(names):
-        raise InvalidInput({"group_by": ["each grouping may appear only once."]})
+        raise UnprocessableInput({"group_by": ["each grouping may appear only once."]})
     return tuple(names)
 
 

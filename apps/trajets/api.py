@@ -14,7 +14,6 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
 from django.db.models import Prefetch, QuerySet
 from django.db.models.query import ModelIterable
-from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -243,27 +242,27 @@ class Pagination(PageNumberPagination):
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None or raw == "":
-            return self.page_size
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
-            raise exceptions.ValidationError(
-                {"page_size": [f"must be an integer from 1 to {self.max_page_size}."]}
-            )
+        return self.page_size if raw is None else self._number(raw, "page_size", self.max_page_size)
+
+    def check_parameters(self, request: Request) -> None:
+        """400 for a ``page`` or ``page_size`` that is not an integer within its bounds (also
+        for a CSV export, which ignores them), given empty included."""
+        self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None:
+            self._number(raw, self.page_query_param, MAX_PAGE_NUMBER)
+
+    @staticmethod
+    def _number(raw: str, name: str, highest: int) -> int:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= highest:
+            raise exceptions.ValidationError({name: [f"must be an integer from 1 to {highest:,}."]})
         return int(raw)
 
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: Any = None
     ) -> list[Any] | None:
         """The page's rows; as dicts of ``view.page_row_values`` when the view has them."""
-        raw = request.query_params.get(self.page_query_param)
-        if (
-            raw is not None
-            and raw != ""
-            and (not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE_NUMBER)
-        ):
-            raise exceptions.ValidationError(
-                {"page": [f"must be an integer from 1 to {MAX_PAGE_NUMBER:,}."]}
-            )
+        self.check_parameters(request)
         self.row_values = getattr(view, "page_row_values", ())
         return super().paginate_queryset(queryset, request, view)
 
@@ -384,7 +383,7 @@ class ReadOnlyApiMixin:
 
     renderer_classes = (FastJSONRenderer, CSVRenderer)
     throttle_classes = (AnonThrottle, UserThrottle)
-    authentication_classes = (SessionAuthentication, BasicAuthentication)
+    authentication_classes = (BasicAuthentication, SessionAuthentication)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # A method the view never serves is a 405 for everyone, not a 403 for anonymous users.
@@ -393,10 +392,15 @@ class ReadOnlyApiMixin:
         super().initial(request, *args, **kwargs)
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
-        try:
-            return super().perform_content_negotiation(request, force)
-        except Http404 as exc:  # DRF answers an unknown ?format= with a 404
-            raise exceptions.ValidationError({"format": ["must be one of: json, csv."]}) from exc
+        # DRF answers an unknown ?format= with a 404 and ignores an empty one: both are 400s.
+        asked = request.query_params.get("format")
+        if not force and asked is not None:
+            formats = [renderer.format for renderer in self.get_renderers()]
+            if asked not in formats:
+                raise exceptions.ValidationError(
+                    {"format": [f"must be one of: {', '.join(formats)}."]}
+                )
+        return super().perform_content_negotiation(request, force)
 
     def handle_exception(self, exc: Exception) -> Response:
         """Errors are always JSON, even when CSV was asked for."""
@@ -422,6 +426,8 @@ class CsvListMixin(ReadOnlyApiMixin):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format == "csv":
+            if self.paginator is not None:
+                self.paginator.check_parameters(request)
             rows = self.csv_queryset(queryset).iterator(chunk_size=CSV_CHUNK_SIZE)
             return stream_csv(
                 rows, columns=self.csv_columns, flatten=self.csv_row, filename=self.csv_filename

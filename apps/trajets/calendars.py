@@ -83,9 +83,9 @@ class Period:
 
     @classmethod
     def week_of(cls, day: dt.date) -> Period:
-        """The Monday-to-Sunday week holding ``day``."""
+        """The Monday-to-Sunday week holding ``day`` (cut at the last date Python knows)."""
         monday = monday_of(day)
-        return cls(monday, monday + dt.timedelta(days=6))
+        return cls(monday, monday + min(dt.timedelta(days=6), dt.date.max - monday))
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:

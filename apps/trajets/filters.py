@@ -26,6 +26,7 @@ from apps.trajets.calendars import MAX_PERIOD_DAYS, Period
 from apps.trajets.models import Operator, ServiceKind, Station, Trajet
 from apps.trajets.periods import PeriodChoice, PeriodKind, restrict_to_period
 from apps.trajets.station_search import station_ids_for
+from obrail.errors import InvalidInput, UnprocessableInput
 
 COUNTRY_PATTERN = re.compile(r"^[A-Za-z]{2}$")
 MONTH_PATTERN = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
@@ -98,13 +99,38 @@ class MonthField(forms.CharField):
         if not value:
             return None
         match = MONTH_PATTERN.match(value)
-        if not match or int(match[1]) < 1:
+        if not match or int(match[1]) < 1:  # MonthFilter.schema_pattern says the same
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return Period.month(int(match[1]), int(match[2]))
 
 
 class MonthFilter(django_filters.CharFilter):
     field_class = MonthField
+    #: Documented in the OpenAPI schema (obrail/api_schema.py); year 0000 does not exist.
+    schema_pattern = r"^(?!0000)[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+#: Error codes of parameters that are well formed but refused: a value the data does not know,
+#: or a rule across parameters (the API answers 422 when every error is one of these).
+UNKNOWN, CONFLICT = "unknown", "conflict"
+
+
+class KnownCodeField(django_filters.fields.ModelChoiceField):
+    """A code of a stored object; an unknown one is reported with the code ``unknown``."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(
+                _("Le caractère nul n’est pas autorisé."), code="null_characters_not_allowed"
+            )
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.messages[0], code=UNKNOWN) from error
+
+
+class KnownCodeFilter(django_filters.ModelChoiceFilter):
+    field_class = KnownCodeField
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -126,27 +152,30 @@ class TrajetFilterForm(forms.Form):
         data = super().clean()
         for low, high in self.RANGES:
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
-                self.add_error(high, _("doit être supérieur ou égal à %(low)s.") % {"low": low})
+                self._conflict(high, _("doit être supérieur ou égal à %(low)s.") % {"low": low})
         self._check_period(data)
         return data
+
+    def _conflict(self, name: str, message: str) -> None:
+        self.add_error(name, forms.ValidationError(message, code=CONFLICT))
 
     def _check_period(self, data: dict) -> None:
         start, end = data.get("start"), data.get("end")
         if end and not start and "start" not in self.errors:
-            self.add_error("start", _("indiquez aussi le début de la période (start)."))
+            self._conflict("start", _("indiquez aussi le début de la période (start)."))
         if start and not end and "end" not in self.errors:
-            self.add_error("end", _("indiquez aussi la fin de la période (end)."))
+            self._conflict("end", _("indiquez aussi la fin de la période (end)."))
         if start and end and end < start:
-            self.add_error("end", _("doit être postérieure ou égale à start."))
+            self._conflict("end", _("doit être postérieure ou égale à start."))
         elif start and end and (end - start).days + 1 > MAX_PERIOD_DAYS:
-            self.add_error(
+            self._conflict(
                 "end",
                 _("période de %(days)s jours : %(max)s jours au plus.")
                 % {"days": (end - start).days + 1, "max": MAX_PERIOD_DAYS},
             )
         chosen = [name for name, _kind in PERIOD_FILTERS if data.get(name)]
         if len(chosen) > 1:
-            self.add_error(
+            self._conflict(
                 chosen[1],
                 _("une seule période à la fois : %(first)s ou %(second)s, pas les deux.")
                 % {"first": chosen[0], "second": chosen[1]},
@@ -238,14 +267,46 @@ class _SharedFields(dict):
         return dict(self)
 
 
+def filter_errors(filterset: LightFilterSet) -> InvalidInput | None:
+    """The errors of an API request's filters, or None when they are valid.
+
+    A number given empty is an error (the pages read it as "no filter"; the API documents a
+    number). Errors are an :class:`UnprocessableInput` (422) when every one is well formed
+    but refused (an unknown code, a rule across parameters), else an ``InvalidInput`` (400).
+    """
+    empty_numbers = {
+        name: [_("nombre attendu, pas une valeur vide.")]
+        for name, filter_ in filterset.filters.items()
+        if isinstance(filter_, django_filters.NumberFilter) and filterset.data.get(name, None) == ""
+    }
+    if filterset.is_valid() and not empty_numbers:
+        return None
+    errors = {**dict(filterset.errors), **empty_numbers} if empty_numbers else filterset.errors
+    codes = {error.code for field in filterset.form.errors.as_data().values() for error in field}
+    messages = {name: [str(message) for message in errors[name]] for name in errors}
+    if not empty_numbers and codes <= {UNKNOWN, CONFLICT}:
+        return UnprocessableInput(messages)
+    return InvalidInput(messages)
+
+
 class ApiFilterBackend(DjangoFilterBackend):
-    """DRF's django-filter backend; its FilterSets validate their form without rendering it."""
+    """DRF's django-filter backend; its FilterSets validate their form without rendering it,
+    and their errors are the API's (:func:`filter_errors`)."""
 
     def get_filterset(self, request: Any, queryset: QuerySet, view: Any) -> Any:
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
             filterset.renders_form = False
         return filterset
+
+    def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> QuerySet:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        errors = filter_errors(filterset)
+        if errors is not None:
+            raise errors
+        return filterset.qs
 
 
 class TrajetFilterSet(LightFilterSet):
@@ -272,7 +333,7 @@ class TrajetFilterSet(LightFilterSet):
         label=_("Pays desservi"),
         help_text=_("Code ISO à deux lettres d'un pays desservi (origine, destination ou arrêt)."),
     )
-    operator = django_filters.ModelChoiceFilter(
+    operator = KnownCodeFilter(
         field_name="operator",
         to_field_name="code",
         queryset=Operator.objects.all(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ def test_public_reads_accept_anonymous_requests(schema):
 
 def test_every_operation_documents_refused_credentials_and_throttling(schema):
     for method, path, operation in _operations(schema):
-        for code in ("403", "429"):
+        for code in ("401", "403", "429"):
             content = operation["responses"][code]["content"]["application/json"]["schema"]
             assert content == {"$ref": "#/components/schemas/ErrorResponse"}, (method, path)
 
@@ -42,6 +43,14 @@ def test_every_operation_documents_refused_credentials_and_throttling(schema):
 def test_path_parameters_document_a_404_and_query_parameters_a_400(schema):
     assert "404" in schema["paths"]["/api/ecology/scenarios/{slug}"]["get"]["responses"]
     assert "400" in schema["paths"]["/api/ecology/scenarios"]["get"]["responses"]
+
+
+def test_operations_with_parameters_document_well_formed_refusals_as_422(schema):
+    for path in ("/api/trajets", "/api/stats/volumes", "/api/routes", "/api/ecology/simulate"):
+        assert (
+            "422" in schema["paths"][path]["get" if "simulate" not in path else "post"]["responses"]
+        ), path
+    assert "422" not in schema["paths"]["/api/ecology/scenarios/{slug}"]["get"]["responses"]
 
 
 def test_filter_parameters_carry_their_bounds_and_patterns_and_accept_empty(schema):
@@ -81,3 +90,46 @@ def test_a_species_without_break_even_is_a_null_item_the_schema_allows(schema, c
     response = client.post("/api/ecology/equilibria", body, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["break_even"] == [None]
+
+
+def test_text_filters_state_their_length_and_refuse_nul(schema):
+    q = _parameter(schema, "/api/trajets", "q")
+    assert q == {"type": "string", "pattern": r"^[^\x00]*$", "maxLength": 100}
+    assert _parameter(schema, "/api/trajets", "origin")["maxLength"] == 100
+    assert _parameter(schema, "/api/stats/volumes", "operator")["pattern"] == r"^[^\x00]*$"
+
+
+def test_period_parameters_state_their_formats(schema):
+    month = _parameter(schema, "/api/trajets", "month")["pattern"]
+    assert re.match(month, "2025-11")
+    assert re.match(month, "")
+    assert not any(re.match(month, value) for value in ("0000-01", "2025-13", "2025-1"))
+    assert _parameter(schema, "/api/trajets", "week") == {
+        "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]
+    }
+
+
+def test_group_by_states_its_syntax(schema):
+    pattern = _parameter(schema, "/api/stats/volumes", "group_by")["pattern"]
+    assert all(re.match(pattern, v) for v in ("", "operator", "kind, country", "operator,kind"))
+    assert not any(re.match(pattern, v) for v in ("5", "operator,", " operator;kind", "\toperator"))
+
+
+def test_a_haldane_species_needs_a_number_ki_in_the_schema(schema):
+    rule = schema["components"]["schemas"]["SpeciesInputRequest"]["anyOf"]
+    assert rule[0] == {"properties": {"law": {"not": {"enum": ["haldane"]}}}}
+    assert rule[1]["required"] == ["Ki"]
+    assert "nullable" not in rule[1]["properties"]["Ki"]
+
+
+def test_competition_takes_two_species_or_more_and_no_contois_law(schema):
+    body = schema["components"]["schemas"]["CompetitionInputRequest"]["properties"]["species"]
+    assert body["minItems"] == 2
+    species = schema["components"]["schemas"]["CompetitionSpeciesRequest"]
+    law = schema["components"]["schemas"][species["properties"]["law"]["$ref"].split("/")[-1]]
+    assert law["enum"] == ["monod", "haldane", "linear"]
+
+
+def test_scenarios_state_the_longest_horizon_their_simulation_accepts(schema):
+    properties = schema["components"]["schemas"]["Scenario"]["properties"]
+    assert properties["max_t_end"]["type"] == "number"

@@ -19,7 +19,7 @@ chercheurs Modèles ressources-consommateurs*, Montpellier 2015 (cel-01206385).
 
 from __future__ import annotations
 
-from .auxostat import AuxostatRun, Controller, simulate_auxostat
+from .auxostat import MAX_SAMPLES, AuxostatRun, Controller, simulate_auxostat
 from .batch import BatchGrowth, logistic_closed_form, simulate_batch
 from .bioaugmentation import (
     BioaugmentationPrediction,
@@ -46,6 +46,7 @@ from .system import Chemostat, Species, jacobian, make_rhs, vector_field
 __all__ = [
     "INTEGRATION_METHODS",
     "LAW_KINDS",
+    "MAX_SAMPLES",
     "REGION_NAMES",
     "AuxostatRun",
     "BatchGrowth",

@@ -18,8 +18,9 @@ from .system import Species
 
 __all__ = ["MAX_SAMPLES", "AuxostatRun", "Controller", "simulate_auxostat"]
 
-#: Bound on the number of sampling periods of a noisy run.
-MAX_SAMPLES = 5_000
+#: Bound on the number of sampling periods of a noisy run: one LSODA solve each, about 1 ms
+#: (K1 = K2 = 10), so the longest run fits a 2 s CPU budget (docs/ecology.md).
+MAX_SAMPLES = 1_000
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,12 @@ def simulate_auxostat(
             raise ParameterError("rng", rng, "a numpy Generator is needed for a noisy run")
         n = math.ceil(t_end / controller.sample_period)
         if n > MAX_SAMPLES:
-            raise ParameterError("t_end", t_end, f"at most {MAX_SAMPLES} sampling periods")
+            raise ParameterError(
+                "t_end",
+                t_end,
+                f"at most {MAX_SAMPLES} sampling periods of {controller.sample_period:g} h, "
+                f"i.e. t_end ≤ {MAX_SAMPLES * controller.sample_period:g} h",
+            )
         t = np.linspace(0.0, n * controller.sample_period, n + 1)
         noise = rng.normal(0.0, controller.noise_std, size=n + 1)
         states = np.empty((3, n + 1))

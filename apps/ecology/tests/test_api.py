@@ -147,10 +147,42 @@ def test_operating_diagram_grid_is_bounded(client):
     assert "grid" in response.json()["errors"]
 
 
-def test_competition_on_a_single_species_scenario_is_a_400(client):
+def test_competition_on_a_single_species_scenario_is_a_422(client):
     response = client.get(reverse("api:scenario-competition", kwargs={"slug": "monod"}))
+    assert response.status_code == 422
+    assert response.json() == {
+        "errors": {"species": ["Scenario monod has one species: no competition."]}
+    }
+
+
+@pytest.mark.parametrize(
+    ("action", "query"),
+    [("simulate", "t_end="), ("simulate", "n_points="), ("operating-diagram", "d_max=")],
+)
+def test_an_empty_number_in_the_query_is_a_400_not_the_default(client, action, query):
+    response = client.get(f"/api/ecology/scenarios/monod/{action}?{query}")
     assert response.status_code == 400
-    assert "species" in response.json()["errors"]
+    assert list(response.json()["errors"]) == [query.rstrip("=")]
+
+
+def test_a_noisy_auxostat_states_and_enforces_its_longest_horizon(client):
+    scenario = client.get(reverse("api:scenario-detail", kwargs={"slug": "auxostat-k10"})).json()
+    assert scenario["max_t_end"] == pytest.approx(100.0)
+    url = reverse("api:scenario-simulate", kwargs={"slug": "auxostat-k10"})
+    assert client.get(url, {"t_end": 100, "n_points": 5}).status_code == 200
+    response = client.get(url, {"t_end": 100.5})
+    assert response.status_code == 422
+    [message] = response.json()["errors"]["t_end"]
+    assert "t_end ≤ 100 h" in message
+    monod = client.get(reverse("api:scenario-detail", kwargs={"slug": "monod"})).json()
+    assert monod["max_t_end"] == 5000.0
+
+
+def test_a_linear_law_too_steep_for_its_substrate_is_a_422_naming_mu_max(client):
+    body = {"species": [{"law": "linear", "mu_max": 5.0}], "D": 0.5, "s_in": 50.0}
+    response = client.post(reverse("api:chemostat-simulate"), body, content_type="application/json")
+    assert response.status_code == 422
+    assert "r × max(s_in, s0) = 250" in response.json()["errors"]["mu_max"][0]
 
 
 def test_competition_rejects_contois(client):
@@ -191,13 +223,6 @@ def test_scenario_list_query_count_does_not_grow_with_scenarios(client):
     for n in range(3, 9):
         make_scenario(f"extra-{n}", species=[{}, {}])
     assert count() == before
-
-
-def test_noisy_auxostat_horizon_is_bounded_by_its_samples(client):
-    url = reverse("api:scenario-simulate", kwargs={"slug": "auxostat-k1"})
-    response = client.get(url, {"t_end": 4000})
-    assert response.status_code == 400
-    assert "t_end" in response.json()["errors"]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Ecology computations are bounded: budget cut (422), busy pool (503), compute throttle (429),
+"""Ecology computations are bounded: CPU budget cut (422), busy pool or loaded machine (503),
+compute throttle (429),
 identical requests answered from the cache, on the API and on the pages."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from obrail import compute
+from obrail.budget import BudgetExceeded
 
 pytestmark = pytest.mark.django_db
 
@@ -50,19 +52,40 @@ def _simulate(client, body=BODY):
     return client.post(reverse("api:chemostat-simulate"), body, content_type="application/json")
 
 
-def test_a_computation_over_its_budget_is_a_422_naming_the_budget(client, budget):
+def test_a_computation_out_of_wall_time_is_a_503_to_retry(client, budget):
     budget.COMPUTE_WALL_MS = 1
     response = _simulate(client)
-    assert response.status_code == 422
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
     [message] = response.json()["errors"]["detail"]
-    assert "budget de 0.001 s de durée" in message
+    assert "Calcul interrompu après 0.001 s : le serveur est très chargé" in message
 
 
-def test_a_page_over_its_budget_shows_the_budget_next_to_the_form(client, budget):
+class _CpuOverrun:
+    """A pool whose every call ran out of its CPU budget."""
+
+    def run(self, function, *args, **kwargs):
+        raise BudgetExceeded("cpu", 2, 2.01)
+
+
+def test_a_computation_over_its_cpu_budget_is_a_422_naming_the_budget(client, budget, monkeypatch):
+    monkeypatch.setattr(compute, "get_pool", _CpuOverrun)
+    response = _simulate(client)
+    assert response.status_code == 422
+    assert "Retry-After" not in response
+    [message] = response.json()["errors"]["detail"]
+    assert "dépasse le budget de 2 s de temps processeur" in message
+    page = client.get(reverse("ecology:scenario-detail", args=["monod"]), EDITED)
+    assert page.status_code == 422
+    assert "Calcul interrompu : il dépasse le budget" in page.content.decode()
+
+
+def test_a_page_out_of_wall_time_asks_to_retry_next_to_the_form(client, budget):
     budget.COMPUTE_WALL_MS = 1
     response = client.get(reverse("ecology:scenario-detail", args=["monod"]), EDITED)
-    assert response.status_code == 422
-    assert "Calcul interrompu : il dépasse le budget" in response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "le serveur est très chargé" in response.content.decode()
 
 
 def test_a_request_finding_every_compute_process_busy_is_a_503_with_retry_after(client, budget):
@@ -163,7 +186,7 @@ def test_a_linear_law_whose_largest_rate_exceeds_the_bound_is_refused(client):
         "s_in": 30.0,
     }
     response = _simulate(client, body)
-    assert response.status_code == 400
+    assert response.status_code == 422  # each value is within its bounds: their product is not
     assert response.json()["errors"]["mu_max"] == [
         "species 1: linear law: r × max(s_in, s0) = 15 exceeds 10 1/h."
     ]
@@ -187,7 +210,7 @@ def test_a_case_stiffer_than_the_bound_is_refused_naming_the_bound(client):
         "s0": 0.001,
     }
     response = _simulate(client, body)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"]["species"] == [
         "Stiffness max(s_in, s0 + Σ x0/y) × Σ μmax/K = 1e+07 exceeds 10000 1/h: lower μmax, x0 "
         "or s_in, or raise K or the yield."

@@ -30,7 +30,7 @@ from apps.routing.services.answers import (
     trip_distance,
 )
 from apps.trajets.models import Station, Trajet
-from obrail.errors import InvalidInput
+from obrail.errors import UnprocessableInput
 
 __all__ = [
     "DEFAULT_JOURNEY_METHOD",
@@ -57,7 +57,7 @@ def journey_route(
 ) -> RouteAnswer:
     method = method or DEFAULT_JOURNEY_METHOD
     if method not in JOURNEY_METHODS:
-        raise InvalidInput(
+        raise UnprocessableInput(
             {
                 "method": [
                     _("Méthode inconnue pour un horaire : « %(value)s ». Choix : %(choices)s.")
@@ -78,7 +78,7 @@ def journey_route(
             max_transfers=max_transfers,
         )
     except NoPathError:
-        raise InvalidInput(
+        raise UnprocessableInput(
             {
                 "to": [
                     _(
@@ -89,7 +89,7 @@ def journey_route(
             }
         ) from None
     except ParameterError as error:
-        raise InvalidInput({"method": [str(error)]}) from None
+        raise UnprocessableInput({"method": [str(error)]}) from None
     elapsed = time.perf_counter() - started
     metrics.observe_solver(method=method, query_type="journey", seconds=elapsed)
     return journey_answer(
@@ -123,7 +123,7 @@ def pareto_pair(
             max_transfers=max_transfers,
         )
     except ParameterError as error:
-        raise InvalidInput({"until": [str(error)]}) from None
+        raise UnprocessableInput({"until": [str(error)]}) from None
     elapsed = time.perf_counter() - started
     metrics.observe_solver(method="pareto", query_type="journey", seconds=elapsed)
     return [
@@ -138,13 +138,13 @@ def service_day(
     network: RoutingNetwork, origin: Station, depart: dt.datetime
 ) -> tuple[ServiceDay, int]:
     """The timetable of the origin's local date (built on first use) and ``depart`` in its
-    seconds; InvalidInput naming ``depart`` when no source covers that date."""
+    seconds; UnprocessableInput naming ``depart`` when no source covers that date."""
     if depart.tzinfo is None:
         depart = depart.replace(tzinfo=station_zone(origin))
     day = depart.astimezone(station_zone(origin)).date()
     schedule = network.schedule
     if not schedule.covers(day):
-        raise InvalidInput({"depart": [uncovered_date_message(day, schedule.coverage)]})
+        raise UnprocessableInput({"depart": [uncovered_date_message(day, schedule.coverage)]})
     if day in schedule.cached_days:
         service = schedule.service_day(day)
     else:

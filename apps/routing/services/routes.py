@@ -37,7 +37,7 @@ from apps.routing.services.journeys import journey_route, pareto_pair
 from apps.routing.services.network import DEFAULT_STATIC_METHOD, load_network
 from apps.trajets.models import Station
 from apps.trajets.station_search import resolve_stations
-from obrail.errors import InvalidInput
+from obrail.errors import InvalidInput, UnprocessableInput
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class Endpoint:
 def resolve_station(value: str | int | Station | Endpoint, *, parameter: str) -> Endpoint:
     """Resolve what the user typed into stations, as every list does
     (:func:`apps.trajets.station_search.resolve_stations`): an id, a UIC code, a station name
-    or a town (all its stations). InvalidInput names the parameter, and lists the candidates
+    or a town (all its stations). UnprocessableInput names the parameter, and lists the candidates
     of an ambiguous name or the nearest names of an unknown one."""
     if isinstance(value, Endpoint):
         return value
@@ -67,11 +67,11 @@ def resolve_station(value: str | int | Station | Endpoint, *, parameter: str) ->
         return Endpoint(value.name, (value,))
     text = str(value).strip()
     if not text:
-        raise InvalidInput({parameter: [_("Indiquez une gare ou une ville.")]})
+        raise UnprocessableInput({parameter: [_("Indiquez une gare ou une ville.")]})
     query = resolve_stations(text)
     if query.is_ambiguous:
         names = " ; ".join(target.label for target in query.targets[:6])
-        raise InvalidInput(
+        raise UnprocessableInput(
             {
                 parameter: [
                     _("« %(value)s » désigne plusieurs lieux : %(names)s. Précisez.")
@@ -85,7 +85,7 @@ def resolve_station(value: str | int | Station | Endpoint, *, parameter: str) ->
             message += " " + _("Vouliez-vous dire : %(names)s ?") % {
                 "names": " ; ".join(target.label for target in query.suggestions)
             }
-        raise InvalidInput({parameter: [message]})
+        raise UnprocessableInput({parameter: [message]})
     target = query.targets[0]
     stations = tuple(Station.objects.filter(pk__in=target.station_ids).order_by("name", "pk"))
     return Endpoint(target.name, stations, is_place=target.kind == "place")
@@ -113,13 +113,13 @@ def find_route(
 
     Raises
     ------
-    InvalidInput
+    UnprocessableInput
         Bad option (named), station absent from the network, or no route.
     RoutingUnavailable
         No artefact has been built yet.
     """
     if criterion not in CRITERIA:
-        raise InvalidInput(
+        raise UnprocessableInput(
             {"criterion": [_("Critère inconnu : « %(value)s ».") % {"value": criterion}]}
         )
     network = load_network()
@@ -134,7 +134,7 @@ def find_route(
             parameter="to",
         )
     if criterion != "time":
-        raise InvalidInput(
+        raise UnprocessableInput(
             {
                 "criterion": [
                     _(
@@ -176,7 +176,7 @@ def _station_pairs(
                 if endpoint.is_place
                 else _("Cette gare n'est pas encore dans le réseau calculé.")
             )
-            raise InvalidInput({parameter: [message % {"name": endpoint.label}]})
+            raise UnprocessableInput({parameter: [message % {"name": endpoint.label}]})
         degree = np.diff(network.graph.indptr)
         present.sort(key=lambda s: (-int(degree[node_of[s.pk]]), s.pk))
         sides.append(present[:limit])
@@ -187,7 +187,7 @@ def _station_pairs(
         if start.pk != end.pk
     ]
     if not pairs:
-        raise InvalidInput({"to": [_("L'origine et la destination sont la même gare.")]})
+        raise UnprocessableInput({"to": [_("L'origine et la destination sont la même gare.")]})
     return pairs
 
 
@@ -217,7 +217,7 @@ def _network_route(
 ) -> RouteAnswer:
     method = method or DEFAULT_STATIC_METHOD
     if method not in METHODS:
-        raise InvalidInput(
+        raise UnprocessableInput(
             {
                 "method": [
                     _("Méthode inconnue : « %(value)s ». Choix : %(choices)s.")
@@ -231,12 +231,14 @@ def _network_route(
         result = shortest_path(graph, nodes[0], nodes[1], method=method, criterion=criterion)
     except NoPathError:
         if graph.indptr[nodes[0] + 1] == graph.indptr[nodes[0]]:
-            raise InvalidInput(
+            raise UnprocessableInput(
                 {"from": [_("Aucun train ne part de cette gare dans le réseau calculé.")]}
             ) from None
-        raise InvalidInput({"to": [_("Aucun itinéraire ferroviaire vers cette gare.")]}) from None
+        raise UnprocessableInput(
+            {"to": [_("Aucun itinéraire ferroviaire vers cette gare.")]}
+        ) from None
     except (ParameterError, NegativeCycleError) as error:
-        raise InvalidInput({"method": [str(error)]}) from None
+        raise UnprocessableInput({"method": [str(error)]}) from None
     elapsed = time.perf_counter() - started
     metrics.observe_solver(method=method, query_type="network", seconds=elapsed)
     stations = stations_by_node(network, result.path)

@@ -109,21 +109,32 @@ def test_volumes_state_their_period(client, trajets):
 
 
 @pytest.mark.parametrize(
-    ("query", "parameter", "message"),
+    ("query", "parameter", "message", "status"),
     [
-        ("month=2025-13", "month", "mois AAAA-MM attendu"),
-        ("week=2025-02-30", "week", "date AAAA-MM-JJ attendue"),
-        ("start=2025-03-10", "end", "indiquez aussi la fin"),
-        ("end=2025-03-10", "start", "indiquez aussi le début"),
-        ("start=2025-03-10&end=2025-03-01", "end", "postérieure ou égale à start"),
-        ("start=2024-01-01&end=2025-01-01", "end", "367 jours : 366 jours au plus"),
-        ("week=2025-03-10&month=2025-03", "month", "une seule période à la fois"),
-        ("period=typical", "period", "reference ou all"),
+        ("month=2025-13", "month", "mois AAAA-MM attendu", 400),
+        ("week=2025-02-30", "week", "date AAAA-MM-JJ attendue", 400),
+        ("period=typical", "period", "reference ou all", 400),
+        # Well formed, but refused by a rule across parameters: 422.
+        ("start=2025-03-10", "end", "indiquez aussi la fin", 422),
+        ("end=2025-03-10", "start", "indiquez aussi le début", 422),
+        ("start=2025-03-10&end=2025-03-01", "end", "postérieure ou égale à start", 422),
+        ("start=2024-01-01&end=2025-01-01", "end", "367 jours : 366 jours au plus", 422),
+        ("week=2025-03-10&month=2025-03", "month", "une seule période à la fois", 422),
     ],
 )
-def test_bad_periods_are_400s_naming_the_parameter(client, query, parameter, message):
+def test_bad_periods_are_refused_naming_the_parameter(client, query, parameter, message, status):
     response = client.get(f"/api/stats/volumes?{query}")
-    assert response.status_code == 400
+    assert response.status_code == status
     errors = response.json()["errors"]
     assert list(errors) == [parameter]
     assert message in errors[parameter][0]
+
+
+def test_group_by_follows_its_pattern_and_names_each_grouping_once(client):
+    assert client.get("/api/stats/volumes?group_by=kind, operator").status_code == 200
+    for malformed in ("operator,", "5", " kind\t"):
+        response = client.get("/api/stats/volumes", {"group_by": malformed})
+        assert (response.status_code, list(response.json()["errors"])) == (400, ["group_by"])
+    twice = client.get("/api/stats/volumes?group_by=kind,kind")
+    assert twice.status_code == 422
+    assert twice.json() == {"errors": {"group_by": ["each grouping may appear only once."]}}

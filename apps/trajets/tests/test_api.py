@@ -165,11 +165,15 @@ def test_default_page_holds_fifty_rows(client):
         ("page=-1", "page"),
         ("page=two", "page"),
         ("page=200000000000000000", "page"),  # its row offset overflowed bigint: was a 500
+        ("page=", "page"),
+        ("page_size=", "page_size"),
     ],
 )
 def test_malformed_pagination_is_a_400_naming_the_parameter(client, query, param):
     for url in ("/api/trajets", "/api/operators", "/api/stations"):
         assert list(get_json(client, f"{url}?{query}", 400)["errors"]) == [param]
+        # A CSV export ignores the pages but not their bounds (schemathesis found it).
+        assert list(get_json(client, f"{url}?{query}&format=csv", 400)["errors"]) == [param]
 
 
 def test_the_highest_page_number_allowed_is_a_404_past_the_end_not_a_500(client):
@@ -188,6 +192,32 @@ def test_filters_are_wired_and_combine(client, night_train):
     assert get_json(client, "/api/trajets?kind=night&country=IT")["count"] == 0
     assert get_json(client, "/api/trajets?date=2025-12-24&operator=oebb")["count"] == 0
     assert get_json(client, "/api/trajets?date=2025-12-27&operator=oebb")["count"] == 1
+
+
+def test_well_formed_values_the_data_or_a_rule_refuses_are_422s(client, night_train):
+    body = get_json(client, "/api/trajets?operator=atlantis-rail", 422)
+    assert body == {"errors": {"operator": ["opérateur inconnu : « atlantis-rail »."]}}
+    conflicts = get_json(client, "/api/trajets?date=2025-12-27&week=2025-12-22", 422)
+    assert list(conflicts["errors"]) == ["week"]
+    assert list(
+        get_json(client, "/api/trajets?min_duration=60&max_duration=30", 422)["errors"]
+    ) == ["max_duration"]
+    # A malformed value beside a refused one: the request is malformed.
+    assert set(get_json(client, "/api/trajets?operator=x&kind=evening", 400)["errors"]) == {
+        "operator",
+        "kind",
+    }
+
+
+def test_an_empty_number_is_a_400_but_an_empty_text_no_filter(client, night_train):
+    assert list(get_json(client, "/api/trajets?min_distance=", 400)["errors"]) == ["min_distance"]
+    assert get_json(client, "/api/trajets?q=&origin=&country=&date=")["count"] == 1
+
+
+def test_the_last_week_python_knows_is_an_empty_week_not_a_500(client, night_train):
+    body = get_json(client, "/api/trajets?week=9999-12-31")
+    assert (body["count"], body["period"]["end"]) == (0, "9999-12-31")
+    assert get_json(client, "/api/stats/volumes?week=9999-12-31")["results"] == []
 
 
 def test_bad_filters_give_one_400_naming_each_parameter(client):
@@ -521,8 +551,16 @@ def test_count_cache_can_be_disabled(client, settings):
     assert get_json(client, "/api/trajets")["count"] == 2
 
 
-@pytest.mark.parametrize("url", ["/api/trajets?format=xml", "/api/stats/volumes?format=pdf"])
-def test_unknown_format_is_a_400_naming_it(client, url):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/trajets?format=xml",
+        "/api/stats/volumes?format=pdf",
+        "/api/trajets?format=",
+        "/api/operators?format=",
+    ],
+)
+def test_unknown_or_empty_format_is_a_400_naming_it(client, url):
     assert get_json(client, url, 400) == {"errors": {"format": ["must be one of: json, csv."]}}
 
 
@@ -531,9 +569,10 @@ def test_nul_bytes_in_parameters_are_400s_not_database_errors(client, param):
     assert list(get_json(client, f"/api/trajets?{param}=a%00b", 400)["errors"]) == [param]
 
 
-def test_bad_basic_credentials_are_a_403_in_the_error_schema(client, night_train):
+def test_bad_basic_credentials_are_a_401_in_the_error_schema(client, night_train):
     response = client.get(f"/api/trajets/{night_train.pk}", HTTP_AUTHORIZATION="Basic Zm9vOmJhcg==")
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Basic")
     assert list(response.json()["errors"]) == ["detail"]
 
 
@@ -612,10 +651,10 @@ FUZZED_PARAMETERS = (
     ),
     path=st.sampled_from(["/api/trajets", "/api/stats/volumes", "/api/stations"]),
 )
-def test_any_parameter_value_gives_a_200_or_a_400_never_a_500(client, night_train, query, path):
+def test_any_parameter_value_gives_a_200_or_a_4xx_never_a_500(client, night_train, query, path):
     cache.clear()
     response = client.get(path, query)
-    assert response.status_code in {200, 400, 404}, (query, response.content[:300])
+    assert response.status_code in {200, 400, 404, 422}, (query, response.content[:300])
     if response.status_code != 200:
         assert set(response.json()["errors"]) <= {*FUZZED_PARAMETERS, "detail"}
 
@@ -626,10 +665,10 @@ def test_a_session_cookie_with_a_nul_byte_is_no_session_not_a_500(client, night_
     assert response.json()["count"] == 1
 
 
-def test_basic_credentials_with_a_nul_byte_are_a_403_not_a_500(client):
+def test_basic_credentials_with_a_nul_byte_are_a_401_not_a_500(client):
     token = base64.b64encode(b"part\x00ner:secret").decode()
     response = client.get("/api/operators", HTTP_AUTHORIZATION=f"Basic {token}")
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert list(response.json()["errors"]) == ["detail"]
 
 
