@@ -8,7 +8,16 @@ from __future__ import annotations
 
 
 def setup_django() -> None:
-    """Initialise Django in a compute child (services import models for their constants)."""
+    """Initialise Django in a compute child (services import models for their constants), then
+    run the apps' warm-ups (``COMPUTE_WARMUP``: dotted paths of functions without arguments,
+    e.g. loading the routing network), which are part of the child's start-up, not of its
+    first call."""
     import django
 
     django.setup()
+
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    for path in settings.COMPUTE_WARMUP:
+        import_string(path)()

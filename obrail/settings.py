@@ -249,6 +249,8 @@ COMPUTE_CPU_SECONDS = env_int("COMPUTE_CPU_SECONDS", 2, minimum=1)
 COMPUTE_WALL_MS = env_int("COMPUTE_WALL_MS", 3000, minimum=100)
 COMPUTE_QUEUE_MS = env_int("COMPUTE_QUEUE_MS", 1000, minimum=0)
 COMPUTE_CACHE_SECONDS = env_int("COMPUTE_CACHE_SECONDS", 600, minimum=0)
+# Run by each compute child as it starts (its start-up is not charged to the first call).
+COMPUTE_WARMUP = ("apps.routing.services.network.warm_up",)
 
 # --- Caches ---------------------------------------------------------------------------------
 # Whole-warehouse aggregates are cached until the next import; a file cache is shared by the

@@ -28,12 +28,14 @@ ROUTE_BAD_REQUEST = error_response(
 )
 ROUTE_UNPROCESSABLE = error_response(
     "Well-formed but unanswerable: unknown or ambiguous station, a date no source covers, an "
-    "option the method does not take, or no route",
+    "option the method does not take, no route, or a search cut by its CPU budget (the solver "
+    "runs in the compute pool)",
     {"from": ["Gare ou ville inconnue : « Atlantis »."]},
 )
 UNAVAILABLE = OpenApiResponse(
     response=ErrorResponseSerializer,
-    description="No routing artefact built yet",
+    description="No routing artefact built yet, every compute process busy, or the search out "
+    "of wall-clock time on a loaded machine (retry after Retry-After seconds)",
     examples=[
         OpenApiExample(
             "Not built", value={"errors": {"detail": ["Le calcul d'itinéraires est indisponible."]}}

@@ -1,4 +1,6 @@
-"""The route search page (and its HTMX fragment)."""
+"""The route search page (and its HTMX fragment). The search runs its solver in the compute
+pool: beyond its CPU budget the form says so (422); a busy pool or a loaded machine is a 503
+with ``Retry-After``."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from apps.routing.forms import RouteForm
 from apps.routing.services import RoutingUnavailable, draw_route, find_route, resolve_station
+from obrail.api_errors import BUSY_RETRY_AFTER_S
+from obrail.compute import BudgetExceeded, ComputeBusy, budget_message, is_retryable
 from obrail.errors import InvalidInput
 from obrail.htmx import is_htmx_fragment_request
 from obrail.throttling import throttle_computation
@@ -42,7 +46,10 @@ def route_search(request: HttpRequest) -> HttpResponse:
         if is_htmx_fragment_request(request)
         else "routing/route_search.html"
     )
-    response = render(request, template, context, status=422 if form.errors else 200)
+    status = 503 if "retry_after" in context else 422 if form.errors else 200
+    response = render(request, template, context, status=status)
+    if status == 503:
+        response["Retry-After"] = str(context["retry_after"])
     patch_vary_headers(response, ("HX-Request",))
     return response
 
@@ -68,4 +75,7 @@ def _answer(form: RouteForm) -> dict[str, object]:
     except RoutingUnavailable:
         logger.warning("route search without a routing artefact")
         return {"unavailable": True}
+    except (BudgetExceeded, ComputeBusy) as error:
+        form.add_error(None, budget_message(error))
+        return {"retry_after": BUSY_RETRY_AFTER_S} if is_retryable(error) else {}
     return {"answer": answer, "drawing": draw_route(answer)}

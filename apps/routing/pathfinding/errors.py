@@ -26,6 +26,10 @@ class NoPathError(PathfindingError, LookupError):
         self.source = source
         self.target = target
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt with its keywords when it crosses a process boundary (the compute pool).
+        return (_rebuild, (type(self), str(self), {"source": self.source, "target": self.target}))
+
 
 class NegativeCycleError(PathfindingError, ValueError):
     """A cycle of negative length is reachable from the source.
@@ -38,3 +42,10 @@ class NegativeCycleError(PathfindingError, ValueError):
         super().__init__(message)
         self.cycle = cycle
         self.length = length
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (type(self), str(self), {"cycle": self.cycle, "length": self.length}))
+
+
+def _rebuild(cls: type[PathfindingError], message: str, keywords: dict) -> PathfindingError:
+    return cls(message, **keywords)

@@ -16,8 +16,6 @@ from apps.routing.pathfinding import (
     Journey,
     NoPathError,
     ParameterError,
-    earliest_arrival,
-    pareto_journeys,
 )
 from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.pathfinding.schedule import Coverage, ServiceDay
@@ -29,6 +27,7 @@ from apps.routing.services.answers import (
     stations_by_node,
     trip_distance,
 )
+from apps.routing.services.solve import bounded_earliest_arrival, bounded_pareto
 from apps.trajets.models import Station, Trajet
 from obrail.errors import UnprocessableInput
 
@@ -68,8 +67,9 @@ def journey_route(
     service, depart_s = service_day(network, origin, depart)
     started = time.perf_counter()
     try:
-        journey = earliest_arrival(
-            service.timetable,
+        journey = bounded_earliest_arrival(
+            network,
+            service.day,
             nodes[0],
             nodes[1],
             depart_s,
@@ -113,8 +113,9 @@ def pareto_pair(
     until_s = int((until - service.epoch).total_seconds())
     started = time.perf_counter()
     try:
-        journeys = pareto_journeys(
-            service.timetable,
+        journeys = bounded_pareto(
+            network,
+            service.day,
             nodes[0],
             nodes[1],
             depart_s,

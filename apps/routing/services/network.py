@@ -153,9 +153,10 @@ def artifact_root() -> Path:
 _LOADERS: dict[Path, ArtifactLoader] = {}
 
 
-def load_network() -> RoutingNetwork:
-    """Return the current network, loading or reloading the artefact when its version changed."""
-    root = artifact_root()
+def load_network(root: Path | None = None) -> RoutingNetwork:
+    """Return the current network of ``root`` (the settings' artefact directory by default),
+    loading or reloading the artefact when its version changed."""
+    root = artifact_root() if root is None else root
     loader = _LOADERS.get(root)
     if loader is None:
         loader = _LOADERS.setdefault(root, ArtifactLoader(root, build=_prepared_network))
@@ -269,3 +270,12 @@ def _rail_factor_per_station(countries: NDArray) -> NDArray[np.float64]:
         estimate = estimate_co2(legs=[(1000.0, str(country))], great_circle_km=0.0)
         factor[countries == country] = estimate.rail_kg / 1000.0
     return factor
+
+
+def warm_up() -> None:
+    """Load the current network in a compute child as it starts (``COMPUTE_WARMUP``), so that
+    the first route search it serves is not charged the loading."""
+    try:
+        load_network()
+    except RoutingUnavailable:
+        logger.info("compute child started without a routing artefact")

@@ -22,7 +22,6 @@ from apps.routing.pathfinding import (
     NegativeCycleError,
     NoPathError,
     ParameterError,
-    shortest_path,
 )
 from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.services.answers import (
@@ -35,6 +34,7 @@ from apps.routing.services.answers import (
 )
 from apps.routing.services.journeys import journey_route, pareto_pair
 from apps.routing.services.network import DEFAULT_STATIC_METHOD, load_network
+from apps.routing.services.solve import bounded_shortest_path
 from apps.trajets.models import Station
 from apps.trajets.station_search import resolve_stations
 from obrail.errors import InvalidInput, UnprocessableInput
@@ -228,7 +228,9 @@ def _network_route(
     graph = network.graph
     started = time.perf_counter()
     try:
-        result = shortest_path(graph, nodes[0], nodes[1], method=method, criterion=criterion)
+        result = bounded_shortest_path(
+            network, nodes[0], nodes[1], method=method, criterion=criterion
+        )
     except NoPathError:
         if graph.indptr[nodes[0] + 1] == graph.indptr[nodes[0]]:
             raise UnprocessableInput(
