@@ -4,7 +4,8 @@ shares, stated once so that the schema says what the server does (schemathesis c
 - Public reads accept anonymous requests: their security lists ``{}`` besides the schemes.
 - Every operation may answer 401 (credentials refused, or a write without them), 403 (a write
   without staff rights) and 429 (throttled, or a locked-out login); operations with
-  parameters 400, those with a path parameter 404; all in the one error schema.
+  parameters 400, those with a path parameter 404; all in the one error schema. Any GET may
+  also meet gunicorn's 414 (request line too long), documented as such.
 - Filter parameters carry the bounds, lengths and patterns their form fields enforce; text
   filters accept the empty value, which the filters read as "no filter" (HTML forms send
   empty fields); numbers do not (:func:`apps.trajets.filters.filter_errors`); no text takes
@@ -36,6 +37,11 @@ from obrail.permissions import ReadOnlyOrStaff
 
 #: Responses every operation documents unless it states its own.
 SHARED_ERRORS = {"401": UNAUTHENTICATED, "403": FORBIDDEN, "429": THROTTLED}
+#: Answered by gunicorn before the app (``limit_request_line``), as an HTML page.
+URI_TOO_LONG = {
+    "description": "Request line longer than the server reads (gunicorn: 4,094 bytes); "
+    "answered by the server, before the API, as an HTML page"
+}
 #: Text without a NUL character (Django refuses it in every form field).
 NO_NUL_PATTERN = r"^[^\x00]*$"
 
@@ -65,6 +71,8 @@ class AutoSchema(openapi.AutoSchema):
                 responses[code] = self._get_response_for_code(
                     response, code, media_types=["application/json"], direction=direction
                 )
+        if self.method == "GET":
+            responses.setdefault("414", URI_TOO_LONG)
         return responses
 
     def _has_parameters(self) -> bool:

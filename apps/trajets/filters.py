@@ -133,6 +133,12 @@ class KnownCodeFilter(django_filters.ModelChoiceFilter):
     field_class = KnownCodeField
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (``1e-05`` or ``2.5`` refused, as the schema's integer says)."""
+
+    field_class = forms.IntegerField
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering with the id as last key, so that pages never overlap."""
 
@@ -423,14 +429,14 @@ class TrajetFilterSet(LightFilterSet):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": _("heure HH:MM attendue.")},
     )
-    min_duration = django_filters.NumberFilter(
+    min_duration = IntegerFilter(
         field_name="duration_min",
         lookup_expr="gte",
         min_value=0,
         max_value=10_080,
         label=_("Durée minimale (min)"),
     )
-    max_duration = django_filters.NumberFilter(
+    max_duration = IntegerFilter(
         field_name="duration_min",
         lookup_expr="lte",
         min_value=0,

@@ -206,8 +206,10 @@ def check_lockout(suite: Suite, base: str, password: str) -> None:
     )
     suite.check(
         "API Basic auth: right password of the locked-out account",
-        basic.status_code == 429 and "login" in basic.text,
-        f"{basic.status_code} {basic.text[:90]}",
+        basic.status_code == 429
+        and int(basic.headers.get("Retry-After", "0")) > 0
+        and "connexions échouées" in basic.text,
+        f"{basic.status_code} Retry-After {basic.headers.get('Retry-After')} {basic.text[:90]}",
     )
 
 

@@ -133,3 +133,9 @@ def test_competition_takes_two_species_or_more_and_no_contois_law(schema):
 def test_scenarios_state_the_longest_horizon_their_simulation_accepts(schema):
     properties = schema["components"]["schemas"]["Scenario"]["properties"]
     assert properties["max_t_end"]["type"] == "number"
+
+
+def test_every_read_documents_the_server_s_414_without_a_body(schema):
+    for method, path, operation in _operations(schema):
+        if method == "GET":
+            assert set(operation["responses"]["414"]) == {"description"}, path

@@ -808,3 +808,12 @@ def test_a_table_too_small_for_a_trusted_estimate_is_counted_without_asking_the_
     assert not any(sql.startswith("EXPLAIN") for sql in statements)
     assert any("COUNT(" in sql.upper() for sql in statements)
     assert api._table_rows(Station.objects.all()) == 4
+
+
+def test_durations_are_whole_minutes_as_the_schema_says(client, night_train):
+    # Schemathesis found min_duration=1e-05 accepted against the schema's integer.
+    for value in ("1e-05", "2.5"):
+        assert list(get_json(client, f"/api/trajets?min_duration={value}", 400)["errors"]) == [
+            "min_duration"
+        ]
+    assert get_json(client, "/api/trajets?min_duration=600&max_duration=900")["count"] == 1
