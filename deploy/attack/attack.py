@@ -15,8 +15,9 @@ random strong password, and serves the app with gunicorn and ``deploy/gunicorn.c
    refused even with the right one, by the admin form and by Basic auth; rotating
    ``X-Forwarded-For`` is throttled like any client.
 3. the defaults, with rates and the login limit raised so that throttling hides nothing: the
-   ecology stall input answers a 4xx within 2 s, ``/health`` stays under 100 ms while ten of
-   them run, ``?page=200000000000000000`` is a 400, a deep-nested JSON body a 400 in JSON, CSV
+   ecology stall input answers a 4xx within 2 s; while ten of them and ten of the heaviest
+   valid simulations run, ``/health`` keeps a p95 under 100 ms and a maximum within twice the
+   idle one (a shared machine has hiccups of its own); ``?page=200000000000000000`` is a 400, a deep-nested JSON body a 400 in JSON, CSV
    exports neutralise formulas; then schemathesis ``--checks all`` against ``/api/schema``
    (``schemathesis.toml`` beside this script states the API's 422 for schema-valid input it
    cannot process).
@@ -62,6 +63,8 @@ STALL_LIMIT_S = 2.0
 HEALTH_LIMIT_MS = 100.0
 CONCURRENT_STALLS = 10
 MIN_HEALTH_PROBES = 20
+#: A stored scenario whose longest simulation is the heaviest the bounds allow (~1 s of CPU).
+HEAVY_SCENARIO = "auxostat-k10"
 LOGIN_FAILURE_LIMIT = 10
 HUGE_PAGE = "200000000000000000"
 DEEP_JSON_LEVELS = 100_000
@@ -239,22 +242,50 @@ def check_stall(suite: Suite, base: str) -> None:
         400 <= response.status_code < 500 and seconds <= STALL_LIMIT_S,
         f"{response.status_code} in {seconds:.3f} s (4xx within {STALL_LIMIT_S:g} s)",
     )
+    idle_ms = [_health_ms(base) for _ in range(MIN_HEALTH_PROBES)]
+    heavy_url = f"{base}/api/ecology/scenarios/{HEAVY_SCENARIO}/simulate"
     health_ms: list[float] = []
-    with concurrent.futures.ThreadPoolExecutor(CONCURRENT_STALLS) as pool:
+    with concurrent.futures.ThreadPoolExecutor(2 * CONCURRENT_STALLS) as pool:
         stalls = [
             pool.submit(timed, "POST", url, json=STALL_BODY) for _ in range(CONCURRENT_STALLS)
         ]
-        while not all(future.done() for future in stalls) or len(health_ms) < MIN_HEALTH_PROBES:
-            health, seconds = timed("GET", f"{base}/health")
-            health_ms.append(seconds * 1000 if health.status_code == 200 else float("inf"))
+        # Valid work of the largest size the bounds allow (~1 s of CPU each): the pool's
+        # children compute at a lower priority, the rest queue or get a 503.
+        heavy = [
+            pool.submit(timed, "GET", heavy_url, params={"t_end": 100, "n_points": 2001 - n})
+            for n in range(CONCURRENT_STALLS)
+        ]
+        while not all(f.done() for f in stalls + heavy) or len(health_ms) < MIN_HEALTH_PROBES:
+            health_ms.append(_health_ms(base))
         answers = [future.result() for future in stalls]
-    slowest = max(seconds for _, seconds in answers)
+        heavy_answers = [future.result() for future in heavy]
+    slowest = max(seconds for _, seconds in answers + heavy_answers)
+    # A shared machine has hiccups of its own: the spread under load is judged against the
+    # same probes without load, taken just before.
+    allowed_max = max(HEALTH_LIMIT_MS, 2 * max(idle_ms))
     suite.check(
-        f"/health while {CONCURRENT_STALLS} stall inputs run",
-        max(health_ms) < HEALTH_LIMIT_MS and all(400 <= r.status_code < 500 for r, _ in answers),
-        f"max {max(health_ms):.1f} ms over {len(health_ms)} probes (< {HEALTH_LIMIT_MS:g} ms); "
-        f"stall answers {sorted({r.status_code for r, _ in answers})}, slowest {slowest:.3f} s",
+        f"/health while {CONCURRENT_STALLS} stall inputs and {CONCURRENT_STALLS} heavy "
+        "computations run",
+        _p95(health_ms) < HEALTH_LIMIT_MS
+        and max(health_ms) <= allowed_max
+        and all(400 <= r.status_code < 500 for r, _ in answers)
+        and all(r.status_code in {200, 422, 503} for r, _ in heavy_answers),
+        f"p95 {_p95(health_ms):.1f} ms, max {max(health_ms):.1f} ms over {len(health_ms)} "
+        f"probes (p95 < {HEALTH_LIMIT_MS:g} ms, max ≤ {allowed_max:.0f} ms; idle p95 "
+        f"{_p95(idle_ms):.1f}, max {max(idle_ms):.1f} ms); stall answers "
+        f"{sorted({r.status_code for r, _ in answers})}, heavy answers "
+        f"{sorted(r.status_code for r, _ in heavy_answers)}, slowest {slowest:.3f} s",
     )
+
+
+def _health_ms(base: str) -> float:
+    health, seconds = timed("GET", f"{base}/health")
+    return seconds * 1000 if health.status_code == 200 else float("inf")
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def check_huge_page(suite: Suite, base: str) -> None:
