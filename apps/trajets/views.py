@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.core.paginator import Page
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from apps.trajets.api import CachedCountPaginator
 from apps.trajets.etl.quality import QualityReport
 from apps.trajets.filters import TrajetFilterSet
+from apps.trajets.forms import FilterLayout, present_filter_form
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
 from apps.trajets.models import CalendarException, ImportRun, Trajet
 from apps.trajets.periods import (
@@ -206,12 +206,9 @@ SORT_COLUMNS = (
     ("duration", gettext_lazy("Durée"), True),
     ("distance", gettext_lazy("Distance"), True),
 )
-# Fields completed from the API as the user types: (API route, item key put in the field).
-AUTOCOMPLETE_FIELDS = {
-    "origin": ("api:station-list", "name"),
-    "destination": ("api:station-list", "name"),
-    "operator": ("api:operator-list", "code"),
-}
+# Fields completed from the station API as the user types (names of stations).
+AUTOCOMPLETE_FIELDS = ("origin", "destination")
+AUTOCOMPLETE_API = "api:station-list"
 MAP_LINK_LIMIT = 120
 MAP_LABEL_COUNT = 12
 MAP_LABEL_SPACING = 90  # view units: about the width of a station name
@@ -242,38 +239,40 @@ def _reverse_or_empty(name: str) -> str:
         return ""
 
 
-def _build_filterset(request: HttpRequest) -> TrajetFilterSet:
-    """The shared FilterSet on this request, with errors tied to fields and autocomplete."""
+def _build_filterset(request: HttpRequest) -> tuple[TrajetFilterSet, FilterLayout]:
+    """The shared FilterSet on this request, presented for the page (lists of names, help in
+    words), with errors and help tied to their fields and station autocomplete."""
     filterset = TrajetFilterSet(request.GET, queryset=Trajet.objects.with_related())
+    layout = present_filter_form(filterset)
     form = filterset.form
-    if "operator" in form.fields:
-        # A text field completed from the API rather than a <select> of every operator:
-        # Europe has hundreds, which would weigh on every page and its render time.
-        form.fields["operator"].widget = forms.TextInput()
     filterset.is_valid()
     for name, field in form.fields.items():
         attrs = field.widget.attrs
+        described_by = [f"id_{name}_helptext"] if field.help_text else []
         if name in form.errors:
             attrs["aria-invalid"] = "true"
-            help_id = f" id_{name}_helptext" if field.help_text else ""
-            attrs["aria-describedby"] = f"id_{name}-error{help_id}"
-        api_name, value_key = AUTOCOMPLETE_FIELDS.get(name, ("", ""))
-        api_url = _reverse_or_empty(api_name) if api_name else ""
+            described_by.insert(0, f"id_{name}-error")
+        if described_by:
+            attrs["aria-describedby"] = " ".join(described_by)
+        api_url = _reverse_or_empty(AUTOCOMPLETE_API) if name in AUTOCOMPLETE_FIELDS else ""
         if api_url:
             attrs.update(
                 {
                     "list": f"{name}-suggestions",
                     "autocomplete": "off",
                     "data-autocomplete": api_url,
-                    "data-autocomplete-value": value_key,
+                    "data-autocomplete-value": "name",
                 }
             )
-    return filterset
+    return filterset, layout
 
 
-def _filter_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
+def _filter_context(
+    request: HttpRequest, filterset: TrajetFilterSet, layout: FilterLayout
+) -> dict[str, object]:
     return {
         "filterset": filterset,
+        "layout": layout,
         "datalists": [
             f"{name}-suggestions"
             for name, field in filterset.form.fields.items()
@@ -472,8 +471,8 @@ def _render_page_or_fragment(
 
 def trajet_list(request: HttpRequest) -> HttpResponse:
     """Filter form and sortable, paginated results; HTMX updates the results in place."""
-    filterset = _build_filterset(request)
-    context = _filter_context(request, filterset)
+    filterset, layout = _build_filterset(request)
+    context = _filter_context(request, filterset, layout)
     if not filterset.errors:
         context.update(_results_context(request, filterset))
     else:
@@ -522,8 +521,8 @@ def _map_summary(network: NetworkMap, links: NetworkLinks) -> str:
 
 def network_map(request: HttpRequest) -> HttpResponse:
     """Stations and services on a map of Europe, day and night layers, with the same table."""
-    filterset = _build_filterset(request)
-    context = _filter_context(request, filterset)
+    filterset, layout = _build_filterset(request)
+    context = _filter_context(request, filterset, layout)
     current_kind = request.GET.get(KIND_PARAM, "")
     context["layers"] = [
         {

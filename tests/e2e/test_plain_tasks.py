@@ -1,0 +1,90 @@
+"""The tasks of a non-technical user, in French, as issue #17 states them: places typed in
+any language, countries and operators picked from lists, focus landing on new results, the
+language switch keeping the filters, and the results visible on a 320 px phone."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def _trains(page) -> list[str]:
+    return page.locator("#trajet-results tbody th a").all_inner_texts()
+
+
+def test_find_night_trains_from_paris_to_vienna_by_typing_town_names(site, browser_page, audit):
+    base, network = site
+    page = browser_page
+    page.goto(base + reverse("trajets:trajet-list"))
+    page.get_by_label("Départ de").fill("Paris")
+    page.get_by_label("Arrivée à").fill("Vienne")
+    page.get_by_label("Jour ou nuit").select_option(label="Trains de nuit (couchettes ou lits)")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator(".results-count")).to_have_text("1 trajet trouvé")
+    assert _trains(page) == [f"NJ {network.nightjet.train_number}"]
+    expect(page.locator("#results-heading")).to_be_focused()
+    expect(page.locator("#live-region")).to_have_text("1 trajet trouvé, page 1 sur 1.")
+    audit(page, "trajets: Paris to Vienne, night trains (HTMX)")
+
+    page.get_by_label("Départ de").fill("Wien")
+    page.get_by_label("Arrivée à").fill("")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("#trajet-results")).to_contain_text("Aucun trajet ne correspond")
+
+
+def test_filter_by_country_and_operator_picked_from_lists_of_names(site, browser_page, audit):
+    base, network = site
+    page = browser_page
+    page.goto(base + reverse("trajets:trajet-list"))
+    page.get_by_label("Pays desservi").select_option(label="Autriche (2 trains)")
+    page.get_by_label("Opérateur").select_option(label="ÖBB (2 trains)")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator(".results-count")).to_have_text("2 trajets trouvés")
+    assert "country=AT" in page.url  # the API codes
+    assert "operator=obb" in page.url
+    assert sorted(_trains(page)) == sorted(
+        f"NJ {t.train_number}" for t in network.trajets if t.operator.code == "obb"
+    )
+    audit(page, "trajets: country and operator from lists (HTMX)")
+
+
+def test_switching_to_english_after_an_htmx_filter_keeps_the_filters(site, browser_page):
+    base, _network = site
+    page = browser_page
+    page.goto(base + reverse("trajets:trajet-list"))
+    page.get_by_label("Jour ou nuit").select_option("night")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator(".results-count")).to_have_text("2 trajets trouvés")
+    page.get_by_label("Langue").select_option("en")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Changer").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.url.endswith("?kind=night")
+    expect(page.locator(".results-count")).to_have_text("2 services found")
+
+
+def test_paging_with_the_keyboard_lands_on_the_new_results(site, browser_page):
+    base, _network = site
+    page = browser_page
+    page.goto(base + reverse("trajets:trajet-list"))
+    page.locator("#page-next").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".pagination [aria-current=page]")).to_have_text("2")
+    expect(page.locator("#results-heading")).to_be_focused()
+    expect(page.locator("#live-region")).to_have_text("35 trajets trouvés, page 2 sur 2.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !!document.activeElement.closest('#trajet-results')")
+
+
+def test_on_a_320_pixel_phone_the_results_start_on_the_first_screen(site, browser_page, audit):
+    base, _network = site
+    page = browser_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(base + reverse("trajets:trajet-list"))
+    heading = page.locator("#results-heading")
+    top = heading.evaluate("(element) => element.getBoundingClientRect().top")
+    assert top < 640
+    audit(page, "trajets list at 320 px")
