@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from apps.routing.forms import RouteForm
 from apps.routing.services import RoutingUnavailable, draw_route, find_route, resolve_station
+from apps.routing.services.sentences import answer_sentence
 from obrail.errors import InvalidInput
+from obrail.formatting import duration
 from obrail.htmx import is_htmx_fragment_request
 from obrail.throttling import throttle_computation
 
@@ -30,18 +32,20 @@ def route_search(request: HttpRequest) -> HttpResponse:
         form.fields[name].widget.attrs.update(
             {"list": f"{name}-suggestions", "autocomplete": "off", "data-autocomplete": station_api}
         )
-    context: dict[str, object] = {"form": form, "answer": None, "unavailable": False}
+    context: dict[str, object] = {
+        "form": form,
+        "answer": None,
+        "unavailable": False,
+        "is_fragment": is_htmx_fragment_request(request),
+    }
     if form.is_bound and form.is_valid():
         context.update(_answer(form))
     if form.is_bound:
         context["live_message"] = (
-            _("Itinéraire trouvé.") if context["answer"] else _("Aucun itinéraire affiché.")
+            context["sentence"] if context["answer"] else _("Aucun itinéraire affiché.")
         )
-    template = (
-        "routing/partials/route_result.html"
-        if is_htmx_fragment_request(request)
-        else "routing/route_search.html"
-    )
+    is_fragment = context["is_fragment"]
+    template = "routing/partials/route_result.html" if is_fragment else "routing/route_search.html"
     response = render(request, template, context, status=422 if form.errors else 200)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -68,4 +72,10 @@ def _answer(form: RouteForm) -> dict[str, object]:
     except RoutingUnavailable:
         logger.warning("route search without a routing artefact")
         return {"unavailable": True}
-    return {"answer": answer, "drawing": draw_route(answer)}
+    return {
+        "answer": answer,
+        "sentence": answer_sentence(answer),
+        "total_duration": duration(round(answer.duration_min)),
+        "legs": [(leg, duration(round(leg.duration_min))) for leg in answer.legs],
+        "drawing": draw_route(answer),
+    }

@@ -4,6 +4,8 @@ language switch keeping the filters, and the results visible on a 320 px phone."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -88,3 +90,37 @@ def test_on_a_320_pixel_phone_the_results_start_on_the_first_screen(site, browse
     top = heading.evaluate("(element) => element.getBoundingClientRect().top")
     assert top < 640
     audit(page, "trajets list at 320 px")
+
+
+def test_route_from_berlin_to_munich_reads_its_duration_in_hours(
+    site, browser_page, audit, settings, tmp_path
+):
+    from apps.routing.services import build_routing_artifact
+    from apps.trajets.models import Station
+    from apps.trajets.tests.factories import make_trajet
+
+    base, network = site
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
+    make_trajet(
+        [Station.objects.get(name="Berlin Hbf"), Station.objects.get(name="München Hbf")],
+        times=[(None, "06:00"), ("10:09", None)],
+        operator=network.tgv.operator,
+        category="ICE",
+    )
+    build_routing_artifact(run_id="e2e")
+    page = browser_page
+    page.goto(base + reverse("routing:route-search"))
+    page.get_by_label("Départ de").fill("Berlin")
+    page.get_by_label("Arrivée à").press_sequentially("Münch")
+    expect(page.locator("#destination-suggestions option")).not_to_have_count(0)
+    page.get_by_label("Arrivée à").fill("München")
+    page.get_by_role("button", name="Calculer l'itinéraire").click()
+    expect(page.locator(".answer-sentence")).to_have_text(
+        re.compile(r"^4 h 09 de trajet sur le réseau")
+    )
+    expect(page.locator("#route-heading")).to_be_focused()
+    assert page.locator(".route-map-svg text").all_text_contents() == ["Berlin Hbf", "München Hbf"]
+    expect(page.get_by_text("éléments examinés")).to_be_hidden()  # folded in "Mode expert"
+    audit(page, "routing: Berlin to München (HTMX)")
+    page.set_viewport_size({"width": 320, "height": 640})
+    audit(page, "routing answer at 320 px")
