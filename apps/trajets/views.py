@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.paginator import Page
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from apps.trajets.api import CachedCountPaginator
 from apps.trajets.etl.quality import QualityReport
+from apps.trajets.exports import TRAJET_HEADERS, trajet_rows
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.forms import FilterLayout, present_filter_form
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
@@ -46,6 +47,7 @@ from obrail.services import (
     get_trajet_detail,
     summarise_data_quality,
 )
+from obrail.spreadsheet import download_name, stream_spreadsheet_csv
 
 
 def _co2_chart(trajet: Trajet) -> Chart | None:
@@ -406,8 +408,9 @@ def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[s
     count_message = ngettext("%(count)s trajet trouvé", "%(count)s trajets trouvés", count) % {
         "count": number_format(count, 0, use_l10n=True, force_grouping=True)
     }
-    csv_query = request.GET.copy()
-    csv_query.pop("page", None)
+    list_query = request.GET.copy()
+    list_query.pop("page", None)
+    csv_query = list_query.copy()
     csv_query["format"] = "csv"
     csv_api = _reverse_or_empty("api:trajet-list")
     return {
@@ -421,6 +424,8 @@ def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[s
         "live_message": _("%(count)s, page %(number)s sur %(pages)s.")
         % {"count": count_message, "number": page.number, "pages": paginator.num_pages},
         "csv_url": f"{csv_api}?{csv_query.urlencode()}" if csv_api else "",
+        "spreadsheet_url": reverse("trajets:trajet-export")
+        + (f"?{list_query.urlencode()}" if list_query else ""),
     }
 
 
@@ -479,6 +484,20 @@ def trajet_list(request: HttpRequest) -> HttpResponse:
         context["live_message"] = _("Les filtres contiennent des erreurs.")
     return _render_page_or_fragment(
         request, "trajets/trajet_list.html", "trajets/partials/trajet_search.html", context
+    )
+
+
+def trajet_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as a CSV for spreadsheets in French (BOM, ``;``, decimal commas,
+    French headers); invalid filters send back to the list, which shows their errors."""
+    filterset = TrajetFilterSet(request.GET, queryset=Trajet.objects.all())
+    if not filterset.is_valid():
+        query = request.GET.urlencode()
+        return redirect(reverse("trajets:trajet-list") + (f"?{query}" if query else ""))
+    return stream_spreadsheet_csv(
+        [str(header) for header in TRAJET_HEADERS],
+        trajet_rows(filterset.qs),
+        filename=download_name("trajets"),
     )
 
 

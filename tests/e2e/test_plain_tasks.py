@@ -4,7 +4,11 @@ language switch keeping the filters, and the results visible on a 320 px phone."
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -124,3 +128,23 @@ def test_route_from_berlin_to_munich_reads_its_duration_in_hours(
     audit(page, "routing: Berlin to München (HTMX)")
     page.set_viewport_size({"width": 320, "height": 640})
     audit(page, "routing answer at 320 px")
+
+
+def test_download_the_filtered_list_and_read_it_as_a_french_spreadsheet(site, browser_page):
+    base, network = site
+    page = browser_page
+    page.goto(base + reverse("trajets:trajet-list"))
+    page.get_by_label("Jour ou nuit").select_option("night")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator(".results-count")).to_have_text("2 trajets trouvés")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger ces trajets pour un tableur").click()
+    download = download_info.value
+    assert re.fullmatch(r"obrail-trajets-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
+    raw = Path(download.path()).read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert sorted(row["Train"] for row in rows) == sorted(
+        f"NJ {t.train_number}" for t in network.trajets if t.kind == "night"
+    )
+    assert {row["Jour ou nuit"] for row in rows} == {"nuit"}

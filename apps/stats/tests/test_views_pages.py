@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.e2e.sample import build_sample_network
 
@@ -77,3 +80,24 @@ def test_legal_texts_stay_french_and_say_so_in_the_english_interface(client):
     assert "<h1>Accessibility statement</h1>" in html
     assert '<div class="prose" lang="fr">' in html
     assert "partiellement conforme" in html
+
+
+def test_every_chart_downloads_as_a_french_spreadsheet_for_its_period(client):
+    build_sample_network()
+    html = client.get(reverse("stats:dashboard"), {"period": "all"}).content.decode()
+    assert 'href="/indicateurs/kind.csv?period=all" download' in html
+    response = client.get(reverse("stats:indicator-export", args=["kind"]), {"period": "all"})
+    assert response.status_code == 200
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="obrail-indicateurs-kind-toutes-dates-{today}.csv"'
+    )
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0] == ["Type de service", "Trains"]
+    assert dict(rows[1:]) == {"Jour": "3", "Nuit": "2", "Nuit sans couchette connue": "0"}
+
+
+def test_an_unknown_indicator_is_a_404(client, db):
+    assert client.get(reverse("stats:indicator-export", args=["nothing"])).status_code == 404

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -9,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.trajets.tests.factories import make_run, make_trajet
 from tests.e2e.sample import build_sample_network
@@ -300,3 +303,50 @@ def test_the_quality_page_shows_the_identity_checks(client):
     assert response.status_code == 200
     assert "Justesse des gares et des opérateurs" in html
     assert "Gares dont le pays diffère de celui de leurs coordonnées" in html
+
+
+def _spreadsheet(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
+def test_the_filtered_list_downloads_as_a_french_spreadsheet(client, network):
+    response = client.get(reverse("trajets:trajet-export"), {"kind": "night"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="obrail-trajets-{today}.csv"'
+    header, *rows = _spreadsheet(response)
+    assert header[:4] == ["Train", "Opérateur", "Jour ou nuit", "Gare de départ"]
+    assert len(rows) == 2
+    nightjet = dict(zip(header, rows[0], strict=True))
+    assert nightjet["Train"] == f"NJ {network.nightjet.train_number}"
+    assert nightjet["Jour ou nuit"] == "nuit"
+    assert nightjet["Pays d'arrivée"] == "Autriche"
+    assert nightjet["Heure d'arrivée"] == "10:22 (+1)"
+    assert nightjet["Durée"] == "14 h 24"
+    assert nightjet["Jours de circulation"] == "lun, mer, ven"
+    assert nightjet["CO2e en train (kg par passager)"] == "19,6"
+    assert nightjet["Distance (km)"] == "1400"
+
+
+def test_the_spreadsheet_neutralises_formulas_in_every_cell(client, network):
+    station = network.nightjet.origin
+    station.name = "=cmd|' /C calc'!A0"
+    station.save()
+    _header, *rows = _spreadsheet(client.get(reverse("trajets:trajet-export"), {"kind": "night"}))
+    assert rows[0][3] == "'=cmd|' /C calc'!A0"
+
+
+def test_the_list_links_both_downloads_with_its_filters(client, network):
+    html = client.get(reverse("trajets:trajet-list"), {"kind": "night", "page": "1"})
+    html = html.content.decode()
+    assert 'href="/trajets/export.csv?kind=night" download' in html
+    assert 'href="/api/trajets?kind=night&amp;format=csv" download' in html
+
+
+def test_a_download_with_invalid_filters_goes_back_to_the_list(client, network):
+    response = client.get(reverse("trajets:trajet-export"), {"kind": "tram"})
+    assert response.status_code == 302
+    assert response["Location"] == "/trajets/?kind=tram"
