@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from apps.routing.forms import RouteForm
+from apps.routing.forms import METHOD_LABELS, RouteForm
 from apps.routing.services import RoutingUnavailable, draw_route, find_route, resolve_station
 from apps.routing.services.sentences import answer_sentence
 from obrail.errors import InvalidInput
@@ -78,4 +78,5 @@ def _answer(form: RouteForm) -> dict[str, object]:
         "total_duration": duration(round(answer.duration_min)),
         "legs": [(leg, duration(round(leg.duration_min))) for leg in answer.legs],
         "drawing": draw_route(answer),
+        "method_label": METHOD_LABELS.get(answer.method, answer.method),
     }

@@ -9,20 +9,19 @@ from django.utils.translation import gettext as _
 
 from apps.stats.dashboard import compute_dashboard
 from apps.trajets.filters import TrajetFilterSet
+from apps.trajets.forms import PERIOD_FIELDS, present_period_fields
 from apps.trajets.periods import PeriodChoice, PeriodKind
 from obrail.services import Chart
 from obrail.spreadsheet import download_name, french_number, stream_spreadsheet_csv
-
-# The parameters of the shared trajet filters that choose the dashboard's period.
-PERIOD_FIELDS = ("period", "date", "week", "month", "start", "end")
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The indicators dashboard over a period (each source's typical week by default): every
     chart with its text summary and data table; a bad period re-renders with its errors."""
     filterset = TrajetFilterSet(request.GET)
-    filterset.is_valid()
     form = filterset.form
+    present_period_fields(form)
+    filterset.is_valid()
     fields = [form[name] for name in PERIOD_FIELDS]
     errors = [field for field in fields if field.errors]
     for field in errors:

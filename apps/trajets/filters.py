@@ -121,23 +121,42 @@ class TrajetFilterForm(forms.Form):
     period (one way of choosing it, a range given whole and at most a year long)."""
 
     RANGES = (("min_duration", "max_duration"), ("min_distance", "max_distance"))
+    #: True on the pages: messages name the other fields by their label, not their parameter.
+    names_fields_by_label = False
+
+    def _name(self, field: str) -> str:
+        if self.names_fields_by_label:
+            return f"« {self.fields[field].label} »"
+        return field
 
     def clean(self) -> dict:
         data = super().clean()
         for low, high in self.RANGES:
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
-                self.add_error(high, _("doit être supérieur ou égal à %(low)s.") % {"low": low})
+                self.add_error(
+                    high, _("doit être supérieur ou égal à %(low)s.") % {"low": self._name(low)}
+                )
         self._check_period(data)
         return data
 
     def _check_period(self, data: dict) -> None:
         start, end = data.get("start"), data.get("end")
         if end and not start and "start" not in self.errors:
-            self.add_error("start", _("indiquez aussi le début de la période (start)."))
+            self.add_error(
+                "start",
+                _("indiquez aussi le début de la période (%(start)s).")
+                % {"start": self._name("start")},
+            )
         if start and not end and "end" not in self.errors:
-            self.add_error("end", _("indiquez aussi la fin de la période (end)."))
+            self.add_error(
+                "end",
+                _("indiquez aussi la fin de la période (%(end)s).") % {"end": self._name("end")},
+            )
         if start and end and end < start:
-            self.add_error("end", _("doit être postérieure ou égale à start."))
+            self.add_error(
+                "end",
+                _("doit être postérieure ou égale à %(start)s.") % {"start": self._name("start")},
+            )
         elif start and end and (end - start).days + 1 > MAX_PERIOD_DAYS:
             self.add_error(
                 "end",
@@ -149,7 +168,7 @@ class TrajetFilterForm(forms.Form):
             self.add_error(
                 chosen[1],
                 _("une seule période à la fois : %(first)s ou %(second)s, pas les deux.")
-                % {"first": chosen[0], "second": chosen[1]},
+                % {"first": self._name(chosen[0]), "second": self._name(chosen[1])},
             )
 
 

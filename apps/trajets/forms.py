@@ -51,6 +51,8 @@ PAGE_LABELS = {
     "destination": _("Arrivée à"),
     "kind": _("Jour ou nuit"),
     "q": _("Numéro ou catégorie de train"),
+    "start": _("Début de la période"),
+    "end": _("Fin de la période"),
     "departure_after": _("Départ à partir de"),
     "departure_before": _("Départ au plus tard à"),
     "min_duration": _("Durée minimale (minutes)"),
@@ -104,6 +106,19 @@ def _select(empty_label: str, options: list[tuple[str, str]], current: str) -> f
     return forms.Select(choices=[("", empty_label), *options])
 
 
+PERIOD_FIELDS = ("period", "date", "week", "month", "start", "end")
+
+
+def present_period_fields(form: forms.Form) -> None:
+    """Give the period fields their page help (the indicators page shows only those), and
+    let the form's messages name fields by their labels."""
+    form.names_fields_by_label = True
+    for name in ("start", "end"):
+        form.fields[name].label = PAGE_LABELS[name]
+    for name in PERIOD_FIELDS:
+        form.fields[name].help_text = PAGE_HELP[name]
+
+
 def present_filter_form(filterset: TrajetFilterSet) -> FilterLayout:
     """Give the shared filter form its page labels, lists and help; return its layout."""
     form = filterset.form
@@ -121,6 +136,10 @@ def present_filter_form(filterset: TrajetFilterSet) -> FilterLayout:
     )
     fields["kind"].empty_label = _("Jour et nuit")  # django-filter puts it first
     fields["kind"].choices = kind_choices()
+    fields["kind"].error_messages["invalid_choice"] = _(
+        "choisissez dans la liste : trains de jour, de nuit, ou de nuit sans couchette connue."
+    )
+    present_period_fields(form)
     for name, label in PAGE_LABELS.items():
         fields[name].label = label
     for name, help_text in PAGE_HELP.items():

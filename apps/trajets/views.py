@@ -29,6 +29,7 @@ from apps.trajets.periods import (
     source_validities,
     typical_weeks,
 )
+from apps.trajets.reject_reasons import describe_reason
 from apps.trajets.station_search import resolve_stations, station_ids_for
 from obrail.formatting import (
     WEEKDAY_LABELS,
@@ -165,6 +166,10 @@ def _source_rows(report: QualityReport) -> list[dict[str, object]]:
             "station_completeness": [
                 (STATION_FIELD_LABELS.get(name, name), rate)
                 for name, rate in source.station_completeness.items()
+            ],
+            "rejects": [
+                {"reason": describe_reason(group.reason_code), "group": group}
+                for group in source.rejects
             ],
         }
         for source in report.sources

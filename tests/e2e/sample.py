@@ -86,13 +86,13 @@ def build_sample_network(extra_day_trajets: int = 0) -> SampleNetwork:
     RejectedRecord.objects.create(
         run=gtfs_run,
         location="trips.txt:14",
-        reason_code="unknown_stop",
+        reason_code="unknown_station",
         reason="stop_id 8799999 is not in stops.txt",
     )
     RejectedRecord.objects.create(
         run=gtfs_run,
         location="trips.txt:15",
-        reason_code="unknown_stop",
+        reason_code="unknown_station",
         reason="stop_id 8799998 is not in stops.txt",
     )
 

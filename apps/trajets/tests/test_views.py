@@ -131,7 +131,7 @@ def test_invalid_filters_give_422_with_errors_tied_to_their_fields(client, netwo
     kind_input = re.search(r"<select[^>]*name=\"kind\"[^>]*>", html).group(0)
     assert 'aria-invalid="true"' in kind_input
     assert 'aria-describedby="id_kind-error"' in kind_input
-    assert re.search(r'<p class="error-message" id="id_kind-error">[^<]*day, night', html)
+    assert re.search(r'<p class="error-message" id="id_kind-error">choisissez dans la liste', html)
     assert 'id="id_max_duration-error"' in html
     assert '<a href="#id_kind">' in html
     assert "Corrigez les filtres" in html
@@ -260,11 +260,10 @@ def test_quality_page_shows_the_etl_report_by_source_and_reject_reason(client, n
     html = response.content.decode()
     assert '<th scope="row">sncf-gtfs</th>' in html
     assert '<th scope="row">back-on-track</th>' in html
-    rejects = (
-        r'<th scope="row">sncf-gtfs</th><td><code>unknown_stop</code></td><td class="num">2</td>'
-    )
+    rejects = r'<th scope="row">sncf-gtfs</th><td>gare inconnue</td><td class="num">2</td>'
     assert re.search(rejects, html)
-    assert "trips.txt:14" in html  # the example of the reason
+    assert "trips.txt:14" in html  # where an example of the reason is
+    assert "is not in stops.txt" not in html  # the ETL's own English words stay off the page
     assert "2 enregistrements ont été rejetés lors des derniers imports." in html
     report = response.context["report"]
     assert {source.source: source.trajets for source in report.sources} == {
@@ -350,3 +349,11 @@ def test_a_download_with_invalid_filters_goes_back_to_the_list(client, network):
     response = client.get(reverse("trajets:trajet-export"), {"kind": "tram"})
     assert response.status_code == 302
     assert response["Location"] == "/trajets/?kind=tram"
+
+
+def test_every_reject_code_of_the_etl_has_an_explanation_in_french():
+    from apps.trajets.etl.loader import _REASON_CODES
+    from apps.trajets.reject_reasons import REJECT_REASONS
+
+    codes = {code for _needle, code in _REASON_CODES} | {"invalid_record"}
+    assert codes <= set(REJECT_REASONS)
