@@ -35,6 +35,37 @@
     );
   });
 
+  // A table wider than the screen scrolls in its own box (.table-wrap): make that box reachable
+  // with the keyboard (WCAG 2.1.1) and named after its table, only while it does scroll, so
+  // that wide screens get no extra tab stop.
+  function fitTableBoxes(root) {
+    root.querySelectorAll(".table-wrap:not([data-static-focus])").forEach(function (box) {
+      var caption = box.querySelector("caption");
+      if (box.scrollWidth > box.clientWidth) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        if (caption) {
+          box.setAttribute("aria-label", caption.textContent.trim());
+        }
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  document.addEventListener("htmx:load", function (event) {
+    fitTableBoxes(event.detail.elt);
+  });
+  document.addEventListener("toggle", function (event) {
+    fitTableBoxes(event.target);
+  }, true);
+  var resizeTimer;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(fitTableBoxes, 150, document);
+  });
+
   // After a swap (filtering, sorting, paging), move focus to the new results' heading, or to
   // the error summary, so that the next Tab continues from the results and not from <body>;
   // the live region (updated out of band) announces the count.

@@ -148,3 +148,31 @@ def test_download_the_filtered_list_and_read_it_as_a_french_spreadsheet(site, br
         f"NJ {t.train_number}" for t in network.trajets if t.kind == "night"
     )
     assert {row["Jour ou nuit"] for row in rows} == {"nuit"}
+
+
+def test_filtering_paging_and_errors_pass_axe_on_a_320_pixel_phone(site, browser_page, audit):
+    base, _network = site
+    page = browser_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(base + reverse("trajets:trajet-list"))
+    panel = page.locator("#trajet-filters details.filter-panel")
+    expect(panel).not_to_have_attribute("open", "")  # folded on a phone
+    page.locator("#trajet-filters .filter-panel > summary").click()
+    page.get_by_label("Jour ou nuit").select_option("day")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator(".results-count")).to_have_text("33 trajets trouvés")
+    expect(page.locator(".filter-count")).to_have_text("(1 actif)")
+    audit(page, "trajets filtered at 320 px (HTMX)")
+
+    page.locator("#page-next").click()
+    expect(page.locator("#results-heading")).to_be_focused()
+    audit(page, "trajets page 2 at 320 px (HTMX)")
+
+    page.locator("#trajet-filters .filter-panel > summary").click()
+    page.get_by_text("Plus de critères").click()
+    page.get_by_label("Durée minimale").fill("600")
+    page.get_by_label("Durée maximale").fill("60")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("#trajet-filters-errors")).to_be_focused()
+    expect(panel).to_have_attribute("open", "")  # errors keep it open
+    audit(page, "trajets with an invalid filter at 320 px (HTMX)")
