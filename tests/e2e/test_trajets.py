@@ -101,4 +101,5 @@ def test_network_map_switches_to_the_night_layer_in_place(site, browser_page, au
     assert page.locator("svg.network-map line.link-night").count() == 2
     assert "kind=night" in page.url
     expect(page.locator("#live-region")).to_contain_text("2 liaisons de nuit")
+    expect(page.locator("#map-heading")).to_be_focused()
     audit(page, "network map, night layer (HTMX)")
