@@ -97,12 +97,13 @@ class FilterLayout:
     active_count: int
 
 
-def _select(empty_label: str, options: list[tuple[str, str]], current: str) -> forms.Select:
+def _select(
+    empty_label: str, options: list[tuple[str, str]], current: str, current_label: str
+) -> forms.Select:
     """A list whose first option means "no filter"; a value given in the URL that the list
     lacks (a country without trains) is kept as an option, so filtering again keeps it."""
-    values = {value for value, _label in options}
-    if current and current not in values:
-        options = [*options, (current, current)]
+    if current and current not in {value for value, _label in options}:
+        options = [*options, (current, current_label)]
     return forms.Select(choices=[("", empty_label), *options])
 
 
@@ -124,15 +125,19 @@ def present_filter_form(filterset: TrajetFilterSet) -> FilterLayout:
     form = filterset.form
     data = filterset.data
     fields = form.fields
-    countries = [(c.value, c.label) for c in country_choices()]
-    current_country = (data.get("country") or "").strip().upper()
-    if current_country and current_country not in {value for value, _label in countries}:
-        countries.append((current_country, country_name(current_country)))
-    fields["country"].widget = _select(str(_("Tous les pays")), countries, "")
+    country = (data.get("country") or "").strip().upper()
+    fields["country"].widget = _select(
+        str(_("Tous les pays")),
+        [(c.value, c.label) for c in country_choices()],
+        country,
+        country_name(country),
+    )
+    operator = (data.get("operator") or "").strip()
     fields["operator"].widget = _select(
         str(_("Tous les opérateurs")),
         [(c.value, c.label) for c in operator_choices()],
-        (data.get("operator") or "").strip(),
+        operator,
+        operator,
     )
     fields["kind"].empty_label = _("Jour et nuit")  # django-filter puts it first
     fields["kind"].choices = kind_choices()
