@@ -97,14 +97,26 @@ class FilterLayout:
     active_count: int
 
 
+class _CodeSelect(forms.Select):
+    """A list of codes that shows a code typed in another case as selected (``fr`` is FR)."""
+
+    def format_value(self, value: object) -> list[str]:
+        return [str(item).upper() for item in super().format_value(value)]
+
+
 def _select(
-    empty_label: str, options: list[tuple[str, str]], current: str, current_label: str
+    empty_label: str,
+    options: list[tuple[str, str]],
+    current: str,
+    current_label: str,
+    *,
+    widget: type[forms.Select] = forms.Select,
 ) -> forms.Select:
     """A list whose first option means "no filter"; a value given in the URL that the list
     lacks (a country without trains) is kept as an option, so filtering again keeps it."""
     if current and current not in {value for value, _label in options}:
         options = [*options, (current, current_label)]
-    return forms.Select(choices=[("", empty_label), *options])
+    return widget(choices=[("", empty_label), *options])
 
 
 PERIOD_FIELDS = ("period", "date", "week", "month", "start", "end")
@@ -131,6 +143,7 @@ def present_filter_form(filterset: TrajetFilterSet) -> FilterLayout:
         [(c.value, c.label) for c in country_choices()],
         country,
         country_name(country),
+        widget=_CodeSelect,
     )
     operator = (data.get("operator") or "").strip()
     fields["operator"].widget = _select(

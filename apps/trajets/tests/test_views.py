@@ -92,6 +92,11 @@ def test_the_advanced_filters_unfold_when_one_is_used_and_the_sort_is_kept(clien
     assert '<input type="hidden" name="ordering" value="-duration">' in html
 
 
+def test_a_country_code_in_lower_case_is_selected_in_the_list(client, network):
+    html = client.get(reverse("trajets:trajet-list"), {"country": "at"}).content.decode()
+    assert '<option value="AT" selected>Autriche (2 trains)</option>' in html
+
+
 def test_a_country_given_in_the_url_without_trains_stays_selected(client, network):
     html = client.get(reverse("trajets:trajet-list"), {"country": "PT"}).content.decode()
     assert ("PT", "Portugal") in _options(html, "country")
