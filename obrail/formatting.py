@@ -65,6 +65,16 @@ WEEKDAY_LABELS = (
     gettext_lazy("dimanche"),
 )
 
+WEEKDAY_SHORT_LABELS = (
+    gettext_lazy("lun"),
+    gettext_lazy("mar"),
+    gettext_lazy("mer"),
+    gettext_lazy("jeu"),
+    gettext_lazy("ven"),
+    gettext_lazy("sam"),
+    gettext_lazy("dim"),
+)
+
 
 def country_name(code: str) -> str:
     """Name of an ISO 3166-1 alpha-2 country code, or the code itself when unknown."""
@@ -91,6 +101,14 @@ def weekday_labels(flags: Sequence[bool]) -> str:
     """List the weekdays a service runs (``lundi, mardi``), or ``aucun jour``."""
     days = [str(label) for label, runs in zip(WEEKDAY_LABELS, flags, strict=True) if runs]
     if len(days) == len(WEEKDAY_LABELS):
+        return _("tous les jours")
+    return ", ".join(days) if days else _("aucun jour")
+
+
+def weekday_short_labels(flags: Sequence[bool]) -> str:
+    """The running weekdays in short (``lun, mer, ven``), or ``tous les jours``."""
+    days = [str(label) for label, runs in zip(WEEKDAY_SHORT_LABELS, flags, strict=True) if runs]
+    if len(days) == len(WEEKDAY_SHORT_LABELS):
         return _("tous les jours")
     return ", ".join(days) if days else _("aucun jour")
 

@@ -305,3 +305,6 @@ METRICS_ALLOWED_NETWORKS = env_networks("METRICS_ALLOWED_NETWORKS", ["127.0.0.0/
 # /health reports the var directory failing below this much free space, in MiB.
 VAR_DIR_MIN_FREE_MB = env_int("VAR_DIR_MIN_FREE_MB", 100, minimum=0)
 PROMETHEUS_EXPORT_MIGRATIONS = False
+# Legal notice (LCEN art. 6): who directs the publication and who hosts the site, as published.
+LEGAL_PUBLICATION_DIRECTOR = env_str("LEGAL_PUBLICATION_DIRECTOR") or "Le président d'ObRail Europe"
+LEGAL_HOST = env_str("LEGAL_HOST") or "ObRail Europe, sur ses propres serveurs"

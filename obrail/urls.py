@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
 from obrail import api_docs, health, views
@@ -16,6 +17,9 @@ api_patterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", api_docs.swagger_ui, name="swagger-ui"),
     path("redoc", api_docs.redoc, name="redoc"),
+    # Last: any other /api/ address is the API's JSON 404, whatever DEBUG says (Django's debug
+    # 404 page would otherwise answer an API client with HTML).
+    re_path(r"^.*$", views.api_not_found, name="not-found"),
 ]
 
 page_patterns = [
@@ -38,3 +42,7 @@ urlpatterns = [
 ]
 
 handler404 = "obrail.views.page_not_found"
+
+admin.site.site_header = _("ObRail Europe — administration")
+admin.site.site_title = _("ObRail Europe — administration")
+admin.site.index_title = _("Données, sources et incidents")

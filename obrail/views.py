@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -25,16 +26,28 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html")
 
 
+#: How long request logs are kept (Loki's retention_period, deploy/loki/loki.yml: 744h).
+LOG_RETENTION_DAYS = 31
+
+
 def legal(request: HttpRequest) -> HttpResponse:
-    """Legal notice, licences and personal data (RGPD)."""
-    return render(request, "pages/legal.html")
+    """Legal notice (publisher, publication director, host), licences, personal data (RGPD)."""
+    context = {
+        "publication_director": settings.LEGAL_PUBLICATION_DIRECTOR,
+        "host": settings.LEGAL_HOST,
+        "log_retention_days": LOG_RETENTION_DAYS,
+    }
+    return render(request, "pages/legal.html", context)
+
+
+def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """The API's JSON error schema for an address under /api/ that names no endpoint."""
+    message = f"No API endpoint at {request.path}: see /api/docs."
+    return JsonResponse({"errors": {"detail": [message]}}, status=404)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404: the API's JSON error schema under /api/, the site's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"errors": {"detail": [f"No API endpoint at {request.path}: see /api/docs."]}},
-            status=404,
-        )
+        return api_not_found(request, exception)
     return render(request, "404.html", status=404)

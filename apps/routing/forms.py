@@ -16,8 +16,26 @@ TRAIN_LABELS = {
     "day": _("Trains de jour"),
     "night": _("Trains de nuit (avec ou sans couchettes)"),
 }
+#: The algorithms in words (the expert panel); the value stays the API's name.
+METHOD_LABELS = {
+    "dijkstra": _("Dijkstra"),
+    "bellman_ford": _("Bellman-Ford (correction d'étiquettes, file)"),
+    "lifo": _("correction d'étiquettes, pile"),
+    "pape": _("correction d'étiquettes, D'Esopo-Pape"),
+    "slf": _("correction d'étiquettes, petite étiquette en tête (SLF)"),
+    "slf_lll": _("correction d'étiquettes, SLF et LLL"),
+    "astar": _("A* (estimation à vol d'oiseau)"),
+    "branch_and_bound": _("séparation et évaluation"),
+    "backward_chaining": _("chaînage arrière (graphe sans circuit)"),
+    "forward_chaining": _("chaînage avant (graphe sans circuit)"),
+    "reaching": _("atteinte (graphe sans circuit)"),
+    "scipy_limited": _("Dijkstra de SciPy, borné"),
+    "blocks": _("horaires : CSA par blocs d'heures de départ"),
+    "reference": _("horaires : CSA de référence, en Python"),
+    "time_expanded": _("horaires : Dijkstra sur le graphe espace-temps"),
+}
 METHOD_CHOICES = [("", _("Automatique (méthode rapide)"))] + [
-    (name, name) for name in (*METHODS, *JOURNEY_METHODS)
+    (name, METHOD_LABELS.get(name, name)) for name in (*METHODS, *JOURNEY_METHODS)
 ]
 
 

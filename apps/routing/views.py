@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from apps.routing.forms import RouteForm
+from apps.routing.forms import METHOD_LABELS, RouteForm
 from apps.routing.services import RoutingUnavailable, draw_route, find_route, resolve_station
+from apps.routing.services.sentences import answer_sentence
 from obrail.api_errors import BUSY_RETRY_AFTER_S
 from obrail.compute import BudgetExceeded, ComputeBusy, budget_message, is_retryable
 from obrail.errors import InvalidInput
+from obrail.formatting import duration
 from obrail.htmx import is_htmx_fragment_request
 from obrail.throttling import throttle_computation
 
@@ -34,18 +36,20 @@ def route_search(request: HttpRequest) -> HttpResponse:
         form.fields[name].widget.attrs.update(
             {"list": f"{name}-suggestions", "autocomplete": "off", "data-autocomplete": station_api}
         )
-    context: dict[str, object] = {"form": form, "answer": None, "unavailable": False}
+    context: dict[str, object] = {
+        "form": form,
+        "answer": None,
+        "unavailable": False,
+        "is_fragment": is_htmx_fragment_request(request),
+    }
     if form.is_bound and form.is_valid():
         context.update(_answer(form))
     if form.is_bound:
         context["live_message"] = (
-            _("Itinéraire trouvé.") if context["answer"] else _("Aucun itinéraire affiché.")
+            context["sentence"] if context["answer"] else _("Aucun itinéraire affiché.")
         )
-    template = (
-        "routing/partials/route_result.html"
-        if is_htmx_fragment_request(request)
-        else "routing/route_search.html"
-    )
+    is_fragment = context["is_fragment"]
+    template = "routing/partials/route_result.html" if is_fragment else "routing/route_search.html"
     status = 503 if "retry_after" in context else 422 if form.errors else 200
     response = render(request, template, context, status=status)
     if status == 503:
@@ -78,4 +82,11 @@ def _answer(form: RouteForm) -> dict[str, object]:
     except (BudgetExceeded, ComputeBusy) as error:
         form.add_error(None, budget_message(error))
         return {"retry_after": BUSY_RETRY_AFTER_S} if is_retryable(error) else {}
-    return {"answer": answer, "drawing": draw_route(answer)}
+    return {
+        "answer": answer,
+        "sentence": answer_sentence(answer),
+        "total_duration": duration(round(answer.duration_min)),
+        "legs": [(leg, duration(round(leg.duration_min))) for leg in answer.legs],
+        "drawing": draw_route(answer),
+        "method_label": METHOD_LABELS.get(answer.method, answer.method),
+    }

@@ -9,4 +9,5 @@ from apps.stats import views
 app_name = "stats"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("<slug:key>.csv", views.indicator_export, name="indicator-export"),
 ]

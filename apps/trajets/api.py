@@ -457,16 +457,16 @@ TIME_PARAMETERS = [
         OpenApiTypes.STR,
         # Empty: no bound (the page's form sends its empty fields).
         pattern=r"^$|^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        # No `examples`: Swagger UI's "Try it out" would fill the first one in, and the first
+        # call would be silently filtered by time (issue #17). The example is in the text.
         description=description,
-        examples=[OpenApiExample(name, value=example)],
     )
-    for name, description, example in (
-        ("departure_after", "Earliest local departure time, HH:MM.", "07:00"),
+    for name, description in (
+        ("departure_after", "Earliest local departure time, HH:MM (e.g. 07:00)."),
         (
             "departure_before",
-            "Latest local departure time, HH:MM; earlier than departure_after, the window "
-            "wraps past midnight (22:00 to 02:00).",
-            "09:30",
+            "Latest local departure time, HH:MM (e.g. 09:30); earlier than departure_after, "
+            "the window wraps past midnight (22:00 to 02:00).",
         ),
     )
 ]

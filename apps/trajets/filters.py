@@ -153,12 +153,21 @@ class TrajetFilterForm(forms.Form):
     period (one way of choosing it, a range given whole and at most a year long)."""
 
     RANGES = (("min_duration", "max_duration"), ("min_distance", "max_distance"))
+    #: True on the pages: messages name the other fields by their label, not their parameter.
+    names_fields_by_label = False
+
+    def _name(self, field: str) -> str:
+        if self.names_fields_by_label:
+            return f"« {self.fields[field].label} »"
+        return field
 
     def clean(self) -> dict:
         data = super().clean()
         for low, high in self.RANGES:
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
-                self._conflict(high, _("doit être supérieur ou égal à %(low)s.") % {"low": low})
+                self._conflict(
+                    high, _("doit être supérieur ou égal à %(low)s.") % {"low": self._name(low)}
+                )
         self._check_period(data)
         return data
 
@@ -168,11 +177,21 @@ class TrajetFilterForm(forms.Form):
     def _check_period(self, data: dict) -> None:
         start, end = data.get("start"), data.get("end")
         if end and not start and "start" not in self.errors:
-            self._conflict("start", _("indiquez aussi le début de la période (start)."))
+            self._conflict(
+                "start",
+                _("indiquez aussi le début de la période (%(start)s).")
+                % {"start": self._name("start")},
+            )
         if start and not end and "end" not in self.errors:
-            self._conflict("end", _("indiquez aussi la fin de la période (end)."))
+            self._conflict(
+                "end",
+                _("indiquez aussi la fin de la période (%(end)s).") % {"end": self._name("end")},
+            )
         if start and end and end < start:
-            self._conflict("end", _("doit être postérieure ou égale à start."))
+            self._conflict(
+                "end",
+                _("doit être postérieure ou égale à %(start)s.") % {"start": self._name("start")},
+            )
         elif start and end and (end - start).days + 1 > MAX_PERIOD_DAYS:
             self._conflict(
                 "end",
@@ -184,7 +203,7 @@ class TrajetFilterForm(forms.Form):
             self._conflict(
                 chosen[1],
                 _("une seule période à la fois : %(first)s ou %(second)s, pas les deux.")
-                % {"first": chosen[0], "second": chosen[1]},
+                % {"first": self._name(chosen[0]), "second": self._name(chosen[1])},
             )
 
 

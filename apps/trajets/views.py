@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.core.paginator import Page
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
@@ -17,7 +16,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from apps.trajets.api import CachedCountPaginator
 from apps.trajets.etl.quality import QualityReport
+from apps.trajets.exports import TRAJET_HEADERS, trajet_rows
 from apps.trajets.filters import TrajetFilterSet
+from apps.trajets.forms import FilterLayout, present_filter_form
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
 from apps.trajets.models import CalendarException, ImportRun, Trajet
 from apps.trajets.periods import (
@@ -28,6 +29,7 @@ from apps.trajets.periods import (
     source_validities,
     typical_weeks,
 )
+from apps.trajets.reject_reasons import describe_reason
 from apps.trajets.station_search import resolve_stations, station_ids_for
 from obrail.formatting import (
     WEEKDAY_LABELS,
@@ -46,6 +48,7 @@ from obrail.services import (
     get_trajet_detail,
     summarise_data_quality,
 )
+from obrail.spreadsheet import download_name, stream_spreadsheet_csv
 
 
 def _co2_chart(trajet: Trajet) -> Chart | None:
@@ -164,6 +167,10 @@ def _source_rows(report: QualityReport) -> list[dict[str, object]]:
                 (STATION_FIELD_LABELS.get(name, name), rate)
                 for name, rate in source.station_completeness.items()
             ],
+            "rejects": [
+                {"reason": describe_reason(group.reason_code), "group": group}
+                for group in source.rejects
+            ],
         }
         for source in report.sources
     ]
@@ -206,12 +213,9 @@ SORT_COLUMNS = (
     ("duration", gettext_lazy("Durée"), True),
     ("distance", gettext_lazy("Distance"), True),
 )
-# Fields completed from the API as the user types: (API route, item key put in the field).
-AUTOCOMPLETE_FIELDS = {
-    "origin": ("api:station-list", "name"),
-    "destination": ("api:station-list", "name"),
-    "operator": ("api:operator-list", "code"),
-}
+# Fields completed from the station API as the user types (names of stations).
+AUTOCOMPLETE_FIELDS = ("origin", "destination")
+AUTOCOMPLETE_API = "api:station-list"
 MAP_LINK_LIMIT = 120
 MAP_LABEL_COUNT = 12
 MAP_LABEL_SPACING = 90  # view units: about the width of a station name
@@ -242,38 +246,40 @@ def _reverse_or_empty(name: str) -> str:
         return ""
 
 
-def _build_filterset(request: HttpRequest) -> TrajetFilterSet:
-    """The shared FilterSet on this request, with errors tied to fields and autocomplete."""
+def _build_filterset(request: HttpRequest) -> tuple[TrajetFilterSet, FilterLayout]:
+    """The shared FilterSet on this request, presented for the page (lists of names, help in
+    words), with errors and help tied to their fields and station autocomplete."""
     filterset = TrajetFilterSet(request.GET, queryset=Trajet.objects.with_related())
+    layout = present_filter_form(filterset)
     form = filterset.form
-    if "operator" in form.fields:
-        # A text field completed from the API rather than a <select> of every operator:
-        # Europe has hundreds, which would weigh on every page and its render time.
-        form.fields["operator"].widget = forms.TextInput()
     filterset.is_valid()
     for name, field in form.fields.items():
         attrs = field.widget.attrs
+        described_by = [f"id_{name}_helptext"] if field.help_text else []
         if name in form.errors:
             attrs["aria-invalid"] = "true"
-            help_id = f" id_{name}_helptext" if field.help_text else ""
-            attrs["aria-describedby"] = f"id_{name}-error{help_id}"
-        api_name, value_key = AUTOCOMPLETE_FIELDS.get(name, ("", ""))
-        api_url = _reverse_or_empty(api_name) if api_name else ""
+            described_by.insert(0, f"id_{name}-error")
+        if described_by:
+            attrs["aria-describedby"] = " ".join(described_by)
+        api_url = _reverse_or_empty(AUTOCOMPLETE_API) if name in AUTOCOMPLETE_FIELDS else ""
         if api_url:
             attrs.update(
                 {
                     "list": f"{name}-suggestions",
                     "autocomplete": "off",
                     "data-autocomplete": api_url,
-                    "data-autocomplete-value": value_key,
+                    "data-autocomplete-value": "name",
                 }
             )
-    return filterset
+    return filterset, layout
 
 
-def _filter_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
+def _filter_context(
+    request: HttpRequest, filterset: TrajetFilterSet, layout: FilterLayout
+) -> dict[str, object]:
     return {
         "filterset": filterset,
+        "layout": layout,
         "datalists": [
             f"{name}-suggestions"
             for name, field in filterset.form.fields.items()
@@ -407,8 +413,9 @@ def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[s
     count_message = ngettext("%(count)s trajet trouvé", "%(count)s trajets trouvés", count) % {
         "count": number_format(count, 0, use_l10n=True, force_grouping=True)
     }
-    csv_query = request.GET.copy()
-    csv_query.pop("page", None)
+    list_query = request.GET.copy()
+    list_query.pop("page", None)
+    csv_query = list_query.copy()
     csv_query["format"] = "csv"
     csv_api = _reverse_or_empty("api:trajet-list")
     return {
@@ -422,6 +429,8 @@ def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[s
         "live_message": _("%(count)s, page %(number)s sur %(pages)s.")
         % {"count": count_message, "number": page.number, "pages": paginator.num_pages},
         "csv_url": f"{csv_api}?{csv_query.urlencode()}" if csv_api else "",
+        "spreadsheet_url": reverse("trajets:trajet-export")
+        + (f"?{list_query.urlencode()}" if list_query else ""),
     }
 
 
@@ -472,14 +481,28 @@ def _render_page_or_fragment(
 
 def trajet_list(request: HttpRequest) -> HttpResponse:
     """Filter form and sortable, paginated results; HTMX updates the results in place."""
-    filterset = _build_filterset(request)
-    context = _filter_context(request, filterset)
+    filterset, layout = _build_filterset(request)
+    context = _filter_context(request, filterset, layout)
     if not filterset.errors:
         context.update(_results_context(request, filterset))
     else:
         context["live_message"] = _("Les filtres contiennent des erreurs.")
     return _render_page_or_fragment(
         request, "trajets/trajet_list.html", "trajets/partials/trajet_search.html", context
+    )
+
+
+def trajet_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as a CSV for spreadsheets in French (BOM, ``;``, decimal commas,
+    French headers); invalid filters send back to the list, which shows their errors."""
+    filterset = TrajetFilterSet(request.GET, queryset=Trajet.objects.all())
+    if not filterset.is_valid():
+        query = request.GET.urlencode()
+        return redirect(reverse("trajets:trajet-list") + (f"?{query}" if query else ""))
+    return stream_spreadsheet_csv(
+        [str(header) for header in TRAJET_HEADERS],
+        trajet_rows(filterset.qs),
+        filename=download_name("trajets"),
     )
 
 
@@ -522,8 +545,8 @@ def _map_summary(network: NetworkMap, links: NetworkLinks) -> str:
 
 def network_map(request: HttpRequest) -> HttpResponse:
     """Stations and services on a map of Europe, day and night layers, with the same table."""
-    filterset = _build_filterset(request)
-    context = _filter_context(request, filterset)
+    filterset, layout = _build_filterset(request)
+    context = _filter_context(request, filterset, layout)
     current_kind = request.GET.get(KIND_PARAM, "")
     context["layers"] = [
         {

@@ -45,3 +45,18 @@ def test_api_docs_render_from_local_files_under_their_own_policy(client, path, m
     policy = response["Content-Security-Policy"]
     assert "script-src 'self';" in policy
     assert "unsafe-eval" not in policy
+
+
+@pytest.mark.parametrize("path", ["/api/nothing-here", "/api/trajets/abc", "/api/a/b/c.json"])
+def test_every_unknown_api_address_is_a_json_404_even_in_debug(client, settings, path):
+    settings.DEBUG = True  # Django's debug 404 page would answer in HTML
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"]["detail"] == [f"No API endpoint at {path}: see /api/docs."]
+
+
+def test_the_admin_carries_the_observatory_name(client):
+    html = client.get("/admin/login/").content.decode()
+    assert "ObRail Europe — administration" in html
+    assert "Administration de Django" not in html

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from apps.places.models import Place, PlaceName
+from apps.places.names import search_key
 from apps.trajets.models import CalendarException, RejectedRecord, Trajet, TrajetProvenance
 from apps.trajets.tests.factories import (
     make_operator,
@@ -28,6 +30,34 @@ STATIONS = (
     ("Amsterdam Centraal", "NL", 52.3789, 4.9003, "Europe/Amsterdam"),
 )
 
+# Towns the stations serve (GeoNames id, name, country, latitude, longitude, population,
+# stations, other names): a town's name in any language stands for all its stations.
+PLACES = (
+    (2988507, "Paris", "FR", 48.8534, 2.3488, 2_138_551, ("Paris Gare de Lyon", "Paris Est"),
+     ("Parigi",)),
+    (2761369, "Vienna", "AT", 48.2085, 16.3721, 1_691_468, ("Wien Hbf",), ("Wien", "Vienne")),
+    (2867714, "München", "DE", 48.1374, 11.5755, 1_260_391, ("München Hbf",),
+     ("Munich", "Muenchen")),
+    (2950159, "Berlin", "DE", 52.5244, 13.4105, 3_426_354, ("Berlin Hbf",), ()),
+)  # fmt: skip
+
+
+def _add_places(stations: dict) -> None:
+    for geonames_id, name, country, lat, lon, population, served, aliases in PLACES:
+        place = Place.objects.create(
+            geonames_id=geonames_id,
+            name=name,
+            country=country,
+            latitude=lat,
+            longitude=lon,
+            population=population,
+        )
+        for alias in (name, *aliases):
+            PlaceName.objects.create(place=place, name=alias, key=search_key(alias))
+        for station_name in served:
+            stations[station_name].place = place
+            stations[station_name].save(update_fields=["place"])
+
 
 @dataclass(frozen=True)
 class SampleNetwork:
@@ -46,6 +76,7 @@ def build_sample_network(extra_day_trajets: int = 0) -> SampleNetwork:
         )
         for name, country, latitude, longitude, zone in STATIONS
     }
+    _add_places(stations)
     sncf = make_operator("sncf", "SNCF Voyageurs", "FR")
     obb = make_operator("obb", "ÖBB", "AT")
     gtfs = make_source("sncf-gtfs", title="SNCF horaires GTFS", licence="ODbL")
@@ -55,13 +86,13 @@ def build_sample_network(extra_day_trajets: int = 0) -> SampleNetwork:
     RejectedRecord.objects.create(
         run=gtfs_run,
         location="trips.txt:14",
-        reason_code="unknown_stop",
+        reason_code="unknown_station",
         reason="stop_id 8799999 is not in stops.txt",
     )
     RejectedRecord.objects.create(
         run=gtfs_run,
         location="trips.txt:15",
-        reason_code="unknown_stop",
+        reason_code="unknown_station",
         reason="stop_id 8799998 is not in stops.txt",
     )
 

@@ -69,8 +69,8 @@ def test_without_javascript_the_form_submits_a_whole_page(site, no_js_page):
     base, _network = site
     page = no_js_page
     page.goto(base + reverse("trajets:trajet-list"))
-    page.get_by_label("Type de service").select_option("day")
-    page.get_by_label("Pays desservi").fill("fr")
+    page.get_by_label("Jour ou nuit").select_option(label="Trains de jour")
+    page.get_by_label("Pays desservi").select_option(label="France (32 trains)")
     with page.expect_navigation():
         page.get_by_role("button", name="Filtrer").click()
     assert re.search(r"[?&]kind=day(&|$)", page.url)

@@ -22,7 +22,7 @@ def test_filtering_updates_results_in_place_and_keeps_the_url_shareable(site, br
     expect(page.locator(".results-count")).to_have_text("35 trajets trouvés")
     page.evaluate("() => { window.__sameDocument = true; }")
 
-    page.get_by_label("Type de service").select_option("night")
+    page.get_by_label("Jour ou nuit").select_option("night")
     page.get_by_role("button", name="Filtrer").click()
 
     expect(page.locator(".results-count")).to_have_text("2 trajets trouvés")
@@ -39,20 +39,23 @@ def test_filtering_updates_results_in_place_and_keeps_the_url_shareable(site, br
     assert "kind=night" not in page.url
 
 
-def test_sorting_and_paging_update_in_place_and_keep_focus(site, browser_page, audit):
+def test_sorting_and_paging_update_in_place_and_move_focus_to_the_results(
+    site, browser_page, audit
+):
     base, _network = site
     page = browser_page
     page.goto(base + reverse("trajets:trajet-list") + "?kind=day")
     page.locator("#sort-duration").click()
     expect(page.locator("#sort-duration")).to_have_attribute("aria-current", "true")
     assert "ordering=duration" in page.url
-    assert page.evaluate("() => document.activeElement.id") == "sort-duration"
+    expect(page.locator("#results-heading")).to_be_focused()
     audit(page, "trajets sorted by duration (HTMX)")
 
     page.locator("#page-next").click()
     expect(page.locator(".pagination [aria-current=page]")).to_have_text("2")
     assert re.search(r"[?&]page=2", page.url)
     expect(page.locator("#live-region")).to_contain_text("page 2 sur 2")
+    expect(page.locator("#results-heading")).to_be_focused()
     assert len(_result_trains(page)) == 8
     audit(page, "trajets page 2 (HTMX)")
 
@@ -61,15 +64,18 @@ def test_invalid_filter_shows_errors_tied_to_the_field_via_htmx(site, browser_pa
     base, _network = site
     page = browser_page
     page.goto(base + reverse("trajets:trajet-list"))
-    page.get_by_label("Pays desservi").fill("France")
+    page.get_by_text("Plus de critères").click()
+    page.get_by_label("Durée minimale").fill("600")
+    page.get_by_label("Durée maximale").fill("60")
     page.get_by_role("button", name="Filtrer").click()
 
-    field = page.get_by_label("Pays desservi")
+    field = page.get_by_label("Durée maximale")
     expect(field).to_have_attribute("aria-invalid", "true")
-    error = page.locator("#id_country-error")
-    expect(error).to_contain_text("code pays ISO 3166-1")
-    assert field.get_attribute("aria-describedby") == "id_country-error id_country_helptext"
+    error = page.locator("#id_max_duration-error")
+    expect(error).to_contain_text("doit être supérieur ou égal")
+    assert field.get_attribute("aria-describedby") == "id_max_duration-error"
     expect(page.locator("#live-region")).to_have_text("Les filtres contiennent des erreurs.")
+    expect(page.locator("#trajet-filters-errors")).to_be_focused()
     audit(page, "trajets with an invalid filter (422 via HTMX)")
 
 
@@ -95,4 +101,5 @@ def test_network_map_switches_to_the_night_layer_in_place(site, browser_page, au
     assert page.locator("svg.network-map line.link-night").count() == 2
     assert "kind=night" in page.url
     expect(page.locator("#live-region")).to_contain_text("2 liaisons de nuit")
+    expect(page.locator("#map-heading")).to_be_focused()
     audit(page, "network map, night layer (HTMX)")

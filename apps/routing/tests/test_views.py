@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from django.urls import reverse
 
 URL = reverse("routing:route-search")
@@ -150,3 +153,40 @@ def test_route_searches_count_against_the_compute_throttle_page_and_api(
     api = client.get(reverse("api:route"), {"from": query["origin"], "to": query["destination"]})
     assert api.status_code == 429
     assert client.get(URL).status_code == 200
+
+
+def test_a_journey_is_answered_in_a_sentence_with_hours_and_its_change(client, line_network):
+    query = {
+        "origin": "Paris Gare de Lyon",
+        "destination": "Marseille Saint-Charles",
+        "depart": "2025-06-11T07:00",
+    }
+    html = client.get(URL, query).content.decode()
+    assert '<p class="answer-sentence">4 h 10, 1 correspondance à Lyon Part-Dieu</p>' in html
+    assert '<td class="num">2 h 00</td>' in html  # each leg in hours too
+    assert " min<" not in html
+
+
+def test_the_algorithm_and_the_solver_statistics_are_folded_in_an_expert_panel(
+    client, line_network
+):
+    query = {"origin": "Paris Gare de Lyon", "destination": "Marseille Saint-Charles"}
+    html = client.get(URL, query).content.decode()
+    assert '<p class="answer-sentence">' in html
+    assert "de trajet sur le réseau" in html
+    panels = re.findall(r'<details class="expert-panel"[^>]*>(.*?)</details>', html, re.S)
+    assert len(panels) == 2
+    assert 'name="method"' in panels[0]
+    assert "éléments examinés" in panels[1]
+    assert 'name="method"' not in html.replace(panels[0], "")
+
+
+def test_the_route_map_draws_the_countries_and_names_every_station(client, line_network):
+    query = {"origin": "Paris Gare de Lyon", "destination": "Marseille Saint-Charles"}
+    html = client.get(URL, query).content.decode()
+    svg = re.search(r'<svg class="route-map-svg".*?</svg>', html, re.S).group(0)
+    assert svg.count('<path class="country"') > 20
+    labels = re.findall(r"<text [^>]*>([^<]+)</text>", svg)
+    assert labels == ["Paris Gare de Lyon", "Lyon Part-Dieu", "Marseille Saint-Charles"]
+    *_corner, width, height = (float(v) for v in re.search(r'viewBox="([^"]+)"', svg)[1].split())
+    assert width / height == pytest.approx(1.6, abs=0.01)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.e2e.sample import build_sample_network
 
@@ -77,3 +81,49 @@ def test_legal_texts_stay_french_and_say_so_in_the_english_interface(client):
     assert "<h1>Accessibility statement</h1>" in html
     assert '<div class="prose" lang="fr">' in html
     assert "partiellement conforme" in html
+
+
+def test_every_chart_downloads_as_a_french_spreadsheet_for_its_period(client):
+    build_sample_network()
+    html = client.get(reverse("stats:dashboard"), {"period": "all"}).content.decode()
+    assert 'href="/indicateurs/kind.csv?period=all" download' in html
+    response = client.get(reverse("stats:indicator-export", args=["kind"]), {"period": "all"})
+    assert response.status_code == 200
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="obrail-indicateurs-kind-toutes-dates-{today}.csv"'
+    )
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0] == ["Type de service", "Trains"]
+    assert dict(rows[1:]) == {"Jour": "3", "Nuit": "2", "Nuit sans couchette connue": "0"}
+
+
+def test_an_unknown_indicator_is_a_404(client, db):
+    assert client.get(reverse("stats:indicator-export", args=["nothing"])).status_code == 404
+
+
+def test_the_legal_notice_names_director_host_contact_log_retention_and_rights(client, settings):
+    settings.LEGAL_PUBLICATION_DIRECTOR = "Camille Martin"
+    settings.LEGAL_HOST = "Hébergeur SAS, 1 rue de l'Exemple, 75001 Paris, 01 23 45 67 89"
+    html = client.get(reverse("pages:legal")).content.decode()
+    assert '<p id="publication-director">Camille Martin</p>' in html
+    assert "Hébergeur SAS, 1 rue de l&#x27;Exemple, 75001 Paris" in html
+    assert "conservés 31 jours" in html
+    assert "<h2>Contact</h2>" in html
+    for right in ("accès", "rectification", "effacement", "limitation", "portabilité"):
+        assert right in html
+    assert "CNIL" in html
+
+
+def test_the_log_retention_stated_is_the_one_loki_applies():
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    from obrail.views import LOG_RETENTION_DAYS
+
+    loki = (Path(django_settings.BASE_DIR) / "deploy" / "loki" / "loki.yml").read_text()
+    hours = int(re.search(r"retention_period:\s*(\d+)h", loki)[1])
+    assert hours == LOG_RETENTION_DAYS * 24

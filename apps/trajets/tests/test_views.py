@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -9,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.trajets.tests.factories import make_run, make_trajet
 from tests.e2e.sample import build_sample_network
@@ -46,6 +49,68 @@ def test_list_page_filters_by_country_served_by_a_stop(client, network):
     )
 
 
+def _options(html: str, name: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_country_and_operator_are_lists_of_names_with_their_train_counts(client, network):
+    html = client.get(reverse("trajets:trajet-list")).content.decode()
+    countries = _options(html, "country")
+    assert countries[0] == ("", "Tous les pays")
+    assert ("AT", "Autriche (2 trains)") in countries
+    assert ("FR", "France (2 trains)") in countries
+    assert [label for _value, label in countries[1:]] == sorted(
+        (label for _value, label in countries[1:]),
+        key=lambda text: text.replace("É", "E"),
+    )
+    assert _options(html, "operator") == [
+        ("", "Tous les opérateurs"),
+        ("obb", "ÖBB (2 trains)"),
+        ("sncf", "SNCF Voyageurs (3 trains)"),
+    ]
+    assert _options(html, "kind")[:3] == [
+        ("", "Jour et nuit"),
+        ("day", "Trains de jour"),
+        ("night", "Trains de nuit (couchettes ou lits)"),
+    ]
+
+
+def test_the_filters_speak_words_not_codes(client, network):
+    html = client.get(reverse("trajets:trajet-list")).content.decode()
+    text = re.sub(r"<[^>]+>", " ", html)
+    for jargon in ("---------", "code ISO", "departure_after", "préfixe -", "(day)", "reference"):
+        assert jargon not in text
+    assert 'name="ordering"' not in html  # sorting is done by clicking the column headers
+    assert re.search(r'<details class="more-filters">\s*<summary>', html)  # folded
+
+
+def test_the_advanced_filters_unfold_when_one_is_used_and_the_sort_is_kept(client, network):
+    query = {"date": "2025-03-03", "ordering": "-duration"}
+    html = client.get(reverse("trajets:trajet-list"), query).content.decode()
+    assert '<details class="more-filters" open>' in html
+    assert '<input type="hidden" name="ordering" value="-duration">' in html
+
+
+def test_a_country_code_in_lower_case_is_selected_in_the_list(client, network):
+    html = client.get(reverse("trajets:trajet-list"), {"country": "at"}).content.decode()
+    assert '<option value="AT" selected>Autriche (2 trains)</option>' in html
+
+
+def test_a_country_given_in_the_url_without_trains_stays_selected(client, network):
+    html = client.get(reverse("trajets:trajet-list"), {"country": "PT"}).content.decode()
+    assert ("PT", "Portugal") in _options(html, "country")
+    assert '<option value="PT" selected>' in html
+    assert "Aucun trajet ne correspond à ces filtres." in html
+
+
+def test_a_town_name_in_french_english_or_german_finds_its_trains(client, network):
+    for name in ("Vienne", "Vienna", "Wien"):
+        query = {"origin": "Paris", "destination": name, "kind": "night"}
+        html = client.get(reverse("trajets:trajet-list"), query).content.decode()
+        assert _train_links(html) == [f"NJ {network.nightjet.train_number}"], name
+
+
 def test_htmx_request_gets_the_fragment_with_an_out_of_band_live_region(client, network):
     response = client.get(reverse("trajets:trajet-list"), {"kind": "day"}, **HTMX)
     html = response.content.decode()
@@ -70,8 +135,8 @@ def test_invalid_filters_give_422_with_errors_tied_to_their_fields(client, netwo
     html = response.content.decode()
     kind_input = re.search(r"<select[^>]*name=\"kind\"[^>]*>", html).group(0)
     assert 'aria-invalid="true"' in kind_input
-    assert 'aria-describedby="id_kind-error id_kind_helptext"' in kind_input
-    assert re.search(r'<p class="error-message" id="id_kind-error">[^<]*day, night', html)
+    assert 'aria-describedby="id_kind-error"' in kind_input
+    assert re.search(r'<p class="error-message" id="id_kind-error">choisissez dans la liste', html)
     assert 'id="id_max_duration-error"' in html
     assert '<a href="#id_kind">' in html
     assert "Corrigez les filtres" in html
@@ -200,11 +265,10 @@ def test_quality_page_shows_the_etl_report_by_source_and_reject_reason(client, n
     html = response.content.decode()
     assert '<th scope="row">sncf-gtfs</th>' in html
     assert '<th scope="row">back-on-track</th>' in html
-    rejects = (
-        r'<th scope="row">sncf-gtfs</th><td><code>unknown_stop</code></td><td class="num">2</td>'
-    )
+    rejects = r'<th scope="row">sncf-gtfs</th><td>gare inconnue</td><td class="num">2</td>'
     assert re.search(rejects, html)
-    assert "trips.txt:14" in html  # the example of the reason
+    assert "trips.txt:14" in html  # where an example of the reason is
+    assert "is not in stops.txt" not in html  # the ETL's own English words stay off the page
     assert "2 enregistrements ont été rejetés lors des derniers imports." in html
     report = response.context["report"]
     assert {source.source: source.trajets for source in report.sources} == {
@@ -243,3 +307,58 @@ def test_the_quality_page_shows_the_identity_checks(client):
     assert response.status_code == 200
     assert "Justesse des gares et des opérateurs" in html
     assert "Gares dont le pays diffère de celui de leurs coordonnées" in html
+
+
+def _spreadsheet(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
+def test_the_filtered_list_downloads_as_a_french_spreadsheet(client, network):
+    response = client.get(reverse("trajets:trajet-export"), {"kind": "night"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="obrail-trajets-{today}.csv"'
+    header, *rows = _spreadsheet(response)
+    assert header[:4] == ["Train", "Opérateur", "Jour ou nuit", "Gare de départ"]
+    assert len(rows) == 2
+    nightjet = dict(zip(header, rows[0], strict=True))
+    assert nightjet["Train"] == f"NJ {network.nightjet.train_number}"
+    assert nightjet["Jour ou nuit"] == "nuit"
+    assert nightjet["Pays d'arrivée"] == "Autriche"
+    assert nightjet["Heure d'arrivée"] == "10:22 (+1)"
+    assert nightjet["Durée"] == "14 h 24"
+    assert nightjet["Jours de circulation"] == "lun, mer, ven"
+    assert nightjet["CO2e en train (kg par passager)"] == "19,6"
+    assert nightjet["Distance (km)"] == "1400"
+
+
+def test_the_spreadsheet_neutralises_formulas_in_every_cell(client, network):
+    station = network.nightjet.origin
+    station.name = "=cmd|' /C calc'!A0"
+    station.save()
+    _header, *rows = _spreadsheet(client.get(reverse("trajets:trajet-export"), {"kind": "night"}))
+    assert rows[0][3] == "'=cmd|' /C calc'!A0"
+
+
+def test_the_list_links_both_downloads_with_its_filters(client, network):
+    html = client.get(reverse("trajets:trajet-list"), {"kind": "night", "page": "1"})
+    html = html.content.decode()
+    assert 'href="/trajets/export.csv?kind=night" download' in html
+    assert 'href="/api/trajets?kind=night&amp;format=csv" download' in html
+
+
+def test_a_download_with_invalid_filters_goes_back_to_the_list(client, network):
+    response = client.get(reverse("trajets:trajet-export"), {"kind": "tram"})
+    assert response.status_code == 302
+    assert response["Location"] == "/trajets/?kind=tram"
+
+
+def test_every_reject_code_of_the_etl_has_an_explanation_in_french():
+    from apps.trajets.etl.loader import _REASON_CODES
+    from apps.trajets.reject_reasons import REJECT_REASONS
+
+    codes = {code for _needle, code in _REASON_CODES} | {"invalid_record"}
+    assert codes <= set(REJECT_REASONS)

@@ -52,7 +52,8 @@ def test_list_page_defaults_to_the_typical_week_and_links_every_date(client, tra
 def test_list_page_reports_a_bad_period_on_its_field(client, train):
     response = client.get(reverse("trajets:trajet-list"), {"start": "2025-12-01"})
     assert response.status_code == 422
-    assert "indiquez aussi la fin de la période (end)." in response.content.decode()
+    html = response.content.decode()
+    assert "indiquez aussi la fin de la période (« Fin de la période »)." in html
 
 
 def test_detail_page_shows_running_dates_pattern_and_exceptions(client, train):
