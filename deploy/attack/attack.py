@@ -17,10 +17,10 @@ random strong password, and serves the app with gunicorn and ``deploy/gunicorn.c
 3. the defaults, with rates and the login limit raised so that throttling hides nothing: the
    ecology stall input answers a 4xx within 2 s; while ten of them and ten of the heaviest
    valid simulations run, ``/health`` keeps a p95 under 100 ms and a maximum within twice the
-   idle one (a shared machine has hiccups of its own); ``?page=200000000000000000`` is a 400, a deep-nested JSON body a 400 in JSON, CSV
-   exports neutralise formulas; then schemathesis ``--checks all`` against ``/api/schema``
-   (``schemathesis.toml`` beside this script states the API's 422 for schema-valid input it
-   cannot process).
+   idle one (a shared machine has hiccups of its own); ``?page=200000000000000000`` is a
+   400, a deep-nested JSON body a 400 in JSON, CSV exports neutralise formulas; then
+   schemathesis ``--checks all`` against ``/api/schema`` (``schemathesis.toml`` beside this
+   script states the API's 422 for schema-valid input it cannot process).
 
 Every check prints its figure. Processes, the database and the temporary directory are
 removed at the end, whatever happens. Exit status 1 when any check fails.
