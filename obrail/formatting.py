@@ -113,8 +113,14 @@ def weekday_short_labels(flags: Sequence[bool]) -> str:
     return ", ".join(days) if days else _("aucun jour")
 
 
+def decimal(value: float, places: int, *, grouping: bool = False) -> str:
+    """``value`` rounded to ``places`` decimals in the page's locale (Django's
+    ``number_format`` alone cuts the digits off: 16.487 would read 16,4)."""
+    return number_format(round(value, places), places, use_l10n=True, force_grouping=grouping)
+
+
 def kilograms(value: float | None) -> str:
-    """Format kilograms with one decimal, ``—`` when unknown."""
+    """Format kilograms with one decimal, rounded, ``—`` when unknown."""
     if value is None:
         return "—"
-    return _("%(value)s kg") % {"value": number_format(value, 1, use_l10n=True)}
+    return _("%(value)s kg") % {"value": decimal(value, 1)}

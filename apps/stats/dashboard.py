@@ -20,7 +20,7 @@ from apps.stats.services import VolumeTable, compute_served_countries, compute_v
 from apps.trajets.models import ServiceKind, Trajet
 from apps.trajets.periods import PeriodChoice, describe_choice, restrict_to_period
 from obrail.caching import cached_until_next_import
-from obrail.formatting import country_name
+from obrail.formatting import country_name, kilograms
 from obrail.services import Chart, ChartRow
 
 logger = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ def _co2_chart(by_kind: dict[str, dict[str, float | None]], period: str, short: 
                     ChartRow(
                         f"{label}, {labels[kind]}",
                         value,
-                        _("%(value)s kg") % {"value": number_format(value, 1, use_l10n=True)},
+                        kilograms(value),
                         "rail" if mode == "rail" else "air",
                     )
                 )

@@ -2,8 +2,10 @@
 with how many trains each has, and service kinds in words.
 
 The API keeps its codes (``country=AT``, ``operator=obb``, ``kind=night``); the page shows the
-same values under the names people know ("Autriche (12 trains)", "ÖBB (8 trains)"). Counts
-read every counted trajet, so they are cached until the next import.
+same values under the names people know ("Autriche (12 trains)", "ÖBB (8 trains)"). A count
+is what the list shows for that choice by default: the trains of each source's typical week
+(``period`` empty); a country or operator whose trains all run on other dates is listed with
+0. Counts read every counted trajet, so they are cached until the next import.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.trajets.models import ServiceKind, Trajet, TrajetCountry
+from apps.trajets.periods import PeriodChoice, PeriodKind, restrict_to_period
 from obrail.caching import cached_until_next_import
 from obrail.formatting import country_name
 
@@ -56,24 +59,42 @@ def _fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def _default_listing() -> QuerySet[Trajet]:
+    """The trains the list shows without a period: one per train, in its source's typical
+    week (as ``TrajetFilterSet`` restricts them)."""
+    return restrict_to_period(Trajet.objects.counted(), PeriodChoice(PeriodKind.REFERENCE))
+
+
 def _compute_country_choices() -> list[Choice]:
-    rows = (
-        TrajetCountry.objects.filter(trajet__in=Trajet.objects.counted())
-        .order_by()
-        .values_list("country")
-        .annotate(count=Count("trajet_id"))
+    def counts(trajets: QuerySet[Trajet]) -> dict[str, int]:
+        rows = (
+            TrajetCountry.objects.filter(trajet__in=trajets)
+            .order_by()
+            .values_list("country")
+            .annotate(count=Count("trajet_id"))
+        )
+        return dict(rows)
+
+    shown = counts(_default_listing())
+    return _sorted_by_name(
+        [
+            Choice(code, country_name(code), shown.get(code, 0))
+            for code in counts(Trajet.objects.counted())
+        ]
     )
-    return _sorted_by_name([Choice(code, country_name(code), count) for code, count in rows])
 
 
 def _compute_operator_choices() -> list[Choice]:
+    shown = dict(
+        _default_listing().order_by().values_list("operator__code").annotate(count=Count("pk"))
+    )
     rows = (
         Trajet.objects.counted()
         .order_by()
         .values_list("operator__code", "operator__name")
-        .annotate(count=Count("pk"))
+        .distinct()
     )
-    return _sorted_by_name([Choice(code, name or code, count) for code, name, count in rows])
+    return _sorted_by_name([Choice(code, name or code, shown.get(code, 0)) for code, name in rows])
 
 
 def country_choices() -> list[Choice]:

@@ -64,8 +64,10 @@ PAGE_HELP = {
     "origin": _("Ville ou gare, en français, en anglais ou dans la langue du pays (Vienne, "
                 "Vienna, Wien)."),
     "destination": _("Ville ou gare, dans la langue de votre choix."),
-    "country": _("Au départ, à l'arrivée ou à un arrêt."),
-    "operator": "",
+    "country": _(
+        "Au départ, à l'arrivée ou à un arrêt. Entre parenthèses, les trains de la semaine type."
+    ),
+    "operator": _("Entre parenthèses, les trains de la semaine type."),
     "kind": "",
     "q": _("Par exemple 453, TGV ou Nightjet."),
     "period": _("Par défaut, la semaine type de chaque source : la semaine où ses trains "
@@ -169,6 +171,7 @@ def present_filter_form(filterset: TrajetFilterSet) -> FilterLayout:
         main=main,
         advanced=advanced,
         is_advanced_open=any(field in used or field.errors for field in advanced),
-        sort=str(data.get(SORT_FIELD) or ""),
+        # A sort the form refused is not sent back: the next "Filtrer" drops it.
+        sort="" if form.errors.get(SORT_FIELD) else str(data.get(SORT_FIELD) or ""),
         active_count=len(used),
     )

@@ -35,6 +35,7 @@ from obrail.formatting import (
     WEEKDAY_LABELS,
     clock,
     country_name,
+    decimal,
     duration,
     kilograms,
     weekday_labels,
@@ -55,9 +56,6 @@ def _co2_chart(trajet: Trajet) -> Chart | None:
     if trajet.co2_rail_kg is None or trajet.co2_flight_kg is None:
         return None
 
-    def kilograms(value: float) -> str:
-        return _("%(value)s kg") % {"value": number_format(value, 1, use_l10n=True)}
-
     if trajet.co2_flight_kg > 0:
         ratio = trajet.co2_flight_kg / max(trajet.co2_rail_kg, 0.01)
         summary = _(
@@ -66,7 +64,7 @@ def _co2_chart(trajet: Trajet) -> Chart | None:
         ) % {
             "rail": kilograms(trajet.co2_rail_kg),
             "flight": kilograms(trajet.co2_flight_kg),
-            "ratio": number_format(ratio, 0 if ratio >= 10 else 1, use_l10n=True),
+            "ratio": decimal(ratio, 0 if ratio >= 10 else 1),
         }
     else:
         summary = _("Un passager émet %(rail)s en train.") % {"rail": kilograms(trajet.co2_rail_kg)}
@@ -359,8 +357,7 @@ def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
             "destination": trajet.destination.name,
             "duration": duration(trajet.duration_min),
             "distance": (
-                _("%(km)s km")
-                % {"km": number_format(trajet.distance_km, 0, use_l10n=True, force_grouping=True)}
+                _("%(km)s km") % {"km": decimal(trajet.distance_km, 0, grouping=True)}
                 if trajet.distance_km
                 else "—"
             ),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import translation
 
 from apps.trajets.filter_choices import country_choices, kind_choices, operator_choices
 from apps.trajets.models import ServiceKind
-from apps.trajets.tests.factories import make_operator, make_station, make_trajet
+from apps.trajets.tests.factories import make_operator, make_run, make_station, make_trajet
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +41,26 @@ def test_country_names_follow_the_page_language():
 
 def test_every_service_kind_has_words():
     assert [value for value, _label in kind_choices()] == list(ServiceKind.values)
+
+
+def test_counts_are_the_trains_the_list_shows_by_default(client):
+    # The review found "Espagne (193 trains)" over a list of 33: the counts read every date,
+    # the list each source's typical week.
+    run = make_run()
+    make_trajet([make_station("Paris Est"), make_station("Lyon Part-Dieu")], run=run)
+    dsb = make_operator("dsb", "DSB", "DK")
+    copenhagen = make_station("København H", country="DK", time_zone="Europe/Copenhagen")
+    odense = make_station("Odense", country="DK", time_zone="Europe/Copenhagen")
+    make_trajet(
+        [copenhagen, odense],
+        run=run,
+        operator=dsb,
+        valid_from=dt.date(2024, 3, 4),
+        valid_to=dt.date(2024, 3, 6),
+    )
+    countries = {choice.value: choice.count for choice in country_choices()}
+    assert countries == {"FR": 1, "DK": 0}
+    for code, count in countries.items():
+        assert client.get("/api/trajets", {"country": code}).json()["count"] == count
+    assert {choice.value: choice.count for choice in operator_choices()}["dsb"] == 0
+    assert client.get("/api/trajets", {"operator": "dsb", "period": "all"}).json()["count"] == 1

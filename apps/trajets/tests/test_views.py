@@ -362,3 +362,14 @@ def test_every_reject_code_of_the_etl_has_an_explanation_in_french():
 
     codes = {code for _needle, code in _REASON_CODES} | {"invalid_record"}
     assert codes <= set(REJECT_REASONS)
+
+
+def test_a_refused_sort_is_not_sent_back_by_the_form(client, db):
+    # The review found /trajets/?ordering=foo stuck: the hidden field sent "foo" back on every
+    # "Filtrer", and the error summary linked to a field the page does not show.
+    response = client.get(reverse("trajets:trajet-list"), {"ordering": "foo"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'name="ordering"' not in html
+    assert 'href="#id_ordering"' not in html
+    assert "Le tri est retiré au prochain filtrage." in html

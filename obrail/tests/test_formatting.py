@@ -1,0 +1,20 @@
+"""Numbers on the pages are rounded like the French CSV rounds them, never cut off."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from obrail.formatting import decimal, kilograms
+
+
+def test_decimals_are_rounded_not_cut_off():
+    # The review found 16.487 kg shown "16,4" on the page and "16,5" in the CSV.
+    with translation.override("fr"):
+        assert kilograms(16.487) == "16,5 kg"
+        assert kilograms(89.597) == "89,6 kg"
+        assert decimal(448.604, 0) == "449"
+        assert decimal(448.5001, 0) == "449"
+        assert decimal(12345.6, 0, grouping=True) == "12\xa0346"
+    with translation.override("en"):
+        assert kilograms(124.4918) == "124.5 kg"
+    assert kilograms(None) == "—"
