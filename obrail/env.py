@@ -149,12 +149,13 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
 
 def parse_cache_url(url: str) -> dict[str, object]:
     """Parse ``CACHE_URL``: ``locmem://`` (one process), ``file:///abs/dir`` (one host) or
-    ``redis://[:password@]host:port/db`` (every host: Django's own Redis cache)."""
+    ``redis://[:password@]host:port/db`` (every host: Django's own Redis cache, falling back
+    to memory while Redis is unreachable)."""
     parts = urlsplit(url)
     if parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if parts.scheme in {"redis", "rediss"} and parts.hostname:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "obrail.cache_backends.FallbackRedisCache", "LOCATION": url}
     if parts.scheme == "file" and parts.path.startswith("/"):
         return {
             "BACKEND": "obrail.cache_backends.FallbackFileBasedCache",

@@ -16,7 +16,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 
+from obrail.cache_backends import FallbackRedisCache
 from obrail.env import parse_cache_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -85,14 +87,42 @@ def test_two_app_instances_share_one_throttle_budget(redis_available):
     first = _instance(address, 3)
     second = _instance(address, 3)
 
-    assert first["backend"] == "django.core.cache.backends.redis.RedisCache"
+    assert first["backend"] == "obrail.cache_backends.FallbackRedisCache"
     assert first["allowed"] == [True, True, True]
     # The second process sees the first one's three requests: 5/minute leaves two.
     assert second["allowed"] == [True, True, False]
 
 
-def test_redis_cache_url_selects_djangos_redis_backend():
+def test_redis_cache_url_selects_djangos_redis_backend_with_its_fallback():
     assert parse_cache_url("redis://redis:6379/0") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "obrail.cache_backends.FallbackRedisCache",
         "LOCATION": "redis://redis:6379/0",
     }
+    assert issubclass(FallbackRedisCache, RedisCache)
+
+
+def test_redis_cache_is_shared_across_clients(redis_available):
+    key = f"test-{uuid.uuid4().hex}"
+    writer, reader = FallbackRedisCache(REDIS_URL, {}), FallbackRedisCache(REDIS_URL, {})
+
+    writer.set(key, {"value": 1}, 30)
+
+    assert reader.get(key) == {"value": 1}
+    assert not reader.is_degraded
+    reader.delete(key)
+
+
+def test_unreachable_redis_falls_back_to_memory_and_reports_it(caplog):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    cache = FallbackRedisCache(f"redis://127.0.0.1:{closed_port}/0", {})
+
+    cache.set("key", "value", 60)
+
+    assert cache.is_degraded
+    assert cache.get("key") == "value"
+    assert cache.incr(cache.add("counter", 1) and "counter") == 2
+    assert [r.getMessage() for r in caplog.records].count(
+        "redis cache unreachable, serving from memory for 30 s: set failed with ConnectionError"
+    ) == 1
