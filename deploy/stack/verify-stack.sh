@@ -354,7 +354,7 @@ shared_throttle() {
     # Which instances answered: the app's JSON access lines for the path.
     compose logs --since "$since" --no-color app 2>/dev/null \
         | grep '"path": "/api/operators"' | awk '{print $1}' | sort | uniq -c \
-        | awk '{printf "  %s answered %s requests\n", $2, $1; n++} END {exit n >= 2 ? 0 : 1}'
+        | awk '{printf "  %s served %s of them (200 or 429)\n", $2, $1; n++} END {exit n >= 2 ? 0 : 1}'
 }
 
 prometheus_api() {
@@ -390,7 +390,7 @@ import django, sys
 django.setup()
 from django.test import Client
 sys.stdout.write(Client(REMOTE_ADDR="127.0.0.1").get("/metrics").content.decode())' \
-        >"$RUN/metrics-plain.txt" || return 1
+        >"$RUN/metrics-plain.txt" 2>"$RUN/metrics-plain.log" || return 1
     "$PYTHON" "$ROOT/deploy/check_dashboards.py" --exposition "$RUN/metrics-live.txt" \
         --exposition "$RUN/metrics-plain.txt" --prometheus-url "http://$STACK_HOST:$PROMETHEUS_PORT"
 }
