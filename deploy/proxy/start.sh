@@ -9,6 +9,13 @@ set -eu
 CONF=/etc/obrail-proxy
 RUN=/tmp/obrail-nginx
 NAMES="${OBRAIL_SERVER_NAMES:-localhost 127.0.0.1}"
+# The host port clients reach HTTPS on (compose publishes 8443 on OBRAIL_HTTPS_PORT).
+HTTPS_PORT="${OBRAIL_HTTPS_PORT:-443}"
+case "$HTTPS_PORT" in
+    443) HTTPS_AUTHORITY='$host' ;;
+    *[!0-9]*) echo "OBRAIL_HTTPS_PORT is not a port: $HTTPS_PORT" >&2; exit 1 ;;
+    *) HTTPS_AUTHORITY="\$host:$HTTPS_PORT" ;;
+esac
 mkdir -p "$RUN"
 
 case "$NAMES" in
@@ -21,7 +28,7 @@ esac
     if [ -f /etc/obrail-tls/tls.crt ] && [ -f /etc/obrail-tls/tls.key ]; then
         echo "TLS: certificate found, HTTPS on 8443" >&2
         echo "server { listen 8443 ssl http2 default_server; ssl_certificate /etc/obrail-tls/tls.crt; ssl_certificate_key /etc/obrail-tls/tls.key; return 421; }"
-        echo "server { listen 8080; server_name $NAMES; location = /nginx-health { return 200; } location / { return 301 https://\$host\$request_uri; } }"
+        echo "server { listen 8080; server_name $NAMES; location = /nginx-health { return 200; } location / { return 301 https://$HTTPS_AUTHORITY\$request_uri; } }"
         cat <<CONF
 server {
     listen 8443 ssl http2;
