@@ -101,3 +101,36 @@ def test_health_check_follows_the_heartbeat(tmp_path):
     assert scheduler.is_alive(heartbeat) is True
     later = time.time() + scheduler.HEARTBEAT_MAX_AGE_SECONDS + 1
     assert scheduler.is_alive(heartbeat, now=later) is False
+
+
+create_admin = _load("create_admin")
+
+
+@pytest.mark.django_db
+def test_first_start_creates_the_administrator_from_the_secret_file(tmp_path, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    password_file = tmp_path / "admin_password"
+    password_file.write_text("generated-" + "x" * 30)
+    monkeypatch.setenv("OBRAIL_ADMIN_PASSWORD_FILE", str(password_file))
+    monkeypatch.setenv("OBRAIL_ADMIN_USER", "chief")
+
+    assert create_admin.main() == 0
+
+    user = get_user_model().objects.get(username="chief")
+    assert user.is_superuser
+    assert user.check_password("generated-" + "x" * 30)
+
+
+@pytest.mark.django_db
+def test_no_administrator_is_created_once_a_superuser_exists(tmp_path, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser(username="existing", password="x" * 20)
+    password_file = tmp_path / "admin_password"
+    password_file.write_text("another-" + "y" * 30)
+    monkeypatch.setenv("OBRAIL_ADMIN_PASSWORD_FILE", str(password_file))
+
+    assert create_admin.main() == 0
+
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["existing"]
