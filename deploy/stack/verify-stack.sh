@@ -87,6 +87,9 @@ cleanup() {
             && echo "stack removed (containers, volumes, networks)" \
             || { echo "compose down failed:"; tail -n 20 "$RUN/down.log"; }
     fi
+    # Earlier builds of the app image, untagged by this one (the tagged images stay as a cache).
+    engine image prune --force --filter "label=org.opencontainers.image.title=obrail" \
+        >/dev/null 2>&1
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
