@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # The suite runs on PostgreSQL (the local server unless DATABASE_URL says otherwise).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/obrail
 
-.PHONY: run test lint format install browser-deps postgres lock migrate load-samples clean
+.PHONY: run test lint format install browser-deps postgres redis lock migrate load-samples clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,8 +38,14 @@ postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect \
 		"$$(ls /etc/postgresql | sort -V | tail -n1)" main start
 
+## redis: start a Redis on 127.0.0.1:6379 when none answers (the shared-cache tests)
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+		command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server); \
+		redis-server --bind 127.0.0.1 --port 6379 --save "" --appendonly no --daemonize yes; }
+
 ## test: the whole suite (unit, integration, browser E2E + accessibility) on PostgreSQL
-test: install browser-deps postgres
+test: install browser-deps postgres redis
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} OBRAIL_REQUIRE_POSTGRES=1 \
 		$(PY) -m pytest $(PYTEST_ARGS)
 

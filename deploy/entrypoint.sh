@@ -1,9 +1,12 @@
 #!/bin/sh
 # ObRail container entrypoint. One image, several roles (see compose.yaml):
 #   web             gunicorn serving the Django app (default)
-#   migrate-and-load  apply migrations, repair station and operator identity (a no-op on a
-#                   consistent warehouse), then run every ETL source once (one-shot job)
-#   etl-scheduler   supercronic running deploy/cron/crontab (scheduled ETL)
+#   init-secrets    write the stack's secrets into the secrets volume: generated on first
+#                   start, or taken from the environment (.env) (one-shot job)
+#   migrate-and-load  apply migrations, create the administrator on first start (password
+#                   in the secret file admin_password), repair station and operator identity
+#                   (a no-op on a consistent warehouse), then run every ETL source once
+#   etl-scheduler   deploy/scheduler.py running deploy/cron/crontab (scheduled ETL)
 #   manage ARGS...  any manage.py command, e.g. `manage createsuperuser`
 # Anything else is executed as given. APP_DIR (default /app) lets deploy/verify.sh run this
 # very script outside the container for its smoke test.
@@ -18,16 +21,22 @@ case "${1:-web}" in
         mkdir -p "${PROMETHEUS_MULTIPROC_DIR:?PROMETHEUS_MULTIPROC_DIR must be set for gunicorn}"
         exec gunicorn --config "$APP_DIR/deploy/gunicorn.conf.py" obrail.wsgi:application
         ;;
+    init-secrets)
+        exec python "$APP_DIR/deploy/init_secrets.py"
+        ;;
     migrate-and-load)
         # One-off processes keep their metrics in memory: they are not scraped.
         unset PROMETHEUS_MULTIPROC_DIR
         python manage.py migrate --noinput
+        if [ -n "${OBRAIL_ADMIN_PASSWORD_FILE:-}" ]; then
+            python "$APP_DIR/deploy/create_admin.py"
+        fi
         python manage.py repair_identity
         exec python manage.py etl
         ;;
     etl-scheduler)
         unset PROMETHEUS_MULTIPROC_DIR
-        exec supercronic -passthrough-logs "$APP_DIR/deploy/cron/crontab"
+        exec python "$APP_DIR/deploy/scheduler.py" "$APP_DIR/deploy/cron/crontab"
         ;;
     manage)
         shift

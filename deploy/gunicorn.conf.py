@@ -60,6 +60,9 @@ accesslog = None
 errorlog = "-"
 # Heartbeat files in memory, not on a possibly slow or read-only container layer.
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108
+# No runtime control socket (gunicornc): nothing manages workers from inside the container,
+# and its default path is in the read-only home directory.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
 

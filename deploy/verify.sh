@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Offline verification of the production setup (issue 8 §6), for machines without a Docker
-# engine. Called by .ci/run and by the GitLab job deploy-config. Checks:
-#   1. compose.yaml: `docker-compose config -q` with dummy env values + Compose spec schema
+# engine (deploy/stack/verify-stack.sh runs the stack itself). Called by .ci/run and by the
+# GitLab job deploy-config. Checks:
+#   1. compose.yaml: `docker-compose config -q` with no .env, then with overrides; Compose spec
 #   2. deploy/Dockerfile: hadolint
 #   3. Prometheus: promtool check config / check rules / test rules
 #   4. Alertmanager: amtool check-config
@@ -84,13 +85,14 @@ install_tools() {
 
 # --- Static checks ------------------------------------------------------------------------
 check_compose() {
+    # A fresh clone: no .env at all (secrets are generated at first start), then with overrides.
+    (cd "$WORK" && env -u OBRAIL_ENV_FILE "$VENV/bin/docker-compose" --project-directory "$ROOT" \
+        --file "$ROOT/compose.yaml" config --quiet) || return 1
     cat >"$WORK/compose.env" <<'EOF'
 SECRET_KEY=verify-dummy-secret
 POSTGRES_PASSWORD=verify-dummy-password
-GRAFANA_ADMIN_PASSWORD=verify-dummy-password
-ALERTMANAGER_WEBHOOK_TOKEN=verify-dummy-token
-METRICS_TOKEN=verify-dummy-metrics-token
 ALLOWED_HOSTS=localhost,127.0.0.1
+OBRAIL_SERVER_NAMES=obrail.example.org
 EOF
     OBRAIL_ENV_FILE="$WORK/compose.env" "$VENV/bin/docker-compose" --project-directory "$ROOT" \
         --file "$ROOT/compose.yaml" --env-file "$WORK/compose.env" config --quiet
@@ -116,7 +118,7 @@ EOF
 
 check_static() {
     log "static checks"
-    run "compose: docker-compose config" check_compose
+    run "compose: docker-compose config (no .env, then with overrides)" check_compose
     run "compose: Compose specification schema" \
         "$VENV/bin/check-jsonschema" --builtin-schema vendor.compose-spec "$ROOT/compose.yaml"
     run "Dockerfile: hadolint" "$VENV/bin/hadolint" "$ROOT/deploy/Dockerfile"
@@ -133,7 +135,12 @@ check_static() {
     run "gitlab-ci: GitLab CI schema" \
         "$VENV/bin/check-jsonschema" --builtin-schema vendor.gitlab-ci "$ROOT/.gitlab-ci.yml"
     run "loki, promtail, grafana provisioning: YAML" check_yaml_files
-    run "shell scripts: syntax" sh -n "$ROOT/deploy/entrypoint.sh" "$ROOT/deploy/deploy.sh"
+    run "shell scripts: syntax" bash -c 'for f in "$@"; do sh -n "$f" || exit 1; done' _ \
+        "$ROOT/deploy/entrypoint.sh" "$ROOT/deploy/deploy.sh" "$ROOT/deploy/proxy/start.sh" \
+        "$ROOT/deploy/stack/standins/postgres-entrypoint.sh"
+    run "verify-stack.sh: syntax" bash -n "$ROOT/deploy/stack/verify-stack.sh"
+    run "stand-ins Containerfile: hadolint" "$VENV/bin/hadolint" --failure-threshold warning \
+        "$ROOT/deploy/stack/standins/Containerfile"
     run "grafana: dashboard checks" "$PYTHON" "$ROOT/deploy/check_dashboards.py"
 }
 

@@ -101,13 +101,14 @@ class DatabaseUrl:
     host: str = ""
     port: str = ""
 
-    def as_django(self) -> dict[str, object]:
-        """Return the ``DATABASES['default']`` dictionary."""
+    def as_django(self, *, password: str = "") -> dict[str, object]:
+        """Return the ``DATABASES['default']`` dictionary; ``password``, when given, replaces
+        the URL's (a secret read from a file)."""
         config: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
         if self.engine.endswith(".postgresql"):
             config.update(
                 USER=self.user,
-                PASSWORD=self.password,
+                PASSWORD=password or self.password,
                 HOST=self.host,
                 PORT=self.port,
                 CONN_MAX_AGE=60,
@@ -147,10 +148,14 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
 
 
 def parse_cache_url(url: str) -> dict[str, object]:
-    """Parse ``CACHE_URL``: ``locmem://`` (one process) or ``file:///abs/dir`` (one host)."""
+    """Parse ``CACHE_URL``: ``locmem://`` (one process), ``file:///abs/dir`` (one host) or
+    ``redis://[:password@]host:port/db`` (every host: Django's own Redis cache, falling back
+    to memory while Redis is unreachable)."""
     parts = urlsplit(url)
     if parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme in {"redis", "rediss"} and parts.hostname:
+        return {"BACKEND": "obrail.cache_backends.FallbackRedisCache", "LOCATION": url}
     if parts.scheme == "file" and parts.path.startswith("/"):
         return {
             "BACKEND": "obrail.cache_backends.FallbackFileBasedCache",
@@ -158,5 +163,6 @@ def parse_cache_url(url: str) -> dict[str, object]:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     raise ImproperlyConfigured(
-        f"CACHE_URL {url!r} is not supported: use locmem:// or file:///absolute/directory."
+        f"CACHE_URL {url!r} is not supported: use locmem://, file:///absolute/directory or "
+        "redis://host:port/db."
     )

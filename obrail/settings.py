@@ -103,7 +103,22 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or "sqlite:///db.sqlite3"
-DATABASES = {"default": parse_database_url(DATABASE_URL, base_dir=BASE_DIR).as_django()}
+# The password may come apart from the URL (DATABASE_PASSWORD_FILE: a generated secret file).
+DATABASE_PASSWORD = env_str("DATABASE_PASSWORD") or ""
+DATABASES = {
+    "default": parse_database_url(DATABASE_URL, base_dir=BASE_DIR).as_django(
+        password=DATABASE_PASSWORD
+    )
+}
+# A streaming read replica: reads go there, writes and reads inside a transaction to the
+# primary (obrail/db_router.py). Tests read it as a mirror of the primary's test database.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL") or ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = parse_database_url(DATABASE_REPLICA_URL, base_dir=BASE_DIR).as_django(
+        password=DATABASE_PASSWORD
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["obrail.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Internationalisation -------------------------------------------------------------------

@@ -8,12 +8,17 @@ Layout under a root directory::
 
 A version directory is written in full under a temporary name, renamed into place, and only
 then does ``CURRENT`` change, by ``os.replace`` of a freshly written file: a reader sees either
-the old version or the new one, never a mix. Arrays are plain ``.npy`` files (no pickles),
+the old version or the new one, never a mix. Writers sharing the directory (several hosts on
+one volume, an ETL run and a rebuild by hand) take an exclusive ``flock`` on ``root/.lock``
+for the switch and the pruning only: ``CURRENT`` never goes back to an older version, and a
+version is never deleted twice or while it is current. Arrays are plain ``.npy`` files (no pickles),
 loaded with ``np.load(mmap_mode="r")`` so that every worker shares the page cache.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -21,7 +26,7 @@ import re
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,7 +80,8 @@ def write_artifact(
     metadata: Mapping[str, object] | None = None,
     keep: int = 3,
 ) -> str:
-    """Write ``arrays`` as a new version under ``root``, switch ``CURRENT`` to it, return it.
+    """Write ``arrays`` as a new version under ``root``, switch ``CURRENT`` to it (unless a
+    newer version was published meanwhile), return it.
 
     The manifest records the format version, the ETL ``run_id``, each array's dtype, shape
     and SHA-256, and ``metadata``. Only the ``keep`` most recent versions are kept.
@@ -113,11 +119,27 @@ def write_artifact(
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
     os.replace(staging, versions / version)
-    pointer = root / f".CURRENT.{uuid.uuid4().hex}.tmp"
-    pointer.write_text(version + "\n")
-    os.replace(pointer, root / "CURRENT")
-    _prune(versions, keep=keep, current=version)
+    with _exclusive_lock(root / ".lock"):
+        current = current_version(root)
+        # Names sort by creation time: a slower concurrent writer does not go back in time.
+        if current is None or current < version or not (versions / current).is_dir():
+            pointer = root / f".CURRENT.{uuid.uuid4().hex}.tmp"
+            pointer.write_text(version + "\n")
+            os.replace(pointer, root / "CURRENT")
+            current = version
+        _prune(versions, keep=keep, current=current)
     return version
+
+
+@contextlib.contextmanager
+def _exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (created if needed) for the block."""
+    descriptor = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def read_artifact(root: Path | str, *, verify: bool = False) -> Artifact:
@@ -147,7 +169,11 @@ def read_artifact(root: Path | str, *, verify: bool = False) -> Artifact:
     arrays: dict[str, NDArray] = {}
     for name, entry in manifest["arrays"].items():
         file = path / f"{name}.npy"
-        if verify and _sha256(file) != entry["sha256"]:
+        try:
+            is_intact = not verify or _sha256(file) == entry["sha256"]
+        except OSError as error:
+            raise ArtifactError(f"artefact {version}: cannot read {name}.npy ({error})") from error
+        if not is_intact:
             raise ArtifactError(f"artefact {version}: checksum mismatch for {name}.npy")
         try:
             array = np.load(file, mmap_mode="r", allow_pickle=False)
@@ -219,4 +245,6 @@ def _prune(versions: Path, *, keep: int, current: str) -> None:
     )
     for name in names[:-keep]:
         if name != current:
-            shutil.rmtree(versions / name)
+            # Readers that still map its files keep them until they let go (POSIX unlink).
+            with contextlib.suppress(FileNotFoundError):
+                shutil.rmtree(versions / name)

@@ -131,3 +131,46 @@ def test_an_artefact_without_the_schedule_asks_to_be_rebuilt(tmp_path):
     write_artifact(tmp_path, arrays, run_id=1)
     with pytest.raises(ArtifactError, match=r"no trip_weekdays\): rebuild it"):
         network_from_artifact(read_artifact(tmp_path))
+
+
+def _publish_versions(root: str, writer: int, count: int) -> None:
+    for index in range(count):
+        value = writer * 1000 + index
+        arrays = {"values": np.full(50_000, value, dtype=np.int64), "tag": np.array([value])}
+        write_artifact(root, arrays, run_id=value)
+
+
+def test_concurrent_writers_on_one_volume_never_expose_a_partial_version(tmp_path):
+    # Several hosts (or an ETL run and a hand-run rebuild) publishing to one shared directory:
+    # every read, while they write and prune, is a complete version that verifies.
+    import multiprocessing
+
+    write_artifact(tmp_path, {"values": np.zeros(50_000, np.int64), "tag": np.array([0])}, run_id=0)
+    context = multiprocessing.get_context("fork")
+    writers = [
+        context.Process(target=_publish_versions, args=(str(tmp_path), w, 8)) for w in (1, 2, 3)
+    ]
+    for process in writers:
+        process.start()
+    reads, errors, seen = 0, [], []
+    while any(process.is_alive() for process in writers) or reads == 0:
+        try:
+            artifact = read_artifact(tmp_path, verify=True)
+        except ArtifactError as error:
+            errors.append(str(error))
+            continue
+        tag = int(artifact["tag"][0])
+        assert artifact.manifest["run_id"] == tag
+        assert_array_equal(artifact["values"], np.full(50_000, tag, dtype=np.int64))
+        seen.append(artifact.version)
+        reads += 1
+    for process in writers:
+        process.join()
+        assert process.exitcode == 0
+    # At worst a version pruned between reading CURRENT and opening it: never a torn one.
+    assert all("No such file" in error for error in errors), errors
+    # CURRENT never went back: the versions read only increase, and the newest one wins.
+    assert seen == sorted(seen)
+    final = read_artifact(tmp_path, verify=True)
+    assert final.version == max(p.name for p in (tmp_path / "versions").iterdir())
+    assert reads > 0
