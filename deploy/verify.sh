@@ -170,19 +170,7 @@ except OSError:
 
 # prometheus_check EXPRESSION: a Python expression over `data`, the JSON answer of URL.
 prometheus_check() {
-    "$PYTHON" - "$1" "$2" <<'EOF'
-import json
-import sys
-import urllib.request
-
-url, condition = sys.argv[1], sys.argv[2]
-try:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        data = json.load(response)["data"]
-except OSError:
-    sys.exit(1)
-sys.exit(0 if eval(condition, {"data": data}) else 1)
-EOF
+    "$PYTHON" "$ROOT/deploy/prometheus_check.py" "$1" "$2"
 }
 
 start_app() {

@@ -33,7 +33,42 @@ logger = logging.getLogger(__name__)
 FALLBACK_SECONDS = 30.0
 
 
-class FallbackFileBasedCache(FileBasedCache):
+class _ServedThroughCall:
+    """Cache operations that go through ``_call`` (the store, or the memory fallback)."""
+
+    _fallback: BaseCache
+
+    def _call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def add(
+        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
+        return self._call("add", key, value, timeout, version)
+
+    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
+        return self._call("get", key, default, version)
+
+    def set(
+        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
+        self._call("set", key, value, timeout, version)
+
+    def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return self._call("touch", key, timeout, version)
+
+    def delete(self, key: str, version: int | None = None) -> bool:
+        return self._call("delete", key, version)
+
+    def has_key(self, key: str, version: int | None = None) -> bool:
+        return self._call("has_key", key, version)
+
+    def clear(self) -> None:
+        self._fallback.clear()
+        self._call("clear")
+
+
+class FallbackFileBasedCache(_ServedThroughCall, FileBasedCache):
     """``FileBasedCache`` falling back to a per-process ``LocMemCache`` on ``OSError``."""
 
     def __init__(self, dir: str, params: dict[str, Any]) -> None:
@@ -69,36 +104,10 @@ class FallbackFileBasedCache(FileBasedCache):
     def _call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
         if not self.is_degraded:
             try:
-                return getattr(super(), operation)(*args, **kwargs)
+                return getattr(FileBasedCache, operation)(self, *args, **kwargs)
             except OSError as exc:
                 self._degrade(operation, exc)
         return getattr(self._fallback, operation)(*args, **kwargs)
-
-    def add(
-        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
-    ) -> bool:
-        return self._call("add", key, value, timeout, version)
-
-    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
-        return self._call("get", key, default, version)
-
-    def set(
-        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
-    ) -> None:
-        self._call("set", key, value, timeout, version)
-
-    def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._call("touch", key, timeout, version)
-
-    def delete(self, key: str, version: int | None = None) -> bool:
-        return self._call("delete", key, version)
-
-    def has_key(self, key: str, version: int | None = None) -> bool:
-        return self._call("has_key", key, version)
-
-    def clear(self) -> None:
-        self._fallback.clear()
-        self._call("clear")
 
 
 #: Seconds to connect to Redis or wait for its answer before falling back to memory.
@@ -107,7 +116,7 @@ REDIS_TIMEOUT_SECONDS = 2.0
 REDIS_UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
 
 
-class FallbackRedisCache(RedisCache):
+class FallbackRedisCache(_ServedThroughCall, RedisCache):
     """Django's ``RedisCache`` falling back to a per-process ``LocMemCache`` while Redis is
     unreachable, with short connection and answer timeouts."""
 
@@ -130,7 +139,7 @@ class FallbackRedisCache(RedisCache):
     def _call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
         if not self.is_degraded:
             try:
-                return getattr(super(), operation)(*args, **kwargs)
+                return getattr(RedisCache, operation)(self, *args, **kwargs)
             except REDIS_UNAVAILABLE as exc:
                 with self._lock:
                     was_degraded = self.is_degraded
@@ -146,30 +155,8 @@ class FallbackRedisCache(RedisCache):
                     )
         return getattr(self._fallback, operation)(*args, **kwargs)
 
-    def add(
-        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
-    ) -> bool:
-        return self._call("add", key, value, timeout, version)
-
-    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
-        return self._call("get", key, default, version)
-
-    def set(
-        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
-    ) -> None:
-        self._call("set", key, value, timeout, version)
-
-    def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._call("touch", key, timeout, version)
-
-    def delete(self, key: str, version: int | None = None) -> bool:
-        return self._call("delete", key, version)
-
     def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
         return self._call("get_many", keys, version)
-
-    def has_key(self, key: str, version: int | None = None) -> bool:
-        return self._call("has_key", key, version)
 
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         return self._call("incr", key, delta, version)
@@ -181,7 +168,3 @@ class FallbackRedisCache(RedisCache):
 
     def delete_many(self, keys: Any, version: int | None = None) -> None:
         self._call("delete_many", keys, version)
-
-    def clear(self) -> None:
-        self._fallback.clear()
-        self._call("clear")

@@ -361,19 +361,7 @@ shared_throttle() {
 }
 
 prometheus_api() {
-    "$PYTHON" - "http://$STACK_HOST:$PROMETHEUS_PORT/api/v1/$1" "$2" <<'EOF'
-import json
-import sys
-import urllib.request
-
-url, condition = sys.argv[1], sys.argv[2]
-try:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        data = json.load(response)["data"]
-except OSError:
-    sys.exit(1)
-sys.exit(0 if eval(condition, {"data": data}) else 1)
-EOF
+    "$PYTHON" "$ROOT/deploy/prometheus_check.py" "http://$STACK_HOST:$PROMETHEUS_PORT/api/v1/$1" "$2"
 }
 
 scrapes_every_instance() {
