@@ -47,8 +47,8 @@ def ensure_secrets(directory: Path, environ: dict[str, str]) -> dict[str, str]:
         if value != current:
             staging = directory / f".{name}.tmp"
             staging.write_text(value, encoding="utf-8")
-            # Readable by the services' own users (postgres, nobody, grafana, obrail); the
-            # volume is mounted only into the services that need one of these files.
+            # Readable by the services' own users (postgres, nobody, grafana, obrail): every
+            # service mounting the volume can read every file (docs/operations.md, "Install").
             staging.chmod(0o444)
             os.replace(staging, path)
         elif done[name] == "from the environment":

@@ -3,8 +3,11 @@
 ``proxy``: pages, API and static files are served compressed with the app's security headers,
 static files with long cache headers (and from the proxy's cache the second time), an
 unknown host name is refused and /metrics is not served. ``throttle``: N API requests from
-one client get at most LIMIT answers in all, then only 429s, whichever instance served them
-(per-instance budgets would answer every one). Each check prints its figures. Standard library only.
+one client, each forging another X-Forwarded-For, get at most LIMIT answers in all, then only
+429s, whichever instance served them (per-instance budgets, or a proxy passing the forged
+address on, would answer every one). ``login``: the admin login form posted as a browser does
+on the published port (CSRF with the port in Host and Origin). Each check prints its
+figures. Standard library only.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.client
+import os
 import re
 import sys
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 SECURITY_HEADERS = ("content-security-policy", "x-frame-options", "x-content-type-options")
 # Static files are answered by whitenoise before the clickjacking middleware: no frame options.
@@ -34,15 +38,24 @@ class Answer:
     body: bytes
 
 
-def fetch(base: str, path: str, *, host: str = "localhost", gzip_ok: bool = True) -> Answer:
-    """GET ``path`` from ``base`` with the given Host header, asking for gzip."""
+def fetch(
+    base: str,
+    path: str,
+    *,
+    host: str = "localhost",
+    gzip_ok: bool = True,
+    method: str = "GET",
+    body: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> Answer:
+    """``method`` ``path`` from ``base`` with the given Host header, asking for gzip."""
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    headers = {"Host": host, "Accept": "text/html,application/json"}
+    headers = {"Host": host, "Accept": "text/html,application/json", **(extra or {})}
     if gzip_ok:
         headers["Accept-Encoding"] = "gzip"
     try:
-        connection.request("GET", path, headers=headers)
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         body = response.read()
         return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
@@ -106,8 +119,12 @@ def check_proxy(base: str) -> list[str]:
 def check_throttle(base: str, requests: int, limit: int, earlier: int) -> list[str]:
     """``requests`` API calls from one client: at most ``limit`` answered (fewer by up to the
     ``earlier`` API calls this client made in the same minute, counted in the same budget),
-    then only 429s. Per-instance budgets would answer all of them."""
-    statuses = [fetch(base, THROTTLED_API).status for _ in range(requests)]
+    then only 429s. Per-instance budgets would answer all of them; so would a proxy passing on
+    a forged ``X-Forwarded-For`` (each request forges another address)."""
+    statuses = [
+        fetch(base, THROTTLED_API, extra={"X-Forwarded-For": f"203.0.113.{n % 250 + 1}"}).status
+        for n in range(requests)
+    ]
     answered, throttled = statuses.count(200), statuses.count(429)
     print(
         f"  {requests} requests to {THROTTLED_API}: {answered} answered, {throttled} got 429 "
@@ -122,6 +139,44 @@ def check_throttle(base: str, requests: int, limit: int, earlier: int) -> list[s
     return problems
 
 
+def check_admin_login(base: str, password: str) -> list[str]:
+    """The admin's login form, posted as a browser does on the published port (Host and
+    Origin with the port): Django's CSRF check must pass and the login succeed (302)."""
+    parts = urlsplit(base)
+    host = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+    form = fetch(base, "/admin/login/", host=host, gzip_ok=False)
+    cookie = re.search(r"csrftoken=([^;]+)", form.headers.get("set-cookie", ""))
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.body)
+    if form.status != 200 or not cookie or not token:
+        return [f"/admin/login/: HTTP {form.status}, no CSRF cookie or token"]
+    body = urlencode(
+        {
+            "csrfmiddlewaretoken": token[1].decode(),
+            "username": "admin",
+            "password": password,
+            "next": "/admin/",
+        }
+    )
+    answer = fetch(
+        base,
+        "/admin/login/?next=/admin/",
+        host=host,
+        gzip_ok=False,
+        method="POST",
+        body=body,
+        extra={
+            "Cookie": f"csrftoken={cookie[1]}",
+            "Origin": f"http://{host}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    location = answer.headers.get("location", "")
+    print(f"  admin login through the proxy (Host {host}): HTTP {answer.status} → {location}")
+    if answer.status != 302 or not location.endswith("/admin/"):
+        return [f"admin login: HTTP {answer.status} {answer.body[:200]!r}"]
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one check against the proxy at ``--base``; exit 1 on any problem."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -132,9 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     throttle.add_argument("--requests", type=int, required=True)
     throttle.add_argument("--limit", type=int, required=True)
     throttle.add_argument("--earlier", type=int, default=0)
+    sub.add_parser("login", help="admin login; the password is read from $ADMIN_PASSWORD")
     args = parser.parse_args(argv)
     if args.check == "proxy":
         problems = check_proxy(args.base)
+    elif args.check == "login":
+        problems = check_admin_login(args.base, os.environ["ADMIN_PASSWORD"])
     else:
         problems = check_throttle(args.base, args.requests, args.limit, args.earlier)
     for problem in problems:

@@ -291,6 +291,11 @@ through_proxy() {
     http --base "http://$STACK_HOST:$HTTP_PORT" proxy
 }
 
+admin_login_through_proxy() {
+    ADMIN_PASSWORD="$(compose exec -T app cat /run/secrets/admin_password)" \
+        http --base "http://$STACK_HOST:$HTTP_PORT" login
+}
+
 # Event logs that grow on every start: the migrate job records one import run per source
 # (unchanged inputs, nothing written), and incidents arrive whenever Alertmanager sends them.
 EVENT_TABLES="trajets_importrun|monitoring_incident"
@@ -443,9 +448,10 @@ check "stack: secrets generated into the volume, none in compose.yaml" secrets_g
 check "stack: the app is not published on the host" app_not_published
 log "through the proxy"
 check "proxy: pages, API and static files (compressed, cached, security headers)" through_proxy
+check "proxy: the admin login passes Django's CSRF check on the published port" admin_login_through_proxy
 log "scale out"
 check "scale: docker compose up --scale app=3 behind the proxy" scale_out
-check "scale: three instances share one throttle budget (Redis)" shared_throttle
+check "scale: three instances share one throttle budget (Redis), forged X-Forwarded-For or not" shared_throttle
 check "prometheus: scrapes every app instance" scrapes_every_instance
 check "grafana: dashboard queries run on the stack's Prometheus, metric names exposed" dashboard_queries
 log "alert end to end (an app instance hangs), and backup meanwhile"

@@ -129,3 +129,17 @@ def test_router_migrates_the_primary_only():
     router = PrimaryReplicaRouter()
     assert router.allow_migrate("default", "trajets") is True
     assert router.allow_migrate("replica", "trajets") is False
+
+
+def test_sessions_accounts_and_login_attempts_are_read_on_the_primary():
+    # Review of #18: the request after a login must find its session whatever the lag.
+    from axes.models import AccessAttempt
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+
+    from apps.trajets.models import Trajet
+
+    router = PrimaryReplicaRouter()
+    for model in (Session, get_user_model(), AccessAttempt):
+        assert router.db_for_read(model) == "default", model
+    assert router.db_for_read(Trajet) == "replica"
