@@ -9,10 +9,13 @@ too, for a shorter time: asking again for the same too-expensive input costs not
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -102,7 +105,8 @@ def run_bounded(name: str, function: Callable[P, T], /, *args: P.args, **kwargs:
         if hit is not None:
             return hit  # type: ignore[no-any-return]
     try:
-        value = get_pool().run(function, *args, **kwargs)
+        with host_slot():
+            value = get_pool().run(function, *args, **kwargs)
     except BudgetExceeded as exceeded:
         # A CPU overrun is the input's; a wall-clock one the machine's load: not remembered.
         if seconds and exceeded.limit == "cpu":
@@ -111,6 +115,46 @@ def run_bounded(name: str, function: Callable[P, T], /, *args: P.args, **kwargs:
     if seconds:
         cache.set(key, value, seconds)
     return value
+
+
+@contextlib.contextmanager
+def host_slot() -> Iterator[None]:
+    """Hold one of the host's ``COMPUTE_HOST_SLOTS`` computation slots, whichever web worker
+    asks; none free: ``ComputeBusy`` at once.
+
+    A sync web worker waiting for its compute child serves nothing else: ten heavy requests
+    held both workers of a 2-core host and ``/health`` took up to 6 s. With one worker fewer
+    slots than workers, one worker always stays free for everything that computes nothing.
+    The slots are file locks in the var directory (released by the kernel when a process
+    dies); ``0`` or an unusable directory leaves only each process's own pool limit.
+    """
+    slots = settings.COMPUTE_HOST_SLOTS
+    directory = Path(settings.VAR_DIR) / "compute-slots"
+    try:
+        if slots:
+            directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        slots = 0
+    if not slots:
+        yield
+        return
+    for index in range(slots):
+        try:
+            handle = (directory / f"slot-{index}").open("a")
+        except OSError:
+            yield  # the directory went read-only: no host-wide limit
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            yield
+        finally:
+            handle.close()  # closing the file releases its lock
+        return
+    raise ComputeBusy(0.0)
 
 
 def is_retryable(error: BudgetExceeded | ComputeBusy) -> bool:

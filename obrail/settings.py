@@ -264,6 +264,11 @@ COMPUTE_CPU_SECONDS = env_int("COMPUTE_CPU_SECONDS", 2, minimum=1)
 COMPUTE_WALL_MS = env_int("COMPUTE_WALL_MS", 3000, minimum=100)
 COMPUTE_QUEUE_MS = env_int("COMPUTE_QUEUE_MS", 1000, minimum=0)
 COMPUTE_CACHE_SECONDS = env_int("COMPUTE_CACHE_SECONDS", 600, minimum=0)
+# Computations at once on this host, whichever web worker runs them: one fewer than the
+# gunicorn workers keeps one worker free for requests that compute nothing (0: no host limit).
+COMPUTE_HOST_SLOTS = env_int(
+    "COMPUTE_HOST_SLOTS", max(1, env_int("GUNICORN_WORKERS", 2, minimum=1) - 1), minimum=0
+)
 # Run by each compute child as it starts (its start-up is not charged to the first call).
 COMPUTE_WARMUP = ("apps.routing.services.network.warm_up",)
 

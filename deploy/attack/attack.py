@@ -16,8 +16,9 @@ random strong password, and serves the app with gunicorn and ``deploy/gunicorn.c
    ``X-Forwarded-For`` is throttled like any client.
 3. the defaults, with rates and the login limit raised so that throttling hides nothing: the
    ecology stall input answers a 4xx within 2 s; while ten of them and ten of the heaviest
-   valid simulations run, ``/health`` keeps a p95 under 100 ms and a maximum within twice the
-   idle one (a shared machine has hiccups of its own); ``?page=200000000000000000`` is a
+   valid simulations run, ``/health`` keeps a p95 under 100 ms and no probe waits behind a
+   computation (maximum under 500 ms; computations beyond the host's slots are 503s);
+   ``?page=200000000000000000`` is a
    400, a deep-nested JSON body a 400 in JSON, CSV exports neutralise formulas; then
    schemathesis ``--checks all`` against ``/api/schema`` (``schemathesis.toml`` beside this
    script states the API's 422 for schema-valid input it cannot process).
@@ -63,6 +64,8 @@ STALL_LIMIT_S = 2.0
 HEALTH_LIMIT_MS = 100.0
 CONCURRENT_STALLS = 10
 MIN_HEALTH_PROBES = 20
+#: No /health probe may wait behind a computation (the heavy ones take about 1 s).
+HEALTH_WAIT_LIMIT_MS = 500.0
 #: A stored scenario whose longest simulation is the heaviest the bounds allow (~1 s of CPU).
 HEAVY_SCENARIO = "auxostat-k10"
 LOGIN_FAILURE_LIMIT = 10
@@ -260,18 +263,18 @@ def check_stall(suite: Suite, base: str) -> None:
         answers = [future.result() for future in stalls]
         heavy_answers = [future.result() for future in heavy]
     slowest = max(seconds for _, seconds in answers + heavy_answers)
-    # A shared machine has hiccups of its own: the spread under load is judged against the
-    # same probes without load, taken just before.
-    allowed_max = max(HEALTH_LIMIT_MS, 2 * max(idle_ms))
+    # A shared machine has hiccups of its own: the bound is on the p95; the maximum only has
+    # to show that no probe waited for a computation (about 1 s each).
+    allowed_max = HEALTH_WAIT_LIMIT_MS
     suite.check(
         f"/health while {CONCURRENT_STALLS} stall inputs and {CONCURRENT_STALLS} heavy "
         "computations run",
         _p95(health_ms) < HEALTH_LIMIT_MS
-        and max(health_ms) <= allowed_max
+        and max(health_ms) < allowed_max
         and all(400 <= r.status_code < 500 for r, _ in answers)
         and all(r.status_code in {200, 422, 503} for r, _ in heavy_answers),
         f"p95 {_p95(health_ms):.1f} ms, max {max(health_ms):.1f} ms over {len(health_ms)} "
-        f"probes (p95 < {HEALTH_LIMIT_MS:g} ms, max ≤ {allowed_max:.0f} ms; idle p95 "
+        f"probes (p95 < {HEALTH_LIMIT_MS:g} ms, max < {allowed_max:.0f} ms; idle p95 "
         f"{_p95(idle_ms):.1f}, max {max(idle_ms):.1f} ms); stall answers "
         f"{sorted({r.status_code for r, _ in answers})}, heavy answers "
         f"{sorted(r.status_code for r, _ in heavy_answers)}, slowest {slowest:.3f} s",

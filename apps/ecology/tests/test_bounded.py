@@ -217,3 +217,23 @@ def test_a_case_stiffer_than_the_bound_is_refused_naming_the_bound(client):
     ]
     relaxed = {**body, "species": [{**body["species"][0], "x0": 0.09}]}
     assert _simulate(client, relaxed).status_code == 200
+
+
+def test_a_computation_finding_every_host_slot_taken_is_a_503_at_once(client, budget):
+    # Ten heavy requests held both sync workers and /health took 6 s: computations take one
+    # of the host's slots (one fewer than the workers) or answer 503 at once.
+    budget.COMPUTE_HOST_SLOTS = 1
+    with compute.host_slot():
+        started = time.monotonic()
+        response = _simulate(client, {**BODY, "D": 0.45})
+        waited = time.monotonic() - started
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert waited < 1.0
+    assert _simulate(client, {**BODY, "D": 0.45}).status_code == 200
+
+
+def test_without_host_slots_only_the_process_pool_limits(client, budget):
+    budget.COMPUTE_HOST_SLOTS = 0
+    with compute.host_slot():
+        assert _simulate(client, {**BODY, "D": 0.46}).status_code == 200
