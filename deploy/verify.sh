@@ -25,7 +25,8 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="${VENV:-$ROOT/.venv}"
+# Absolute: some checks run from a temporary directory.
+VENV="$(cd "${VENV:-$ROOT/.venv}" && pwd)"
 PYTHON="$VENV/bin/python"
 APP_PORT="${SMOKE_APP_PORT:-8150}"
 PROMETHEUS_PORT="${SMOKE_PROMETHEUS_PORT:-8151}"

@@ -30,7 +30,8 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-VENV="${VENV:-$ROOT/.venv}"
+# Absolute: some checks run from a temporary directory.
+VENV="$(cd "${VENV:-$ROOT/.venv}" && pwd)"
 PYTHON="$VENV/bin/python"
 WORK="${STACK_WORK_DIR:-/var/tmp/obrail-stack}"
 HTTP_PORT="${STACK_HTTP_PORT:-18080}"
