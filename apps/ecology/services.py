@@ -108,7 +108,8 @@ def _as_invalid_input(prefix: str = "") -> Iterator[None]:
         # Inputs reach the solver within their documented bounds: what it refuses is a rule
         # across parameters or the scenario's own data.
         raise UnprocessableInput({prefix or error.name: [str(error)]}) from error
-    except solver.IntegrationError as error:
+    except (solver.IntegrationError, np.linalg.LinAlgError) as error:
+        # A Jacobian of NaNs (e.g. Contois at s_in = 5e-324, found by schemathesis) as well.
         raise ComputationFailed(
             {"detail": [f"The integrator could not solve this case: {error}"]}
         ) from error

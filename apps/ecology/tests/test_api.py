@@ -248,3 +248,20 @@ def test_competition_check_must_be_a_json_boolean(client):
     )
     assert response.status_code == 400
     assert "check" in response.json()["errors"]
+
+
+def test_a_jacobian_the_solver_cannot_read_is_a_422_not_a_500(client):
+    # Schemathesis: a Contois species at s_in = 5e-324 gave a Jacobian of NaNs (LinAlgError).
+    body = {
+        "species": [
+            {"law": "contois", "mu_max": 6.48, "K": 1 / 3},
+            {"law": "monod", "mu_max": 8.38, "K": 37.98, "yield": 0.5},
+        ],
+        "D": 1.66,
+        "s_in": 5e-324,
+    }
+    response = client.post(
+        reverse("api:chemostat-equilibria"), body, content_type="application/json"
+    )
+    assert response.status_code in {200, 422}
+    assert response["Content-Type"] == "application/json"
