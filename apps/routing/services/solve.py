@@ -14,7 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from apps.routing.pathfinding import Journey, PathResult, earliest_arrival, pareto_journeys
+from apps.routing.pathfinding import (
+    Journey,
+    PathResult,
+    Timetable,
+    earliest_arrival,
+    pareto_journeys,
+)
 from apps.routing.pathfinding import shortest_path as _shortest_path
 from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.services.network import RoutingUnavailable, artifact_root, load_network
@@ -102,6 +108,11 @@ def _network(root: str, version: str) -> RoutingNetwork:
     return network
 
 
+def _timetable(root: str, version: str, day: dt.date) -> Timetable:
+    """The child's timetable of ``day`` (built once per child, like the caller's)."""
+    return _network(root, version).schedule.service_day(day).timetable
+
+
 def _shortest_path_in_child(
     root: str, version: str, source: int, target: int, method: str, criterion: str
 ) -> PathResult:
@@ -120,7 +131,7 @@ def _earliest_arrival_in_child(
     trains: str,
     max_transfers: int | None,
 ) -> Journey:
-    timetable = _network(root, version).schedule.service_day(day).timetable
+    timetable = _timetable(root, version, day)
     return earliest_arrival(
         timetable,
         source,
@@ -143,7 +154,7 @@ def _pareto_in_child(
     trains: str,
     max_transfers: int,
 ) -> list[Journey]:
-    timetable = _network(root, version).schedule.service_day(day).timetable
+    timetable = _timetable(root, version, day)
     return pareto_journeys(
         timetable, source, target, depart_s, until_s, trains=trains, max_transfers=max_transfers
     )
