@@ -338,9 +338,9 @@ smoke_test() {
     run "prometheus: business metrics read from the database" prometheus_check \
         "$api/query?query=obrail_business_metrics_up" \
         "data['result'] and data['result'][0]['value'][1] == '1'"
-    run "prometheus: ETL freshness exported for every source, none failed" prometheus_check \
+    run "prometheus: ETL freshness exported for every source loaded (at least), none failed" prometheus_check \
         "$api/query?query=obrail_etl_last_run_failed" \
-        "data['result'] and all(r['value'][1] == '0' for r in data['result']) and len(data['result']) == $(grep -c succeeded "$WORK/migrate.log")"
+        "data['result'] and all(r['value'][1] == '0' for r in data['result']) and len(data['result']) >= $(grep -c succeeded "$WORK/migrate.log")"
     run "prometheus: ObrailAppDown is not firing" prometheus_check \
         "$api/alerts" "not any(a['labels']['alertname'] == 'ObrailAppDown' for a in data['alerts'])"
     http_get "http://127.0.0.1:$APP_PORT/metrics" >"$WORK/metrics-live.txt"
