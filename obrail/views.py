@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from apps.stats.dashboard import compute_dashboard
 from obrail.services import compute_home_summary
@@ -42,7 +43,9 @@ def legal(request: HttpRequest) -> HttpResponse:
 
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """The API's JSON error schema for an address under /api/ that names no endpoint."""
-    message = f"No API endpoint at {request.path}: see /api/docs."
+    message = _("Aucun point d'accès de l'API à l'adresse %(path)s : voir /api/docs.") % {
+        "path": request.path
+    }
     return JsonResponse({"errors": {"detail": [message]}}, status=404)
 
 
