@@ -43,6 +43,6 @@ urlpatterns = [
 
 handler404 = "obrail.views.page_not_found"
 
-admin.site.site_header = _("ObRail Europe — administration")
-admin.site.site_title = _("ObRail Europe — administration")
-admin.site.index_title = _("Données, sources et incidents")
+admin.site.site_header = _("Administration ObRail Europe")
+admin.site.site_title = _("Administration ObRail Europe")
+admin.site.index_title = _("Données, sources, incidents et maintenances")

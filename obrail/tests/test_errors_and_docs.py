@@ -62,5 +62,5 @@ def test_every_unknown_api_address_is_a_json_404_even_in_debug(client, settings,
 
 def test_the_admin_carries_the_observatory_name(client):
     html = client.get("/admin/login/").content.decode()
-    assert "ObRail Europe — administration" in html
+    assert "Administration ObRail Europe" in html
     assert "Administration de Django" not in html
