@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from apps.stats.dashboard import compute_dashboard
+from obrail.legal import LOG_RETENTION_DAYS, personal_data_contact, published_facts
 from obrail.services import compute_home_summary
 
 
@@ -27,15 +28,12 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html")
 
 
-#: How long request logs are kept (Loki's retention_period, deploy/loki/loki.yml: 744h).
-LOG_RETENTION_DAYS = 31
-
-
 def legal(request: HttpRequest) -> HttpResponse:
-    """Legal notice (publisher, publication director, host), licences, personal data (RGPD)."""
+    """Legal notice (publisher, publication director, host), licences, personal data (RGPD):
+    the deployment's facts as configured, a missing one named only with DEBUG on."""
     context = {
-        "publication_director": settings.LEGAL_PUBLICATION_DIRECTOR,
-        "host": settings.LEGAL_HOST,
+        "facts": published_facts(show_missing=settings.DEBUG),
+        "dpo_fact": personal_data_contact(),
         "log_retention_days": LOG_RETENTION_DAYS,
     }
     return render(request, "pages/legal.html", context)

@@ -106,10 +106,16 @@ def test_an_unknown_indicator_is_a_404(client, db):
 
 def test_the_legal_notice_names_director_host_contact_log_retention_and_rights(client, settings):
     settings.LEGAL_PUBLICATION_DIRECTOR = "Camille Martin"
-    settings.LEGAL_HOST = "Hébergeur SAS, 1 rue de l'Exemple, 75001 Paris, 01 23 45 67 89"
+    settings.LEGAL_HOST_NAME = "Hébergeur SAS"
+    settings.LEGAL_HOST_ADDRESS = "1 rue de l'Exemple, 75001 Paris"
+    settings.LEGAL_HOST_PHONE = "01 23 45 67 89"
+    settings.LEGAL_DPO_EMAIL = "dpo@example.org"
     html = client.get(reverse("pages:legal")).content.decode()
-    assert '<p id="publication-director">Camille Martin</p>' in html
-    assert "Hébergeur SAS, 1 rue de l&#x27;Exemple, 75001 Paris" in html
+    assert '<dd id="legal-legal_publication_director">Camille Martin</dd>' in html
+    assert '<dd id="legal-legal_host_name">Hébergeur SAS</dd>' in html
+    assert "1 rue de l&#x27;Exemple, 75001 Paris" in html
+    assert '<dd id="legal-legal_host_phone">01 23 45 67 89</dd>' in html
+    assert 'Pour l\'exercer : <a href="mailto:dpo@example.org">' in html
     assert "conservés 31 jours" in html
     assert "<h2>Contact</h2>" in html
     for right in ("accès", "rectification", "effacement", "limitation", "portabilité"):
@@ -122,7 +128,7 @@ def test_the_log_retention_stated_is_the_one_loki_applies():
 
     from django.conf import settings as django_settings
 
-    from obrail.views import LOG_RETENTION_DAYS
+    from obrail.legal import LOG_RETENTION_DAYS
 
     loki = (Path(django_settings.BASE_DIR) / "deploy" / "loki" / "loki.yml").read_text()
     hours = int(re.search(r"retention_period:\s*(\d+)h", loki)[1])
