@@ -83,6 +83,8 @@ class Chart:
     label_header: str
     value_header: str
     rows: tuple[ChartRow, ...]
+    #: What the chart shows in a download's file name, in French words (``departs-par-operateur``).
+    file_slug: str = ""
 
     def layout(self) -> ChartLayout:
         """Bar lengths proportional to the values, the largest filling the plot width."""
