@@ -68,7 +68,8 @@ def test_the_map_labels_its_main_stations_and_gives_each_line_and_station_a_tool
     labels = browser_page.locator("svg.network-map .station-labels text").all_text_contents()
     assert "Wien Hbf" in labels
     tips = browser_page.locator("svg.network-map line title").all_text_contents()
-    assert tips and all(" – " in tip and "service" in tip for tip in tips)
+    assert tips
+    assert all(" – " in tip and "service" in tip for tip in tips)
     stations = browser_page.locator("svg.network-map circle.station title").all_text_contents()
     assert any(tip.startswith("Wien Hbf (AT) : ") for tip in stations)
     assert browser_page.locator("svg.network-map circle.station").count() == len(stations)
