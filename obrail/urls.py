@@ -25,6 +25,7 @@ api_patterns = [
 page_patterns = [
     path("accessibilite", views.accessibility, name="accessibility"),
     path("mentions-legales", views.legal, name="legal"),
+    path("plan-du-site", views.sitemap, name="sitemap"),
 ]
 
 urlpatterns = [

@@ -1,4 +1,4 @@
-"""Project-level pages: home, accessibility statement, legal notice."""
+"""Project-level pages: home, accessibility statement, site map, legal notice."""
 
 from __future__ import annotations
 
@@ -8,8 +8,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from apps.stats.dashboard import compute_dashboard
+from obrail.accessibility import (
+    KNOWN_DEFECTS,
+    RGAA_GRID,
+    RGAA_TOTALS,
+    audited_pages,
+    conformance_rate,
+)
 from obrail.legal import LOG_RETENTION_DAYS, personal_data_contact, published_facts
 from obrail.services import compute_home_summary
+from obrail.site_pages import site_pages
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,8 +32,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
-    """The accessibility statement (déclaration d'accessibilité, RGAA model)."""
-    return render(request, "pages/accessibility.html")
+    """The accessibility statement (déclaration d'accessibilité, RGAA model): every page with
+    its audit state, the known defects and the totals of the RGAA self-assessment grid."""
+    context = {
+        "audited_pages": audited_pages(),
+        "known_defects": KNOWN_DEFECTS,
+        "rgaa_totals": RGAA_TOTALS,
+        "rgaa_grid": RGAA_GRID,
+        "conformance_rate": conformance_rate(),
+    }
+    return render(request, "pages/accessibility.html", context)
+
+
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """The site map: every page of the menus and of the footer, with what it is for."""
+    return render(request, "pages/sitemap.html", {"pages": site_pages()})
 
 
 def legal(request: HttpRequest) -> HttpResponse:
