@@ -325,6 +325,14 @@ METRICS_ALLOWED_NETWORKS = env_networks("METRICS_ALLOWED_NETWORKS", ["127.0.0.0/
 # /health reports the var directory failing below this much free space, in MiB.
 VAR_DIR_MIN_FREE_MB = env_int("VAR_DIR_MIN_FREE_MB", 100, minimum=0)
 PROMETHEUS_EXPORT_MIGRATIONS = False
-# Legal notice (LCEN art. 6): who directs the publication and who hosts the site, as published.
-LEGAL_PUBLICATION_DIRECTOR = env_str("LEGAL_PUBLICATION_DIRECTOR") or "Le président d'ObRail Europe"
-LEGAL_HOST = env_str("LEGAL_HOST") or "ObRail Europe, sur ses propres serveurs"
+# Legal notice (LCEN art. 6 III, RGPD art. 13): facts of each deployment, published as given
+# (obrail/legal.py). A missing one is a warning of `manage.py check --deploy`, left out of the
+# page (named there only with DEBUG on).
+LEGAL_PUBLISHER_NAME = env_str("LEGAL_PUBLISHER_NAME") or "ObRail Europe"
+LEGAL_PUBLISHER_ADDRESS = env_str("LEGAL_PUBLISHER_ADDRESS") or ""
+LEGAL_CONTACT_EMAIL = env_str("LEGAL_CONTACT_EMAIL") or ""
+LEGAL_PUBLICATION_DIRECTOR = env_str("LEGAL_PUBLICATION_DIRECTOR") or ""
+LEGAL_HOST_NAME = env_str("LEGAL_HOST_NAME") or ""
+LEGAL_HOST_ADDRESS = env_str("LEGAL_HOST_ADDRESS") or ""
+LEGAL_HOST_PHONE = env_str("LEGAL_HOST_PHONE") or ""
+LEGAL_DPO_EMAIL = env_str("LEGAL_DPO_EMAIL") or ""

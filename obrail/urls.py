@@ -25,6 +25,7 @@ api_patterns = [
 page_patterns = [
     path("accessibilite", views.accessibility, name="accessibility"),
     path("mentions-legales", views.legal, name="legal"),
+    path("plan-du-site", views.sitemap, name="sitemap"),
 ]
 
 urlpatterns = [
@@ -43,6 +44,6 @@ urlpatterns = [
 
 handler404 = "obrail.views.page_not_found"
 
-admin.site.site_header = _("ObRail Europe — administration")
-admin.site.site_title = _("ObRail Europe — administration")
-admin.site.index_title = _("Données, sources et incidents")
+admin.site.site_header = _("Administration ObRail Europe")
+admin.site.site_title = _("Administration ObRail Europe")
+admin.site.index_title = _("Données, sources, incidents et maintenances")

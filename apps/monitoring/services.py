@@ -7,7 +7,7 @@ import logging
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.monitoring.metrics import LATENCY_HISTOGRAM, RESPONSES_COUNTER, http_metrics_registry
-from apps.monitoring.models import Incident
+from apps.monitoring.models import Incident, ServiceNotice
 from apps.trajets.calendars import Validity, validity_of
 from apps.trajets.models import DataSource
 from apps.trajets.periods import VALIDITY_LABELS
@@ -355,6 +355,29 @@ class ServiceStatus:
     recent_incidents: list[Incident]
     checked_at: dt.datetime
     open_incident_count: int = 0
+    current_notices: list[ServiceNotice] = field(default_factory=list)
+    past_notices: list[ServiceNotice] = field(default_factory=list)
+
+    @property
+    def ongoing_notices(self) -> list[ServiceNotice]:
+        """Declared events under way now (an incident, a maintenance, a data delay)."""
+        return [n for n in self.current_notices if n.state == ServiceNotice.State.ONGOING]
+
+
+def declared_notices(*, now: dt.datetime) -> tuple[list[ServiceNotice], list[ServiceNotice]]:
+    """Events declared by admins: the ongoing then the planned ones (soonest first), and
+    those that ended in the last 30 days (most recent first)."""
+    current = sorted(
+        ServiceNotice.objects.exclude(state=ServiceNotice.State.RESOLVED),
+        key=lambda n: (n.state != ServiceNotice.State.ONGOING, n.starts_at, n.pk),
+    )
+    past = list(
+        ServiceNotice.objects.filter(
+            state=ServiceNotice.State.RESOLVED,
+            ends_at__gte=now - dt.timedelta(days=RECENT_INCIDENTS_DAYS),
+        ).order_by("-ends_at", "-pk")[:RECENT_INCIDENTS_LIMIT]
+    )
+    return current, past
 
 
 def compute_service_status(*, now: dt.datetime | None = None) -> ServiceStatus:
@@ -365,7 +388,10 @@ def compute_service_status(*, now: dt.datetime | None = None) -> ServiceStatus:
     open_incidents: list[Incident] = []
     open_count = 0
     recent: list[Incident] = []
+    current_notices: list[ServiceNotice] = []
+    past_notices: list[ServiceNotice] = []
     if report["checks"]["database"]["status"] == "ok":
+        current_notices, past_notices = declared_notices(now=now)
         sources = source_statuses(report["last_successful_imports"], now=now)
         firing = Incident.objects.filter(status=Incident.Status.FIRING)
         open_count = firing.count()
@@ -386,4 +412,6 @@ def compute_service_status(*, now: dt.datetime | None = None) -> ServiceStatus:
         recent_incidents=recent,
         checked_at=now,
         open_incident_count=open_count,
+        current_notices=current_notices,
+        past_notices=past_notices,
     )

@@ -59,6 +59,46 @@ class Dashboard:
         return 100 * (1 - self.average_co2_rail_kg / self.average_co2_flight_kg)
 
 
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key figure of the dashboard, for its download: label, value, unit, decimals."""
+
+    label: str
+    value: float | int | None
+    unit: str
+    decimals: int = 0
+
+
+def key_figures(dashboard: Dashboard) -> list[KeyFigure]:
+    """The dashboard's key figures, in the order of the page (the CO2 averages included)."""
+    return [
+        KeyFigure(_("Trains en circulation"), dashboard.service_count, _("trains")),
+        KeyFigure(_("Trains de jour"), dashboard.day_count, _("trains")),
+        KeyFigure(_("Trains de nuit"), dashboard.night_count, _("trains")),
+        KeyFigure(_("Part des trains de nuit"), dashboard.night_share_percent, "%", 1),
+        KeyFigure(
+            _("Trains de nuit sans couchette connue"), dashboard.overnight_count, _("trains")
+        ),
+        KeyFigure(_("Départs"), dashboard.departures, _("départs")),
+        KeyFigure(_("Trains-km"), dashboard.km_served, _("trains-km")),
+        KeyFigure(
+            _("CO2e moyen d'un passager en train"),
+            dashboard.average_co2_rail_kg,
+            _("kg CO2e par passager"),
+            2,
+        ),
+        KeyFigure(
+            _("CO2e moyen d'un passager sur le vol équivalent"),
+            dashboard.average_co2_flight_kg,
+            _("kg CO2e par passager"),
+            2,
+        ),
+        KeyFigure(
+            _("CO2e évité en train plutôt qu'en avion"), dashboard.co2_saving_percent, "%", 1
+        ),
+    ]
+
+
 def _integer(value: float) -> str:
     return number_format(round(value), 0, use_l10n=True, force_grouping=True)
 
@@ -89,6 +129,7 @@ def _kind_chart(counts: dict[str, int], period: str, short: str) -> Chart:
     labels = _kind_labels()
     return Chart(
         key="kind",
+        file_slug="trains-de-jour-et-de-nuit",
         title=_("Trains de jour et de nuit, %(period)s") % {"period": short},
         summary=_with_period(summary, period),
         label_header=_("Type de service"),
@@ -113,6 +154,7 @@ def _operator_chart(table: VolumeTable, period: str, short: str) -> Chart:
     )
     return Chart(
         key="operators",
+        file_slug="departs-par-operateur",
         title=_("Départs par opérateur (les %(count)d premiers), %(period)s")
         % {"count": TOP_ROWS, "period": short},
         summary=_with_period(summary, period),
@@ -135,6 +177,7 @@ def _country_chart(services: dict[str, int], period: str, short: str) -> Chart:
     )
     return Chart(
         key="countries",
+        file_slug="trains-par-pays",
         title=_("Trains desservant chaque pays (les %(count)d premiers), %(period)s")
         % {"count": TOP_ROWS, "period": short},
         summary=_with_period(summary, period),
@@ -166,6 +209,7 @@ def _pair_chart(running: QuerySet[Trajet], period: str, short: str) -> Chart:
     )
     return Chart(
         key="pairs",
+        file_slug="liaisons-les-plus-desservies",
         title=_(
             "Liaisons les plus desservies, deux sens confondus (les %(count)d premières), "
             "%(period)s"
@@ -200,6 +244,7 @@ def _co2_chart(by_kind: dict[str, dict[str, float | None]], period: str, short: 
                 )
     return Chart(
         key="co2",
+        file_slug="co2-train-et-avion",
         title=_("CO2e moyen par passager et par trajet : train et avion équivalent, %(period)s")
         % {"period": short},
         summary=_with_period(

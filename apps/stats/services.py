@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
+from django.utils.translation import gettext as _
 
 from apps.stats.models import VolumeSummary
 from apps.trajets.calendars import (
@@ -90,13 +91,18 @@ def parse_group_by(value: str | Sequence[str] | None) -> tuple[str, ...]:
         raise InvalidInput(
             {
                 "group_by": [
-                    f"unknown grouping: {', '.join(unknown)}; must be a comma-separated list "
-                    f"of: {', '.join(GROUPINGS)}."
+                    _(
+                        "regroupement inconnu : %(unknown)s ; une liste séparée par des "
+                        "virgules de : %(choices)s est attendue."
+                    )
+                    % {"unknown": ", ".join(unknown), "choices": ", ".join(GROUPINGS)}
                 ]
             }
         )
     if len(set(names)) != len(names):
-        raise UnprocessableInput({"group_by": ["each grouping may appear only once."]})
+        raise UnprocessableInput(
+            {"group_by": [_("chaque regroupement ne peut figurer qu'une fois.")]}
+        )
     return tuple(names)
 
 

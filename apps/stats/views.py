@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.stats.dashboard import compute_dashboard
+from apps.stats.dashboard import compute_dashboard, key_figures
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.forms import PERIOD_FIELDS, present_period_fields
 from apps.trajets.periods import PeriodChoice, PeriodKind
@@ -64,5 +64,28 @@ def indicator_export(request: HttpRequest, key: str) -> HttpResponse:
     return stream_spreadsheet_csv(
         [chart.label_header, chart.value_header],
         chart_rows(chart),
-        filename=download_name("indicateurs", key, _period_slug(filterset.period_choice)),
+        filename=download_name(
+            "indicateurs", chart.file_slug or key, _period_slug(filterset.period_choice)
+        ),
+    )
+
+
+def key_figures_export(request: HttpRequest) -> HttpResponse:
+    """The key figures over the chosen period as a French spreadsheet CSV (indicator, value,
+    unit, period); a bad period sends back to the dashboard, which shows its errors."""
+    filterset = TrajetFilterSet(request.GET)
+    if not filterset.is_valid():
+        return redirect(reverse("stats:dashboard") + f"?{request.GET.urlencode()}")
+    dashboard = compute_dashboard(filterset.period_choice)
+    period = dashboard.period_label
+    rows = [
+        (figure.label, french_number(figure.value, figure.decimals), figure.unit, period)
+        for figure in key_figures(dashboard)
+    ]
+    return stream_spreadsheet_csv(
+        [_("Indicateur"), _("Valeur"), _("Unité"), _("Période")],
+        rows,
+        filename=download_name(
+            "indicateurs", "chiffres-cles", _period_slug(filterset.period_choice)
+        ),
     )

@@ -398,7 +398,12 @@ class ReadOnlyApiMixin:
             formats = [renderer.format for renderer in self.get_renderers()]
             if asked not in formats:
                 raise exceptions.ValidationError(
-                    {"format": [f"must be one of: {', '.join(formats)}."]}
+                    {
+                        "format": [
+                            _("doit être l'une des valeurs : %(choices)s.")
+                            % {"choices": ", ".join(formats)}
+                        ]
+                    }
                 )
         return super().perform_content_negotiation(request, force)
 
@@ -446,7 +451,9 @@ BAD_CREDENTIALS = error_response(
     "Invalid credentials (only when a bad Authorization header is sent; reading needs none)",
     {"detail": ["Nom d'utilisateur et/ou mot de passe non valide(s)."]},
 )
-BAD_FORMAT = error_response("Unknown format", {"format": ["must be one of: json, csv."]})
+BAD_FORMAT = error_response(
+    "Unknown format", {"format": ["doit être l'une des valeurs : json, csv."]}
+)
 PAGE_NOT_FOUND = error_response("Page past the end of the list", {"detail": ["Page non valide."]})
 LIST_ERRORS = {400: BAD_REQUEST, 403: BAD_CREDENTIALS, 429: THROTTLED}
 PAGED_LIST_ERRORS = {**LIST_ERRORS, 404: PAGE_NOT_FOUND}

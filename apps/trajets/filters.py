@@ -18,7 +18,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
@@ -373,8 +373,14 @@ class TrajetFilterSet(LightFilterSet):
             "Train de jour (day), de nuit (night) ou de nuit sans couchette connue (overnight)."
         ),
         error_messages={
-            "invalid_choice": _("doit être l'une des valeurs : %(choices)s.")
-            % {"choices": ", ".join(ServiceKind.values)}
+            # Formatted when shown, not at import, so that it follows the request language.
+            "invalid_choice": lazy(
+                lambda: (
+                    _("doit être l'une des valeurs : %(choices)s.")
+                    % {"choices": ", ".join(ServiceKind.values)}
+                ),
+                str,
+            )()
         },
     )
     period = PeriodFilter(

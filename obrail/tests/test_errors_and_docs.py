@@ -13,7 +13,9 @@ def test_an_unknown_api_path_is_a_json_404_in_the_error_schema(client):
     response = client.get("/api/nothing-here")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json()["errors"]["detail"][0].startswith("No API endpoint at /api/nothing-here")
+    assert response.json()["errors"]["detail"][0].startswith(
+        "Aucun point d'accès de l'API à l'adresse /api/nothing-here"
+    )
 
 
 def test_an_unknown_page_is_a_french_404_page_in_the_site_layout(client):
@@ -53,10 +55,12 @@ def test_every_unknown_api_address_is_a_json_404_even_in_debug(client, settings,
     response = client.get(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json()["errors"]["detail"] == [f"No API endpoint at {path}: see /api/docs."]
+    assert response.json()["errors"]["detail"] == [
+        f"Aucun point d'accès de l'API à l'adresse {path} : voir /api/docs."
+    ]
 
 
 def test_the_admin_carries_the_observatory_name(client):
     html = client.get("/admin/login/").content.decode()
-    assert "ObRail Europe — administration" in html
+    assert "Administration ObRail Europe" in html
     assert "Administration de Django" not in html

@@ -76,6 +76,106 @@
     }
   });
 
+  // Network map zoom: the buttons (hidden without this script) and, once the map has the
+  // focus, + and - to zoom, the arrows to move, 0 for the whole map. Zooming changes the SVG's
+  // viewBox around the current centre; without this script the map is shown whole.
+  var ZOOM_STEP = 2;
+  var MAX_ZOOM = 16;
+
+  function setView(svg, view) {
+    svg.setAttribute("viewBox", [view.x, view.y, view.width, view.height].join(" "));
+    svg.dataset.zoom = String(Math.round(svg.__baseView.width / view.width));
+  }
+
+  function currentView(svg) {
+    var parts = svg.getAttribute("viewBox").split(/\s+/).map(Number);
+    return { x: parts[0], y: parts[1], width: parts[2], height: parts[3] };
+  }
+
+  function zoomMap(svg, factor) {
+    var base = svg.__baseView;
+    var view = currentView(svg);
+    var width = Math.min(base.width, Math.max(base.width / MAX_ZOOM, view.width / factor));
+    var height = width * base.height / base.width;
+    var centreX = view.x + view.width / 2;
+    var centreY = view.y + view.height / 2;
+    setView(svg, clampView(base, {
+      x: centreX - width / 2, y: centreY - height / 2, width: width, height: height
+    }));
+    announce(svg);
+  }
+
+  function panMap(svg, dx, dy) {
+    var view = currentView(svg);
+    view.x += dx * view.width / 4;
+    view.y += dy * view.height / 4;
+    setView(svg, clampView(svg.__baseView, view));
+  }
+
+  function clampView(base, view) {
+    view.x = Math.min(Math.max(view.x, base.x), base.x + base.width - view.width);
+    view.y = Math.min(Math.max(view.y, base.y), base.y + base.height - view.height);
+    return view;
+  }
+
+  function announce(svg) {
+    var region = document.getElementById("live-region");
+    if (region) {
+      region.textContent = svg.dataset.zoom === "1"
+        ? svg.dataset.zoomWhole
+        : svg.dataset.zoomLabel.replace("{zoom}", svg.dataset.zoom);
+    }
+  }
+
+  function enhanceMaps(root) {
+    root.querySelectorAll("[data-map-zoom]").forEach(function (toolbar) {
+      var svg = document.getElementById(toolbar.dataset.mapZoom);
+      if (!svg || svg.__baseView) {
+        return;
+      }
+      svg.__baseView = currentView(svg);
+      svg.dataset.zoom = "1";
+      svg.dataset.zoomLabel = toolbar.dataset.zoomLabel;
+      svg.dataset.zoomWhole = toolbar.dataset.zoomWhole;
+      svg.tabIndex = 0;
+      svg.setAttribute("aria-describedby", "map-summary map-keys");
+      toolbar.hidden = false;
+      toolbar.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-zoom]");
+        if (!button) {
+          return;
+        }
+        if (button.dataset.zoom === "in") {
+          zoomMap(svg, ZOOM_STEP);
+        } else if (button.dataset.zoom === "out") {
+          zoomMap(svg, 1 / ZOOM_STEP);
+        } else {
+          setView(svg, Object.assign({}, svg.__baseView));
+          announce(svg);
+        }
+      });
+      svg.addEventListener("keydown", function (event) {
+        var moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+        if (event.key === "+" || event.key === "=") {
+          zoomMap(svg, ZOOM_STEP);
+        } else if (event.key === "-" || event.key === "_") {
+          zoomMap(svg, 1 / ZOOM_STEP);
+        } else if (event.key === "0") {
+          setView(svg, Object.assign({}, svg.__baseView));
+          announce(svg);
+        } else if (moves[event.key]) {
+          panMap(svg, moves[event.key][0], moves[event.key][1]);
+        } else {
+          return;
+        }
+        event.preventDefault();
+      });
+    });
+  }
+  document.addEventListener("htmx:load", function (event) {
+    enhanceMaps(event.detail.elt);
+  });
+
   // The language switch returns to the page as it is now: after an htmx filter the address bar
   // holds filters that the server-rendered "next" field of the footer does not know about.
   document.addEventListener("submit", function (event) {

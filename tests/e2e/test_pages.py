@@ -16,6 +16,7 @@ PAGES = (
     ("stats:dashboard", "Indicateurs"),
     ("pages:accessibility", "Déclaration d'accessibilité"),
     ("pages:legal", "Mentions légales"),
+    ("pages:sitemap", "Plan du site"),
     ("monitoring:status", ""),
     ("routing:route-search", ""),
     ("ecology:scenario-list", ""),

@@ -137,4 +137,6 @@ def test_group_by_follows_its_pattern_and_names_each_grouping_once(client):
         assert (response.status_code, list(response.json()["errors"])) == (400, ["group_by"])
     twice = client.get("/api/stats/volumes?group_by=kind,kind")
     assert twice.status_code == 422
-    assert twice.json() == {"errors": {"group_by": ["each grouping may appear only once."]}}
+    assert twice.json() == {
+        "errors": {"group_by": ["chaque regroupement ne peut figurer qu'une fois."]}
+    }

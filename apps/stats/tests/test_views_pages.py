@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.trajets.models import Trajet
 from tests.e2e.sample import build_sample_network
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,8 @@ def test_every_chart_downloads_as_a_french_spreadsheet_for_its_period(client):
     assert response.status_code == 200
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == (
-        f'attachment; filename="obrail-indicateurs-kind-toutes-dates-{today}.csv"'
+        "attachment; "
+        f'filename="obrail-indicateurs-trains-de-jour-et-de-nuit-toutes-dates-{today}.csv"'
     )
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
@@ -100,16 +102,73 @@ def test_every_chart_downloads_as_a_french_spreadsheet_for_its_period(client):
     assert dict(rows[1:]) == {"Jour": "3", "Nuit": "2", "Nuit sans couchette connue": "0"}
 
 
+def test_each_chart_file_says_what_it_holds_in_french_and_its_period(client):
+    build_sample_network()
+    today = timezone.localdate().isoformat()
+    names = {}
+    for key in ("kind", "operators", "countries", "pairs", "co2"):
+        response = client.get(reverse("stats:indicator-export", args=[key]), {"week": "2025-06-11"})
+        disposition = response["Content-Disposition"]
+        names[key] = disposition.removeprefix('attachment; filename="obrail-indicateurs-')
+    suffix = f'-2025-06-09-au-2025-06-15-{today}.csv"'
+    assert names == {
+        "kind": "trains-de-jour-et-de-nuit" + suffix,
+        "operators": "departs-par-operateur" + suffix,
+        "countries": "trains-par-pays" + suffix,
+        "pairs": "liaisons-les-plus-desservies" + suffix,
+        "co2": "co2-train-et-avion" + suffix,
+    }
+
+
+def test_the_key_figures_download_as_a_french_spreadsheet(client):
+    build_sample_network()
+    html = client.get(reverse("stats:dashboard"), {"period": "all"}).content.decode()
+    assert 'href="/indicateurs/chiffres-cles.csv?period=all" download' in html
+
+    response = client.get(reverse("stats:key-figures-export"), {"period": "all"})
+
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="obrail-indicateurs-chiffres-cles-toutes-dates-{today}.csv"'
+    )
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0] == ["Indicateur", "Valeur", "Unité", "Période"]
+    figures = {row[0]: row[1:] for row in rows[1:]}
+    counted = Trajet.objects.counted()
+    night = counted.filter(kind="night").count()
+    assert figures["Trains en circulation"][:2] == [str(counted.count()), "trains"]
+    assert figures["Trains de jour"][0] == str(counted.filter(kind="day").count())
+    assert figures["Trains de nuit"][0] == str(night)
+    share = f"{100 * night / counted.count():.1f}".replace(".", ",")
+    assert figures["Part des trains de nuit"][:2] == [share, "%"]
+    assert figures["Trains de nuit"][2] == "toutes les dates de circulation"
+    assert "," in figures["CO2e moyen d'un passager en train"][0]
+
+
+def test_a_bad_period_sends_the_key_figures_download_back_to_the_page(client, db):
+    response = client.get(reverse("stats:key-figures-export"), {"week": "2025-13-45"})
+    assert response.status_code == 302
+    assert response["Location"] == "/indicateurs/?week=2025-13-45"
+
+
 def test_an_unknown_indicator_is_a_404(client, db):
     assert client.get(reverse("stats:indicator-export", args=["nothing"])).status_code == 404
 
 
 def test_the_legal_notice_names_director_host_contact_log_retention_and_rights(client, settings):
     settings.LEGAL_PUBLICATION_DIRECTOR = "Camille Martin"
-    settings.LEGAL_HOST = "Hébergeur SAS, 1 rue de l'Exemple, 75001 Paris, 01 23 45 67 89"
+    settings.LEGAL_HOST_NAME = "Hébergeur SAS"
+    settings.LEGAL_HOST_ADDRESS = "1 rue de l'Exemple, 75001 Paris"
+    settings.LEGAL_HOST_PHONE = "01 23 45 67 89"
+    settings.LEGAL_DPO_EMAIL = "dpo@example.org"
     html = client.get(reverse("pages:legal")).content.decode()
-    assert '<p id="publication-director">Camille Martin</p>' in html
-    assert "Hébergeur SAS, 1 rue de l&#x27;Exemple, 75001 Paris" in html
+    assert '<dd id="legal-legal_publication_director">Camille Martin</dd>' in html
+    assert '<dd id="legal-legal_host_name">Hébergeur SAS</dd>' in html
+    assert "1 rue de l&#x27;Exemple, 75001 Paris" in html
+    assert '<dd id="legal-legal_host_phone">01 23 45 67 89</dd>' in html
+    assert 'Pour l\'exercer : <a href="mailto:dpo@example.org">' in html
     assert "conservés 31 jours" in html
     assert "<h2>Contact</h2>" in html
     for right in ("accès", "rectification", "effacement", "limitation", "portabilité"):
@@ -122,7 +181,7 @@ def test_the_log_retention_stated_is_the_one_loki_applies():
 
     from django.conf import settings as django_settings
 
-    from obrail.views import LOG_RETENTION_DAYS
+    from obrail.legal import LOG_RETENTION_DAYS
 
     loki = (Path(django_settings.BASE_DIR) / "deploy" / "loki" / "loki.yml").read_text()
     hours = int(re.search(r"retention_period:\s*(\d+)h", loki)[1])

@@ -561,7 +561,9 @@ def test_count_cache_can_be_disabled(client, settings):
     ],
 )
 def test_unknown_or_empty_format_is_a_400_naming_it(client, url):
-    assert get_json(client, url, 400) == {"errors": {"format": ["must be one of: json, csv."]}}
+    assert get_json(client, url, 400) == {
+        "errors": {"format": ["doit être l'une des valeurs : json, csv."]}
+    }
 
 
 @pytest.mark.parametrize("param", ["q", "origin", "country", "operator", "date", "ordering"])
