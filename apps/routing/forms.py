@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.routing.pathfinding import JOURNEY_METHODS, METHODS, TRAIN_FILTERS
 from apps.routing.services import CRITERIA
+from apps.trajets.kinds import KIND_TRAINS, NIGHT_TRAINS_ANY
+from apps.trajets.models import ServiceKind
 
 CRITERION_LABELS = {"time": _("Durée"), "distance": _("Distance"), "co2": _("CO2e")}
 TRAIN_LABELS = {
     "all": _("Tous les trains"),
-    "day": _("Trains de jour"),
-    "night": _("Trains de nuit (avec ou sans couchettes)"),
+    "day": KIND_TRAINS[ServiceKind.DAY],
+    "night": NIGHT_TRAINS_ANY,
 }
 #: The algorithms in words (the expert panel); the value stays the API's name.
 METHOD_LABELS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from obrail.formatting import decimal, kilograms
+from obrail.formatting import decimal, duration, kilograms
 
 
 def test_decimals_are_rounded_not_cut_off():
@@ -18,3 +18,14 @@ def test_decimals_are_rounded_not_cut_off():
     with translation.override("en"):
         assert kilograms(124.4918) == "124.5 kg"
     assert kilograms(None) == "—"
+
+
+def test_a_duration_under_an_hour_reads_in_minutes_and_longer_ones_in_hours():
+    with translation.override("fr"):
+        assert duration(57) == "57 min"
+        assert duration(0) == "0 min"
+        assert duration(60) == "1 h 00"
+        assert duration(249) == "4 h 09"
+        assert duration(864) == "14 h 24"
+        assert duration(59.6) == "1 h 00"  # a solver's fraction rounds to the minute
+        assert duration(None) == "—"

@@ -23,7 +23,7 @@ def transfer_stations(answer: RouteAnswer) -> list[str]:
 def answer_sentence(answer: RouteAnswer) -> str:
     """The answer's first line: duration in hours and minutes, then the changes or the
     distance ("4 h 09, 1 correspondance à Nürnberg", "4 h 09, direct")."""
-    total = duration(round(answer.duration_min))
+    total = duration(answer.duration_min)
     if answer.kind != "journey":
         return _("%(duration)s de trajet sur le réseau, %(km)s km") % {
             "duration": total,
