@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _trains(page) -> list[str]:
-    return page.locator("#trajet-results tbody th a").all_inner_texts()
+    return page.locator("#trajet-results tbody th a.train-link").all_inner_texts()
 
 
 def test_find_night_trains_from_paris_to_vienna_by_typing_town_names(site, browser_page, audit):
@@ -27,7 +27,7 @@ def test_find_night_trains_from_paris_to_vienna_by_typing_town_names(site, brows
     page.goto(base + reverse("trajets:trajet-list"))
     page.get_by_label("Départ de").fill("Paris")
     page.get_by_label("Arrivée à").fill("Vienne")
-    page.get_by_label("Jour ou nuit").select_option(label="Trains de nuit (couchettes ou lits)")
+    page.get_by_label("Jour ou nuit").select_option(label="Trains de nuit")
     page.get_by_role("button", name="Filtrer").click()
     expect(page.locator(".results-count")).to_have_text("1 trajet trouvé")
     assert _trains(page) == [f"NJ {network.nightjet.train_number}"]
