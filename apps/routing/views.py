@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from apps.routing.forms import METHOD_LABELS, RouteForm
+from apps.routing.forms import METHOD_LABELS, RouteForm, present_depart_field
 from apps.routing.services import (
     Endpoint,
     RouteAnswer,
@@ -23,6 +23,7 @@ from apps.routing.services import (
 )
 from apps.routing.services.alternatives import DayAlternative, day_alternatives
 from apps.routing.services.sentences import answer_sentence
+from apps.trajets.coverage import data_coverage
 from apps.trajets.kinds import kind_word
 from apps.trajets.models import ServiceKind
 from obrail.api_errors import BUSY_RETRY_AFTER_S
@@ -41,6 +42,7 @@ _FIELD_OF = {"from": "origin", "to": "destination"}
 def route_search(request: HttpRequest) -> HttpResponse:
     """Form with station autocomplete; on submit, the legs table, the SVG and the CO2."""
     form = RouteForm(request.GET or None)
+    present_depart_field(form, data_coverage())
     station_api = reverse("api:station-list")
     for name in ("origin", "destination"):
         form.fields[name].widget.attrs.update(

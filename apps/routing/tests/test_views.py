@@ -244,3 +244,21 @@ def test_a_network_path_without_a_departure_time_has_no_table_of_the_days_trains
     html = client.get(URL, query).content.decode()
     assert "alternatives-table" not in html
     assert "next-departures" not in html
+
+
+def test_the_departure_picker_opens_on_the_dates_the_data_covers(client, line_network):
+    html = client.get(URL).content.decode()
+    field = re.search(r'<input type="datetime-local" name="depart"[^>]*>', html).group(0)
+    assert 'min="2025-01-01T00:00"' in field
+    assert 'max="2025-12-31T23:59"' in field
+    assert "Horaires chargés : du 1er janvier au 31 décembre 2025." in html
+    outside = client.get(
+        URL,
+        {
+            "origin": "Paris Gare de Lyon",
+            "destination": "Marseille Saint-Charles",
+            "depart": "2030-03-03T07:00",
+        },
+    )
+    assert outside.status_code == 422
+    assert "Aucune source ne couvre le 3 mars 2030." in outside.content.decode()
