@@ -20,6 +20,7 @@ from apps.trajets.etl.quality import QualityReport
 from apps.trajets.exports import TRAJET_HEADERS, trajet_rows
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.forms import FilterLayout, present_filter_form
+from apps.trajets.kinds import kind_word
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
 from apps.trajets.models import CalendarException, ImportRun, Trajet
 from apps.trajets.periods import (
@@ -398,7 +399,7 @@ def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
                 else "—"
             ),
             "kind": trajet.kind,
-            "kind_label": trajet.get_kind_display(),
+            "kind_label": kind_word(trajet.kind),
             "co2": f"{kilograms(trajet.co2_rail_kg)} / {kilograms(trajet.co2_flight_kg)}",
             "running": describe_running(trajet.runs_from, trajet.runs_until, trajet.running_days),
             "weekdays": weekday_short_labels(trajet.weekdays),
