@@ -29,7 +29,7 @@ from apps.trajets.models import ServiceKind
 from obrail.api_errors import BUSY_RETRY_AFTER_S
 from obrail.compute import BudgetExceeded, ComputeBusy, budget_message, is_retryable
 from obrail.errors import InvalidInput
-from obrail.formatting import clock, duration, kilograms
+from obrail.formatting import clock, duration, kilograms, station_name
 from obrail.htmx import is_htmx_fragment_request
 from obrail.throttling import throttle_computation
 
@@ -100,7 +100,17 @@ def _answer(form: RouteForm) -> dict[str, object]:
         "answer": answer,
         "sentence": answer_sentence(answer),
         "total_duration": duration(answer.duration_min),
-        "legs": [(leg, duration(leg.duration_min)) for leg in answer.legs],
+        "origin_name": station_name(answer.origin.name),
+        "destination_name": station_name(answer.destination.name),
+        "legs": [
+            (
+                leg,
+                duration(leg.duration_min),
+                station_name(leg.from_station.name),
+                station_name(leg.to_station.name),
+            )
+            for leg in answer.legs
+        ],
         "drawing": draw_route(answer),
         "method_label": METHOD_LABELS.get(answer.method, answer.method),
         "night_word": kind_word(ServiceKind.NIGHT),
@@ -150,8 +160,8 @@ def _alternative_row(item: DayAlternative, answer: RouteAnswer) -> dict[str, obj
     return {
         "departure": clock(journey.departure.time()),
         "arrival": clock(journey.arrival.time(), days_later),
-        "origin": journey.origin.name,
-        "destination": journey.destination.name,
+        "origin": station_name(journey.origin.name),
+        "destination": station_name(journey.destination.name),
         "duration": duration(journey.duration_min),
         "transfers": journey.transfers,
         "trains": " → ".join(leg.train for leg in journey.legs if leg.train),
