@@ -270,12 +270,14 @@ def _reverse_or_empty(name: str) -> str:
         return ""
 
 
-def _build_filterset(request: HttpRequest) -> tuple[TrajetFilterSet, FilterLayout]:
+def _build_filterset(
+    request: HttpRequest, coverage: DataCoverage
+) -> tuple[TrajetFilterSet, FilterLayout]:
     """The shared FilterSet on this request, presented for the page (lists of names, help in
     words), with errors and help tied to their fields and station autocomplete."""
     filterset = TrajetFilterSet(request.GET, queryset=Trajet.objects.with_related())
     layout = present_filter_form(filterset)
-    _limit_dates(filterset, data_coverage())
+    _limit_dates(filterset, coverage)
     form = filterset.form
     filterset.is_valid()
     for name, field in form.fields.items():
@@ -428,7 +430,9 @@ def _exceptions_text(counts: tuple[int, int]) -> str:
 PERIOD_PARAMS = ("period", "date", "week", "month", "start", "end")
 
 
-def _period_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
+def _period_context(
+    request: HttpRequest, filterset: TrajetFilterSet, coverage: DataCoverage
+) -> dict[str, object]:
     """The period the listed trains run in, in words, the link to every date, the dates
     the data covers (each with a link to its first week) and, for a period without any
     train, the plain message saying which dates are covered."""
@@ -438,7 +442,6 @@ def _period_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[st
     every_date = ""
     if choice.kind != PeriodKind.ALL:
         every_date = _url_with(request, **{**cleared, "period": PeriodKind.ALL.value})
-    coverage = data_coverage()
     uncovered = ""
     if choice.period is not None and not coverage.overlaps(choice.period):
         uncovered = coverage.uncovered_message(choice.period)
@@ -469,7 +472,9 @@ def _limit_dates(filterset: TrajetFilterSet, coverage: DataCoverage) -> None:
         )
 
 
-def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
+def _results_context(
+    request: HttpRequest, filterset: TrajetFilterSet, coverage: DataCoverage
+) -> dict[str, object]:
     ordering = request.GET.get(ORDERING_PARAM, "")
     # Deferred join: page through ids only (narrow index scans, even when thousands of services
     # share a departure minute), then load the 25 rows with their operator and stations.
@@ -486,7 +491,7 @@ def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[s
     csv_query["format"] = "csv"
     csv_api = _reverse_or_empty("api:trajet-list")
     return {
-        **_period_context(request, filterset),
+        **_period_context(request, filterset, coverage),
         "name_notes": _name_notes(request, filterset),
         "page": page,
         "rows": _result_rows([trajets[pk] for pk in page.object_list if pk in trajets]),
@@ -548,10 +553,11 @@ def _render_page_or_fragment(
 
 def trajet_list(request: HttpRequest) -> HttpResponse:
     """Filter form and sortable, paginated results; HTMX updates the results in place."""
-    filterset, layout = _build_filterset(request)
+    coverage = data_coverage()
+    filterset, layout = _build_filterset(request, coverage)
     context = _filter_context(request, filterset, layout)
     if not filterset.errors:
-        context.update(_results_context(request, filterset))
+        context.update(_results_context(request, filterset, coverage))
     else:
         context["live_message"] = _("Les filtres contiennent des erreurs.")
     return _render_page_or_fragment(
@@ -612,7 +618,7 @@ def _map_summary(network: NetworkMap, links: NetworkLinks) -> str:
 
 def network_map(request: HttpRequest) -> HttpResponse:
     """Stations and services on a map of Europe, day and night layers, with the same table."""
-    filterset, layout = _build_filterset(request)
+    filterset, layout = _build_filterset(request, data_coverage())
     context = _filter_context(request, filterset, layout)
     current_kind = request.GET.get(KIND_PARAM, "")
     context["layers"] = [
