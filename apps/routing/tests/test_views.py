@@ -262,3 +262,25 @@ def test_the_departure_picker_opens_on_the_dates_the_data_covers(client, line_ne
     )
     assert outside.status_code == 422
     assert "Aucune source ne couvre le 3 mars 2030." in outside.content.decode()
+
+
+def test_the_answer_stands_when_the_days_trains_run_out_of_budget(
+    client, line_network, monkeypatch
+):
+    from obrail.budget import BudgetExceeded
+
+    def over_budget(**_kwargs):
+        raise BudgetExceeded("cpu", 2.0, 2.1)
+
+    monkeypatch.setattr("apps.routing.views.day_alternatives", over_budget)
+    query = {
+        "origin": "Paris Gare de Lyon",
+        "destination": "Marseille Saint-Charles",
+        "depart": "2025-06-11T07:00",
+    }
+    response = client.get(URL, query)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<p class="answer-sentence">4 h 10, 1 correspondance à Lyon Part-Dieu</p>' in html
+    assert "alternatives-table" not in html
+    assert "next-departures" not in html
