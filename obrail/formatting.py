@@ -13,6 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.places.names import display_name
+
 COUNTRY_NAMES = {
     "AL": gettext_lazy("Albanie"),
     "AT": gettext_lazy("Autriche"),
@@ -66,14 +68,16 @@ WEEKDAY_LABELS = (
 )
 
 WEEKDAY_SHORT_LABELS = (
-    gettext_lazy("lun"),
-    gettext_lazy("mar"),
-    gettext_lazy("mer"),
-    gettext_lazy("jeu"),
-    gettext_lazy("ven"),
-    gettext_lazy("sam"),
-    gettext_lazy("dim"),
+    gettext_lazy("lun."),
+    gettext_lazy("mar."),
+    gettext_lazy("mer."),
+    gettext_lazy("jeu."),
+    gettext_lazy("ven."),
+    gettext_lazy("sam."),
+    gettext_lazy("dim."),
 )
+#: Three running days in a row or more are written as a span (``lun.–ven.``).
+WEEKDAY_SPAN_MIN = 3
 
 
 def country_name(code: str) -> str:
@@ -81,11 +85,14 @@ def country_name(code: str) -> str:
     return str(COUNTRY_NAMES.get(code, code))
 
 
-def duration(minutes: int | None) -> str:
-    """Format minutes as ``4 h 05``."""
+def duration(minutes: float | None) -> str:
+    """The one way pages and spreadsheets write a duration: ``57 min`` under an hour,
+    ``4 h 09`` from an hour on (``—`` when unknown); fractions round to the minute."""
     if minutes is None:
         return "—"
-    hours, rest = divmod(int(minutes), 60)
+    hours, rest = divmod(round(minutes), 60)
+    if not hours:
+        return _("%(minutes)d min") % {"minutes": rest}
     return _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": rest}
 
 
@@ -106,11 +113,40 @@ def weekday_labels(flags: Sequence[bool]) -> str:
 
 
 def weekday_short_labels(flags: Sequence[bool]) -> str:
-    """The running weekdays in short (``lun, mer, ven``), or ``tous les jours``."""
-    days = [str(label) for label, runs in zip(WEEKDAY_SHORT_LABELS, flags, strict=True) if runs]
-    if len(days) == len(WEEKDAY_SHORT_LABELS):
+    """The running weekdays in short, as pages and spreadsheets write them: ``tous les
+    jours``, ``lun.–ven.`` (three days in a row or more), ``sam., dim.``, ``lun., mer.,
+    ven.``, ``lun.–jeu., sam.``, or ``aucun jour``."""
+    runs = [bool(flag) for flag in flags]
+    if len(runs) != len(WEEKDAY_SHORT_LABELS):
+        raise ValueError(f"weekday flags: expected 7, got {len(runs)}")
+    if all(runs):
         return _("tous les jours")
-    return ", ".join(days) if days else _("aucun jour")
+    if not any(runs):
+        return _("aucun jour")
+    labels = [str(label) for label in WEEKDAY_SHORT_LABELS]
+    parts = []
+    day = 0
+    while day < len(runs):
+        if not runs[day]:
+            day += 1
+            continue
+        last = day
+        while last + 1 < len(runs) and runs[last + 1]:
+            last += 1
+        if last - day + 1 >= WEEKDAY_SPAN_MIN:
+            parts.append(f"{labels[day]}–{labels[last]}")
+        else:
+            parts.extend(labels[day : last + 1])
+        day = last + 1
+    return ", ".join(parts)
+
+
+def station_name(name: str) -> str:
+    """A station name as every page writes it: an ALL-CAPS name in title case
+    (:func:`apps.places.names.display_name`) and a capital first letter (``gare de Rodez``
+    → ``Gare de Rodez``, ``CERBERE`` → ``Cerbere``)."""
+    text = display_name(name)
+    return text[:1].upper() + text[1:]
 
 
 def decimal(value: float, places: int, *, grouping: bool = False) -> str:

@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.routing.pathfinding import JOURNEY_METHODS, METHODS, TRAIN_FILTERS
 from apps.routing.services import CRITERIA
+from apps.trajets.coverage import DataCoverage
+from apps.trajets.kinds import KIND_TRAINS, NIGHT_TRAINS_ANY
+from apps.trajets.models import ServiceKind
 
 CRITERION_LABELS = {"time": _("Durée"), "distance": _("Distance"), "co2": _("CO2e")}
 TRAIN_LABELS = {
     "all": _("Tous les trains"),
-    "day": _("Trains de jour"),
-    "night": _("Trains de nuit (avec ou sans couchettes)"),
+    "day": KIND_TRAINS[ServiceKind.DAY],
+    "night": NIGHT_TRAINS_ANY,
 }
 #: The algorithms in words (the expert panel); the value stays the API's name.
 METHOD_LABELS = {
@@ -39,6 +42,24 @@ METHOD_CHOICES = [("", _("Automatique (méthode rapide)"))] + [
 ]
 
 
+DEPART_HELP = _("Laissez vide pour le plus court chemin sur le réseau, sans horaire.")
+
+
+def present_depart_field(form: forms.Form, coverage: DataCoverage) -> None:
+    """The departure picker opens on the dates the data covers (``min``/``max``) and its
+    help names them; a date outside is still accepted and answered in words."""
+    field = form.fields["depart"]
+    if coverage.first is None or coverage.last is None:
+        return
+    field.widget.attrs.update(
+        {"min": f"{coverage.first.isoformat()}T00:00", "max": f"{coverage.last.isoformat()}T23:59"}
+    )
+    field.help_text = _("%(help)s Horaires chargés : %(spans)s.") % {
+        "help": DEPART_HELP,
+        "spans": coverage.summary(),
+    }
+
+
 class RouteForm(forms.Form):
     """From, to, optional departure and options; stations stay text (id, UIC or name)."""
 
@@ -49,7 +70,7 @@ class RouteForm(forms.Form):
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Laissez vide pour le plus court chemin sur le réseau, sans horaire."),
+        help_text=DEPART_HELP,
     )
     criterion = forms.ChoiceField(
         label=_("Critère"),

@@ -12,13 +12,24 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from apps.routing.forms import METHOD_LABELS, RouteForm
-from apps.routing.services import RoutingUnavailable, draw_route, find_route, resolve_station
+from apps.routing.forms import METHOD_LABELS, RouteForm, present_depart_field
+from apps.routing.services import (
+    Endpoint,
+    RouteAnswer,
+    RoutingUnavailable,
+    draw_route,
+    find_route,
+    resolve_station,
+)
+from apps.routing.services.alternatives import DayAlternative, day_alternatives
 from apps.routing.services.sentences import answer_sentence
+from apps.trajets.coverage import data_coverage
+from apps.trajets.kinds import kind_word
+from apps.trajets.models import ServiceKind
 from obrail.api_errors import BUSY_RETRY_AFTER_S
 from obrail.compute import BudgetExceeded, ComputeBusy, budget_message, is_retryable
 from obrail.errors import InvalidInput
-from obrail.formatting import duration
+from obrail.formatting import clock, duration, kilograms, station_name
 from obrail.htmx import is_htmx_fragment_request
 from obrail.throttling import throttle_computation
 
@@ -31,6 +42,7 @@ _FIELD_OF = {"from": "origin", "to": "destination"}
 def route_search(request: HttpRequest) -> HttpResponse:
     """Form with station autocomplete; on submit, the legs table, the SVG and the CO2."""
     form = RouteForm(request.GET or None)
+    present_depart_field(form, data_coverage())
     station_api = reverse("api:station-list")
     for name in ("origin", "destination"):
         form.fields[name].widget.attrs.update(
@@ -61,9 +73,11 @@ def route_search(request: HttpRequest) -> HttpResponse:
 def _answer(form: RouteForm) -> dict[str, object]:
     data = form.cleaned_data
     try:
+        origin = resolve_station(data["origin"], parameter="from")
+        destination = resolve_station(data["destination"], parameter="to")
         answer = find_route(
-            origin=resolve_station(data["origin"], parameter="from"),
-            destination=resolve_station(data["destination"], parameter="to"),
+            origin=origin,
+            destination=destination,
             criterion=data["criterion"],
             method=data["method"] or None,
             depart=data["depart"],
@@ -85,8 +99,75 @@ def _answer(form: RouteForm) -> dict[str, object]:
     return {
         "answer": answer,
         "sentence": answer_sentence(answer),
-        "total_duration": duration(round(answer.duration_min)),
-        "legs": [(leg, duration(round(leg.duration_min))) for leg in answer.legs],
+        "total_duration": duration(answer.duration_min),
+        "origin_name": station_name(answer.origin.name),
+        "destination_name": station_name(answer.destination.name),
+        "legs": [
+            (
+                leg,
+                duration(leg.duration_min),
+                station_name(leg.from_station.name),
+                station_name(leg.to_station.name),
+            )
+            for leg in answer.legs
+        ],
         "drawing": draw_route(answer),
         "method_label": METHOD_LABELS.get(answer.method, answer.method),
+        "night_word": kind_word(ServiceKind.NIGHT),
+        **_alternatives(form, origin, destination, answer),
+    }
+
+
+def _alternatives(
+    form: RouteForm, origin: Endpoint, destination: Endpoint, answer: RouteAnswer
+) -> dict[str, object]:
+    """The day's journeys as table rows and the next departures in words; nothing without
+    a departure time, or when the solvers refuse them (the answer above stands)."""
+    data = form.cleaned_data
+    if data["depart"] is None:
+        return {"alternatives": [], "next_departures": ""}
+    try:
+        found = day_alternatives(
+            origin=origin,
+            destination=destination,
+            depart=data["depart"],
+            trains=data["trains"],
+            max_transfers=data["max_transfers"],
+        )
+    except (InvalidInput, BudgetExceeded, ComputeBusy) as error:
+        logger.info("day alternatives left out", extra={"reason": type(error).__name__})
+        return {"alternatives": [], "next_departures": ""}
+    rows = [_alternative_row(item, answer) for item in found]
+    later = [row["departure"] for row in rows if row["starts_after_answer"]]
+    return {
+        "alternatives": rows,
+        "next_departures": (
+            _("Trains suivants dans la journée : %(times)s.") % {"times": ", ".join(later[:4])}
+            if later
+            else _("Aucun autre train plus tard dans la journée.")
+        ),
+    }
+
+
+def _alternative_row(item: DayAlternative, answer: RouteAnswer) -> dict[str, object]:
+    journey = item.answer
+    is_answer = (journey.departure, journey.arrival, journey.transfers) == (
+        answer.departure,
+        answer.arrival,
+        answer.transfers,
+    )
+    days_later = (journey.arrival.date() - journey.departure.date()).days
+    return {
+        "departure": clock(journey.departure.time()),
+        "arrival": clock(journey.arrival.time(), days_later),
+        "origin": station_name(journey.origin.name),
+        "destination": station_name(journey.destination.name),
+        "duration": duration(journey.duration_min),
+        "transfers": journey.transfers,
+        "trains": " → ".join(leg.train for leg in journey.legs if leg.train),
+        "has_night_train": journey.uses_night_trains,
+        "co2": kilograms(journey.co2_rail_kg),
+        "choices": item.choice_labels,
+        "is_answer": is_answer,
+        "starts_after_answer": journey.departure > answer.departure,
     }

@@ -8,9 +8,10 @@ from collections.abc import Iterator, Sequence
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from apps.trajets.kinds import kind_word
 from apps.trajets.models import Trajet
 from apps.trajets.renderers import CSV_CHUNK_SIZE
-from obrail.formatting import clock, country_name, duration, weekday_short_labels
+from obrail.formatting import clock, country_name, duration, station_name, weekday_short_labels
 from obrail.spreadsheet import french_date, french_number
 
 __all__ = ["TRAJET_HEADERS", "trajet_rows"]
@@ -42,11 +43,11 @@ def _row(trajet: Trajet) -> Sequence[object]:
     return (
         f"{trajet.category} {trajet.train_number}".strip(),
         trajet.operator.name,
-        trajet.get_kind_display(),
-        trajet.origin.name,
+        kind_word(trajet.kind),
+        station_name(trajet.origin.name),
         country_name(trajet.origin_country),
         clock(trajet.departure_time),
-        trajet.destination.name,
+        station_name(trajet.destination.name),
         country_name(trajet.destination_country),
         clock(trajet.arrival_time, trajet.arrival_day_offset),
         duration(trajet.duration_min),
@@ -56,7 +57,7 @@ def _row(trajet: Trajet) -> Sequence[object]:
         french_date(trajet.runs_from),
         french_date(trajet.runs_until),
         trajet.running_days,
-        ", ".join(trajet.via_names),
+        ", ".join(station_name(name) for name in trajet.via_names),
         french_number(trajet.co2_rail_kg),
         french_number(trajet.co2_flight_kg),
     )

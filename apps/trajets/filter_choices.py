@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.trajets.kinds import kind_trains
 from apps.trajets.models import ServiceKind, Trajet, TrajetCountry
 from apps.trajets.periods import PeriodChoice, PeriodKind, restrict_to_period
 from obrail.caching import cached_until_next_import
@@ -111,9 +111,4 @@ def operator_choices() -> list[Choice]:
 
 def kind_choices() -> list[tuple[str, str]]:
     """Service kinds in words, as the ``kind`` filter takes them."""
-    labels = {
-        ServiceKind.DAY: _("Trains de jour"),
-        ServiceKind.NIGHT: _("Trains de nuit (couchettes ou lits)"),
-        ServiceKind.OVERNIGHT: _("Trains de nuit sans couchette connue"),
-    }
-    return [(kind.value, labels[kind]) for kind in ServiceKind]
+    return [(kind.value, kind_trains(kind)) for kind in ServiceKind]

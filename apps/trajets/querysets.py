@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 WEEKDAY_FIELDS = (
     "runs_monday",
@@ -37,6 +37,25 @@ class TrajetQuerySet(models.QuerySet):
         """One trajet per train: without the trajets that another source's trajet already
         describes (``same_train_as`` set). Lists, indicators and routing read these."""
         return self.filter(same_train_as__isnull=True)
+
+    def variants_of(self, trajet: models.Model) -> TrajetQuerySet:
+        """The trajets that describe the same train as ``trajet`` (the counted one and those
+        linked to it by ``same_train_as``, ``trajet`` included), counted one first."""
+        head = trajet.same_train_as_id or trajet.pk
+        return self.filter(Q(pk=head) | Q(same_train_as_id=head)).order_by(
+            F("same_train_as_id").asc(nulls_first=True), "source__name", "pk"
+        )
+
+    def variant_counts(self, trajet_ids: list[int]) -> dict[int, int]:
+        """How many trajets describe the train of each counted trajet of ``trajet_ids``,
+        itself included, for those that have other versions (one query)."""
+        rows = (
+            self.filter(same_train_as_id__in=trajet_ids)
+            .order_by()
+            .values_list("same_train_as_id")
+            .annotate(count=Count("pk"))
+        )
+        return {trajet_id: count + 1 for trajet_id, count in rows}
 
     def day(self) -> TrajetQuerySet:
         return self.filter(kind="day")

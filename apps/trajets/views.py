@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.trajets.api import CachedCountPaginator
+from apps.trajets.coverage import DataCoverage, data_coverage, idle_text
 from apps.trajets.etl.quality import QualityReport
 from apps.trajets.exports import TRAJET_HEADERS, trajet_rows
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.forms import FilterLayout, present_filter_form
+from apps.trajets.kinds import kind_word
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
 from apps.trajets.models import CalendarException, ImportRun, Trajet
 from apps.trajets.periods import (
@@ -38,7 +40,9 @@ from obrail.formatting import (
     decimal,
     duration,
     kilograms,
+    station_name,
     weekday_labels,
+    weekday_short_labels,
 )
 from obrail.htmx import is_htmx_fragment_request
 from obrail.services import (
@@ -89,7 +93,7 @@ def _co2_chart(trajet: Trajet) -> Chart | None:
 def _stop_rows(trajet: Trajet) -> list[dict[str, object]]:
     return [
         {
-            "name": stop.station.name,
+            "name": station_name(stop.station.name),
             "country": country_name(stop.station.country),
             "arrival": (
                 clock(stop.arrival_time, stop.arrival_day_offset) if stop.arrival_time else ""
@@ -130,6 +134,8 @@ def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "trajet": trajet,
         "stops": _stop_rows(trajet),
         "display": {
+            "origin_name": station_name(trajet.origin.name),
+            "destination_name": station_name(trajet.destination.name),
             "departure": clock(trajet.departure_time),
             "arrival": clock(trajet.arrival_time, trajet.arrival_day_offset),
             "origin_country": country_name(trajet.origin_country),
@@ -143,8 +149,28 @@ def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "provenances": list(trajet.provenances.all()),
         "week": list(zip(WEEKDAY_LABELS, trajet.weekdays, strict=True)),
         "co2_chart": _co2_chart(trajet),
+        "variants": _variant_rows(trajet),
     }
     return render(request, "trajets/trajet_detail.html", context)
+
+
+def _variant_rows(trajet: Trajet) -> list[dict[str, object]]:
+    """Every trajet describing the same train as ``trajet`` (itself included), counted one
+    first."""
+    return [
+        {
+            "url": reverse("trajets:trajet-detail", args=[variant.pk]),
+            "source": variant.source.title or variant.source.name,
+            "train": f"{variant.category} {variant.train_number}".strip() or "—",
+            "running": describe_running(
+                variant.runs_from, variant.runs_until, variant.running_days
+            ),
+            "weekdays": weekday_short_labels(variant.weekdays),
+            "is_this": variant.pk == trajet.pk,
+            "is_counted": variant.same_train_as_id is None,
+        }
+        for variant in Trajet.objects.variants_of(trajet).select_related("source")
+    ]
 
 
 def _source_rows(report: QualityReport) -> list[dict[str, object]]:
@@ -244,11 +270,14 @@ def _reverse_or_empty(name: str) -> str:
         return ""
 
 
-def _build_filterset(request: HttpRequest) -> tuple[TrajetFilterSet, FilterLayout]:
+def _build_filterset(
+    request: HttpRequest, coverage: DataCoverage
+) -> tuple[TrajetFilterSet, FilterLayout]:
     """The shared FilterSet on this request, presented for the page (lists of names, help in
     words), with errors and help tied to their fields and station autocomplete."""
     filterset = TrajetFilterSet(request.GET, queryset=Trajet.objects.with_related())
     layout = present_filter_form(filterset)
+    _limit_dates(filterset, coverage)
     form = filterset.form
     filterset.is_valid()
     for name, field in form.fields.items():
@@ -344,17 +373,27 @@ def _page_links(request: HttpRequest, page: Page) -> list[dict[str, object]]:
     return links
 
 
+def _variants_text(count: int) -> str:
+    """``3 variantes`` for a train several sources publish (empty for one version)."""
+    if count < 2:
+        return ""
+    return ngettext("%(count)s variante", "%(count)s variantes", count) % {"count": count}
+
+
 def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
-    exceptions = exception_counts([trajet.pk for trajet in trajets])
+    ids = [trajet.pk for trajet in trajets]
+    exceptions = exception_counts(ids)
+    variants = Trajet.objects.variant_counts(ids)
     return [
         {
             "url": reverse("trajets:trajet-detail", args=[trajet.pk]),
-            "train": f"{trajet.category} {trajet.train_number}".strip(),
+            "train": f"{trajet.category} {trajet.train_number}".strip() or "—",
+            "variants": _variants_text(variants.get(trajet.pk, 1)),
             "operator": trajet.operator.name,
             "departure": clock(trajet.departure_time),
-            "origin": trajet.origin.name,
+            "origin": station_name(trajet.origin.name),
             "arrival": clock(trajet.arrival_time, trajet.arrival_day_offset),
-            "destination": trajet.destination.name,
+            "destination": station_name(trajet.destination.name),
             "duration": duration(trajet.duration_min),
             "distance": (
                 _("%(km)s km") % {"km": decimal(trajet.distance_km, 0, grouping=True)}
@@ -362,10 +401,10 @@ def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
                 else "—"
             ),
             "kind": trajet.kind,
-            "kind_label": trajet.get_kind_display(),
+            "kind_label": kind_word(trajet.kind),
             "co2": f"{kilograms(trajet.co2_rail_kg)} / {kilograms(trajet.co2_flight_kg)}",
             "running": describe_running(trajet.runs_from, trajet.runs_until, trajet.running_days),
-            "weekdays": weekday_labels(trajet.weekdays),
+            "weekdays": weekday_short_labels(trajet.weekdays),
             "exceptions": _exceptions_text(exceptions.get(trajet.pk, (0, 0))),
         }
         for trajet in trajets
@@ -388,18 +427,54 @@ def _exceptions_text(counts: tuple[int, int]) -> str:
     return ", ".join(parts)
 
 
-def _period_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
-    """The period the listed trains run in, in words, and the link to every date."""
+PERIOD_PARAMS = ("period", "date", "week", "month", "start", "end")
+
+
+def _period_context(
+    request: HttpRequest, filterset: TrajetFilterSet, coverage: DataCoverage
+) -> dict[str, object]:
+    """The period the listed trains run in, in words, the link to every date, the dates
+    the data covers (each with a link to its first week) and, for a period without any
+    train, the plain message saying which dates are covered."""
     choice = filterset.period_choice
     weeks = typical_weeks().of() if choice.kind == PeriodKind.REFERENCE else ()
+    cleared = dict.fromkeys(PERIOD_PARAMS, "")
     every_date = ""
     if choice.kind != PeriodKind.ALL:
-        cleared = dict.fromkeys(("date", "week", "month", "start", "end"), "")
-        every_date = _url_with(request, period=PeriodKind.ALL.value, **cleared)
-    return {"period_label": describe_choice(choice, weeks), "every_date_url": every_date}
+        every_date = _url_with(request, **{**cleared, "period": PeriodKind.ALL.value})
+    uncovered = ""
+    if choice.period is not None and not coverage.overlaps(choice.period):
+        uncovered = coverage.uncovered_message(choice.period)
+    return {
+        "period_label": describe_choice(choice, weeks),
+        "every_date_url": every_date,
+        "uncovered_message": uncovered,
+        "coverage_rows": [
+            {
+                "label": span.label,
+                "sources": ", ".join(span.sources),
+                "idle": idle_text(span.idle_days),
+                "week_url": _url_with(request, **{**cleared, "week": span.start.isoformat()}),
+            }
+            for span in coverage.spans
+        ],
+    }
 
 
-def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[str, object]:
+def _limit_dates(filterset: TrajetFilterSet, coverage: DataCoverage) -> None:
+    """Date pickers open on the covered dates: ``min`` and ``max`` are the first and last
+    dates with trains (a date outside stays possible and gets its message)."""
+    if coverage.first is None or coverage.last is None:
+        return
+    for name in ("date", "week", "start", "end"):
+        filterset.form.fields[name].widget.attrs.update(
+            {"min": coverage.first.isoformat(), "max": coverage.last.isoformat()}
+        )
+
+
+def _results_context(
+    request: HttpRequest, filterset: TrajetFilterSet, coverage: DataCoverage
+) -> dict[str, object]:
     ordering = request.GET.get(ORDERING_PARAM, "")
     # Deferred join: page through ids only (narrow index scans, even when thousands of services
     # share a departure minute), then load the 25 rows with their operator and stations.
@@ -416,7 +491,7 @@ def _results_context(request: HttpRequest, filterset: TrajetFilterSet) -> dict[s
     csv_query["format"] = "csv"
     csv_api = _reverse_or_empty("api:trajet-list")
     return {
-        **_period_context(request, filterset),
+        **_period_context(request, filterset, coverage),
         "name_notes": _name_notes(request, filterset),
         "page": page,
         "rows": _result_rows([trajets[pk] for pk in page.object_list if pk in trajets]),
@@ -478,10 +553,11 @@ def _render_page_or_fragment(
 
 def trajet_list(request: HttpRequest) -> HttpResponse:
     """Filter form and sortable, paginated results; HTMX updates the results in place."""
-    filterset, layout = _build_filterset(request)
+    coverage = data_coverage()
+    filterset, layout = _build_filterset(request, coverage)
     context = _filter_context(request, filterset, layout)
     if not filterset.errors:
-        context.update(_results_context(request, filterset))
+        context.update(_results_context(request, filterset, coverage))
     else:
         context["live_message"] = _("Les filtres contiennent des erreurs.")
     return _render_page_or_fragment(
@@ -542,7 +618,7 @@ def _map_summary(network: NetworkMap, links: NetworkLinks) -> str:
 
 def network_map(request: HttpRequest) -> HttpResponse:
     """Stations and services on a map of Europe, day and night layers, with the same table."""
-    filterset, layout = _build_filterset(request)
+    filterset, layout = _build_filterset(request, data_coverage())
     context = _filter_context(request, filterset, layout)
     current_kind = request.GET.get(KIND_PARAM, "")
     context["layers"] = [

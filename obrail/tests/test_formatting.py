@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import translation
 
-from obrail.formatting import decimal, kilograms
+from obrail.formatting import (
+    decimal,
+    duration,
+    kilograms,
+    station_name,
+    weekday_short_labels,
+)
 
 
 def test_decimals_are_rounded_not_cut_off():
@@ -18,3 +25,39 @@ def test_decimals_are_rounded_not_cut_off():
     with translation.override("en"):
         assert kilograms(124.4918) == "124.5 kg"
     assert kilograms(None) == "—"
+
+
+def test_a_duration_under_an_hour_reads_in_minutes_and_longer_ones_in_hours():
+    with translation.override("fr"):
+        assert duration(57) == "57 min"
+        assert duration(0) == "0 min"
+        assert duration(60) == "1 h 00"
+        assert duration(249) == "4 h 09"
+        assert duration(864) == "14 h 24"
+        assert duration(59.6) == "1 h 00"  # a solver's fraction rounds to the minute
+        assert duration(None) == "—"
+
+
+def _flags(pattern: str) -> list[bool]:
+    return [flag == "1" for flag in pattern]
+
+
+def test_running_days_read_as_spans_of_three_days_or_more_and_lists_otherwise():
+    with translation.override("fr"):
+        assert weekday_short_labels(_flags("1111111")) == "tous les jours"
+        assert weekday_short_labels(_flags("1111100")) == "lun.–ven."
+        assert weekday_short_labels(_flags("0000011")) == "sam., dim."
+        assert weekday_short_labels(_flags("1010100")) == "lun., mer., ven."
+        assert weekday_short_labels(_flags("1111010")) == "lun.–jeu., sam."
+        assert weekday_short_labels(_flags("0011100")) == "mer.–ven."
+        assert weekday_short_labels(_flags("0000000")) == "aucun jour"
+    with pytest.raises(ValueError, match="expected 7, got 6"):
+        weekday_short_labels(_flags("111111"))
+
+
+def test_station_names_follow_one_capitalisation_rule():
+    assert station_name("MADRID-PUERTA DE ATOCHA") == "Madrid-Puerta de Atocha"
+    assert station_name("CERBERE") == "Cerbere"
+    assert station_name("gare de Rodez") == "Gare de Rodez"
+    assert station_name("Berlin Hbf") == "Berlin Hbf"
+    assert station_name("’s-Hertogenbosch") == "’s-Hertogenbosch"

@@ -78,7 +78,7 @@ def test_without_javascript_the_form_submits_a_whole_page(site, no_js_page):
     with page.expect_navigation():
         page.locator("#page-next").click()
     expect(page.locator(".pagination [aria-current=page]")).to_have_text("2")
-    assert page.locator("#trajet-results tbody tr").count() == 6
+    assert page.locator("#results-table tbody tr").count() == 6
     with page.expect_navigation():
         page.locator("#sort-duration").click()
     assert "ordering=duration" in page.url

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _trains(page) -> list[str]:
-    return page.locator("#trajet-results tbody th a").all_inner_texts()
+    return page.locator("#trajet-results tbody th a.train-link").all_inner_texts()
 
 
 def test_find_night_trains_from_paris_to_vienna_by_typing_town_names(site, browser_page, audit):
@@ -27,7 +27,7 @@ def test_find_night_trains_from_paris_to_vienna_by_typing_town_names(site, brows
     page.goto(base + reverse("trajets:trajet-list"))
     page.get_by_label("Départ de").fill("Paris")
     page.get_by_label("Arrivée à").fill("Vienne")
-    page.get_by_label("Jour ou nuit").select_option(label="Trains de nuit (couchettes ou lits)")
+    page.get_by_label("Jour ou nuit").select_option(label="Trains de nuit")
     page.get_by_role("button", name="Filtrer").click()
     expect(page.locator(".results-count")).to_have_text("1 trajet trouvé")
     assert _trains(page) == [f"NJ {network.nightjet.train_number}"]
@@ -176,3 +176,83 @@ def test_filtering_paging_and_errors_pass_axe_on_a_320_pixel_phone(site, browser
     expect(page.locator("#trajet-filters-errors")).to_be_focused()
     expect(panel).to_have_attribute("open", "")  # errors keep it open
     audit(page, "trajets with an invalid filter at 320 px (HTMX)")
+
+
+def test_pick_a_week_from_the_dates_the_data_covers_and_read_why_a_date_has_no_train(
+    site, browser_page, audit
+):
+    base, _network = site
+    page = browser_page
+    page.goto(base + reverse("trajets:trajet-list"))
+    page.get_by_text("Dates couvertes par les données").click()
+    table = page.get_by_role("table", name=re.compile("Périodes où des trains circulent"))
+    expect(table.locator("tbody th")).to_have_text(["du 1er janvier au 31 décembre 2025"])
+    audit(page, "trajets: covered dates open")
+    table.get_by_role("link", name=re.compile("Voir la première semaine")).click()
+    expect(page.locator("#results-heading")).to_be_focused()
+    expect(page.locator("#results-period")).to_contain_text(
+        "semaine du 30 décembre 2024 au 5 janvier 2025"
+    )
+    assert "week=2025-01-01" in page.url
+    expect(page.locator(".results-count")).to_have_text(re.compile(r"^\d+ trajets trouvés$"))
+
+    # The chosen week is an advanced filter: its panel stays open with the date pickers.
+    expect(page.locator("#trajet-filters details.more-filters")).to_have_attribute("open", "")
+    page.get_by_label("Circule la semaine du").fill("")
+    date = page.get_by_label("Circule le", exact=True)
+    expect(date).to_have_attribute("min", "2025-01-01")
+    expect(date).to_have_attribute("max", "2025-12-31")
+    date.fill("2030-03-03")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("#uncovered-period")).to_have_text(
+        "Aucun train ne circule le 3 mars 2030 dans les données. "
+        "Dates couvertes : du 1er janvier au 31 décembre 2025."
+    )
+    expect(page.locator("#trajet-results")).to_contain_text("Aucun trajet ne correspond")
+    audit(page, "trajets: a date without trains (HTMX)")
+    page.set_viewport_size({"width": 320, "height": 640})
+    audit(page, "trajets: a date without trains at 320 px")
+
+
+def test_read_the_days_trains_and_the_best_choices_after_a_route_answer(
+    site, browser_page, audit, settings, tmp_path
+):
+    from apps.routing.services import build_routing_artifact
+    from apps.trajets.models import Station
+    from apps.trajets.tests.factories import make_trajet
+
+    base, network = site
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
+    berlin, munich = Station.objects.get(name="Berlin Hbf"), Station.objects.get(name="München Hbf")
+    early = make_trajet(
+        [berlin, munich], times=[(None, "06:00"), ("10:09", None)], operator=network.tgv.operator,
+        category="ICE",
+    )  # fmt: skip
+    late = make_trajet(
+        [berlin, munich], times=[(None, "12:00"), ("16:30", None)], operator=network.tgv.operator,
+        category="ICE",
+    )  # fmt: skip
+    build_routing_artifact(run_id="e2e")
+    page = browser_page
+    page.goto(base + reverse("routing:route-search"))
+    page.get_by_label("Départ de").fill("Berlin Hbf")
+    page.get_by_label("Arrivée à").fill("München Hbf")
+    depart = page.get_by_label("Partir après (heure locale)")
+    expect(depart).to_have_attribute("min", "2025-01-01T00:00")
+    depart.fill("2025-06-11T05:00")
+    page.get_by_role("button", name="Calculer l'itinéraire").click()
+    expect(page.locator(".answer-sentence")).to_have_text("4 h 09, direct")
+    expect(page.locator(".next-departures")).to_contain_text(
+        "Trains suivants dans la journée : 12:00."
+    )
+    table = page.get_by_role("table", name=re.compile("trajets de la journée"))
+    expect(table.locator("tbody th")).to_have_text([re.compile("^06:00"), re.compile("^12:00")])
+    expect(table.locator("tbody tr").nth(0)).to_contain_text(f"ICE {early.train_number}")
+    expect(table.locator("tbody tr").nth(0)).to_contain_text(
+        "le plus rapide, le moins de correspondances, le moins de CO2e"
+    )
+    expect(table.locator("tbody tr").nth(1)).to_contain_text("4 h 30")
+    expect(table.locator("tbody tr").nth(1)).to_contain_text(f"ICE {late.train_number}")
+    audit(page, "routing: the day's trains (HTMX)")
+    page.set_viewport_size({"width": 320, "height": 640})
+    audit(page, "routing: the day's trains at 320 px")

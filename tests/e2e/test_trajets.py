@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _result_trains(page) -> list[str]:
-    return page.locator("#trajet-results tbody th a").all_inner_texts()
+    return page.locator("#trajet-results tbody th a.train-link").all_inner_texts()
 
 
 def test_filtering_updates_results_in_place_and_keeps_the_url_shareable(site, browser_page, audit):

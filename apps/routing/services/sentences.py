@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.routing.services.answers import RouteAnswer
-from obrail.formatting import duration
+from obrail.formatting import duration, station_name
 
 __all__ = ["answer_sentence", "transfer_stations"]
 
@@ -17,13 +17,13 @@ def transfer_stations(answer: RouteAnswer) -> list[str]:
     path: it has no trains to change)."""
     if answer.kind != "journey":
         return []
-    return [leg.to_station.name for leg in answer.legs[:-1]]
+    return [station_name(leg.to_station.name) for leg in answer.legs[:-1]]
 
 
 def answer_sentence(answer: RouteAnswer) -> str:
     """The answer's first line: duration in hours and minutes, then the changes or the
     distance ("4 h 09, 1 correspondance à Nürnberg", "4 h 09, direct")."""
-    total = duration(round(answer.duration_min))
+    total = duration(answer.duration_min)
     if answer.kind != "journey":
         return _("%(duration)s de trajet sur le réseau, %(km)s km") % {
             "duration": total,

@@ -42,3 +42,8 @@ def test_a_direct_train_says_so():
 def test_a_network_path_gives_its_duration_and_distance():
     answer = _answer("network", "Berlin Hbf", "Halle", "München Hbf")
     assert answer_sentence(answer) == "4 h 09 de trajet sur le réseau, 1\u00a0234 km"
+
+
+def test_a_short_journey_reads_in_minutes_and_names_stations_as_every_page_does():
+    answer = _answer("journey", "Barcelona-Sants", "CERBERE", "gare de Perpignan", minutes=57.0)
+    assert answer_sentence(answer) == "57 min, 1 correspondance à Cerbere"

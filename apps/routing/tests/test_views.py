@@ -190,3 +190,97 @@ def test_the_route_map_draws_the_countries_and_names_every_station(client, line_
     assert labels == ["Paris Gare de Lyon", "Lyon Part-Dieu", "Marseille Saint-Charles"]
     *_corner, width, height = (float(v) for v in re.search(r'viewBox="([^"]+)"', svg)[1].split())
     assert width / height == pytest.approx(1.6, abs=0.01)
+
+
+def _alternative_rows(html: str) -> dict[str, list[str]]:
+    """Departure → the texts of the other cells of each row of the day's trains table."""
+    table = html.split('id="alternatives-table"', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S):
+        cells = [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        rows[cells[0].split()[0]] = cells[1:]
+    return rows
+
+
+def test_a_journey_is_followed_by_the_days_trains_and_the_best_choice_for_each_criterion(
+    client, line_network
+):
+    query = {
+        "origin": "Paris Gare de Lyon",
+        "destination": "Marseille Saint-Charles",
+        "depart": "2025-06-11T07:00",
+    }
+    html = client.get(URL, query).content.decode()
+    # The one-line answer stays first, then the later trains in words.
+    assert html.index('class="answer-sentence"') < html.index('class="next-departures"')
+    assert "Trains suivants dans la journée : 21:00." in html
+    assert '<caption id="alternatives-caption">2 trajets de la journée' in html
+    rows = _alternative_rows(html)
+    assert list(rows) == ["08:00", "21:00"]
+    # 08:00 → 12:10 with a change at Lyon is the quickest ride (and the detailed answer);
+    # the 21:00 night train is direct, and arrives the next morning.
+    first, second = line_network.day_first, line_network.day_second
+    assert rows["08:00"][:4] == [
+        "12:10 Marseille Saint-Charles",
+        "4 h 10",
+        "1",
+        f"TGV {first.train_number} → TER {second.train_number}",
+    ]
+    assert rows["08:00"][-1].startswith("le plus rapide")
+    assert rows["08:00"][-1].endswith("l'itinéraire détaillé ci-dessus")
+    assert rows["21:00"][:3] == ["07:00 (+1) Marseille Saint-Charles", "10 h 00", "0"]
+    assert "le moins de correspondances" in rows["21:00"][-1]
+    assert [cells[4] for cells in rows.values()] == ["4,7 kg", "4,7 kg"]
+    assert sum("le moins de CO2e" in cells[-1] for cells in rows.values()) == 1
+
+
+def test_a_network_path_without_a_departure_time_has_no_table_of_the_days_trains(
+    client, line_network
+):
+    query = {"origin": "Paris Gare de Lyon", "destination": "Marseille Saint-Charles"}
+    html = client.get(URL, query).content.decode()
+    assert "alternatives-table" not in html
+    assert "next-departures" not in html
+
+
+def test_the_departure_picker_opens_on_the_dates_the_data_covers(client, line_network):
+    html = client.get(URL).content.decode()
+    field = re.search(r'<input type="datetime-local" name="depart"[^>]*>', html).group(0)
+    assert 'min="2025-01-01T00:00"' in field
+    assert 'max="2025-12-31T23:59"' in field
+    assert "Horaires chargés : du 1er janvier au 31 décembre 2025." in html
+    outside = client.get(
+        URL,
+        {
+            "origin": "Paris Gare de Lyon",
+            "destination": "Marseille Saint-Charles",
+            "depart": "2030-03-03T07:00",
+        },
+    )
+    assert outside.status_code == 422
+    assert "Aucune source ne couvre le 3 mars 2030." in outside.content.decode()
+
+
+def test_the_answer_stands_when_the_days_trains_run_out_of_budget(
+    client, line_network, monkeypatch
+):
+    from obrail.budget import BudgetExceeded
+
+    def over_budget(**_kwargs):
+        raise BudgetExceeded("cpu", 2.0, 2.1)
+
+    monkeypatch.setattr("apps.routing.views.day_alternatives", over_budget)
+    query = {
+        "origin": "Paris Gare de Lyon",
+        "destination": "Marseille Saint-Charles",
+        "depart": "2025-06-11T07:00",
+    }
+    response = client.get(URL, query)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<p class="answer-sentence">4 h 10, 1 correspondance à Lyon Part-Dieu</p>' in html
+    assert "alternatives-table" not in html
+    assert "next-departures" not in html

@@ -27,7 +27,9 @@ def network():
 
 
 def _train_links(html: str) -> list[str]:
-    return re.findall(r'<th scope="row"><a href="/trajets/\d+">([^<]+)</a></th>', html)
+    return re.findall(
+        r'<th scope="row"><a class="train-link" href="/trajets/\d+">([^<]+)</a>', html
+    )
 
 
 def test_list_page_filters_by_kind_with_the_shared_filterset(client, network):
@@ -72,7 +74,7 @@ def test_country_and_operator_are_lists_of_names_with_their_train_counts(client,
     assert _options(html, "kind")[:3] == [
         ("", "Jour et nuit"),
         ("day", "Trains de jour"),
-        ("night", "Trains de nuit (couchettes ou lits)"),
+        ("night", "Trains de nuit"),
     ]
 
 
@@ -330,7 +332,7 @@ def test_the_filtered_list_downloads_as_a_french_spreadsheet(client, network):
     assert nightjet["Pays d'arrivée"] == "Autriche"
     assert nightjet["Heure d'arrivée"] == "10:22 (+1)"
     assert nightjet["Durée"] == "14 h 24"
-    assert nightjet["Jours de circulation"] == "lun, mer, ven"
+    assert nightjet["Jours de circulation"] == "lun., mer., ven."
     assert nightjet["CO2e en train (kg par passager)"] == "19,6"
     assert nightjet["Distance (km)"] == "1400"
 

@@ -33,7 +33,7 @@ def train():
 def test_list_page_shows_each_trains_running_dates_and_the_period(client, train):
     html = client.get(reverse("trajets:trajet-list"), {"month": "2025-11"}).content.decode()
     assert "du 10 novembre au 9 décembre 2025, 22 jours" in html
-    assert "lundi, mardi, mercredi, jeudi, vendredi ; 1 date ajoutée, 1 date supprimée" in html
+    assert "lun.–ven. ; 1 date ajoutée, 1 date supprimée" in html
     assert "trains circulant au moins un jour de la période — novembre 2025." in html
     assert "Voir toutes les dates" in html
 
