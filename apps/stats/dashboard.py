@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from apps.stats.services import VolumeTable, compute_served_countries, compute_volumes
+from apps.trajets.kinds import kind_trains, kind_word
 from apps.trajets.models import ServiceKind, Trajet
 from apps.trajets.periods import PeriodChoice, describe_choice, restrict_to_period
 from obrail.caching import cached_until_next_import
@@ -104,11 +105,7 @@ def _integer(value: float) -> str:
 
 
 def _kind_labels() -> dict[str, str]:
-    return {
-        ServiceKind.DAY: _("Jour"),
-        ServiceKind.NIGHT: _("Nuit"),
-        ServiceKind.OVERNIGHT: _("Nuit sans couchette connue"),
-    }
+    return {kind: kind_trains(kind) for kind in ServiceKind}
 
 
 def _with_period(text: str, dashboard_period: str) -> str:
@@ -224,11 +221,7 @@ def _pair_chart(running: QuerySet[Trajet], period: str, short: str) -> Chart:
 
 def _co2_chart(by_kind: dict[str, dict[str, float | None]], period: str, short: str) -> Chart:
     rows = []
-    labels = {
-        ServiceKind.DAY: _("jour"),
-        ServiceKind.NIGHT: _("nuit"),
-        ServiceKind.OVERNIGHT: _("nuit sans couchette connue"),
-    }
+    labels = {kind: kind_word(kind) for kind in ServiceKind}
     for kind in KINDS:
         averages = by_kind.get(kind, {})
         for mode, label in (("rail", _("Train")), ("flight", _("Avion équivalent"))):

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from apps.trajets.kinds import kind_word
+from apps.trajets.models import ServiceKind
+
 __all__ = [
     "VIEW_HEIGHT",
     "VIEW_WIDTH",
@@ -120,6 +123,10 @@ class NetworkMap:
     hidden_link_count: int
 
 
+#: The kinds drawn on the night layer: night trains with or without a known couchette.
+NIGHT_KINDS = frozenset({ServiceKind.NIGHT, ServiceKind.OVERNIGHT})
+
+
 @dataclass(frozen=True)
 class LinkRow:
     """Input row: services between two located stations, for one kind."""
@@ -134,6 +141,11 @@ class LinkRow:
     destination_latitude: float
     kind: str
     service_count: int
+
+    @property
+    def kind_word(self) -> str:
+        """The kind as a table cell says it (``nuit sans couchette connue``)."""
+        return kind_word(self.kind)
 
 
 def build_network_map(rows: Iterable[LinkRow]) -> NetworkMap:
@@ -177,7 +189,7 @@ def build_network_map(rows: Iterable[LinkRow]) -> NetworkMap:
         height=VIEW_HEIGHT,
         outlines=load_outlines(),
         day_links=tuple(link for link in links if link.kind == "day"),
-        night_links=tuple(link for link in links if link.kind == "night"),
+        night_links=tuple(link for link in links if link.kind in NIGHT_KINDS),
         stations=tuple(sorted(stations.values(), key=lambda station: -station.service_count)),
         hidden_link_count=hidden,
     )

@@ -66,7 +66,7 @@ def test_chart_data_tables_open_and_pass_axe(site, browser_page, audit):
     table = browser_page.get_by_role(
         "table", name="Trains de jour et de nuit, semaine type de chaque source"
     )
-    assert table.get_by_role("row").nth(2).inner_text().split() == ["Nuit", "2"]
+    assert table.get_by_role("row").nth(2).inner_text().split("\t") == ["Trains de nuit", "2"]
     audit(browser_page, "stats:dashboard with every data table open")
 
 

@@ -99,7 +99,11 @@ def test_every_chart_downloads_as_a_french_spreadsheet_for_its_period(client):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
     assert rows[0] == ["Type de service", "Trains"]
-    assert dict(rows[1:]) == {"Jour": "3", "Nuit": "2", "Nuit sans couchette connue": "0"}
+    assert dict(rows[1:]) == {
+        "Trains de jour": "3",
+        "Trains de nuit": "2",
+        "Trains de nuit sans couchette connue": "0",
+    }
 
 
 def test_each_chart_file_says_what_it_holds_in_french_and_its_period(client):

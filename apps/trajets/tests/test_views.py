@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.trajets.tests.factories import make_run, make_trajet
+from apps.trajets.tests.factories import make_run, make_station, make_trajet
 from tests.e2e.sample import build_sample_network
 
 pytestmark = pytest.mark.django_db
@@ -230,6 +230,22 @@ def test_network_map_draws_day_and_night_links_and_lists_them(client, network):
     # SVG coordinates are never localised (a French decimal comma is not a length).
     assert re.search(r'<line class="link-night" x1="\d+\.\d" y1="\d+\.\d"', html)
     assert '<th scope="row">Paris Est (FR)</th><td>Wien Hbf (AT)</td><td>nuit</td>' in html
+
+
+def test_a_night_train_without_known_couchette_is_drawn_and_listed_as_night(client, network):
+    stations = [
+        make_station("Bucuresti Nord", country="RO", latitude=44.446, longitude=26.075),
+        make_station("Timisoara Nord", country="RO", latitude=45.750, longitude=21.207),
+    ]
+    make_trajet(stations, kind="overnight", times=[(None, "22:00"), ("07:30", None)])
+    cache.clear()
+    html = client.get(reverse("trajets:network-map")).content.decode()
+    assert html.count('class="link-night"') == 3
+    assert html.count('class="link-day"') == 3
+    assert (
+        '<th scope="row">Bucuresti Nord (RO)</th><td>Timisoara Nord (RO)</td>'
+        "<td>nuit sans couchette connue</td>"
+    ) in html
 
 
 @pytest.mark.parametrize("url_name", ["trajets:network-map", "trajets:quality", "stats:dashboard"])
