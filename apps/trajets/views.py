@@ -20,7 +20,7 @@ from apps.trajets.etl.quality import QualityReport
 from apps.trajets.exports import TRAJET_HEADERS, trajet_rows
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.forms import FilterLayout, present_filter_form
-from apps.trajets.kinds import kind_word
+from apps.trajets.kinds import kind_reason_text, kind_word
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
 from apps.trajets.models import CalendarException, ImportRun, Trajet
 from apps.trajets.periods import (
@@ -144,6 +144,7 @@ def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "weekdays": weekday_labels(trajet.weekdays),
             "running": describe_running(trajet.runs_from, trajet.runs_until, trajet.running_days),
             "pattern": format_span(trajet.valid_from, trajet.valid_to),
+            "kind_reason": kind_reason_text(trajet.kind_reason),
         },
         "exceptions": list(trajet.calendar_exceptions.all()),
         "provenances": list(trajet.provenances.all()),

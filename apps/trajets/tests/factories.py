@@ -109,7 +109,7 @@ def make_trajet(
         train_number=str(number),
         category=category,
         kind=kind,
-        kind_reason="test",
+        kind_reason=fields.pop("kind_reason", "test"),
         origin=stations[0],
         destination=stations[-1],
         origin_country=stations[0].country,
