@@ -22,7 +22,7 @@ from apps.routing.services import (
     resolve_station,
 )
 from apps.routing.services.alternatives import DayAlternative, day_alternatives
-from apps.routing.services.sentences import answer_sentence
+from apps.routing.services.sentences import answer_sentence, next_departures_sentence
 from apps.trajets.coverage import data_coverage
 from apps.trajets.kinds import kind_word
 from apps.trajets.models import ServiceKind
@@ -137,15 +137,9 @@ def _alternatives(
     except (InvalidInput, BudgetExceeded, ComputeBusy) as error:
         logger.info("day alternatives left out", extra={"reason": type(error).__name__})
         return {"alternatives": [], "next_departures": ""}
-    rows = [_alternative_row(item, answer) for item in found]
-    later = [row["departure"] for row in rows if row["starts_after_answer"]]
     return {
-        "alternatives": rows,
-        "next_departures": (
-            _("Trains suivants dans la journée : %(times)s.") % {"times": ", ".join(later[:4])}
-            if later
-            else _("Aucun autre train plus tard dans la journée.")
-        ),
+        "alternatives": [_alternative_row(item, answer) for item in found],
+        "next_departures": next_departures_sentence(answer, [item.answer for item in found]),
     }
 
 
@@ -169,5 +163,4 @@ def _alternative_row(item: DayAlternative, answer: RouteAnswer) -> dict[str, obj
         "co2": kilograms(journey.co2_rail_kg),
         "choices": item.choice_labels,
         "is_answer": is_answer,
-        "starts_after_answer": journey.departure > answer.departure,
     }

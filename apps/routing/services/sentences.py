@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.routing.services.answers import RouteAnswer
-from obrail.formatting import duration, station_name
+from obrail.formatting import clock, duration, station_name
 
-__all__ = ["answer_sentence", "transfer_stations"]
+__all__ = ["answer_sentence", "next_departures_sentence", "transfer_stations"]
 
 
 def transfer_stations(answer: RouteAnswer) -> list[str]:
@@ -38,3 +40,23 @@ def answer_sentence(answer: RouteAnswer) -> str:
         "%(duration)s, %(count)s correspondances : %(stations)s",
         len(changes),
     ) % {"duration": total, "count": len(changes), "stations": where}
+
+
+#: Later departures named in the answer's sentence (the day's table lists them all).
+NEXT_DEPARTURES_SHOWN = 4
+
+
+def next_departures_sentence(answer: RouteAnswer, journeys: Sequence[RouteAnswer]) -> str:
+    """The day's later departure times after ``answer``'s, each once, in order ("Trains
+    suivants dans la journée : 15:42, 19:11."), or that there is none."""
+    later = [
+        journey.departure
+        for journey in journeys
+        if journey.departure and answer.departure and journey.departure > answer.departure
+    ]
+    times = list(dict.fromkeys(clock(moment.time()) for moment in sorted(later)))
+    if not times:
+        return _("Aucun autre train plus tard dans la journée.")
+    return _("Trains suivants dans la journée : %(times)s.") % {
+        "times": ", ".join(times[:NEXT_DEPARTURES_SHOWN])
+    }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import itertools
 
 from apps.routing.services import RouteAnswer, RouteLeg
-from apps.routing.services.sentences import answer_sentence
+from apps.routing.services.sentences import answer_sentence, next_departures_sentence
 from apps.trajets.models import Station
 
 
@@ -47,3 +49,19 @@ def test_a_network_path_gives_its_duration_and_distance():
 def test_a_short_journey_reads_in_minutes_and_names_stations_as_every_page_does():
     answer = _answer("journey", "Barcelona-Sants", "CERBERE", "gare de Perpignan", minutes=57.0)
     assert answer_sentence(answer) == "57 min, 1 correspondance à Cerbere"
+
+
+def test_the_later_departures_are_named_once_each_in_order():
+    answer = _answer("journey", "Berlin Hbf", "München Hbf")
+
+    def at(hour: int, minute: int) -> RouteAnswer:
+        return dataclasses.replace(answer, departure=dt.datetime(2025, 11, 17, hour, minute))
+
+    chosen = at(13, 12)
+    day = [chosen, at(15, 42), at(20, 49), at(19, 11), at(20, 49), at(12, 0)]
+    assert next_departures_sentence(chosen, day) == (
+        "Trains suivants dans la journée : 15:42, 19:11, 20:49."
+    )
+    assert next_departures_sentence(chosen, [at(12, 0), chosen]) == (
+        "Aucun autre train plus tard dans la journée."
+    )
