@@ -30,13 +30,14 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 class ServiceNoticeForm(forms.ModelForm):
-    """The affected components as check boxes (stored as a list of codes)."""
+    """The affected components as check boxes (stored as a list of codes); an empty choice
+    is refused by :meth:`ServiceNotice.clean`, once (a required field said it a second time)."""
 
     components = forms.MultipleChoiceField(
         label=_("Éléments concernés"),
         choices=ServiceNotice.Component.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Cochez au moins un élément concerné.")},
+        required=False,
     )
 
     class Meta:
