@@ -36,7 +36,13 @@ SHARED_WORDS = frozenset(
     date distance route routes status record records file
     """.split()  # noqa: SIM905 (a list of words reads best as text)
 )
-PROPER_NOUNS = ("Back-on-Track night trains", "SNCF horaires GTFS", "Nightjet", "ÖBB")
+PROPER_NOUNS = (
+    "Back-on-Track night trains",
+    "SNCF horaires GTFS",
+    "Nightjet",
+    "ÖBB",
+    "Open Emission Factors DB",
+)
 SKIPPED_TAGS = {"script", "style", "code", "svg"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
              "track", "wbr"}  # fmt: skip

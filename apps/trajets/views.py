@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from apps.trajets.api import CachedCountPaginator
 from apps.trajets.coverage import DataCoverage, data_coverage, idle_text
+from apps.trajets.emission_words import factor_text
 from apps.trajets.etl.quality import QualityReport
 from apps.trajets.exports import TRAJET_HEADERS, trajet_rows
 from apps.trajets.filters import TrajetFilterSet
@@ -145,6 +146,14 @@ def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "running": describe_running(trajet.runs_from, trajet.runs_until, trajet.running_days),
             "pattern": format_span(trajet.valid_from, trajet.valid_to),
             "kind_reason": kind_reason_text(trajet.kind_reason),
+            "rail_factor": (
+                factor_text(trajet.rail_emission_factor) if trajet.rail_emission_factor else None
+            ),
+            "flight_factor": (
+                factor_text(trajet.flight_emission_factor)
+                if trajet.flight_emission_factor
+                else None
+            ),
         },
         "exceptions": list(trajet.calendar_exceptions.all()),
         "provenances": list(trajet.provenances.all()),

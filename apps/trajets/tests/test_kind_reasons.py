@@ -1,5 +1,5 @@
-"""Why a trajet is day or night, said in the page's language: the ETL stores an English
-sentence (read back by the truth checks); the detail page translates it."""
+"""Why a trajet is day or night and which emission factors it uses, said in the page's
+language: the ETL stores English sentences and names; the detail page words them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from apps.trajets.emission_words import FactorText, factor_text
 from apps.trajets.etl.harmonise.classify import classify_service
+from apps.trajets.etl.load_trajets import emission_factors
 from apps.trajets.kinds import kind_reason_text
+from apps.trajets.models import EmissionFactor
 from apps.trajets.same_train import REFERENCE_MARK, TIMETABLE_MARK
 from apps.trajets.tests.factories import make_trajet
 from tests.test_one_language import english_words
@@ -102,3 +105,33 @@ def test_the_detail_page_says_why_in_french_and_marks_an_unknown_reason_as_engli
         reverse("trajets:trajet-detail", args=[cut.pk]), HTTP_ACCEPT_LANGUAGE="fr"
     ).content.decode()
     assert '<span lang="en">same run as EN 40 (record 7) on oth</span>' in html
+
+
+@pytest.mark.django_db
+def test_emission_factors_are_described_in_the_page_language_not_by_their_etl_names(client):
+    _factors, ids = emission_factors()  # the rows the ETL writes, with its English names
+    rail = EmissionFactor.objects.get(pk=ids["rail:FR"])
+    default = EmissionFactor.objects.get(pk=ids["rail:default"])
+    short, long = (EmissionFactor.objects.get(pk=ids[key]) for key in ("air:short", "air:long"))
+    with translation.override("fr"):
+        assert factor_text(rail) == FactorText("France", "ADEME 2021 via Open Emission Factors DB")
+        assert factor_text(default) == FactorText(
+            "moyenne des pays européens", "ADEME 2021 via Open Emission Factors DB"
+        )
+        assert factor_text(short).scope == "vol de moins de 1\u00a0000 km"
+        assert factor_text(long).scope == "vol de plus de 3\u00a0500 km"
+    with translation.override("en"):
+        assert factor_text(short).scope == "flight under 1,000 km"
+        assert factor_text(default).scope == "mean of the European countries"
+    trajet = make_trajet(
+        rail_emission_factor=default,
+        flight_emission_factor=short,
+        co2_rail_kg=4.2,
+        co2_flight_kg=40.0,
+    )
+    html = client.get(
+        reverse("trajets:trajet-detail", args=[trajet.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "Facteur avion : vol de moins de 1\u00a0000 km (ADEME 2021" in html
+    assert english_words(html) == []
+    assert "Flight" not in html
