@@ -28,7 +28,7 @@ def test_home_shows_warehouse_counts_and_the_day_night_chart(client):
         "2 trains de nuit, 0 trains de nuit sans couchette connue et 3 trains de jour sur "
         "5 trains." in html
     )
-    assert '<th scope="row">Nuit</th><td class="num">2</td>' in html
+    assert '<th scope="row">Trains de nuit</th><td class="num">2</td>' in html
     assert "circulent au moins un jour de la période : semaine type de chaque source" in html
 
 
@@ -72,7 +72,7 @@ def test_pages_are_in_english_when_the_visitor_chooses_it(client):
     assert '<html lang="en">' in html
     assert "Skip to content" in html
     assert "Skip to content" in html
-    assert '<th scope="row">Night</th>' in html
+    assert '<th scope="row">Night trains</th>' in html
 
 
 def test_legal_texts_stay_french_and_say_so_in_the_english_interface(client):
