@@ -18,6 +18,7 @@ from apps.trajets.models import (
     TrajetProvenance,
 )
 from obrail.caching import cached_per_query, cached_until_next_import
+from obrail.formatting import station_name
 
 # Bar charts are drawn in CSS pixels (no viewBox): their text keeps its size at any screen
 # width (at least 12 px even at 320 px) and the bars stretch as percentages of the width. Each
@@ -204,5 +205,15 @@ def _collect_network_links(trajets: QuerySet[Trajet], limit: int) -> NetworkLink
         .annotate(services=Count("pk"))
         .order_by("-services", "origin__name", "destination__name")[: limit + 1]
     )
-    rows = [LinkRow(*(row[field] for field in fields), row["services"]) for row in grouped]
+    # Station names as every page writes them (the map's labels, tooltips and table).
+    rows = [
+        LinkRow(
+            *(
+                station_name(row[field]) if field.endswith("__name") else row[field]
+                for field in fields
+            ),
+            row["services"],
+        )
+        for row in grouped
+    ]
     return NetworkLinks(rows=tuple(rows[:limit]), is_truncated=len(rows) > limit)

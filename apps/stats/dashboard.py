@@ -21,7 +21,7 @@ from apps.trajets.kinds import kind_trains, kind_word
 from apps.trajets.models import ServiceKind, Trajet
 from apps.trajets.periods import PeriodChoice, describe_choice, restrict_to_period
 from obrail.caching import cached_until_next_import
-from obrail.formatting import country_name, kilograms
+from obrail.formatting import country_name, kilograms, station_name
 from obrail.services import Chart, ChartRow
 
 logger = logging.getLogger(__name__)
@@ -195,7 +195,11 @@ def _pair_chart(running: QuerySet[Trajet], period: str, short: str) -> Chart:
         .order_by("-services", "first", "second")[:TOP_ROWS]
     )
     chart_rows = tuple(
-        ChartRow(f"{row['first']} – {row['second']}", row["services"], _integer(row["services"]))
+        ChartRow(
+            f"{station_name(row['first'])} – {station_name(row['second'])}",
+            row["services"],
+            _integer(row["services"]),
+        )
         for row in rows
     )
     summary = (

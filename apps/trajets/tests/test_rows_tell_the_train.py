@@ -124,3 +124,24 @@ def test_day_and_night_have_one_set_of_words_for_lists_cells_and_routing():
     ]
     assert str(TRAIN_LABELS["day"]) == str(KIND_TRAINS[ServiceKind.DAY])
     assert str(TRAIN_LABELS["night"]).startswith(str(KIND_TRAINS[ServiceKind.NIGHT]))
+
+
+def test_the_busiest_links_chart_its_csv_and_the_map_write_station_names_as_rows_do(
+    client, grouped_train
+):
+    head = grouped_train[0]
+    rows = client.get(reverse("trajets:trajet-list"), {"period": "all"}).content.decode()
+    assert "Gare de Rodez" in _row_of(rows, head.pk)
+    dashboard = client.get(reverse("stats:dashboard"), {"period": "all"}).content.decode()
+    pairs = dashboard.split('id="chart-pairs', 1)[1]
+    assert "Paris-Austerlitz – Gare de Rodez" in pairs
+    assert "gare de Rodez" not in dashboard
+    response = client.get(reverse("stats:indicator-export", args=["pairs"]), {"period": "all"})
+    download = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(download), delimiter=";"))[1][0] == (
+        "Paris-Austerlitz – Gare de Rodez"
+    )
+    network = client.get(reverse("trajets:network-map"), {"period": "all"}).content.decode()
+    assert "Gare de Rodez" in network
+    assert "gare de Rodez" not in network
+    assert "PARIS-AUSTERLITZ" not in network
