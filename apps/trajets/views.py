@@ -414,11 +414,20 @@ def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
             "kind_label": kind_word(trajet.kind),
             "co2": f"{kilograms(trajet.co2_rail_kg)} / {kilograms(trajet.co2_flight_kg)}",
             "running": describe_running(trajet.runs_from, trajet.runs_until, trajet.running_days),
-            "weekdays": weekday_short_labels(trajet.weekdays),
-            "exceptions": _exceptions_text(exceptions.get(trajet.pk, (0, 0))),
+            "days": _days_text(
+                weekday_short_labels(trajet.weekdays),
+                _exceptions_text(exceptions.get(trajet.pk, (0, 0))),
+            ),
         }
         for trajet in trajets
     ]
+
+
+def _days_text(weekdays: str, exceptions: str) -> str:
+    """``lun.–jeu., dim. ; 2 dates ajoutées`` (the language's punctuation: ``Sun; 2 dates``)."""
+    if not exceptions:
+        return weekdays
+    return _("%(weekdays)s ; %(exceptions)s") % {"weekdays": weekdays, "exceptions": exceptions}
 
 
 def _exceptions_text(counts: tuple[int, int]) -> str:

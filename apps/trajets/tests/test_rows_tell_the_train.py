@@ -15,7 +15,7 @@ from django.urls import reverse
 from apps.routing.forms import TRAIN_LABELS
 from apps.trajets.filter_choices import kind_choices
 from apps.trajets.kinds import KIND_TRAINS, kind_trains, kind_word
-from apps.trajets.models import ServiceKind
+from apps.trajets.models import CalendarException, ServiceKind
 from apps.trajets.tests.factories import make_run, make_source, make_station, make_trajet
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +145,15 @@ def test_the_busiest_links_chart_its_csv_and_the_map_write_station_names_as_rows
     assert "Gare de Rodez" in network
     assert "gare de Rodez" not in network
     assert "PARIS-AUSTERLITZ" not in network
+
+
+def test_a_row_joins_its_days_and_dated_exceptions_with_the_language_s_punctuation(client):
+    trajet = make_trajet(weekdays="1111001")
+    CalendarException.objects.create(trajet=trajet, date=dt.date(2025, 3, 1), is_added=True)
+    CalendarException.objects.create(trajet=trajet, date=dt.date(2025, 3, 8), is_added=True)
+    url = reverse("trajets:trajet-list")
+    french = _row_of(client.get(url, {"period": "all"}).content.decode(), trajet.pk)
+    assert "lun.–jeu., dim. ; 2 dates ajoutées" in french
+    client.cookies["django_language"] = "en"
+    english = _row_of(client.get(url, {"period": "all"}).content.decode(), trajet.pk)
+    assert "Mon–Thu, Sun; 2 dates added" in english
