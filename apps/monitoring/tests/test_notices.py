@@ -187,3 +187,22 @@ def test_with_nothing_declared_the_page_says_so(client):
     html = client.get(reverse("monitoring:status")).content.decode()
     assert "Aucun événement en cours ni prévu." in html
     assert "Tout fonctionne normalement." in html
+
+
+def test_a_notice_s_dates_read_as_one_sentence_in_english(client):
+    start = timezone.make_aware(dt.datetime(2030, 3, 7, 22, 0))
+    notice(
+        kind=ServiceNotice.Kind.MAINTENANCE,
+        state=ServiceNotice.State.PLANNED,
+        title_en="Database maintenance",
+        starts_at=start,
+        ends_at=start + 90 * dt.timedelta(minutes=1),
+    ).save()
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("monitoring:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # Was "From March 7, 2030, 10 p.m. to March 7, 2030, 11:30 p.m.." (the 12-hour clock's
+    # own full stop, then the sentence's).
+    assert "From 7 March 2030 22:00 to 7 March 2030 23:30." in html
+    client.cookies["django_language"] = "fr"
+    html = client.get(reverse("monitoring:status"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Du 7 mars 2030 22:00 au 7 mars 2030 23:30." in html
