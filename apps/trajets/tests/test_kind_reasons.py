@@ -13,9 +13,9 @@ from apps.trajets.emission_words import FactorText, factor_text
 from apps.trajets.etl.harmonise.classify import classify_service
 from apps.trajets.etl.load_trajets import emission_factors
 from apps.trajets.kinds import kind_reason_text
-from apps.trajets.models import EmissionFactor
+from apps.trajets.models import DataSource, EmissionFactor
 from apps.trajets.same_train import REFERENCE_MARK, TIMETABLE_MARK
-from apps.trajets.tests.factories import make_trajet
+from apps.trajets.tests.factories import make_run, make_source, make_trajet
 from tests.test_one_language import english_words
 
 
@@ -135,3 +135,17 @@ def test_emission_factors_are_described_in_the_page_language_not_by_their_etl_na
     assert "Facteur avion : vol de moins de 1\u00a0000 km (ADEME 2021" in html
     assert english_words(html) == []
     assert "Flight" not in html
+
+
+@pytest.mark.django_db
+def test_source_titles_written_in_french_are_marked_french_on_english_pages(client):
+    trajet = make_trajet(run=make_run(make_source("sncf-intercites")))
+    DataSource.objects.filter(pk=trajet.source_id).update(title="SNCF Intercités, horaires 2013")
+    client.cookies["django_language"] = "en"
+    detail = client.get(reverse("trajets:trajet-detail", args=[trajet.pk])).content.decode()
+    assert '<th scope="row" lang="fr">SNCF Intercités, horaires 2013</th>' in detail
+    status = client.get(reverse("monitoring:status")).content.decode()
+    assert '<span class="help" lang="fr">SNCF Intercités, horaires 2013</span>' in status
+    client.cookies["django_language"] = "fr"
+    detail = client.get(reverse("trajets:trajet-detail", args=[trajet.pk])).content.decode()
+    assert '<th scope="row">SNCF Intercités, horaires 2013</th>' in detail
