@@ -7,11 +7,11 @@ library to load): pages receive display strings and only lay them out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from apps.places.names import display_name
 
@@ -139,6 +139,11 @@ def weekday_short_labels(flags: Sequence[bool]) -> str:
             parts.extend(labels[day : last + 1])
         day = last + 1
     return ", ".join(parts)
+
+
+def semicolon_list(items: Iterable[str]) -> str:
+    """Items of a list too rich for commas: ``a ; b`` in French, ``a; b`` in English."""
+    return pgettext("list separator", " ; ").join(items)
 
 
 def station_name(name: str) -> str:

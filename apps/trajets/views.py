@@ -41,6 +41,7 @@ from obrail.formatting import (
     decimal,
     duration,
     kilograms,
+    semicolon_list,
     station_name,
     weekday_labels,
     weekday_short_labels,
@@ -539,7 +540,7 @@ def _name_notes(request: HttpRequest, filterset: TrajetFilterSet) -> list[dict[s
                 {
                     "text": _("« %(value)s » désigne plusieurs lieux : %(names)s. Les trajets "
                               "de chacun sont affichés.")
-                    % {"value": text, "names": " ; ".join(t.label for t in query.targets)},
+                    % {"value": text, "names": semicolon_list(t.label for t in query.targets)},
                     "links": [],
                 }
             )  # fmt: skip

@@ -30,6 +30,7 @@ from apps.routing.services.answers import (
 from apps.routing.services.solve import bounded_earliest_arrival, bounded_pareto
 from apps.trajets.models import Station, Trajet
 from obrail.errors import UnprocessableInput
+from obrail.formatting import semicolon_list
 
 __all__ = [
     "DEFAULT_JOURNEY_METHOD",
@@ -169,7 +170,7 @@ def uncovered_date_message(day: dt.date, coverage: Sequence[Coverage]) -> str:
     source."""
     if not coverage:
         return _("Aucun horaire n'est chargé : aucune date ne peut être calculée.")
-    periods = " ; ".join(
+    periods = semicolon_list(
         _("%(source)s du %(first)s au %(last)s")
         % {
             "source": period.source,

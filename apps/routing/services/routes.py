@@ -38,6 +38,7 @@ from apps.routing.services.solve import bounded_shortest_path
 from apps.trajets.models import Station
 from apps.trajets.station_search import resolve_stations
 from obrail.errors import InvalidInput, UnprocessableInput
+from obrail.formatting import semicolon_list
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def resolve_station(value: str | int | Station | Endpoint, *, parameter: str) ->
         raise UnprocessableInput({parameter: [_("Indiquez une gare ou une ville.")]})
     query = resolve_stations(text)
     if query.is_ambiguous:
-        names = " ; ".join(target.label for target in query.targets[:6])
+        names = semicolon_list(target.label for target in query.targets[:6])
         raise UnprocessableInput(
             {
                 parameter: [
@@ -83,7 +84,7 @@ def resolve_station(value: str | int | Station | Endpoint, *, parameter: str) ->
         message = _("Gare ou ville inconnue : « %(value)s ».") % {"value": text}
         if query.suggestions:
             message += " " + _("Vouliez-vous dire : %(names)s ?") % {
-                "names": " ; ".join(target.label for target in query.suggestions)
+                "names": semicolon_list(target.label for target in query.suggestions)
             }
         raise UnprocessableInput({parameter: [message]})
     target = query.targets[0]

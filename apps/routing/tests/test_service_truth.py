@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.utils import translation
 
 from apps.routing.services import build_routing_artifact, find_route, load_network
 from apps.routing.tests.factories import SERVICE_DAY, make_line_network
@@ -222,3 +223,22 @@ def test_without_any_timetable_the_answer_says_nothing_is_loaded():
     assert uncovered_date_message(dt.date(2025, 1, 1), []) == (
         "Aucun horaire n'est chargé : aucune date ne peut être calculée."
     )
+
+
+def test_an_uncovered_date_lists_the_sources_with_each_language_s_punctuation():
+    from apps.routing.pathfinding.schedule import Coverage
+    from apps.routing.services import uncovered_date_message
+
+    coverage = [
+        Coverage("db-fernverkehr", dt.date(2025, 11, 9), dt.date(2025, 12, 9)),
+        Coverage("sncf-intercites", dt.date(2013, 12, 4), dt.date(2014, 3, 4)),
+    ]
+    with translation.override("fr"):
+        assert "2014 ; db-fernverkehr du 9 novembre" in uncovered_date_message(
+            dt.date(2040, 1, 1), coverage
+        )
+    with translation.override("en"):
+        # Was "2014 ; db-fernverkehr" in English too.
+        assert "2014; db-fernverkehr from 9 November" in uncovered_date_message(
+            dt.date(2040, 1, 1), coverage
+        )
