@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, F, QuerySet
 from django.db.models.functions import Greatest, Least
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.stats.services import VolumeTable, compute_served_countries, compute_volumes
 from apps.trajets.kinds import kind_trains, kind_word
@@ -203,7 +204,11 @@ def _pair_chart(running: QuerySet[Trajet], period: str, short: str) -> Chart:
         for row in rows
     )
     summary = (
-        _("La liaison la plus desservie est %(pair)s, avec %(count)s trains (deux sens).")
+        ngettext(
+            "La liaison la plus desservie est %(pair)s, avec %(count)s train (deux sens).",
+            "La liaison la plus desservie est %(pair)s, avec %(count)s trains (deux sens).",
+            int(chart_rows[0].value),
+        )
         % {"pair": chart_rows[0].label, "count": chart_rows[0].display}
         if chart_rows
         else _("Aucune liaison.")

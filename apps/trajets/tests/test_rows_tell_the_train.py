@@ -135,6 +135,7 @@ def test_the_busiest_links_chart_its_csv_and_the_map_write_station_names_as_rows
     dashboard = client.get(reverse("stats:dashboard"), {"period": "all"}).content.decode()
     pairs = dashboard.split('id="chart-pairs', 1)[1]
     assert "Paris-Austerlitz – Gare de Rodez" in pairs
+    assert "Paris-Austerlitz – Gare de Rodez, avec 1 train (deux sens)." in pairs
     assert "gare de Rodez" not in dashboard
     response = client.get(reverse("stats:indicator-export", args=["pairs"]), {"period": "all"})
     download = b"".join(response.streaming_content).decode("utf-8-sig")
