@@ -82,6 +82,13 @@ def project_facts() -> dict[str, Any]:
         for line in (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
         if "==" in line
     ]
+    imports = diagrams.app_imports(ROOT)
+    mutual = sorted(
+        f"`{a}` ↔ `{b}`"
+        for a, targets in imports.items()
+        for b in targets
+        if a < b and a in imports.get(b, set())
+    )
     test_files = [p for p in ROOT.glob("**/test_*.py") if ".venv" not in p.parts]
     e2e_files = list((ROOT / "tests" / "e2e").glob("test_*.py"))
     return {
@@ -105,6 +112,13 @@ def project_facts() -> dict[str, Any]:
                 re.MULTILINE,
             )
         ),
+        "independent_packages": ", ".join(
+            f"`{name if name == 'obrail' else 'apps.' + name}`"
+            for name, targets in sorted(imports.items())
+            if not targets
+        )
+        or "aucun",
+        "mutual_imports": ", ".join(mutual) or "aucune",
         "prometheus_retention": _prometheus_retention(compose),
         "loki_retention_days": _loki_retention_days(),
     }

@@ -29,7 +29,7 @@ QUICK_BENCH_ARGS: dict[str, list[str]] = {
     "bench_api": ["--repeat", "5", "--warmup", "1"],
     "bench_chemostat": ["--repeats", "3", "--grid", "60"],
     "bench_etl": ["data/samples/gtfs/sncf_intercites_2013-12"],
-    "bench_routing": ["--queries", "30"],
+    "bench_routing": ["--queries", "15"],
 }
 BENCH_TIMEOUT_S = 600
 #: Links from the home page that are not pages to photograph.
@@ -159,7 +159,7 @@ def capture_pages(base: str, out_dir: Path) -> dict[str, Any]:
                     {"id": v["id"], "impact": v["impact"], "rgaa": rgaa_criteria(v["tags"])}
                     for v in result["violations"]
                 ]
-            entry["title"] = wide.title().split("—")[0].strip() or path
+            entry["title"] = wide.title().split(" · ")[0].strip() or path
             wide.screenshot(path=str(out_dir / f"{entry['slug']}.png"))
             narrow.screenshot(path=str(out_dir / f"{entry['slug']}-320.png"))
             pages.append(entry)
