@@ -220,3 +220,9 @@ def test_images_the_build_did_not_make_are_found(tmp_path: Path) -> None:
     (tmp_path / "a.svg").write_text("<svg/>", encoding="utf-8")
     page = '<img src="a.svg" alt="a"><img alt="b" src="screenshots/missing.png">'
     assert render.missing_images(page, tmp_path) == ["screenshots/missing.png"]
+
+
+def test_the_report_cites_only_tests_that_exist() -> None:
+    build.check_cited_tests((REPORT_DIR / "rapport.md").read_text(encoding="utf-8"))
+    with pytest.raises(figures.ReportError, match="test_that_was_never_written"):
+        build.check_cited_tests("`tests/test_report.py::test_that_was_never_written`")

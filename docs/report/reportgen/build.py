@@ -189,6 +189,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     text = figures.resolve(
         (REPORT_DIR / "rapport.md").read_text(encoding="utf-8"), measured, source="rapport.md"
     )
+    check_cited_tests(text)
     subtitle = (
         f"Rapport technique — version {measured['build']['commit']} du "
         f"{measured['build']['commit_date']}, chiffres mesurés le {measured['build']['date']}"
@@ -239,6 +240,21 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     )
     check(out, len(slides))
     return measured
+
+
+CITED_TEST = re.compile(r"`([\w/.-]+\.py)::(\w+)`")
+
+
+def check_cited_tests(text: str) -> None:
+    """Every ``path::test_name`` the report cites is a test function of that file."""
+    missing = [
+        f"{path}::{name}"
+        for path, name in CITED_TEST.findall(text)
+        if not (ROOT / path).is_file()
+        or not re.search(rf"^def {name}\(", (ROOT / path).read_text(encoding="utf-8"), re.M)
+    ]
+    if missing:
+        raise figures.ReportError(f"the report cites tests that do not exist: {missing}")
 
 
 def check(out: Path, slide_count: int) -> None:
