@@ -106,7 +106,7 @@ def read_junit(path: Path) -> dict[str, Any]:
 
 
 def read_attack(directory: Path) -> dict[str, Any]:
-    """The attack suite's JUnit reports when a run left them (CI's attack stage), as a sentence."""
+    """Schemathesis' JUnit reports when the attack suite left them (CI), as a sentence."""
     reports = sorted(directory.glob("junit-*.xml"))
     if not reports:
         return {
@@ -119,8 +119,8 @@ def read_attack(directory: Path) -> dict[str, Any]:
     return {
         "total": total,
         "failed": failed,
-        "summary": f"Dernière exécution ({totals[0]['date']}) : {format_value(total)} "
-        f"vérifications, {format_value(failed)} en échec.",
+        "summary": f"Rapport JUnit de schemathesis ({totals[0]['date']}) : "
+        f"{format_value(total)} opérations de l'API éprouvées, {format_value(failed)} en échec.",
     }
 
 
