@@ -18,8 +18,16 @@ from reportgen import build, capture, diagrams, figures, render  # noqa: E402
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites>
  <testsuite name="pytest" tests="7" failures="1" errors="1" skipped="2" time="90.0"
-  timestamp="2026-12-06T16:26:23.733441+01:00"/>
- <testsuite name="other" tests="3" failures="0" errors="0" skipped="0" time="30.0"/>
+  timestamp="2026-12-06T16:26:23.733441+01:00">
+  <testcase name="a"/><testcase name="b"/><testcase name="c"/>
+  <testcase name="d"><failure message="x"/></testcase>
+  <testcase name="e"><error message="x"/></testcase>
+  <testcase name="f"><skipped message="x"/></testcase>
+  <testcase name="g"><skipped message="x"/></testcase>
+ </testsuite>
+ <testsuite name="other" tests="3" failures="0" errors="0" skipped="0" time="30.0">
+  <testcase name="h"/><testcase name="i"/><testcase name="j"/>
+ </testsuite>
 </testsuites>
 """
 
@@ -60,6 +68,26 @@ def test_junit_totals_are_those_of_every_suite_in_the_file(tmp_path: Path) -> No
     assert totals["passed"] == 6
     assert totals["minutes"] == 2.0
     assert totals["date"] == "06/12/2026 15:26 UTC"
+
+
+def test_the_sample_check_counts_test_cases_and_finds_the_printed_total(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text(JUNIT, encoding="utf-8")
+    assert figures.count_testcases(path) == {"total": 10, "failed": 2, "skipped": 2}
+    measured = {"tests": figures.read_junit(path)}
+    build.check_sample("La suite compte **10 tests** :", measured, path)
+    with pytest.raises(figures.ReportError, match="does not print"):
+        build.check_sample("La suite compte **9 tests** :", measured, path)
+    path.write_text(JUNIT.replace('tests="3"', 'tests="4"'), encoding="utf-8")
+    with pytest.raises(figures.ReportError, match="differ"):
+        build.check_sample("**11 tests**", {"tests": figures.read_junit(path)}, path)
+
+
+def test_attack_results_are_read_when_the_suite_left_them(tmp_path: Path) -> None:
+    assert "pas trouvé" in figures.read_attack(tmp_path)["summary"]
+    (tmp_path / "junit-1.xml").write_text(JUNIT, encoding="utf-8")
+    attack = figures.read_attack(tmp_path)
+    assert (attack["total"], attack["failed"]) == (10, 2)
 
 
 def test_missing_test_report_stops_the_build(tmp_path: Path) -> None:

@@ -190,6 +190,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
         (REPORT_DIR / "rapport.md").read_text(encoding="utf-8"), measured, source="rapport.md"
     )
     check_cited_tests(text)
+    check_sample(text, measured, args.junit if not args.figures else None)
     subtitle = (
         f"Rapport technique — version {measured['build']['commit']} du "
         f"{measured['build']['commit_date']}, chiffres mesurés le {measured['build']['date']}"
@@ -255,6 +256,19 @@ def check_cited_tests(text: str) -> None:
     ]
     if missing:
         raise figures.ReportError(f"the report cites tests that do not exist: {missing}")
+
+
+def check_sample(text: str, measured: dict[str, Any], junit: Path | None) -> None:
+    """The test figures printed agree with a count of the JUnit file's own test cases."""
+    tests = measured["tests"]
+    if junit is not None:
+        counted = figures.count_testcases(junit)
+        quoted = {key: tests[key] for key in counted}
+        if counted != quoted:
+            raise figures.ReportError(f"JUnit test cases {counted} differ from its totals {quoted}")
+    sentence = f"**{figures.format_value(tests['total'])} tests**"
+    if sentence not in text:
+        raise figures.ReportError(f"the report does not print the measured {sentence}")
 
 
 def check(out: Path, slide_count: int) -> None:

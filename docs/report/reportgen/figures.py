@@ -124,6 +124,20 @@ def read_attack(directory: Path) -> dict[str, Any]:
     }
 
 
+def count_testcases(path: Path) -> dict[str, int]:
+    """Count the ``<testcase>`` elements themselves: a check on the suites' own totals."""
+    root = ET.parse(path).getroot()  # noqa: S314 - our own pytest output
+    cases = list(root.iter("testcase"))
+    outcome = {"failed": 0, "skipped": 0}
+    for case in cases:
+        tags = {child.tag for child in case}
+        if tags & {"failure", "error"}:
+            outcome["failed"] += 1
+        elif "skipped" in tags:
+            outcome["skipped"] += 1
+    return {"total": len(cases), **outcome}
+
+
 def _package_of(filename: str) -> str | None:
     parts = Path(filename).parts
     if parts and parts[0] == "obrail":
