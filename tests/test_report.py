@@ -167,7 +167,7 @@ def test_every_figure_the_sources_cite_is_one_the_build_collects(tmp_path: Path)
         "attack": figures.read_attack(tmp_path / "attack"),
         "quality": quality,
         "bench": bench,
-        "axe": figures.summarise_axe([], "4"),
+        "axe": figures.summarise_axe([], "4", ["la carte"]),
     }
     for name in ("rapport.md", "soutenance.md"):
         text = (REPORT_DIR / name).read_text(encoding="utf-8")

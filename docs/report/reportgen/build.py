@@ -164,7 +164,9 @@ def collect(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     print("report: screenshots and axe audit of the running pages", flush=True)
     with capture.running_server(ROOT, env) as base:
         pages = capture.capture_pages(base, out / "screenshots")
-    measured["axe"] = figures.summarise_axe(pages["pages"], pages["version"])
+    measured["axe"] = figures.summarise_axe(
+        pages["pages"], pages["version"], pages["known_defects"]
+    )
     measured["screens"] = {
         page["slug"]: f"screenshots/{page['slug']}.png" for page in pages["pages"]
     }

@@ -163,6 +163,25 @@ def capture_pages(base: str, out_dir: Path) -> dict[str, Any]:
             wide.screenshot(path=str(out_dir / f"{entry['slug']}.png"))
             narrow.screenshot(path=str(out_dir / f"{entry['slug']}-320.png"))
             pages.append(entry)
+        defects = _known_defects(wide, base, [page["path"] for page in pages])
         browser.close()
     (out_dir / "axe.json").write_text(json.dumps(pages, ensure_ascii=False, indent=1), "utf-8")
-    return {"pages": pages, "version": version}
+    return {"pages": pages, "version": version, "known_defects": defects}
+
+
+KNOWN_DEFECTS = """() => {
+  const heading = [...document.querySelectorAll("h2, h3")]
+    .find((h) => h.textContent.includes("Non-conformités connues"));
+  const list = heading && heading.nextElementSibling;
+  return list && list.tagName === "UL"
+    ? [...list.querySelectorAll("li")].map((li) => li.textContent.trim()) : null;
+}"""
+
+
+def _known_defects(page: Any, base: str, paths: list[str]) -> list[str] | None:
+    """The known non-conformities listed by the published accessibility statement."""
+    statement = next((path for path in paths if "accessibilite" in path), None)
+    if statement is None:
+        return None
+    page.goto(base + statement, wait_until="networkidle")
+    return page.evaluate(KNOWN_DEFECTS)

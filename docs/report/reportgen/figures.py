@@ -226,7 +226,9 @@ def summarise_quality(report: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def summarise_axe(pages: list[dict[str, Any]], version: str) -> dict[str, Any]:
+def summarise_axe(
+    pages: list[dict[str, Any]], version: str, known_defects: list[str] | None = None
+) -> dict[str, Any]:
     """Totals and a page-by-page table of the axe-core audit."""
     table = [
         "| page | chemin | violations à 1280 px | violations à 320 px | règles en défaut |",
@@ -246,4 +248,7 @@ def summarise_axe(pages: list[dict[str, Any]], version: str) -> dict[str, Any]:
         "violations": violations,
         "clean_pages": sum(1 for page in pages if not page["wide"] and not page["narrow"]),
         "table": "\n".join(table),
+        "known_defects": "\n".join(f"- {item}" for item in known_defects)
+        if known_defects
+        else None,
     }
