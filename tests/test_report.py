@@ -135,7 +135,7 @@ def test_a_group_of_figures_cannot_be_cited_as_one_value() -> None:
 
 
 def test_every_figure_the_sources_cite_is_one_the_build_collects(tmp_path: Path) -> None:
-    """Each key cited by rapport.md and soutenance.md exists in what ``collect`` produces."""
+    """Each key cited by the report, the deck and the diagrams exists in what ``collect`` makes."""
     junit = tmp_path / "junit.xml"
     junit.write_text(JUNIT, encoding="utf-8")
     quality = figures.summarise_quality(
@@ -173,6 +173,8 @@ def test_every_figure_the_sources_cite_is_one_the_build_collects(tmp_path: Path)
         text = (REPORT_DIR / name).read_text(encoding="utf-8")
         assert figures.cited_keys(text), f"{name} cites no measured figure"
         figures.resolve(text, measured, source=name)
+    for path in (REPORT_DIR / "diagrams").glob("*.dot"):
+        figures.resolve(path.read_text(encoding="utf-8"), measured, source=path.name)
 
 
 def test_axe_summary_counts_violations_at_both_widths() -> None:

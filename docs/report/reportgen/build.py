@@ -185,7 +185,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
         json.dumps(measured, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     print("report: diagrams", flush=True)
-    diagrams.render_all(ROOT, REPORT_DIR / "diagrams", out / "diagrams")
+    diagrams.render_all(ROOT, REPORT_DIR / "diagrams", out / "diagrams", measured)
     css = (REPORT_DIR / "style" / "report.css").read_text(encoding="utf-8")
     deck_css = (REPORT_DIR / "style" / "deck.css").read_text(encoding="utf-8")
     text = figures.resolve(

@@ -10,9 +10,13 @@ from __future__ import annotations
 import ast
 import re
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from .figures import resolve
 
 HEADER = (
     'graph [fontname="DejaVu Sans", fontsize=11, rankdir=LR, nodesep=0.3, ranksep=0.5];\n'
@@ -171,13 +175,16 @@ def render(dot_source: str, target: Path) -> Path:
     return target
 
 
-def render_all(root: Path, diagrams_dir: Path, out_dir: Path) -> list[Path]:
-    """Render the generated diagrams and every ``*.dot`` kept in ``diagrams_dir``."""
+def render_all(
+    root: Path, diagrams_dir: Path, out_dir: Path, measured: Mapping[str, Any]
+) -> list[Path]:
+    """Render the generated diagrams and every ``*.dot`` kept in ``diagrams_dir``, whose
+    ``{{ key }}`` placeholders are resolved from the measured figures."""
     sources = {
         "apps": apps_dot(root),
         "services": compose_dot(root / "compose.yaml"),
         "ci": ci_dot(root),
     }
     for path in sorted(diagrams_dir.glob("*.dot")):
-        sources[path.stem] = path.read_text(encoding="utf-8")
+        sources[path.stem] = resolve(path.read_text(encoding="utf-8"), measured, source=path.name)
     return [render(text, out_dir / f"{name}.svg") for name, text in sources.items()]
