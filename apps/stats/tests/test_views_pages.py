@@ -28,7 +28,7 @@ def test_home_shows_warehouse_counts_and_the_day_night_chart(client):
         "2 trains de nuit, 0 trains de nuit sans couchette connue et 3 trains de jour sur "
         "5 trains." in html
     )
-    assert '<th scope="row">Nuit</th><td class="num">2</td>' in html
+    assert '<th scope="row">Trains de nuit</th><td class="num">2</td>' in html
     assert "circulent au moins un jour de la période : semaine type de chaque source" in html
 
 
