@@ -1,0 +1,525 @@
+"""Atlas use cases: the CO2 methods, the recomputation of every city pair, the simulator.
+
+The recomputation runs after each import (``signals.py``) and from ``manage.py
+recompute_atlas``; pages and the API only read its results.
+
+Air passengers of an airport pair and a year: Eurostat publishes the passengers carried between
+a reporting airport and a partner; when both airports report (two French airports), the same
+flights are counted twice, once from each end, and the figures differ slightly: the atlas takes
+the **mean of the two reports** (rounded), and the one report otherwise. A city pair's figure
+is the sum over the airport pairs between its two cities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.atlas import co2 as co2_rules
+from apps.atlas.flight import flight_time
+from apps.atlas.geography import AirportCity, cities_of_airports
+from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
+from apps.atlas.policy import PolicyPair, PolicyResult, PolicyRule, simulate_policy
+from apps.atlas.rail import RailDay, busiest_stations, rail_day
+from apps.places.gazetteer import gazetteer
+from apps.places.geo.distance import great_circle_km
+from apps.routing.pathfinding import NoPathError, ParameterError, shortest_path
+from apps.routing.pathfinding.bundle import RoutingNetwork
+from apps.routing.services import RoutingUnavailable, load_network
+from apps.routing.services.answers import arc_weights
+from apps.trajets.models import DataSource, Station
+
+__all__ = [
+    "METHODS",
+    "airport_pair_passengers",
+    "ensure_factors",
+    "method_factors",
+    "pair_co2",
+    "recompute_atlas",
+    "run_policy",
+]
+
+logger = logging.getLogger(__name__)
+
+METHODS = {
+    "ademe": _("ADEME Base Carbone (avion avec effets hors CO2)"),
+    "desnz": _("DESNZ, gouvernement britannique (avion avec effets hors CO2)"),
+    "desnz_no_rf": _("DESNZ, gouvernement britannique (avion sans effets hors CO2)"),
+}
+
+
+def ensure_factors() -> None:
+    """Put the published factors in the table; rows already there win (a correction stays)."""
+    for f in co2_rules.PUBLISHED_FACTORS:
+        Co2Factor.objects.get_or_create(
+            method=f.method,
+            mode=f.mode,
+            route=f.route,
+            country=f.country,
+            min_km=f.min_km,
+            defaults={
+                "max_km": f.max_km,
+                "kg_per_pkm": f.kg_per_pkm,
+                "scope": f.scope,
+                "label": f.label,
+                "source": f.source,
+                "source_url": co2_rules.SOURCE_URL,
+                "year": f.year,
+            },
+        )
+
+
+def method_factors(method: str) -> co2_rules.MethodFactors:
+    """The stored factors of ``method`` (LookupError when the method is unknown)."""
+    if method not in METHODS:
+        raise LookupError(f"unknown CO2 method {method!r}; known: {', '.join(METHODS)}")
+    rows = list(Co2Factor.objects.filter(method=method))
+    if not rows:
+        ensure_factors()
+        rows = list(Co2Factor.objects.filter(method=method))
+    return co2_rules.MethodFactors(
+        method,
+        tuple(
+            co2_rules.Factor(
+                method=r.method,
+                mode=r.mode,
+                kg_per_pkm=r.kg_per_pkm,
+                scope=r.scope,
+                source=r.source,
+                year=r.year,
+                country=r.country,
+                route=r.route,
+                min_km=r.min_km,
+                max_km=r.max_km,
+                label=r.label,
+            )
+            for r in rows
+        ),
+    )
+
+
+def pair_co2(pair: CityPair, factors: co2_rules.MethodFactors) -> co2_rules.Co2Figures:
+    """CO2 per passenger of the pair's flight and train under ``factors``' method."""
+    return co2_rules.co2_for_pair(
+        factors,
+        flown_km=pair.flown_km,
+        rail_km_by_country=[(c, km) for c, km in pair.rail_km_by_country],
+        domestic=pair.is_domestic,
+    )
+
+
+def airport_pair_passengers(
+    rows: Iterable[tuple[str, str, int, int]],
+) -> dict[tuple[str, str], dict[int, int]]:
+    """(reporting, partner, year, passengers) -> {(icao, icao) sorted: {year: passengers}},
+    the mean of the two ends' reports when both report."""
+    reports: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for reporting, partner, year, passengers in rows:
+        low, high = sorted((reporting, partner))
+        reports[(low, high, year)].append(passengers)
+    pairs: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    for (low, high, year), values in reports.items():
+        pairs[(low, high)][year] = round(sum(values) / len(values))
+    return pairs
+
+
+@dataclass
+class _City:
+    city: AirportCity
+    airports: list[str]
+    nodes: list[int]
+    zone: dt.tzinfo
+
+
+def _network() -> RoutingNetwork | None:
+    try:
+        return load_network()
+    except RoutingUnavailable:
+        return None
+
+
+def reference_days(network: RoutingNetwork) -> list[dt.date]:
+    """The Tuesday of each timetable source's typical week (its busiest week, set by the ETL),
+    else the network's busiest covered date."""
+    schedule = network.schedule
+    names = [period.source for period in schedule.coverage]
+    weeks = DataSource.objects.filter(name__in=names, reference_week__isnull=False)
+    days = sorted(
+        {week + dt.timedelta(days=1) for week in weeks.values_list("reference_week", flat=True)}
+    )
+    days = [day for day in days if schedule.covers(day)]
+    if not days:
+        busiest = schedule.busiest_day()
+        days = [busiest] if busiest is not None else []
+    return days
+
+
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def _cities() -> tuple[dict[str, AirportCity], dict[int, list[str]]]:
+    airports = Airport.objects.values_list("icao", "latitude", "longitude")
+    served = cities_of_airports(gazetteer(), airports)
+    by_city: dict[int, list[str]] = defaultdict(list)
+    for icao, city in served.items():
+        by_city[city.place.geonames_id].append(icao)
+    return served, by_city
+
+
+def _city_nodes(
+    network: RoutingNetwork | None, city_ids: set[int]
+) -> dict[int, tuple[list[int], dt.tzinfo]]:
+    if network is None:
+        return {}
+    node_of = network.node_of()
+    found: dict[int, tuple[list[int], dt.tzinfo]] = {}
+    rows = Station.objects.filter(place__geonames_id__in=city_ids).values_list(
+        "pk", "place__geonames_id", "time_zone"
+    )
+    for pk, geonames_id, zone in rows:
+        node = node_of.get(pk)
+        if node is None:
+            continue
+        nodes, _zone_found = found.setdefault(geonames_id, ([], _zone(zone)))
+        nodes.append(node)
+    return found
+
+
+def _linked_by_trains(
+    network: RoutingNetwork, days: list[dt.date], city_of_node: dict[int, int]
+) -> set[tuple[int, int]]:
+    """Pairs of cities that one train of a reference day calls at (both)."""
+    linked: set[tuple[int, int]] = set()
+    for day in days:
+        timetable = network.schedule.service_day(day).timetable
+        cities_of_trip: dict[int, set[int]] = defaultdict(set)
+        for station, trip in zip(
+            timetable.departure_station.tolist(), timetable.trip.tolist(), strict=True
+        ):
+            city = city_of_node.get(station)
+            if city is not None:
+                cities_of_trip[trip].add(city)
+        for station, trip in zip(
+            timetable.arrival_station.tolist(), timetable.trip.tolist(), strict=True
+        ):
+            city = city_of_node.get(station)
+            if city is not None:
+                cities_of_trip[trip].add(city)
+        for cities in cities_of_trip.values():
+            ordered = sorted(cities)
+            for i, first in enumerate(ordered):
+                for second in ordered[i + 1 :]:
+                    linked.add((first, second))
+    return linked
+
+
+@dataclass
+class _RailResult:
+    status: str
+    day: dt.date | None = None
+    result: RailDay | None = None
+    service: object = None
+
+
+def _best_rail(network: RoutingNetwork, days: list[dt.date], a: _City, b: _City) -> _RailResult:
+    if not a.nodes or not b.nodes:
+        return _RailResult(CityPair.RailStatus.NO_TIMETABLE)
+    best: _RailResult | None = None
+    served = False
+    for day in days:
+        service = network.schedule.service_day(day)
+        start = service.seconds(dt.datetime.combine(day, dt.time(4), tzinfo=a.zone))
+        end = service.seconds(
+            dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=a.zone)
+        )
+        found = rail_day(service.timetable, a.nodes, b.nodes, start, end)
+        served = served or bool(
+            busiest_stations(service.timetable, a.nodes, 1)
+            and busiest_stations(service.timetable, b.nodes, 1, arriving=True)
+        )
+        if found.fastest is None:
+            continue
+        key = (found.fastest.duration_min, -len(found.journeys))
+        if best is None or key < (best.result.fastest.duration_min, -len(best.result.journeys)):
+            best = _RailResult(CityPair.RailStatus.FOUND, day, found, service)
+    if best is not None:
+        return best
+    return _RailResult(
+        CityPair.RailStatus.NO_JOURNEY if served else CityPair.RailStatus.NO_TIMETABLE
+    )
+
+
+def _rail_distance(
+    network: RoutingNetwork, source: int, target: int, country_of_node: dict[int, str]
+) -> tuple[float | None, list[list]]:
+    try:
+        path = shortest_path(network.graph, source, target, method="dijkstra", criterion="distance")
+    except (NoPathError, ParameterError):
+        return None, []
+    by_country: dict[str, float] = defaultdict(float)
+    for tail, head in zip(path.path, path.path[1:], strict=False):
+        by_country[country_of_node.get(tail, "")] += arc_weights(network.graph, tail, head)[
+            "distance"
+        ]
+    return round(path.length, 1), [[c, round(km, 1)] for c, km in sorted(by_country.items())]
+
+
+def _times(service, day, first, second, name_of_node, item) -> dict:
+    """Stations, local times and duration of a journey or a direct train, for the pages."""
+    return {
+        "from": name_of_node.get(item.departure_station, ""),
+        "to": name_of_node.get(item.arrival_station, ""),
+        "departure": _clock(service, item.departure_s, first.zone, day),
+        "arrival": _clock(service, item.arrival_s, second.zone, day),
+        "duration_min": round((item.arrival_s - item.departure_s) / 60.0, 1),
+    }
+
+
+def _clock(service: object, seconds: int, zone: dt.tzinfo, day: dt.date) -> str:
+    moment = service.moment(seconds).astimezone(zone)
+    offset = (moment.date() - day).days
+    text = moment.strftime("%H:%M")
+    return f"{text} (+{offset})" if offset > 0 else text
+
+
+def recompute_atlas(*, trigger: str) -> AtlasBuild:
+    """Rebuild every city pair (air traffic or a train of a reference day between two cities
+    served by an airport) and record how long it took."""
+    started_at = timezone.now()
+    started = time.perf_counter()
+    ensure_factors()
+    served, airports_of_city = _cities()
+    traffic = airport_pair_passengers(
+        AirTraffic.objects.values_list("reporting_icao", "partner_icao", "year", "passengers")
+    )
+    city_by_id = {c.place.geonames_id: c for c in served.values()}
+    air_pairs: dict[tuple[int, int], dict] = {}
+    for (low, high), series in traffic.items():
+        if low not in served or high not in served:
+            continue
+        ca, cb = served[low].place.geonames_id, served[high].place.geonames_id
+        if ca == cb:
+            continue
+        key = tuple(sorted((ca, cb)))
+        entry = air_pairs.setdefault(key, {"series": defaultdict(int), "routes": []})
+        for year, passengers in series.items():
+            entry["series"][year] += passengers
+        latest = max(series)
+        entry["routes"].append((low, high, latest, series[latest]))
+    network = _network()
+    nodes = _city_nodes(network, set(city_by_id))
+    days = reference_days(network) if network is not None else []
+    cities = {
+        gid: _City(
+            city_by_id[gid], sorted(airports_of_city[gid]), *(nodes.get(gid) or ([], dt.UTC))
+        )
+        for gid in city_by_id
+    }
+    keys = set(air_pairs)
+    if network is not None and days:
+        city_of_node = {n: gid for gid, (ns, _z) in nodes.items() for n in ns}
+        keys |= _linked_by_trains(network, days, city_of_node)
+    country_of_node: dict[int, str] = {}
+    name_of_node: dict[int, str] = {}
+    if network is not None:
+        used = {n for ns, _z in nodes.values() for n in ns}
+        stations = Station.objects.in_bulk([int(network.station_ids[n]) for n in used])
+        node_of = network.node_of()
+        for pk, station in stations.items():
+            name_of_node[node_of[pk]] = station.name
+        countries = dict(Station.objects.values_list("pk", "country"))
+        country_of_node = {
+            i: countries.get(int(pk), "") for i, pk in enumerate(network.station_ids.tolist())
+        }
+    computed = [
+        _pair_fields(
+            key,
+            cities,
+            air_pairs.get(key),
+            served,
+            network,
+            days,
+            country_of_node,
+            name_of_node,
+            started_at,
+        )
+        for key in sorted(keys)
+    ]
+    with transaction.atomic():
+        existing = {(p.a_geonames_id, p.b_geonames_id): p for p in CityPair.objects.all()}
+        keep, create = [], []
+        for fields in computed:
+            row = existing.pop((fields["a_geonames_id"], fields["b_geonames_id"]), None)
+            if row is None:
+                create.append(CityPair(**fields))
+            else:
+                for name, value in fields.items():
+                    setattr(row, name, value)
+                keep.append(row)
+        CityPair.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
+        CityPair.objects.bulk_create(create, batch_size=1000)
+        update_fields = (
+            [f for f in computed[0] if f not in ("a_geonames_id", "b_geonames_id")]
+            if computed
+            else []
+        )
+        if keep:
+            CityPair.objects.bulk_update(keep, update_fields, batch_size=500)
+        build = AtlasBuild.objects.create(
+            started_at=started_at,
+            duration_s=round(time.perf_counter() - started, 3),
+            pairs=len(computed),
+            reference_days=[d.isoformat() for d in days],
+            trigger=trigger[:100],
+        )
+    return build
+
+
+def _pair_fields(
+    key, cities, air, served, network, days, country_of_node, name_of_node, now
+) -> dict:
+    first, second = (cities[k] for k in key)
+    if (second.city.place.population, -second.city.place.geonames_id) > (
+        first.city.place.population,
+        -first.city.place.geonames_id,
+    ):
+        first, second = second, first
+    pa, pb = first.city.place, second.city.place
+    fields: dict = {
+        "a_geonames_id": pa.geonames_id,
+        "a_name": pa.name,
+        "a_country": pa.country,
+        "a_latitude": pa.latitude,
+        "a_longitude": pa.longitude,
+        "b_geonames_id": pb.geonames_id,
+        "b_name": pb.name,
+        "b_country": pb.country,
+        "b_latitude": pb.latitude,
+        "b_longitude": pb.longitude,
+        "is_domestic": pa.country == pb.country,
+        "distance_km": round(
+            great_circle_km(pa.latitude, pa.longitude, pb.latitude, pb.longitude), 1
+        ),
+        "airports_a": first.airports,
+        "airports_b": second.airports,
+        "computed_at": now,
+        "air_year": None,
+        "air_passengers": 0,
+        "air_series": {},
+        "air_routes": [],
+    }
+    if air:
+        series = {str(y): p for y, p in sorted(air["series"].items()) if p > 0}
+        latest = max((int(y) for y in series), default=None)
+        routes = sorted(air["routes"], key=lambda r: (-r[3], r[0], r[1]))
+        fields.update(
+            air_year=latest,
+            air_passengers=series.get(str(latest), 0) if latest else 0,
+            air_series=series,
+            air_routes=[
+                {"airports": [r[0], r[1]], "year": r[2], "passengers": r[3]} for r in routes
+            ],
+        )
+        route_a, route_b = routes[0][0], routes[0][1]
+        if served[route_a].place.geonames_id != pa.geonames_id:
+            route_a, route_b = route_b, route_a
+    else:
+        route_a = min(first.airports, key=lambda icao: served[icao].distance_km)
+        route_b = min(second.airports, key=lambda icao: served[icao].distance_km)
+    ap = dict(Airport.objects.filter(icao__in=[route_a, route_b]).values_list("icao", "latitude"))
+    lon = dict(Airport.objects.filter(icao__in=[route_a, route_b]).values_list("icao", "longitude"))
+    flight = flight_time(
+        great_circle_km(ap[route_a], lon[route_a], ap[route_b], lon[route_b]),
+        access_a_km=served[route_a].distance_km,
+        access_b_km=served[route_b].distance_km,
+    )
+    fields.update(
+        flown_km=flight.flown_km,
+        flight_block_min=flight.block_min,
+        flight_door_min=flight.door_to_door_min,
+        access_a_km=served[route_a].distance_km,
+        access_b_km=served[route_b].distance_km,
+    )
+    rail = (
+        _best_rail(network, days, first, second)
+        if network is not None
+        else _RailResult(CityPair.RailStatus.NO_TIMETABLE)
+    )
+    fields.update(
+        rail_status=rail.status,
+        rail_day=rail.day,
+        rail_fastest_min=None,
+        rail_typical_min=None,
+        rail_journeys=0,
+        rail_direct_per_day=0,
+        rail_min_transfers=None,
+        rail_distance_km=None,
+        rail_km_by_country=[],
+        rail_journey_list=[],
+        night_train=False,
+        night_trains=[],
+    )
+    if rail.result is None:
+        return fields
+    result, service, day = rail.result, rail.service, rail.day
+    fastest = result.fastest
+    distance, by_country = _rail_distance(
+        network, fastest.departure_station, fastest.arrival_station, country_of_node
+    )
+    journeys = []
+    for j in result.journeys:
+        leg = _times(service, day, first, second, name_of_node, j)
+        journeys.append(leg | {"transfers": j.transfers, "night": j.uses_night_train})
+    night = [_times(service, day, first, second, name_of_node, t) for t in result.night]
+    fields.update(
+        rail_fastest_min=round(fastest.duration_min, 1),
+        rail_typical_min=round(result.typical_min, 1),
+        rail_journeys=len(result.journeys),
+        rail_direct_per_day=len(result.direct),
+        rail_min_transfers=min(j.transfers for j in result.journeys),
+        rail_distance_km=distance,
+        rail_km_by_country=by_country,
+        rail_journey_list=journeys,
+        night_train=bool(night),
+        night_trains=night,
+    )
+    return fields
+
+
+def policy_pairs(method: str) -> list[PolicyPair]:
+    """Every pair with its air passengers of its latest year and its CO2 under ``method``."""
+    factors = method_factors(method)
+    pairs = []
+    for pair in CityPair.objects.filter(air_passengers__gt=0):
+        figures = pair_co2(pair, factors)
+        pairs.append(
+            PolicyPair(
+                pair_id=pair.pk,
+                label=pair.label,
+                countries=(pair.a_country, pair.b_country),
+                rail_fastest_min=pair.rail_fastest_min,
+                has_night_train=pair.night_train,
+                passengers=pair.air_passengers,
+                air_kg=figures.air_kg,
+                rail_kg=figures.rail_kg,
+            )
+        )
+    return pairs
+
+
+def run_policy(rule: PolicyRule, *, method: str) -> PolicyResult:
+    """The simulator on the stored pairs."""
+    return simulate_policy(policy_pairs(method), rule)
