@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("apps.trajets.api_urls")),
     path("", include("apps.stats.api_urls")),
     path("", include("apps.routing.api_urls")),
+    path("", include("apps.atlas.api_urls")),
     path("", include("apps.ecology.api_urls")),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", api_docs.swagger_ui, name="swagger-ui"),

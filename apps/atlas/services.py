@@ -37,13 +37,17 @@ from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.services import RoutingUnavailable, load_network
 from apps.routing.services.answers import arc_weights
 from apps.trajets.models import DataSource, Station
+from obrail.errors import UnprocessableInput
 
 __all__ = [
     "METHODS",
+    "POLICY_ASSUMPTIONS",
     "airport_pair_passengers",
+    "co2_all_methods",
     "ensure_factors",
     "method_factors",
     "pair_co2",
+    "policy_answer",
     "recompute_atlas",
     "run_policy",
 ]
@@ -523,3 +527,62 @@ def policy_pairs(method: str) -> list[PolicyPair]:
 def run_policy(rule: PolicyRule, *, method: str) -> PolicyResult:
     """The simulator on the stored pairs."""
     return simulate_policy(policy_pairs(method), rule)
+
+
+POLICY_ASSUMPTIONS = (
+    _(
+        "Passagers touchés : les passagers aériens de la dernière année publiée par Eurostat "
+        "(2019), sommés sur les aéroports de chaque ville ; quand les deux aéroports déclarent "
+        "la liaison, la moyenne des deux déclarations."
+    ),
+    _(
+        "Temps de train : le trajet le plus rapide de la journée de référence dans l'entrepôt "
+        "(recherche de l'arrivée au plus tôt, avec correspondances) ; une liaison sans horaire "
+        "dans l'entrepôt n'est jamais touchée."
+    ),
+    _(
+        "CO2 évité : chaque passager touché prend le train au lieu de l'avion, une fois, aux "
+        "facteurs de la méthode choisie ; aucun passager ne renonce au voyage ni ne prend la "
+        "voiture."
+    ),
+)
+
+
+def policy_answer(
+    *,
+    threshold_min: int | None = None,
+    night_train: bool = False,
+    scope: str = "domestic",
+    country: str = "FR",
+    method: str = "ademe",
+) -> dict:
+    """The simulator for the API and the page; UnprocessableInput when the rule is empty."""
+    if threshold_min is None and not night_train:
+        raise UnprocessableInput(
+            {"threshold_min": [str(_("Indiquez un seuil en minutes ou l'option train de nuit."))]}
+        )
+    rule = PolicyRule(
+        threshold_min=threshold_min,
+        night_train=night_train,
+        domestic_only=scope == "domestic",
+        country=country.upper(),
+    )
+    result = run_policy(rule, method=method)
+    return {
+        "method": method,
+        "method_label": str(METHODS[method]),
+        "threshold_min": threshold_min,
+        "night_train": night_train,
+        "scope": scope,
+        "country": country.upper(),
+        "pairs": result.pairs,
+        "passengers": result.passengers,
+        "co2_avoided_t": result.co2_avoided_t,
+        "pairs_without_co2": result.pairs_without_co2,
+        "assumptions": [str(text) for text in POLICY_ASSUMPTIONS],
+    }
+
+
+def co2_all_methods(pair: CityPair) -> list[co2_rules.Co2Figures]:
+    """The pair's CO2 under every method, in the order of :data:`METHODS`."""
+    return [pair_co2(pair, method_factors(method)) for method in METHODS]
