@@ -36,6 +36,7 @@ urlpatterns = [
     path("trajets/", include("apps.trajets.urls")),
     path("indicateurs/", include("apps.stats.urls")),
     path("itineraires/", include("apps.routing.urls")),
+    path("rail-ou-avion/", include("apps.atlas.urls")),
     path("ecologie/", include("apps.ecology.urls")),
     path("", include("apps.monitoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

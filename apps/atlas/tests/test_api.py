@@ -27,7 +27,9 @@ def test_pairs_list_names_the_method_of_every_co2_figure(atlas, api):
 
 
 def test_pairs_filters_by_rail_time_and_country(atlas, api):
-    rows = api.get(reverse("api:pair-list"), {"max_rail_min": 150, "country": "fr", "domestic": "true"}).json()
+    rows = api.get(
+        reverse("api:pair-list"), {"max_rail_min": 150, "country": "fr", "domestic": "true"}
+    ).json()
     assert [row["label"] for row in rows["results"]] == ["Paris – Lyon"]
 
 
