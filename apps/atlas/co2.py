@@ -36,8 +36,10 @@ __all__ = [
 DEFAULT_METHOD = "ademe"
 
 _OEFDB = "https://github.com/climatiq/Open-Emission-Factors-DB"
-_ADEME = "ADEME Base Carbone 2021, via Open Emission Factors DB (2022-05-12)"
-_DESNZ = "UK Government GHG conversion factors 2021 (BEIS/DESNZ), via Open Emission Factors DB"
+_ADEME = "ADEME Base Carbone 2021 (base climatiq OEFDB du 12/05/2022)"
+_DESNZ = (
+    "Facteurs GES du gouvernement britannique 2021, BEIS/DESNZ (base climatiq OEFDB du 12/05/2022)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,7 @@ _ADEME_RAIL = {
     "GB": 0.075, "GR": 0.0662, "IE": 0.0388, "IT": 0.0317, "LU": 0.0397, "NL": 0.0763,
     "NO": 0.04, "PT": 0.0615, "SE": 0.0129, "FR": 0.00592,
 }  # fmt: skip
-_AIR_RF = "CO2e, avec effets hors CO2 (forçage radiatif)"
+_AIR_RF = "CO2e, avec effets hors CO2 (effet radiatif des traînées et des oxydes d'azote)"
 _AIR_NO_RF = "CO2e, sans effets hors CO2"
 _RAIL_SCOPE = "CO2e, électricité ou gazole de traction"
 

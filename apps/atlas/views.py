@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, render
 from apps.atlas import presentation
 from apps.atlas.exports import PAIR_HEADERS, pair_rows
 from apps.atlas.filters import CityPairFilterSet
-from apps.atlas.flight import ASSUMPTIONS
 from apps.atlas.forms import MethodForm, PolicyForm
 from apps.atlas.geography import AIRPORT_RADIUS_KM
 from apps.atlas.models import AtlasBuild, CityPair
@@ -79,7 +78,6 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "co2_all": [(METHODS[f.method], f) for f in co2_all_methods(pair)],
         "chart": presentation.air_chart(pair),
         "rail_words": presentation.rail_words(pair),
-        "assumptions": ASSUMPTIONS,
         "radius_km": int(AIRPORT_RADIUS_KM),
     }
     return render(request, "atlas/pair_detail.html", context)
