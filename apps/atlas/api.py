@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,8 +21,15 @@ from apps.atlas.serializers import (
     PairQuerySerializer,
     PolicyQuerySerializer,
     PolicyResultSerializer,
+    pair_row,
 )
-from apps.atlas.services import co2_all_methods, method_factors, pair_co2, policy_answer
+from apps.atlas.services import (
+    atlas_version,
+    co2_all_methods,
+    method_factors,
+    pair_co2,
+    policy_answer,
+)
 from apps.trajets.filters import filter_errors
 from obrail.api_errors import THROTTLED, error_response
 
@@ -91,10 +102,17 @@ class PairListView(APIView):
         errors = filter_errors(filterset)
         if errors is not None:
             raise errors
-        factors = method_factors(method)
-        rows = PairListSerializer(
-            filterset.qs, many=True, context={"co2": lambda pair: pair_co2(pair, factors)}
-        ).data
+        key = (
+            "atlas:api-pairs:"
+            + hashlib.sha256(
+                f"{atlas_version()}|{get_language()}|{method}|{sorted(data.lists())}".encode()
+            ).hexdigest()
+        )
+        rows = cache.get(key)
+        if rows is None:
+            factors = method_factors(method)
+            rows = [pair_row(pair, pair_co2(pair, factors)) for pair in filterset.qs]
+            cache.set(key, rows, 3600)
         return Response({"count": len(rows), "method": method, "results": rows})
 
 

@@ -123,6 +123,32 @@ class PolicyResultSerializer(serializers.Serializer):
     assumptions = serializers.ListField(child=serializers.CharField())
 
 
+_FACTOR_FIELDS = ("mode", "kg_per_pkm", "scope", "source", "year", "country", "route", "label")
+
+
 def factor_data(factor: Factor) -> dict[str, Any]:
-    """A factor as the API shows it."""
-    return FactorSerializer(factor).data
+    """A factor as :class:`FactorSerializer` shows it, without the serializer's cost."""
+    return {name: getattr(factor, name) for name in _FACTOR_FIELDS}
+
+
+def co2_data(figures: Co2Figures) -> dict[str, Any]:
+    """CO2 figures as :class:`Co2Serializer` shows them (a list of pairs builds thousands)."""
+    return {
+        "method": figures.method,
+        "method_label": str(METHODS[figures.method]),
+        "rail_kg": figures.rail_kg,
+        "air_kg": figures.air_kg,
+        "avoided_kg": figures.avoided_kg,
+        "rail_factors": [factor_data(f) for f in figures.rail_factors],
+        "air_factor": factor_data(figures.air_factor) if figures.air_factor else None,
+    }
+
+
+def pair_row(pair: CityPair, figures: Co2Figures) -> dict[str, Any]:
+    """A pair as :class:`PairListSerializer` shows it."""
+    row: dict[str, Any] = {
+        name: getattr(pair, name) for name in PairListSerializer.Meta.fields if name != "co2"
+    }
+    row["rail_day"] = pair.rail_day.isoformat() if pair.rail_day else None
+    row["co2"] = co2_data(figures)
+    return row

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,8 @@ __all__ = [
     "METHODS",
     "POLICY_ASSUMPTIONS",
     "airport_pair_passengers",
+    "atlas_version",
+    "bump_atlas_version",
     "co2_all_methods",
     "ensure_factors",
     "method_factors",
@@ -363,25 +366,16 @@ def recompute_atlas(*, trigger: str) -> AtlasBuild:
         for key in sorted(keys)
     ]
     with transaction.atomic():
-        existing = {(p.a_geonames_id, p.b_geonames_id): p for p in CityPair.objects.all()}
-        keep, create = [], []
-        for fields in computed:
-            row = existing.pop((fields["a_geonames_id"], fields["b_geonames_id"]), None)
-            if row is None:
-                create.append(CityPair(**fields))
-            else:
-                for name, value in fields.items():
-                    setattr(row, name, value)
-                keep.append(row)
-        CityPair.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
-        CityPair.objects.bulk_create(create, batch_size=1000)
-        update_fields = (
-            [f for f in computed[0] if f not in ("a_geonames_id", "b_geonames_id")]
-            if computed
-            else []
+        # Replaced in one transaction; a pair that stays keeps its id (its page's address).
+        ids = {
+            (a, b): pk
+            for a, b, pk in CityPair.objects.values_list("a_geonames_id", "b_geonames_id", "pk")
+        }
+        CityPair.objects.all().delete()
+        CityPair.objects.bulk_create(
+            [CityPair(pk=ids.get((f["a_geonames_id"], f["b_geonames_id"])), **f) for f in computed],
+            batch_size=1000,
         )
-        if keep:
-            CityPair.objects.bulk_update(keep, update_fields, batch_size=500)
         build = AtlasBuild.objects.create(
             started_at=started_at,
             duration_s=round(time.perf_counter() - started, 3),
@@ -389,6 +383,7 @@ def recompute_atlas(*, trigger: str) -> AtlasBuild:
             reference_days=[d.isoformat() for d in days],
             trigger=trigger[:100],
         )
+        transaction.on_commit(bump_atlas_version)
     return build
 
 
@@ -586,3 +581,17 @@ def policy_answer(
 def co2_all_methods(pair: CityPair) -> list[co2_rules.Co2Figures]:
     """The pair's CO2 under every method, in the order of :data:`METHODS`."""
     return [pair_co2(pair, method_factors(method)) for method in METHODS]
+
+
+VERSION_KEY = "atlas:version"
+
+
+def atlas_version() -> int:
+    """The version of what the pages show: bumped by a recomputation and a factor edit, so
+    cached tables are never read after a change."""
+    return int(cache.get_or_set(VERSION_KEY, lambda: int(time.time() * 1000), None))
+
+
+def bump_atlas_version() -> None:
+    """Outdate every cached atlas answer."""
+    cache.set(VERSION_KEY, int(time.time() * 1000) + 1, None)

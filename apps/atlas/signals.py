@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from apps.atlas.models import Co2Factor
 from apps.trajets.signals import import_completed
 
 logger = logging.getLogger(__name__)
@@ -28,3 +30,12 @@ def recompute_after_import(sender: object, *, run: object = None, **kwargs: obje
         "atlas recomputed after import",
         extra={"pairs": build.pairs, "duration_s": round(build.duration_s, 2)},
     )
+
+
+@receiver(post_save, sender=Co2Factor, dispatch_uid="atlas-factor-saved")
+@receiver(post_delete, sender=Co2Factor, dispatch_uid="atlas-factor-deleted")
+def forget_cached_figures(sender: object, **kwargs: object) -> None:
+    """A corrected factor changes every CO2 figure: cached tables are outdated."""
+    from apps.atlas.services import bump_atlas_version
+
+    bump_atlas_version()

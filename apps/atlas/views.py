@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from apps.atlas import presentation
 from apps.atlas.exports import PAIR_HEADERS, pair_rows
@@ -11,12 +17,20 @@ from apps.atlas.filters import CityPairFilterSet
 from apps.atlas.forms import MethodForm, PolicyForm
 from apps.atlas.geography import AIRPORT_RADIUS_KM
 from apps.atlas.models import AtlasBuild, CityPair
-from apps.atlas.services import METHODS, co2_all_methods, method_factors, pair_co2, policy_answer
+from apps.atlas.services import (
+    METHODS,
+    atlas_version,
+    co2_all_methods,
+    method_factors,
+    pair_co2,
+    policy_answer,
+)
 from obrail.errors import InvalidInput
 from obrail.spreadsheet import download_name, stream_spreadsheet_csv
 
 #: Rows of the table and lines of the map (the CSV has them all).
 PAGE_ROWS = 200
+RESULTS_CACHE_SECONDS = 3600
 
 
 def _filtered(request: HttpRequest) -> tuple[CityPairFilterSet, MethodForm]:
@@ -25,28 +39,46 @@ def _filtered(request: HttpRequest) -> tuple[CityPairFilterSet, MethodForm]:
     return CityPairFilterSet(data, queryset=CityPair.objects.all()), method_form
 
 
+def _results(request: HttpRequest, filterset: CityPairFilterSet, method: str) -> str:
+    """The table and the map of the filtered pairs (cached per atlas version, language and
+    query: the pages only read what the recomputation stored)."""
+    key = (
+        "atlas:results:"
+        + hashlib.sha256(
+            f"{atlas_version()}|{get_language()}|{method}|{sorted(request.GET.lists())}".encode()
+        ).hexdigest()
+    )
+    html = cache.get(key)
+    if html is None:
+        pairs = list(filterset.qs[:PAGE_ROWS])
+        factors = method_factors(method)
+        context = {
+            "method": method,
+            "method_label": METHODS[method],
+            "rows": [(p, pair_co2(p, factors), presentation.band_of(p)) for p in pairs],
+            "total": filterset.qs.count(),
+            "page_rows": PAGE_ROWS,
+            "map": presentation.map_layout(pairs),
+            "bands": presentation.BANDS,
+            "query": request.GET.urlencode(),
+            "sort_columns": presentation.sort_columns(request.GET, request.GET.get("ordering", "")),
+        }
+        html = render_to_string("atlas/partials/pair_results.html", context)
+        cache.set(key, html, RESULTS_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our own template, autoescaped
+
+
 def pair_list(request: HttpRequest) -> HttpResponse:
     """The sortable, filterable table of city pairs with its map; 400 with the errors."""
     filterset, method_form = _filtered(request)
     valid = filterset.is_valid() and method_form.is_valid()
     method = method_form.chosen_method()
-    pairs = list(filterset.qs[:PAGE_ROWS]) if valid else []
-    factors = method_factors(method)
     context = {
-        "filterset": filterset,
         "form": filterset.form,
         "method_form": method_form,
-        "method": method,
-        "method_label": METHODS[method],
-        "rows": [(pair, pair_co2(pair, factors), presentation.band_of(pair)) for pair in pairs],
-        "total": filterset.qs.count() if valid else 0,
-        "page_rows": PAGE_ROWS,
-        "map": presentation.map_layout(pairs),
-        "bands": presentation.BANDS,
+        "results": _results(request, filterset, method) if valid else "",
         "build": AtlasBuild.objects.first(),
         "radius_km": int(AIRPORT_RADIUS_KM),
-        "query": request.GET.urlencode(),
-        "sort_columns": presentation.sort_columns(request.GET, request.GET.get("ordering", "")),
     }
     return render(request, "atlas/pair_list.html", context, status=200 if valid else 400)
 

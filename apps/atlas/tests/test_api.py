@@ -76,3 +76,26 @@ def test_policy_without_a_rule_is_422_and_a_bad_number_400(atlas, api):
     assert "threshold_min" in empty.json()["errors"]
     assert api.get(reverse("api:policy"), {"threshold_min": "2h30"}).status_code == 400
     assert api.get(reverse("api:policy"), {"threshold_min": 0}).status_code == 400
+
+
+def test_cached_lists_follow_a_factor_correction_and_a_recomputation(
+    atlas, api, django_capture_on_commit_callbacks
+):
+    from apps.atlas.models import AirTraffic, Co2Factor
+    from apps.atlas.services import recompute_atlas
+
+    def lyon():
+        rows = api.get(reverse("api:pair-list"), {"q": "Lyon"}).json()["results"]
+        return next(row for row in rows if row["label"] == "Paris – Lyon")
+
+    before = lyon()["co2"]["air_kg"]
+    factor = Co2Factor.objects.get(method="ademe", mode="air", min_km=0)
+    factor.kg_per_pkm = factor.kg_per_pkm / 2
+    factor.save()
+    assert lyon()["co2"]["air_kg"] == pytest.approx(before / 2, abs=1e-3)
+    passengers = lyon()["air_passengers"]
+    AirTraffic.objects.filter(reporting_icao="LFPG", partner_icao="LFLL").delete()
+    AirTraffic.objects.filter(reporting_icao="LFLL", partner_icao="LFPG").delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute_atlas(trigger="test")
+    assert 0 < lyon()["air_passengers"] < passengers
