@@ -32,6 +32,8 @@ class AirportCity:
     icao: str
     place: GazetteerPlace
     distance_km: float
+    #: The airport's (latitude, longitude).
+    position: tuple[float, float] = (0.0, 0.0)
 
 
 def _pull(place: GazetteerPlace, distance_km: float) -> float:
@@ -52,7 +54,9 @@ def city_of_airport(
             best = (key[0], key[1], place, distance)
     if best is None:
         return None
-    return AirportCity(icao=icao, place=best[2], distance_km=round(best[3], 1))
+    return AirportCity(
+        icao=icao, place=best[2], distance_km=round(best[3], 1), position=(latitude, longitude)
+    )
 
 
 def cities_of_airports(

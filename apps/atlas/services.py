@@ -233,40 +233,112 @@ def _linked_by_trains(
     return linked
 
 
-@dataclass
-class _RailResult:
-    status: str
-    day: dt.date | None = None
-    result: RailDay | None = None
-    service: object = None
+_NO_RAIL = {
+    "rail_day": None,
+    "rail_fastest_min": None,
+    "rail_typical_min": None,
+    "rail_journeys": 0,
+    "rail_direct_per_day": 0,
+    "rail_min_transfers": None,
+    "rail_distance_km": None,
+    "rail_km_by_country": [],
+    "rail_journey_list": [],
+    "night_train": False,
+    "night_trains": [],
+}
 
 
-def _best_rail(network: RoutingNetwork, days: list[dt.date], a: _City, b: _City) -> _RailResult:
-    if not a.nodes or not b.nodes:
-        return _RailResult(CityPair.RailStatus.NO_TIMETABLE)
-    best: _RailResult | None = None
-    served = False
+def _ordered(key: tuple[int, int], cities: dict[int, _City]) -> tuple[_City, _City]:
+    """Both cities, the more populous first (the pair's A)."""
+    first, second = (cities[k] for k in key)
+    if (second.city.place.population, -second.city.place.geonames_id) > (
+        first.city.place.population,
+        -first.city.place.geonames_id,
+    ):
+        first, second = second, first
+    return first, second
+
+
+def _rail_by_pair(
+    network: RoutingNetwork | None,
+    days: list[dt.date],
+    keys: Iterable[tuple[int, int]],
+    cities: dict[int, _City],
+    country_of_node: dict[int, str],
+    name_of_node: dict[int, str],
+) -> dict[tuple[int, int], dict]:
+    """The rail fields of every pair: day by day (each day's timetable is built once), the
+    day with the fastest journey (the most journeys on a tie) wins."""
+    found: dict[tuple[int, int], dict] = {
+        key: {"rail_status": CityPair.RailStatus.NO_TIMETABLE, **_NO_RAIL} for key in keys
+    }
+    if network is None:
+        return found
+    best: dict[tuple[int, int], tuple[float, int]] = {}
     for day in days:
         service = network.schedule.service_day(day)
-        start = service.seconds(dt.datetime.combine(day, dt.time(4), tzinfo=a.zone))
-        end = service.seconds(
-            dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=a.zone)
-        )
-        found = rail_day(service.timetable, a.nodes, b.nodes, start, end)
-        served = served or bool(
-            busiest_stations(service.timetable, a.nodes, 1)
-            and busiest_stations(service.timetable, b.nodes, 1, arriving=True)
-        )
-        if found.fastest is None:
-            continue
-        key = (found.fastest.duration_min, -len(found.journeys))
-        if best is None or key < (best.result.fastest.duration_min, -len(best.result.journeys)):
-            best = _RailResult(CityPair.RailStatus.FOUND, day, found, service)
-    if best is not None:
-        return best
-    return _RailResult(
-        CityPair.RailStatus.NO_JOURNEY if served else CityPair.RailStatus.NO_TIMETABLE
+        timetable = service.timetable
+        for key in found:
+            first, second = _ordered(key, cities)
+            if not first.nodes or not second.nodes:
+                continue
+            if not (
+                busiest_stations(timetable, first.nodes, 1)
+                and busiest_stations(timetable, second.nodes, 1, arriving=True)
+            ):
+                continue
+            if found[key]["rail_status"] == CityPair.RailStatus.NO_TIMETABLE:
+                found[key]["rail_status"] = CityPair.RailStatus.NO_JOURNEY
+            start = service.seconds(dt.datetime.combine(day, dt.time(4), tzinfo=first.zone))
+            end = service.seconds(
+                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=first.zone)
+            )
+            result = rail_day(timetable, first.nodes, second.nodes, start, end)
+            if result.fastest is None:
+                continue
+            score = (result.fastest.duration_min, -len(result.journeys))
+            if key in best and best[key] <= score:
+                continue
+            best[key] = score
+            found[key] = _rail_fields(
+                network, service, day, result, (first, second), country_of_node, name_of_node
+            )
+    return found
+
+
+def _rail_fields(
+    network: RoutingNetwork,
+    service: object,
+    day: dt.date,
+    result: RailDay,
+    cities: tuple[_City, _City],
+    country_of_node: dict[int, str],
+    name_of_node: dict[int, str],
+) -> dict:
+    first, second = cities
+    fastest = result.fastest
+    distance, by_country = _rail_distance(
+        network, fastest.departure_station, fastest.arrival_station, country_of_node
     )
+    journeys = []
+    for j in result.journeys:
+        leg = _times(service, day, first, second, name_of_node, j)
+        journeys.append(leg | {"transfers": j.transfers, "night": j.uses_night_train})
+    night = [_times(service, day, first, second, name_of_node, t) for t in result.night]
+    return {
+        "rail_status": CityPair.RailStatus.FOUND,
+        "rail_day": day,
+        "rail_fastest_min": round(fastest.duration_min, 1),
+        "rail_typical_min": round(result.typical_min, 1),
+        "rail_journeys": len(result.journeys),
+        "rail_direct_per_day": len(result.direct),
+        "rail_min_transfers": min(j.transfers for j in result.journeys),
+        "rail_distance_km": distance,
+        "rail_km_by_country": by_country,
+        "rail_journey_list": journeys,
+        "night_train": bool(night),
+        "night_trains": night,
+    }
 
 
 def _rail_distance(
@@ -351,18 +423,9 @@ def recompute_atlas(*, trigger: str) -> AtlasBuild:
         country_of_node = {
             i: countries.get(int(pk), "") for i, pk in enumerate(network.station_ids.tolist())
         }
+    rail = _rail_by_pair(network, days, sorted(keys), cities, country_of_node, name_of_node)
     computed = [
-        _pair_fields(
-            key,
-            cities,
-            air_pairs.get(key),
-            served,
-            network,
-            days,
-            country_of_node,
-            name_of_node,
-            started_at,
-        )
+        _pair_fields(key, cities, air_pairs.get(key), served, rail[key], started_at)
         for key in sorted(keys)
     ]
     with transaction.atomic():
@@ -387,15 +450,8 @@ def recompute_atlas(*, trigger: str) -> AtlasBuild:
     return build
 
 
-def _pair_fields(
-    key, cities, air, served, network, days, country_of_node, name_of_node, now
-) -> dict:
-    first, second = (cities[k] for k in key)
-    if (second.city.place.population, -second.city.place.geonames_id) > (
-        first.city.place.population,
-        -first.city.place.geonames_id,
-    ):
-        first, second = second, first
+def _pair_fields(key, cities, air, served, rail, now) -> dict:
+    first, second = _ordered(key, cities)
     pa, pb = first.city.place, second.city.place
     fields: dict = {
         "a_geonames_id": pa.geonames_id,
@@ -438,10 +494,8 @@ def _pair_fields(
     else:
         route_a = min(first.airports, key=lambda icao: served[icao].distance_km)
         route_b = min(second.airports, key=lambda icao: served[icao].distance_km)
-    ap = dict(Airport.objects.filter(icao__in=[route_a, route_b]).values_list("icao", "latitude"))
-    lon = dict(Airport.objects.filter(icao__in=[route_a, route_b]).values_list("icao", "longitude"))
     flight = flight_time(
-        great_circle_km(ap[route_a], lon[route_a], ap[route_b], lon[route_b]),
+        great_circle_km(*served[route_a].position, *served[route_b].position),
         access_a_km=served[route_a].distance_km,
         access_b_km=served[route_b].distance_km,
     )
@@ -452,49 +506,7 @@ def _pair_fields(
         access_a_km=served[route_a].distance_km,
         access_b_km=served[route_b].distance_km,
     )
-    rail = (
-        _best_rail(network, days, first, second)
-        if network is not None
-        else _RailResult(CityPair.RailStatus.NO_TIMETABLE)
-    )
-    fields.update(
-        rail_status=rail.status,
-        rail_day=rail.day,
-        rail_fastest_min=None,
-        rail_typical_min=None,
-        rail_journeys=0,
-        rail_direct_per_day=0,
-        rail_min_transfers=None,
-        rail_distance_km=None,
-        rail_km_by_country=[],
-        rail_journey_list=[],
-        night_train=False,
-        night_trains=[],
-    )
-    if rail.result is None:
-        return fields
-    result, service, day = rail.result, rail.service, rail.day
-    fastest = result.fastest
-    distance, by_country = _rail_distance(
-        network, fastest.departure_station, fastest.arrival_station, country_of_node
-    )
-    journeys = []
-    for j in result.journeys:
-        leg = _times(service, day, first, second, name_of_node, j)
-        journeys.append(leg | {"transfers": j.transfers, "night": j.uses_night_train})
-    night = [_times(service, day, first, second, name_of_node, t) for t in result.night]
-    fields.update(
-        rail_fastest_min=round(fastest.duration_min, 1),
-        rail_typical_min=round(result.typical_min, 1),
-        rail_journeys=len(result.journeys),
-        rail_direct_per_day=len(result.direct),
-        rail_min_transfers=min(j.transfers for j in result.journeys),
-        rail_distance_km=distance,
-        rail_km_by_country=by_country,
-        rail_journey_list=journeys,
-        night_train=bool(night),
-        night_trains=night,
-    )
+    fields.update(rail)
     return fields
 
 
