@@ -21,7 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from apps.routing.pathfinding import NoPathError, ParameterError, Timetable, pareto_journeys
+from apps.routing.pathfinding import (
+    NoPathError,
+    ParameterError,
+    Timetable,
+    earliest_arrival,
+    pareto_journeys,
+)
 
 __all__ = [
     "MAX_TRANSFERS",
@@ -153,6 +159,21 @@ def direct_trains(
     return tuple(sorted(trains, key=lambda t: (t.departure_s, t.arrival_s, t.trip)))
 
 
+def _reachable(
+    timetable: Timetable, source: int, target: int, window_start_s: int, window_end_s: int
+) -> bool:
+    """Whether one scan finds a journey leaving in the window: when none leaves at the start
+    of the window, no later one exists, and the Pareto search (one scan per departure) is
+    skipped."""
+    try:
+        journey = earliest_arrival(
+            timetable, source, target, window_start_s, max_transfers=MAX_TRANSFERS
+        )
+    except (NoPathError, ParameterError):
+        return False
+    return bool(journey.legs) and journey.departure_s <= window_end_s
+
+
 def _non_dominated(journeys: list[JourneySummary]) -> list[JourneySummary]:
     """Drop journeys another one beats: leaves no earlier, arrives no later, changes no more."""
     unique = {(j.departure_s, j.arrival_s, j.transfers): j for j in journeys}
@@ -183,7 +204,9 @@ def rail_day(
     found: list[JourneySummary] = []
     for source in sources:
         for target in targets:
-            if source == target:
+            if source == target or not _reachable(
+                timetable, source, target, window_start_s, window_end_s
+            ):
                 continue
             try:
                 journeys = pareto_journeys(
