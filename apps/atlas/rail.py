@@ -2,10 +2,12 @@
 
 For two sets of stations (the stations of each city) on one day's timetable:
 
-* **journeys**: the routing package's Pareto journeys (later departure, earlier arrival, fewer
-  changes; at most :data:`MAX_TRANSFERS` changes) leaving between :data:`WINDOW_START_H` and
-  midnight, from each of the :data:`STATIONS_PER_CITY` busiest stations of A (most departures)
-  to each of the busiest of B (most arrivals), merged and filtered again;
+* **journeys**: the direct trains, and the routing package's Pareto journeys (later departure,
+  earlier arrival, fewer changes; at most :data:`MAX_TRANSFERS` changes) leaving between
+  :data:`WINDOW_START_H` and midnight between one station pair: among the
+  :data:`STATIONS_PER_CITY` busiest stations of A (most departures) and of B (most arrivals),
+  the pair whose earliest journey from the window's start arrives first; merged and filtered
+  again (none beaten on departure, arrival and changes at once);
 * **fastest**: the shortest of those journeys; **typical**: their median duration;
 * **direct trains**: trains of the day that call at a station of A and later at a station of B
   (where boarding and alighting are allowed), counted from the timetable itself, every station
@@ -159,19 +161,33 @@ def direct_trains(
     return tuple(sorted(trains, key=lambda t: (t.departure_s, t.arrival_s, t.trip)))
 
 
-def _reachable(
-    timetable: Timetable, source: int, target: int, window_start_s: int, window_end_s: int
-) -> bool:
-    """Whether one scan finds a journey leaving in the window: when none leaves at the start
-    of the window, no later one exists, and the Pareto search (one scan per departure) is
-    skipped."""
-    try:
-        journey = earliest_arrival(
-            timetable, source, target, window_start_s, max_transfers=MAX_TRANSFERS
-        )
-    except (NoPathError, ParameterError):
-        return False
-    return bool(journey.legs) and journey.departure_s <= window_end_s
+def _best_stations(
+    timetable: Timetable,
+    origins: Sequence[int],
+    destinations: Sequence[int],
+    window_start_s: int,
+    window_end_s: int,
+) -> tuple[int, int] | None:
+    """The station pair (among the busiest of each city) whose earliest journey from the
+    window's start arrives first, the shortest on a tie; None when none is linked. One scan
+    each: the Pareto search (one scan per departure) then runs for that pair only."""
+    best: tuple[tuple[int, int], tuple[int, int]] | None = None
+    for source in busiest_stations(timetable, origins, STATIONS_PER_CITY):
+        for target in busiest_stations(timetable, destinations, STATIONS_PER_CITY, arriving=True):
+            if source == target:
+                continue
+            try:
+                journey = earliest_arrival(
+                    timetable, source, target, window_start_s, max_transfers=MAX_TRANSFERS
+                )
+            except (NoPathError, ParameterError):
+                continue
+            if not journey.legs or journey.departure_s > window_end_s:
+                continue
+            key = (journey.arrival_s, journey.arrival_s - journey.departure_s)
+            if best is None or key < best[0]:
+                best = (key, (source, target))
+    return None if best is None else best[1]
 
 
 def _non_dominated(journeys: list[JourneySummary]) -> list[JourneySummary]:
@@ -199,37 +215,36 @@ def rail_day(
     if window_end_s <= window_start_s:
         raise ValueError(f"window_end_s={window_end_s} is not after {window_start_s}")
     direct = direct_trains(timetable, origins, destinations, window_start_s, window_end_s)
-    sources = busiest_stations(timetable, origins, STATIONS_PER_CITY)
-    targets = busiest_stations(timetable, destinations, STATIONS_PER_CITY, arriving=True)
-    found: list[JourneySummary] = []
-    for source in sources:
-        for target in targets:
-            if source == target or not _reachable(
-                timetable, source, target, window_start_s, window_end_s
-            ):
-                continue
-            try:
-                journeys = pareto_journeys(
-                    timetable,
-                    source,
-                    target,
-                    window_start_s,
-                    window_end_s,
-                    max_transfers=MAX_TRANSFERS,
-                    max_departures=2000,
-                )
-            except (NoPathError, ParameterError):
-                continue
-            found.extend(
-                JourneySummary(
-                    departure_station=source,
-                    arrival_station=target,
-                    departure_s=j.departure_s,
-                    arrival_s=j.arrival_s,
-                    transfers=j.transfers,
-                    uses_night_train=j.uses_night_trains,
-                )
-                for j in journeys
-                if j.legs
+    found: list[JourneySummary] = [
+        JourneySummary(t.departure_station, t.arrival_station, t.departure_s, t.arrival_s, 0,
+                       t.is_night)
+        for t in direct
+    ]  # fmt: skip
+    best = _best_stations(timetable, origins, destinations, window_start_s, window_end_s)
+    if best is not None:
+        source, target = best
+        try:
+            journeys = pareto_journeys(
+                timetable,
+                source,
+                target,
+                window_start_s,
+                window_end_s,
+                max_transfers=MAX_TRANSFERS,
+                max_departures=2000,
             )
+        except (NoPathError, ParameterError):
+            journeys = ()
+        found.extend(
+            JourneySummary(
+                departure_station=source,
+                arrival_station=target,
+                departure_s=j.departure_s,
+                arrival_s=j.arrival_s,
+                transfers=j.transfers,
+                uses_night_train=j.uses_night_trains,
+            )
+            for j in journeys
+            if j.legs
+        )
     return RailDay(journeys=tuple(_non_dominated(found)), direct=direct)
