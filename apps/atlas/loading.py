@@ -8,6 +8,7 @@ previous data and a failed run with its message.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,11 @@ AIR_SOURCES = {
         homepage="https://ec.europa.eu/eurostat/databrowser/view/avia_par_fr/default/table",
     ),
 }
+
+
+#: Eurostat codes of airports OpenFlights files under another ICAO code: EuroAirport
+#: Basel-Mulhouse-Freiburg holds both LFSB (France) and LSZM (Switzerland).
+ICAO_ALIASES = {"LSZM": "LFSB"}
 
 
 def air_source_paths(dataset: str) -> dict[str, Path]:
@@ -192,6 +198,11 @@ def _load_traffic(path: Path, dataset: str) -> ImportRun:
             if isinstance(item, Reject):
                 rejects.append(item)
                 continue
+            item = dataclasses.replace(
+                item,
+                reporting_icao=ICAO_ALIASES.get(item.reporting_icao, item.reporting_icao),
+                partner_icao=ICAO_ALIASES.get(item.partner_icao, item.partner_icao),
+            )
             missing = [c for c in (item.reporting_icao, item.partner_icao) if c not in known]
             if missing:
                 rejects.append(
