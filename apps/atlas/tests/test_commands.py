@@ -41,3 +41,15 @@ def test_recompute_and_bench_print_their_figures(atlas):
     assert "list" in output
     assert "p95" in output
     assert AtlasBuild.objects.filter(trigger="bench_atlas").exists()
+
+
+def test_bench_can_time_the_pages_only(atlas):
+    output = _run("bench_atlas", "--requests", "1", "--pages-only")
+    assert "last recompute:" in output
+    assert "detail" in output
+
+
+@pytest.mark.django_db
+def test_bench_pages_only_needs_a_computed_atlas():
+    with pytest.raises(CommandError, match="never computed"):
+        _run("bench_atlas", "--pages-only")
