@@ -55,15 +55,23 @@ def run_bench(*, requests: int = 30, host: str = "localhost", recompute: bool = 
     }
     if pair is not None:
         pages["detail"] = reverse("atlas:pair-detail", args=[pair.pk])
+    timings = _time_pages(client, pages, requests)
+    return AtlasBench(round(recompute_s, 2), build.pairs, timings)
+
+
+def _time_pages(client: Client, pages: dict[str, str], requests: int) -> dict:
     timings = {}
+    count = 0
     for name, url in pages.items():
         client.get(url)  # warm
         samples = []
         for _ in range(requests):
             begun = time.perf_counter()
-            response = client.get(url)
+            # A client address per request: the API's rate limit is not what is measured.
+            count += 1
+            response = client.get(url, REMOTE_ADDR=f"127.1.{count // 250}.{count % 250 + 1}")
             samples.append((time.perf_counter() - begun) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answered {response.status_code}")
         timings[name] = (statistics.median(samples), _percentile(samples, 0.95))
-    return AtlasBench(round(recompute_s, 2), build.pairs, timings)
+    return timings

@@ -13,6 +13,7 @@ is the sum over the airport pairs between its two cities.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 import zoneinfo
@@ -574,7 +575,14 @@ def policy_answer(
         domestic_only=scope == "domestic",
         country=country.upper(),
     )
-    result = run_policy(rule, method=method)
+    key = (
+        "atlas:policy:"
+        + hashlib.sha256(f"{atlas_version()}|{rule!r}|{method}".encode()).hexdigest()
+    )
+    result = cache.get(key)
+    if result is None:
+        result = run_policy(rule, method=method)
+        cache.set(key, result, 3600)
     return {
         "method": method,
         "method_label": str(METHODS[method]),
