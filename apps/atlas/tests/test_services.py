@@ -147,3 +147,24 @@ def test_recomputing_keeps_the_ids_of_pairs_that_remain(atlas):
     ids = dict(CityPair.objects.values_list("a_geonames_id", "pk"))
     recompute_atlas(trigger="again")
     assert dict(CityPair.objects.values_list("a_geonames_id", "pk")).items() >= ids.items()
+
+
+FULL_AIRPORTS = FULL_TRAFFIC.parents[1] / "openflights" / "airports.dat"
+
+
+@pytest.mark.skipif(not FULL_AIRPORTS.exists(), reason="full Eurostat and OpenFlights files absent")
+def test_acceptance_pairs_match_the_full_eurostat_file(db, settings, tmp_path):
+    from apps.atlas.loading import load_air_data
+
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "none"  # no timetable: air side only
+    load_air_data(airports=FULL_AIRPORTS, traffic=FULL_TRAFFIC, dataset="full")
+    recompute_atlas(trigger="test")
+    reports = raw_passengers(FULL_TRAFFIC, 2019)
+    known = set(raw_airports(FULL_AIRPORTS)) | {"LSZM"}  # read as LFSB
+    for name in ACCEPTANCE:
+        pair = _paris_pair(name)
+        expected, _busiest = city_pair_passengers(
+            reports, set(pair.airports_a), set(pair.airports_b), known
+        )
+        assert (name, pair.air_year, pair.air_passengers) == (name, 2019, expected)
+        assert pair.rail_status == CityPair.RailStatus.NO_TIMETABLE
