@@ -29,7 +29,9 @@ migrate: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 
 load-samples: migrate
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_air_traffic --no-recompute
 	DEBUG=$${DEBUG:-true} $(PY) manage.py etl
+	DEBUG=$${DEBUG:-true} $(PY) manage.py recompute_atlas
 
 ## run: install, migrate the embedded SQLite database, load the bundled samples, serve on $(PORT)
 run: load-samples
