@@ -433,6 +433,14 @@ class ServiceKind(models.TextChoices):
     OVERNIGHT = "overnight", _("nuit sans couchette connue")
 
 
+class TransportMode(models.TextChoices):
+    """How a service runs: trains are counted, the rest only when asked for."""
+
+    RAIL = "rail", _("train")
+    TRAM_TRAIN = "tram_train", _("tram-train")
+    COACH = "coach", _("car")
+
+
 class DistanceMethod(models.TextChoices):
     SOURCE = "source", _("distance donnée par la source")
     STOPS = "stops", _("enchaînement des arrêts × facteur de détour")
@@ -504,6 +512,14 @@ class Trajet(models.Model):
         _("catégorie"), max_length=40, blank=True, help_text=_("TGV, ICE, IC, Nightjet…")
     )
     kind = models.CharField(_("type de service"), max_length=9, choices=ServiceKind.choices)
+    mode = models.CharField(
+        _("mode"),
+        max_length=10,
+        choices=TransportMode.choices,
+        default=TransportMode.RAIL,
+        db_default=TransportMode.RAIL,
+        help_text=_("Train, tram-train ou car : seuls les trains sont comptés par défaut."),
+    )
     kind_reason = models.CharField(_("motif de la classification jour/nuit"), max_length=300)
     timetable_kind = models.CharField(
         _("type selon l'horaire seul"),
