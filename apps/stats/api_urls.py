@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.urls import path
 
 from apps.stats.api import VolumesView
+from apps.stats.history_api import NightTrainHistoryView
 
 urlpatterns = [
     path("stats/volumes", VolumesView.as_view(), name="stats-volumes"),
+    path("stats/night-trains", NightTrainHistoryView.as_view(), name="stats-night-trains"),
 ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.stats import views
+from apps.stats import views, views_history
 
 app_name = "stats"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("<slug:key>.csv", views.indicator_export, name="indicator-export"),
+    path("trains-de-nuit", views_history.night_history_page, name="night-history"),
 ]

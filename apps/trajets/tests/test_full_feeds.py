@@ -33,6 +33,13 @@ from apps.trajets.record_accounting import account_records
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def isolated_artefacts(settings, tmp_path: Path) -> None:
+    """Receivers of import_completed write artefacts: keep them out of the shared var/."""
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
+    settings.ETL_CACHE_DIR = tmp_path / "etl-cache"
+
+
 def _spec(name: str):
     specs = load_sources(dataset="full", full_data_dir=Path(settings.ETL_FULL_DATA_DIR))
     spec = next(s for s in specs if s.name == name)
