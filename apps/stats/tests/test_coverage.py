@@ -92,3 +92,16 @@ def test_the_coverage_api_states_its_week_and_refuses_a_bad_one(client, warehous
     bad = client.get("/api/stats/coverage", {"week": "2025-13-01"})
     assert bad.status_code == 400
     assert "week" in bad.json()["errors"]
+
+
+def test_the_coverage_page_shows_each_country_its_validity_and_the_gaps(client, warehouse) -> None:
+    page = client.get("/indicateurs/couverture", {"week": WEEK.isoformat()})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "du 3 mars 2025 au 9 mars 2025" in html
+    assert "romania-datagovro" in html
+    assert "expiré" in html
+    assert "Pays sans horaire en cours" in html
+    bad = client.get("/indicateurs/couverture", {"week": "demain"})
+    assert bad.status_code == 422
+    assert 'aria-invalid="true"' in bad.content.decode()
