@@ -17,12 +17,13 @@ from apps.trajets.models import DataSource, Operator, Trajet, TrajetCountry
 
 __all__ = ["EUROPEAN_COUNTRIES", "CoverageRow", "Scorecard", "coverage_scorecard"]
 
-# The countries the observatory answers for: EU 27, EFTA, the United Kingdom, the Western
-# Balkans, Moldova, Ukraine and Türkiye (ISO 3166-1 alpha-2; XK for Kosovo).
+# The countries the observatory answers for, those with a passenger railway: EU 27 without
+# Cyprus and Malta, Switzerland, Norway, Liechtenstein, the United Kingdom, the Western
+# Balkans, Moldova, Ukraine and Türkiye (ISO 3166-1 alpha-2; XK for Kosovo; Iceland has none).
 EUROPEAN_COUNTRIES = (
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
-    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-    "CH", "NO", "IS", "LI", "GB", "AL", "BA", "ME", "MK", "RS", "XK", "MD", "UA", "TR",
+    "AT", "BE", "BG", "HR", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    "CH", "NO", "LI", "GB", "AL", "BA", "ME", "MK", "RS", "XK", "MD", "UA", "TR",
 )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.stats.coverage import coverage_scorecard
+from obrail.formatting import country_name
 
 VALIDITY_LABELS = {
     "current": gettext_lazy("en cours"),
@@ -38,5 +39,6 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         "week_text": week.isoformat(),
         "countries": [(row, labels[row.validity]) for row in card.countries],
         "operators": [(row, labels[row.validity]) for row in card.operators],
+        "gaps": [country_name(code) for code in card.gaps],
     }
     return render(request, "stats/coverage.html", context)

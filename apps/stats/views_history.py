@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from apps.trajets.models import DataSource
 from apps.trajets.observations import history_chart, night_history
+from obrail.formatting import country_name
 
 
 def night_history_page(request: HttpRequest) -> HttpResponse:
@@ -21,7 +22,10 @@ def night_history_page(request: HttpRequest) -> HttpResponse:
         "source": source,
         "rows": rows,
         "chart": history_chart(rows),
-        "countries": sorted(latest.by_country.items(), key=lambda kv: (-kv[1], kv[0]))
+        "countries": [
+            (country_name(code), count)
+            for code, count in sorted(latest.by_country.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
         if latest
         else [],
         "operators": sorted(latest.by_operator.items(), key=lambda kv: (-kv[1], kv[0]))[:20]

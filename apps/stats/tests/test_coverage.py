@@ -12,6 +12,7 @@ from apps.stats.coverage import EUROPEAN_COUNTRIES, coverage_scorecard
 from apps.trajets.etl.loader import load_source
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, load_sources
 from apps.trajets.models import Trajet
+from tests.test_one_language import english_words
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,7 @@ def test_the_coverage_page_shows_each_country_its_validity_and_the_gaps(client, 
     assert "romania-datagovro" in html
     assert "expiré" in html
     assert "Pays sans horaire en cours" in html
+    assert english_words(html) == []
     bad = client.get("/indicateurs/couverture", {"week": "demain"})
     assert bad.status_code == 422
     assert 'aria-invalid="true"' in bad.content.decode()

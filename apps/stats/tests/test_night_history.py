@@ -15,6 +15,7 @@ from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sour
 from apps.trajets.models import DataSource, ObservedChange, SourceObservation
 from apps.trajets.observations import Item, diff_items, night_route_series
 from apps.trajets.tests.test_etl_extractors import GTFS_T1_CHANGED_T2_GONE, write_gtfs
+from tests.test_one_language import english_words
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,7 @@ def test_the_api_and_the_page_show_the_series(client, history) -> None:
     html = page.content.decode()
     assert page.status_code == 200
     assert "29 juin 2026" in html
+    assert english_words(html) == []
     assert '<td class="num">204</td>' in html
 
 
