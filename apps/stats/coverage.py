@@ -13,19 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from apps.trajets.calendars import Validity, validity_of
+from apps.trajets.coverage import EUROPEAN_COUNTRIES, countries_without_current_timetable
 from apps.trajets.models import DataSource, Operator, Trajet, TrajetCountry
 
 __all__ = ["EUROPEAN_COUNTRIES", "CoverageRow", "Scorecard", "coverage_scorecard"]
-
-# The countries the observatory answers for, those with a passenger railway: EU 27 without
-# Cyprus and Malta, Switzerland, Norway, Liechtenstein, the United Kingdom, the Western
-# Balkans, Moldova, Ukraine and Türkiye (ISO 3166-1 alpha-2; XK for Kosovo; Iceland has none).
-EUROPEAN_COUNTRIES = (
-    "AT", "BE", "BG", "HR", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
-    "LT", "LU", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-    "CH", "NO", "LI", "GB", "AL", "BA", "ME", "MK", "RS", "XK", "MD", "UA", "TR",
-)  # fmt: skip
-
 
 _BEST_FIRST = (Validity.CURRENT, Validity.UPCOMING, Validity.EXPIRED, Validity.UNKNOWN)
 
@@ -109,14 +100,13 @@ def coverage_scorecard(*, week: dt.date, today: dt.date) -> Scorecard:
         row.validity = next(v for v in _BEST_FIRST if v in found or v == Validity.UNKNOWN).value
         row.sources.sort()
         row.day_km, row.night_km = round(row.day_km, 1), round(row.night_km, 1)
-    current = {c for c, row in countries.items() if row.validity == Validity.CURRENT}
     return Scorecard(
         week_start=start,
         week_end=start + dt.timedelta(days=6),
         today=today,
         countries=sorted(countries.values(), key=lambda r: r.key),
         operators=sorted(by_operator.values(), key=lambda r: r.key),
-        gaps=[c for c in EUROPEAN_COUNTRIES if c not in current],
+        gaps=countries_without_current_timetable(today),
     )
 
 

@@ -7,8 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from apps.stats.coverage import EUROPEAN_COUNTRIES, coverage_scorecard
+from apps.trajets.coverage import countries_without_current_timetable
 from apps.trajets.etl.loader import load_source
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, load_sources
 from apps.trajets.models import Trajet
@@ -107,3 +109,15 @@ def test_the_coverage_page_shows_each_country_its_validity_and_the_gaps(client, 
     bad = client.get("/indicateurs/couverture", {"week": "demain"})
     assert bad.status_code == 422
     assert 'aria-invalid="true"' in bad.content.decode()
+
+
+def test_the_quality_page_states_the_countries_without_a_current_timetable(
+    client, warehouse
+) -> None:
+    html = client.get("/trajets/qualite").content.decode()
+    # Romania's timetable is current today (until 2026-12-12) only if today is before then:
+    # the page states whatever the warehouse says for today.
+    gaps = countries_without_current_timetable(timezone.localdate())
+    assert "Couverture de l&#x27;Europe" in html or "Couverture de l'Europe" in html
+    assert "Kosovo" in html  # no source covers Kosovo
+    assert f"{len(gaps)} pays européens" in html
