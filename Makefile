@@ -8,7 +8,14 @@ PYTEST_ARGS ?=
 # The suite runs on PostgreSQL (the local server unless DATABASE_URL says otherwise).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/obrail
 
-.PHONY: run test lint format install browser-deps postgres redis lock migrate load-samples clean
+# The report's own database: the bundled samples loaded by the ETL, benchmarked and served.
+REPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/obrail_report
+# Line and branch coverage with the JUnit report: what the report quotes (CI's test stage too).
+COVERAGE_ARGS := --junitxml=reports/junit.xml --cov=apps --cov=obrail --cov-branch \
+	--cov-report=json:reports/coverage.json
+
+.PHONY: run test lint format install browser-deps postgres redis lock migrate load-samples clean \
+	report report-deps
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +29,9 @@ migrate: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 
 load-samples: migrate
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_air_traffic --no-recompute
 	DEBUG=$${DEBUG:-true} $(PY) manage.py etl
+	DEBUG=$${DEBUG:-true} $(PY) manage.py recompute_atlas
 
 ## run: install, migrate the embedded SQLite database, load the bundled samples, serve on $(PORT)
 run: load-samples
@@ -48,6 +57,24 @@ redis:
 test: install browser-deps postgres redis
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} OBRAIL_REQUIRE_POSTGRES=1 \
 		$(PY) -m pytest $(PYTEST_ARGS)
+
+## report-deps: Graphviz (diagrams) and poppler-utils (PDF page checks) from Debian
+report-deps:
+	@command -v dot >/dev/null && command -v pdftoppm >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq graphviz poppler-utils)
+
+# The suite's reports when none is there yet (CI's test stage writes them, the report reuses them).
+reports/coverage.json:
+	mkdir -p reports
+	$(MAKE) test PYTEST_ARGS="-p no:cacheprovider $(COVERAGE_ARGS)"
+
+## report: the technical report (HTML + PDF) and the deck (PDF, notes) into reports/report/
+report: install browser-deps report-deps postgres reports/coverage.json
+	psql "$(dir $(REPORT_DATABASE_URL))postgres" -q -c \
+		"DROP DATABASE IF EXISTS $(notdir $(REPORT_DATABASE_URL)) WITH (FORCE)"
+	psql "$(dir $(REPORT_DATABASE_URL))postgres" -q -c "CREATE DATABASE $(notdir $(REPORT_DATABASE_URL))"
+	DEBUG=true DATABASE_URL=$(REPORT_DATABASE_URL) OBRAIL_VAR_DIR=$(CURDIR)/reports/report-var \
+		$(PY) docs/report/build.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -32,7 +32,10 @@ case "${1:-web}" in
             python "$APP_DIR/deploy/create_admin.py"
         fi
         python manage.py repair_identity
-        exec python manage.py etl
+        # Air traffic and airports first: the ETL's import recomputes the rail-or-plane atlas.
+        python manage.py load_air_traffic --no-recompute
+        python manage.py etl
+        exec python manage.py recompute_atlas
         ;;
     etl-scheduler)
         unset PROMETHEUS_MULTIPROC_DIR

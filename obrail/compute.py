@@ -20,6 +20,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from obrail.budget import Budget, BudgetExceeded, ComputeBusy, ComputePool
@@ -78,7 +79,8 @@ def reset_pool() -> None:
 
 
 def _key(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    call = repr((args, sorted(kwargs.items())))
+    # The language too: a result or a refusal may hold words.
+    call = repr((translation.get_language(), args, sorted(kwargs.items())))
     digest = hashlib.sha256(call.encode()).hexdigest()
     return f"obrail:{cache_scope()}:compute:{name}:{digest}"
 
@@ -106,7 +108,9 @@ def run_bounded(name: str, function: Callable[P, T], /, *args: P.args, **kwargs:
             return hit  # type: ignore[no-any-return]
     try:
         with host_slot():
-            value = get_pool().run(function, *args, **kwargs)
+            value = get_pool().run(
+                _in_language, translation.get_language(), function, *args, **kwargs
+            )
     except BudgetExceeded as exceeded:
         # A CPU overrun is the input's; a wall-clock one the machine's load: not remembered.
         if seconds and exceeded.limit == "cpu":
@@ -115,6 +119,14 @@ def run_bounded(name: str, function: Callable[P, T], /, *args: P.args, **kwargs:
     if seconds:
         cache.set(key, value, seconds)
     return value
+
+
+def _in_language(language: str | None, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``function`` in the compute child under the request's language (its messages)."""
+    if language is None:
+        return function(*args, **kwargs)
+    with translation.override(language):
+        return function(*args, **kwargs)
 
 
 @contextlib.contextmanager

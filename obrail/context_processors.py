@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 MAIN_SECTIONS = (
     ("trajets:trajet-list", _("Trajets")),
     ("stats:dashboard", _("Indicateurs")),
+    ("atlas:pair-list", _("Rail ou avion")),
     ("routing:route-search", _("Itinéraires")),
     ("trajets:network-map", _("Carte du réseau")),
     ("trajets:quality", _("Qualité des données")),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.trajets",
     "apps.stats",
     "apps.routing",
+    "apps.atlas",
     "apps.ecology",
     "apps.monitoring",
 ]

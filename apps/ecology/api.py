@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -171,7 +172,12 @@ class ScenarioViewSet(viewsets.ReadOnlyModelViewSet):
         params = self._parameters()
         if len(params.species) < 2:
             raise UnprocessableInput(
-                {"species": [f"Scenario {slug} has one species: no competition."]}
+                {
+                    "species": [
+                        _("Le scénario %(slug)s n'a qu'une espèce : pas de compétition.")
+                        % {"slug": slug}
+                    ]
+                }
             )
         check = run_bounded("ecology.check_competition", services.check_competition, params)
         return Response(services.competition_as_json(check.prediction, check.survivors[0]))

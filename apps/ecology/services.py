@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
+from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
 from apps.ecology import chemostat as solver
+from apps.ecology.messages import parameter_error_text
 from apps.ecology.models import Scenario, ScenarioKind
 from obrail.errors import ComputationFailed, InvalidInput, UnprocessableInput
 
@@ -107,11 +109,15 @@ def _as_invalid_input(prefix: str = "") -> Iterator[None]:
     except solver.ParameterError as error:
         # Inputs reach the solver within their documented bounds: what it refuses is a rule
         # across parameters or the scenario's own data.
-        raise UnprocessableInput({prefix or error.name: [str(error)]}) from error
+        raise UnprocessableInput({prefix or error.name: [parameter_error_text(error)]}) from error
     except (solver.IntegrationError, np.linalg.LinAlgError) as error:
         # A Jacobian of NaNs (e.g. Contois at s_in = 5e-324, found by schemathesis) as well.
         raise ComputationFailed(
-            {"detail": [f"The integrator could not solve this case: {error}"]}
+            {
+                "detail": [
+                    _("L'intégrateur n'a pas pu résoudre ce cas : %(error)s") % {"error": error}
+                ]
+            }
         ) from error
 
 
@@ -189,7 +195,13 @@ def inline_parameters(
 
 def _outside(name: str, value: float, low: float, high: float, unit: str) -> str | None:
     if isinstance(value, int | float) and not low <= value <= high:
-        return f"{name}={value!r} is outside [{low:g}, {high:g}]{unit}."
+        return _("%(name)s=%(value)s est hors de [%(low)s, %(high)s]%(unit)s.") % {
+            "name": name,
+            "value": repr(value),
+            "low": f"{low:g}",
+            "high": f"{high:g}",
+            "unit": unit,
+        }
     return None
 
 
@@ -244,13 +256,19 @@ def _check_stiffness(params: ScenarioParameters, top_s: float) -> None:
         if sp.law == "linear" and sp.mu_max * top_s > MAX_RATE:
             # μ(s) = r·s is unbounded: its largest value is what stiffens the system.
             errors.setdefault("mu_max", []).append(
-                f"species {index}: linear law: r × max(s_in, s0) = {sp.mu_max * top_s:g} "
-                f"exceeds {MAX_RATE:g} 1/h."
+                _(
+                    "espèce %(index)s : loi linéaire : r × max(s_in, s0) = %(rate)s "
+                    "dépasse %(max)s 1/h."
+                )
+                % {"index": index, "rate": f"{sp.mu_max * top_s:g}", "max": f"{MAX_RATE:g}"}
             )
     if not errors and stiffness_index(params) > MAX_STIFFNESS:
         errors["species"] = [
-            f"Stiffness max(s_in, s0 + Σ x0/y) × Σ μmax/K = {stiffness_index(params):.3g} "
-            f"exceeds {MAX_STIFFNESS:g} 1/h: lower μmax, x0 or s_in, or raise K or the yield."
+            _(
+                "Raideur max(s_in, s0 + Σ x0/y) × Σ μmax/K = %(stiffness)s dépasse %(max)s 1/h : "
+                "baissez μmax, x0 ou s_in, ou augmentez K ou le rendement."
+            )
+            % {"stiffness": f"{stiffness_index(params):.3g}", "max": f"{MAX_STIFFNESS:g}"}
         ]
     if errors:
         raise UnprocessableInput(errors)
@@ -283,16 +301,24 @@ def horizon_limit(kind: str, *, noise_std: float, sample_period: float) -> float
     return MAX_HORIZON_H
 
 
+def _within(name: str, value: object, interval: str) -> str:
+    return _("%(name)s=%(value)s : doit être dans %(interval)s.") % {
+        "name": name,
+        "value": repr(value),
+        "interval": interval,
+    }
+
+
 def _horizon(params: ScenarioParameters, horizon: float | None) -> float:
     value = params.horizon if horizon is None else horizon
     if not (math.isfinite(value) and 0 < value <= MAX_HORIZON_H):
-        raise InvalidInput({"t_end": [f"t_end={value!r}: must be in (0, {MAX_HORIZON_H:g}] h."]})
+        raise InvalidInput({"t_end": [_within("t_end", value, f"]0, {MAX_HORIZON_H:g}] h")]})
     return value
 
 
 def _points(n_points: int) -> int:
     if not 2 <= n_points <= MAX_POINTS:
-        raise InvalidInput({"n_points": [f"n_points={n_points}: must be in [2, {MAX_POINTS}]."]})
+        raise InvalidInput({"n_points": [_within("n_points", n_points, f"[2, {MAX_POINTS}]")]})
     return n_points
 
 
@@ -347,7 +373,7 @@ def _simulate_auxostat(
     params: ScenarioParameters, chemostat: solver.Chemostat, t_end: float, n_points: int
 ) -> TimeSeries:
     if chemostat.n_species != 1:
-        raise UnprocessableInput({"species": ["The auxostat drives exactly one species."]})
+        raise UnprocessableInput({"species": [_("L'auxostat pilote une seule espèce.")]})
     with _as_invalid_input():
         controller = solver.Controller(
             s_target=params.set_point if params.set_point is not None else math.nan,
@@ -436,16 +462,18 @@ def operating_diagram(
 ) -> solver.OperatingDiagram:
     """Operating diagram of one species of the case on a ``grid`` × ``grid`` lattice."""
     if not 2 <= grid <= MAX_GRID:
-        raise InvalidInput({"grid": [f"grid={grid}: must be in [2, {MAX_GRID}]."]})
+        raise InvalidInput({"grid": [_within("grid", grid, f"[2, {MAX_GRID}]")]})
     species = species_of(params)
     if not 0 <= species_index < len(species):
-        raise InvalidInput({"species": [f"No species number {species_index + 1}."]})
+        raise InvalidInput(
+            {"species": [_("Pas d'espèce numéro %(number)s.") % {"number": species_index + 1}]}
+        )
     law = species[species_index].law
     top_d = d_max if d_max is not None else 1.2 * min(law.max_rate(), MAX_RATE)
     top_s = s_in_max if s_in_max is not None else max(2.0 * params.s_in, 1.0)
     for name, value in (("d_max", top_d), ("s_in_max", top_s)):
         if not (math.isfinite(value) and 0 < value <= 1e6):
-            raise InvalidInput({name: [f"{name}={value!r}: must be in (0, 1e6]."]})
+            raise InvalidInput({name: [_within(name, value, "]0, 1e6]")]})
     d_axis = np.linspace(top_d / grid, top_d, grid)
     s_axis = np.linspace(0.0, top_s, grid)
     with _as_invalid_input():
@@ -456,7 +484,7 @@ def phase_portrait(params: ScenarioParameters) -> solver.PhasePortrait:
     """Phase portrait of a one- or two-species case, with trajectories from several starts."""
     chemostat = chemostat_of(params)
     if params.kind == ScenarioKind.AUXOSTAT:
-        raise InvalidInput({"kind": ["No phase portrait for the auxostat (D varies)."]})
+        raise InvalidInput({"kind": [_("Pas de portrait de phase pour l'auxostat (D varie).")]})
     s_in = params.s_in
     if chemostat.n_species == 1:
         y = chemostat.species[0].yield_
@@ -595,9 +623,7 @@ def batch_growth(params: BatchParameters, *, n_points: int = 201) -> tuple[TimeS
     """Logistic growth (closed form and ODE) and Monod batch growth (x, s and x + y·s)."""
     _points(n_points)
     if not 0 < params.t_end <= MAX_HORIZON_H:
-        raise InvalidInput(
-            {"t_end": [f"t_end={params.t_end!r}: must be in (0, {MAX_HORIZON_H:g}]."]}
-        )
+        raise InvalidInput({"t_end": [_within("t_end", params.t_end, f"]0, {MAX_HORIZON_H:g}]")]})
     options = {"x0": params.x0, "n_points": n_points, "r": params.r, "x_max": params.x_max}
     with _as_invalid_input():
         closed = solver.simulate_batch("logistic", params.t_end, **options)

@@ -382,7 +382,9 @@ def compute_served_countries(choice: PeriodChoice) -> dict[str, int]:
             .annotate(services=Sum("services"))
         )
         return {row["served_country"]: row["services"] for row in cells}
-    countries = TrajetCountry.objects.filter(trajet__same_train_as__isnull=True)
+    countries = TrajetCountry.objects.filter(
+        trajet__same_train_as__isnull=True, trajet__mode="rail"
+    )
     if choice.kind == PeriodKind.ALL:
         return dict(countries.order_by().values_list("country").annotate(services=Count("*")))
     period: Period | Weeks
@@ -415,7 +417,7 @@ def rebuild_volume_summary() -> int:
     )
     by_country = period_measures(
         in_typical_weeks(
-            TrajetCountry.objects.filter(trajet__same_train_as__isnull=True),
+            TrajetCountry.objects.filter(trajet__same_train_as__isnull=True, trajet__mode="rail"),
             mondays,
             prefix="trajet__",
         ),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.stats import views
+from apps.stats import views, views_coverage, views_history
 
 app_name = "stats"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("chiffres-cles.csv", views.key_figures_export, name="key-figures-export"),
     path("<slug:key>.csv", views.indicator_export, name="indicator-export"),
+    path("trains-de-nuit", views_history.night_history_page, name="night-history"),
+    path("couverture", views_coverage.coverage_page, name="coverage"),
 ]

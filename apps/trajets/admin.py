@@ -12,8 +12,11 @@ from apps.trajets.models import (
     DataSource,
     EmissionFactor,
     ImportRun,
+    ObservedChange,
+    ObservedItem,
     Operator,
     RejectedRecord,
+    SourceObservation,
     SourceStation,
     Station,
     StationName,
@@ -188,7 +191,7 @@ class TrajetAdmin(admin.ModelAdmin):
         "distance_km",
         "source",
     )
-    list_filter = ("kind", "operator", "origin_country", "source", "category")
+    list_filter = ("kind", "mode", "operator", "origin_country", "source", "category")
     search_fields = ("train_number", "category", "origin__name", "destination__name")
     raw_id_fields = ("origin", "destination", "rail_emission_factor", "flight_emission_factor")
     readonly_fields = PROVENANCE_FIELDS
@@ -245,3 +248,48 @@ class CalendarExceptionAdmin(admin.ModelAdmin):
     raw_id_fields = ("trajet",)
     date_hierarchy = "date"
     search_fields = ("trajet__train_number",)
+
+
+class ObservedChangeInline(admin.TabularInline):
+    model = ObservedChange
+    fields = ("change", "key", "label", "detail")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
+@admin.register(SourceObservation)
+class SourceObservationAdmin(admin.ModelAdmin):
+    """Observations are written by the ETL only: read-only here."""
+
+    list_display = ("source", "observed_on", "item_count", "added", "removed", "changed")
+    list_filter = ("source",)
+    date_hierarchy = "observed_on"
+    readonly_fields = (
+        "source", "observed_on", "import_run", "snapshot", "item_count", "added", "removed",
+        "changed", "compared_with",
+    )  # fmt: skip
+    inlines = (ObservedChangeInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ObservedItem)
+class ObservedItemAdmin(admin.ModelAdmin):
+    list_display = ("label", "observation", "countries", "operators")
+    search_fields = ("label", "key", "numbers")
+    raw_id_fields = ("observation",)
+    list_select_related = ("observation__source",)
+    show_full_result_count = False
+
+
+@admin.register(ObservedChange)
+class ObservedChangeAdmin(admin.ModelAdmin):
+    list_display = ("label", "change", "observation", "detail")
+    list_filter = ("change",)
+    search_fields = ("label", "key")
+    raw_id_fields = ("observation",)
+    list_select_related = ("observation__source",)
+    show_full_result_count = False

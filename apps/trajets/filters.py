@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
 from apps.trajets.calendars import MAX_PERIOD_DAYS, Period
-from apps.trajets.models import Operator, ServiceKind, Station, Trajet
+from apps.trajets.models import Operator, ServiceKind, Station, Trajet, TransportMode
 from apps.trajets.periods import PeriodChoice, PeriodKind, restrict_to_period
 from apps.trajets.station_search import station_ids_for
 from obrail.errors import InvalidInput, UnprocessableInput
@@ -383,6 +383,19 @@ class TrajetFilterSet(LightFilterSet):
             )()
         },
     )
+    mode = django_filters.MultipleChoiceFilter(
+        choices=TransportMode.choices,
+        method="filter_mode",
+        label=_("Mode"),
+        help_text=_(
+            "rail (par défaut), tram_train, coach, répétable : les cars et tram-trains ne "
+            "sont comptés que si on les demande."
+        ),
+        error_messages={
+            "invalid_choice": _("doit être l'une des valeurs : %(choices)s.")
+            % {"choices": ", ".join(TransportMode.values)}
+        },
+    )
     period = PeriodFilter(
         method="filter_period",
         choices=(
@@ -535,7 +548,10 @@ class TrajetFilterSet(LightFilterSet):
 
     def _restrict(self, queryset: QuerySet) -> QuerySet:
         """One trajet per train (``counted``), running in the chosen period."""
-        queryset = queryset.counted()
+        modes = (self.cleaned_filters.get("mode") if self.is_bound else None) or [
+            TransportMode.RAIL
+        ]
+        queryset = queryset.counted(modes)
         if not self.narrows_to_period:
             return queryset
         return restrict_to_period(queryset, self.period_choice)
@@ -553,6 +569,10 @@ class TrajetFilterSet(LightFilterSet):
         if data.get("start") and data.get("end") and data["end"] >= data["start"]:
             return PeriodChoice(PeriodKind.RANGE, Period(data["start"], data["end"]))
         return PeriodChoice(PeriodKind(data.get("period") or PeriodKind.REFERENCE))
+
+    def filter_mode(self, qs: QuerySet, name: str, value: object) -> QuerySet:
+        """Applied in ``_restrict`` (trains only when no mode is asked for)."""
+        return qs
 
     def filter_period(self, qs: QuerySet, name: str, value: object) -> QuerySet:
         """Applied once for all the period parameters, in ``_restrict``."""

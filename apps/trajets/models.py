@@ -433,6 +433,14 @@ class ServiceKind(models.TextChoices):
     OVERNIGHT = "overnight", _("nuit sans couchette connue")
 
 
+class TransportMode(models.TextChoices):
+    """How a service runs: trains are counted, the rest only when asked for."""
+
+    RAIL = "rail", _("train")
+    TRAM_TRAIN = "tram_train", _("tram-train")
+    COACH = "coach", _("car")
+
+
 class DistanceMethod(models.TextChoices):
     SOURCE = "source", _("distance donnée par la source")
     STOPS = "stops", _("enchaînement des arrêts × facteur de détour")
@@ -504,6 +512,14 @@ class Trajet(models.Model):
         _("catégorie"), max_length=40, blank=True, help_text=_("TGV, ICE, IC, Nightjet…")
     )
     kind = models.CharField(_("type de service"), max_length=9, choices=ServiceKind.choices)
+    mode = models.CharField(
+        _("mode"),
+        max_length=10,
+        choices=TransportMode.choices,
+        default=TransportMode.RAIL,
+        db_default=TransportMode.RAIL,
+        help_text=_("Train, tram-train ou car : seuls les trains sont comptés par défaut."),
+    )
     kind_reason = models.CharField(_("motif de la classification jour/nuit"), max_length=300)
     timetable_kind = models.CharField(
         _("type selon l'horaire seul"),
@@ -835,3 +851,85 @@ class TrajetProvenance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.source_record_id}"
+
+
+class SourceObservation(models.Model):
+    """What one source listed on one date: an import run, or a dated snapshot of its list.
+
+    Each new import of a source is a new observation; the counts of what changed since the
+    source's previous observation are kept with it, the changes themselves in
+    :class:`ObservedChange`.
+    """
+
+    source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="observations")
+    observed_on = models.DateField(_("date de l'observation"))
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="observations"
+    )
+    snapshot = models.CharField(_("instantané lu"), max_length=200, blank=True)
+    item_count = models.PositiveIntegerField(_("trains ou relations listés"))
+    added = models.PositiveIntegerField(_("apparus"), default=0)
+    removed = models.PositiveIntegerField(_("disparus"), default=0)
+    changed = models.PositiveIntegerField(_("modifiés"), default=0)
+    compared_with = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["source", "observed_on", "id"]
+        verbose_name = _("observation d'une source")
+        verbose_name_plural = _("observations des sources")
+        indexes = [models.Index(fields=["source", "observed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.observed_on}: {self.item_count}"
+
+
+class ObservedItem(models.Model):
+    """One train (timetables) or night-train route (lists) as an observation saw it."""
+
+    observation = models.ForeignKey(
+        SourceObservation, on_delete=models.CASCADE, related_name="items"
+    )
+    key = models.CharField(_("clé"), max_length=200)
+    label = models.CharField(_("libellé"), max_length=300)
+    numbers = models.CharField(_("numéros de train"), max_length=200, blank=True)
+    countries = models.CharField(_("pays"), max_length=120, blank=True)
+    operators = models.CharField(_("opérateurs"), max_length=200, blank=True)
+    digest = models.CharField(_("empreinte"), max_length=64)
+
+    class Meta:
+        ordering = ["observation", "key"]
+        verbose_name = _("élément observé")
+        verbose_name_plural = _("éléments observés")
+        constraints = [
+            models.UniqueConstraint(fields=["observation", "key"], name="observeditem_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ObservedChange(models.Model):
+    """A train or route added, removed or changed since the source's previous observation."""
+
+    class Change(models.TextChoices):
+        ADDED = "added", _("apparu")
+        REMOVED = "removed", _("disparu")
+        CHANGED = "changed", _("modifié")
+
+    observation = models.ForeignKey(
+        SourceObservation, on_delete=models.CASCADE, related_name="changes"
+    )
+    change = models.CharField(_("changement"), max_length=7, choices=Change.choices)
+    key = models.CharField(_("clé"), max_length=200)
+    label = models.CharField(_("libellé"), max_length=300)
+    detail = models.CharField(_("détail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["observation", "change", "key"]
+        verbose_name = _("changement observé")
+        verbose_name_plural = _("changements observés")
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()}: {self.label}"

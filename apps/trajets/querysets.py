@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
+
+# The mode counted as a train (TransportMode.RAIL; models imports this module).
+COUNTED_MODE = "rail"
 
 WEEKDAY_FIELDS = (
     "runs_monday",
@@ -33,10 +37,11 @@ API_LIST_VALUES = ("operator_id", "origin_id", "destination_id", *API_LIST_FIELD
 class TrajetQuerySet(models.QuerySet):
     """Filters used by the API, the pages, the indicators and the routing graph."""
 
-    def counted(self) -> TrajetQuerySet:
+    def counted(self, modes: Iterable[str] = (COUNTED_MODE,)) -> TrajetQuerySet:
         """One trajet per train: without the trajets that another source's trajet already
-        describes (``same_train_as`` set). Lists, indicators and routing read these."""
-        return self.filter(same_train_as__isnull=True)
+        describes (``same_train_as`` set), and trains only (coaches and tram-trains when
+        ``modes`` names them). Lists, indicators and routing read these."""
+        return self.filter(same_train_as__isnull=True, mode__in=list(modes))
 
     def variants_of(self, trajet: models.Model) -> TrajetQuerySet:
         """The trajets that describe the same train as ``trajet`` (the counted one and those

@@ -9,12 +9,14 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.trajets.api import CachedCountPaginator
+from apps.trajets.country_gaps import countries_without_current_timetable
 from apps.trajets.coverage import DataCoverage, data_coverage, idle_text
 from apps.trajets.emission_words import factor_text
 from apps.trajets.etl.quality import QualityReport
@@ -219,6 +221,9 @@ def quality(request: HttpRequest) -> HttpResponse:
         "sources": _source_rows(report),
         "rejected_total": sum(group.count for source in report.sources for group in source.rejects),
         "source_validities": source_validities(),
+        "coverage_gaps": [
+            country_name(c) for c in countries_without_current_timetable(timezone.localdate())
+        ],
     }
     return render(request, "trajets/quality.html", context)
 

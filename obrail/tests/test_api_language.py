@@ -47,6 +47,10 @@ ERRORS = (
     ("/api/routes/pareto?from=Paris&to=Wien&depart=zz&until=2025-06-11T20:00", 400),
     ("/api/routes/pareto?from=Paris&to=Wien&depart=2099-01-01T08:00&until=2099-01-01T20:00", 422),
     ("/api/ecology/scenarios/999999", 404),
+    ("/api/ecology/scenarios/monod/competition", 422),  # the app's own rule
+    ("/api/ecology/scenarios/monod/simulate?t_end=1e9", 400),  # a bound of the app
+    ("/api/ecology/scenarios/monod/operating-diagram?grid=100000", 400),
+    ("/api/ecology/scenarios/auxostat-k10/simulate?t_end=100.5", 422),  # the solver's rule
 )
 
 

@@ -20,6 +20,7 @@ def test_the_menu_lists_the_rail_sections_first_and_the_ecological_models_last(c
         "Accueil",
         "Trajets",
         "Indicateurs",
+        "Rail ou avion",
         "Itinéraires",
         "Carte du réseau",
         "Qualité des données",

@@ -148,9 +148,14 @@ def test_operating_diagram_grid_is_bounded(client):
 
 
 def test_competition_on_a_single_species_scenario_is_a_422(client):
-    response = client.get(reverse("api:scenario-competition", kwargs={"slug": "monod"}))
+    url = reverse("api:scenario-competition", kwargs={"slug": "monod"})
+    response = client.get(url)
     assert response.status_code == 422
     assert response.json() == {
+        "errors": {"species": ["Le scénario monod n'a qu'une espèce : pas de compétition."]}
+    }
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json() == {
         "errors": {"species": ["Scenario monod has one species: no competition."]}
     }
 

@@ -188,7 +188,7 @@ def test_a_linear_law_whose_largest_rate_exceeds_the_bound_is_refused(client):
     response = _simulate(client, body)
     assert response.status_code == 422  # each value is within its bounds: their product is not
     assert response.json()["errors"]["mu_max"] == [
-        "species 1: linear law: r × max(s_in, s0) = 15 exceeds 10 1/h."
+        "espèce 1 : loi linéaire : r × max(s_in, s0) = 15 dépasse 10 1/h."
     ]
     assert _simulate(client, {**body, "s_in": 20.0}).status_code == 200
 
@@ -212,8 +212,8 @@ def test_a_case_stiffer_than_the_bound_is_refused_naming_the_bound(client):
     response = _simulate(client, body)
     assert response.status_code == 422
     assert response.json()["errors"]["species"] == [
-        "Stiffness max(s_in, s0 + Σ x0/y) × Σ μmax/K = 1e+07 exceeds 10000 1/h: lower μmax, x0 "
-        "or s_in, or raise K or the yield."
+        "Raideur max(s_in, s0 + Σ x0/y) × Σ μmax/K = 1e+07 dépasse 10000 1/h : baissez μmax, x0 "
+        "ou s_in, ou augmentez K ou le rendement."
     ]
     relaxed = {**body, "species": [{**body["species"][0], "x0": 0.09}]}
     assert _simulate(client, relaxed).status_code == 200

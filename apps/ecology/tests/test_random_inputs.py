@@ -89,7 +89,7 @@ def test_simulating_any_chemostat_of_the_box_answers_a_result_or_a_clean_422(
     if response.status_code == 200:
         assert _finite(body)
     elif "species" in body["errors"]:
-        assert body["errors"]["species"][0].startswith("Stiffness")
+        assert body["errors"]["species"][0].startswith("Raideur")
     else:
         assert body["errors"]["detail"]
 

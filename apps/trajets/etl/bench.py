@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,7 @@ def _floor(source_id: int) -> tuple[dict[str, int], dict[str, float]]:
     return rows, seconds
 
 
-def benchmark_gtfs(path: Path) -> BenchResult:
+def benchmark_gtfs(path: Path, options: Mapping[str, Any] | None = None) -> BenchResult:
     """Load a GTFS feed through the whole pipeline, then COPY what it wrote into same-schema
     tables, and roll back.
 
@@ -163,7 +164,13 @@ def benchmark_gtfs(path: Path) -> BenchResult:
     """
     if connection.vendor != "postgresql":
         raise EtlError("bench_etl compares with PostgreSQL COPY: set DATABASE_URL to PostgreSQL")
-    spec = SourceSpec(name="bench-gtfs", format="gtfs", path=str(path), licence="benchmark")
+    spec = SourceSpec(
+        name="bench-gtfs",
+        format="gtfs",
+        path=str(path),
+        licence="benchmark",
+        options=dict(options or {}),
+    )
     result: BenchResult | None = None
     source_stop_times = _source_stop_times(path)
     try:

@@ -157,6 +157,7 @@ def _ends_key(train: HarmonisedService, operator_pk: int) -> tuple:
     first, last = train.stops[0], train.stops[-1]
     return (
         operator_pk,
+        train.mode,
         first.station_key,
         first.departure,
         first.departure_day_offset,
@@ -292,7 +293,8 @@ class TrajetLoading:
             )
             return
         self.seen.add(result.source_id)
-        key = (operator_pk, result.stop_copy_lines)
+        # A coach and a train on the same stops and times stay two services.
+        key = (operator_pk, result.mode, result.stop_copy_lines)
         train = self.trains.get(key)
         if train is None:
             train = self.trains[key] = _Train(operator_pk)
@@ -469,7 +471,7 @@ class TrajetLoading:
             len(service.days), *calendar.weekdays, service.co2_rail_kg, service.co2_flight_kg,
             self.factor_ids.get(factor_keys[0]), self.factor_ids.get(factor_keys[-1]) or None,
             round(service.co2_flight_distance_km, 1), self.source.pk, service.source_id[:200],
-            self.run.pk, service.content_hash, stop_count, via_json,
+            self.run.pk, service.content_hash, stop_count, via_json, service.mode,
         )  # fmt: skip
 
     def _children(
@@ -530,7 +532,7 @@ _TRAJET_COLUMNS = db_columns(
         "valid_to", "runs_from", "runs_until", "running_days", *Trajet.WEEKDAY_FIELDS,
         "co2_rail_kg", "co2_flight_kg", "rail_emission_factor", "flight_emission_factor",
         "flight_distance_km", "source", "source_record_id", "import_run", "content_hash",
-        "stop_count", "via_names",
+        "stop_count", "via_names", "mode",
     ),
 )  # fmt: skip
 _STOP_COLUMNS = db_columns(

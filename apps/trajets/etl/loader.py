@@ -21,10 +21,13 @@ from apps.trajets.models import (
     DataSource,
     ImportRun,
     RejectedRecord,
+    SourceFormat,
+    SourceObservation,
     SourceStation,
     Station,
     Trajet,
 )
+from apps.trajets.observations import load_ontd_history, observe_import
 from apps.trajets.same_train import link_same_trains
 from apps.trajets.signals import import_completed
 
@@ -128,6 +131,7 @@ class LoadReport:
     message: str = ""
     run_id: int | None = None
     reject_reasons: dict[str, int] = field(default_factory=dict)
+    observation: str = ""
     write_seconds: dict[str, float] = field(default_factory=dict)
     phase_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -274,6 +278,10 @@ def load_source(
             loader.load(path)
             if dry_run:
                 raise _DryRunRollbackError
+            # Each import is a dated observation of the source's trains (with the data).
+            observation = observe_import(source, run)
+            if observation is not None:
+                report.observation = _observation_line(observation)
             # Committed with the data: a process killed at any point leaves either the data
             # and a succeeded run, or neither and a run still "running" (closed as
             # interrupted by the next ETL run).
@@ -341,6 +349,8 @@ def _store_run(run_id: int, report: LoadReport) -> None:
 
 def _extra_message(report: LoadReport) -> str:
     parts = []
+    if report.observation:
+        parts.append(report.observation)
     if report.deleted:
         parts.append(f"{report.deleted} trajets no longer in the source deleted")
     if report.folded:
@@ -497,3 +507,53 @@ class _SourceLoader(StationLoading, TrajetLoading):
     def _flush_rejects(self) -> None:
         RejectedRecord.objects.bulk_create(self.rejects, batch_size=REJECT_BATCH)
         self.rejects.clear()
+
+
+def _observation_line(observation: SourceObservation) -> str:
+    """What changed since the source's previous observation, in one line."""
+    if observation.compared_with is None:
+        return f"first observation: {observation.item_count} trains"
+    return (
+        f"{observation.item_count} trains; since {observation.compared_with.observed_on}: "
+        f"{observation.added} added, {observation.removed} removed, "
+        f"{observation.changed} changed"
+    )
+
+
+def load_snapshot_history(spec: SourceSpec, *, path: Path) -> LoadReport:
+    """Load a folder of dated snapshots of a night-train list as observations (format
+    ``ontd-history``): one per snapshot, replacing the source's earlier ones."""
+    started = time.monotonic()
+    report = LoadReport(source=spec.name)
+    source, _ = DataSource.objects.update_or_create(
+        name=spec.name,
+        defaults={
+            "title": spec.display_title[:200],
+            "format": SourceFormat.JSON,
+            "location": str(spec.url or path)[:500],
+            "licence": spec.licence[:120] or "unknown",
+            "attribution": spec.attribution,
+            "dataset": spec.dataset,
+        },
+    )
+    run = ImportRun.objects.create(source=source, input_checksum=input_checksum(path))
+    report.run_id = run.pk
+    try:
+        with transaction.atomic():
+            count = load_ontd_history(source, path, run)
+            observations = list(source.observations.order_by("observed_on", "id"))
+            report.read = sum(o.item_count for o in observations)
+            report.inserted = count
+            report.status = ImportRun.Status.SUCCEEDED
+            report.message = "; ".join(
+                f"{o.observed_on}: {o.item_count} routes (+{o.added} −{o.removed} ~{o.changed})"
+                for o in observations
+            )
+            report.seconds = time.monotonic() - started
+            _store_run(run.pk, report)
+    except (EtlError, OSError) as exc:
+        report.status = ImportRun.Status.FAILED
+        report.message = str(exc)
+        report.seconds = time.monotonic() - started
+        _store_run(run.pk, report)
+    return report

@@ -195,6 +195,7 @@ class ServiceRecord:
     day offsets must be inferred from the order of the stops. ``train_number`` is the number
     alone and ``category`` the product (``EN``, ``ICE``); ``labels`` the source's own texts
     they came from (``EN 442 Slovakia``, a line ``ICE 28``), read for night-train products.
+    ``mode`` is ``rail``, ``tram_train`` or ``coach`` (TransportMode).
     """
 
     source_id: str
@@ -211,6 +212,7 @@ class ServiceRecord:
     labels: tuple[str, ...] = ()
     source_distance_km: float | None = None
     merged_source_ids: tuple[str, ...] = field(default_factory=tuple)
+    mode: str = "rail"
 
 
 @dataclass(frozen=True, slots=True)

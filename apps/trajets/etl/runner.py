@@ -17,8 +17,15 @@ from apps.trajets.signals import etl_finished, import_completed
 
 from .download import fetch
 from .errors import EtlError, SourceConfigError
-from .loader import LoadReport, Progress, etl_lock, load_source
-from .sources import CUSTOM_DATASET, DATASETS, SourceSpec, load_sources, validate_spec
+from .loader import LoadReport, Progress, etl_lock, load_snapshot_history, load_source
+from .sources import (
+    CUSTOM_DATASET,
+    DATASETS,
+    OBSERVATION_FORMATS,
+    SourceSpec,
+    load_sources,
+    validate_spec,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +138,8 @@ def run_source(
         path = _local_path(spec, cache_dir or Path(settings.ETL_CACHE_DIR))
     except (EtlError, OSError) as exc:
         return LoadReport(source=spec.name, status="failed", message=str(exc))
+    if spec.format in OBSERVATION_FORMATS:
+        return load_snapshot_history(spec, path=path)
     return load_source(
         spec,
         path=path,

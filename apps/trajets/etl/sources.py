@@ -11,13 +11,23 @@ from typing import Any
 from .errors import SourceConfigError
 from .extractors import EXTRACTORS
 
-__all__ = ["CUSTOM_DATASET", "DATASETS", "DEFAULT_SOURCES_FILE", "SourceSpec", "load_sources"]
+__all__ = [
+    "CUSTOM_DATASET",
+    "DATASETS",
+    "DEFAULT_SOURCES_FILE",
+    "OBSERVATION_FORMATS",
+    "SourceSpec",
+    "load_sources",
+]
 
 DEFAULT_SOURCES_FILE = Path(__file__).with_name("sources.toml")
 # The named source sets: "samples" reads each source's bundled ``path`` (or ``url``), "full"
 # its complete dataset (``full_path`` under ETL_FULL_DATA_DIR, or ``full_url``); "custom" is
 # a source given by hand (--path, --url, --format), never declared.
 DATASETS = ("samples", "full")
+# Formats loaded as dated observations only (no trajet): a folder of dated snapshots of
+# Back-on-Track's night-train list (apps.trajets.observations).
+OBSERVATION_FORMATS = ("ontd-history",)
 CUSTOM_DATASET = "custom"
 _RESERVED = {
     "name", "title", "format", "path", "url", "full_path", "full_url", "licence",
@@ -55,10 +65,10 @@ def validate_spec(spec: SourceSpec) -> SourceSpec:
     """Return ``spec`` when its name, format and location are usable; raise otherwise."""
     if not spec.name or not spec.name.replace("-", "").replace("_", "").isalnum():
         raise SourceConfigError(f"source name {spec.name!r} must be letters, digits, - or _")
-    if spec.format not in EXTRACTORS:
+    if spec.format not in EXTRACTORS and spec.format not in OBSERVATION_FORMATS:
         raise SourceConfigError(
             f"source {spec.name!r}: unknown format {spec.format!r} "
-            f"(known: {', '.join(sorted(EXTRACTORS))})"
+            f"(known: {', '.join(sorted((*EXTRACTORS, *OBSERVATION_FORMATS)))})"
         )
     if not spec.path and not spec.url:
         raise SourceConfigError(f"source {spec.name!r}: needs a path or a url")

@@ -39,7 +39,7 @@ __all__ = [
 # what is derived from the stations (distances, countries, local times): those follow the
 # stations through apps.trajets.rederive, and a reload then finds the trajet unchanged. Change
 # this version when a harmonisation rule changes, so that the next load rewrites every trajet.
-HARMONISATION_VERSION = "2026-12-06.4"
+HARMONISATION_VERSION = "2026-12-06.5"
 
 # Stop chains understate line length: the median ratio of the published distance to the sum
 # of great circles between stops, over the 362 trips of the Back-on-Track night-train
@@ -123,6 +123,7 @@ class HarmonisedService:
     reference_date: dt.date | None = None
     stop_copy_lines: tuple[str, ...] = ()
     member_ids: tuple[str, ...] = ()
+    mode: str = "rail"
 
     def stop_copy_text(self, trajet_id: int) -> str:
         """The stops as PostgreSQL COPY text lines of the Stop columns (trajet first)."""
@@ -592,7 +593,7 @@ def harmonise_service(
     content = "|".join(
         (
             HARMONISATION_VERSION, operator_code, service.train_number, service.category,
-            service.route_name, service.night_hint, "/".join(service.labels),
+            service.mode, service.route_name, service.night_hint, "/".join(service.labels),
             _calendar_text(calendar),
             str(service.time_zone), str(service.has_day_offsets), str(service.source_distance_km),
             ",".join(
@@ -627,4 +628,5 @@ def harmonise_service(
         content_hash=_hash(content),
         reference_date=first_date,
         stop_copy_lines=timing.copy_lines,
+        mode=service.mode,
     )

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from apps.trajets.etl.errors import ExtractError, SourceConfigError
 from apps.trajets.etl.extractors import extract
+from apps.trajets.etl.extractors.gtfs import extract_gtfs
 from apps.trajets.etl.extractors.gtfs_tables import _copy_checking_grouping
 from apps.trajets.etl.extractors.html import parse_html_tables
 from apps.trajets.etl.extractors.tabular import parse_decimal
@@ -544,3 +545,37 @@ def test_padded_stop_times_give_the_same_services_grouped_or_not(
         ("T1", ["S1", "S2"]), ("T2", ["S1", "S2"]),
     ]  # fmt: skip
     assert services[1].stops[-1].arrival_s == 25 * 3600 + 50 * 60
+
+
+def test_route_types_a_source_keeps_are_stored_with_their_mode_and_others_rejected(
+    tmp_path: Path,
+) -> None:
+    feed = write_gtfs(
+        tmp_path / "feed",
+        **{
+            "routes.txt": (
+                "route_id,agency_id,route_short_name,route_type\n"
+                "R1,A,TER,2\nR2,A,Car,3\nR3,A,TT,0\nR4,A,Ferry,4\n"
+            ),
+            "trips.txt": ("route_id,service_id,trip_id\nR1,W,T1\nR2,W,C1\nR3,W,TT1\nR4,W,F1\n"),
+            "stop_times.txt": (
+                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                + "".join(
+                    f"{t},,08:00:00,S1,1\n{t},09:50:00,,S2,2\n" for t in ("T1", "C1", "TT1", "F1")
+                )
+            ),
+        },
+    )
+    options = {"route_type_modes": {"0": "tram_train", "3": "coach"}}
+    records = list(extract_gtfs(feed, options))
+    modes = {r.source_id: r.mode for r in records if isinstance(r, ServiceRecord)}
+    assert modes == {"T1": "rail", "C1": "coach", "TT1": "tram_train"}
+    (reject,) = [r for r in records if isinstance(r, RejectRecord)]
+    assert str(reject.location) == "trips.txt:5 [trip_id=F1]"
+    assert "not a train" in reject.reason
+    assert "ferry" in reject.reason
+    # Without the option, a coach is rejected as before.
+    plain = list(extract_gtfs(feed, {}))
+    assert {r.source_id for r in plain if isinstance(r, ServiceRecord)} == {"T1", "TT1"}
+    with pytest.raises(ExtractError, match="route_type 3 has mode 'bus'"):
+        list(extract_gtfs(feed, {"route_type_modes": {"3": "bus"}}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.http import QueryDict
 
 from apps.trajets.filters import OperatorFilterSet, StationFilterSet, TrajetFilterSet
 from apps.trajets.models import CalendarException, Trajet
@@ -346,3 +347,20 @@ def test_a_chosen_period_wins_over_the_default_choice():
         dt.date(2024, 2, 1),
         dt.date(2024, 2, 29),
     )
+
+
+def test_coaches_and_tram_trains_are_listed_only_when_their_mode_is_asked_for(network) -> None:
+    paris, lyon = network["paris"], network["lyon"]
+    coach = make_trajet([paris, lyon], times=[(None, "10:00"), ("14:00", None)], mode="coach")
+    tram = make_trajet([paris, lyon], times=[(None, "11:00"), ("15:00", None)], mode="tram_train")
+    trains = {network["tgv"].pk, network["ic"].pk, network["nightjet"].pk}
+    assert set(ids({"period": "all"})) == trains
+    assert set(ids({"period": "all", "mode": ["coach"]})) == {coach.pk}
+    both = TrajetFilterSet(
+        QueryDict("period=all&mode=rail&mode=tram_train"), queryset=Trajet.objects.all()
+    )
+    assert both.is_valid()
+    assert set(both.qs.values_list("pk", flat=True)) == trains | {tram.pk}
+    invalid = TrajetFilterSet({"mode": "bus"}, queryset=Trajet.objects.all())
+    assert not invalid.is_valid()
+    assert "mode" in invalid.errors

@@ -90,6 +90,8 @@ def test_the_bundled_real_extracts_are_exact_without_duplicate_or_loop() -> None
         "sncf-intercites",
         "db-fernverkehr",
         "renfe-av-ld-md",
+        "romania-datagovro",
+        "sncf-ter",
     }
     for source in gtfs:
         check = check_calendars(source)

@@ -48,6 +48,7 @@ class _Trip(NamedTuple):
     number: str
     category: str
     labels: tuple[str, ...]
+    mode: str
 
 
 # GTFS route types that are not trains (basic and extended types).
@@ -69,6 +70,25 @@ def _not_rail(route_type: str) -> str:
     return ""
 
 
+# Modes a source may keep (``route_type_modes``): stored with their mode, never counted as
+# trains unless asked for. Other route types that are not trains are rejected.
+_KEPT_MODES = ("rail", "tram_train", "coach")
+
+
+def _kept_modes(options: Mapping[str, Any]) -> dict[str, str]:
+    """``route_type_modes`` (route type → mode kept), checked against the known modes."""
+    table = options.get("route_type_modes") or {}
+    if not isinstance(table, Mapping):
+        raise ExtractError("option route_type_modes must be a table of route_type = mode")
+    for route_type, mode in table.items():
+        if mode not in _KEPT_MODES:
+            raise ExtractError(
+                f"option route_type_modes: route_type {route_type} has mode {mode!r}; "
+                f"the modes are {', '.join(_KEPT_MODES)}"
+            )
+    return {str(k): str(v) for k, v in table.items()}
+
+
 _NOT_RAIL_RANGES = (
     (200, 299, "coach"), (700, 899, "bus"), (1000, 1099, "water"), (1100, 1199, "air"),
     (1200, 1299, "ferry"), (1300, 1399, "aerial lift"), (1400, 1499, "funicular"),
@@ -84,7 +104,9 @@ def extract_gtfs(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
     Options: ``encoding``; ``uic_from_stop_id`` (stop ids embed a UIC code, or a national
     code that ``uic_prefix`` completes);
     ``category_pattern`` (regex with one group taking the category from ``route_id`` when
-    ``route_short_name`` is empty); ``rejoin_midnight_splits`` (gtfs.de night trains).
+    ``route_short_name`` is empty); ``rejoin_midnight_splits`` (gtfs.de night trains);
+    ``route_type_modes`` (route types kept with their mode, e.g. ``{"3" = "coach"}``: a trip
+    of another route type that is not a train is rejected).
     """
     files = FileSet(path, **_limits(options))
     try:
@@ -207,6 +229,7 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
 
     trips: dict[str, _Trip] = {}
     not_rail: set[str] = set()
+    kept_modes = _kept_modes(options)
     number_pattern = (
         re.compile(options["number_from_trip_id"]) if options.get("number_from_trip_id") else None
     )
@@ -214,7 +237,8 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
         files, "trips.txt", options, ("route_id", "service_id", "trip_id")
     ):
         trip_id = cell(values, index, "trip_id")
-        where = Location("trips.txt", line)
+        # The trip id in the location: a reject names its trip without the raw file.
+        where = Location("trips.txt", line, f"trip_id={trip_id}")
         if trip_id in trips or trip_id in not_rail:
             yield RejectRecord(where, f"duplicate trip_id {trip_id!r}", ",".join(values))
             continue
@@ -225,8 +249,8 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
                 where, f"trip refers to unknown route {route_id!r}", ",".join(values)
             )
             continue
-        mode = _not_rail(route.type)
-        if mode:
+        mode = kept_modes.get(route.type, "") or _not_rail(route.type)
+        if mode and route.type not in kept_modes:
             not_rail.add(trip_id)
             yield RejectRecord(
                 where,
@@ -249,6 +273,7 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
             labels=tuple(
                 t for t in (cell(values, index, "trip_short_name"), route.short_name) if t
             ),
+            mode=mode or "rail",
         )
 
     frequencies: dict[str, list[tuple[int, int, int]]] = {}
@@ -419,6 +444,7 @@ def _finish(
         time_zone=agency_zones.get(route.agency_id) or next(iter(agency_zones.values())),
         has_day_offsets=True,
         labels=trip.labels,
+        mode=trip.mode,
     )
     route_id = trip.route_id
     windows = frequencies.get(trip_id)

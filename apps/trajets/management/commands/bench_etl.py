@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.trajets.etl.bench import TARGET_RATIO, TARGET_ROWS_PER_S, benchmark_gtfs
 from apps.trajets.etl.errors import EtlError
+from apps.trajets.etl.sources import load_sources
 
 
 class Command(BaseCommand):
@@ -20,6 +22,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="GTFS feed: a zip file or a folder.")
         parser.add_argument("--repeat", type=int, default=1, help="Runs to make (best kept).")
+        parser.add_argument(
+            "--source",
+            default="",
+            help="Read the feed with the options of this declared source (e.g. sncf-ter).",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         path = Path(str(options["path"]))
@@ -28,7 +35,8 @@ class Command(BaseCommand):
             raise CommandError("--repeat must be at least 1")
         load_before = os.getloadavg()[0]
         try:
-            results = [benchmark_gtfs(path) for _ in range(repeat)]
+            source_options = _declared_options(str(options["source"]))
+            results = [benchmark_gtfs(path, source_options) for _ in range(repeat)]
         except EtlError as exc:
             raise CommandError(str(exc)) from exc
         load_after = os.getloadavg()[0]
@@ -73,3 +81,15 @@ class Command(BaseCommand):
                 f"{floor.floor_rows[table]:>9,} rows"
             )
         write(f"ratio pipeline / floor    {ratio:.1f}× (target ≤ {TARGET_RATIO:.0f}×)")
+
+
+def _declared_options(name: str) -> dict[str, object]:
+    """The format options of the declared source ``name`` (none when no name is given)."""
+    if not name:
+        return {}
+    specs = load_sources(Path(settings.ETL_SOURCES_FILE), dataset="full")
+    specs += load_sources(Path(settings.ETL_SOURCES_FILE), dataset="samples")
+    for spec in specs:
+        if spec.name == name:
+            return dict(spec.options)
+    raise CommandError(f"--source {name!r} is not declared in {settings.ETL_SOURCES_FILE}")

@@ -118,6 +118,8 @@ class Command(BaseCommand):
             def report(result: LoadReport) -> None:
                 progress.reset()
                 self.stdout.write("  " + result.summary())
+                if result.observation:
+                    self.stdout.write(f"    observation: {result.observation}")
                 for code, count in sorted(result.reject_reasons.items()):
                     self.stdout.write(f"    rejected {count:>6} × {code}")
 

@@ -1,0 +1,54 @@
+"""Admin: airports and air traffic as loaded (read-only), the CO2 factors (editable: a corrected
+factor is used at once), the city pairs and their computations (derived, read-only)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by loads and computations only."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Airport)
+class AirportAdmin(ReadOnlyAdmin):
+    list_display = ("icao", "iata", "name", "city", "country_name", "run")
+    search_fields = ("icao", "iata", "name", "city")
+
+
+@admin.register(AirTraffic)
+class AirTrafficAdmin(ReadOnlyAdmin):
+    list_display = ("reporting_icao", "partner_icao", "year", "passengers", "location")
+    list_filter = ("year", "reporting_country")
+    search_fields = ("reporting_icao", "partner_icao", "label")
+
+
+@admin.register(Co2Factor)
+class Co2FactorAdmin(admin.ModelAdmin):
+    list_display = ("method", "mode", "route", "country", "min_km", "max_km", "kg_per_pkm", "year")
+    list_filter = ("method", "mode", "route")
+    search_fields = ("label", "source")
+
+
+@admin.register(CityPair)
+class CityPairAdmin(ReadOnlyAdmin):
+    list_display = ("label", "air_year", "air_passengers", "rail_status", "rail_fastest_min")
+    list_filter = ("rail_status", "is_domestic", "night_train")
+    search_fields = ("a_name", "b_name")
+
+
+@admin.register(AtlasBuild)
+class AtlasBuildAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "duration_s", "pairs", "trigger")

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AtlasConfig(AppConfig):
+    """Rail or plane: city pairs with their air traffic, rail times and CO2 by method."""
+
+    name = "apps.atlas"
+    label = "atlas"
+    verbose_name = _("Rail ou avion")
+
+    def ready(self) -> None:
+        """Recompute the atlas after each import."""
+        from apps.atlas import signals  # noqa: F401

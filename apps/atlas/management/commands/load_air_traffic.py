@@ -1,0 +1,47 @@
+"""Load the OpenFlights airports and Eurostat air passengers, then recompute the atlas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.atlas.loading import air_source_paths, load_air_data
+from apps.atlas.services import recompute_atlas
+from apps.trajets.etl.errors import EtlError
+
+
+class Command(BaseCommand):
+    help = (
+        "Load airports (OpenFlights airports.dat) and air passengers per airport pair "
+        "(Eurostat avia_par_fr), then recompute the city pairs. --set samples (bundled "
+        "slices, default) or full (ETL_FULL_DATA_DIR); --airports/--traffic give files by path."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--set", dest="dataset", choices=["samples", "full"], default="samples")
+        parser.add_argument("--airports", type=Path, help="airports.dat to load instead")
+        parser.add_argument("--traffic", type=Path, help="avia_par_fr CSV to load instead")
+        parser.add_argument(
+            "--no-recompute", action="store_true", help="load only (the atlas keeps its pairs)"
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        paths = air_source_paths(str(options["dataset"]))
+        airports = options["airports"] or paths["openflights-airports"]
+        traffic = options["traffic"] or paths["eurostat-avia-par-fr"]
+        try:
+            load = load_air_data(
+                airports=airports, traffic=traffic, dataset=str(options["dataset"])
+            )
+        except (FileNotFoundError, ValueError, EtlError) as error:
+            raise CommandError(str(error)) from error
+        for run in (load.airports, load.traffic):
+            self.stdout.write(
+                f"{run.source.name}: {run.rows_read} read, {run.rows_inserted} loaded, "
+                f"{run.rows_rejected} rejected (run {run.pk})"
+            )
+        if options["no_recompute"]:
+            return
+        build = recompute_atlas(trigger=f"load_air_traffic run {load.traffic.pk}")
+        self.stdout.write(f"atlas: {build.pairs} city pairs in {build.duration_s:.1f} s")

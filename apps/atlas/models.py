@@ -1,0 +1,212 @@
+"""Airports, air traffic per airport pair, CO2 factors by method and the computed city pairs."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.trajets.models import ImportRun
+
+
+class Airport(models.Model):
+    """An airport of OpenFlights (ICAO, IATA, coordinates, city as OpenFlights names it)."""
+
+    icao = models.CharField(_("code OACI"), max_length=4, unique=True)
+    iata = models.CharField(_("code IATA"), max_length=3, blank=True)
+    name = models.CharField(_("nom"), max_length=200)
+    city = models.CharField(_("ville selon OpenFlights"), max_length=200, blank=True)
+    country_name = models.CharField(_("pays selon OpenFlights"), max_length=100, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    openflights_id = models.PositiveIntegerField(_("identifiant OpenFlights"))
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("chargement")
+    )
+
+    class Meta:
+        ordering = ["icao"]
+        verbose_name = _("aéroport")
+        verbose_name_plural = _("aéroports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="airport_coordinates_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.icao})"
+
+
+class AirTraffic(models.Model):
+    """Passengers carried in a year between two airports, as one of them reported it."""
+
+    reporting_icao = models.CharField(_("aéroport déclarant (OACI)"), max_length=4)
+    reporting_country = models.CharField(_("pays déclarant"), max_length=2)
+    partner_icao = models.CharField(_("aéroport partenaire (OACI)"), max_length=4)
+    partner_country = models.CharField(_("pays partenaire"), max_length=2)
+    year = models.PositiveSmallIntegerField(_("année"))
+    passengers = models.PositiveIntegerField(_("passagers"))
+    label = models.CharField(_("liaison selon la source"), max_length=300, blank=True)
+    location = models.CharField(_("emplacement dans l'entrée"), max_length=300)
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("chargement")
+    )
+
+    class Meta:
+        ordering = ["reporting_icao", "partner_icao", "year"]
+        verbose_name = _("trafic aérien")
+        verbose_name_plural = _("trafic aérien")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporting_icao", "partner_icao", "year"], name="airtraffic_unique_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["year"], name="airtraffic_year")]
+
+    def __str__(self) -> str:
+        return f"{self.reporting_icao}–{self.partner_icao} {self.year}: {self.passengers}"
+
+
+class Co2Factor(models.Model):
+    """A published factor of one CO2 method, with its source, year and scope."""
+
+    class Mode(models.TextChoices):
+        RAIL = "rail", _("train")
+        AIR = "air", _("avion")
+
+    class Route(models.TextChoices):
+        ANY = "any", _("toute liaison")
+        DOMESTIC = "domestic", _("intérieure")
+        INTERNATIONAL = "international", _("internationale")
+
+    method = models.SlugField(_("méthode"), max_length=20)
+    mode = models.CharField(_("mode"), max_length=4, choices=Mode.choices)
+    route = models.CharField(_("liaison"), max_length=13, choices=Route.choices, default="any")
+    country = models.CharField(_("pays (vide : tous)"), max_length=2, blank=True)
+    min_km = models.FloatField(_("distance min. (km)"), default=0)
+    max_km = models.FloatField(_("distance max. (km)"), null=True, blank=True)
+    kg_per_pkm = models.FloatField(_("kg par passager-km"))
+    scope = models.CharField(_("périmètre"), max_length=200)
+    label = models.CharField(_("libellé de la source"), max_length=200, blank=True)
+    source = models.CharField(_("publication"), max_length=300)
+    source_url = models.URLField(_("lien"), blank=True)
+    year = models.PositiveSmallIntegerField(_("année de publication"))
+
+    class Meta:
+        ordering = ["method", "mode", "route", "country", "min_km"]
+        verbose_name = _("facteur CO2 d'une méthode")
+        verbose_name_plural = _("facteurs CO2 des méthodes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["method", "mode", "route", "country", "min_km"],
+                name="co2factor_unique_band",
+            ),
+            models.CheckConstraint(condition=Q(kg_per_pkm__gte=0), name="co2factor_non_negative"),
+            models.CheckConstraint(
+                condition=Q(max_km__isnull=True) | Q(max_km__gt=F("min_km")),
+                name="co2factor_band_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.mode} {self.route} {self.country} ≥{self.min_km} km"
+
+
+class CityPair(models.Model):
+    """Two cities (GeoNames places) with air traffic between their airports or a rail link.
+
+    Derived data: rebuilt by :func:`apps.atlas.services.recompute_atlas` after each import,
+    never edited.
+    """
+
+    class RailStatus(models.TextChoices):
+        FOUND = "found", _("trajet en train trouvé")
+        NO_JOURNEY = "no_journey", _("aucun trajet en train ce jour-là")
+        NO_TIMETABLE = "no_timetable", _("pas d'horaire actuel pour cette liaison")
+
+    a_geonames_id = models.PositiveIntegerField(_("ville A (GeoNames)"))
+    a_name = models.CharField(_("ville A"), max_length=200)
+    a_country = models.CharField(_("pays A"), max_length=2)
+    a_latitude = models.FloatField()
+    a_longitude = models.FloatField()
+    b_geonames_id = models.PositiveIntegerField(_("ville B (GeoNames)"))
+    b_name = models.CharField(_("ville B"), max_length=200)
+    b_country = models.CharField(_("pays B"), max_length=2)
+    b_latitude = models.FloatField()
+    b_longitude = models.FloatField()
+    is_domestic = models.BooleanField(_("intérieure"))
+    distance_km = models.FloatField(_("distance à vol d'oiseau (km)"))
+    # Air
+    airports_a = models.JSONField(_("aéroports de A"), default=list)
+    airports_b = models.JSONField(_("aéroports de B"), default=list)
+    air_year = models.PositiveSmallIntegerField(_("dernière année"), null=True, blank=True)
+    air_passengers = models.PositiveIntegerField(_("passagers aériens"), default=0)
+    air_series = models.JSONField(_("passagers par année"), default=dict)
+    air_routes = models.JSONField(_("liaisons aériennes"), default=list)
+    flown_km = models.FloatField(_("distance volée (km)"), null=True, blank=True)
+    flight_block_min = models.FloatField(_("temps de vol (min)"), null=True, blank=True)
+    flight_door_min = models.FloatField(_("avion porte à porte (min)"), null=True, blank=True)
+    access_a_km = models.FloatField(null=True, blank=True)
+    access_b_km = models.FloatField(null=True, blank=True)
+    # Rail
+    rail_status = models.CharField(
+        _("état du train"), max_length=12, choices=RailStatus.choices, db_index=True
+    )
+    rail_day = models.DateField(_("jour de référence"), null=True, blank=True)
+    rail_fastest_min = models.FloatField(_("train le plus rapide (min)"), null=True, blank=True)
+    rail_typical_min = models.FloatField(_("train typique (min)"), null=True, blank=True)
+    rail_journeys = models.PositiveIntegerField(_("trajets dans la journée"), default=0)
+    rail_direct_per_day = models.PositiveIntegerField(_("trains directs par jour"), default=0)
+    rail_min_transfers = models.PositiveSmallIntegerField(null=True, blank=True)
+    rail_distance_km = models.FloatField(_("distance en train (km)"), null=True, blank=True)
+    rail_km_by_country = models.JSONField(default=list)
+    rail_journey_list = models.JSONField(_("trajets du jour"), default=list)
+    night_train = models.BooleanField(_("train de nuit"), default=False)
+    night_trains = models.JSONField(_("trains de nuit"), default=list)
+    computed_at = models.DateTimeField(_("calculé le"))
+
+    class Meta:
+        ordering = ["-air_passengers", "a_name", "b_name"]
+        verbose_name = _("liaison entre villes")
+        verbose_name_plural = _("liaisons entre villes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["a_geonames_id", "b_geonames_id"], name="citypair_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(a_geonames_id=F("b_geonames_id")), name="citypair_two_cities"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["rail_fastest_min"], name="citypair_rail_fastest"),
+            models.Index(fields=["a_country", "b_country"], name="citypair_countries"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.a_name} – {self.b_name}"
+
+    @property
+    def label(self) -> str:
+        """Both cities, the larger first."""
+        return f"{self.a_name} – {self.b_name}"
+
+
+class AtlasBuild(models.Model):
+    """One recomputation of the atlas, with how long it took."""
+
+    started_at = models.DateTimeField(_("début"))
+    duration_s = models.FloatField(_("durée (s)"))
+    pairs = models.PositiveIntegerField(_("liaisons"))
+    reference_days = models.JSONField(_("jours de référence"), default=list)
+    trigger = models.CharField(_("déclencheur"), max_length=100)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("calcul de l'atlas")
+        verbose_name_plural = _("calculs de l'atlas")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.pairs})"

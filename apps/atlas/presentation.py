@@ -1,0 +1,178 @@
+"""What the atlas pages draw: the map's geometry, the air-traffic chart, rows in words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.atlas.models import CityPair
+from obrail.formatting import duration
+from obrail.services import Chart, ChartRow
+from obrail.spreadsheet import french_number
+
+__all__ = [
+    "BANDS",
+    "MapLayout",
+    "air_chart",
+    "band_of",
+    "map_layout",
+    "rail_words",
+]
+
+#: Rail-time classes of the map, with their label (colour and dash pattern in the CSS).
+BANDS = (
+    ("le150", 150, gettext_lazy("train en 2 h 30 ou moins")),
+    ("le240", 240, gettext_lazy("de 2 h 30 à 4 h")),
+    ("le360", 360, gettext_lazy("de 4 h à 6 h")),
+    ("gt360", None, gettext_lazy("plus de 6 h")),
+    ("none", None, gettext_lazy("pas d'horaire dans l'entrepôt")),
+)
+MAP_WIDTH = 640
+MAP_HEIGHT = 480
+MAP_MARGIN = 24
+
+
+def band_of(pair: CityPair) -> str:
+    """The map class of a pair by its fastest train."""
+    minutes = pair.rail_fastest_min
+    if minutes is None:
+        return "none"
+    for key, limit, _label in BANDS:
+        if limit is not None and minutes <= limit:
+            return key
+    return "gt360"
+
+
+def rail_words(pair: CityPair) -> str:
+    """The rail time in words, or the plain statement of why there is none."""
+    if pair.rail_fastest_min is not None:
+        return duration(round(pair.rail_fastest_min))
+    if pair.rail_status == CityPair.RailStatus.NO_JOURNEY:
+        return _("aucun trajet trouvé les jours de référence")
+    return _("pas d'horaire actuel dans l'entrepôt")
+
+
+@dataclass(frozen=True)
+class MapLine:
+    """One pair drawn as a line between its cities."""
+
+    pair: CityPair
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    band: str
+
+
+@dataclass(frozen=True)
+class MapCity:
+    """A city dot with its name."""
+
+    name: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    """The SVG of the pairs: lines coloured by rail time, city dots."""
+
+    width: int
+    height: int
+    lines: tuple[MapLine, ...]
+    cities: tuple[MapCity, ...]
+
+
+def map_layout(pairs: Sequence[CityPair]) -> MapLayout | None:
+    """An equirectangular projection of the pairs' cities fitted to the drawing (None when
+    there is nothing to draw)."""
+    points = [(p.a_longitude, p.a_latitude) for p in pairs] + [
+        (p.b_longitude, p.b_latitude) for p in pairs
+    ]
+    if not points:
+        return None
+    west, east = min(x for x, _y in points), max(x for x, _y in points)
+    south, north = min(y for _x, y in points), max(y for _x, y in points)
+    span_x, span_y = max(east - west, 1.0), max(north - south, 1.0)
+    scale = min((MAP_WIDTH - 2 * MAP_MARGIN) / span_x, (MAP_HEIGHT - 2 * MAP_MARGIN) / span_y)
+
+    def xy(longitude: float, latitude: float) -> tuple[float, float]:
+        return (
+            round(MAP_MARGIN + (longitude - west) * scale, 1),
+            round(MAP_HEIGHT - MAP_MARGIN - (latitude - south) * scale, 1),
+        )
+
+    lines = []
+    cities: dict[str, MapCity] = {}
+    for pair in pairs:
+        x1, y1 = xy(pair.a_longitude, pair.a_latitude)
+        x2, y2 = xy(pair.b_longitude, pair.b_latitude)
+        lines.append(MapLine(pair, x1, y1, x2, y2, band_of(pair)))
+        cities.setdefault(pair.a_name, MapCity(pair.a_name, x1, y1))
+        cities.setdefault(pair.b_name, MapCity(pair.b_name, x2, y2))
+    order = {key: index for index, (key, _limit, _label) in enumerate(BANDS)}
+    lines.sort(key=lambda line: -order[line.band])  # fastest drawn last, on top
+    return MapLayout(MAP_WIDTH, MAP_HEIGHT, tuple(lines), tuple(cities.values()))
+
+
+def air_chart(pair: CityPair) -> Chart | None:
+    """Air passengers per year as a bar chart with its table."""
+    if not pair.air_series:
+        return None
+    rows = tuple(
+        ChartRow(year, float(value), french_number(value, 0))
+        for year, value in sorted(pair.air_series.items())
+    )
+    latest = pair.air_series.get(str(pair.air_year), 0)
+    return Chart(
+        key="air-series",
+        title=_("Passagers aériens par année"),
+        summary=_("%(count)s années publiées ; %(latest)s passagers en %(year)s.")
+        % {"count": len(rows), "latest": french_number(latest, 0), "year": pair.air_year},
+        label_header=_("Année"),
+        value_header=_("Passagers aériens"),
+        rows=rows,
+    )
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    """A sortable column header: its link and its current order."""
+
+    key: str
+    label: str
+    url: str
+    aria_sort: str
+    action: str
+
+
+SORTABLE = (
+    ("name", gettext_lazy("Liaison")),
+    ("passengers", gettext_lazy("Passagers aériens")),
+    ("rail", gettext_lazy("Train le plus rapide")),
+    ("flight", gettext_lazy("Avion porte à porte")),
+    ("distance", gettext_lazy("Distance")),
+)
+
+
+def sort_columns(query: QueryDict, ordering: str) -> list[SortColumn]:
+    """Header links: a click sorts by the column, a second click reverses."""
+    columns = []
+    for key, label in SORTABLE:
+        current = ordering.lstrip("-") == key
+        descending = ordering.startswith("-")
+        target = f"-{key}" if current and not descending else key
+        params = query.copy()
+        params["ordering"] = target
+        aria = ("descending" if descending else "ascending") if current else ""
+        action = (
+            _("trier par ordre décroissant")
+            if target.startswith("-")
+            else _("trier par ordre croissant")
+        )
+        columns.append(SortColumn(key, str(label), f"?{params.urlencode()}", aria, action))
+    return columns

@@ -1,0 +1,154 @@
+"""DRF shapes of the city pairs, their CO2 by method and the simulator's answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from apps.atlas.co2 import Co2Figures, Factor
+from apps.atlas.models import CityPair
+from apps.atlas.services import METHODS
+
+METHOD_CHOICES = list(METHODS)
+
+
+class FactorSerializer(serializers.Serializer):
+    """A factor used, with its source, year and scope."""
+
+    mode = serializers.CharField()
+    kg_per_pkm = serializers.FloatField()
+    scope = serializers.CharField()
+    source = serializers.CharField()
+    year = serializers.IntegerField()
+    country = serializers.CharField(help_text="Rail: the country of the stretch ('' = default).")
+    route = serializers.CharField()
+    label = serializers.CharField()
+
+
+class Co2Serializer(serializers.Serializer):
+    """kg CO2e per passenger by train and by plane, and the method that gives them."""
+
+    method = serializers.ChoiceField(choices=METHOD_CHOICES)
+    method_label = serializers.SerializerMethodField()
+    rail_kg = serializers.FloatField(allow_null=True)
+    air_kg = serializers.FloatField(allow_null=True)
+    avoided_kg = serializers.FloatField(allow_null=True)
+    rail_factors = FactorSerializer(many=True)
+    air_factor = FactorSerializer(allow_null=True)
+
+    def get_method_label(self, figures: Co2Figures) -> str:
+        return str(METHODS[figures.method])
+
+
+class PairListSerializer(serializers.ModelSerializer):
+    """A pair in a list: cities, air passengers of the latest year, rail and flight times."""
+
+    label = serializers.CharField(read_only=True)
+    co2 = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CityPair
+        fields = [
+            "id", "label", "a_name", "a_country", "b_name", "b_country", "is_domestic",
+            "distance_km", "air_year", "air_passengers", "rail_status", "rail_day",
+            "rail_fastest_min", "rail_typical_min", "rail_direct_per_day", "night_train",
+            "rail_distance_km", "flight_door_min", "co2",
+        ]  # fmt: skip
+
+    def get_co2(self, pair: CityPair) -> dict[str, Any]:
+        figures = self.context["co2"](pair)
+        return Co2Serializer(figures).data
+
+
+class PairDetailSerializer(PairListSerializer):
+    """A pair in full: airports, yearly series, the day's journeys, CO2 under every method."""
+
+    co2_by_method = serializers.SerializerMethodField()
+
+    class Meta(PairListSerializer.Meta):
+        fields = [
+            *PairListSerializer.Meta.fields,
+            "a_geonames_id", "b_geonames_id", "airports_a", "airports_b", "air_series",
+            "air_routes", "flown_km", "flight_block_min", "access_a_km", "access_b_km",
+            "rail_journeys", "rail_min_transfers", "rail_km_by_country", "rail_journey_list",
+            "night_trains", "computed_at", "co2_by_method",
+        ]  # fmt: skip
+
+    def get_co2_by_method(self, pair: CityPair) -> list[dict[str, Any]]:
+        return [Co2Serializer(f).data for f in self.context["co2_all"](pair)]
+
+
+class PairQuerySerializer(serializers.Serializer):
+    """``method`` of the pair endpoints."""
+
+    method = serializers.ChoiceField(choices=METHOD_CHOICES, default="ademe")
+
+
+class PolicyQuerySerializer(serializers.Serializer):
+    """The simulator's parameters."""
+
+    threshold_min = serializers.IntegerField(required=False, min_value=1, max_value=1440)
+    night_train = serializers.BooleanField(default=False)
+    scope = serializers.ChoiceField(choices=["domestic", "international"], default="domestic")
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", default="FR", max_length=2)
+    method = serializers.ChoiceField(choices=METHOD_CHOICES, default="ademe")
+
+
+class PolicyPairSerializer(serializers.Serializer):
+    """An affected pair."""
+
+    pair_id = serializers.IntegerField()
+    label = serializers.CharField()
+    rail_fastest_min = serializers.FloatField(allow_null=True)
+    has_night_train = serializers.BooleanField()
+    passengers = serializers.IntegerField()
+    air_kg = serializers.FloatField(allow_null=True)
+    rail_kg = serializers.FloatField(allow_null=True)
+
+
+class PolicyResultSerializer(serializers.Serializer):
+    """The simulator's answer, with its assumptions and method."""
+
+    method = serializers.CharField()
+    method_label = serializers.CharField()
+    threshold_min = serializers.IntegerField(allow_null=True)
+    night_train = serializers.BooleanField()
+    scope = serializers.CharField()
+    country = serializers.CharField()
+    pairs = PolicyPairSerializer(many=True)
+    passengers = serializers.IntegerField()
+    co2_avoided_t = serializers.FloatField()
+    pairs_without_co2 = serializers.IntegerField()
+    assumptions = serializers.ListField(child=serializers.CharField())
+
+
+_FACTOR_FIELDS = ("mode", "kg_per_pkm", "scope", "source", "year", "country", "route", "label")
+
+
+def factor_data(factor: Factor) -> dict[str, Any]:
+    """A factor as :class:`FactorSerializer` shows it, without the serializer's cost."""
+    return {name: getattr(factor, name) for name in _FACTOR_FIELDS}
+
+
+def co2_data(figures: Co2Figures) -> dict[str, Any]:
+    """CO2 figures as :class:`Co2Serializer` shows them (a list of pairs builds thousands)."""
+    return {
+        "method": figures.method,
+        "method_label": str(METHODS[figures.method]),
+        "rail_kg": figures.rail_kg,
+        "air_kg": figures.air_kg,
+        "avoided_kg": figures.avoided_kg,
+        "rail_factors": [factor_data(f) for f in figures.rail_factors],
+        "air_factor": factor_data(figures.air_factor) if figures.air_factor else None,
+    }
+
+
+def pair_row(pair: CityPair, figures: Co2Figures) -> dict[str, Any]:
+    """A pair as :class:`PairListSerializer` shows it."""
+    row: dict[str, Any] = {
+        name: getattr(pair, name) for name in PairListSerializer.Meta.fields if name != "co2"
+    }
+    row["rail_day"] = pair.rail_day.isoformat() if pair.rail_day else None
+    row["co2"] = co2_data(figures)
+    return row

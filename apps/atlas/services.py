@@ -1,0 +1,617 @@
+"""Atlas use cases: the CO2 methods, the recomputation of every city pair, the simulator.
+
+The recomputation runs after each import (``signals.py``) and from ``manage.py
+recompute_atlas``; pages and the API only read its results.
+
+Air passengers of an airport pair and a year: Eurostat publishes the passengers carried between
+a reporting airport and a partner; when both airports report (two French airports), the same
+flights are counted twice, once from each end, and the figures differ slightly: the atlas takes
+the **mean of the two reports** (rounded), and the one report otherwise. A city pair's figure
+is the sum over the airport pairs between its two cities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.atlas import co2 as co2_rules
+from apps.atlas.flight import flight_time
+from apps.atlas.geography import AirportCity, cities_of_airports
+from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
+from apps.atlas.policy import PolicyPair, PolicyResult, PolicyRule, simulate_policy
+from apps.atlas.rail import RailDay, busiest_stations, rail_day
+from apps.places.gazetteer import gazetteer
+from apps.places.geo.distance import great_circle_km
+from apps.routing.pathfinding import NoPathError, ParameterError, shortest_path
+from apps.routing.pathfinding.bundle import RoutingNetwork
+from apps.routing.services import RoutingUnavailable, load_network
+from apps.routing.services.answers import arc_weights
+from apps.trajets.models import DataSource, Station
+from obrail.errors import UnprocessableInput
+
+__all__ = [
+    "METHODS",
+    "POLICY_ASSUMPTIONS",
+    "airport_pair_passengers",
+    "atlas_version",
+    "bump_atlas_version",
+    "co2_all_methods",
+    "ensure_factors",
+    "method_factors",
+    "pair_co2",
+    "policy_answer",
+    "recompute_atlas",
+    "run_policy",
+]
+
+logger = logging.getLogger(__name__)
+
+METHODS = {
+    "ademe": _("ADEME Base Carbone (avion avec effets hors CO2)"),
+    "desnz": _("DESNZ, gouvernement britannique (avion avec effets hors CO2)"),
+    "desnz_no_rf": _("DESNZ, gouvernement britannique (avion sans effets hors CO2)"),
+}
+
+
+def ensure_factors() -> None:
+    """Put the published factors in the table; rows already there win (a correction stays)."""
+    for f in co2_rules.PUBLISHED_FACTORS:
+        Co2Factor.objects.get_or_create(
+            method=f.method,
+            mode=f.mode,
+            route=f.route,
+            country=f.country,
+            min_km=f.min_km,
+            defaults={
+                "max_km": f.max_km,
+                "kg_per_pkm": f.kg_per_pkm,
+                "scope": f.scope,
+                "label": f.label,
+                "source": f.source,
+                "source_url": co2_rules.SOURCE_URL,
+                "year": f.year,
+            },
+        )
+
+
+def method_factors(method: str) -> co2_rules.MethodFactors:
+    """The stored factors of ``method`` (LookupError when the method is unknown)."""
+    if method not in METHODS:
+        raise LookupError(f"unknown CO2 method {method!r}; known: {', '.join(METHODS)}")
+    rows = list(Co2Factor.objects.filter(method=method))
+    if not rows:
+        ensure_factors()
+        rows = list(Co2Factor.objects.filter(method=method))
+    return co2_rules.MethodFactors(
+        method,
+        tuple(
+            co2_rules.Factor(
+                method=r.method,
+                mode=r.mode,
+                kg_per_pkm=r.kg_per_pkm,
+                scope=r.scope,
+                source=r.source,
+                year=r.year,
+                country=r.country,
+                route=r.route,
+                min_km=r.min_km,
+                max_km=r.max_km,
+                label=r.label,
+            )
+            for r in rows
+        ),
+    )
+
+
+def pair_co2(pair: CityPair, factors: co2_rules.MethodFactors) -> co2_rules.Co2Figures:
+    """CO2 per passenger of the pair's flight and train under ``factors``' method."""
+    return co2_rules.co2_for_pair(
+        factors,
+        flown_km=pair.flown_km,
+        rail_km_by_country=[(c, km) for c, km in pair.rail_km_by_country],
+        domestic=pair.is_domestic,
+    )
+
+
+def airport_pair_passengers(
+    rows: Iterable[tuple[str, str, int, int]],
+) -> dict[tuple[str, str], dict[int, int]]:
+    """(reporting, partner, year, passengers) -> {(icao, icao) sorted: {year: passengers}},
+    the mean of the two ends' reports when both report."""
+    reports: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for reporting, partner, year, passengers in rows:
+        low, high = sorted((reporting, partner))
+        reports[(low, high, year)].append(passengers)
+    pairs: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    for (low, high, year), values in reports.items():
+        pairs[(low, high)][year] = round(sum(values) / len(values))
+    return pairs
+
+
+@dataclass
+class _City:
+    city: AirportCity
+    airports: list[str]
+    nodes: list[int]
+    zone: dt.tzinfo
+
+
+def _network() -> RoutingNetwork | None:
+    try:
+        return load_network()
+    except RoutingUnavailable:
+        return None
+
+
+def reference_days(network: RoutingNetwork) -> list[dt.date]:
+    """The Tuesday of each timetable source's typical week (its busiest week, set by the ETL),
+    else the network's busiest covered date."""
+    schedule = network.schedule
+    names = [period.source for period in schedule.coverage]
+    weeks = DataSource.objects.filter(name__in=names, reference_week__isnull=False)
+    days = sorted(
+        {week + dt.timedelta(days=1) for week in weeks.values_list("reference_week", flat=True)}
+    )
+    days = [day for day in days if schedule.covers(day)]
+    if not days:
+        busiest = schedule.busiest_day()
+        days = [busiest] if busiest is not None else []
+    return days
+
+
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def _cities() -> tuple[dict[str, AirportCity], dict[int, list[str]]]:
+    airports = Airport.objects.values_list("icao", "latitude", "longitude")
+    served = cities_of_airports(gazetteer(), airports)
+    by_city: dict[int, list[str]] = defaultdict(list)
+    for icao, city in served.items():
+        by_city[city.place.geonames_id].append(icao)
+    return served, by_city
+
+
+def _city_nodes(
+    network: RoutingNetwork | None, city_ids: set[int]
+) -> dict[int, tuple[list[int], dt.tzinfo]]:
+    if network is None:
+        return {}
+    node_of = network.node_of()
+    found: dict[int, tuple[list[int], dt.tzinfo]] = {}
+    rows = Station.objects.filter(place__geonames_id__in=city_ids).values_list(
+        "pk", "place__geonames_id", "time_zone"
+    )
+    for pk, geonames_id, zone in rows:
+        node = node_of.get(pk)
+        if node is None:
+            continue
+        nodes, _zone_found = found.setdefault(geonames_id, ([], _zone(zone)))
+        nodes.append(node)
+    return found
+
+
+def _linked_by_trains(
+    network: RoutingNetwork, days: list[dt.date], city_of_node: dict[int, int]
+) -> set[tuple[int, int]]:
+    """Pairs of cities that one train of a reference day calls at (both)."""
+    linked: set[tuple[int, int]] = set()
+    for day in days:
+        timetable = network.schedule.service_day(day).timetable
+        cities_of_trip: dict[int, set[int]] = defaultdict(set)
+        for station, trip in zip(
+            timetable.departure_station.tolist(), timetable.trip.tolist(), strict=True
+        ):
+            city = city_of_node.get(station)
+            if city is not None:
+                cities_of_trip[trip].add(city)
+        for station, trip in zip(
+            timetable.arrival_station.tolist(), timetable.trip.tolist(), strict=True
+        ):
+            city = city_of_node.get(station)
+            if city is not None:
+                cities_of_trip[trip].add(city)
+        for cities in cities_of_trip.values():
+            ordered = sorted(cities)
+            for i, first in enumerate(ordered):
+                for second in ordered[i + 1 :]:
+                    linked.add((first, second))
+    return linked
+
+
+_NO_RAIL = {
+    "rail_day": None,
+    "rail_fastest_min": None,
+    "rail_typical_min": None,
+    "rail_journeys": 0,
+    "rail_direct_per_day": 0,
+    "rail_min_transfers": None,
+    "rail_distance_km": None,
+    "rail_km_by_country": [],
+    "rail_journey_list": [],
+    "night_train": False,
+    "night_trains": [],
+}
+
+
+def _ordered(key: tuple[int, int], cities: dict[int, _City]) -> tuple[_City, _City]:
+    """Both cities, the more populous first (the pair's A)."""
+    first, second = (cities[k] for k in key)
+    if (second.city.place.population, -second.city.place.geonames_id) > (
+        first.city.place.population,
+        -first.city.place.geonames_id,
+    ):
+        first, second = second, first
+    return first, second
+
+
+def _rail_by_pair(
+    network: RoutingNetwork | None,
+    days: list[dt.date],
+    keys: Iterable[tuple[int, int]],
+    cities: dict[int, _City],
+    country_of_node: dict[int, str],
+    name_of_node: dict[int, str],
+) -> dict[tuple[int, int], dict]:
+    """The rail fields of every pair: day by day (each day's timetable is built once), the
+    day with the fastest journey (the most journeys on a tie) wins."""
+    found: dict[tuple[int, int], dict] = {
+        key: {"rail_status": CityPair.RailStatus.NO_TIMETABLE, **_NO_RAIL} for key in keys
+    }
+    if network is None:
+        return found
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for day in days:
+        service = network.schedule.service_day(day)
+        timetable = service.timetable
+        for key in found:
+            first, second = _ordered(key, cities)
+            if not first.nodes or not second.nodes:
+                continue
+            if not (
+                busiest_stations(timetable, first.nodes, 1)
+                and busiest_stations(timetable, second.nodes, 1, arriving=True)
+            ):
+                continue
+            if found[key]["rail_status"] == CityPair.RailStatus.NO_TIMETABLE:
+                found[key]["rail_status"] = CityPair.RailStatus.NO_JOURNEY
+            start = service.seconds(dt.datetime.combine(day, dt.time(4), tzinfo=first.zone))
+            end = service.seconds(
+                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=first.zone)
+            )
+            result = rail_day(timetable, first.nodes, second.nodes, start, end)
+            if result.fastest is None:
+                continue
+            score = (result.fastest.duration_min, -len(result.journeys))
+            if key in best and best[key] <= score:
+                continue
+            best[key] = score
+            found[key] = _rail_fields(
+                network, service, day, result, (first, second), country_of_node, name_of_node
+            )
+    return found
+
+
+def _rail_fields(
+    network: RoutingNetwork,
+    service: object,
+    day: dt.date,
+    result: RailDay,
+    cities: tuple[_City, _City],
+    country_of_node: dict[int, str],
+    name_of_node: dict[int, str],
+) -> dict:
+    first, second = cities
+    fastest = result.fastest
+    distance, by_country = _rail_distance(
+        network, fastest.departure_station, fastest.arrival_station, country_of_node
+    )
+    journeys = []
+    for j in result.journeys:
+        leg = _times(service, day, first, second, name_of_node, j)
+        journeys.append(leg | {"transfers": j.transfers, "night": j.uses_night_train})
+    night = [_times(service, day, first, second, name_of_node, t) for t in result.night]
+    return {
+        "rail_status": CityPair.RailStatus.FOUND,
+        "rail_day": day,
+        "rail_fastest_min": round(fastest.duration_min, 1),
+        "rail_typical_min": round(result.typical_min, 1),
+        "rail_journeys": len(result.journeys),
+        "rail_direct_per_day": len(result.direct),
+        "rail_min_transfers": min(j.transfers for j in result.journeys),
+        "rail_distance_km": distance,
+        "rail_km_by_country": by_country,
+        "rail_journey_list": journeys,
+        "night_train": bool(night),
+        "night_trains": night,
+    }
+
+
+def _rail_distance(
+    network: RoutingNetwork, source: int, target: int, country_of_node: dict[int, str]
+) -> tuple[float | None, list[list]]:
+    try:
+        path = shortest_path(network.graph, source, target, method="dijkstra", criterion="distance")
+    except (NoPathError, ParameterError):
+        return None, []
+    by_country: dict[str, float] = defaultdict(float)
+    for tail, head in zip(path.path, path.path[1:], strict=False):
+        by_country[country_of_node.get(tail, "")] += arc_weights(network.graph, tail, head)[
+            "distance"
+        ]
+    return round(path.length, 1), [[c, round(km, 1)] for c, km in sorted(by_country.items())]
+
+
+def _times(service, day, first, second, name_of_node, item) -> dict:
+    """Stations, local times and duration of a journey or a direct train, for the pages."""
+    return {
+        "from": name_of_node.get(item.departure_station, ""),
+        "to": name_of_node.get(item.arrival_station, ""),
+        "departure": _clock(service, item.departure_s, first.zone, day),
+        "arrival": _clock(service, item.arrival_s, second.zone, day),
+        "duration_min": round((item.arrival_s - item.departure_s) / 60.0, 1),
+    }
+
+
+def _clock(service: object, seconds: int, zone: dt.tzinfo, day: dt.date) -> str:
+    moment = service.moment(seconds).astimezone(zone)
+    offset = (moment.date() - day).days
+    text = moment.strftime("%H:%M")
+    return f"{text} (+{offset})" if offset > 0 else text
+
+
+def recompute_atlas(*, trigger: str) -> AtlasBuild:
+    """Rebuild every city pair (air traffic or a train of a reference day between two cities
+    served by an airport) and record how long it took."""
+    started_at = timezone.now()
+    started = time.perf_counter()
+    ensure_factors()
+    served, airports_of_city = _cities()
+    traffic = airport_pair_passengers(
+        AirTraffic.objects.values_list("reporting_icao", "partner_icao", "year", "passengers")
+    )
+    city_by_id = {c.place.geonames_id: c for c in served.values()}
+    air_pairs: dict[tuple[int, int], dict] = {}
+    for (low, high), series in traffic.items():
+        if low not in served or high not in served:
+            continue
+        ca, cb = served[low].place.geonames_id, served[high].place.geonames_id
+        if ca == cb:
+            continue
+        key = tuple(sorted((ca, cb)))
+        entry = air_pairs.setdefault(key, {"series": defaultdict(int), "routes": []})
+        for year, passengers in series.items():
+            entry["series"][year] += passengers
+        latest = max(series)
+        entry["routes"].append((low, high, latest, series[latest]))
+    network = _network()
+    nodes = _city_nodes(network, set(city_by_id))
+    days = reference_days(network) if network is not None else []
+    cities = {
+        gid: _City(
+            city_by_id[gid], sorted(airports_of_city[gid]), *(nodes.get(gid) or ([], dt.UTC))
+        )
+        for gid in city_by_id
+    }
+    keys = set(air_pairs)
+    if network is not None and days:
+        city_of_node = {n: gid for gid, (ns, _z) in nodes.items() for n in ns}
+        keys |= _linked_by_trains(network, days, city_of_node)
+    country_of_node: dict[int, str] = {}
+    name_of_node: dict[int, str] = {}
+    if network is not None:
+        used = {n for ns, _z in nodes.values() for n in ns}
+        stations = Station.objects.in_bulk([int(network.station_ids[n]) for n in used])
+        node_of = network.node_of()
+        for pk, station in stations.items():
+            name_of_node[node_of[pk]] = station.name
+        countries = dict(Station.objects.values_list("pk", "country"))
+        country_of_node = {
+            i: countries.get(int(pk), "") for i, pk in enumerate(network.station_ids.tolist())
+        }
+    rail = _rail_by_pair(network, days, sorted(keys), cities, country_of_node, name_of_node)
+    computed = [
+        _pair_fields(key, cities, air_pairs.get(key), served, rail[key], started_at)
+        for key in sorted(keys)
+    ]
+    with transaction.atomic():
+        # Replaced in one transaction; a pair that stays keeps its id (its page's address).
+        ids = {
+            (a, b): pk
+            for a, b, pk in CityPair.objects.values_list("a_geonames_id", "b_geonames_id", "pk")
+        }
+        CityPair.objects.all().delete()
+        CityPair.objects.bulk_create(
+            [CityPair(pk=ids.get((f["a_geonames_id"], f["b_geonames_id"])), **f) for f in computed],
+            batch_size=1000,
+        )
+        build = AtlasBuild.objects.create(
+            started_at=started_at,
+            duration_s=round(time.perf_counter() - started, 3),
+            pairs=len(computed),
+            reference_days=[d.isoformat() for d in days],
+            trigger=trigger[:100],
+        )
+        transaction.on_commit(bump_atlas_version)
+    return build
+
+
+def _pair_fields(key, cities, air, served, rail, now) -> dict:
+    first, second = _ordered(key, cities)
+    pa, pb = first.city.place, second.city.place
+    fields: dict = {
+        "a_geonames_id": pa.geonames_id,
+        "a_name": pa.name,
+        "a_country": pa.country,
+        "a_latitude": pa.latitude,
+        "a_longitude": pa.longitude,
+        "b_geonames_id": pb.geonames_id,
+        "b_name": pb.name,
+        "b_country": pb.country,
+        "b_latitude": pb.latitude,
+        "b_longitude": pb.longitude,
+        "is_domestic": pa.country == pb.country,
+        "distance_km": round(
+            great_circle_km(pa.latitude, pa.longitude, pb.latitude, pb.longitude), 1
+        ),
+        "airports_a": first.airports,
+        "airports_b": second.airports,
+        "computed_at": now,
+        "air_year": None,
+        "air_passengers": 0,
+        "air_series": {},
+        "air_routes": [],
+    }
+    if air:
+        series = {str(y): p for y, p in sorted(air["series"].items()) if p > 0}
+        latest = max((int(y) for y in series), default=None)
+        routes = sorted(air["routes"], key=lambda r: (-r[3], r[0], r[1]))
+        fields.update(
+            air_year=latest,
+            air_passengers=series.get(str(latest), 0) if latest else 0,
+            air_series=series,
+            air_routes=[
+                {"airports": [r[0], r[1]], "year": r[2], "passengers": r[3]} for r in routes
+            ],
+        )
+        route_a, route_b = routes[0][0], routes[0][1]
+        if served[route_a].place.geonames_id != pa.geonames_id:
+            route_a, route_b = route_b, route_a
+    else:
+        route_a = min(first.airports, key=lambda icao: served[icao].distance_km)
+        route_b = min(second.airports, key=lambda icao: served[icao].distance_km)
+    flight = flight_time(
+        great_circle_km(*served[route_a].position, *served[route_b].position),
+        access_a_km=served[route_a].distance_km,
+        access_b_km=served[route_b].distance_km,
+    )
+    fields.update(
+        flown_km=flight.flown_km,
+        flight_block_min=flight.block_min,
+        flight_door_min=flight.door_to_door_min,
+        access_a_km=served[route_a].distance_km,
+        access_b_km=served[route_b].distance_km,
+    )
+    fields.update(rail)
+    return fields
+
+
+def policy_pairs(method: str) -> list[PolicyPair]:
+    """Every pair with its air passengers of its latest year and its CO2 under ``method``."""
+    factors = method_factors(method)
+    pairs = []
+    for pair in CityPair.objects.filter(air_passengers__gt=0):
+        figures = pair_co2(pair, factors)
+        pairs.append(
+            PolicyPair(
+                pair_id=pair.pk,
+                label=pair.label,
+                countries=(pair.a_country, pair.b_country),
+                rail_fastest_min=pair.rail_fastest_min,
+                has_night_train=pair.night_train,
+                passengers=pair.air_passengers,
+                air_kg=figures.air_kg,
+                rail_kg=figures.rail_kg,
+            )
+        )
+    return pairs
+
+
+def run_policy(rule: PolicyRule, *, method: str) -> PolicyResult:
+    """The simulator on the stored pairs."""
+    return simulate_policy(policy_pairs(method), rule)
+
+
+POLICY_ASSUMPTIONS = (
+    _(
+        "Passagers touchés : les passagers aériens de la dernière année publiée par Eurostat "
+        "(2019), sommés sur les aéroports de chaque ville ; quand les deux aéroports déclarent "
+        "la liaison, la moyenne des deux déclarations."
+    ),
+    _(
+        "Temps de train : le trajet le plus rapide de la journée de référence dans l'entrepôt "
+        "(recherche de l'arrivée au plus tôt, avec correspondances) ; une liaison sans horaire "
+        "dans l'entrepôt n'est jamais touchée."
+    ),
+    _(
+        "CO2 évité : chaque passager touché prend le train au lieu de l'avion, une fois, aux "
+        "facteurs de la méthode choisie ; aucun passager ne renonce au voyage ni ne prend la "
+        "voiture."
+    ),
+)
+
+
+def policy_answer(
+    *,
+    threshold_min: int | None = None,
+    night_train: bool = False,
+    scope: str = "domestic",
+    country: str = "FR",
+    method: str = "ademe",
+) -> dict:
+    """The simulator for the API and the page; UnprocessableInput when the rule is empty."""
+    if threshold_min is None and not night_train:
+        raise UnprocessableInput(
+            {"threshold_min": [str(_("Indiquez un seuil en minutes ou l'option train de nuit."))]}
+        )
+    rule = PolicyRule(
+        threshold_min=threshold_min,
+        night_train=night_train,
+        domestic_only=scope == "domestic",
+        country=country.upper(),
+    )
+    key = (
+        "atlas:policy:"
+        + hashlib.sha256(f"{atlas_version()}|{rule!r}|{method}".encode()).hexdigest()
+    )
+    result = cache.get(key)
+    if result is None:
+        result = run_policy(rule, method=method)
+        cache.set(key, result, 3600)
+    return {
+        "method": method,
+        "method_label": str(METHODS[method]),
+        "threshold_min": threshold_min,
+        "night_train": night_train,
+        "scope": scope,
+        "country": country.upper(),
+        "pairs": result.pairs,
+        "passengers": result.passengers,
+        "co2_avoided_t": result.co2_avoided_t,
+        "pairs_without_co2": result.pairs_without_co2,
+        "assumptions": [str(text) for text in POLICY_ASSUMPTIONS],
+    }
+
+
+def co2_all_methods(pair: CityPair) -> list[co2_rules.Co2Figures]:
+    """The pair's CO2 under every method, in the order of :data:`METHODS`."""
+    return [pair_co2(pair, method_factors(method)) for method in METHODS]
+
+
+VERSION_KEY = "atlas:version"
+
+
+def atlas_version() -> int:
+    """The version of what the pages show: bumped by a recomputation and a factor edit, so
+    cached tables are never read after a change."""
+    return int(cache.get_or_set(VERSION_KEY, lambda: int(time.time() * 1000), None))
+
+
+def bump_atlas_version() -> None:
+    """Outdate every cached atlas answer."""
+    cache.set(VERSION_KEY, int(time.time() * 1000) + 1, None)

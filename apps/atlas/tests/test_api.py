@@ -1,0 +1,101 @@
+"""The atlas endpoints: shapes, filters, the method named with every figure, 400/404/422."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from apps.atlas.models import CityPair
+from apps.atlas.tests.conftest import place_named
+from apps.places.models import PlaceName
+from apps.places.names import search_key
+
+
+@pytest.fixture
+def api(client):
+    return client
+
+
+def test_pairs_list_names_the_method_of_every_co2_figure(atlas, api):
+    vienna = place_named("Vienna", "AT")
+    PlaceName.objects.create(place=vienna, name="Wien", key=search_key("Wien"))
+    answer = api.get(reverse("api:pair-list"), {"method": "desnz", "q": "Wien"}).json()
+    assert answer["method"] == "desnz"
+    assert answer["count"] == len(answer["results"]) >= 1
+    assert {row["co2"]["method"] for row in answer["results"]} == {"desnz"}
+    assert any(row["label"] == "Paris – Vienna" for row in answer["results"])
+
+
+def test_pairs_filters_by_rail_time_and_country(atlas, api):
+    rows = api.get(
+        reverse("api:pair-list"), {"max_rail_min": 150, "country": "fr", "domestic": "true"}
+    ).json()
+    assert [row["label"] for row in rows["results"]] == ["Paris – Lyon"]
+
+
+def test_pairs_order_by_rail_time_with_pairs_without_a_time_last(atlas, api):
+    rows = api.get(reverse("api:pair-list"), {"ordering": "rail"}).json()["results"]
+    times = [row["rail_fastest_min"] for row in rows]
+    found = [t for t in times if t is not None]
+    assert found == sorted(found)
+    assert times[: len(found)] == found
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"country": "FRA"}, "country"), ({"method": "eea"}, "method"), ({"rail": "x"}, "rail")],
+)
+def test_pairs_bad_parameters_are_400_naming_the_parameter(atlas, api, params, field):
+    answer = api.get(reverse("api:pair-list"), params)
+    assert answer.status_code == 400
+    assert field in answer.json()["errors"]
+
+
+def test_pair_detail_has_series_journeys_and_every_method(atlas, api):
+    pair = CityPair.objects.get(a_name="Paris", b_name="Marseille")
+    answer = api.get(reverse("api:pair-detail", args=[pair.pk])).json()
+    assert answer["air_series"]["2019"] == pair.air_passengers
+    assert [c["method"] for c in answer["co2_by_method"]] == ["ademe", "desnz", "desnz_no_rf"]
+    assert answer["night_trains"][0]["departure"] == "21:00"
+    assert answer["rail_journey_list"]
+    assert api.get(reverse("api:pair-detail", args=[999999])).status_code == 404
+
+
+def test_policy_answers_the_2h30_rule_with_its_assumptions(atlas, api):
+    answer = api.get(reverse("api:policy"), {"threshold_min": 150}).json()
+    assert [p["label"] for p in answer["pairs"]] == ["Paris – Lyon"]
+    assert answer["passengers"] == answer["pairs"][0]["passengers"]
+    assert answer["co2_avoided_t"] > 0
+    assert answer["method"] == "ademe"
+    assert len(answer["assumptions"]) == 3
+
+
+def test_policy_without_a_rule_is_422_and_a_bad_number_400(atlas, api):
+    empty = api.get(reverse("api:policy"))
+    assert empty.status_code == 422
+    assert "threshold_min" in empty.json()["errors"]
+    assert api.get(reverse("api:policy"), {"threshold_min": "2h30"}).status_code == 400
+    assert api.get(reverse("api:policy"), {"threshold_min": 0}).status_code == 400
+
+
+def test_cached_lists_follow_a_factor_correction_and_a_recomputation(
+    atlas, api, django_capture_on_commit_callbacks
+):
+    from apps.atlas.models import AirTraffic, Co2Factor
+    from apps.atlas.services import recompute_atlas
+
+    def lyon():
+        rows = api.get(reverse("api:pair-list"), {"q": "Lyon"}).json()["results"]
+        return next(row for row in rows if row["label"] == "Paris – Lyon")
+
+    before = lyon()["co2"]["air_kg"]
+    factor = Co2Factor.objects.get(method="ademe", mode="air", min_km=0)
+    factor.kg_per_pkm = factor.kg_per_pkm / 2
+    factor.save()
+    assert lyon()["co2"]["air_kg"] == pytest.approx(before / 2, abs=1e-3)
+    passengers = lyon()["air_passengers"]
+    AirTraffic.objects.filter(reporting_icao="LFPG", partner_icao="LFLL").delete()
+    AirTraffic.objects.filter(reporting_icao="LFLL", partner_icao="LFPG").delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute_atlas(trigger="test")
+    assert 0 < lyon()["air_passengers"] < passengers

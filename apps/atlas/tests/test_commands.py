@@ -1,0 +1,55 @@
+"""The atlas commands: load, recompute, bench."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.atlas.models import AtlasBuild, CityPair
+from apps.atlas.tests.conftest import RAW_AIRPORTS, RAW_TRAFFIC
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_air_traffic_reports_counts_and_recomputes(tmp_path):
+    output = _run(
+        "load_air_traffic", "--airports", str(RAW_AIRPORTS), "--traffic", str(RAW_TRAFFIC)
+    )
+    assert "openflights-airports: 200 read, 200 loaded, 0 rejected" in output
+    assert "eurostat-avia-par-fr:" in output
+    assert "city pairs in" in output
+    assert CityPair.objects.filter(air_passengers__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_load_air_traffic_names_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        _run("load_air_traffic", "--traffic", str(tmp_path / "none.csv"))
+
+
+def test_recompute_and_bench_print_their_figures(atlas):
+    assert "city pairs in" in _run("recompute_atlas")
+    output = _run("bench_atlas", "--requests", "2")
+    assert "recompute:" in output
+    assert "list" in output
+    assert "p95" in output
+    assert AtlasBuild.objects.filter(trigger="bench_atlas").exists()
+
+
+def test_bench_can_time_the_pages_only(atlas):
+    output = _run("bench_atlas", "--requests", "1", "--pages-only")
+    assert "last recompute:" in output
+    assert "detail" in output
+
+
+@pytest.mark.django_db
+def test_bench_pages_only_needs_a_computed_atlas():
+    with pytest.raises(CommandError, match="never computed"):
+        _run("bench_atlas", "--pages-only")

@@ -1,0 +1,93 @@
+"""CO2 methods, flight times and the policy rule (no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.atlas import co2
+from apps.atlas.flight import flight_time
+from apps.atlas.policy import PolicyPair, PolicyRule, simulate_policy
+
+
+def _method(name: str) -> co2.MethodFactors:
+    return co2.MethodFactors(name, tuple(f for f in co2.PUBLISHED_FACTORS if f.method == name))
+
+
+@pytest.mark.parametrize("method", ["ademe", "desnz", "desnz_no_rf"])
+def test_every_method_prices_a_short_domestic_and_a_long_international_pair(method):
+    factors = _method(method)
+    short = co2.co2_for_pair(factors, flown_km=650, rail_km_by_country=[("FR", 700)], domestic=True)
+    long = co2.co2_for_pair(factors, flown_km=5000, rail_km_by_country=None, domestic=False)
+    assert short.method == method
+    assert short.air_kg > short.rail_kg > 0
+    assert long.rail_kg is None
+    assert long.air_kg > 0
+
+
+def test_switching_method_changes_the_figures_by_the_ratio_of_the_factors():
+    ademe, desnz = _method("ademe"), _method("desnz_no_rf")
+    a = co2.co2_for_pair(ademe, flown_km=650, rail_km_by_country=[("FR", 700)], domestic=True)
+    b = co2.co2_for_pair(desnz, flown_km=650, rail_km_by_country=[("FR", 700)], domestic=True)
+    assert a.air_factor.kg_per_pkm == 0.258
+    assert b.air_factor.kg_per_pkm == 0.12871
+    assert a.air_kg / b.air_kg == pytest.approx(0.258 / 0.12871, rel=1e-4)
+    assert a.rail_kg / b.rail_kg == pytest.approx(0.00592 / 0.0351, rel=1e-3)
+
+
+def test_ademe_bands_follow_the_flown_distance():
+    factors = _method("ademe")
+    assert factors.air_factor(999, domestic=True).kg_per_pkm == 0.258
+    assert factors.air_factor(1000, domestic=True).kg_per_pkm == 0.187
+    assert factors.air_factor(3600, domestic=False).kg_per_pkm == 0.152
+
+
+def test_rail_uses_each_country_factor_and_the_mean_where_ademe_has_none():
+    factors = _method("ademe")
+    figures = co2.co2_for_pair(
+        factors, flown_km=None, rail_km_by_country=[("FR", 100), ("CH", 100)], domestic=False
+    )
+    mean = next(f for f in factors.factors if f.mode == "rail" and f.country == "")
+    assert figures.rail_kg == pytest.approx(100 * 0.00592 + 100 * mean.kg_per_pkm, abs=1e-3)
+
+
+def test_desnz_uses_domestic_and_international_rail_factors():
+    factors = _method("desnz")
+    assert factors.rail_factor("FR", domestic=True).kg_per_pkm == 0.0351
+    assert factors.rail_factor("FR", domestic=False).kg_per_pkm == 0.00441
+
+
+def test_flight_time_adds_access_check_in_block_and_exit():
+    flight = flight_time(600, access_a_km=14, access_b_km=7)
+    # 660 km flown: 30 + 52.8 block; access 15 + 21 and 15 + 10.5; 60 check-in; 15 exit.
+    assert flight.flown_km == 660.0
+    assert flight.block_min == pytest.approx(82.8)
+    assert flight.door_to_door_min == pytest.approx(82.8 + 36 + 25.5 + 60 + 15)
+    with pytest.raises(ValueError, match="non-negative"):
+        flight_time(-1, access_a_km=0, access_b_km=0)
+
+
+def _pair(pair_id, minutes, passengers, countries=("FR", "FR"), night=False):
+    return PolicyPair(pair_id, f"p{pair_id}", countries, minutes, night, passengers, 100.0, 5.0)
+
+
+def test_the_policy_keeps_domestic_pairs_under_the_threshold_and_sums_co2():
+    pairs = [
+        _pair(1, 120, 1000),
+        _pair(2, 150, 500),
+        _pair(3, 151, 700),
+        _pair(4, 100, 900, countries=("FR", "ES")),
+        _pair(5, None, 800, night=True),
+    ]
+    result = simulate_policy(pairs, PolicyRule(threshold_min=150))
+    assert [p.pair_id for p in result.pairs] == [1, 2]
+    assert result.passengers == 1500
+    assert result.co2_avoided_t == pytest.approx(1500 * 95 / 1000)
+    night = simulate_policy(pairs, PolicyRule(threshold_min=None, night_train=True))
+    assert [p.pair_id for p in night.pairs] == [5]
+
+
+def test_a_rule_needs_a_threshold_or_the_night_option():
+    with pytest.raises(ValueError, match="needs"):
+        PolicyRule(threshold_min=None)
+    with pytest.raises(ValueError, match="threshold_min=0"):
+        PolicyRule(threshold_min=0)

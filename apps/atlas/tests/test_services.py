@@ -1,0 +1,170 @@
+"""Loading the air data, the city pairs and the simulator, checked against the raw files."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
+from apps.atlas.policy import PolicyRule
+from apps.atlas.services import method_factors, pair_co2, recompute_atlas, run_policy
+from apps.atlas.tests.conftest import FULL_TRAFFIC, RAW_AIRPORTS, RAW_TRAFFIC
+from apps.atlas.tests.raw import city_pair_passengers, haversine_km, raw_airports, raw_passengers
+from apps.trajets.models import ImportRun, RejectedRecord
+from apps.trajets.signals import import_completed
+
+ACCEPTANCE = ["Lyon", "Marseille", "Bordeaux", "Toulouse", "Nice", "Barcelona", "Madrid",
+              "London", "Berlin", "Vienna"]  # fmt: skip
+
+
+def _paris_pair(name: str) -> CityPair:
+    return CityPair.objects.get(
+        a_name__in=["Paris", name], b_name__in=["Paris", name], air_passengers__gt=0
+    )
+
+
+def test_loading_records_runs_counts_and_rejects_with_reasons(air_data):
+    runs = {run.source.name: run for run in (air_data.airports, air_data.traffic)}
+    assert all(run.status == ImportRun.Status.SUCCEEDED for run in runs.values())
+    assert runs["openflights-airports"].rows_inserted == Airport.objects.count() == 200
+    traffic = runs["eurostat-avia-par-fr"]
+    assert traffic.rows_inserted == AirTraffic.objects.count()
+    rejects = RejectedRecord.objects.filter(run=traffic)
+    assert traffic.rows_rejected == rejects.count() > 0
+    # The three notes under Eurostat's table, and pairs whose airport OpenFlights lacks.
+    assert rejects.filter(reason_code="not_a_record").count() == 3
+    unknown = rejects.filter(reason_code="broken_reference").first()
+    assert "not in the OpenFlights airports" in unknown.reason
+    assert AirTraffic.objects.get(reporting_icao="LFPG", partner_icao="EGLL", year=2019)
+
+
+def test_a_reload_replaces_the_rows_in_one_piece(air_data):
+    from apps.atlas.loading import load_air_data
+
+    before = AirTraffic.objects.count()
+    load_air_data(airports=RAW_AIRPORTS, traffic=RAW_TRAFFIC, dataset="samples")
+    assert AirTraffic.objects.count() == before
+
+
+@pytest.mark.skipif(not FULL_TRAFFIC.exists(), reason="full Eurostat file not present")
+def test_the_bundled_slice_holds_the_full_files_lines_unchanged():
+    full = set(FULL_TRAFFIC.read_text(encoding="utf-8").splitlines())
+    sample = RAW_TRAFFIC.read_text(encoding="utf-8").splitlines()
+    assert all(line in full for line in sample)
+
+
+@pytest.mark.parametrize("name", ACCEPTANCE)
+def test_acceptance_pairs_have_the_eurostat_2019_passengers(atlas, name):
+    pair = _paris_pair(name)
+    paris = pair.airports_a if pair.a_name == "Paris" else pair.airports_b
+    other = pair.airports_b if pair.a_name == "Paris" else pair.airports_a
+    assert {"LFPG", "LFPO"} <= set(paris)
+    known = set(raw_airports(RAW_AIRPORTS))
+    expected, _busiest = city_pair_passengers(
+        raw_passengers(RAW_TRAFFIC, 2019), set(paris), set(other), known
+    )
+    assert pair.air_year == 2019
+    assert pair.air_passengers == expected > 100_000
+    assert pair.air_series["2019"] == expected
+    # A rail time where the warehouse has trains between them, else a plain status.
+    if pair.rail_status == CityPair.RailStatus.FOUND:
+        assert pair.rail_fastest_min > 0
+    else:
+        assert pair.rail_fastest_min is None
+
+
+def test_rail_times_come_from_the_timetable_search(atlas):
+    lyon = _paris_pair("Lyon")
+    assert lyon.rail_status == CityPair.RailStatus.FOUND
+    assert lyon.rail_fastest_min == 120.0  # 08:00 -> 10:00 direct
+    assert lyon.rail_direct_per_day == 1
+    assert lyon.rail_distance_km > 350
+    assert lyon.rail_km_by_country[0][0] == "FR"
+    marseille = _paris_pair("Marseille")
+    # Day: 08:00 -> 12:10 with a change at Lyon; night: 21:00 -> 07:00 direct.
+    assert marseille.rail_fastest_min == 250.0
+    assert marseille.night_train is True
+    assert marseille.night_trains[0]["departure"] == "21:00"
+    assert marseille.night_trains[0]["arrival"].startswith("07:00")
+    assert _paris_pair("Berlin").rail_status == CityPair.RailStatus.NO_TIMETABLE
+
+
+def test_the_2h30_rule_on_french_domestic_pairs_is_reproducible_from_the_raw_files(atlas):
+    result = run_policy(PolicyRule(threshold_min=150), method="ademe")
+    pairs = {p.pair_id: p for p in result.pairs}
+    stored = CityPair.objects.filter(
+        a_country="FR", b_country="FR", rail_fastest_min__lte=150, air_passengers__gt=0
+    )
+    assert set(pairs) == set(stored.values_list("pk", flat=True)) != set()
+    reports = raw_passengers(RAW_TRAFFIC, 2019)
+    coords = raw_airports(RAW_AIRPORTS)
+    total_passengers, total_kg = 0, 0.0
+    for pair in stored:
+        passengers, busiest = city_pair_passengers(
+            reports, set(pair.airports_a), set(pair.airports_b), set(coords)
+        )
+        flown = haversine_km(coords[busiest[0]], coords[busiest[1]]) * 1.1
+        air_factor = 0.258 if flown < 1000 else 0.187
+        rail_kg = pair.rail_distance_km * 0.00592  # ADEME, France mainline train
+        total_passengers += passengers
+        total_kg += passengers * (round(flown * air_factor, 3) - round(rail_kg, 3))
+    assert result.passengers == total_passengers
+    assert result.co2_avoided_t == pytest.approx(total_kg / 1000, abs=0.2)
+    assert "Lyon" in {pairs[k].label.split(" – ")[1] for k in pairs}
+
+
+def test_every_method_is_stored_with_source_year_and_scope(atlas):
+    assert set(Co2Factor.objects.values_list("method", flat=True)) == {
+        "ademe", "desnz", "desnz_no_rf"
+    }  # fmt: skip
+    assert not Co2Factor.objects.filter(source="").exists()
+    assert not Co2Factor.objects.filter(scope="").exists()
+
+
+def test_switching_method_scales_the_stored_pairs_by_the_factor_ratio(atlas):
+    pair = _paris_pair("Lyon")
+    ademe = pair_co2(pair, method_factors("ademe"))
+    desnz = pair_co2(pair, method_factors("desnz"))
+    assert ademe.method == "ademe"
+    assert desnz.method == "desnz"
+    ratio = ademe.air_factor.kg_per_pkm / desnz.air_factor.kg_per_pkm
+    assert ademe.air_kg / desnz.air_kg == pytest.approx(ratio, rel=1e-4)
+    # A corrected factor in the table changes the figures by its ratio, without code.
+    Co2Factor.objects.filter(method="ademe", mode="air", min_km=0).update(kg_per_pkm=0.129)
+    halved = pair_co2(pair, method_factors("ademe"))
+    assert halved.air_kg == pytest.approx(ademe.air_kg / 2, abs=1e-3)
+
+
+def test_the_atlas_is_recomputed_after_each_import(atlas):
+    CityPair.objects.all().delete()
+    builds = AtlasBuild.objects.count()
+    run = ImportRun.objects.first()
+    import_completed.send(sender=None, source=run.source, run=run)
+    assert CityPair.objects.filter(air_passengers__gt=0).exists()
+    assert AtlasBuild.objects.count() == builds + 1
+
+
+def test_recomputing_keeps_the_ids_of_pairs_that_remain(atlas):
+    ids = dict(CityPair.objects.values_list("a_geonames_id", "pk"))
+    recompute_atlas(trigger="again")
+    assert dict(CityPair.objects.values_list("a_geonames_id", "pk")).items() >= ids.items()
+
+
+FULL_AIRPORTS = FULL_TRAFFIC.parents[1] / "openflights" / "airports.dat"
+
+
+@pytest.mark.skipif(not FULL_AIRPORTS.exists(), reason="full Eurostat and OpenFlights files absent")
+def test_acceptance_pairs_match_the_full_eurostat_file(db, settings, tmp_path):
+    from apps.atlas.loading import load_air_data
+
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "none"  # no timetable: air side only
+    load_air_data(airports=FULL_AIRPORTS, traffic=FULL_TRAFFIC, dataset="full")
+    recompute_atlas(trigger="test")
+    reports = raw_passengers(FULL_TRAFFIC, 2019)
+    known = set(raw_airports(FULL_AIRPORTS)) | {"LSZM"}  # read as LFSB
+    for name in ACCEPTANCE:
+        pair = _paris_pair(name)
+        expected, _busiest = city_pair_passengers(
+            reports, set(pair.airports_a), set(pair.airports_b), known
+        )
+        assert (name, pair.air_year, pair.air_passengers) == (name, 2019, expected)
+        assert pair.rail_status == CityPair.RailStatus.NO_TIMETABLE

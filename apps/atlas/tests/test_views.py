@@ -1,0 +1,98 @@
+"""The "Rail ou avion" pages: table, filters, sort, map, detail, simulator, CSV, one language."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from apps.atlas.models import CityPair
+from tests.test_one_language import english_words
+
+
+def _get(client, name, *args, **query):
+    return client.get(reverse(name, args=args), query, HTTP_ACCEPT_LANGUAGE="fr")
+
+
+def test_the_list_shows_pairs_the_method_and_the_map(atlas, client):
+    response = _get(client, "atlas:pair-list")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Paris – Lyon" in html
+    assert "ADEME Base Carbone" in html
+    assert 'class="network-map atlas-map"' in html
+    assert "Données de la carte" in html
+
+
+def test_the_list_names_the_method_chosen(atlas, client):
+    html = _get(client, "atlas:pair-list", method="desnz_no_rf").content.decode()
+    assert "sans effets hors CO2" in html
+
+
+def test_a_sorted_column_says_so(atlas, client):
+    html = _get(client, "atlas:pair-list", ordering="-rail").content.decode()
+    assert 'aria-sort="descending"' in html
+
+
+def test_bad_filters_answer_400_with_the_errors_tied_to_their_fields(atlas, client):
+    response = _get(client, "atlas:pair-list", country="123", method="eea")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "code pays ISO à deux lettres attendu." in html
+    assert 'href="#id_method"' in html
+
+
+def test_a_pair_without_timetable_says_so_plainly(atlas, client):
+    pair = CityPair.objects.get(b_name="Paris", a_name="London")
+    html = _get(client, "atlas:pair-detail", pair.pk).content.decode()
+    assert "pas d'horaire actuel pour cette liaison" in html
+    assert "Passagers aériens par année" in html
+
+
+def test_the_detail_lists_the_journeys_the_night_train_and_every_method(atlas, client):
+    pair = CityPair.objects.get(a_name="Paris", b_name="Marseille")
+    html = _get(client, "atlas:pair-detail", pair.pk, method="desnz").content.decode()
+    assert "Départ 21:00 de Paris Gare de Lyon" in html
+    assert html.count("(méthode choisie)") == 1
+    assert "DESNZ, gouvernement britannique (avion avec effets hors CO2) <strong>" in html
+
+
+def test_the_simulator_lists_the_affected_pairs_and_refuses_an_empty_rule(atlas, client):
+    result = _get(client, "atlas:policy", threshold_min="150", scope="domestic", country="FR")
+    assert result.status_code == 200
+    assert "Paris – Lyon" in result.content.decode()
+    empty = _get(client, "atlas:policy", threshold_min="", scope="domestic")
+    assert empty.status_code == 422
+    assert "Indiquez un seuil" in empty.content.decode()
+    assert _get(client, "atlas:policy", country="F1").status_code == 400
+
+
+def test_the_spreadsheet_is_french_excel_with_the_method_on_each_row(atlas, client):
+    response = _get(client, "atlas:pair-export", q="Paris", method="ademe")
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeffVille A;Pays A;Ville B")
+    lyon = next(line for line in body.splitlines() if line.startswith("Paris;France;Lyon"))
+    assert "ADEME Base Carbone" in lyon
+    assert ";2 h 00;120;" in lyon
+
+
+def test_the_menu_leads_to_the_atlas_after_the_indicators(atlas, client):
+    html = _get(client, "home").content.decode()
+    assert html.index(">Indicateurs<") < html.index(">Rail ou avion<") < html.index(">Itinéraires<")
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("atlas:pair-list", {}),
+        ("atlas:pair-list", {"country": "zz9", "ordering": "-flight"}),
+        ("atlas:policy", {"threshold_min": "240", "night_train": "on"}),
+        ("atlas:policy", {"threshold_min": ""}),
+    ],
+)
+def test_the_pages_hold_no_english_word(atlas, client, name, query):
+    assert english_words(_get(client, name, **query).content.decode()) == []
+
+
+def test_the_detail_holds_no_english_word(atlas, client):
+    for pair in CityPair.objects.filter(b_name__in=["Marseille", "Paris", "Toulouse"])[:3]:
+        assert english_words(_get(client, "atlas:pair-detail", pair.pk).content.decode()) == []

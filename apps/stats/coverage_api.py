@@ -1,0 +1,77 @@
+"""API of the coverage scorecard: ``/api/stats/coverage``."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.stats.coverage import coverage_scorecard
+from apps.trajets.api import ReadOnlyApiMixin
+from obrail.errors import InvalidInput
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Country code (ISO 3166-1) or operator code.")
+    name = serializers.CharField()
+    sources = serializers.ListField(child=serializers.CharField())
+    runs_from = serializers.DateField(
+        allow_null=True, help_text="First running date of its sources."
+    )
+    runs_until = serializers.DateField(
+        allow_null=True, help_text="Last running date of its sources."
+    )
+    validity = serializers.ChoiceField(
+        choices=["current", "upcoming", "expired", "unknown"],
+        help_text="current when one of its sources runs today.",
+    )
+    day_departures = serializers.IntegerField(
+        help_text="Day trains running in the week (one per day run)."
+    )
+    night_departures = serializers.IntegerField(help_text="Night trains running in the week.")
+    day_km = serializers.FloatField(help_text="Train-km of the day trains in the week.")
+    night_km = serializers.FloatField(help_text="Train-km of the night trains in the week.")
+
+
+class ScorecardSerializer(serializers.Serializer):
+    week_start = serializers.DateField()
+    week_end = serializers.DateField()
+    today = serializers.DateField()
+    countries = CoverageRowSerializer(many=True)
+    operators = CoverageRowSerializer(many=True)
+    gaps = serializers.ListField(
+        child=serializers.CharField(), help_text="European countries with no current timetable."
+    )
+
+
+class CoverageView(ReadOnlyApiMixin, generics.GenericAPIView):
+    """Coverage per country and operator: sources, running dates, current or expired, trains
+    and train-km of a stated week by day and night, and the countries without a current
+    timetable. Trains only (no coach or tram-train)."""
+
+    serializer_class = ScorecardSerializer
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "week", dt.date, description="YYYY-MM-DD, any day of the week (default: this week)."
+            )
+        ],
+        responses=ScorecardSerializer,
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        today = timezone.localdate()
+        text = request.query_params.get("week", "")
+        try:
+            week = dt.date.fromisoformat(text) if text else today
+        except ValueError:
+            raise InvalidInput({"week": [f"YYYY-MM-DD expected, got {text!r}."]}) from None
+        card = coverage_scorecard(week=week, today=today)
+        return Response(ScorecardSerializer(dataclasses.asdict(card)).data)

@@ -1,0 +1,82 @@
+"""API of the night-train series: ``/api/stats/night-trains``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.trajets.api import ReadOnlyApiMixin
+from apps.trajets.models import DataSource
+from apps.trajets.observations import HISTORY_SOURCE, night_history
+
+
+class QuarterSerializer(serializers.Serializer):
+    observed_on = serializers.DateField(help_text="Date of the snapshot (or of the import).")
+    snapshot = serializers.CharField(help_text="File the observation was read from.")
+    routes = serializers.IntegerField(help_text="Night-train routes listed.")
+    added = serializers.IntegerField(help_text="Routes absent from the previous observation.")
+    removed = serializers.IntegerField(help_text="Routes of the previous observation gone.")
+    changed = serializers.IntegerField(
+        help_text="Routes renamed or with other countries, operators or itinerary."
+    )
+    by_country = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Routes serving each country."
+    )
+    by_operator = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Routes run by each operator."
+    )
+
+
+class NightTrainHistorySerializer(serializers.Serializer):
+    source = serializers.CharField()
+    attribution = serializers.CharField()
+    licence = serializers.CharField()
+    results = QuarterSerializer(many=True)
+
+
+class NightTrainHistoryView(ReadOnlyApiMixin, generics.GenericAPIView):
+    """Night-train routes per dated observation of a source (Back-on-Track's quarterly
+    snapshots by default), with routes appeared, disappeared and changed."""
+
+    serializer_class = NightTrainHistorySerializer
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "source",
+                str,
+                description=f"Observed source (default {HISTORY_SOURCE}).",
+            )
+        ],
+        responses=NightTrainHistorySerializer,
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        name = request.query_params.get("source") or HISTORY_SOURCE
+        try:
+            source, rows = night_history(name)
+        except DataSource.DoesNotExist:
+            raise exceptions.NotFound(f"no observed source {name!r}") from None
+        data = {
+            "source": source.name,
+            "attribution": source.attribution,
+            "licence": source.licence,
+            "results": [
+                {
+                    "observed_on": row.observed_on,
+                    "snapshot": row.snapshot,
+                    "routes": row.routes,
+                    "added": row.added,
+                    "removed": row.removed,
+                    "changed": row.changed,
+                    "by_country": row.by_country,
+                    "by_operator": row.by_operator,
+                }
+                for row in rows
+            ],
+        }
+        return Response(NightTrainHistorySerializer(data).data)

@@ -1,0 +1,123 @@
+"""Coverage scorecard: its figures equal a count of our own over the warehouse's trains."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from apps.stats.coverage import EUROPEAN_COUNTRIES, coverage_scorecard
+from apps.trajets.country_gaps import countries_without_current_timetable
+from apps.trajets.etl.loader import load_source
+from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, load_sources
+from apps.trajets.models import Trajet
+from tests.test_one_language import english_words
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[3]
+WEEK = dt.date(2025, 3, 5)  # a Wednesday: the week of Monday 3 March 2025
+TODAY = dt.date(2026, 12, 6)
+
+
+@pytest.fixture(autouse=True)
+def isolated_artefacts(settings, tmp_path: Path) -> None:
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
+    settings.ETL_CACHE_DIR = tmp_path / "etl-cache"
+
+
+@pytest.fixture
+def warehouse() -> None:
+    """The bundled Romanian and TER slices (current and expired on TODAY)."""
+    for spec in load_sources(DEFAULT_SOURCES_FILE):
+        if spec.name in {"romania-datagovro", "sncf-ter"}:
+            assert load_source(spec, path=ROOT / spec.path).status == "succeeded"
+
+
+def _own_counts() -> tuple[Counter, Counter]:
+    """Departures and km per (country, day|night) and (operator, day|night), counted trajet
+    by trajet and day by day with the model's own calendar."""
+    departures: Counter = Counter()
+    km: Counter = Counter()
+    monday = WEEK - dt.timedelta(days=WEEK.weekday())
+    trains = Trajet.objects.filter(same_train_as__isnull=True, mode="rail")
+    for trajet in trains.select_related("operator").prefetch_related(
+        "countries", "calendar_exceptions"
+    ):
+        half = "night" if trajet.kind == "night" else "day"
+        keys = [("country", c.country) for c in trajet.countries.all()]
+        keys.append(("operator", trajet.operator.code))
+        for offset in range(7):
+            if trajet.runs_on(monday + dt.timedelta(days=offset)):
+                for key in keys:
+                    departures[(*key, half)] += 1
+                    km[(*key, half)] += trajet.distance_km or 0.0
+    return departures, km
+
+
+def test_the_scorecard_equals_the_warehouse_for_a_stated_week(warehouse) -> None:
+    card = coverage_scorecard(week=WEEK, today=TODAY)
+    assert (card.week_start, card.week_end) == (dt.date(2025, 3, 3), dt.date(2025, 3, 9))
+    departures, km = _own_counts()
+    assert departures  # the TER slice runs that week
+    for kind, rows in (("country", card.countries), ("operator", card.operators)):
+        for row in rows:
+            assert row.day_departures == departures[(kind, row.key, "day")], row
+            assert row.night_departures == departures[(kind, row.key, "night")], row
+            assert row.day_km == pytest.approx(km[(kind, row.key, "day")], abs=0.06)
+            assert row.night_km == pytest.approx(km[(kind, row.key, "night")], abs=0.06)
+    countries = {row.key: row for row in card.countries}
+    # Romania's timetable runs until 2026-12-12: current; the TER one ended 2025-04-22.
+    assert countries["RO"].validity == "current"
+    assert countries["RO"].sources == ["romania-datagovro"]
+    assert countries["FR"].validity == "expired"
+    assert countries["FR"].sources == ["sncf-ter"]
+    assert "FR" in card.gaps
+    assert "RO" not in card.gaps
+    assert set(card.gaps) == set(EUROPEAN_COUNTRIES) - {
+        key for key, row in countries.items() if row.validity == "current"
+    }
+    # Coaches are not trains: no figure counts them.
+    assert Trajet.objects.filter(mode="coach").exists()
+
+
+def test_the_coverage_api_states_its_week_and_refuses_a_bad_one(client, warehouse) -> None:
+    body = client.get("/api/stats/coverage", {"week": WEEK.isoformat()}).json()
+    assert (body["week_start"], body["week_end"]) == ("2025-03-03", "2025-03-09")
+    card = coverage_scorecard(week=WEEK, today=dt.date.fromisoformat(body["today"]))
+    assert [r["day_departures"] for r in body["countries"]] == [
+        r.day_departures for r in card.countries
+    ]
+    assert body["gaps"] == card.gaps
+    bad = client.get("/api/stats/coverage", {"week": "2025-13-01"})
+    assert bad.status_code == 400
+    assert "week" in bad.json()["errors"]
+
+
+def test_the_coverage_page_shows_each_country_its_validity_and_the_gaps(client, warehouse) -> None:
+    page = client.get("/indicateurs/couverture", {"week": WEEK.isoformat()})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "du 3 mars 2025 au 9 mars 2025" in html
+    assert "romania-datagovro" in html
+    assert "expiré" in html
+    assert "Pays sans horaire en cours" in html
+    assert english_words(html) == []
+    bad = client.get("/indicateurs/couverture", {"week": "demain"})
+    assert bad.status_code == 422
+    assert 'aria-invalid="true"' in bad.content.decode()
+
+
+def test_the_quality_page_states_the_countries_without_a_current_timetable(
+    client, warehouse
+) -> None:
+    html = client.get("/trajets/qualite").content.decode()
+    # Romania's timetable is current today (until 2026-12-12) only if today is before then:
+    # the page states whatever the warehouse says for today.
+    gaps = countries_without_current_timetable(timezone.localdate())
+    assert "Couverture de l&#x27;Europe" in html or "Couverture de l'Europe" in html
+    assert "Kosovo" in html  # no source covers Kosovo
+    assert f"{len(gaps)} pays européens" in html
