@@ -28,6 +28,10 @@ PURPOSES: dict[str, Promise] = {
         "Trains de jour et de nuit, départs par opérateur, pays desservis, liaisons les plus "
         "desservies et CO2 comparé à l'avion, sur une période ; chaque chiffre téléchargeable."
     ),
+    "atlas:pair-list": _(
+        "Où le train remplace l'avion : liaisons entre villes, passagers aériens, temps de "
+        "train, CO2 selon la méthode choisie, et simulateur de seuils d'interdiction de vols."
+    ),
     "routing:route-search": _("Trouver un trajet en train entre deux villes ou gares."),
     "trajets:network-map": _("Voir les liaisons de jour et de nuit sur une carte de l'Europe."),
     "trajets:quality": _("D'où viennent les données, leur licence et ce qui a été vérifié."),

@@ -14,6 +14,7 @@ PAGES = (
     ("trajets:network-map", "Carte du réseau"),
     ("trajets:quality", "Qualité des données"),
     ("stats:dashboard", "Indicateurs"),
+    ("atlas:pair-list", "Rail ou avion : les liaisons entre villes"),
     ("pages:accessibility", "Déclaration d'accessibilité"),
     ("pages:legal", "Mentions légales"),
     ("pages:sitemap", "Plan du site"),
