@@ -1,10 +1,10 @@
 """Trajets of one load: harmonise, fold calendar variants into trains, detect changes, write.
 
-One trajet is one train: the services of a source with the same operator and the same
-stops at the same times (boarding rules included) are calendar variants or same-day twins of
-one train, and fold into one trajet running on the union of their dates, with one
-provenance row per source record. The whole source is read before anything is written, so
-a train's variants may lie anywhere in the input.
+One trajet is one train: the services of a source with the same operator, mode and night
+label and the same stops at the same times (boarding rules included) are calendar variants
+or same-day twins of one train, and fold into one trajet running on the union of their
+dates, with one provenance row per source record. The whole source is read before anything
+is written, so a train's variants may lie anywhere in the input.
 """
 
 from __future__ import annotations
@@ -293,8 +293,10 @@ class TrajetLoading:
             )
             return
         self.seen.add(result.source_id)
-        # A coach and a train on the same stops and times stay two services.
-        key = (operator_pk, result.mode, result.stop_copy_lines)
+        # A coach and a train on the same stops and times stay two services; so do a
+        # night-labelled service and a day one (Romania's IR-N 460 runs in summer on the
+        # stops and times of IR 1094: a calendar variant of it would lose its night label).
+        key = (operator_pk, result.mode, result.kind == "night", result.stop_copy_lines)
         train = self.trains.get(key)
         if train is None:
             train = self.trains[key] = _Train(operator_pk)
