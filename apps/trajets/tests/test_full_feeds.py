@@ -96,11 +96,13 @@ def test_the_whole_romanian_timetable_loads_with_every_trip_accounted_for() -> N
     assert set(kinds) == night & account.stored
     # Every IR-N record is on a night train of its own: 460/461 (București Nord ↔ Ruse,
     # summer) run on the stops and times of the day IR 1094/1095 of the rest of the year
-    # and are not folded into them (they make them night trains by the same-run rule).
+    # and are not folded into them; IR 1094/1095, another number, stay day trains.
     assert set(kinds.values()) == {ServiceKind.NIGHT}
-    for record in ("460", "461"):
+    for record, day in (("460", "1094"), ("461", "1095")):
         trajet = TrajetProvenance.objects.get(source__name=spec.name, source_record_id=record)
         assert trajet.trajet.train_number == record
+        other = TrajetProvenance.objects.get(source__name=spec.name, source_record_id=day)
+        assert other.trajet.kind == ServiceKind.DAY
     assert len(kinds) == 42
     assert night - account.stored <= set(account.rejected)
 

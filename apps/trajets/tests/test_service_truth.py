@@ -446,6 +446,6 @@ def test_a_night_labelled_variant_is_never_folded_into_a_day_train(tmp_path: Pat
     assert _dates(night) == {dt.date(2025, 2, d) for d in range(1, 11)}
     day = Trajet.objects.get(provenances__source_record_id="1094")
     assert day.train_number == "1094"
-    # IR 1094 is the same run as IR-N 460 on other days: a night train by that rule.
-    assert (day.kind, day.kind_reason[:26]) == ("night", "same run as IR-N 460 (reco")
+    # Same run, another number: IR 1094 stays the day train the source says it is.
+    assert day.kind == "day"
     assert _dates(day) == {dt.date(2025, 1, d) for d in range(6, 32)}
