@@ -54,6 +54,14 @@ def test_the_coverage_page_passes_axe_and_reflows(
     assert browser_page.locator("#partial-heading").inner_text() == partial
     assert warning in browser_page.locator("#coverage-warning").inner_text()
     assert browser_page.locator("#coverage-partial li").count() == 3  # BG, HU, MD
+    first = browser_page.locator("#coverage-partial li").first.inner_text()
+    assert (
+        first
+        == {
+            "fr": "Bulgarie : trains venus de l'étranger seulement",
+            "en": "Bulgaria: trains from abroad only",
+        }[language]
+    )
     widths = browser_page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
