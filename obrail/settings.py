@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ServiceKindEnum": "apps.trajets.models.ServiceKind",
         "GrowthLawEnum": "apps.ecology.models.GrowthLawKind",
+        "SourceScopeEnum": "apps.trajets.models.SourceScope",
     },
 }
 

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from apps.stats.coverage import coverage_scorecard
 from apps.trajets.api import ReadOnlyApiMixin
+from apps.trajets.models import SourceScope
 from obrail.errors import InvalidInput
 
 
@@ -21,6 +22,18 @@ class CoverageRowSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="Country code (ISO 3166-1) or operator code.")
     name = serializers.CharField()
     sources = serializers.ListField(child=serializers.CharField())
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=SourceScope.choices),
+        help_text=(
+            "Which trains its sources describe: national, long_distance, "
+            "classic_long_distance, no_suburban, regional, night, cross_border (a country "
+            "reached only by trains from abroad), '' undeclared."
+        ),
+    )
+    current_scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=SourceScope.choices),
+        help_text="The same for its current sources only (empty: none is current).",
+    )
     runs_from = serializers.DateField(
         allow_null=True, help_text="First running date of its sources."
     )
@@ -47,6 +60,14 @@ class ScorecardSerializer(serializers.Serializer):
     operators = CoverageRowSerializer(many=True)
     gaps = serializers.ListField(
         child=serializers.CharField(), help_text="European countries with no current timetable."
+    )
+    partial = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=(
+            "Countries whose current timetable describes only some of their trains "
+            "(long-distance, regional, night or cross-border only): the others are not known, "
+            "not absent."
+        ),
     )
 
 

@@ -38,6 +38,7 @@ from apps.trajets.periods import (
     in_typical_weeks,
     typical_weeks,
 )
+from apps.trajets.querysets import counted_lookups
 from obrail.caching import cached_per_query, data_version
 from obrail.errors import InvalidInput, UnprocessableInput
 
@@ -382,9 +383,7 @@ def compute_served_countries(choice: PeriodChoice) -> dict[str, int]:
             .annotate(services=Sum("services"))
         )
         return {row["served_country"]: row["services"] for row in cells}
-    countries = TrajetCountry.objects.filter(
-        trajet__same_train_as__isnull=True, trajet__mode="rail"
-    )
+    countries = TrajetCountry.objects.filter(**counted_lookups("trajet__"))
     if choice.kind == PeriodKind.ALL:
         return dict(countries.order_by().values_list("country").annotate(services=Count("*")))
     period: Period | Weeks
@@ -417,7 +416,7 @@ def rebuild_volume_summary() -> int:
     )
     by_country = period_measures(
         in_typical_weeks(
-            TrajetCountry.objects.filter(trajet__same_train_as__isnull=True, trajet__mode="rail"),
+            TrajetCountry.objects.filter(**counted_lookups("trajet__")),
             mondays,
             prefix="trajet__",
         ),

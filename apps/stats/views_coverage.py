@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.stats.coverage import coverage_scorecard
+from apps.trajets.models import SourceScope
 from obrail.formatting import country_name
 
 VALIDITY_LABELS = {
@@ -34,11 +35,21 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         return render(request, "stats/coverage.html", context, status=422)
     card = coverage_scorecard(week=week, today=today)
     labels = {key: str(label) for key, label in VALIDITY_LABELS.items()}
+    scopes = {key: str(label) for key, label in SourceScope.choices}
+    by_key = {row.key: row for row in card.countries}
+
+    def described(row_scopes: list[str]) -> str:
+        return " ; ".join(scopes[s] for s in row_scopes)
+
     context = {
         "card": card,
         "week_text": week.isoformat(),
-        "countries": [(row, labels[row.validity]) for row in card.countries],
-        "operators": [(row, labels[row.validity]) for row in card.operators],
-        "gaps": [country_name(code) for code in card.gaps],
+        "countries": [(row, labels[row.validity], described(row.scopes)) for row in card.countries],
+        "operators": [(row, labels[row.validity], described(row.scopes)) for row in card.operators],
+        # A gap whose timetable has expired says until when it ran.
+        "gaps": [(country_name(code), by_key.get(code)) for code in card.gaps],
+        "partial": [
+            (country_name(code), described(by_key[code].current_scopes)) for code in card.partial
+        ],
     }
     return render(request, "stats/coverage.html", context)

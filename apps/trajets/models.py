@@ -35,6 +35,27 @@ class SourceFormat(models.TextChoices):
     INTERNAL = "internal", _("traitement interne (réparation)")
 
 
+class SourceScope(models.TextChoices):
+    """Which trains of its countries a timetable source describes: a country covered by a
+    partial source is not a country without the other trains."""
+
+    NATIONAL = "national", _("tout l'horaire national")
+    LONG_DISTANCE = "long_distance", _("grandes lignes seulement, sans trains régionaux")
+    CLASSIC_LONG_DISTANCE = (
+        "classic_long_distance",
+        _("grandes lignes classiques seulement, sans grande vitesse ni trains régionaux"),
+    )
+    NO_SUBURBAN = (
+        "no_suburban",
+        _("grande vitesse, grandes lignes et moyenne distance, sans trains de banlieue"),
+    )
+    REGIONAL = "regional", _("trains régionaux seulement, sans grandes lignes")
+    NIGHT = "night", _("trains de nuit seulement")
+    #: Never declared: a country that a source reaches only by trains from abroad.
+    CROSS_BORDER = "cross_border", _("trains venus de l'étranger seulement")
+    UNKNOWN = "", _("non déclaré")
+
+
 class DataSource(models.Model):
     """A declared input of the ETL (a feed, a file, a page) with its licence."""
 
@@ -62,6 +83,14 @@ class DataSource(models.Model):
             "Base de trains de nuit tenue à la main (Back-on-Track) : un trajet d'une autre "
             "source qui est le même train est un train de nuit."
         ),
+    )
+    scope = models.CharField(
+        _("trains décrits"),
+        max_length=24,
+        choices=SourceScope.choices,
+        blank=True,
+        default=SourceScope.UNKNOWN,
+        help_text=_("Quels trains de ses pays l'horaire décrit (déclaré dans sources.toml)."),
     )
     runs_from = models.DateField(_("premier jour de circulation"), null=True, blank=True)
     runs_until = models.DateField(_("dernier jour de circulation"), null=True, blank=True)

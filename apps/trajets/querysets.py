@@ -11,6 +11,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 # The mode counted as a train (TransportMode.RAIL; models imports this module).
 COUNTED_MODE = "rail"
 
+
+def counted_lookups(prefix: str = "", modes: Iterable[str] = (COUNTED_MODE,)) -> dict[str, object]:
+    """The lookups of :meth:`TrajetQuerySet.counted` for a model reaching the trajet
+    through ``prefix`` (``"trajet__"`` for its stops, countries or calendar exceptions)."""
+    return {f"{prefix}same_train_as__isnull": True, f"{prefix}mode__in": list(modes)}
+
+
 WEEKDAY_FIELDS = (
     "runs_monday",
     "runs_tuesday",
@@ -41,7 +48,7 @@ class TrajetQuerySet(models.QuerySet):
         """One trajet per train: without the trajets that another source's trajet already
         describes (``same_train_as`` set), and trains only (coaches and tram-trains when
         ``modes`` names them). Lists, indicators and routing read these."""
-        return self.filter(same_train_as__isnull=True, mode__in=list(modes))
+        return self.filter(**counted_lookups(modes=modes))
 
     def variants_of(self, trajet: models.Model) -> TrajetQuerySet:
         """The trajets that describe the same train as ``trajet`` (the counted one and those

@@ -40,3 +40,21 @@ def test_the_night_train_series_page_passes_axe_and_reflows(
     )
     assert widths[0] <= widths[1]
     audit(browser_page, f"night-train series at {width} px")
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_night_train_series_page_in_english_passes_axe(
+    history, browser_page, audit, width
+) -> None:
+    browser_page.set_viewport_size({"width": width, "height": 800})
+    browser_page.goto(history)
+    browser_page.get_by_label("Langue").select_option("en")
+    with browser_page.expect_navigation():
+        browser_page.get_by_role("button", name="Changer").click()
+    assert browser_page.locator("html").get_attribute("lang") == "en"
+    assert "quarter by quarter" in browser_page.locator("h1").inner_text()
+    # The table holds the ten snapshots, the last one's 204 routes counted from its file.
+    rows = browser_page.locator("section[aria-labelledby=history-table-heading] tbody tr")
+    assert rows.count() == 10
+    assert rows.last.locator("td").first.inner_text() == "204"
+    audit(browser_page, f"night-train series (en) at {width} px")

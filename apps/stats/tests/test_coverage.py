@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -92,12 +93,18 @@ def test_the_coverage_api_states_its_week_and_refuses_a_bad_one(client, warehous
         r.day_departures for r in card.countries
     ]
     assert body["gaps"] == card.gaps
+    assert body["partial"] == card.partial
+    assert [r["scopes"] for r in body["countries"]] == [r.scopes for r in card.countries]
     bad = client.get("/api/stats/coverage", {"week": "2025-13-01"})
     assert bad.status_code == 400
     assert "week" in bad.json()["errors"]
 
 
-def test_the_coverage_page_shows_each_country_its_validity_and_the_gaps(client, warehouse) -> None:
+def test_the_coverage_page_shows_each_country_its_validity_and_the_gaps(
+    client, warehouse, monkeypatch
+) -> None:
+    # Judged on TODAY, while Romania's timetable is current, whatever the machine's date.
+    monkeypatch.setattr("apps.stats.views_coverage.timezone.localdate", lambda: TODAY)
     page = client.get("/indicateurs/couverture", {"week": WEEK.isoformat()})
     html = page.content.decode()
     assert page.status_code == 200
@@ -105,6 +112,13 @@ def test_the_coverage_page_shows_each_country_its_validity_and_the_gaps(client, 
     assert "romania-datagovro" in html
     assert "expiré" in html
     assert "Pays sans horaire en cours" in html
+    # Gaps and partial coverage are stated, never left to read as "no trains".
+    text = unescape(html)
+    assert "n'est pas un pays sans trains" in text
+    assert "France (horaire expiré : trains jusqu'au 22 avril 2025)" in text
+    assert "Pays couverts en partie" in text
+    assert "Bulgarie : trains venus de l'étranger seulement" in text
+    assert "trains régionaux seulement, sans grandes lignes" in text  # France's row
     assert english_words(html) == []
     bad = client.get("/indicateurs/couverture", {"week": "demain"})
     assert bad.status_code == 422
@@ -121,3 +135,22 @@ def test_the_quality_page_states_the_countries_without_a_current_timetable(
     assert "Couverture de l&#x27;Europe" in html or "Couverture de l'Europe" in html
     assert "Kosovo" in html  # no source covers Kosovo
     assert f"{len(gaps)} pays européens" in html
+
+
+def test_the_scorecard_says_which_trains_each_country_s_timetable_describes(warehouse) -> None:
+    card = coverage_scorecard(week=WEEK, today=TODAY)
+    countries = {row.key: row for row in card.countries}
+    # The declared scopes: Romania's national timetable, France's TER only.
+    assert countries["RO"].scopes == ["national"]
+    assert countries["FR"].scopes == ["regional"]
+    # Every other country is reached only by trains from abroad (Romanian trains to Ruse,
+    # Budapest or Chișinău; TER to Germany, Switzerland, Luxembourg): their rows say so.
+    abroad = {key for key in countries if key not in {"RO", "FR"}}
+    assert {"BG", "HU", "MD", "DE", "CH", "LU"} <= abroad
+    for key in abroad:
+        assert countries[key].scopes == ["cross_border"], key
+    # Those reached by Romania's current timetable are partly covered, never fully; TER's
+    # have expired.
+    assert card.partial == ["BG", "HU", "MD"]
+    # France's only timetable (TER) has expired: a gap, not a partly covered country.
+    assert "FR" in card.gaps

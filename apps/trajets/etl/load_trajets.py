@@ -1,10 +1,10 @@
 """Trajets of one load: harmonise, fold calendar variants into trains, detect changes, write.
 
-One trajet is one train: the services of a source with the same operator and the same
-stops at the same times (boarding rules included) are calendar variants or same-day twins of
-one train, and fold into one trajet running on the union of their dates, with one
-provenance row per source record. The whole source is read before anything is written, so
-a train's variants may lie anywhere in the input.
+One trajet is one train: the services of a source with the same operator, mode and night
+label and the same stops at the same times (boarding rules included) are calendar variants
+or same-day twins of one train, and fold into one trajet running on the union of their
+dates, with one provenance row per source record. The whole source is read before anything
+is written, so a train's variants may lie anywhere in the input.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from apps.trajets.models import (
     TrajetCountry,
     TrajetProvenance,
 )
-from apps.trajets.same_train import connected_groups
+from apps.trajets.same_train import connected_groups, numbers_agree
 from apps.trajets.stop_summaries import stop_summary
 
 from .errors import InjectedFailureError
@@ -184,8 +184,8 @@ def night_runs(
     """Night trains recognised by a sister run: trains of one source calling at the same
     stations at the same times, whatever their operator and boarding rules, are one run;
     when the source labels one of them a night train (a night product, sleepers), the
-    others are night trains too (gtfs.de publishes EN 407 Warszawa → Oświęcim as "EN" of
-    PKP on some days and as "IC" of another agency on others)."""
+    others whose number agrees are night trains too (gtfs.de publishes EN 407 Warszawa →
+    Oświęcim as "EN" of PKP on some days and as "IC" of another agency on others)."""
     runs: dict[tuple, list[int]] = defaultdict(list)
     for position, (train, _) in enumerate(trains):
         runs[_run_key(train)].append(position)
@@ -204,7 +204,9 @@ def night_runs(
         label = " ".join(filter(None, (night.category, night.train_number))) or "a night train"
         for position in positions:
             train, operator_pk = trains[position]
-            if train.kind == "night":
+            # Another number is another train (Romania's day IR 1094 runs in winter on
+            # the stops and times of the summer night IR-N 460).
+            if train.kind == "night" or not numbers_agree(train.train_number, night.train_number):
                 continue
             reason = (
                 f"same run as {label} (record {night.source_id}) on other days: {night.kind_reason}"
@@ -293,8 +295,10 @@ class TrajetLoading:
             )
             return
         self.seen.add(result.source_id)
-        # A coach and a train on the same stops and times stay two services.
-        key = (operator_pk, result.mode, result.stop_copy_lines)
+        # A coach and a train on the same stops and times stay two services; so do a
+        # night-labelled service and a day one (Romania's IR-N 460 runs in summer on the
+        # stops and times of IR 1094: a calendar variant of it would lose its night label).
+        key = (operator_pk, result.mode, result.kind == "night", result.stop_copy_lines)
         train = self.trains.get(key)
         if train is None:
             train = self.trains[key] = _Train(operator_pk)

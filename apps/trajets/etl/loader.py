@@ -246,6 +246,7 @@ def load_source(
             "licence": spec.licence[:120] or "unknown",
             "attribution": spec.attribution,
             "dataset": spec.dataset,
+            "scope": spec.scope,
             "is_night_reference": bool(
                 spec.options.get("night_reference", spec.format in _NIGHT_REFERENCE_FORMATS)
             ),

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from apps.trajets.models import SourceScope
+
 from .errors import SourceConfigError
 from .extractors import EXTRACTORS
 
@@ -31,7 +33,7 @@ OBSERVATION_FORMATS = ("ontd-history",)
 CUSTOM_DATASET = "custom"
 _RESERVED = {
     "name", "title", "format", "path", "url", "full_path", "full_url", "licence",
-    "attribution", "enabled",
+    "attribution", "enabled", "scope",
 }  # fmt: skip
 
 
@@ -47,6 +49,8 @@ class SourceSpec:
     licence: str = ""
     attribution: str = ""
     enabled: bool = True
+    #: Which trains of its countries it describes (a ``SourceScope`` value, "" undeclared).
+    scope: str = ""
     options: Mapping[str, Any] = field(default_factory=dict)
     dataset: str = "samples"
 
@@ -62,7 +66,8 @@ class SourceSpec:
 
 
 def validate_spec(spec: SourceSpec) -> SourceSpec:
-    """Return ``spec`` when its name, format and location are usable; raise otherwise."""
+    """Return ``spec`` when its name, format, location and scope are usable; raise
+    otherwise."""
     if not spec.name or not spec.name.replace("-", "").replace("_", "").isalnum():
         raise SourceConfigError(f"source name {spec.name!r} must be letters, digits, - or _")
     if spec.format not in EXTRACTORS and spec.format not in OBSERVATION_FORMATS:
@@ -72,6 +77,11 @@ def validate_spec(spec: SourceSpec) -> SourceSpec:
         )
     if not spec.path and not spec.url:
         raise SourceConfigError(f"source {spec.name!r}: needs a path or a url")
+    if spec.scope not in SourceScope.values or spec.scope == SourceScope.CROSS_BORDER:
+        raise SourceConfigError(
+            f"source {spec.name!r}: unknown scope {spec.scope!r} "
+            f"(known: {', '.join(v for v in SourceScope.values if v and v != 'cross_border')})"
+        )
     return spec
 
 
@@ -124,6 +134,7 @@ def load_sources(
                     licence=str(entry.get("licence", "")),
                     attribution=str(entry.get("attribution", "")),
                     enabled=bool(entry.get("enabled", True)),
+                    scope=str(entry.get("scope", "")),
                     options={k: v for k, v in entry.items() if k not in _RESERVED},
                     dataset=dataset,
                     **location,

@@ -90,6 +90,22 @@ def test_sources_file_declares_bundled_samples_that_exist() -> None:
     assert not any("european" in s.path for s in specs)
 
 
+def test_every_timetable_source_declares_which_trains_it_describes(tmp_path: Path) -> None:
+    specs = load_sources(DEFAULT_SOURCES_FILE, dataset="full", full_data_dir=tmp_path)
+    scopes = {s.name: s.scope for s in specs if s.format not in {"csv", "ontd-history"}}
+    assert scopes["db-fernverkehr"] == "long_distance"
+    assert scopes["sncf-ter"] == "regional"
+    assert all(scopes.values()), scopes
+    bad = tmp_path / "sources.toml"
+    bad.write_text('[[source]]\nname = "x"\nformat = "gtfs"\npath = "f"\nscope = "most"\n')
+    with pytest.raises(SourceConfigError, match="source 'x': unknown scope 'most'"):
+        load_sources(bad)
+    # cross_border is said of a country by the scorecard, never declared.
+    bad.write_text(bad.read_text().replace('"most"', '"cross_border"'))
+    with pytest.raises(SourceConfigError, match="unknown scope 'cross_border'"):
+        load_sources(bad)
+
+
 def test_unknown_format_is_refused_with_the_known_ones() -> None:
     with pytest.raises(SourceConfigError, match="known formats"):
         extract("pdf", SAMPLES, {})

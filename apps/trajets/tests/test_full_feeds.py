@@ -94,16 +94,16 @@ def test_the_whole_romanian_timetable_loads_with_every_trip_accounted_for() -> N
         ).values_list("source_record_id", "trajet__kind")
     )
     assert set(kinds) == night & account.stored
-    # Two IR-N records (460/461, București Nord ↔ Ruse, 10:46 → 13:40 and back) have the
-    # stops and times of the day IR 1094/1095: the through cars ride in a day train, which
-    # they are folded into. Every other IR-N record is a night train.
-    day = {record for record, kind in kinds.items() if kind != ServiceKind.NIGHT}
-    assert day == {"460", "461"}
-    for record in day:
+    # Every IR-N record is on a night train of its own: 460/461 (București Nord ↔ Ruse,
+    # summer) run on the stops and times of the day IR 1094/1095 of the rest of the year
+    # and are not folded into them; IR 1094/1095, another number, stay day trains.
+    assert set(kinds.values()) == {ServiceKind.NIGHT}
+    for record, day in (("460", "1094"), ("461", "1095")):
         trajet = TrajetProvenance.objects.get(source__name=spec.name, source_record_id=record)
-        others = set(trajet.trajet.provenances.values_list("source_record_id", flat=True))
-        assert others - night, f"{record} is a day train of its own"
-    assert len(set(kinds) - day) == 40
+        assert trajet.trajet.train_number == record
+        other = TrajetProvenance.objects.get(source__name=spec.name, source_record_id=day)
+        assert other.trajet.kind == ServiceKind.DAY
+    assert len(kinds) == 42
     assert night - account.stored <= set(account.rejected)
 
 

@@ -417,3 +417,35 @@ def test_a_run_the_source_labels_a_night_train_on_other_days_is_a_night_train(
     assert (ic.kind, ic.timetable_kind) == ("night", "night")
     assert ic.kind_reason.startswith("same run as EN (record N1) on other days: EN is a night")
     assert Trajet.objects.count() == 2  # two operators: two trains, both night
+
+
+def test_a_night_labelled_variant_is_never_folded_into_a_day_train(tmp_path: Path) -> None:
+    # Romania publishes București Nord → Ruse as IR 1094 most of the year and as the night
+    # product IR-N 460 in summer, on the same stops and times: IR-N 460 stays a night train
+    # of its own, on its own dates, never a calendar variant of the day IR.
+    feed = write_gtfs(
+        tmp_path / "feed",
+        **{
+            "trips.txt": (
+                "route_id,service_id,trip_id,trip_short_name\n"
+                "R1,WINTER,1094,IR 1094\nR1,SUMMER,460,IR-N 460\n"
+            ),
+            "calendar.txt": CALENDAR_HEADER
+            + "WINTER,1,1,1,1,1,1,1,20250106,20250131\nSUMMER,1,1,1,1,1,1,1,20250201,20250210\n",
+            "stop_times.txt": (
+                "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                "1094,,14:15:00,S1,1\n1094,16:56:00,,S2,2\n"
+                "460,,14:15:00,S1,1\n460,16:56:00,,S2,2\n"
+            ),
+        },
+    )
+    load_source(SourceSpec(name="mini", format="gtfs", path=str(feed)), path=feed)
+    night = Trajet.objects.get(provenances__source_record_id="460")
+    assert (night.train_number, night.kind) == ("460", "night")
+    assert list(night.provenances.values_list("source_record_id", flat=True)) == ["460"]
+    assert _dates(night) == {dt.date(2025, 2, d) for d in range(1, 11)}
+    day = Trajet.objects.get(provenances__source_record_id="1094")
+    assert day.train_number == "1094"
+    # Same run, another number: IR 1094 stays the day train the source says it is.
+    assert day.kind == "day"
+    assert _dates(day) == {dt.date(2025, 1, d) for d in range(6, 32)}
