@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trajets', '0017_source_observations'),
+        ("trajets", "0017_source_observations"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='datasource',
-            name='format',
-            field=models.CharField(choices=[('gtfs', 'GTFS'), ('csv', 'CSV'), ('json', 'JSON'), ('xlsx', 'Excel'), ('html', 'HTML'), ('netex', 'NeTEx'), ('internal', 'traitement interne (réparation)')], max_length=10, verbose_name='format'),
+            model_name="datasource",
+            name="format",
+            field=models.CharField(
+                choices=[
+                    ("gtfs", "GTFS"),
+                    ("csv", "CSV"),
+                    ("json", "JSON"),
+                    ("xlsx", "Excel"),
+                    ("html", "HTML"),
+                    ("netex", "NeTEx"),
+                    ("internal", "traitement interne (réparation)"),
+                ],
+                max_length=10,
+                verbose_name="format",
+            ),
         ),
     ]
