@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from apps.trajets.etl.errors import ExtractError
 from apps.trajets.etl.extractors import extract
 from apps.trajets.etl.loader import load_source
-from apps.trajets.etl.records import RejectRecord, ServiceRecord
+from apps.trajets.etl.records import RejectRecord, ServiceRecord, StationRecord
 from apps.trajets.etl.sources import load_sources
 from apps.trajets.models import DataSource, ImportRun, Station, Trajet
 
@@ -140,6 +141,67 @@ def test_an_unknown_calendar_construct_is_a_reject_with_its_reason(tmp_path: Pat
     assert "VJ_SS_9026" in " ".join(unsupported)  # a Sunday train
 
 
+PASSING_TIMES = """<?xml version="1.0"?>
+<PublicationDelivery xmlns="http://www.netex.org.uk/netex"><dataObjects><CompositeFrame id="c">
+<frames>
+ <ServiceCalendarFrame id="sc"><operatingPeriods>
+  <UicOperatingPeriod id="p1"><FromDate>2026-03-02T00:00:00</FromDate>
+   <ToDate>2026-03-08T00:00:00</ToDate><ValidDayBits>1010001</ValidDayBits></UicOperatingPeriod>
+ </operatingPeriods></ServiceCalendarFrame>
+ <ServiceFrame id="sf">
+  <scheduledStopPoints>
+   <ScheduledStopPoint id="x:008727100"><Name>PARIS NORD</Name></ScheduledStopPoint>
+   <ScheduledStopPoint id="x:008014000"><Name>KOELN HBF</Name></ScheduledStopPoint>
+  </scheduledStopPoints>
+  <journeyPatterns><ServiceJourneyPattern id="jp">
+   <pointsInSequence>
+    <StopPointInJourneyPattern id="jp1" order="1"><ScheduledStopPointRef ref="x:008727100"/>
+     <ForAlighting>false</ForAlighting></StopPointInJourneyPattern>
+    <StopPointInJourneyPattern id="jp2" order="2"><ScheduledStopPointRef ref="x:008014000"/>
+     <ForBoarding>false</ForBoarding></StopPointInJourneyPattern>
+   </pointsInSequence></ServiceJourneyPattern></journeyPatterns>
+ </ServiceFrame>
+ <TimetableFrame id="tf"><vehicleJourneys>
+  <ServiceJourney id="sj"><PublicCode>453</PublicCode><TransportMode>rail</TransportMode>
+   <dayTypes><DayTypeRef ref="p1"/></dayTypes><ServiceJourneyPatternRef ref="jp"/>
+   <passingTimes>
+    <TimetabledPassingTime><StopPointInJourneyPatternRef ref="jp1"/>
+     <DepartureTime>22:10:00</DepartureTime></TimetabledPassingTime>
+    <TimetabledPassingTime><StopPointInJourneyPatternRef ref="jp2"/>
+     <ArrivalTime>01:20:00</ArrivalTime><ArrivalDayOffset>1</ArrivalDayOffset>
+    </TimetabledPassingTime>
+   </passingTimes></ServiceJourney>
+  <ServiceJourney id="bus"><PublicCode>1</PublicCode><TransportMode>bus</TransportMode>
+   <dayTypes><DayTypeRef ref="p1"/></dayTypes><ServiceJourneyPatternRef ref="jp"/>
+  </ServiceJourney>
+ </vehicleJourneys></TimetableFrame>
+</frames></CompositeFrame></dataObjects></PublicationDelivery>
+"""
+
+
+def test_passing_times_day_offsets_and_uic_day_bits(tmp_path: Path) -> None:
+    """The other profile shape: TimetabledPassingTime through the journey pattern, a
+    UicOperatingPeriod as day type (ERA/UIC), stop points keyed by UIC codes."""
+    path = tmp_path / "night.xml"
+    path.write_text(PASSING_TIMES, encoding="utf-8")
+    records = list(extract("netex", path, {}))
+    (service,) = [r for r in records if isinstance(r, ServiceRecord)]
+    assert service.train_number == "453"
+    assert [(s.station_id, s.arrival_s, s.departure_s) for s in service.stops] == [
+        ("x:008727100", None, 22 * 3600 + 600),
+        ("x:008014000", 86400 + 3600 + 1200, None),
+    ]
+    assert (service.stops[0].drop_off_type, service.stops[1].pickup_type) == (1, 1)
+    # ValidDayBits 1010001 from Monday 2 March: Monday, Wednesday, Sunday.
+    assert service.calendar.running_dates() == [
+        dt.date(2026, 3, 2), dt.date(2026, 3, 4), dt.date(2026, 3, 8),
+    ]  # fmt: skip
+    stations = {r.source_id: r.uic for r in records if isinstance(r, StationRecord)}
+    assert stations == {"x:008727100": "8727100", "x:008014000": "8014000"}
+    (reject,) = [r for r in records if isinstance(r, RejectRecord)]
+    assert "is not a train: TransportMode bus" in reject.reason
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -181,7 +243,7 @@ def _load(name: str):
 
 
 @pytest.mark.django_db
-def test_the_eurostar_example_loads_on_the_known_stations(isolated_artefacts) -> None:
+def test_the_eurostar_example_loads_on_the_known_stations(isolated_artefacts, client) -> None:
     for name in ("trainline-stations", "sncf-gares"):
         assert _load(name).status == "succeeded"
     known = set(Station.objects.values_list("pk", flat=True))
@@ -206,6 +268,12 @@ def test_the_eurostar_example_loads_on_the_known_stations(isolated_artefacts) ->
     assert (t9078.departure_time, t9078.arrival_time) == (dt.time(5, 25), dt.time(8, 50))
     assert t9078.operator.name == "Eurostar"
     assert (t9078.runs_saturday, t9078.runs_monday) == (False, True)
+    # The trajets list shows the NeTEx-sourced trains (each source's own typical week).
+    page = client.get(reverse("trajets:trajet-list"), {"origin": "London St-Pancras"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "9078" in text
+    assert "Paris Gare du Nord" in text
 
 
 @pytest.mark.django_db
