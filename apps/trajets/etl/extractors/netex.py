@@ -717,15 +717,12 @@ def _service(
         stations_used.setdefault(place, station)
         stop_records.append(StopTimeRecord(place, sequence, arrival, departure, pickup, drop_off))
     operator = journey.operator or model.frame_operator.get(journey.frame, "")
-    number = journey.number
-    category = ""
     return ServiceRecord(
         source_id=journey.id,
         operator_id=operator,
         stops=tuple(stop_records),
         location=where,
-        train_number=number,
-        category=category,
+        train_number=journey.number,
         route_name=(line[0] if line else "") or journey.name,
         calendar=CalendarRecord.of_days(days),
         time_zone=None,
