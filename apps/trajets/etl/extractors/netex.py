@@ -115,7 +115,7 @@ def _seconds(value: str) -> int:
         hours, minutes = int(parts[0]), int(parts[1])
         seconds = int(parts[2][:2]) if len(parts) == 3 else 0
     except ValueError:
-        raise ValueError(f"time {value!r} is not HH:MM:SS") from None
+        raise ValueError(f"time {value!r} is not h:mm:ss") from None
     if not (0 <= hours < 24 and 0 <= minutes < 60 and 0 <= seconds < 60):
         raise ValueError(f"impossible time {value!r}")
     return hours * 3600 + minutes * 60 + seconds
@@ -233,7 +233,9 @@ def _read(file: Path) -> tuple[_Model, list[_Journey]]:
                 handler(element, model, file.name, frames[-1] if frames else "", journeys)
             if name == "TimetableFrame" and frames:
                 frames.pop()
-            if name in ("ServiceJourney", "StopPlace", "TimetableFrame"):
+            if (handler is not None and name != "AvailabilityCondition") or name in _DROPPED:
+                # Read into plain values: the element is no longer needed (a frame's or a
+                # journey's conditions are read again by it, so they stay until then).
                 element.clear()
     except ET.ParseError as exc:
         line, column = exc.position
@@ -527,6 +529,9 @@ def _service_journey(element, model, file_name, frame, journeys) -> None:
         journey.problem = f"DayOffset is not a whole number ({exc})"
     journeys.append(journey)
 
+
+# Bulky elements that nothing reads: dropped as soon as parsed.
+_DROPPED = {"Notice", "TrainComponent", "Quay", "TimingLink", "ServiceJourneyInterchange"}
 
 _HANDLERS = {
     "StopPlace": _stop_place,
