@@ -32,6 +32,7 @@ class SourceFormat(models.TextChoices):
     JSON = "json", "JSON"
     XLSX = "xlsx", "Excel"
     HTML = "html", "HTML"
+    NETEX = "netex", "NeTEx"
     INTERNAL = "internal", _("traitement interne (réparation)")
 
 

@@ -54,6 +54,7 @@ ETL_LOCK_KEY = 0x0B5A11E7  # PostgreSQL advisory lock id shared by every ETL pro
 REJECT_BATCH = 1000
 _FORMATS = {
     "gtfs": "gtfs",
+    "netex": "netex",
     "csv": "csv",
     "ontd-json": "json",
     "xlsx": "xlsx",

@@ -11,6 +11,7 @@ from ..errors import SourceConfigError
 from ..records import Record
 from .gtfs import extract_gtfs
 from .html import extract_european_sleeper
+from .netex import extract_netex
 from .ontd import extract_ontd
 from .tabular import extract_table
 
@@ -20,6 +21,7 @@ Extractor = Callable[[Path, Mapping[str, Any]], Iterator[Record]]
 
 EXTRACTORS: Mapping[str, Extractor] = {
     "gtfs": extract_gtfs,
+    "netex": extract_netex,
     "ontd-json": extract_ontd,
     "european-sleeper-html": extract_european_sleeper,
     "csv": partial(extract_table, fmt="csv"),
