@@ -52,6 +52,7 @@ class SourceScope(models.TextChoices):
     )
     REGIONAL = "regional", _("trains régionaux seulement, sans grandes lignes")
     NIGHT = "night", _("trains de nuit seulement")
+    OPERATOR = "operator", _("les trains d'un seul opérateur seulement")
     #: Never declared: a country that a source reaches only by trains from abroad.
     CROSS_BORDER = "cross_border", _("trains venus de l'étranger seulement")
     UNKNOWN = "", _("non déclaré")
