@@ -70,6 +70,8 @@ class JourneySummary:
     arrival_s: int
     transfers: int
     uses_night_train: bool
+    #: The timetable trips of its trains, in order (where the time comes from).
+    trips: tuple[int, ...] = ()
 
     @property
     def duration_min(self) -> float:
@@ -219,7 +221,7 @@ def rail_day(
     direct = direct_trains(timetable, origins, destinations, window_start_s, window_end_s)
     found: list[JourneySummary] = [
         JourneySummary(t.departure_station, t.arrival_station, t.departure_s, t.arrival_s, 0,
-                       t.is_night)
+                       t.is_night, (t.trip,))
         for t in direct
     ]  # fmt: skip
     best = _best_stations(timetable, origins, destinations, window_start_s, window_end_s)
@@ -242,6 +244,7 @@ def rail_day(
                     arrival_s=journey.arrival_s,
                     transfers=journey.transfers,
                     uses_night_train=journey.uses_night_trains,
+                    trips=tuple(int(leg.trip) for leg in journey.legs),
                 )
             )
     return RailDay(journeys=tuple(_non_dominated(found)), direct=direct)
