@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from apps.atlas.co2 import Co2Figures, Factor
+from apps.atlas.forms import COUNTRY_PATTERN, SCOPES
 from apps.atlas.models import CityPair
 from apps.atlas.services import METHODS
 
@@ -96,8 +97,8 @@ class PolicyQuerySerializer(serializers.Serializer):
 
     threshold_min = serializers.IntegerField(required=False, min_value=1, max_value=1440)
     night_train = serializers.BooleanField(default=False)
-    scope = serializers.ChoiceField(choices=["domestic", "international"], default="domestic")
-    country = serializers.RegexField(r"^[A-Za-z]{2}$", default="FR", max_length=2)
+    scope = serializers.ChoiceField(choices=[key for key, _label in SCOPES], default="domestic")
+    country = serializers.RegexField(COUNTRY_PATTERN, default="FR", max_length=2)
     method = serializers.ChoiceField(choices=METHOD_CHOICES, default="ademe")
 
 
