@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from django.utils.translation import gettext_lazy as _
 
 from apps.atlas.co2 import Co2Figures
 from apps.atlas.models import CityPair
-from apps.atlas.presentation import rail_words
+from apps.atlas.presentation import rail_provenance, rail_words
 from obrail.formatting import country_name
 from obrail.spreadsheet import french_date, french_number
 
@@ -27,6 +27,7 @@ PAIR_HEADERS = (
     _("Train de nuit direct"),
     _("Jour de référence"),
     _("Distance en train (km)"),
+    _("Horaires utilisés et borne haute"),
     _("Avion porte à porte (minutes)"),
     _("Méthode CO2"),
     _("CO2e en train (kg par passager)"),
@@ -35,9 +36,13 @@ PAIR_HEADERS = (
 
 
 def pair_rows(
-    pairs: Iterable[CityPair], co2: Callable[[CityPair], Co2Figures], method_label: str
+    pairs: Iterable[CityPair],
+    co2: Callable[[CityPair], Co2Figures],
+    method_label: str,
+    titles: Mapping[str, str],
 ) -> Iterator[Sequence[object]]:
-    """One spreadsheet row per pair, CO2 under the method named in each row."""
+    """One spreadsheet row per pair, CO2 under the method named in each row; ``titles`` maps
+    a timetable source's name to its title."""
     for pair in pairs:
         figures = co2(pair)
         yield (
@@ -55,6 +60,7 @@ def pair_rows(
             _("oui") if pair.night_train else _("non"),
             french_date(pair.rail_day),
             french_number(pair.rail_distance_km, 0) if pair.rail_distance_km else "",
+            rail_provenance(pair, titles),
             french_number(pair.flight_door_min, 0) if pair.flight_door_min else "",
             method_label,
             french_number(figures.rail_kg),

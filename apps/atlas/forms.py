@@ -16,6 +16,14 @@ THRESHOLDS = (
 )
 
 
+#: The simulator's scopes and country codes, for the page's form and the API's serializer.
+SCOPES = (
+    ("domestic", _("intérieures au pays")),
+    ("international", _("au départ ou à destination du pays")),
+)
+COUNTRY_PATTERN = r"^[A-Za-z]{2}$"
+
+
 class MethodForm(forms.Form):
     """Which CO2 method the page shows."""
 
@@ -47,16 +55,13 @@ class PolicyForm(MethodForm):
     )
     scope = forms.ChoiceField(
         label=_("Liaisons concernées"),
-        choices=[
-            ("domestic", _("intérieures au pays")),
-            ("international", _("au départ ou à destination du pays")),
-        ],
+        choices=SCOPES,
         initial="domestic",
         required=False,
     )
     country = forms.RegexField(
         label=_("Pays (code ISO)"),
-        regex=r"^[A-Za-z]{2}$",
+        regex=COUNTRY_PATTERN,
         initial="FR",
         max_length=2,
         required=False,

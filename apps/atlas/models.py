@@ -166,6 +166,11 @@ class CityPair(models.Model):
     rail_journey_list = models.JSONField(_("trajets du jour"), default=list)
     night_train = models.BooleanField(_("train de nuit"), default=False)
     night_trains = models.JSONField(_("trains de nuit"), default=list)
+    #: The warehouse sources of the fastest journey's trains.
+    rail_sources = models.JSONField(_("sources de l'horaire"), default=list)
+    #: The pair's countries without a current timetable of their main long-distance operator
+    #: (apps/atlas/rail_coverage.py): the rail time is then an upper bound.
+    rail_missing_main = models.JSONField(_("pays sans horaire grandes lignes actuel"), default=list)
     computed_at = models.DateTimeField(_("calculé le"))
 
     class Meta:
@@ -192,6 +197,12 @@ class CityPair(models.Model):
     def label(self) -> str:
         """Both cities, the larger first."""
         return f"{self.a_name} – {self.b_name}"
+
+    @property
+    def rail_is_upper_bound(self) -> bool:
+        """A rail time was found, but a country of the pair lacks its main long-distance
+        timetable: the real fastest train may be quicker."""
+        return self.rail_fastest_min is not None and bool(self.rail_missing_main)
 
 
 class AtlasBuild(models.Model):

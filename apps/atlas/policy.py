@@ -5,8 +5,13 @@ reference week is at most ``threshold_min`` (the French law "Climat et résilien
 domestic flights where a train takes under 2h30), or, with ``night_train``, when a night train
 links the pair. The affected passengers are the pair's air passengers of ``year``; the CO2
 avoided assumes every one of them takes the train instead (one trip each), at the method's
-per-passenger figures. Pairs without a rail time in the warehouse are never affected: the
-simulator cannot tell how long the train takes there.
+per-passenger figures.
+
+The warehouse's rail time of a pair is exact, or an **upper bound** when a country of the pair
+lacks its main long-distance timetable (``rail_upper_bound``): an upper bound at or under the
+threshold still decides (the real train is no slower), one over it does not. Those pairs, and
+the pairs without any rail time, are **not judged**: never affected, but counted with their
+passengers so that the answer says how much it could not tell.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ class PolicyPair:
     passengers: int
     air_kg: float | None
     rail_kg: float | None
+    #: The rail time is only an upper bound (a main long-distance timetable is missing).
+    rail_upper_bound: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,14 @@ class PolicyResult:
     passengers: int
     co2_avoided_t: float
     pairs_without_co2: int
+    #: In scope with traffic, not affected, and the warehouse cannot tell whether the train
+    #: is under the threshold (no rail time, or an upper bound above it).
+    not_judged: tuple[PolicyPair, ...] = ()
+
+    @property
+    def not_judged_passengers(self) -> int:
+        """The air passengers of the pairs not judged."""
+        return sum(p.passengers for p in self.not_judged)
 
 
 def _in_scope(pair: PolicyPair, rule: PolicyRule) -> bool:
@@ -74,10 +89,21 @@ def _affected(pair: PolicyPair, rule: PolicyRule) -> bool:
     return rule.night_train and pair.has_night_train
 
 
+def _undecidable(pair: PolicyPair, rule: PolicyRule) -> bool:
+    """Not affected, but only for want of a (fast enough) timetable in the warehouse."""
+    if rule.threshold_min is None:
+        return False
+    return pair.rail_fastest_min is None or pair.rail_upper_bound
+
+
 def simulate_policy(pairs: Iterable[PolicyPair], rule: PolicyRule) -> PolicyResult:
     """Apply ``rule`` to ``pairs``; totals over the affected ones, largest traffic first."""
+    considered = [p for p in pairs if p.passengers > 0 and _in_scope(p, rule)]
     affected = sorted(
-        (p for p in pairs if p.passengers > 0 and _in_scope(p, rule) and _affected(p, rule)),
+        (p for p in considered if _affected(p, rule)), key=lambda p: (-p.passengers, p.label)
+    )
+    not_judged = sorted(
+        (p for p in considered if not _affected(p, rule) and _undecidable(p, rule)),
         key=lambda p: (-p.passengers, p.label),
     )
     kg = 0.0
@@ -93,4 +119,5 @@ def simulate_policy(pairs: Iterable[PolicyPair], rule: PolicyRule) -> PolicyResu
         passengers=sum(p.passengers for p in affected),
         co2_avoided_t=round(kg / 1000.0, 1),
         pairs_without_co2=missing,
+        not_judged=tuple(not_judged),
     )

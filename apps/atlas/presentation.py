@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.http import QueryDict
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.atlas.models import CityPair
-from obrail.formatting import duration
+from obrail.formatting import country_name, duration
 from obrail.services import Chart, ChartRow
 from obrail.spreadsheet import french_number
 
@@ -20,6 +20,7 @@ __all__ = [
     "air_chart",
     "band_of",
     "map_layout",
+    "rail_provenance",
     "rail_words",
 ]
 
@@ -50,10 +51,29 @@ def band_of(pair: CityPair) -> str:
 def rail_words(pair: CityPair) -> str:
     """The rail time in words, or the plain statement of why there is none."""
     if pair.rail_fastest_min is not None:
-        return duration(round(pair.rail_fastest_min))
+        time = duration(round(pair.rail_fastest_min))
+        if pair.rail_is_upper_bound:
+            return _("%(time)s au plus") % {"time": time}
+        return time
     if pair.rail_status == CityPair.RailStatus.NO_JOURNEY:
         return _("aucun trajet trouvé les jours de référence")
     return _("pas d'horaire actuel dans l'entrepôt")
+
+
+def rail_provenance(pair: CityPair, titles: Mapping[str, str]) -> str:
+    """Which timetables the rail time comes from and, when it is only an upper bound, why;
+    ``titles`` maps a source name to its title."""
+    if pair.rail_fastest_min is None:
+        return ""
+    sources = ", ".join(titles.get(name) or name for name in pair.rail_sources) or "—"
+    text = _("Horaires utilisés : %(sources)s.") % {"sources": sources}
+    if pair.rail_is_upper_bound:
+        countries = ", ".join(country_name(c) for c in pair.rail_missing_main)
+        text += " " + _(
+            "Borne haute : l'entrepôt n'a pas d'horaire actuel de l'opérateur grandes lignes "
+            "principal pour %(countries)s ; le train le plus rapide peut être bien plus court."
+        ) % {"countries": countries}
+    return text
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from apps.routing.pathfinding import (
+    Journey,
     NoPathError,
     ParameterError,
     Timetable,
@@ -70,6 +71,8 @@ class JourneySummary:
     arrival_s: int
     transfers: int
     uses_night_train: bool
+    #: The timetable trips of its trains, in order (where the time comes from).
+    trips: tuple[int, ...] = ()
 
     @property
     def duration_min(self) -> float:
@@ -169,11 +172,11 @@ def _best_stations(
     destinations: Sequence[int],
     window_start_s: int,
     window_end_s: int,
-) -> tuple[int, int] | None:
+) -> tuple[int, int, Journey] | None:
     """The station pair (among the busiest of each city) whose earliest journey from the
-    window's start arrives first, the shortest on a tie; None when none is linked. One scan
-    each: the Pareto search (one scan per departure) then runs for that pair only."""
-    best: tuple[tuple[int, int], tuple[int, int]] | None = None
+    window's start arrives first, the shortest on a tie, with that journey; None when none is
+    linked. One scan each: the hourly searches then run for that pair only."""
+    best: tuple[tuple[int, int], tuple[int, int, Journey]] | None = None
     for source in busiest_stations(timetable, origins, STATIONS_PER_CITY):
         for target in busiest_stations(timetable, destinations, STATIONS_PER_CITY, arriving=True):
             if source == target:
@@ -188,7 +191,7 @@ def _best_stations(
                 continue
             key = (journey.arrival_s, journey.arrival_s - journey.departure_s)
             if best is None or key < best[0]:
-                best = (key, (source, target))
+                best = (key, (source, target, journey))
     return None if best is None else best[1]
 
 
@@ -219,19 +222,21 @@ def rail_day(
     direct = direct_trains(timetable, origins, destinations, window_start_s, window_end_s)
     found: list[JourneySummary] = [
         JourneySummary(t.departure_station, t.arrival_station, t.departure_s, t.arrival_s, 0,
-                       t.is_night)
+                       t.is_night, (t.trip,))
         for t in direct
     ]  # fmt: skip
     best = _best_stations(timetable, origins, destinations, window_start_s, window_end_s)
     if best is not None:
-        source, target = best
-        for depart_s in range(window_start_s, window_end_s, SAMPLE_EVERY_S):
-            try:
-                journey = earliest_arrival(
-                    timetable, source, target, depart_s, max_transfers=MAX_TRANSFERS
-                )
-            except (NoPathError, ParameterError):
-                break  # nothing from this time on: nothing later either
+        source, target, journey = best  # the search from the window's start, already run
+        depart_s = window_start_s
+        while depart_s < window_end_s:
+            if journey is None:
+                try:
+                    journey = earliest_arrival(
+                        timetable, source, target, depart_s, max_transfers=MAX_TRANSFERS
+                    )
+                except (NoPathError, ParameterError):
+                    break  # nothing from this time on: nothing later either
             if not journey.legs or journey.departure_s >= window_end_s:
                 break
             found.append(
@@ -242,6 +247,13 @@ def rail_day(
                     arrival_s=journey.arrival_s,
                     transfers=journey.transfers,
                     uses_night_train=journey.uses_night_trains,
+                    trips=tuple(int(leg.trip) for leg in journey.legs),
                 )
             )
+            # A search from any hour up to this journey's departure finds this journey again
+            # (a later start only removes options, and this one stays): skip those hours.
+            depart_s += SAMPLE_EVERY_S
+            while depart_s <= journey.departure_s:
+                depart_s += SAMPLE_EVERY_S
+            journey = None
     return RailDay(journeys=tuple(_non_dominated(found)), direct=direct)

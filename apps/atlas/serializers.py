@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from apps.atlas.co2 import Co2Figures, Factor
+from apps.atlas.forms import COUNTRY_PATTERN, SCOPES
 from apps.atlas.models import CityPair
 from apps.atlas.services import METHODS
 
@@ -45,6 +46,11 @@ class PairListSerializer(serializers.ModelSerializer):
     """A pair in a list: cities, air passengers of the latest year, rail and flight times."""
 
     label = serializers.CharField(read_only=True)
+    rail_is_upper_bound = serializers.BooleanField(
+        read_only=True,
+        help_text="The rail time is only an upper bound: a country in `rail_missing_main` has "
+        "no current timetable of its main long-distance operator in the warehouse.",
+    )
     co2 = serializers.SerializerMethodField()
 
     class Meta:
@@ -53,7 +59,8 @@ class PairListSerializer(serializers.ModelSerializer):
             "id", "label", "a_name", "a_country", "b_name", "b_country", "is_domestic",
             "distance_km", "air_year", "air_passengers", "rail_status", "rail_day",
             "rail_fastest_min", "rail_typical_min", "rail_direct_per_day", "night_train",
-            "rail_distance_km", "flight_door_min", "co2",
+            "rail_distance_km", "rail_sources", "rail_missing_main", "rail_is_upper_bound",
+            "flight_door_min", "co2",
         ]  # fmt: skip
 
     def get_co2(self, pair: CityPair) -> dict[str, Any]:
@@ -90,8 +97,8 @@ class PolicyQuerySerializer(serializers.Serializer):
 
     threshold_min = serializers.IntegerField(required=False, min_value=1, max_value=1440)
     night_train = serializers.BooleanField(default=False)
-    scope = serializers.ChoiceField(choices=["domestic", "international"], default="domestic")
-    country = serializers.RegexField(r"^[A-Za-z]{2}$", default="FR", max_length=2)
+    scope = serializers.ChoiceField(choices=[key for key, _label in SCOPES], default="domestic")
+    country = serializers.RegexField(COUNTRY_PATTERN, default="FR", max_length=2)
     method = serializers.ChoiceField(choices=METHOD_CHOICES, default="ademe")
 
 
@@ -105,6 +112,7 @@ class PolicyPairSerializer(serializers.Serializer):
     passengers = serializers.IntegerField()
     air_kg = serializers.FloatField(allow_null=True)
     rail_kg = serializers.FloatField(allow_null=True)
+    rail_upper_bound = serializers.BooleanField()
 
 
 class PolicyResultSerializer(serializers.Serializer):
@@ -120,6 +128,13 @@ class PolicyResultSerializer(serializers.Serializer):
     passengers = serializers.IntegerField()
     co2_avoided_t = serializers.FloatField()
     pairs_without_co2 = serializers.IntegerField()
+    year = serializers.IntegerField(allow_null=True, help_text="The year of the passengers.")
+    not_judged = PolicyPairSerializer(
+        many=True,
+        help_text="Pairs in scope with air traffic that the warehouse cannot judge: no rail "
+        "time, or only an upper bound above the threshold.",
+    )
+    not_judged_passengers = serializers.IntegerField()
     assumptions = serializers.ListField(child=serializers.CharField())
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,13 +33,14 @@ from apps.atlas.geography import AirportCity, cities_of_airports
 from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
 from apps.atlas.policy import PolicyPair, PolicyResult, PolicyRule, simulate_policy
 from apps.atlas.rail import RailDay, busiest_stations, rail_day
+from apps.atlas.rail_coverage import countries_without_main_timetable
 from apps.places.gazetteer import gazetteer
 from apps.places.geo.distance import great_circle_km
 from apps.routing.pathfinding import NoPathError, ParameterError, shortest_path
 from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.services import RoutingUnavailable, load_network
 from apps.routing.services.answers import arc_weights
-from apps.trajets.models import DataSource, Station
+from apps.trajets.models import DataSource, Station, Trajet
 from obrail.errors import UnprocessableInput
 
 __all__ = [
@@ -52,8 +54,10 @@ __all__ = [
     "method_factors",
     "pair_co2",
     "policy_answer",
+    "policy_year",
     "recompute_atlas",
     "run_policy",
+    "source_titles",
 ]
 
 logger = logging.getLogger(__name__)
@@ -244,6 +248,7 @@ _NO_RAIL = {
     "rail_distance_km": None,
     "rail_km_by_country": [],
     "rail_journey_list": [],
+    "rail_sources": [],
     "night_train": False,
     "night_trains": [],
 }
@@ -326,6 +331,7 @@ def _rail_fields(
         leg = _times(service, day, first, second, name_of_node, j)
         journeys.append(leg | {"transfers": j.transfers, "night": j.uses_night_train})
     night = [_times(service, day, first, second, name_of_node, t) for t in result.night]
+    trajets = sorted({int(network.trip_ids[service.trip_of[trip]]) for trip in fastest.trips})
     return {
         "rail_status": CityPair.RailStatus.FOUND,
         "rail_day": day,
@@ -339,7 +345,19 @@ def _rail_fields(
         "rail_journey_list": journeys,
         "night_train": bool(night),
         "night_trains": night,
+        # Trajet keys here; recompute_atlas turns them into source names in one query.
+        "rail_sources": trajets,
     }
+
+
+def _source_names(rail: dict[tuple[int, int], dict]) -> None:
+    """Replace each pair's trajet keys in ``rail_sources`` by their sources' names."""
+    keys = {pk for fields in rail.values() for pk in fields.get("rail_sources", [])}
+    source_of = dict(Trajet.objects.filter(pk__in=keys).values_list("pk", "source__name"))
+    for fields in rail.values():
+        fields["rail_sources"] = sorted(
+            {source_of[pk] for pk in fields.get("rail_sources", []) if pk in source_of}
+        )
 
 
 def _rail_distance(
@@ -425,6 +443,16 @@ def recompute_atlas(*, trigger: str) -> AtlasBuild:
             i: countries.get(int(pk), "") for i, pk in enumerate(network.station_ids.tolist())
         }
     rail = _rail_by_pair(network, days, sorted(keys), cities, country_of_node, name_of_node)
+    _source_names(rail)
+    running = {
+        name: (first, last)
+        for name, first, last in DataSource.objects.values_list("name", "runs_from", "runs_until")
+    }
+    today = timezone.localdate()
+    for key, fields in rail.items():
+        fields["rail_missing_main"] = countries_without_main_timetable(
+            (cities[k].city.place.country for k in key), running, today
+        )
     computed = [
         _pair_fields(key, cities, air_pairs.get(key), served, rail[key], started_at)
         for key in sorted(keys)
@@ -511,11 +539,20 @@ def _pair_fields(key, cities, air, served, rail, now) -> dict:
     return fields
 
 
-def policy_pairs(method: str) -> list[PolicyPair]:
-    """Every pair with its air passengers of its latest year and its CO2 under ``method``."""
+def policy_year() -> int | None:
+    """The simulator's year: the latest year of the air data (2019 for Eurostat's file)."""
+    return CityPair.objects.aggregate(year=Max("air_year"))["year"]
+
+
+def policy_pairs(method: str, year: int) -> list[PolicyPair]:
+    """Every pair with air passengers in ``year`` (not a pair's own latest year: a route
+    flown until 2016 has none in 2019) and its CO2 under ``method``."""
     factors = method_factors(method)
     pairs = []
     for pair in CityPair.objects.filter(air_passengers__gt=0):
+        passengers = int(pair.air_series.get(str(year), 0))
+        if passengers <= 0:
+            continue
         figures = pair_co2(pair, factors)
         pairs.append(
             PolicyPair(
@@ -524,29 +561,36 @@ def policy_pairs(method: str) -> list[PolicyPair]:
                 countries=(pair.a_country, pair.b_country),
                 rail_fastest_min=pair.rail_fastest_min,
                 has_night_train=pair.night_train,
-                passengers=pair.air_passengers,
+                passengers=passengers,
                 air_kg=figures.air_kg,
                 rail_kg=figures.rail_kg,
+                rail_upper_bound=pair.rail_is_upper_bound,
             )
         )
     return pairs
 
 
-def run_policy(rule: PolicyRule, *, method: str) -> PolicyResult:
-    """The simulator on the stored pairs."""
-    return simulate_policy(policy_pairs(method), rule)
+def run_policy(rule: PolicyRule, *, method: str, year: int | None = None) -> PolicyResult:
+    """The simulator on the stored pairs, with the passengers of ``year`` (default: the
+    latest year of the air data)."""
+    year = policy_year() if year is None else year
+    return simulate_policy(policy_pairs(method, year) if year is not None else [], rule)
 
 
 POLICY_ASSUMPTIONS = (
     _(
         "Passagers touchés : les passagers aériens de la dernière année publiée par Eurostat "
-        "(2019), sommés sur les aéroports de chaque ville ; quand les deux aéroports déclarent "
-        "la liaison, la moyenne des deux déclarations."
+        "(2019) et de cette année seulement (une liaison arrêtée avant n'en a aucun), sommés "
+        "sur les aéroports de chaque ville ; quand les deux aéroports déclarent la liaison, la "
+        "moyenne des deux déclarations."
     ),
     _(
         "Temps de train : le trajet le plus rapide de la journée de référence dans l'entrepôt "
-        "(recherche de l'arrivée au plus tôt, avec correspondances) ; une liaison sans horaire "
-        "dans l'entrepôt n'est jamais touchée."
+        "(recherche de l'arrivée au plus tôt, avec correspondances). Quand un pays de la "
+        "liaison n'a pas d'horaire grandes lignes actuel dans l'entrepôt (la France n'a aucun "
+        "horaire TGV), ce temps est une borne haute : il décide sous le seuil, pas au-dessus. "
+        "Les liaisons sans temps de train ou au-dessus du seuil avec une borne haute ne sont "
+        "pas jugées : elles sont comptées à part, jamais touchées."
     ),
     _(
         "CO2 évité : chaque passager touché prend le train au lieu de l'avion, une fois, aux "
@@ -581,8 +625,10 @@ def policy_answer(
     )
     result = cache.get(key)
     if result is None:
-        result = run_policy(rule, method=method)
+        year = policy_year()
+        result = (year, run_policy(rule, method=method, year=year))
         cache.set(key, result, 3600)
+    year, result = result
     return {
         "method": method,
         "method_label": str(METHODS[method]),
@@ -594,8 +640,16 @@ def policy_answer(
         "passengers": result.passengers,
         "co2_avoided_t": result.co2_avoided_t,
         "pairs_without_co2": result.pairs_without_co2,
+        "year": year,
+        "not_judged": result.not_judged,
+        "not_judged_passengers": result.not_judged_passengers,
         "assumptions": [str(text) for text in POLICY_ASSUMPTIONS],
     }
+
+
+def source_titles() -> dict[str, str]:
+    """Timetable source name -> its title, for saying where a rail time comes from."""
+    return dict(DataSource.objects.values_list("name", "title"))
 
 
 def co2_all_methods(pair: CityPair) -> list[co2_rules.Co2Figures]:

@@ -24,6 +24,7 @@ from apps.atlas.services import (
     method_factors,
     pair_co2,
     policy_answer,
+    source_titles,
 )
 from obrail.errors import InvalidInput
 from obrail.spreadsheet import download_name, stream_spreadsheet_csv
@@ -92,7 +93,12 @@ def pair_export(request: HttpRequest) -> HttpResponse:
     factors = method_factors(method)
     return stream_spreadsheet_csv(
         PAIR_HEADERS,
-        pair_rows(filterset.qs.iterator(), lambda p: pair_co2(p, factors), str(METHODS[method])),
+        pair_rows(
+            filterset.qs.iterator(),
+            lambda p: pair_co2(p, factors),
+            str(METHODS[method]),
+            source_titles(),
+        ),
         filename=download_name("rail-ou-avion", method),
     )
 
@@ -110,6 +116,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "co2_all": [(METHODS[f.method], f) for f in co2_all_methods(pair)],
         "chart": presentation.air_chart(pair),
         "rail_words": presentation.rail_words(pair),
+        "rail_provenance": presentation.rail_provenance(pair, source_titles()),
         "radius_km": int(AIRPORT_RADIUS_KM),
     }
     return render(request, "atlas/pair_detail.html", context)

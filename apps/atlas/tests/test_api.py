@@ -68,6 +68,23 @@ def test_policy_answers_the_2h30_rule_with_its_assumptions(atlas, api):
     assert answer["co2_avoided_t"] > 0
     assert answer["method"] == "ademe"
     assert len(answer["assumptions"]) == 3
+    assert answer["year"] == 2019
+    # Paris–Lyon's 2 h is an upper bound (no French main timetable) under 2h30: it decides.
+    assert answer["pairs"][0]["rail_upper_bound"] is True
+    # Paris–Marseille (4 h 10 at most) and the pairs without a train cannot be judged.
+    not_judged = {p["label"]: p for p in answer["not_judged"]}
+    assert not_judged["Paris – Marseille"]["rail_fastest_min"] == 250.0
+    assert answer["not_judged_passengers"] == sum(p["passengers"] for p in not_judged.values())
+
+
+def test_pairs_say_where_the_rail_time_comes_from(atlas, api):
+    lyon = next(
+        p
+        for p in api.get(reverse("api:pair-list")).json()["results"]
+        if p["label"] == "Paris – Lyon"
+    )
+    assert lyon["rail_sources"] == ["test-feed"]
+    assert (lyon["rail_missing_main"], lyon["rail_is_upper_bound"]) == (["FR"], True)
 
 
 def test_policy_without_a_rule_is_422_and_a_bad_number_400(atlas, api):

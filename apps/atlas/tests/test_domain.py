@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
 import pytest
 
-from apps.atlas import co2
+from apps.atlas import co2, rail
 from apps.atlas.flight import flight_time
 from apps.atlas.policy import PolicyPair, PolicyRule, simulate_policy
+from apps.atlas.rail_coverage import countries_without_main_timetable
+from apps.routing.pathfinding import NoPathError, build_timetable
 
 
 def _method(name: str) -> co2.MethodFactors:
@@ -91,3 +96,100 @@ def test_a_rule_needs_a_threshold_or_the_night_option():
         PolicyRule(threshold_min=None)
     with pytest.raises(ValueError, match="threshold_min=0"):
         PolicyRule(threshold_min=0)
+
+
+def test_a_country_counts_as_covered_only_with_a_current_main_timetable():
+    day = dt.date(2026, 12, 6)
+    running = {
+        "db-fernverkehr": (dt.date(2025, 11, 1), dt.date(2027, 1, 1)),
+        "renfe-av-ld-md": (dt.date(2022, 6, 1), dt.date(2022, 12, 1)),  # expired
+        "sncf-ter": (dt.date(2026, 1, 1), dt.date(2027, 1, 1)),  # current, but regional
+    }
+    assert countries_without_main_timetable(["DE", "FR", "ES", "DE"], running, day) == [
+        "ES",
+        "FR",
+    ]
+    assert countries_without_main_timetable(["DE"], running, day) == []
+    assert countries_without_main_timetable(["DE"], {}, day) == ["DE"]
+
+
+def _bounded(pair_id: int, minutes: float | None, *, bound: bool, passengers: int = 1000):
+    return PolicyPair(
+        pair_id=pair_id,
+        label=f"A{pair_id} – B",
+        countries=("FR", "FR"),
+        rail_fastest_min=minutes,
+        has_night_train=False,
+        passengers=passengers,
+        air_kg=100.0,
+        rail_kg=1.0,
+        rail_upper_bound=bound,
+    )
+
+
+def test_an_upper_bound_decides_under_the_threshold_and_is_not_judged_over_it():
+    pairs = [
+        _bounded(1, 120, bound=True),  # real train no slower than 2 h: affected
+        _bounded(2, 300, bound=True, passengers=5000),  # real train may be under 2h30: unknown
+        _bounded(3, 300, bound=False),  # exact time over the threshold: judged, not affected
+        _bounded(4, None, bound=False, passengers=7),  # no rail time: unknown
+        _bounded(5, 100, bound=False, passengers=0),  # no traffic: out
+    ]
+    result = simulate_policy(pairs, PolicyRule(threshold_min=150))
+    assert [p.pair_id for p in result.pairs] == [1]
+    assert [p.pair_id for p in result.not_judged] == [2, 4]
+    assert result.not_judged_passengers == 5007
+    night_only = simulate_policy(pairs, PolicyRule(threshold_min=None, night_train=True))
+    assert night_only.not_judged == ()
+
+
+def test_rail_day_skips_only_the_hourly_searches_that_would_find_the_same_journey(monkeypatch):
+    rng = np.random.default_rng(7)
+    columns: list[list[int]] = [[], [], [], [], []]
+    for trip in range(40):  # trains along parts of a 6-station line, all over the day
+        first, last = sorted(int(x) for x in rng.choice(6, size=2, replace=False))
+        moment = int(rng.integers(4 * 3600, 23 * 3600))
+        for station in range(first, last):
+            run = int(rng.integers(600, 3600))
+            for column, value in zip(
+                columns, (station, station + 1, moment, moment + run, trip), strict=True
+            ):
+                column.append(value)
+            moment += run + 120
+    timetable = build_timetable(6, *columns, transfer_s=300)
+    window = (4 * 3600, 24 * 3600)
+    origins, destinations = [0, 1], [4, 5]
+    scans = []
+    search = rail.earliest_arrival
+
+    def counted(*args, **kwargs):
+        scans.append(args[3])
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(rail, "earliest_arrival", counted)
+    got = rail.rail_day(timetable, origins, destinations, *window)
+    searched = len(scans)
+    # The reference: one search from every hour of the window, none skipped.
+    source, target, _first = rail._best_stations(timetable, origins, destinations, *window)
+    reference_scans = len(scans)  # picking the stations, then one per hour below
+    expected = [
+        rail.JourneySummary(t.departure_station, t.arrival_station, t.departure_s, t.arrival_s,
+                            0, t.is_night, (t.trip,))
+        for t in got.direct
+    ]  # fmt: skip
+    for depart_s in range(*window, rail.SAMPLE_EVERY_S):
+        reference_scans += 1
+        try:
+            journey = search(timetable, source, target, depart_s, max_transfers=2)
+        except NoPathError:
+            break
+        if not journey.legs or journey.departure_s >= window[1]:
+            break
+        expected.append(
+            rail.JourneySummary(source, target, journey.departure_s, journey.arrival_s,
+                                journey.transfers, journey.uses_night_trains,
+                                tuple(int(leg.trip) for leg in journey.legs))
+        )  # fmt: skip
+    assert len(got.journeys) >= 3
+    assert got.journeys == tuple(rail._non_dominated(expected))
+    assert searched < reference_scans - searched  # fewer than hour by hour

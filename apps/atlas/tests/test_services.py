@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+
+from apps.atlas import rail_coverage
 from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
 from apps.atlas.policy import PolicyRule
 from apps.atlas.services import method_factors, pair_co2, recompute_atlas, run_policy
 from apps.atlas.tests.conftest import FULL_TRAFFIC, RAW_AIRPORTS, RAW_TRAFFIC
 from apps.atlas.tests.raw import city_pair_passengers, haversine_km, raw_airports, raw_passengers
-from apps.trajets.models import ImportRun, RejectedRecord
+from apps.trajets.models import DataSource, ImportRun, RejectedRecord
 from apps.trajets.signals import import_completed
 
 ACCEPTANCE = ["Lyon", "Marseille", "Bordeaux", "Toulouse", "Nice", "Barcelona", "Madrid",
@@ -168,3 +172,35 @@ def test_acceptance_pairs_match_the_full_eurostat_file(db, settings, tmp_path):
         )
         assert (name, pair.air_year, pair.air_passengers) == (name, 2019, expected)
         assert pair.rail_status == CityPair.RailStatus.NO_TIMETABLE
+
+
+def test_each_rail_time_names_its_sources_and_is_an_upper_bound_without_a_main_timetable(
+    atlas, monkeypatch
+):
+    lyon = _paris_pair("Lyon")
+    assert lyon.rail_sources == ["test-feed"]
+    # France has no main long-distance timetable in the warehouse (no TGV feed).
+    assert lyon.rail_missing_main == ["FR"]
+    assert lyon.rail_is_upper_bound is True
+    assert _paris_pair("Berlin").rail_is_upper_bound is False  # no rail time at all
+    # The same trains from a current main timetable: the time is the real one.
+    monkeypatch.setitem(rail_coverage.MAIN_TIMETABLES, "FR", ("test-feed",))
+    today = timezone.localdate()
+    DataSource.objects.filter(name="test-feed").update(
+        runs_from=today - dt.timedelta(days=1), runs_until=today + dt.timedelta(days=1)
+    )
+    recompute_atlas(trigger="test")
+    lyon = _paris_pair("Lyon")
+    assert (lyon.rail_missing_main, lyon.rail_is_upper_bound) == ([], False)
+
+
+def test_the_simulator_counts_the_passengers_of_the_data_year_only(atlas):
+    lyon = _paris_pair("Lyon")
+    assert lyon.pk in {p.pair_id for p in run_policy(PolicyRule(150), method="ademe").pairs}
+    # A route flown until 2016 only: it had no passenger in 2019, the data's year.
+    CityPair.objects.filter(pk=lyon.pk).update(
+        air_series={"2016": 12345}, air_year=2016, air_passengers=12345
+    )
+    result = run_policy(PolicyRule(150), method="ademe")
+    assert lyon.pk not in {p.pair_id for p in (*result.pairs, *result.not_judged)}
+    assert run_policy(PolicyRule(150), method="ademe", year=2016).passengers == 12345

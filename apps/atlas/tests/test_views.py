@@ -72,7 +72,8 @@ def test_the_spreadsheet_is_french_excel_with_the_method_on_each_row(atlas, clie
     assert body.startswith("\ufeffVille A;Pays A;Ville B")
     lyon = next(line for line in body.splitlines() if line.startswith("Paris;France;Lyon"))
     assert "ADEME Base Carbone" in lyon
-    assert ";2 h 00;120;" in lyon
+    assert ";2 h 00 au plus;120;" in lyon
+    assert "Horaires utilisés : test-feed. Borne haute" in lyon
 
 
 def test_the_menu_leads_to_the_atlas_after_the_indicators(atlas, client):
@@ -96,3 +97,21 @@ def test_the_pages_hold_no_english_word(atlas, client, name, query):
 def test_the_detail_holds_no_english_word(atlas, client):
     for pair in CityPair.objects.filter(b_name__in=["Marseille", "Paris", "Toulouse"])[:3]:
         assert english_words(_get(client, "atlas:pair-detail", pair.pk).content.decode()) == []
+
+
+def test_an_upper_bound_rail_time_reads_as_one_with_its_sources(atlas, client):
+    lyon = CityPair.objects.get(a_name="Paris", b_name="Lyon")
+    html = _get(client, "atlas:pair-detail", lyon.pk).content.decode()
+    assert "2 h 00 au plus" in html
+    assert "Horaires utilisés : test-feed." in html
+    assert "Borne haute :" in html
+    assert "opérateur grandes lignes principal pour France ;" in html
+    listing = _get(client, "atlas:pair-list").content.decode()
+    assert "120 min au plus" in listing
+
+
+def test_the_simulator_says_how_many_pairs_it_could_not_judge(atlas, client):
+    html = _get(client, "atlas:policy", threshold_min=150).content.decode()
+    assert "passagers aériens en 2019" in html
+    assert "liaisons non jugées" in html
+    assert "Paris – Marseille" in html
