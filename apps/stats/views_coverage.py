@@ -12,8 +12,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.stats.coverage import coverage_scorecard
+from apps.stats.coverage_map import build_coverage_map
 from apps.trajets.models import SourceScope
 from obrail.formatting import country_name
+
+#: The map's states as its legend, its tooltips and its table say them.
+STATE_LABELS = {
+    "national": gettext_lazy("horaire national en cours"),
+    "partial": gettext_lazy("horaire en cours pour une partie des trains"),
+    "none": gettext_lazy("aucun horaire en cours"),
+    "outside": gettext_lazy("hors du champ de l'observatoire"),
+}
 
 VALIDITY_LABELS = {
     "current": gettext_lazy("en cours"),
@@ -41,8 +50,19 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     def described(row_scopes: list[str]) -> str:
         return " ; ".join(scopes[s] for s in row_scopes)
 
+    coverage_map = build_coverage_map(card)
+    state_labels = {key: str(label) for key, label in STATE_LABELS.items()}
     context = {
         "card": card,
+        "map": coverage_map,
+        "map_countries": [
+            (country, country_name(country.code), state_labels[country.state])
+            for country in coverage_map.countries
+        ],
+        "map_table": [
+            (state, state_labels[state], [country_name(code) for code in codes])
+            for state, codes in coverage_map.by_state.items()
+        ],
         "week_text": week.isoformat(),
         "countries": [(row, labels[row.validity], described(row.scopes)) for row in card.countries],
         "operators": [(row, labels[row.validity], described(row.scopes)) for row in card.operators],

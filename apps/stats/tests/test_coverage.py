@@ -154,3 +154,42 @@ def test_the_scorecard_says_which_trains_each_country_s_timetable_describes(ware
     assert card.partial == ["BG", "HU", "MD"]
     # France's only timetable (TER) has expired: a gap, not a partly covered country.
     assert "FR" in card.gaps
+
+
+def test_the_coverage_map_colours_each_country_by_what_the_scorecard_says(warehouse) -> None:
+    from apps.stats.coverage_map import OUTLINE_CODES, build_coverage_map, coverage_state
+
+    card = coverage_scorecard(week=WEEK, today=TODAY)
+    coverage_map = build_coverage_map(card)
+    states = {country.code: country.state for country in coverage_map.countries}
+    assert states["RO"] == "national"  # its whole national timetable is current
+    assert states["BG"] == states["HU"] == states["MD"] == "partial"
+    assert states["FR"] == "none"  # TER only, expired on TODAY
+    assert states["RU"] == states["DZ"] == "outside"
+    # Every European country with a railway is in exactly one group of the map's table,
+    # and every one of them has an outline to colour.
+    grouped = [code for codes in coverage_map.by_state.values() for code in codes]
+    assert sorted(grouped) == sorted(EUROPEAN_COUNTRIES)
+    assert set(EUROPEAN_COUNTRIES) <= set(OUTLINE_CODES.values())
+    assert coverage_map.by_state["partial"] == tuple(card.partial)
+    assert set(coverage_map.by_state["none"]) == set(card.gaps)
+    assert all(coverage_state(code, card) == s for code, s in states.items())
+
+
+def test_the_coverage_page_draws_the_map_with_its_table(client, warehouse, monkeypatch) -> None:
+    monkeypatch.setattr("apps.stats.views_coverage.timezone.localdate", lambda: TODAY)
+    html = unescape(
+        client.get("/indicateurs/couverture", {"week": WEEK.isoformat()}).content.decode()
+    )
+    assert 'id="coverage-map" viewBox="0 0 1000 1000" role="img"' in html
+    assert '<path class="coverage-national"' in html
+    assert "<title>Roumanie : horaire national en cours</title>" in html
+    assert "<title>France : aucun horaire en cours</title>" in html
+    assert (
+        '<tr><th scope="row">horaire en cours pour une partie des trains</th>'
+        "<td>Bulgarie, Hongrie, Moldavie</td></tr>"
+    ) in html
+    assert (
+        "Pays européens avec leur horaire national en cours : 1 ; avec un horaire en cours pour "
+        "une partie de leurs trains : 3 ; sans aucun horaire en cours : 34."
+    ) in html
