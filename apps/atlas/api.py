@@ -7,7 +7,8 @@ import hashlib
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,6 +33,7 @@ from apps.atlas.services import (
 )
 from apps.trajets.filters import filter_errors
 from obrail.api_errors import THROTTLED, error_response
+from obrail.api_schema import NO_NUL_PATTERN
 
 METHOD_PARAMETER = OpenApiParameter(
     "method",
@@ -51,10 +53,16 @@ POLICY_UNPROCESSABLE = error_response(
 )
 NOT_FOUND = error_response("No such pair", {"detail": ["Pas trouvé."]})
 PAIR_FILTERS = [
-    OpenApiParameter("q", str, description="Start of either city's name, in any language."),
-    OpenApiParameter("country", str, pattern="^[A-Za-z]{2}$", description="Either country."),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "pattern": NO_NUL_PATTERN, "maxLength": 100},
+        description="Start of either city's name, in any language.",
+    ),
+    OpenApiParameter(
+        "country", str, pattern="^$|^[A-Za-z]{2}$", description="Either country (empty: any)."
+    ),
     OpenApiParameter("domestic", bool, description="Both cities in one country."),
-    OpenApiParameter("rail", str, enum=list(CityPair.RailStatus.values)),
+    OpenApiParameter("rail", str, enum=["", *CityPair.RailStatus.values]),
     OpenApiParameter(
         "max_rail_min",
         {"type": "number", "minimum": 0, "maximum": 10080},
@@ -66,7 +74,12 @@ PAIR_FILTERS = [
         description="Air passengers of the latest year, at least.",
     ),
     OpenApiParameter("night", bool, description="A direct night train links them."),
-    OpenApiParameter("ordering", str, enum=[*ORDERINGS, *(f"-{key}" for key in ORDERINGS)]),
+    OpenApiParameter(
+        "ordering",
+        str,
+        enum=["", *ORDERINGS, *(f"-{key}" for key in ORDERINGS)],
+        description="Sort key, `-` for descending (empty: the default order).",
+    ),
 ]
 
 
@@ -91,7 +104,18 @@ class PairListView(APIView):
             "`method` (named in every `co2` object). Recomputed after each import."
         ),
         parameters=[METHOD_PARAMETER, *PAIR_FILTERS],
-        responses={200: PairListSerializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
+        responses={
+            200: inline_serializer(
+                "PairListPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "method": serializers.CharField(),
+                    "results": PairListSerializer(many=True),
+                },
+            ),
+            400: BAD_REQUEST,
+            429: THROTTLED,
+        },
     )
     def get(self, request: Request) -> Response:
         method = _method(request)

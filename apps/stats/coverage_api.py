@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -89,10 +90,11 @@ class CoverageView(ReadOnlyApiMixin, generics.GenericAPIView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         today = timezone.localdate()
-        text = request.query_params.get("week", "")
+        text = request.query_params.get("week")
         try:
-            week = dt.date.fromisoformat(text) if text else today
+            week = today if text is None else dt.date.fromisoformat(text)
         except ValueError:
-            raise InvalidInput({"week": [f"YYYY-MM-DD expected, got {text!r}."]}) from None
+            message = _("date AAAA-MM-JJ attendue, reçu « %(value)s ».") % {"value": text}
+            raise InvalidInput({"week": [message]}) from None
         card = coverage_scorecard(week=week, today=today)
         return Response(ScorecardSerializer(dataclasses.asdict(card)).data)

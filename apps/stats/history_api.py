@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics, serializers
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.trajets.api import ReadOnlyApiMixin
 from apps.trajets.models import DataSource
 from apps.trajets.observations import HISTORY_SOURCE, night_history
+from obrail.api_schema import NO_NUL_PATTERN
+from obrail.errors import InvalidInput, UnprocessableInput
+
+#: A source's name is at most this long (``DataSource.name``, a slug).
+SOURCE_MAX_LENGTH = 80
 
 
 class QuarterSerializer(serializers.Serializer):
@@ -49,18 +55,22 @@ class NightTrainHistoryView(ReadOnlyApiMixin, generics.GenericAPIView):
         parameters=[
             OpenApiParameter(
                 "source",
-                str,
-                description=f"Observed source (default {HISTORY_SOURCE}).",
+                {"type": "string", "pattern": NO_NUL_PATTERN, "maxLength": SOURCE_MAX_LENGTH},
+                description=f"Observed source (default {HISTORY_SOURCE}); unknown: 422.",
             )
         ],
         responses=NightTrainHistorySerializer,
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         name = request.query_params.get("source") or HISTORY_SOURCE
+        if "\x00" in name or len(name) > SOURCE_MAX_LENGTH:
+            message = _("nom de source invalide (caractère nul ou plus de %(max)s caractères).")
+            raise InvalidInput({"source": [message % {"max": SOURCE_MAX_LENGTH}]})
         try:
             source, rows = night_history(name)
         except DataSource.DoesNotExist:
-            raise exceptions.NotFound(f"no observed source {name!r}") from None
+            message = _("aucune source observée ne s'appelle « %(name)s ».") % {"name": name}
+            raise UnprocessableInput({"source": [message]}) from None
         data = {
             "source": source.name,
             "attribution": source.attribution,

@@ -95,6 +95,8 @@ def test_the_coverage_api_states_its_week_and_refuses_a_bad_one(client, warehous
     assert body["gaps"] == card.gaps
     assert body["partial"] == card.partial
     assert [r["scopes"] for r in body["countries"]] == [r.scopes for r in card.countries]
+    # An empty week is not "this week" (the schema says a date): 400 like a bad one.
+    assert client.get("/api/stats/coverage", {"week": ""}).status_code == 400
     bad = client.get("/api/stats/coverage", {"week": "2025-13-01"})
     assert bad.status_code == 400
     assert "week" in bad.json()["errors"]

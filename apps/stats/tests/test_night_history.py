@@ -120,7 +120,12 @@ def test_the_api_and_the_page_show_the_series(client, history) -> None:
         body["results"][1]["added"]
         == SourceObservation.objects.get(source=history, observed_on="2024-06-26").added
     )
-    assert client.get("/api/stats/night-trains", {"source": "nope"}).status_code == 404
+    unknown = client.get("/api/stats/night-trains", {"source": "nope"})
+    assert unknown.status_code == 422  # a value the data does not know (docs/api.md)
+    assert unknown.json() == {
+        "errors": {"source": ["aucune source observée ne s'appelle « nope »."]}
+    }
+    assert client.get("/api/stats/night-trains", {"source": "a\x00b"}).status_code == 400
     page = client.get("/indicateurs/trains-de-nuit")
     html = page.content.decode()
     assert page.status_code == 200
