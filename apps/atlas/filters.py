@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
-from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,21 @@ _ORDERING_CHOICES = [(key, key) for key in ORDERINGS] + [
 ]
 
 
+class YesNoFilter(django_filters.ChoiceFilter):
+    """``true`` or ``false`` (empty: either); any other value is refused, never read as
+    "either" (django-filter's BooleanFilter ignores ``night=-1``: found by schemathesis)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [("true", _("oui")), ("false", _("non"))])
+        kwargs.setdefault("empty_label", "—")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if value in ("", None):
+            return qs
+        return qs.filter(**{self.field_name: value == "true"})
+
+
 class CityPairFilterSet(LightFilterSet):
     """Filters of the city pairs: a city, a country, the rail status and time, traffic."""
 
@@ -45,11 +61,7 @@ class CityPairFilterSet(LightFilterSet):
         validators=[RegexValidator(r"^[A-Za-z]{2}$", _("code pays ISO à deux lettres attendu."))],
         help_text=_("Code ISO à deux lettres d'un des deux pays (FR, ES…)."),
     )
-    domestic = django_filters.BooleanFilter(
-        field_name="is_domestic",
-        label=_("Liaison intérieure"),
-        widget=forms.Select(choices=[("", "—"), ("true", _("oui")), ("false", _("non"))]),
-    )
+    domestic = YesNoFilter(field_name="is_domestic", label=_("Liaison intérieure"))
     rail = django_filters.ChoiceFilter(
         field_name="rail_status",
         label=_("Train"),
@@ -70,11 +82,7 @@ class CityPairFilterSet(LightFilterSet):
         min_value=0,
         max_value=100_000_000,
     )
-    night = django_filters.BooleanFilter(
-        field_name="night_train",
-        label=_("Train de nuit direct"),
-        widget=forms.Select(choices=[("", "—"), ("true", _("oui")), ("false", _("non"))]),
-    )
+    night = YesNoFilter(field_name="night_train", label=_("Train de nuit direct"))
     ordering = django_filters.ChoiceFilter(
         method="filter_ordering",
         label=_("Tri"),

@@ -131,3 +131,10 @@ def test_the_pairs_schema_describes_the_page_envelope_and_the_empty_parameters(c
     assert "" in parameters["ordering"]["enum"]
     assert parameters["q"]["pattern"] == r"^[^\x00]*$"
     assert client.get("/api/pairs", {"ordering": ""}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["night", "domestic"])
+def test_a_yes_no_filter_refuses_what_is_neither(client, db, name):
+    assert client.get("/api/pairs", {name: "-1"}).status_code == 400
+    assert client.get("/api/pairs", {name: "true"}).status_code == 200
+    assert client.get("/api/pairs", {name: ""}).status_code == 200
