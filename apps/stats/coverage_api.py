@@ -26,9 +26,9 @@ class CoverageRowSerializer(serializers.Serializer):
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=SourceScope.choices),
         help_text=(
-            "Which trains its sources describe: national, long_distance, "
-            "classic_long_distance, no_suburban, regional, night, cross_border (a country "
-            "reached only by trains from abroad), '' undeclared."
+            "Which trains its sources describe: "
+            + ", ".join(v for v in SourceScope.values if v)
+            + " (cross_border: a country reached only by trains from abroad), '' undeclared."
         ),
     )
     current_scopes = serializers.ListField(
