@@ -3,7 +3,9 @@
 Each file is one ``DataSource`` and one ``ImportRun`` (counts, SHA-256 of the input); every
 refused row is a ``RejectedRecord`` with its place and reason. A load replaces the previous
 rows of its table in one transaction: nothing is half-written, and a failure leaves the
-previous data and a failed run with its message.
+previous data and a failed run with its message. As in the ETL, an input unchanged since the
+last successful load is skipped (a ``skipped`` run, nothing written) unless forced; the
+passengers are reloaded whenever the airports they are checked against change.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from apps.atlas.readers import (
     read_airports,
     read_eurostat_pairs,
 )
-from apps.trajets.etl.loader import etl_lock, input_checksum
+from apps.trajets.etl.loader import etl_lock, input_checksum, skip_unchanged
 from apps.trajets.models import DataSource, ImportRun, RejectedRecord, SourceFormat
 
 __all__ = ["AIR_SOURCES", "AirSource", "air_source_paths", "load_air_data"]
@@ -94,6 +96,13 @@ class AirLoad:
     airports: ImportRun
     traffic: ImportRun
 
+    @property
+    def changed(self) -> bool:
+        """Whether either table was rewritten (neither run was skipped)."""
+        return any(
+            run.status == ImportRun.Status.SUCCEEDED for run in (self.airports, self.traffic)
+        )
+
 
 def _source(name: str, path: Path, dataset: str) -> DataSource:
     declared = AIR_SOURCES[name]
@@ -138,9 +147,13 @@ def _finish(run: ImportRun, *, read: int, inserted: int, rejected: int, before: 
     run.save()
 
 
-def _load_airports(path: Path, dataset: str) -> ImportRun:
+def _load_airports(path: Path, dataset: str, *, force: bool) -> ImportRun:
     source = _source("openflights-airports", path, dataset)
-    run = ImportRun.objects.create(source=source, input_checksum=input_checksum(path))
+    checksum = input_checksum(path)
+    skipped = None if force else skip_unchanged(source, checksum)
+    if skipped is not None:
+        return skipped
+    run = ImportRun.objects.create(source=source, input_checksum=checksum)
     try:
         text = path.read_text(encoding="utf-8")
         records: dict[str, AirportRecord] = {}
@@ -184,9 +197,14 @@ def _fields(record: AirportRecord) -> dict[str, object]:
     }
 
 
-def _load_traffic(path: Path, dataset: str) -> ImportRun:
+def _load_traffic(path: Path, dataset: str, *, airports: str, force: bool) -> ImportRun:
     source = _source("eurostat-avia-par-fr", path, dataset)
-    run = ImportRun.objects.create(source=source, input_checksum=input_checksum(path))
+    # The airports' checksum is part of the input: rows are checked against those airports.
+    checksum = input_checksum(path, rules=f"airports {airports}")
+    skipped = None if force else skip_unchanged(source, checksum)
+    if skipped is not None:
+        return skipped
+    run = ImportRun.objects.create(source=source, input_checksum=checksum)
     try:
         text = path.read_text(encoding="utf-8")
         known = set(Airport.objects.values_list("icao", flat=True))
@@ -258,13 +276,15 @@ def _failed(run: ImportRun, error: Exception) -> None:
     logger.error("air data load failed", extra={"run_id": run.pk, "error": run.message})
 
 
-def load_air_data(*, airports: Path, traffic: Path, dataset: str) -> AirLoad:
+def load_air_data(*, airports: Path, traffic: Path, dataset: str, force: bool = False) -> AirLoad:
     """Load the airports, then the passengers (rows naming an unknown airport are rejected),
-    under the ETL lock."""
+    under the ETL lock; unchanged inputs are skipped unless ``force``."""
     for path in (airports, traffic):
         if not path.is_file():
             raise FileNotFoundError(f"{path} does not exist or is not a file")
     with etl_lock():
-        airport_run = _load_airports(airports, dataset)
-        traffic_run = _load_traffic(traffic, dataset)
+        airport_run = _load_airports(airports, dataset, force=force)
+        traffic_run = _load_traffic(
+            traffic, dataset, airports=airport_run.input_checksum, force=force
+        )
     return AirLoad(airports=airport_run, traffic=traffic_run)

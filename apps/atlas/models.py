@@ -213,6 +213,12 @@ class AtlasBuild(models.Model):
     pairs = models.PositiveIntegerField(_("liaisons"))
     reference_days = models.JSONField(_("jours de référence"), default=list)
     trigger = models.CharField(_("déclencheur"), max_length=100)
+    inputs = models.CharField(
+        _("empreinte des données"),
+        max_length=64,
+        blank=True,
+        help_text=_("Empreinte des imports, des règles et du jour dont le calcul est parti."),
+    )
 
     class Meta:
         ordering = ["-started_at"]

@@ -19,10 +19,10 @@ def recompute_after_import(sender: object, *, run: object = None, **kwargs: obje
     """Rebuild every city pair from the fresh timetables (after the routing artefact, whose
     receiver is connected first). The import is committed: a failure is logged and the
     previous atlas stays in place."""
-    from apps.atlas.services import recompute_atlas
+    from apps.atlas.refresh import refresh_atlas
 
     try:
-        build = recompute_atlas(trigger=f"import {getattr(run, 'pk', '')}".strip())
+        build = refresh_atlas(trigger=f"import {getattr(run, 'pk', '')}".strip()).build
     except (DatabaseError, OSError, LookupError, ValueError):
         logger.exception("atlas recompute failed", extra={"run_id": getattr(run, "pk", None)})
         return

@@ -53,3 +53,77 @@ def test_bench_can_time_the_pages_only(atlas):
 def test_bench_pages_only_needs_a_computed_atlas():
     with pytest.raises(CommandError, match="never computed"):
         _run("bench_atlas", "--pages-only")
+
+
+@pytest.mark.django_db
+def test_reloading_unchanged_air_files_rewrites_nothing_and_records_no_reject_twice(tmp_path):
+    from apps.atlas.loading import load_air_data
+    from apps.atlas.models import Airport, AirTraffic
+    from apps.trajets.models import ImportRun, RejectedRecord
+
+    first = load_air_data(airports=RAW_AIRPORTS, traffic=RAW_TRAFFIC, dataset="samples")
+    assert first.changed
+    rows = (Airport.objects.count(), AirTraffic.objects.count(), RejectedRecord.objects.count())
+    assert rows[2] == first.traffic.rows_rejected > 0
+
+    again = load_air_data(airports=RAW_AIRPORTS, traffic=RAW_TRAFFIC, dataset="samples")
+    assert not again.changed
+    assert {again.airports.status, again.traffic.status} == {ImportRun.Status.SKIPPED}
+    assert f"since run #{first.traffic.pk}" in again.traffic.message
+    assert (
+        Airport.objects.count(),
+        AirTraffic.objects.count(),
+        RejectedRecord.objects.count(),
+    ) == rows
+    assert set(AirTraffic.objects.values_list("run", flat=True)) == {first.traffic.pk}
+
+    # Other airports: the unchanged passenger file is checked again against them.
+    airports = tmp_path / "airports.dat"
+    lines = RAW_AIRPORTS.read_text(encoding="utf-8").splitlines(keepends=True)
+    airports.write_text("".join(lines[:-1]), encoding="utf-8")
+    fewer = load_air_data(airports=airports, traffic=RAW_TRAFFIC, dataset="samples")
+    assert fewer.airports.status == fewer.traffic.status == ImportRun.Status.SUCCEEDED
+    assert Airport.objects.count() == rows[0] - 1
+
+    forced = load_air_data(airports=airports, traffic=RAW_TRAFFIC, dataset="samples", force=True)
+    assert forced.traffic.status == ImportRun.Status.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_load_air_traffic_says_what_it_skipped_and_leaves_the_atlas_alone():
+    args = ("load_air_traffic", "--airports", str(RAW_AIRPORTS), "--traffic", str(RAW_TRAFFIC))
+    _run(*args)
+    builds = AtlasBuild.objects.count()
+    output = _run(*args)
+    assert "openflights-airports: skipped, input unchanged since run #" in output
+    assert "city pairs" not in output
+    assert AtlasBuild.objects.count() == builds
+    assert "200 loaded" in _run(*args, "--force")
+
+
+def test_recompute_atlas_skips_an_atlas_computed_from_the_same_inputs(atlas, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.trajets.models import DataSource, ImportRun
+
+    assert "city pairs in" in _run("recompute_atlas")  # the fixture's build has no fingerprint
+    builds = AtlasBuild.objects.count()
+    assert "up to date" in _run("recompute_atlas")
+    assert AtlasBuild.objects.count() == builds
+    assert "city pairs in" in _run("recompute_atlas", "--force")
+    assert AtlasBuild.objects.count() == builds + 1
+
+    # A new successful import changes the inputs; a skipped one does not.
+    source = DataSource.objects.create(name="later", format="csv", location="x", licence="x")
+    ImportRun.objects.create(source=source, status=ImportRun.Status.SKIPPED)
+    assert "up to date" in _run("recompute_atlas")
+    ImportRun.objects.create(source=source, status=ImportRun.Status.SUCCEEDED)
+    assert "city pairs in" in _run("recompute_atlas")
+    assert "up to date" in _run("recompute_atlas")
+
+    # So does a new day.
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
+    assert "city pairs in" in _run("recompute_atlas")

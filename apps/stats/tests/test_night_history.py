@@ -182,3 +182,25 @@ def test_each_import_of_a_timetable_is_an_observation_listing_its_changes(tmp_pa
         (ObservedChange.Change.CHANGED, "T1"),
         (ObservedChange.Change.REMOVED, "T2"),
     ]
+
+
+def test_history_reload_of_the_same_folder_is_skipped_and_a_dry_run_writes_nothing() -> None:
+    spec = _history_spec()
+    folder = ROOT / spec.path
+    first = load_snapshot_history(spec, path=folder)
+    assert first.status == "succeeded"
+    observations = list(SourceObservation.objects.values_list("pk", flat=True))
+
+    again = load_snapshot_history(spec, path=folder)
+    assert again.status == "skipped"
+    assert f"unchanged since run #{first.run_id}" in again.message
+    assert list(SourceObservation.objects.values_list("pk", flat=True)) == observations
+
+    dry = load_snapshot_history(spec, path=folder, dry_run=True)
+    assert dry.status == "dry_run"
+    assert dry.inserted == first.inserted
+    assert list(SourceObservation.objects.values_list("pk", flat=True)) == observations
+
+    forced = load_snapshot_history(spec, path=folder, force=True)
+    assert forced.status == "succeeded"
+    assert SourceObservation.objects.count() == len(observations)

@@ -46,7 +46,14 @@ from .sources import CUSTOM_DATASET, SourceSpec
 from .transform import HARMONISATION_VERSION, StationInfo
 from .writer import BulkWriter
 
-__all__ = ["LoadReport", "etl_lock", "input_checksum", "load_source", "reason_code"]
+__all__ = [
+    "LoadReport",
+    "etl_lock",
+    "input_checksum",
+    "load_source",
+    "reason_code",
+    "skip_unchanged",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -254,22 +261,9 @@ def load_source(
         },
     )
     report.checksum = input_checksum(path, rules=HARMONISATION_VERSION)
-    last = (
-        ImportRun.objects.filter(source=source, status=ImportRun.Status.SUCCEEDED)
-        .order_by("-started_at", "-id")
-        .first()
-    )
-    if last is not None and last.input_checksum == report.checksum and not force and not dry_run:
-        now = timezone.now()
-        run = ImportRun.objects.create(
-            source=source,
-            started_at=now,
-            finished_at=now,
-            status=ImportRun.Status.SKIPPED,
-            input_checksum=report.checksum,
-            message=f"input unchanged since run #{last.pk}; use --force to reload",
-        )
-        report.status, report.run_id, report.message = run.status, run.pk, run.message
+    skipped = None if force or dry_run else skip_unchanged(source, report.checksum)
+    if skipped is not None:
+        report.status, report.run_id, report.message = skipped.status, skipped.pk, skipped.message
         return report
     run = ImportRun.objects.create(source=source, input_checksum=report.checksum)
     report.run_id = run.pk
@@ -309,6 +303,27 @@ def load_source(
         run.refresh_from_db()
         import_completed.send(sender=DataSource, source=source, run=run)
     return report
+
+
+def skip_unchanged(source: DataSource, checksum: str) -> ImportRun | None:
+    """Record a ``skipped`` run and return it when ``checksum`` is the input of the source's
+    last successful run (nothing to reload); else None."""
+    last = (
+        ImportRun.objects.filter(source=source, status=ImportRun.Status.SUCCEEDED)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+    if last is None or last.input_checksum != checksum:
+        return None
+    now = timezone.now()
+    return ImportRun.objects.create(
+        source=source,
+        started_at=now,
+        finished_at=now,
+        status=ImportRun.Status.SKIPPED,
+        input_checksum=checksum,
+        message=f"input unchanged since run #{last.pk}; use --force to reload",
+    )
 
 
 def _other_set(spec: SourceSpec) -> str:
@@ -522,9 +537,13 @@ def _observation_line(observation: SourceObservation) -> str:
     )
 
 
-def load_snapshot_history(spec: SourceSpec, *, path: Path) -> LoadReport:
+def load_snapshot_history(
+    spec: SourceSpec, *, path: Path, force: bool = False, dry_run: bool = False
+) -> LoadReport:
     """Load a folder of dated snapshots of a night-train list as observations (format
-    ``ontd-history``): one per snapshot, replacing the source's earlier ones."""
+    ``ontd-history``): one per snapshot, replacing the source's earlier ones. Skipped when the
+    folder is unchanged since the last successful load, unless ``force``; ``dry_run`` computes
+    the counts and rolls back."""
     started = time.monotonic()
     report = LoadReport(source=spec.name)
     source, _ = DataSource.objects.update_or_create(
@@ -538,7 +557,12 @@ def load_snapshot_history(spec: SourceSpec, *, path: Path) -> LoadReport:
             "dataset": spec.dataset,
         },
     )
-    run = ImportRun.objects.create(source=source, input_checksum=input_checksum(path))
+    report.checksum = input_checksum(path)
+    skipped = None if force or dry_run else skip_unchanged(source, report.checksum)
+    if skipped is not None:
+        report.status, report.run_id, report.message = skipped.status, skipped.pk, skipped.message
+        return report
+    run = ImportRun.objects.create(source=source, input_checksum=report.checksum)
     report.run_id = run.pk
     try:
         with transaction.atomic():
@@ -546,16 +570,28 @@ def load_snapshot_history(spec: SourceSpec, *, path: Path) -> LoadReport:
             observations = list(source.observations.order_by("observed_on", "id"))
             report.read = sum(o.item_count for o in observations)
             report.inserted = count
-            report.status = ImportRun.Status.SUCCEEDED
             report.message = "; ".join(
                 f"{o.observed_on}: {o.item_count} routes (+{o.added} −{o.removed} ~{o.changed})"
                 for o in observations
             )
+            if dry_run:
+                raise _DryRunRollbackError
+            report.status = ImportRun.Status.SUCCEEDED
             report.seconds = time.monotonic() - started
             _store_run(run.pk, report)
+    except _DryRunRollbackError:
+        report.status = ImportRun.Status.DRY_RUN
+        report.message = f"dry run: nothing was written ({report.message})"
     except (EtlError, OSError) as exc:
         report.status = ImportRun.Status.FAILED
         report.message = str(exc)
+        logger.warning("etl source=%s failed: %s", spec.name, exc)
+    except Exception as exc:
+        report.status = ImportRun.Status.FAILED
+        report.message = f"unexpected {type(exc).__name__}: {exc}"
+        logger.exception("etl source=%s crashed", spec.name)
+    if report.status != ImportRun.Status.SUCCEEDED:
         report.seconds = time.monotonic() - started
         _store_run(run.pk, report)
+    logger.info("etl %s", report.summary())
     return report

@@ -139,7 +139,7 @@ def run_source(
     except (EtlError, OSError) as exc:
         return LoadReport(source=spec.name, status="failed", message=str(exc))
     if spec.format in OBSERVATION_FORMATS:
-        return load_snapshot_history(spec, path=path)
+        return load_snapshot_history(spec, path=path, force=force, dry_run=dry_run)
     return load_source(
         spec,
         path=path,

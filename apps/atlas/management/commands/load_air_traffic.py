@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.atlas.loading import air_source_paths, load_air_data
-from apps.atlas.services import recompute_atlas
+from apps.atlas.refresh import refresh_atlas
 from apps.trajets.etl.errors import EtlError
 
 
@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-recompute", action="store_true", help="load only (the atlas keeps its pairs)"
         )
+        parser.add_argument(
+            "--force", action="store_true", help="reload files unchanged since their last load"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         paths = air_source_paths(str(options["dataset"]))
@@ -32,16 +35,22 @@ class Command(BaseCommand):
         traffic = options["traffic"] or paths["eurostat-avia-par-fr"]
         try:
             load = load_air_data(
-                airports=airports, traffic=traffic, dataset=str(options["dataset"])
+                airports=airports,
+                traffic=traffic,
+                dataset=str(options["dataset"]),
+                force=bool(options["force"]),
             )
         except (FileNotFoundError, ValueError, EtlError) as error:
             raise CommandError(str(error)) from error
         for run in (load.airports, load.traffic):
+            if run.status == run.Status.SKIPPED:
+                self.stdout.write(f"{run.source.name}: skipped, {run.message} (run {run.pk})")
+                continue
             self.stdout.write(
                 f"{run.source.name}: {run.rows_read} read, {run.rows_inserted} loaded, "
                 f"{run.rows_rejected} rejected (run {run.pk})"
             )
-        if options["no_recompute"]:
+        if options["no_recompute"] or not load.changed:
             return
-        build = recompute_atlas(trigger=f"load_air_traffic run {load.traffic.pk}")
+        build = refresh_atlas(trigger=f"load_air_traffic run {load.traffic.pk}").build
         self.stdout.write(f"atlas: {build.pairs} city pairs in {build.duration_s:.1f} s")
