@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from apps.routing.pathfinding.schedule import Coverage, TripCalendars
 from apps.trajets.models import CalendarException, Station, Stop, Trajet
-from apps.trajets.querysets import WEEKDAY_FIELDS
+from apps.trajets.querysets import WEEKDAY_FIELDS, counted_lookups
 
 __all__ = [
     "NIGHT_KINDS",
@@ -95,7 +95,7 @@ def read_trajets() -> dict[str, NDArray]:
 def read_calendars(trajets: dict[str, NDArray]) -> TripCalendars:
     """The trajets' weekly patterns and their dated exceptions, by trajet index."""
     rows = (
-        CalendarException.objects.filter(trajet__same_train_as__isnull=True, trajet__mode="rail")
+        CalendarException.objects.filter(**counted_lookups("trajet__"))
         .order_by("date", "trajet_id")
         .values_list("trajet_id", "date", "is_added")
     )
@@ -143,7 +143,7 @@ def read_stops(station_pk: NDArray[np.int64], trajet_ids: NDArray[np.int64]) -> 
     """Stops of counted trajets ordered by trajet and sequence, as arrays (chunks, no
     per-row objects kept)."""
     rows = (
-        Stop.objects.filter(trajet__same_train_as__isnull=True, trajet__mode="rail")
+        Stop.objects.filter(**counted_lookups("trajet__"))
         .order_by("trajet_id", "sequence")
         .values_list(
             "trajet_id",
