@@ -3,7 +3,9 @@ is current, and how many trains and train-km run in a stated week, by day and by
 
 Trains only (``Trajet.objects.counted()``: one trajet per train, no coach or tram-train). A
 train counts once per day it runs in the week (a departure) in every country it serves and for
-its operator; night means a night train (sleepers or couchettes), everything else is day.
+its operator; night means a night train (sleepers or couchettes), overnight a train running
+through the night whose couchettes are not known (``ServiceKind.OVERNIGHT``, kept apart as on
+the indicators page), everything else is day.
 Each row says which trains its sources describe (their declared scope; in a country that
 fewer than half of a source's trains serve, trains from abroad only): a country whose current
 timetable is long-distance, regional or cross-border only is listed as partly covered, so
@@ -18,7 +20,14 @@ from dataclasses import dataclass, field
 
 from apps.trajets.calendars import Validity, validity_of
 from apps.trajets.country_gaps import EUROPEAN_COUNTRIES, countries_without_current_timetable
-from apps.trajets.models import DataSource, Operator, SourceScope, Trajet, TrajetCountry
+from apps.trajets.models import (
+    DataSource,
+    Operator,
+    ServiceKind,
+    SourceScope,
+    Trajet,
+    TrajetCountry,
+)
 
 __all__ = ["EUROPEAN_COUNTRIES", "CoverageRow", "Scorecard", "coverage_scorecard"]
 
@@ -41,8 +50,10 @@ class CoverageRow:
     validity: str = Validity.UNKNOWN
     day_departures: int = 0
     night_departures: int = 0
+    overnight_departures: int = 0
     day_km: float = 0.0
     night_km: float = 0.0
+    overnight_km: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -101,9 +112,12 @@ def coverage_scorecard(*, week: dt.date, today: dt.date) -> Scorecard:
             operator, kind, km, _source = facts[pk]
             rows = [countries[c] for c in served[pk]] + [by_operator[operators[operator]]]
             for row in rows:
-                if kind == "night":
+                if kind == ServiceKind.NIGHT:
                     row.night_departures += 1
                     row.night_km += km
+                elif kind == ServiceKind.OVERNIGHT:
+                    row.overnight_departures += 1
+                    row.overnight_km += km
                 else:
                     row.day_departures += 1
                     row.day_km += km
@@ -155,3 +169,4 @@ def _settle(
     row.scopes = sorted(set(scope.values()))
     row.current_scopes = sorted({scope[n] for n in scope if validity[n] == Validity.CURRENT})
     row.day_km, row.night_km = round(row.day_km, 1), round(row.night_km, 1)
+    row.overnight_km = round(row.overnight_km, 1)

@@ -48,9 +48,17 @@ class CoverageRowSerializer(serializers.Serializer):
     day_departures = serializers.IntegerField(
         help_text="Day trains running in the week (one per day run)."
     )
-    night_departures = serializers.IntegerField(help_text="Night trains running in the week.")
+    night_departures = serializers.IntegerField(
+        help_text="Night trains (sleepers or couchettes) running in the week."
+    )
+    overnight_departures = serializers.IntegerField(
+        help_text="Trains running through the night whose couchettes are not known."
+    )
     day_km = serializers.FloatField(help_text="Train-km of the day trains in the week.")
     night_km = serializers.FloatField(help_text="Train-km of the night trains in the week.")
+    overnight_km = serializers.FloatField(
+        help_text="Train-km of the night trains without known couchettes in the week."
+    )
 
 
 class ScorecardSerializer(serializers.Serializer):

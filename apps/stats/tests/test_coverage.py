@@ -38,17 +38,17 @@ def warehouse() -> None:
             assert load_source(spec, path=ROOT / spec.path).status == "succeeded"
 
 
-def _own_counts() -> tuple[Counter, Counter]:
-    """Departures and km per (country, day|night) and (operator, day|night), counted trajet
-    by trajet and day by day with the model's own calendar."""
+def _own_counts(week: dt.date = WEEK) -> tuple[Counter, Counter]:
+    """Departures and km per (country, day|night|overnight) and (operator, …), counted
+    trajet by trajet and day by day with the model's own calendar."""
     departures: Counter = Counter()
     km: Counter = Counter()
-    monday = WEEK - dt.timedelta(days=WEEK.weekday())
+    monday = week - dt.timedelta(days=week.weekday())
     trains = Trajet.objects.filter(same_train_as__isnull=True, mode="rail")
     for trajet in trains.select_related("operator").prefetch_related(
         "countries", "calendar_exceptions"
     ):
-        half = "night" if trajet.kind == "night" else "day"
+        half = trajet.kind if trajet.kind in ("night", "overnight") else "day"
         keys = [("country", c.country) for c in trajet.countries.all()]
         keys.append(("operator", trajet.operator.code))
         for offset in range(7):
@@ -68,6 +68,8 @@ def test_the_scorecard_equals_the_warehouse_for_a_stated_week(warehouse) -> None
         for row in rows:
             assert row.day_departures == departures[(kind, row.key, "day")], row
             assert row.night_departures == departures[(kind, row.key, "night")], row
+            assert row.overnight_departures == departures[(kind, row.key, "overnight")], row
+            assert row.overnight_km == pytest.approx(km[(kind, row.key, "overnight")], abs=0.06)
             assert row.day_km == pytest.approx(km[(kind, row.key, "day")], abs=0.06)
             assert row.night_km == pytest.approx(km[(kind, row.key, "night")], abs=0.06)
     countries = {row.key: row for row in card.countries}
@@ -83,6 +85,18 @@ def test_the_scorecard_equals_the_warehouse_for_a_stated_week(warehouse) -> None
     }
     # Coaches are not trains: no figure counts them.
     assert Trajet.objects.filter(mode="coach").exists()
+
+
+def test_night_trains_without_known_couchettes_are_counted_apart_not_as_day_trains() -> None:
+    spec = next(s for s in load_sources(DEFAULT_SOURCES_FILE) if s.name == "db-fernverkehr")
+    assert load_source(spec, path=ROOT / spec.path).status == "succeeded"
+    week = dt.date(2025, 11, 19)
+    card = coverage_scorecard(week=week, today=TODAY)
+    departures, km = _own_counts(week)
+    germany = next(row for row in card.countries if row.key == "DE")
+    assert germany.overnight_departures == departures[("country", "DE", "overnight")] > 0
+    assert germany.day_departures == departures[("country", "DE", "day")]
+    assert germany.overnight_km == pytest.approx(km[("country", "DE", "overnight")], abs=0.06)
 
 
 def test_the_coverage_api_states_its_week_and_refuses_a_bad_one(client, warehouse) -> None:
