@@ -109,6 +109,8 @@ class Chart:
     rows: tuple[ChartRow, ...]
     #: What the chart shows in a download's file name, in French words (``departs-par-operateur``).
     file_slug: str = ""
+    #: Rows of the whole ranking when the chart shows only its top (its download has them all).
+    ranking_size: int | None = None
 
     def layout(self) -> ChartLayout:
         """Each label wrapped above its bar; bar lengths proportional to the values, the

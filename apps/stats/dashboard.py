@@ -138,11 +138,20 @@ def _kind_chart(counts: dict[str, int], period: str, short: str) -> Chart:
     )
 
 
-def _operator_chart(table: VolumeTable, period: str, short: str) -> Chart:
+def _top_title(top: str, whole: str, limit: int | None, period: str) -> str:
+    """A ranking's title: ``top`` (with the number of rows shown) or ``whole``."""
+    if limit is None:
+        return whole % {"period": period}
+    return top % {"count": limit, "period": period}
+
+
+def _operator_chart(
+    table: VolumeTable, period: str, short: str, limit: int | None = TOP_ROWS
+) -> Chart:
     rows = sorted(table.rows, key=lambda row: (-row["departures"], row["operator_name"]))
     chart_rows = tuple(
         ChartRow(row["operator_name"], row["departures"], _integer(row["departures"]))
-        for row in rows[:TOP_ROWS]
+        for row in rows[:limit]
     )
     summary = (
         _("%(name)s assure le plus de départs (%(count)s).")
@@ -153,17 +162,24 @@ def _operator_chart(table: VolumeTable, period: str, short: str) -> Chart:
     return Chart(
         key="operators",
         file_slug="departs-par-operateur",
-        title=_("Départs par opérateur (les %(count)d premiers), %(period)s")
-        % {"count": TOP_ROWS, "period": short},
+        title=_top_title(
+            _("Départs par opérateur (les %(count)d premiers), %(period)s"),
+            _("Départs par opérateur, %(period)s"),
+            limit,
+            short,
+        ),
         summary=_with_period(summary, period),
         label_header=_("Opérateur"),
         value_header=_("Départs"),
         rows=chart_rows,
+        ranking_size=len(rows),
     )
 
 
-def _country_chart(services: dict[str, int], period: str, short: str) -> Chart:
-    ranked = sorted(services.items(), key=lambda item: (-item[1], item[0]))[:TOP_ROWS]
+def _country_chart(
+    services: dict[str, int], period: str, short: str, limit: int | None = TOP_ROWS
+) -> Chart:
+    ranked = sorted(services.items(), key=lambda item: (-item[1], item[0]))[:limit]
     chart_rows = tuple(
         ChartRow(country_name(country), count, _integer(count)) for country, count in ranked
     )
@@ -176,25 +192,32 @@ def _country_chart(services: dict[str, int], period: str, short: str) -> Chart:
     return Chart(
         key="countries",
         file_slug="trains-par-pays",
-        title=_("Trains desservant chaque pays (les %(count)d premiers), %(period)s")
-        % {"count": TOP_ROWS, "period": short},
+        title=_top_title(
+            _("Trains desservant chaque pays (les %(count)d premiers), %(period)s"),
+            _("Trains desservant chaque pays, %(period)s"),
+            limit,
+            short,
+        ),
         summary=_with_period(summary, period),
         label_header=_("Pays"),
         value_header=_("Trains"),
         rows=chart_rows,
+        ranking_size=len(services),
     )
 
 
-def _pair_chart(running: QuerySet[Trajet], period: str, short: str) -> Chart:
-    rows = (
+def _pair_chart(
+    running: QuerySet[Trajet], period: str, short: str, limit: int | None = TOP_ROWS
+) -> Chart:
+    pairs = (
         running.annotate(
             first=Least(F("origin__name"), F("destination__name")),
             second=Greatest(F("origin__name"), F("destination__name")),
         )
         .values("first", "second")
         .annotate(services=Count("id"))
-        .order_by("-services", "first", "second")[:TOP_ROWS]
     )
+    rows = pairs.order_by("-services", "first", "second")[:limit]
     chart_rows = tuple(
         ChartRow(
             f"{station_name(row['first'])} – {station_name(row['second'])}",
@@ -216,15 +239,20 @@ def _pair_chart(running: QuerySet[Trajet], period: str, short: str) -> Chart:
     return Chart(
         key="pairs",
         file_slug="liaisons-les-plus-desservies",
-        title=_(
-            "Liaisons les plus desservies, deux sens confondus (les %(count)d premières), "
-            "%(period)s"
-        )
-        % {"count": TOP_ROWS, "period": short},
+        title=_top_title(
+            _(
+                "Liaisons les plus desservies, deux sens confondus (les %(count)d premières), "
+                "%(period)s"
+            ),
+            _("Liaisons par nombre de trains, deux sens confondus, %(period)s"),
+            limit,
+            short,
+        ),
         summary=_with_period(summary, period),
         label_header=_("Liaison"),
         value_header=_("Trains"),
         rows=chart_rows,
+        ranking_size=len(chart_rows) if limit is None else pairs.order_by().count(),
     )
 
 
@@ -259,6 +287,34 @@ def _co2_chart(by_kind: dict[str, dict[str, float | None]], period: str, short: 
         label_header=_("Mode et type de service"),
         value_header=_("kg CO2e par passager"),
         rows=tuple(rows),
+    )
+
+
+def whole_ranking(key: str, choice: PeriodChoice) -> Chart | None:
+    """The whole ranking behind a top-10 chart (``operators``, ``countries``, ``pairs``) over
+    ``choice``, for its download; None for a chart that shows all its rows."""
+    builders = {
+        "operators": lambda period, short, trains: _operator_chart(
+            compute_volumes(trains, group_by=("operator",), filters={}, choice=choice),
+            period,
+            short,
+            limit=None,
+        ),
+        "countries": lambda period, short, trains: _country_chart(
+            compute_served_countries(choice), period, short, limit=None
+        ),
+        "pairs": lambda period, short, trains: _pair_chart(
+            restrict_to_period(trains, choice).order_by(), period, short, limit=None
+        ),
+    }
+    if key not in builders:
+        return None
+    dashboard = compute_dashboard(choice)
+    return cached_until_next_import(
+        f"dashboard-ranking:{key}:{choice.key}",
+        lambda: builders[key](
+            dashboard.period_label, dashboard.period_short_label, Trajet.objects.counted()
+        ),
     )
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.stats.dashboard import compute_dashboard, key_figures
+from apps.stats.dashboard import compute_dashboard, key_figures, whole_ranking
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.forms import PERIOD_FIELDS, present_period_fields
 from apps.trajets.periods import PeriodChoice, PeriodKind
@@ -57,10 +57,12 @@ def indicator_export(request: HttpRequest, key: str) -> HttpResponse:
     filterset = TrajetFilterSet(request.GET)
     if not filterset.is_valid():
         return redirect(reverse("stats:dashboard") + f"?{request.GET.urlencode()}")
-    charts = {chart.key: chart for chart in compute_dashboard(filterset.period_choice).charts}
+    choice = filterset.period_choice
+    charts = {chart.key: chart for chart in compute_dashboard(choice).charts}
     if key not in charts:
         raise Http404(_("Aucun indicateur ne s'appelle « %(key)s ».") % {"key": key})
-    chart = charts[key]
+    # A top-10 chart downloads its whole ranking.
+    chart = whole_ranking(key, choice) or charts[key]
     return stream_spreadsheet_csv(
         [chart.label_header, chart.value_header],
         chart_rows(chart),

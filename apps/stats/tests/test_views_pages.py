@@ -189,3 +189,32 @@ def test_the_log_retention_stated_is_the_one_loki_applies():
     loki = (Path(django_settings.BASE_DIR) / "deploy" / "loki" / "loki.yml").read_text()
     hours = int(re.search(r"retention_period:\s*(\d+)h", loki)[1])
     assert hours == LOG_RETENTION_DAYS * 24
+
+
+def test_a_top_ten_chart_downloads_its_whole_ranking_and_says_so(client):
+    """The page shows the ten first operators, countries and pairs; the file holds them all,
+    counted here straight from the trains."""
+    from apps.trajets.models import Operator
+    from apps.trajets.tests.factories import make_trajet
+
+    build_sample_network()
+    for number in range(12):
+        operator = Operator.objects.create(code=f"op{number:02d}", name=f"Opérateur {number:02d}")
+        make_trajet(operator=operator, weekdays="1111111")
+    week = {"week": "2025-06-11"}
+    html = client.get(reverse("stats:dashboard"), week).content.decode()
+    running = {
+        t.operator.name
+        for t in Trajet.objects.counted().select_related("operator")
+        if any(t.runs_on(dt.date(2025, 6, 9) + dt.timedelta(days=d)) for d in range(7))
+    }
+    assert len(running) > 10
+    assert f"le classement complet : {len(running)} lignes" in html
+
+    response = client.get(reverse("stats:indicator-export", args=["operators"]), week)
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert {name for name, _departures in rows[1:]} == running
