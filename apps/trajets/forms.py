@@ -30,6 +30,7 @@ MAIN_FIELDS = ("origin", "destination", "kind", "country", "operator")
 #: Folded in "Plus de critères" unless one of them is used.
 ADVANCED_FIELDS = (
     "q",
+    "mode",
     "period",
     "date",
     "week",
@@ -50,6 +51,7 @@ PAGE_LABELS = {
     "origin": _("Départ de"),
     "destination": _("Arrivée à"),
     "kind": _("Jour ou nuit"),
+    "mode": _("Modes"),
     "q": _("Numéro ou catégorie de train"),
     "start": _("Début de la période"),
     "end": _("Fin de la période"),
@@ -69,6 +71,8 @@ PAGE_HELP = {
     ),
     "operator": _("Entre parenthèses, les trains de la semaine type."),
     "kind": "",
+    "mode": _("Sans choix, les trains seulement : les cars et tram-trains des horaires ne "
+              "sont comptés que si vous les cochez."),
     "q": _("Par exemple 453, TGV ou Nightjet."),
     "period": _("Par défaut, la semaine type de chaque source : la semaine où ses trains "
                 "font le plus de départs."),
@@ -159,6 +163,7 @@ def present_filter_form(filterset: TrajetFilterSet) -> FilterLayout:
     fields["kind"].error_messages["invalid_choice"] = _(
         "choisissez dans la liste : trains de jour, de nuit, ou de nuit sans couchette connue."
     )
+    fields["mode"].widget = forms.CheckboxSelectMultiple(choices=fields["mode"].choices)
     present_period_fields(form)
     for name, label in PAGE_LABELS.items():
         fields[name].label = label

@@ -29,7 +29,7 @@ WEEKDAY_FIELDS = (
 )
 
 API_LIST_FIELDS = (
-    "operator__code", "operator__name", "train_number", "category", "kind",
+    "operator__code", "operator__name", "train_number", "category", "kind", "mode",
     "origin__uic_code", "origin__name", "origin__country", "destination__uic_code",
     "destination__name", "destination__country", "origin_country", "destination_country",
     "departure_time", "arrival_time", "arrival_day_offset", "duration_min", "distance_km",

@@ -187,6 +187,7 @@ class TrajetBaseSerializer(serializers.ModelSerializer):
             "train_number",
             "category",
             "kind",
+            "mode",
             "origin",
             "destination",
             "departure_time",
@@ -210,6 +211,12 @@ class TrajetBaseSerializer(serializers.ModelSerializer):
                     "Last date of the weekly pattern's stretch. The train runs on the pattern's "
                     "weekdays in this stretch, plus the added dates (which may lie outside "
                     "it), minus the removed dates: see runs_from, runs_until, running_days."
+                )
+            },
+            "mode": {
+                "help_text": (
+                    "rail (a train), tram_train or coach (a coach timetabled with the trains): "
+                    "lists hold trains only unless mode= asks for the others."
                 )
             },
             "runs_from": {"help_text": "First date the train really runs."},
@@ -263,6 +270,7 @@ def _list_row(row: Mapping[str, Any]) -> dict[str, Any]:
         "train_number": row["train_number"],
         "category": row["category"],
         "kind": row["kind"],
+        "mode": row["mode"],
         "origin": {
             "id": row["origin_id"],
             "uic_code": row["origin__uic_code"],

@@ -25,7 +25,7 @@ from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.forms import FilterLayout, present_filter_form
 from apps.trajets.kinds import kind_reason_text, kind_word
 from apps.trajets.map import MapStation, NetworkMap, build_network_map
-from apps.trajets.models import CalendarException, ImportRun, Trajet
+from apps.trajets.models import CalendarException, ImportRun, Trajet, TransportMode
 from apps.trajets.periods import (
     PeriodKind,
     describe_choice,
@@ -418,6 +418,8 @@ def _result_rows(trajets: list[Trajet]) -> list[dict[str, object]]:
             ),
             "kind": trajet.kind,
             "kind_label": kind_word(trajet.kind),
+            # Coaches and tram-trains are listed only when asked for: their rows say so.
+            "mode_label": "" if trajet.mode == TransportMode.RAIL else trajet.get_mode_display(),
             "co2": f"{kilograms(trajet.co2_rail_kg)} / {kilograms(trajet.co2_flight_kg)}",
             "running": describe_running(trajet.runs_from, trajet.runs_until, trajet.running_days),
             "days": _days_text(

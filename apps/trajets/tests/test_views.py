@@ -340,11 +340,12 @@ def test_the_filtered_list_downloads_as_a_french_spreadsheet(client, network):
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="obrail-trajets-{today}.csv"'
     header, *rows = _spreadsheet(response)
-    assert header[:4] == ["Train", "Opérateur", "Jour ou nuit", "Gare de départ"]
+    assert header[:5] == ["Train", "Opérateur", "Jour ou nuit", "Mode", "Gare de départ"]
     assert len(rows) == 2
     nightjet = dict(zip(header, rows[0], strict=True))
     assert nightjet["Train"] == f"NJ {network.nightjet.train_number}"
     assert nightjet["Jour ou nuit"] == "nuit"
+    assert nightjet["Mode"] == "train"
     assert nightjet["Pays d'arrivée"] == "Autriche"
     assert nightjet["Heure d'arrivée"] == "10:22 (+1)"
     assert nightjet["Durée"] == "14 h 24"
@@ -357,8 +358,8 @@ def test_the_spreadsheet_neutralises_formulas_in_every_cell(client, network):
     station = network.nightjet.origin
     station.name = "=cmd|' /C calc'!A0"
     station.save()
-    _header, *rows = _spreadsheet(client.get(reverse("trajets:trajet-export"), {"kind": "night"}))
-    assert rows[0][3] == "'=cmd|' /C calc'!A0"
+    header, *rows = _spreadsheet(client.get(reverse("trajets:trajet-export"), {"kind": "night"}))
+    assert rows[0][header.index("Gare de départ")] == "'=cmd|' /C calc'!A0"
 
 
 def test_the_list_links_both_downloads_with_its_filters(client, network):
@@ -391,3 +392,46 @@ def test_a_refused_sort_is_not_sent_back_by_the_form(client, db):
     assert 'name="ordering"' not in html
     assert 'href="#id_ordering"' not in html
     assert "Le tri est retiré au prochain filtrage." in html
+
+
+def test_coaches_are_asked_for_on_the_page_and_every_row_says_its_mode(client, network):
+    coach = make_trajet(mode="coach", category="Car TER")
+    label = f"Car TER {coach.train_number}"
+    url = reverse("trajets:trajet-list")
+    html = client.get(url, {"period": "all"}).content.decode()
+    assert label not in _train_links(html)
+    # The choice is a group of check boxes with its legend, trains only by default.
+    group = re.search(r'<fieldset class="choice-group".*?</fieldset>', html, re.S).group(0)
+    assert "<legend>Modes</legend>" in group
+    assert re.findall(r'type="checkbox" name="mode" value="([a-z_]+)"', group) == [
+        "rail",
+        "tram_train",
+        "coach",
+    ]
+    asked = client.get(url, {"period": "all", "mode": ["rail", "coach"]}).content.decode()
+    assert label in _train_links(asked)
+    row = asked.split(f'href="/trajets/{coach.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="badge badge-mode">car</span>' in row
+    assert (
+        "badge-mode"
+        not in asked.split(f'href="/trajets/{network.tgv.pk}"', 1)[1].split("</tr>", 1)[0]
+    )
+
+    detail = client.get(reverse("trajets:trajet-detail", args=[coach.pk])).content.decode()
+    assert '<span class="badge badge-mode">car</span>' in detail
+
+    api = client.get("/api/trajets", {"period": "all", "mode": ["rail", "coach"]}).json()
+    modes = {row["id"]: row["mode"] for row in api["results"]}
+    assert modes[coach.pk] == "coach"
+    assert modes[network.tgv.pk] == "rail"
+    api_csv = client.get("/api/trajets", {"period": "all", "mode": "coach", "format": "csv"})
+    lines = list(csv.DictReader(io.StringIO(b"".join(api_csv.streaming_content).decode())))
+    assert [line["mode"] for line in lines if line["id"].isdigit()] == ["coach"]
+    sheet = client.get(reverse("trajets:trajet-export"), {"period": "all", "mode": "coach"})
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(sheet.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert rows[0][3] == "Mode"
+    assert [row[3] for row in rows[1:] if len(row) > 3] == ["car"]
