@@ -62,7 +62,10 @@ def test_parses_the_deployed_crontab():
     entries = scheduler.parse_crontab((DEPLOY_DIR / "cron/crontab").read_text())
 
     assert entries == [
-        scheduler.CronEntry(schedule="30 2 * * *", command=("python", "/app/manage.py", "etl"))
+        scheduler.CronEntry(schedule="30 2 * * *", command=("python", "/app/manage.py", "etl")),
+        scheduler.CronEntry(
+            schedule="15 5 * * *", command=("python", "/app/manage.py", "recompute_atlas")
+        ),
     ]
 
 
