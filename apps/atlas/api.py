@@ -41,7 +41,8 @@ METHOD_PARAMETER = OpenApiParameter(
     enum=METHOD_CHOICES,
     default="ademe",
     description="CO2 method of every figure: ADEME Base Carbone (air with non-CO2 effects), "
-    "UK DESNZ with or without the non-CO2 effects of aviation.",
+    "UK DESNZ with or without the non-CO2 effects of aviation, EEA (CO2 only, one figure per "
+    "mode for every distance and country).",
 )
 BAD_REQUEST = error_response(
     "A parameter outside its documented form",

@@ -25,6 +25,7 @@ class FactorSerializer(serializers.Serializer):
     country = serializers.CharField(help_text="Rail: the country of the stretch ('' = default).")
     route = serializers.CharField()
     label = serializers.CharField()
+    source_url = serializers.CharField(help_text="Where the factor is published.")
 
 
 class Co2Serializer(serializers.Serializer):

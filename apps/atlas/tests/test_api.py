@@ -26,6 +26,18 @@ def test_pairs_list_names_the_method_of_every_co2_figure(atlas, api):
     assert any(row["label"] == "Paris – Vienna" for row in answer["results"])
 
 
+def test_the_eea_method_prices_every_pair_with_its_one_co2_only_figure(atlas, api):
+    rows = api.get(reverse("api:pair-list"), {"method": "eea"}).json()["results"]
+    priced = [row for row in rows if row["co2"]["air_kg"] is not None]
+    assert priced
+    for row in priced:
+        assert row["co2"]["method"] == "eea"
+        assert "CO2 seul" in row["co2"]["method_label"]
+        assert row["co2"]["air_factor"]["kg_per_pkm"] == 0.285
+    policy = api.get(reverse("api:policy"), {"threshold_min": 150, "method": "eea"}).json()
+    assert policy["method"] == "eea"
+
+
 def test_pairs_filters_by_rail_time_and_country(atlas, api):
     rows = api.get(
         reverse("api:pair-list"), {"max_rail_min": 150, "country": "fr", "domestic": "true"}
@@ -43,7 +55,7 @@ def test_pairs_order_by_rail_time_with_pairs_without_a_time_last(atlas, api):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"country": "FRA"}, "country"), ({"method": "eea"}, "method"), ({"rail": "x"}, "rail")],
+    [({"country": "FRA"}, "country"), ({"method": "icao"}, "method"), ({"rail": "x"}, "rail")],
 )
 def test_pairs_bad_parameters_are_400_naming_the_parameter(atlas, api, params, field):
     answer = api.get(reverse("api:pair-list"), params)
@@ -55,7 +67,8 @@ def test_pair_detail_has_series_journeys_and_every_method(atlas, api):
     pair = CityPair.objects.get(a_name="Paris", b_name="Marseille")
     answer = api.get(reverse("api:pair-detail", args=[pair.pk])).json()
     assert answer["air_series"]["2019"] == pair.air_passengers
-    assert [c["method"] for c in answer["co2_by_method"]] == ["ademe", "desnz", "desnz_no_rf"]
+    methods = [c["method"] for c in answer["co2_by_method"]]
+    assert methods == ["ademe", "desnz", "desnz_no_rf", "eea"]
     assert answer["night_trains"][0]["departure"] == "21:00"
     assert answer["rail_journey_list"]
     assert api.get(reverse("api:pair-detail", args=[999999])).status_code == 404

@@ -18,7 +18,7 @@ def _method(name: str) -> co2.MethodFactors:
     return co2.MethodFactors(name, tuple(f for f in co2.PUBLISHED_FACTORS if f.method == name))
 
 
-@pytest.mark.parametrize("method", ["ademe", "desnz", "desnz_no_rf"])
+@pytest.mark.parametrize("method", ["ademe", "desnz", "desnz_no_rf", "eea"])
 def test_every_method_prices_a_short_domestic_and_a_long_international_pair(method):
     factors = _method(method)
     short = co2.co2_for_pair(factors, flown_km=650, rail_km_by_country=[("FR", 700)], domestic=True)
@@ -37,6 +37,20 @@ def test_switching_method_changes_the_figures_by_the_ratio_of_the_factors():
     assert b.air_factor.kg_per_pkm == 0.12871
     assert a.air_kg / b.air_kg == pytest.approx(0.258 / 0.12871, rel=1e-4)
     assert a.rail_kg / b.rail_kg == pytest.approx(0.00592 / 0.0351, rel=1e-3)
+
+
+def test_eea_has_one_co2_only_figure_per_mode_for_every_distance_and_country():
+    factors = _method("eea")
+    assert {factors.air_factor(km, domestic=d).kg_per_pkm for km in (300, 3000, 9000)
+            for d in (True, False)} == {0.285}  # fmt: skip
+    assert {factors.rail_factor(c, domestic=d).kg_per_pkm for c in ("FR", "DE", "CH")
+            for d in (True, False)} == {0.014}  # fmt: skip
+    assert all(f.source_url == co2.EEA_URL and f.year == 2014 for f in factors.factors)
+    assert all(f.scope.startswith("CO2 seul (pas CO2e)") for f in factors.factors)
+    assert "sans effets hors CO2" in factors.air_factor(650, domestic=True).scope
+    eea = co2.co2_for_pair(factors, flown_km=650, rail_km_by_country=[("FR", 700)], domestic=True)
+    assert eea.air_kg == pytest.approx(650 * 0.285)
+    assert eea.rail_kg == pytest.approx(700 * 0.014)
 
 
 def test_ademe_bands_follow_the_flown_distance():

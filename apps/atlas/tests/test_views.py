@@ -34,7 +34,7 @@ def test_a_sorted_column_says_so(atlas, client):
 
 
 def test_bad_filters_answer_400_with_the_errors_tied_to_their_fields(atlas, client):
-    response = _get(client, "atlas:pair-list", country="123", method="eea")
+    response = _get(client, "atlas:pair-list", country="123", method="icao")
     assert response.status_code == 400
     html = response.content.decode()
     assert "code pays ISO à deux lettres attendu." in html
@@ -115,3 +115,22 @@ def test_the_simulator_says_how_many_pairs_it_could_not_judge(atlas, client):
     assert "passagers aériens en 2019" in html
     assert "liaisons non jugées" in html
     assert "Paris – Marseille" in html
+
+
+def test_the_eea_method_is_offered_and_stated_on_list_detail_simulator_and_spreadsheet(
+    atlas, client
+):
+    lyon = CityPair.objects.get(a_name="Paris", b_name="Lyon")
+    scope = "CO2 seul, sans effets hors CO2"
+    listed = _get(client, "atlas:pair-list", method="eea").content.decode()
+    assert '<option value="eea" selected>' in listed
+    assert scope in listed
+    detail = _get(client, "atlas:pair-detail", lyon.pk, method="eea").content.decode()
+    assert "0.28500 kg/pkm" in detail or "0,28500 kg/pkm" in detail
+    assert "un seul chiffre pour toutes les distances" in detail
+    simulated = _get(client, "atlas:policy", threshold_min="150", method="eea").content.decode()
+    assert scope in simulated
+    response = _get(client, "atlas:pair-export", q="Paris", method="eea")
+    body = b"".join(response.streaming_content).decode("utf-8")
+    row = next(line for line in body.splitlines() if line.startswith("Paris;France;Lyon"))
+    assert scope in row
