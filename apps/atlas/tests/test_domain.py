@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from apps.atlas import co2, rail
-from apps.atlas.flight import flight_time
+from apps.atlas.flight import ASSUMPTIONS, flight_time
 from apps.atlas.policy import PolicyPair, PolicyRule, simulate_policy
 from apps.atlas.rail_coverage import countries_without_main_timetable
 from apps.routing.pathfinding import NoPathError, build_timetable
@@ -77,10 +77,11 @@ def test_desnz_uses_domestic_and_international_rail_factors():
 
 def test_flight_time_adds_access_check_in_block_and_exit():
     flight = flight_time(600, access_a_km=14, access_b_km=7)
-    # 660 km flown: 30 + 52.8 block; access 15 + 21 and 15 + 10.5; 60 check-in; 15 exit.
+    # 660 km flown: 30 + 52.8 block; access 15 + 21 and 15 + 10.5; 118 at the departure
+    # airport; 39 to leave the arrival one (Sauter-Servaes et al. 2019).
     assert flight.flown_km == 660.0
     assert flight.block_min == pytest.approx(82.8)
-    assert flight.door_to_door_min == pytest.approx(82.8 + 36 + 25.5 + 60 + 15)
+    assert flight.door_to_door_min == pytest.approx(82.8 + 36 + 25.5 + 118 + 39)
     with pytest.raises(ValueError, match="non-negative"):
         flight_time(-1, access_a_km=0, access_b_km=0)
 
@@ -207,3 +208,17 @@ def test_rail_day_skips_only_the_hourly_searches_that_would_find_the_same_journe
     assert len(got.journeys) >= 3
     assert got.journeys == tuple(rail._non_dominated(expected))
     assert searched < reference_scans - searched  # fewer than hour by hour
+
+
+def test_every_flight_assumption_names_its_source_or_says_none_was_found():
+    assert {a.key for a in ASSUMPTIONS} == {
+        "detour", "block", "cruise", "check_in", "exit", "access"
+    }  # fmt: skip
+    for assumption in ASSUMPTIONS:
+        assert assumption.finding
+        if not assumption.is_sourced:
+            assert "no " in assumption.finding
+            assert "found" in assumption.finding
+        assert not assumption.url or assumption.url.startswith("https://")
+    sourced = {a.key for a in ASSUMPTIONS if a.is_sourced}
+    assert sourced == {"detour", "block", "check_in", "exit"}

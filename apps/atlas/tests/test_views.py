@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -134,3 +136,14 @@ def test_the_eea_method_is_offered_and_stated_on_list_detail_simulator_and_sprea
     body = b"".join(response.streaming_content).decode("utf-8")
     row = next(line for line in body.splitlines() if line.startswith("Paris;France;Lyon"))
     assert scope in row
+
+
+def test_the_flight_assumptions_are_shown_with_their_sources(atlas, client):
+    lyon = CityPair.objects.get(a_name="Paris", b_name="Lyon")
+    for response in (_get(client, "atlas:pair-detail", lyon.pk), _get(client, "atlas:pair-list")):
+        html = unescape(response.content.decode())
+        assert "118 min à l'aéroport avant le départ" in html
+        assert "39 min de l'atterrissage à la sortie de l'aéroport" in html
+        assert 'href="https://opentransportationjournal.com/VOLUME/13/PAGE/48/FULLTEXT"' in html
+        assert "EUROCONTROL" in html
+        assert html.count("aucune source publiée trouvée") == 1
