@@ -139,7 +139,9 @@ class PolicyResultSerializer(serializers.Serializer):
     assumptions = serializers.ListField(child=serializers.CharField())
 
 
-_FACTOR_FIELDS = ("mode", "kg_per_pkm", "scope", "source", "year", "country", "route", "label")
+_FACTOR_FIELDS = (
+    "mode", "kg_per_pkm", "scope", "source", "year", "country", "route", "label", "source_url"
+)  # fmt: skip
 
 
 def factor_data(factor: Factor) -> dict[str, Any]:

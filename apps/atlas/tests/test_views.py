@@ -36,10 +36,10 @@ def test_a_sorted_column_says_so(atlas, client):
 
 
 def test_bad_filters_answer_400_with_the_errors_tied_to_their_fields(atlas, client):
-    response = _get(client, "atlas:pair-list", country="123", method="icao")
+    response = _get(client, "atlas:pair-list", country="F1", method="icao")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "code pays ISO à deux lettres attendu." in html
+    assert "code pays ISO 3166-1 à deux lettres attendu" in html
     assert 'href="#id_method"' in html
 
 
