@@ -42,6 +42,7 @@ PROPER_NOUNS = (
     "Nightjet",
     "ÖBB",
     "Open Emission Factors DB",
+    "Open Transportation Journal",
 )
 SKIPPED_TAGS = {"script", "style", "code", "svg"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",

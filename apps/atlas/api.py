@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.atlas.filters import ORDERINGS, CityPairFilterSet
+from apps.atlas.filters import CityPairFilterSet
 from apps.atlas.models import CityPair
 from apps.atlas.serializers import (
     METHOD_CHOICES,
@@ -31,9 +33,8 @@ from apps.atlas.services import (
     pair_co2,
     policy_answer,
 )
-from apps.trajets.filters import filter_errors
+from apps.trajets.api import PAGE_NOT_FOUND, Pagination
 from obrail.api_errors import THROTTLED, error_response
-from obrail.api_schema import NO_NUL_PATTERN
 
 METHOD_PARAMETER = OpenApiParameter(
     "method",
@@ -41,46 +42,43 @@ METHOD_PARAMETER = OpenApiParameter(
     enum=METHOD_CHOICES,
     default="ademe",
     description="CO2 method of every figure: ADEME Base Carbone (air with non-CO2 effects), "
-    "UK DESNZ with or without the non-CO2 effects of aviation.",
+    "UK DESNZ with or without the non-CO2 effects of aviation, EEA (CO2 only, one figure per "
+    "mode for every distance and country).",
 )
 BAD_REQUEST = error_response(
     "A parameter outside its documented form",
-    {"country": ["code pays ISO à deux lettres attendu."]},
+    {"country": ["code pays ISO 3166-1 à deux lettres attendu (ex. FR, DE)."]},
 )
 POLICY_UNPROCESSABLE = error_response(
     "A rule with neither a threshold nor the night-train option",
     {"threshold_min": ["Indiquez un seuil en minutes ou l'option train de nuit."]},
 )
 NOT_FOUND = error_response("No such pair", {"detail": ["Pas trouvé."]})
-PAIR_FILTERS = [
-    OpenApiParameter(
-        "q",
-        {"type": "string", "pattern": NO_NUL_PATTERN, "maxLength": 100},
-        description="Start of either city's name, in any language.",
-    ),
-    OpenApiParameter(
-        "country", str, pattern="^$|^[A-Za-z]{2}$", description="Either country (empty: any)."
-    ),
-    OpenApiParameter("domestic", bool, description="Both cities in one country."),
-    OpenApiParameter("rail", str, enum=["", *CityPair.RailStatus.values]),
-    OpenApiParameter(
-        "max_rail_min",
-        {"type": "number", "minimum": 0, "maximum": 10080},
-        description="Fastest train at most (minutes).",
-    ),
-    OpenApiParameter(
-        "min_passengers",
-        {"type": "number", "minimum": 0, "maximum": 100000000},
-        description="Air passengers of the latest year, at least.",
-    ),
-    OpenApiParameter("night", bool, description="A direct night train links them."),
-    OpenApiParameter(
-        "ordering",
-        str,
-        enum=["", *ORDERINGS, *(f"-{key}" for key in ORDERINGS)],
-        description="Sort key, `-` for descending (empty: the default order).",
-    ),
-]
+
+
+class PairPagination(Pagination):
+    """The project's pages (``page``, ``page_size``, counts, links), plus the CO2 ``method``
+    every figure of the page is in."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        self.method = _method(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: list[Any]) -> Response:
+        response = super().get_paginated_response(data)
+        response.data = {"method": self.method, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        base = super().get_paginated_response_schema(schema)
+        base["properties"] = {
+            "method": {"type": "string", "enum": METHOD_CHOICES, "example": "ademe"},
+            **base["properties"],
+        }
+        base["required"] = ["method", *base["required"]]
+        return base
 
 
 def _method(request: Request) -> str:
@@ -89,8 +87,16 @@ def _method(request: Request) -> str:
     return query.validated_data["method"]
 
 
-class PairListView(APIView):
-    """``GET /api/pairs``: every city pair with air traffic or a rail link, filtered."""
+class PairListView(generics.ListAPIView):
+    """``GET /api/pairs``: every city pair with air traffic or a rail link, filtered, by pages.
+
+    The filters and their schema come from :class:`CityPairFilterSet`, the page's own.
+    """
+
+    queryset = CityPair.objects.order_by(*CityPair._meta.ordering, "id")
+    serializer_class = PairListSerializer
+    filterset_class = CityPairFilterSet
+    pagination_class = PairPagination
 
     @extend_schema(
         operation_id="pairs_list",
@@ -101,43 +107,36 @@ class PairListView(APIView):
             "of the latest year, the fastest and typical rail journey of the reference day "
             "(`rail_status` says when the warehouse has no timetable for the pair), the "
             "flight's door-to-door time under stated assumptions, and CO2 per passenger under "
-            "`method` (named in every `co2` object). Recomputed after each import."
+            "`method` (named in the page and in every `co2` object). By pages (`page`, "
+            "`page_size`). Recomputed after each import."
         ),
-        parameters=[METHOD_PARAMETER, *PAIR_FILTERS],
+        parameters=[METHOD_PARAMETER],
         responses={
-            200: inline_serializer(
-                "PairListPage",
-                {
-                    "count": serializers.IntegerField(),
-                    "method": serializers.CharField(),
-                    "results": PairListSerializer(many=True),
-                },
-            ),
+            200: PairListSerializer(many=True),
             400: BAD_REQUEST,
+            404: PAGE_NOT_FOUND,
             429: THROTTLED,
         },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         method = _method(request)
-        data = request.query_params.copy()
-        data.pop("method", None)
-        filterset = CityPairFilterSet(data, queryset=CityPair.objects.all())
-        filterset.renders_form = False
-        errors = filter_errors(filterset)
-        if errors is not None:
-            raise errors
         key = (
             "atlas:api-pairs:"
             + hashlib.sha256(
-                f"{atlas_version()}|{get_language()}|{method}|{sorted(data.lists())}".encode()
+                f"{atlas_version()}|{get_language()}|{method}|"
+                f"{sorted(request.query_params.lists())}".encode()
             ).hexdigest()
         )
-        rows = cache.get(key)
-        if rows is None:
-            factors = method_factors(method)
-            rows = [pair_row(pair, pair_co2(pair, factors)) for pair in filterset.qs]
-            cache.set(key, rows, 3600)
-        return Response({"count": len(rows), "method": method, "results": rows})
+        data = cache.get(key)
+        if data is None:
+            data = self.list(request, *args, **kwargs).data
+            cache.set(key, data, 3600)
+        return Response(data)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        factors = method_factors(_method(request))
+        return self.get_paginated_response([pair_row(p, pair_co2(p, factors)) for p in page])
 
 
 class PairDetailView(APIView):

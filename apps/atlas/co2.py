@@ -13,6 +13,10 @@ the site uses, so a corrected factor needs no code change.
   forcing: domestic, short-haul (< 3700 km) and long-haul; rail: UK national rail for a pair in
   one country, international rail (Eurostar) for a pair across a border.
 * ``desnz_no_rf``: the same DESNZ factors **without** the non-CO2 effects of aviation.
+* ``eea``: the European Environment Agency's infographic "CO2 emissions from passenger
+  transport" (published with TERM 2014): CO2 only, no non-CO2 effects, **one figure per mode**
+  for every distance and country (air 285 g, rail 14 g CO2 per passenger-km). Not in the
+  OEFDB snapshot: copied from the EEA page (:data:`EEA_URL`).
 
 The air distance is the great circle × 1.1 (:data:`apps.atlas.flight.FLIGHT_DETOUR_FACTOR`);
 the rail distance is the shortest rail route of the warehouse, split by the country each
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "DEFAULT_METHOD",
+    "EEA_URL",
     "PUBLISHED_FACTORS",
     "Co2Figures",
     "Factor",
@@ -62,6 +67,7 @@ class Factor:
     min_km: float = 0.0
     max_km: float | None = None
     label: str = ""
+    source_url: str = ""
 
 
 _ADEME_RAIL = {
@@ -72,6 +78,13 @@ _ADEME_RAIL = {
 _AIR_RF = "CO2e, avec effets hors CO2 (effet radiatif des traînées et des oxydes d'azote)"
 _AIR_NO_RF = "CO2e, sans effets hors CO2"
 _RAIL_SCOPE = "CO2e, électricité ou gazole de traction"
+EEA_URL = "https://www.eea.europa.eu/media/infographics/co2-emissions-from-passenger-transport/view"
+_EEA = (
+    "Agence européenne pour l'environnement (AEE), infographie sur le CO2 du transport de "
+    "passagers (TERM 2014)"
+)
+_EEA_AIR = "CO2 seul (pas CO2e), sans effets hors CO2 ; un seul chiffre pour toutes les distances"
+_EEA_RAIL = "CO2 seul (pas CO2e), moyenne européenne ; un seul chiffre pour tous les pays"
 
 PUBLISHED_FACTORS: tuple[Factor, ...] = (
     Factor("ademe", "air", 0.258, _AIR_RF, _ADEME, 2021, min_km=0, max_km=1000,
@@ -108,6 +121,10 @@ PUBLISHED_FACTORS: tuple[Factor, ...] = (
            label="National rail passenger train"),
     Factor("desnz_no_rf", "rail", 0.00441, _RAIL_SCOPE, _DESNZ, 2021, route="international",
            label="International rail passenger train"),
+    Factor("eea", "air", 0.285, _EEA_AIR, _EEA, 2014, label="Aircraft: 285 g CO2 per passenger-km",
+           source_url=EEA_URL),
+    Factor("eea", "rail", 0.014, _EEA_RAIL, _EEA, 2014, label="Rail: 14 g CO2 per passenger-km",
+           source_url=EEA_URL),
 )  # fmt: skip
 
 SOURCE_URL = _OEFDB

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.atlas.models import CityPair
 from apps.places.models import Place
 from apps.places.names import search_key
-from apps.trajets.filters import LightFilterSet
+from apps.trajets.filters import CountryFilter, LightFilterSet
 
 __all__ = ["ORDERINGS", "CityPairFilterSet"]
 
@@ -54,11 +54,10 @@ class CityPairFilterSet(LightFilterSet):
         validators=[RegexValidator(r"^[^\x00]*$", _("caractère nul interdit."))],
         help_text=_("Nom d'une des deux villes, dans toute langue (Wien, Vienne, Vienna)."),
     )
-    country = django_filters.CharFilter(
+    country = CountryFilter(
         method="filter_country",
         label=_("Pays"),
         max_length=2,
-        validators=[RegexValidator(r"^[A-Za-z]{2}$", _("code pays ISO à deux lettres attendu."))],
         help_text=_("Code ISO à deux lettres d'un des deux pays (FR, ES…)."),
     )
     domestic = YesNoFilter(field_name="is_domestic", label=_("Liaison intérieure"))
@@ -107,8 +106,7 @@ class CityPairFilterSet(LightFilterSet):
         )
 
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        code = value.upper()
-        return queryset.filter(Q(a_country=code) | Q(b_country=code))
+        return queryset.filter(Q(a_country=value) | Q(b_country=value))
 
     def filter_ordering(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         descending = value.startswith("-")

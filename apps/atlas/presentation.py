@@ -6,9 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.atlas.flight import ACCESS_FIXED_MIN, ASSUMPTIONS
 from apps.atlas.models import CityPair
 from obrail.formatting import country_name, duration
 from obrail.services import Chart, ChartRow
@@ -19,6 +21,7 @@ __all__ = [
     "MapLayout",
     "air_chart",
     "band_of",
+    "flight_assumptions",
     "map_layout",
     "rail_provenance",
     "rail_words",
@@ -46,6 +49,77 @@ def band_of(pair: CityPair) -> str:
         if limit is not None and minutes <= limit:
             return key
     return "gt360"
+
+
+@dataclass(frozen=True, slots=True)
+class AssumptionLine:
+    """One flight-time assumption as the pages say it: the figure, what the source found."""
+
+    figure: str
+    finding: str
+    source: str
+    url: str
+
+
+def _assumption_words() -> dict[str, tuple[str, str]]:
+    return {
+        "detour": (
+            _("distance volée : grand cercle entre les aéroports × %(value)s"),
+            _(
+                "le gouvernement britannique (DESNZ) ajoute 8 %% au grand cercle pour les "
+                "détours et les attentes ; l'atlas garde × %(value)s comme le CO2 des trajets "
+                "(2 %% de plus)"
+            ),
+        ),
+        "block": (
+            _("%(value)s min de roulage, montée et approche par vol"),
+            _(
+                "le roulage fait environ 15 %% du temps bloc (10 %% au départ, 5 %% à "
+                "l'arrivée), plus de 20 min entre les cinq plus grands aéroports européens ; "
+                "les 30 min couvrent aussi la montée et l'approche, plus lentes"
+            ),
+        ),
+        "cruise": (
+            _("%(value)s km/h sur la distance volée"),
+            _("aucune source publiée trouvée : hypothèse du projet pour un avion court-courrier"),
+        ),
+        "check_in": (
+            _("%(value)s min à l'aéroport avant le départ"),
+            _(
+                "312 voyages de porte à porte enregistrés par une application, dont 74 en "
+                "avion : un peu moins de 118 min à l'aéroport de départ avant le décollage "
+                "prévu, autant pour les vols de moins de 1 h 30 (60 min supposées avant)"
+            ),
+        ),
+        "exit": (
+            _("%(value)s min de l'atterrissage à la sortie de l'aéroport"),
+            _("mêmes voyages : 39 min en moyenne (15 min supposées avant)"),
+        ),
+        "access": (
+            _("accès à chaque aéroport : %(fixed)s min plus %(value)s min par km depuis le centre"),
+            _(
+                "aucun chiffre publié unique trouvé (Rothfeld et al., 2019 : la vitesse d'accès "
+                "varie beaucoup d'un aéroport européen à l'autre) : hypothèse du projet"
+            ),
+        ),
+    }
+
+
+def _number(value: float) -> str:
+    return number_format(value, 0 if value == int(value) else 1)
+
+
+def flight_assumptions() -> list[AssumptionLine]:
+    """The flight-time assumptions in French, each with its source (or the lack of one)."""
+    words = _assumption_words()
+    lines = []
+    for assumption in ASSUMPTIONS:
+        figure, finding = words[assumption.key]
+        values = {"value": _number(assumption.value), "fixed": _number(ACCESS_FIXED_MIN)}
+        lines.append(
+            AssumptionLine(figure % values, finding % values, assumption.source, assumption.url)
+        )
+    return lines
 
 
 def rail_words(pair: CityPair) -> str:

@@ -25,6 +25,7 @@ class FactorSerializer(serializers.Serializer):
     country = serializers.CharField(help_text="Rail: the country of the stretch ('' = default).")
     route = serializers.CharField()
     label = serializers.CharField()
+    source_url = serializers.CharField(help_text="Where the factor is published.")
 
 
 class Co2Serializer(serializers.Serializer):
@@ -138,7 +139,9 @@ class PolicyResultSerializer(serializers.Serializer):
     assumptions = serializers.ListField(child=serializers.CharField())
 
 
-_FACTOR_FIELDS = ("mode", "kg_per_pkm", "scope", "source", "year", "country", "route", "label")
+_FACTOR_FIELDS = (
+    "mode", "kg_per_pkm", "scope", "source", "year", "country", "route", "label", "source_url"
+)  # fmt: skip
 
 
 def factor_data(factor: Factor) -> dict[str, Any]:

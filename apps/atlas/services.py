@@ -66,6 +66,10 @@ METHODS = {
     "ademe": _("ADEME Base Carbone (avion avec effets hors CO2)"),
     "desnz": _("DESNZ, gouvernement britannique (avion avec effets hors CO2)"),
     "desnz_no_rf": _("DESNZ, gouvernement britannique (avion sans effets hors CO2)"),
+    "eea": _(
+        "AEE, Agence européenne pour l'environnement (CO2 seul, sans effets hors CO2 ; "
+        "un seul chiffre par mode, quels que soient la distance et le pays)"
+    ),
 }
 
 
@@ -84,7 +88,7 @@ def ensure_factors() -> None:
                 "scope": f.scope,
                 "label": f.label,
                 "source": f.source,
-                "source_url": co2_rules.SOURCE_URL,
+                "source_url": f.source_url or co2_rules.SOURCE_URL,
                 "year": f.year,
             },
         )
@@ -113,6 +117,7 @@ def method_factors(method: str) -> co2_rules.MethodFactors:
                 min_km=r.min_km,
                 max_km=r.max_km,
                 label=r.label,
+                source_url=r.source_url,
             )
             for r in rows
         ),

@@ -80,6 +80,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
         "results": _results(request, filterset, method) if valid else "",
         "build": AtlasBuild.objects.first(),
         "radius_km": int(AIRPORT_RADIUS_KM),
+        "assumptions": presentation.flight_assumptions(),
     }
     return render(request, "atlas/pair_list.html", context, status=200 if valid else 400)
 
@@ -118,6 +119,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rail_words": presentation.rail_words(pair),
         "rail_provenance": presentation.rail_provenance(pair, source_titles()),
         "radius_km": int(AIRPORT_RADIUS_KM),
+        "assumptions": presentation.flight_assumptions(),
     }
     return render(request, "atlas/pair_detail.html", context)
 

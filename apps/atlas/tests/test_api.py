@@ -26,6 +26,18 @@ def test_pairs_list_names_the_method_of_every_co2_figure(atlas, api):
     assert any(row["label"] == "Paris – Vienna" for row in answer["results"])
 
 
+def test_the_eea_method_prices_every_pair_with_its_one_co2_only_figure(atlas, api):
+    rows = api.get(reverse("api:pair-list"), {"method": "eea"}).json()["results"]
+    priced = [row for row in rows if row["co2"]["air_kg"] is not None]
+    assert priced
+    for row in priced:
+        assert row["co2"]["method"] == "eea"
+        assert "CO2 seul" in row["co2"]["method_label"]
+        assert row["co2"]["air_factor"]["kg_per_pkm"] == 0.285
+    policy = api.get(reverse("api:policy"), {"threshold_min": 150, "method": "eea"}).json()
+    assert policy["method"] == "eea"
+
+
 def test_pairs_filters_by_rail_time_and_country(atlas, api):
     rows = api.get(
         reverse("api:pair-list"), {"max_rail_min": 150, "country": "fr", "domestic": "true"}
@@ -43,7 +55,7 @@ def test_pairs_order_by_rail_time_with_pairs_without_a_time_last(atlas, api):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"country": "FRA"}, "country"), ({"method": "eea"}, "method"), ({"rail": "x"}, "rail")],
+    [({"country": "FRA"}, "country"), ({"method": "icao"}, "method"), ({"rail": "x"}, "rail")],
 )
 def test_pairs_bad_parameters_are_400_naming_the_parameter(atlas, api, params, field):
     answer = api.get(reverse("api:pair-list"), params)
@@ -55,7 +67,8 @@ def test_pair_detail_has_series_journeys_and_every_method(atlas, api):
     pair = CityPair.objects.get(a_name="Paris", b_name="Marseille")
     answer = api.get(reverse("api:pair-detail", args=[pair.pk])).json()
     assert answer["air_series"]["2019"] == pair.air_passengers
-    assert [c["method"] for c in answer["co2_by_method"]] == ["ademe", "desnz", "desnz_no_rf"]
+    methods = [c["method"] for c in answer["co2_by_method"]]
+    assert methods == ["ademe", "desnz", "desnz_no_rf", "eea"]
     assert answer["night_trains"][0]["departure"] == "21:00"
     assert answer["rail_journey_list"]
     assert api.get(reverse("api:pair-detail", args=[999999])).status_code == 404
@@ -126,7 +139,10 @@ def test_the_pairs_schema_describes_the_page_envelope_and_the_empty_parameters(c
     operation = schema["paths"]["/api/pairs"]["get"]
     ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     page = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
-    assert set(page["properties"]) == {"count", "method", "results"}
+    assert set(page["properties"]) == {
+        "method", "count", "count_exact", "page", "page_size", "next", "previous", "results"
+    }  # fmt: skip
+    assert set(page["required"]) == set(page["properties"])
     parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
     assert "" in parameters["ordering"]["enum"]
     assert parameters["q"]["pattern"] == r"^[^\x00]*$"
@@ -138,3 +154,57 @@ def test_a_yes_no_filter_refuses_what_is_neither(client, db, name):
     assert client.get("/api/pairs", {name: "-1"}).status_code == 400
     assert client.get("/api/pairs", {name: "true"}).status_code == 200
     assert client.get("/api/pairs", {name: ""}).status_code == 200
+
+
+def test_pairs_come_by_pages_with_the_method_and_refuse_a_bad_page(atlas, api):
+    url = reverse("api:pair-list")
+    everything = api.get(url, {"page_size": 500, "method": "desnz"}).json()
+    first = api.get(url, {"page_size": 2, "method": "desnz"}).json()
+    assert first["method"] == "desnz"
+    assert first["count"] == everything["count"] > 2
+    assert first["page"] == 1
+    assert first["page_size"] == 2
+    assert "page=2" in first["next"]
+    second = api.get(url, {"page_size": 2, "page": 2, "method": "desnz"}).json()
+    ids = [row["id"] for row in everything["results"]]
+    assert [row["id"] for row in first["results"] + second["results"]] == ids[:4]
+    assert api.get(url, {"page": 999}).status_code == 404
+    assert api.get(url, {"page_size": 0}).status_code == 400
+    assert api.get(url, {"page": "x"}).status_code == 400
+
+
+def test_the_pairs_schema_takes_its_filters_from_the_filterset(client, db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from apps.atlas.filters import CityPairFilterSet
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/pairs"]["get"]
+    parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert set(CityPairFilterSet.base_filters) | {"method", "page", "page_size"} <= set(parameters)
+    assert parameters["country"]["pattern"] == "^$|^[A-Za-z]{2}$"
+    assert parameters["night"]["enum"] == ["false", "true", ""]
+    assert parameters["max_rail_min"]["maximum"] == 10080
+    assert set(operation["responses"]) >= {"200", "400", "404", "429"}
+
+
+def test_the_pairs_list_costs_the_same_queries_for_more_pairs(
+    atlas, api, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            assert api.get(reverse("api:pair-list"), {"page_size": 500}).status_code == 200
+        return len(context)
+
+    before = queries()
+    pair = CityPair.objects.first()
+    for index in range(CityPair.objects.count()):
+        pair.pk = None
+        pair.a_geonames_id = 900_000_000 + index
+        pair.save()
+    assert queries() == before

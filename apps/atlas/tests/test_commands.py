@@ -47,6 +47,7 @@ def test_bench_can_time_the_pages_only(atlas):
     output = _run("bench_atlas", "--requests", "1", "--pages-only")
     assert "last recompute:" in output
     assert "detail" in output
+    assert "api pairs (cold)" in output
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from apps.atlas import co2, rail
-from apps.atlas.flight import flight_time
+from apps.atlas.flight import ASSUMPTIONS, flight_time
 from apps.atlas.policy import PolicyPair, PolicyRule, simulate_policy
 from apps.atlas.rail_coverage import countries_without_main_timetable
 from apps.routing.pathfinding import NoPathError, build_timetable
@@ -18,7 +18,7 @@ def _method(name: str) -> co2.MethodFactors:
     return co2.MethodFactors(name, tuple(f for f in co2.PUBLISHED_FACTORS if f.method == name))
 
 
-@pytest.mark.parametrize("method", ["ademe", "desnz", "desnz_no_rf"])
+@pytest.mark.parametrize("method", ["ademe", "desnz", "desnz_no_rf", "eea"])
 def test_every_method_prices_a_short_domestic_and_a_long_international_pair(method):
     factors = _method(method)
     short = co2.co2_for_pair(factors, flown_km=650, rail_km_by_country=[("FR", 700)], domestic=True)
@@ -37,6 +37,20 @@ def test_switching_method_changes_the_figures_by_the_ratio_of_the_factors():
     assert b.air_factor.kg_per_pkm == 0.12871
     assert a.air_kg / b.air_kg == pytest.approx(0.258 / 0.12871, rel=1e-4)
     assert a.rail_kg / b.rail_kg == pytest.approx(0.00592 / 0.0351, rel=1e-3)
+
+
+def test_eea_has_one_co2_only_figure_per_mode_for_every_distance_and_country():
+    factors = _method("eea")
+    assert {factors.air_factor(km, domestic=d).kg_per_pkm for km in (300, 3000, 9000)
+            for d in (True, False)} == {0.285}  # fmt: skip
+    assert {factors.rail_factor(c, domestic=d).kg_per_pkm for c in ("FR", "DE", "CH")
+            for d in (True, False)} == {0.014}  # fmt: skip
+    assert all(f.source_url == co2.EEA_URL and f.year == 2014 for f in factors.factors)
+    assert all(f.scope.startswith("CO2 seul (pas CO2e)") for f in factors.factors)
+    assert "sans effets hors CO2" in factors.air_factor(650, domestic=True).scope
+    eea = co2.co2_for_pair(factors, flown_km=650, rail_km_by_country=[("FR", 700)], domestic=True)
+    assert eea.air_kg == pytest.approx(650 * 0.285)
+    assert eea.rail_kg == pytest.approx(700 * 0.014)
 
 
 def test_ademe_bands_follow_the_flown_distance():
@@ -63,10 +77,11 @@ def test_desnz_uses_domestic_and_international_rail_factors():
 
 def test_flight_time_adds_access_check_in_block_and_exit():
     flight = flight_time(600, access_a_km=14, access_b_km=7)
-    # 660 km flown: 30 + 52.8 block; access 15 + 21 and 15 + 10.5; 60 check-in; 15 exit.
+    # 660 km flown: 30 + 52.8 block; access 15 + 21 and 15 + 10.5; 118 at the departure
+    # airport; 39 to leave the arrival one (Sauter-Servaes et al. 2019).
     assert flight.flown_km == 660.0
     assert flight.block_min == pytest.approx(82.8)
-    assert flight.door_to_door_min == pytest.approx(82.8 + 36 + 25.5 + 60 + 15)
+    assert flight.door_to_door_min == pytest.approx(82.8 + 36 + 25.5 + 118 + 39)
     with pytest.raises(ValueError, match="non-negative"):
         flight_time(-1, access_a_km=0, access_b_km=0)
 
@@ -193,3 +208,17 @@ def test_rail_day_skips_only_the_hourly_searches_that_would_find_the_same_journe
     assert len(got.journeys) >= 3
     assert got.journeys == tuple(rail._non_dominated(expected))
     assert searched < reference_scans - searched  # fewer than hour by hour
+
+
+def test_every_flight_assumption_names_its_source_or_says_none_was_found():
+    assert {a.key for a in ASSUMPTIONS} == {
+        "detour", "block", "cruise", "check_in", "exit", "access"
+    }  # fmt: skip
+    for assumption in ASSUMPTIONS:
+        assert assumption.finding
+        if not assumption.is_sourced:
+            assert "no " in assumption.finding
+            assert "found" in assumption.finding
+        assert not assumption.url or assumption.url.startswith("https://")
+    sourced = {a.key for a in ASSUMPTIONS if a.is_sourced}
+    assert sourced == {"detour", "block", "check_in", "exit"}

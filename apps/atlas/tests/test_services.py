@@ -118,7 +118,7 @@ def test_the_2h30_rule_on_french_domestic_pairs_is_reproducible_from_the_raw_fil
 
 def test_every_method_is_stored_with_source_year_and_scope(atlas):
     assert set(Co2Factor.objects.values_list("method", flat=True)) == {
-        "ademe", "desnz", "desnz_no_rf"
+        "ademe", "desnz", "desnz_no_rf", "eea"
     }  # fmt: skip
     assert not Co2Factor.objects.filter(source="").exists()
     assert not Co2Factor.objects.filter(scope="").exists()

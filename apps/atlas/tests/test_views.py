@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -34,10 +36,10 @@ def test_a_sorted_column_says_so(atlas, client):
 
 
 def test_bad_filters_answer_400_with_the_errors_tied_to_their_fields(atlas, client):
-    response = _get(client, "atlas:pair-list", country="123", method="eea")
+    response = _get(client, "atlas:pair-list", country="F1", method="icao")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "code pays ISO à deux lettres attendu." in html
+    assert "code pays ISO 3166-1 à deux lettres attendu" in html
     assert 'href="#id_method"' in html
 
 
@@ -115,3 +117,33 @@ def test_the_simulator_says_how_many_pairs_it_could_not_judge(atlas, client):
     assert "passagers aériens en 2019" in html
     assert "liaisons non jugées" in html
     assert "Paris – Marseille" in html
+
+
+def test_the_eea_method_is_offered_and_stated_on_list_detail_simulator_and_spreadsheet(
+    atlas, client
+):
+    lyon = CityPair.objects.get(a_name="Paris", b_name="Lyon")
+    scope = "CO2 seul, sans effets hors CO2"
+    listed = _get(client, "atlas:pair-list", method="eea").content.decode()
+    assert '<option value="eea" selected>' in listed
+    assert scope in listed
+    detail = _get(client, "atlas:pair-detail", lyon.pk, method="eea").content.decode()
+    assert "0.28500 kg/pkm" in detail or "0,28500 kg/pkm" in detail
+    assert "un seul chiffre pour toutes les distances" in detail
+    simulated = _get(client, "atlas:policy", threshold_min="150", method="eea").content.decode()
+    assert scope in simulated
+    response = _get(client, "atlas:pair-export", q="Paris", method="eea")
+    body = b"".join(response.streaming_content).decode("utf-8")
+    row = next(line for line in body.splitlines() if line.startswith("Paris;France;Lyon"))
+    assert scope in row
+
+
+def test_the_flight_assumptions_are_shown_with_their_sources(atlas, client):
+    lyon = CityPair.objects.get(a_name="Paris", b_name="Lyon")
+    for response in (_get(client, "atlas:pair-detail", lyon.pk), _get(client, "atlas:pair-list")):
+        html = unescape(response.content.decode())
+        assert "118 min à l'aéroport avant le départ" in html
+        assert "39 min de l'atterrissage à la sortie de l'aéroport" in html
+        assert 'href="https://opentransportationjournal.com/VOLUME/13/PAGE/48/FULLTEXT"' in html
+        assert "EUROCONTROL" in html
+        assert html.count("aucune source publiée trouvée") == 1

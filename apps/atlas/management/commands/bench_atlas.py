@@ -31,4 +31,4 @@ class Command(BaseCommand):
         label = "last recompute" if options["pages_only"] else "recompute"
         self.stdout.write(f"{label}: {result.recompute_s:.2f} s for {result.pairs} city pairs")
         for name, (median, p95) in result.pages.items():
-            self.stdout.write(f"{name:16} p50 {median:7.1f} ms   p95 {p95:7.1f} ms")
+            self.stdout.write(f"{name:24} p50 {median:7.1f} ms   p95 {p95:7.1f} ms")
