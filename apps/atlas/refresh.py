@@ -25,7 +25,7 @@ __all__ = ["ATLAS_RULES_VERSION", "AtlasRefresh", "atlas_inputs", "refresh_atlas
 
 # Change this version when a rule of the atlas changes (city of an airport, rail times, flight
 # times), so that the next refresh recomputes every pair.
-ATLAS_RULES_VERSION = "2026-12-06.1"
+ATLAS_RULES_VERSION = "2026-12-06.2"
 
 
 def atlas_inputs() -> str:
