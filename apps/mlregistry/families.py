@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_noop
 
 from apps.mlregistry import modal_share
@@ -287,14 +288,14 @@ class ModalShareFamily:
             )
             % {},
             "loo_error": gettext(
-                "Erreur en laissant une observation de côté : %(mae).1f points de part en "
-                "moyenne absolue, %(rmse).1f points en moyenne quadratique, %(worst).1f points "
+                "Erreur en laissant une observation de côté : %(mae)s points de part en "
+                "moyenne absolue, %(rmse)s points en moyenne quadratique, %(worst)s points "
                 "au pire."
             )
             % {
-                "mae": metrics["loo_mae_pp"],
-                "rmse": metrics["loo_rmse_pp"],
-                "worst": metrics["loo_max_abs_pp"],
+                "mae": number_format(round(metrics["loo_mae_pp"], 1), 1),
+                "rmse": number_format(round(metrics["loo_rmse_pp"], 1), 1),
+                "worst": number_format(round(metrics["loo_max_abs_pp"], 1), 1),
             },
             "limits": gettext(
                 "Observé entre %(low)d et %(high)d minutes de train seulement : au-delà, la "

@@ -14,6 +14,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from apps.mlregistry.artefacts import ArtefactError, load_artefact
 from apps.mlregistry.families import FAMILIES
 from apps.mlregistry.metrics import observe_load_failure
@@ -72,7 +74,7 @@ def serving_model(name: str) -> LoadedModel:
     if row is None:
         if not RegisteredModel.objects.filter(name=name).exists():
             raise LookupError(name)
-        raise ModelUnavailable(f"{name}: no version is in production")
+        raise ModelUnavailable(gettext("%(name)s : aucune version en production.") % {"name": name})
     if current is not None and ((current.version_id, current.sha256) == row or row in _REFUSED):
         return current
     with _LOCK:
@@ -87,7 +89,12 @@ def serving_model(name: str) -> LoadedModel:
             _REFUSED.add(row)
             logger.error("model artefact refused at load: %s", error)
             if current is None:
-                raise ModelUnavailable(str(error)) from error
+                raise ModelUnavailable(
+                    gettext(
+                        "%(name)s : l'artefact de la version en production est refusé (%(error)s)."
+                    )
+                    % {"name": name, "error": error}
+                ) from error
             if not current.is_fallback:
                 current = LoadedModel(**{**current.__dict__, "is_fallback": True})
                 _LOADED[name] = current

@@ -9,7 +9,6 @@ from typing import Any
 from django import template
 
 from apps.mlregistry.potential import MODEL_NAME, shift_potential
-from apps.mlregistry.serving import ModelUnavailable
 
 register = template.Library()
 
@@ -24,7 +23,7 @@ def modal_shift_potential(form: Any) -> dict[str, Any]:
     method = data.get("method") or "ademe"
     try:
         potential = shift_potential(scope=scope, country=country, method=method)
-    except ModelUnavailable:
+    except LookupError:  # no such model, or none in production (ModelUnavailable)
         potential = None
     return {"potential": potential, "model_name": MODEL_NAME, "scope": scope, "country": country}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from apps.mlregistry.serving import unload_all
 
@@ -17,7 +18,9 @@ def _fresh_process():
 
 
 @pytest.fixture
-def staff_client(client):
+def staff_client() -> Client:
+    """A client logged in as a staff user (separate from the anonymous ``client``)."""
     user = get_user_model().objects.create_user("editor", password="pw-1234567", is_staff=True)
-    client.force_login(user)
-    return client
+    staff = Client()
+    staff.force_login(user)
+    return staff
