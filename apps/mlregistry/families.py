@@ -305,7 +305,9 @@ class ModalShareFamily:
                 "publiées mélangent des années, des périmètres (villes ou régions) et des "
                 "sources d'exploitants. Ne pas s'y fier pour une liaison avec une forte part de "
                 "correspondances (aéroports pivots), des trains peu fréquents, un temps de train "
-                "qui n'est qu'une borne haute, ou hors de l'Europe de l'Ouest."
+                "qui n'est qu'une borne haute, ou hors de l'Europe de l'Ouest. Appliqué aux "
+                "passagers aériens actuels d'une liaison où un train rapide circule déjà, il "
+                "surestime le report : ces passagers sont ceux qui ne l'ont pas pris."
             )
             % {"low": low, "high": high},
             "authors": "ObRail Europe",

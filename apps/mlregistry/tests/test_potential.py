@@ -35,7 +35,10 @@ def test_the_potential_is_passengers_times_the_curve_and_co2_by_the_method():
     assert found.co2_t == pytest.approx(co2, abs=0.2)
     assert found.passengers_band[0] < found.passengers < found.passengers_band[1]
     assert found.co2_band_t[0] < found.co2_t < found.co2_band_t[1]
-    assert (found.out_of_range, found.upper_bound, found.no_rail_time) == (1, 1, 1)
+    assert (found.out_of_range, found.no_rail_time) == (1, 1)
+    # Brest's rail time is only an upper bound: its potential is a floor, kept apart.
+    assert [p.label for p in found.floor.pairs] == ["Paris – Brest"]
+    assert found.floor.passengers == round(500_000 * _share(version, 200))
     assert [p.label for p in found.pairs] == ["Paris – Lyon", "Paris – Nice"]
     assert found.version == version.number
 
