@@ -15,7 +15,7 @@ from apps.mlregistry import modal_share
 from apps.mlregistry.artefacts import ArtefactError, dump_artefact, sha256_of
 from apps.mlregistry.families import FAMILIES, KNOWN_MODELS, MODAL_SHARE_DATA, read_observations
 from apps.mlregistry.models import ModelVersion, RegisteredModel, RegistryEvent
-from apps.mlregistry.serving import load_version
+from apps.mlregistry.serving import load_version, recheck
 from apps.trajets.models import ImportRun
 from obrail.errors import InvalidInput, UnprocessableInput
 
@@ -205,6 +205,10 @@ def _swap(
     RegistryEvent.objects.create(
         model=model, version=version, previous=previous, action=action, actor=actor, reason=reason
     )
+    # This process reads the new pointer at its next request (now, and again once committed,
+    # in case a request read the old one in between); others within POINTER_TTL_S.
+    recheck(model.name)
+    transaction.on_commit(lambda: recheck(model.name))
     logger.info(
         "model %s: v%s in production (%s, was v%s) by %s",
         model.name, version.number, action, previous.number if previous else None, actor,

@@ -208,3 +208,18 @@ def test_an_artefact_of_another_format_is_refused():
 def test_an_unknown_model_cannot_be_trained():
     with pytest.raises(LookupError, match="unknown model 'nope'"):
         train_model("nope", actor="tests", reason="x")
+
+
+def test_a_promotion_made_by_another_process_is_served_within_the_pointer_delay(monkeypatch):
+    from apps.mlregistry import serving
+
+    first = in_production()
+    second = trained(seed=12)
+    assert serving_model("modal-share").number == first.number
+    # Another process promotes: the rows change, this process is not told.
+    ModelVersion.objects.filter(pk=first.pk).update(status="retired")
+    ModelVersion.objects.filter(pk=second.pk).update(status="production")
+    assert serving_model("modal-share").number == first.number
+    later = serving.time.monotonic() + serving.POINTER_TTL_S + 0.1
+    monkeypatch.setattr(serving.time, "monotonic", lambda: later)
+    assert serving_model("modal-share").number == second.number
