@@ -53,4 +53,5 @@ def test_bench_prints_p95_of_the_predict_endpoint():
     _run("train_model", "modal-share", "--promote")
     output = _run("bench_models", "--requests", "5")
     assert "p95" in output
-    assert "5 requests" in output
+    assert "5 requests each" in output
+    assert "baseline" in output
