@@ -30,6 +30,7 @@ CHECKED_STATES: dict[str, Promise] = {
     "trajets:network-map": _("couche de nuit, carte agrandie au clavier"),
     "monitoring:status": _("incidents et maintenances déclarés"),
     "ecology:scenario-list": _("page d'un scénario avec ses graphiques"),
+    "mlregistry:model-list": _("fiche d'un modèle avec son graphique et ses tableaux"),
 }
 
 #: Known defects, each with the RGAA criterion it fails (listed in the grid as NC).

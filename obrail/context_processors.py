@@ -15,6 +15,7 @@ MAIN_SECTIONS = (
     ("trajets:trajet-list", _("Trajets")),
     ("stats:dashboard", _("Indicateurs")),
     ("atlas:pair-list", _("Rail ou avion")),
+    ("mlregistry:model-list", _("Modèles prédictifs")),
     ("routing:route-search", _("Itinéraires")),
     ("trajets:network-map", _("Carte du réseau")),
     ("trajets:quality", _("Qualité des données")),

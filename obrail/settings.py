@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.routing",
     "apps.atlas",
     "apps.ecology",
+    "apps.mlregistry",
     "apps.monitoring",
 ]
 

@@ -32,6 +32,10 @@ PURPOSES: dict[str, Promise] = {
         "Où le train remplace l'avion : liaisons entre villes, passagers aériens, temps de "
         "train, CO2 selon la méthode choisie, et simulateur de seuils d'interdiction de vols."
     ),
+    "mlregistry:model-list": _(
+        "Les modèles entraînés sur les données (part du train face à l'avion selon le temps "
+        "de train) : fiche, ajustement, erreur mesurée, versions."
+    ),
     "routing:route-search": _("Trouver un trajet en train entre deux villes ou gares."),
     "trajets:network-map": _("Voir les liaisons de jour et de nuit sur une carte de l'Europe."),
     "trajets:quality": _("D'où viennent les données, leur licence et ce qui a été vérifié."),

@@ -87,7 +87,14 @@ def english_words(html: str) -> list[str]:
 
 @pytest.fixture
 def network():
-    return build_sample_network(extra_day_trajets=30)
+    from apps.mlregistry.services import promote, train_model
+    from apps.mlregistry.serving import unload_all
+
+    unload_all()
+    version = train_model("modal-share", actor="tests", reason="vérification de la langue")
+    promote("modal-share", version.number, actor="tests", reason="vérification de la langue")
+    yield build_sample_network(extra_day_trajets=30)
+    unload_all()
 
 
 def _states(network) -> list[tuple[str, dict[str, str]]]:
@@ -112,6 +119,9 @@ def _states(network) -> list[tuple[str, dict[str, str]]]:
         (reverse("pages:legal"), {}),
         (reverse("monitoring:status"), {}),
         (reverse("ecology:scenario-list"), {}),
+        (reverse("mlregistry:model-list"), {}),
+        (reverse("mlregistry:model-detail", args=["modal-share"]), {}),
+        (reverse("atlas:policy"), {"threshold_min": "150"}),
         ("/nulle-part", {}),
     ]
 

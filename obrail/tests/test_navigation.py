@@ -21,6 +21,7 @@ def test_the_menu_lists_the_rail_sections_first_and_the_ecological_models_last(c
         "Trajets",
         "Indicateurs",
         "Rail ou avion",
+        "Modèles prédictifs",
         "Itinéraires",
         "Carte du réseau",
         "Qualité des données",

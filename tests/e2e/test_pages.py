@@ -21,6 +21,7 @@ PAGES = (
     ("monitoring:status", ""),
     ("routing:route-search", ""),
     ("ecology:scenario-list", ""),
+    ("mlregistry:model-list", "Modèles prédictifs"),
 )
 
 
