@@ -1,7 +1,8 @@
 """Recompute the atlas only when what it is computed from has changed.
 
 The city pairs follow from the imported data (timetables, stations, airports, air traffic:
-every successful ``ImportRun``), from the atlas rules (this code: ``ATLAS_RULES_VERSION`` and
+every successful ``ImportRun``), from the routing artefact the rail times are searched in
+(its version: a lost or rebuilt artefact changes it), from the atlas rules (this code: ``ATLAS_RULES_VERSION`` and
 the release, ``OBRAIL_VERSION``) and from the day (a country's main timetable may have run out
 since). A build records the fingerprint of those inputs; ``refresh_atlas`` skips the
 recomputation when the latest build has the same fingerprint, so the start-up job and cron can
@@ -19,6 +20,8 @@ from django.utils import timezone
 
 from apps.atlas.models import AtlasBuild
 from apps.atlas.services import ensure_factors, recompute_atlas
+from apps.routing.pathfinding.artifact import current_version
+from apps.routing.services.network import artifact_root
 from apps.trajets.models import ImportRun
 
 __all__ = ["ATLAS_RULES_VERSION", "AtlasRefresh", "atlas_inputs", "refresh_atlas"]
@@ -37,6 +40,7 @@ def atlas_inputs() -> str:
         ATLAS_RULES_VERSION,
         settings.OBRAIL_VERSION,
         str(latest_run or 0),
+        current_version(artifact_root()) or "no routing artefact",
         timezone.localdate().isoformat(),
     )
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -124,6 +124,13 @@ def test_recompute_atlas_skips_an_atlas_computed_from_the_same_inputs(atlas, mon
     assert "city pairs in" in _run("recompute_atlas")
     assert "up to date" in _run("recompute_atlas")
 
+    # So does a new routing artefact (rebuilt, or lost and built again).
+    from apps.routing.services import build_routing_artifact
+
+    build_routing_artifact(run_id="again")
+    assert "city pairs in" in _run("recompute_atlas")
+    assert "up to date" in _run("recompute_atlas")
+
     # So does a new day.
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
