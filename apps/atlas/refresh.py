@@ -1,12 +1,12 @@
 """Recompute the atlas only when what it is computed from has changed.
 
 The city pairs follow from the imported data (timetables, stations, airports, air traffic:
-every successful ``ImportRun``), from the routing artefact the rail times are searched in
-(its version: a lost or rebuilt artefact changes it), from the atlas rules (this code: ``ATLAS_RULES_VERSION`` and
-the release, ``OBRAIL_VERSION``) and from the day (a country's main timetable may have run out
-since). A build records the fingerprint of those inputs; ``refresh_atlas`` skips the
-recomputation when the latest build has the same fingerprint, so the start-up job and cron can
-call it as often as they like.
+every successful ``ImportRun``), from the routing artefact the rail times are searched in (its
+version: a lost or rebuilt artefact changes it), from the atlas rules (this code:
+``ATLAS_RULES_VERSION`` and the release, ``OBRAIL_VERSION``) and from the day (a country's main
+timetable may have run out since). A build records the fingerprint of those inputs;
+``refresh_atlas`` skips the recomputation when the latest build has the same fingerprint, so
+the start-up job and cron can call it as often as they like.
 """
 
 from __future__ import annotations
