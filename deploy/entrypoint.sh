@@ -5,7 +5,9 @@
 #                   start, or taken from the environment (.env) (one-shot job)
 #   migrate-and-load  apply migrations, create the administrator on first start (password
 #                   in the secret file admin_password), repair station and operator identity
-#                   (a no-op on a consistent warehouse), then run every ETL source once
+#                   (a no-op on a consistent warehouse), then run every ETL source once,
+#                   refresh the atlas and train the modal-share model (each a no-op when
+#                   nothing changed)
 #   etl-scheduler   deploy/scheduler.py running deploy/cron/crontab (scheduled ETL)
 #   manage ARGS...  any manage.py command, e.g. `manage createsuperuser`
 # Anything else is executed as given. APP_DIR (default /app) lets deploy/verify.sh run this
@@ -35,7 +37,10 @@ case "${1:-web}" in
         # Air traffic and airports first: the ETL's import recomputes the rail-or-plane atlas.
         python manage.py load_air_traffic --no-recompute
         python manage.py etl
-        exec python manage.py recompute_atlas
+        python manage.py recompute_atlas
+        # The modal-share model: trained from its bundled observations (the same data gives
+        # the same version, nothing new), promoted only when no version serves yet.
+        exec python manage.py train_model modal-share --promote
         ;;
     etl-scheduler)
         unset PROMETHEUS_MULTIPROC_DIR
