@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from apps.stats.dashboard import compute_dashboard
 from obrail.accessibility import (
@@ -60,8 +61,10 @@ def legal(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/legal.html", context)
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    """The API's JSON error schema for an address under /api/ that names no endpoint."""
+    """The API's JSON error schema for an address under /api/ that names no endpoint (any
+    method: a POST with a session cookie gets this 404, not the CSRF page)."""
     message = _("Aucun point d'accès de l'API à l'adresse %(path)s : voir /api/docs.") % {
         "path": request.path
     }

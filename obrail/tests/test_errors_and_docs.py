@@ -49,6 +49,17 @@ def test_api_docs_render_from_local_files_under_their_own_policy(client, path, m
     assert "unsafe-eval" not in policy
 
 
+def test_a_post_with_a_session_cookie_to_no_endpoint_is_the_json_404_not_the_csrf_page():
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.create_user("someone", password="x"))
+    response = client.post("/api/models/not%20a%20slug/promote", {"reason": "r"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 @pytest.mark.parametrize("path", ["/api/nothing-here", "/api/trajets/abc", "/api/a/b/c.json"])
 def test_every_unknown_api_address_is_a_json_404_even_in_debug(client, settings, path):
     settings.DEBUG = True  # Django's debug 404 page would answer in HTML
