@@ -1,6 +1,9 @@
 """Atlas benchmark: the whole recomputation, then the pages' server time (p50, p95).
 
-Run through ``manage.py bench_atlas``; the figures depend on the data loaded (samples or full)."""
+Run through ``manage.py bench_atlas``; the figures depend on the data loaded (samples or full).
+With ``baseline``, the recomputation is also run with the rail times searched pair by pair
+(the search before the shared one, kept as the reference) in the same process, and every
+stored field of every pair is compared between the two."""
 
 from __future__ import annotations
 
@@ -14,7 +17,24 @@ from django.urls import reverse
 from apps.atlas.models import AtlasBuild, CityPair
 from apps.atlas.services import recompute_atlas
 
-__all__ = ["AtlasBench", "run_bench"]
+__all__ = ["AtlasBench", "Baseline", "run_bench", "stored_pairs"]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The pair-by-pair recomputation timed in the same process, and how its pairs compare
+    with the shared search's (``differences`` lists the pair and field of each)."""
+
+    shared_cold_s: float
+    pair_by_pair_s: float
+    shared_s: float
+    pairs: int
+    differences: tuple[tuple[tuple[int, int], str], ...]
+
+    @property
+    def ratio(self) -> float:
+        """How many times faster the shared search is (both warm)."""
+        return self.pair_by_pair_s / self.shared_s
 
 
 @dataclass(frozen=True)
@@ -24,6 +44,7 @@ class AtlasBench:
     recompute_s: float
     pairs: int
     pages: dict[str, tuple[float, float]]
+    baseline: Baseline | None = None
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -31,14 +52,65 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def run_bench(*, requests: int = 30, host: str = "localhost", recompute: bool = True) -> AtlasBench:
-    """Recompute once (timed; without ``recompute``, the last recomputation's time), then GET
-    each page ``requests`` times through the test client (the whole Django stack: middleware,
-    view, template) and time each answer."""
-    if recompute:
-        started = time.perf_counter()
-        build = recompute_atlas(trigger="bench_atlas")
-        recompute_s = time.perf_counter() - started
+def stored_pairs() -> dict[tuple[int, int], dict]:
+    """Every stored field of every pair but its id and computation time, by its two cities."""
+    rows = list(CityPair.objects.values())
+    for row in rows:
+        del row["id"], row["computed_at"]
+    return {(row["a_geonames_id"], row["b_geonames_id"]): row for row in rows}
+
+
+def _differences(before: dict, after: dict) -> tuple[tuple[tuple[int, int], str], ...]:
+    found = []
+    for key in sorted(set(before) | set(after)):
+        if key not in before or key not in after:
+            found.append((key, "the whole pair"))
+            continue
+        found.extend((key, name) for name in before[key] if before[key][name] != after[key][name])
+    return tuple(found)
+
+
+def _timed_recompute(trigger: str, *, is_shared: bool = True) -> tuple[float, AtlasBuild]:
+    started = time.perf_counter()
+    build = recompute_atlas(trigger=trigger, is_shared=is_shared)
+    return time.perf_counter() - started, build
+
+
+def run_baseline() -> tuple[Baseline, AtlasBuild]:
+    """Shared search (cold: the day timetables and the gazetteer are built), pair by pair,
+    shared again (warm, as the pair-by-pair run), the stored pairs compared."""
+    cold_s, _build = _timed_recompute("bench_atlas: shared, cold")
+    pair_by_pair_s, _build = _timed_recompute("bench_atlas: pair by pair", is_shared=False)
+    reference = stored_pairs()
+    shared_s, build = _timed_recompute("bench_atlas: shared")
+    differences = _differences(reference, stored_pairs())
+    baseline = Baseline(
+        shared_cold_s=round(cold_s, 2),
+        pair_by_pair_s=round(pair_by_pair_s, 2),
+        shared_s=round(shared_s, 2),
+        pairs=len(reference),
+        differences=differences,
+    )
+    return baseline, build
+
+
+def run_bench(
+    *,
+    requests: int = 30,
+    host: str = "localhost",
+    recompute: bool = True,
+    baseline: bool = False,
+) -> AtlasBench:
+    """Recompute once (timed; without ``recompute``, the last recomputation's time; with
+    ``baseline``, three times: see :func:`run_baseline`), then GET each page ``requests``
+    times through the test client (the whole Django stack: middleware, view, template) and
+    time each answer."""
+    compared = None
+    if baseline:
+        compared, build = run_baseline()
+        recompute_s = compared.shared_s
+    elif recompute:
+        recompute_s, build = _timed_recompute("bench_atlas")
     else:
         build = AtlasBuild.objects.first()
         if build is None:
@@ -55,8 +127,8 @@ def run_bench(*, requests: int = 30, host: str = "localhost", recompute: bool = 
     }
     if pair is not None:
         pages["detail"] = reverse("atlas:pair-detail", args=[pair.pk])
-    timings = _time_pages(client, pages, requests)
-    return AtlasBench(round(recompute_s, 2), build.pairs, timings)
+    timings = _time_pages(client, pages, requests) if requests else {}
+    return AtlasBench(round(recompute_s, 2), build.pairs, timings, compared)
 
 
 def _time_pages(client: Client, pages: dict[str, str], requests: int) -> dict:
