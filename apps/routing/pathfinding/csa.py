@@ -167,6 +167,9 @@ class _Blocks:
     can_alight: NDArray[np.bool_]
     segment: NDArray[np.int64]
     is_segment_end: NDArray[np.bool_]
+    #: ``start``, ``end`` and ``start_s`` as Python lists: the scan's per-block bookkeeping
+    #: costs less with Python ints than with numpy scalars.
+    bounds: tuple[list[int], list[int], list[int]]
 
 
 def _blocks(timetable: Timetable) -> _Blocks:
@@ -211,6 +214,7 @@ def _blocks(timetable: Timetable) -> _Blocks:
         can_alight=timetable.can_alight[order],
         segment=_segment_in_block(is_start, block[order]),
         is_segment_end=np.r_[is_start[1:], True][:count],
+        bounds=(starts.tolist(), ends.tolist(), departure[starts].tolist()),
     )
     timetable.cache["blocks"] = blocks
     return blocks
@@ -302,11 +306,12 @@ def block_scan(
     first_block = max(int(np.searchsorted(blocks.start, first_connection, side="right")) - 1, 0)
     goals = np.asarray(target, dtype=np.int64).reshape(-1)
     goal = int(goals[0]) if goals.size == 1 else goals
+    block_starts, block_ends, block_start_s = blocks.bounds
     scanned = improved = 0
-    for block in range(first_block, blocks.start.size):
-        if blocks.start_s[block] >= arrival[last, goal].max() + slack_s:
+    for block in range(first_block, len(block_starts)):
+        if block_start_s[block] >= int(arrival[last, goal].max()) + slack_s:
             break
-        low, high = int(blocks.start[block]), int(blocks.end[block])
+        low, high = block_starts[block], block_ends[block]
         scanned += high - low
         block_leaves = blocks.departure_s[low:high]
         block_trip = blocks.trip[low:high]
@@ -359,6 +364,8 @@ def block_scan(
         trip_entry[trip[ending]] = entry_now[ending]
         trip_board[trip[ending]] = board_now[ending]
         hits = np.flatnonzero(reached & blocks.can_alight[rows])
+        if not hits.size:
+            continue
         stops = blocks.to_station[rows[hits]]
         arrives = blocks.arrival_s[rows[hits]]
         hit_legs = legs_now[hits]
