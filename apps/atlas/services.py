@@ -287,6 +287,8 @@ def _rail_by_pair(
     if network is None:
         return found
     best: dict[tuple[int, int], tuple[float, int]] = {}
+    # The fields are made once per pair, from its best day (the journey lists, the distance).
+    chosen: dict[tuple[int, int], tuple[dt.date, object, RailDay, _City, _City]] = {}
     for day in days:
         service = network.schedule.service_day(day)
         timetable = service.timetable
@@ -332,9 +334,19 @@ def _rail_by_pair(
                 if key in best and best[key] <= score:
                     continue
                 best[key] = score
-                found[key] = _rail_fields(
-                    network, service, day, result, (first, second), country_of_node, name_of_node
-                )
+                chosen[key] = (day, service, result, first, second)
+    distances: dict[tuple[int, int], tuple[float | None, list[list]]] = {}
+    for key, (day, service, result, first, second) in chosen.items():
+        found[key] = _rail_fields(
+            network,
+            service,
+            day,
+            result,
+            (first, second),
+            country_of_node,
+            name_of_node,
+            distances,
+        )
     return found
 
 
@@ -346,12 +358,16 @@ def _rail_fields(
     cities: tuple[_City, _City],
     country_of_node: dict[int, str],
     name_of_node: dict[int, str],
+    distances: dict[tuple[int, int], tuple[float | None, list[list]]],
 ) -> dict:
+    """The stored rail fields of a pair from its best day; ``distances`` keeps the rail
+    distance of each station pair already measured."""
     first, second = cities
     fastest = result.fastest
-    distance, by_country = _rail_distance(
-        network, fastest.departure_station, fastest.arrival_station, country_of_node
-    )
+    stations = (fastest.departure_station, fastest.arrival_station)
+    if stations not in distances:
+        distances[stations] = _rail_distance(network, *stations, country_of_node)
+    distance, by_country = distances[stations]
     journeys = []
     for j in result.journeys:
         leg = _times(service, day, first, second, name_of_node, j)
@@ -367,7 +383,7 @@ def _rail_fields(
         "rail_direct_per_day": len(result.direct),
         "rail_min_transfers": min(j.transfers for j in result.journeys),
         "rail_distance_km": distance,
-        "rail_km_by_country": by_country,
+        "rail_km_by_country": [list(part) for part in by_country],  # a copy: memoised
         "rail_journey_list": journeys,
         "night_train": bool(night),
         "night_trains": night,
