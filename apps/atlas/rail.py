@@ -13,6 +13,10 @@ For two sets of stations (the stations of each city) on one day's timetable:
   (where boarding and alighting are allowed), counted from the timetable itself, every station
   of each city included;
 * **night trains**: those direct trains the warehouse flags as night trains, with their times.
+
+:func:`rail_day` does this for one pair; :func:`rail_days` for every city B of one city A at
+once, with the same results: each search from a station of A at an hour is one scan for all
+the stations of B asked for at that hour (``earliest_arrivals``), instead of one per pair.
 """
 
 from __future__ import annotations

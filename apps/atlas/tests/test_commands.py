@@ -59,6 +59,7 @@ def test_bench_baseline_times_both_searches_and_finds_the_same_pairs(atlas):
     output = _run("bench_atlas", "--requests", "0", "--baseline")
     assert "pair by pair (the previous search), warm:" in output
     assert "ratio pair by pair / shared:" in output
+    assert "x CPU (" in output
     pairs = CityPair.objects.count()
     assert f"stored pairs identical: {pairs} pairs, every field, 0 differences" in output
     assert "p95" not in output  # no page timed with --requests 0

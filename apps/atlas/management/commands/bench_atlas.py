@@ -50,8 +50,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         label = "last recompute" if options["pages_only"] else "recompute"
         verdict = "meets" if result.recompute_s <= TARGET_S else "misses"
+        cpu = "" if result.recompute_cpu_s is None else f", CPU {result.recompute_cpu_s:.2f} s"
         self.stdout.write(
-            f"{label}: {result.recompute_s:.2f} s for {result.pairs} city pairs "
+            f"{label}: {result.recompute_s:.2f} s for {result.pairs} city pairs{cpu} "
             f"({verdict} the {TARGET_S:.0f} s target)"
         )
         if result.baseline is not None:
@@ -64,7 +65,9 @@ class Command(BaseCommand):
             f"  shared searches, cold (day timetables built): {baseline.shared_cold_s:.2f} s\n"
             f"  pair by pair (the previous search), warm:     {baseline.pair_by_pair_s:.2f} s\n"
             f"  shared searches, warm:                        {baseline.shared_s:.2f} s\n"
-            f"  ratio pair by pair / shared: {baseline.ratio:.1f}x"
+            f"  ratio pair by pair / shared: {baseline.ratio:.1f}x wall, "
+            f"{baseline.cpu_ratio:.1f}x CPU ({baseline.pair_by_pair_cpu_s:.2f} s / "
+            f"{baseline.shared_cpu_s:.2f} s)"
         )
         if baseline.differences:
             shown = "; ".join(f"{key} {field}" for key, field in baseline.differences[:10])
