@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import MappingProxyType
 
 import numpy as np
 
@@ -177,7 +176,7 @@ def earliest_arrivals(
         method=method,
         source=source,
         depart_after_s=depart_s,
-        journeys=MappingProxyType(journeys),
+        journeys=journeys,
         unreachable=tuple(unreachable),
         connections_scanned=scanned,
         labels_improved=improved,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -260,7 +259,7 @@ class Arrivals:
     method: str
     source: int
     depart_after_s: int
-    journeys: Mapping[int, Journey]
+    journeys: dict[int, Journey]
     unreachable: tuple[int, ...]
     connections_scanned: int
     labels_improved: int

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -82,6 +84,14 @@ def test_the_shared_scan_stops_once_every_target_is_reached():
     everywhere = earliest_arrivals(timetable, 0, list(range(1, 25)), 0)
     assert near.connections_scanned < everywhere.connections_scanned
     assert near.connections_scanned == earliest_arrival(timetable, 0, 5, 0).connections_scanned
+
+
+def test_the_answer_crosses_a_process_boundary():
+    timetable = random_timetable(3, 25, 300)
+    found = earliest_arrivals(timetable, 0, list(range(1, 25)), 0, max_transfers=2)
+    copy = pickle.loads(pickle.dumps(found))
+    assert copy.journeys == found.journeys
+    assert copy.unreachable == found.unreachable
 
 
 def test_targets_must_be_given_and_known():
