@@ -32,7 +32,7 @@ from apps.atlas.flight import flight_time
 from apps.atlas.geography import AirportCity, cities_of_airports
 from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
 from apps.atlas.policy import PolicyPair, PolicyResult, PolicyRule, simulate_policy
-from apps.atlas.rail import RailDay, busiest_stations, rail_day
+from apps.atlas.rail import RailDay, StationTraffic, busiest_stations, rail_day, rail_days
 from apps.atlas.rail_coverage import countries_without_main_timetable
 from apps.places.gazetteer import gazetteer
 from apps.places.geo.distance import great_circle_km
@@ -277,43 +277,81 @@ def _rail_by_pair(
     cities: dict[int, _City],
     country_of_node: dict[int, str],
     name_of_node: dict[int, str],
+    *,
+    is_shared: bool = True,
 ) -> dict[tuple[int, int], dict]:
     """The rail fields of every pair: day by day (each day's timetable is built once), the
-    day with the fastest journey (the most journeys on a tie) wins."""
+    day with the fastest journey (the most journeys on a tie) wins.
+
+    The pairs of one city A are computed together (:func:`rail_days`: one scan per station
+    of A and hour for all its cities B); ``is_shared=False`` runs :func:`rail_day` pair by
+    pair instead (the reference, for tests and the bench), with the same results."""
     found: dict[tuple[int, int], dict] = {
         key: {"rail_status": CityPair.RailStatus.NO_TIMETABLE, **_NO_RAIL} for key in keys
     }
     if network is None:
         return found
     best: dict[tuple[int, int], tuple[float, int]] = {}
+    # The fields are made once per pair, from its best day (the journey lists, the distance).
+    chosen: dict[tuple[int, int], tuple[dt.date, object, RailDay, _City, _City]] = {}
     for day in days:
         service = network.schedule.service_day(day)
         timetable = service.timetable
+        traffic = StationTraffic.of(timetable)
+        # Pairs with trains at both ends that day, by their city A.
+        by_origin: dict[int, list[tuple[tuple[int, int], _City]]] = defaultdict(list)
         for key in found:
             first, second = _ordered(key, cities)
             if not first.nodes or not second.nodes:
                 continue
             if not (
-                busiest_stations(timetable, first.nodes, 1)
-                and busiest_stations(timetable, second.nodes, 1, arriving=True)
+                busiest_stations(timetable, first.nodes, 1, traffic=traffic)
+                and busiest_stations(timetable, second.nodes, 1, arriving=True, traffic=traffic)
             ):
                 continue
             if found[key]["rail_status"] == CityPair.RailStatus.NO_TIMETABLE:
                 found[key]["rail_status"] = CityPair.RailStatus.NO_JOURNEY
+            by_origin[first.city.place.geonames_id].append((key, second))
+        for origin, pairs in by_origin.items():
+            first = cities[origin]
             start = service.seconds(dt.datetime.combine(day, dt.time(4), tzinfo=first.zone))
             end = service.seconds(
                 dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=first.zone)
             )
-            result = rail_day(timetable, first.nodes, second.nodes, start, end)
-            if result.fastest is None:
-                continue
-            score = (result.fastest.duration_min, -len(result.journeys))
-            if key in best and best[key] <= score:
-                continue
-            best[key] = score
-            found[key] = _rail_fields(
-                network, service, day, result, (first, second), country_of_node, name_of_node
-            )
+            if is_shared:
+                results = rail_days(
+                    timetable,
+                    first.nodes,
+                    [second.nodes for _key, second in pairs],
+                    start,
+                    end,
+                    traffic=traffic,
+                )
+            else:
+                results = tuple(
+                    rail_day(timetable, first.nodes, second.nodes, start, end)
+                    for _key, second in pairs
+                )
+            for (key, second), result in zip(pairs, results, strict=True):
+                if result.fastest is None:
+                    continue
+                score = (result.fastest.duration_min, -len(result.journeys))
+                if key in best and best[key] <= score:
+                    continue
+                best[key] = score
+                chosen[key] = (day, service, result, first, second)
+    distances: dict[tuple[int, int], tuple[float | None, list[list]]] = {}
+    for key, (day, service, result, first, second) in chosen.items():
+        found[key] = _rail_fields(
+            network,
+            service,
+            day,
+            result,
+            (first, second),
+            country_of_node,
+            name_of_node,
+            distances,
+        )
     return found
 
 
@@ -325,12 +363,16 @@ def _rail_fields(
     cities: tuple[_City, _City],
     country_of_node: dict[int, str],
     name_of_node: dict[int, str],
+    distances: dict[tuple[int, int], tuple[float | None, list[list]]],
 ) -> dict:
+    """The stored rail fields of a pair from its best day; ``distances`` keeps the rail
+    distance of each station pair already measured."""
     first, second = cities
     fastest = result.fastest
-    distance, by_country = _rail_distance(
-        network, fastest.departure_station, fastest.arrival_station, country_of_node
-    )
+    stations = (fastest.departure_station, fastest.arrival_station)
+    if stations not in distances:
+        distances[stations] = _rail_distance(network, *stations, country_of_node)
+    distance, by_country = distances[stations]
     journeys = []
     for j in result.journeys:
         leg = _times(service, day, first, second, name_of_node, j)
@@ -346,7 +388,7 @@ def _rail_fields(
         "rail_direct_per_day": len(result.direct),
         "rail_min_transfers": min(j.transfers for j in result.journeys),
         "rail_distance_km": distance,
-        "rail_km_by_country": by_country,
+        "rail_km_by_country": [list(part) for part in by_country],  # a copy: memoised
         "rail_journey_list": journeys,
         "night_train": bool(night),
         "night_trains": night,
@@ -398,9 +440,10 @@ def _clock(service: object, seconds: int, zone: dt.tzinfo, day: dt.date) -> str:
     return f"{text} (+{offset})" if offset > 0 else text
 
 
-def recompute_atlas(*, trigger: str) -> AtlasBuild:
+def recompute_atlas(*, trigger: str, is_shared: bool = True) -> AtlasBuild:
     """Rebuild every city pair (air traffic or a train of a reference day between two cities
-    served by an airport) and record how long it took."""
+    served by an airport) and record how long it took; ``is_shared=False`` searches the rail
+    times pair by pair (the reference the bench compares with: same results, slower)."""
     started_at = timezone.now()
     started = time.perf_counter()
     ensure_factors()
@@ -447,7 +490,9 @@ def recompute_atlas(*, trigger: str) -> AtlasBuild:
         country_of_node = {
             i: countries.get(int(pk), "") for i, pk in enumerate(network.station_ids.tolist())
         }
-    rail = _rail_by_pair(network, days, sorted(keys), cities, country_of_node, name_of_node)
+    rail = _rail_by_pair(
+        network, days, sorted(keys), cities, country_of_node, name_of_node, is_shared=is_shared
+    )
     _source_names(rail)
     running = {
         name: (first, last)

@@ -135,3 +135,47 @@ def test_recompute_atlas_skips_an_atlas_computed_from_the_same_inputs(atlas, mon
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
     assert "city pairs in" in _run("recompute_atlas")
+
+
+def test_bench_baseline_times_both_searches_and_finds_the_same_pairs(atlas):
+    output = _run("bench_atlas", "--requests", "0", "--baseline")
+    assert "pair by pair (the previous search), warm:" in output
+    assert "ratio pair by pair / shared:" in output
+    assert "x CPU (" in output
+    pairs = CityPair.objects.count()
+    assert f"stored pairs identical: {pairs} pairs, every field, 0 differences" in output
+    assert "p95" not in output  # no page timed with --requests 0
+    triggers = set(AtlasBuild.objects.values_list("trigger", flat=True))
+    assert {"bench_atlas: pair by pair", "bench_atlas: shared"} <= triggers
+
+
+def test_bench_baseline_fails_when_the_two_searches_disagree(atlas, monkeypatch):
+    from apps.atlas import services
+
+    def miscount_the_last_pair(*args, **kwargs):
+        found = original(*args, **kwargs)
+        if not kwargs.get("is_shared", True):
+            key = max(found)
+            found[key] = {
+                **found[key],
+                "rail_direct_per_day": found[key]["rail_direct_per_day"] + 1,
+            }
+        return found
+
+    original = services._rail_by_pair
+    monkeypatch.setattr(services, "_rail_by_pair", miscount_the_last_pair)
+    with pytest.raises(CommandError, match="stored 1 fields differently"):
+        _run("bench_atlas", "--requests", "0", "--baseline")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--requests", "-1"), "--requests must be 0 or more, not -1"),
+        (("--pages-only", "--baseline"), "exclude each other"),
+    ],
+)
+@pytest.mark.django_db
+def test_bench_refuses_bad_options(args, message):
+    with pytest.raises(CommandError, match=message):
+        _run("bench_atlas", *args)

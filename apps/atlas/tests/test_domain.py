@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
@@ -222,3 +223,80 @@ def test_every_flight_assumption_names_its_source_or_says_none_was_found():
         assert not assumption.url or assumption.url.startswith("https://")
     sourced = {a.key for a in ASSUMPTIONS if a.is_sourced}
     assert sourced == {"detour", "block", "check_in", "exit"}
+
+
+def _random_day(seed: int, station_count: int, trip_count: int):
+    """Trains over the whole day along random stations, some night trains, some stops where
+    boarding or alighting is forbidden."""
+    rng = np.random.default_rng(seed)
+    columns: list[list[int]] = [[], [], [], [], []]
+    board, alight = [], []
+    for trip in range(trip_count):
+        stops = rng.choice(station_count, size=int(rng.integers(2, 7)), replace=False)
+        moment = int(rng.integers(3 * 3600, 24 * 3600))
+        for here, there in itertools.pairwise(stops):
+            run = int(rng.integers(600, 5400))
+            for column, value in zip(
+                columns, (int(here), int(there), moment, moment + run, trip), strict=True
+            ):
+                column.append(value)
+            board.append(bool(rng.random() > 0.05))
+            alight.append(bool(rng.random() > 0.05))
+            moment += run + int(rng.integers(60, 600))
+    return build_timetable(
+        station_count,
+        *columns,
+        trip_is_night=rng.random(trip_count) < 0.2,
+        transfer_s=rng.integers(0, 900, station_count),
+        can_board=board,
+        can_alight=alight,
+    )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_rail_days_of_one_city_a_equal_rail_day_pair_by_pair(seed):
+    rng = np.random.default_rng(seed)
+    station_count = int(rng.integers(12, 40))
+    timetable = _random_day(seed, station_count, int(rng.integers(20, 200)))
+    # Cities are disjoint groups of 1 to 4 stations; the first is A.
+    order = rng.permutation(station_count).tolist()
+    cities = []
+    while order:
+        size = int(rng.integers(1, 5))
+        cities.append(order[:size])
+        order = order[size:]
+    origins, destinations = cities[0], cities[1:]
+    window = (4 * 3600 + int(rng.integers(-1800, 1800)), 24 * 3600)
+    shared = rail.rail_days(timetable, origins, destinations, *window)
+    one_by_one = tuple(rail.rail_day(timetable, origins, b, *window) for b in destinations)
+    assert shared == one_by_one
+    assert len(shared) == len(destinations)
+
+
+def test_rail_days_found_journeys_and_direct_trains_to_compare():
+    timetable = _random_day(5, 20, 300)
+    origins, destinations = [0, 1, 2], [[3, 4], [5], [6, 7, 8], [9], [10, 11]]
+    shared = rail.rail_days(timetable, origins, destinations, 4 * 3600, 24 * 3600)
+    one_by_one = tuple(
+        rail.rail_day(timetable, origins, b, 4 * 3600, 24 * 3600) for b in destinations
+    )
+    assert shared == one_by_one
+    assert sum(len(day.journeys) for day in shared) >= 20
+    assert sum(len(day.direct) for day in shared) >= 5
+    assert any(j.transfers > 0 for day in shared for j in day.journeys)
+
+
+def test_rail_days_scans_each_station_and_hour_once_for_every_city_b(monkeypatch):
+    timetable = _random_day(5, 20, 300)
+    origins, destinations = [0, 1, 2], [[3, 4], [5], [6, 7, 8], [9], [10, 11]]
+    scans: list[tuple[int, int]] = []
+    search = rail.earliest_arrivals
+
+    def counted(timetable, source, targets, depart_s, **options):
+        scans.append((source, depart_s))
+        return search(timetable, source, targets, depart_s, **options)
+
+    monkeypatch.setattr(rail, "earliest_arrivals", counted)
+    rail.rail_days(timetable, origins, destinations, 4 * 3600, 24 * 3600)
+    assert len(scans) == len(set(scans))
+    assert len(scans) <= len(origins) * 20  # at most each station of A at each hour

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
 from django.utils import timezone
 
-from apps.atlas import rail_coverage
+from apps.atlas import rail, rail_coverage, services
 from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
 from apps.atlas.policy import PolicyRule
 from apps.atlas.services import method_factors, pair_co2, recompute_atlas, run_policy
@@ -16,6 +20,9 @@ from apps.atlas.tests.raw import city_pair_passengers, haversine_km, raw_airport
 from apps.trajets.models import DataSource, ImportRun, RejectedRecord
 from apps.trajets.signals import import_completed
 
+DB_FEED = (
+    Path(django_settings.BASE_DIR) / "data" / "samples" / "gtfs" / "db_fernverkehr_gtfsde_2025-11"
+)
 ACCEPTANCE = ["Lyon", "Marseille", "Bordeaux", "Toulouse", "Nice", "Barcelona", "Madrid",
               "London", "Berlin", "Vienna"]  # fmt: skip
 
@@ -204,3 +211,34 @@ def test_the_simulator_counts_the_passengers_of_the_data_year_only(atlas):
     result = run_policy(PolicyRule(150), method="ademe")
     assert lyon.pk not in {p.pair_id for p in (*result.pairs, *result.not_judged)}
     assert run_policy(PolicyRule(150), method="ademe", year=2016).passengers == 12345
+
+
+def _pairs_as_stored() -> dict[tuple[int, int], dict]:
+    """Every stored field of every pair but its id and computation time."""
+    rows = list(CityPair.objects.values())
+    for row in rows:
+        del row["id"], row["computed_at"]
+    return {(row["a_geonames_id"], row["b_geonames_id"]): row for row in rows}
+
+
+def test_shared_searches_store_the_same_pairs_as_the_pair_by_pair_search_on_real_trains(
+    air_data, settings, tmp_path, monkeypatch
+):
+    """The bundled DB long-distance extract (real timetables, several reference days) and the
+    bundled air traffic: every stored field of every pair, both ways."""
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
+    call_command("etl", "--source", "db-fernverkehr", "--path", str(DB_FEED), stdout=StringIO())
+    recompute_atlas(trigger="test: shared searches")
+    shared = _pairs_as_stored()
+
+    def pair_by_pair(timetable, origins, destinations, start, end, *, traffic):
+        return tuple(
+            rail.rail_day(timetable, origins, cities, start, end) for cities in destinations
+        )
+
+    monkeypatch.setattr(services, "rail_days", pair_by_pair)
+    recompute_atlas(trigger="test: pair by pair")
+    assert _pairs_as_stored() == shared
+    found = [p for p in shared.values() if p["rail_status"] == CityPair.RailStatus.FOUND]
+    assert len(found) >= 20
+    assert any(j["transfers"] > 0 for p in found for j in p["rail_journey_list"])

@@ -16,6 +16,11 @@ departure-time blocks with numpy. A block is narrower than the shortest connecti
 shortest change time, so no arrival inside a block can feed a change onto a train leaving in
 the same block: the only propagation inside a block is staying on the same train, computed as
 a segmented running minimum over the block's connections grouped by trip.
+
+Both scans take one target or several (an array): the scan stops once departures pass the
+latest of the targets' best arrivals, so that every target's labels are final. A connection
+leaving after a target's best arrival can improve no label that target's journey goes
+through (they are all earlier), so each target's journey is the one a scan for it alone finds.
 """
 
 from __future__ import annotations
@@ -64,14 +69,15 @@ def layer_setup(max_transfers: int | None) -> tuple[int, bool]:
 def reference_scan(
     timetable: Timetable,
     source: int,
-    target: int,
+    target: int | NDArray[np.int64],
     depart_s: int,
     *,
     max_transfers: int | None = None,
     slack_s: int = 0,
     leave_by_s: int | None = None,
 ) -> ScanState:
-    """Plain-Python CSA; stops once departures pass the best arrival at the target + slack.
+    """Plain-Python CSA; stops once departures pass the best arrival at the target (the
+    latest of the targets' when ``target`` is an array) + slack.
 
     ``leave_by_s`` forbids boarding at the origin after that time (journeys must leave by it).
     """
@@ -98,10 +104,11 @@ def reference_scan(
     boardable = timetable.can_board.tolist()
     alightable = timetable.can_alight.tolist()
     leave_by = int(NEVER) if leave_by_s is None else leave_by_s
+    goals = np.asarray(target, dtype=np.int64).reshape(-1).tolist()
     scanned = improved = 0
     for connection in range(bisect.bisect_left(departure, depart_s), len(departure)):
         leaves = departure[connection]
-        if leaves >= arrival[last][target] + slack_s:
+        if leaves >= max(arrival[last][goal] for goal in goals) + slack_s:
             break
         scanned += 1
         station = from_station[connection]
@@ -160,6 +167,9 @@ class _Blocks:
     can_alight: NDArray[np.bool_]
     segment: NDArray[np.int64]
     is_segment_end: NDArray[np.bool_]
+    #: ``start``, ``end`` and ``start_s`` as Python lists: the scan's per-block bookkeeping
+    #: costs less with Python ints than with numpy scalars.
+    bounds: tuple[list[int], list[int], list[int]]
 
 
 def _blocks(timetable: Timetable) -> _Blocks:
@@ -204,6 +214,7 @@ def _blocks(timetable: Timetable) -> _Blocks:
         can_alight=timetable.can_alight[order],
         segment=_segment_in_block(is_start, block[order]),
         is_segment_end=np.r_[is_start[1:], True][:count],
+        bounds=(starts.tolist(), ends.tolist(), departure[starts].tolist()),
     )
     timetable.cache["blocks"] = blocks
     return blocks
@@ -269,7 +280,7 @@ def _block_starts(timetable: Timetable) -> list[int]:
 def block_scan(
     timetable: Timetable,
     source: int,
-    target: int,
+    target: int | NDArray[np.int64],
     depart_s: int,
     *,
     max_transfers: int | None = None,
@@ -293,11 +304,14 @@ def block_scan(
     transfer = timetable.transfer_s.astype(np.int64)
     first_connection = int(np.searchsorted(timetable.departure_s, np.int32(depart_s), side="left"))
     first_block = max(int(np.searchsorted(blocks.start, first_connection, side="right")) - 1, 0)
+    goals = np.asarray(target, dtype=np.int64).reshape(-1)
+    goal = int(goals[0]) if goals.size == 1 else goals
+    block_starts, block_ends, block_start_s = blocks.bounds
     scanned = improved = 0
-    for block in range(first_block, blocks.start.size):
-        if blocks.start_s[block] >= arrival[last, target] + slack_s:
+    for block in range(first_block, len(block_starts)):
+        if block_start_s[block] >= int(arrival[last, goal].max()) + slack_s:
             break
-        low, high = int(blocks.start[block]), int(blocks.end[block])
+        low, high = block_starts[block], block_ends[block]
         scanned += high - low
         block_leaves = blocks.departure_s[low:high]
         block_trip = blocks.trip[low:high]
@@ -350,6 +364,8 @@ def block_scan(
         trip_entry[trip[ending]] = entry_now[ending]
         trip_board[trip[ending]] = board_now[ending]
         hits = np.flatnonzero(reached & blocks.can_alight[rows])
+        if not hits.size:
+            continue
         stops = blocks.to_station[rows[hits]]
         arrives = blocks.arrival_s[rows[hits]]
         hit_legs = legs_now[hits]

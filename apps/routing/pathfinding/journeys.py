@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
 from .csa import block_scan, journey_from_state, layer_setup, reference_scan
 from .errors import NoPathError, ParameterError
 from .time_expanded import time_expanded_earliest_arrival
-from .timetable import TRAIN_FILTERS, Journey, Timetable, original_connections
+from .timetable import TRAIN_FILTERS, Arrivals, Journey, Timetable, original_connections
 
-__all__ = ["JOURNEY_METHODS", "earliest_arrival", "pareto_journeys"]
+__all__ = ["JOURNEY_METHODS", "earliest_arrival", "earliest_arrivals", "pareto_journeys"]
 
 #: Journey method name -> description; ``blocks`` serves requests.
 JOURNEY_METHODS = {
@@ -77,6 +81,106 @@ def earliest_arrival(
         layer=layers - 1,
     )
     return original_connections(timetable, trains, journey)
+
+
+def earliest_arrivals(
+    timetable: Timetable,
+    source: int,
+    targets: Sequence[int],
+    depart_s: int,
+    *,
+    method: str = "blocks",
+    trains: str = "all",
+    max_transfers: int | None = None,
+) -> Arrivals:
+    """Earliest arrival at each of ``targets`` leaving ``source`` at or after ``depart_s``.
+
+    One scan for every target: it runs until departures pass the latest of the targets' best
+    arrivals (to the end of the day when one is unreachable), and each target's journey is
+    the one :func:`earliest_arrival` finds for it alone, legs included (same labels, same ties).
+
+    Parameters
+    ----------
+    timetable : Timetable
+        Connections of one service day.
+    source : int
+        Station index.
+    targets : sequence of int
+        Station indices (at least one; repeats are ignored).
+    depart_s : int
+        Earliest departure, seconds after the service day's midnight.
+    method : {"blocks", "reference", "time_expanded"}
+        As for :func:`earliest_arrival` (``time_expanded`` runs one search per target).
+    trains : {"all", "day", "night"}
+        Keep every train, day trains only, or night trains only.
+    max_transfers : int, optional
+        Maximum number of changes of train (``None``: unlimited).
+
+    Returns
+    -------
+    Arrivals
+        The journey of each reachable target, the unreachable ones, and the scan's work.
+
+    Raises
+    ------
+    ParameterError
+        As for :func:`earliest_arrival`, or no target given.
+    """
+    goals = sorted({int(target) for target in targets})
+    if not goals:
+        raise ParameterError("targets is empty: give at least one station")
+    for target in goals:
+        _validate(timetable, source, target, depart_s, method, trains, max_transfers)
+    restricted = timetable.restricted(trains)
+    journeys: dict[int, Journey] = {}
+    unreachable: list[int] = []
+    scanned = improved = 0
+    if method == "time_expanded":
+        for target in goals:
+            try:
+                journey = time_expanded_earliest_arrival(
+                    restricted, source, target, depart_s, max_transfers=max_transfers
+                )
+            except NoPathError:
+                unreachable.append(target)
+                continue
+            journeys[target] = original_connections(timetable, trains, journey)
+            scanned += journey.connections_scanned
+            improved += journey.labels_improved
+    else:
+        state = _SCANS[method](
+            restricted,
+            source,
+            np.asarray(goals, dtype=np.int64),
+            depart_s,
+            max_transfers=max_transfers,
+        )
+        scanned, improved = state.connections_scanned, state.labels_improved
+        layers, _absorbing = layer_setup(max_transfers)
+        for target in goals:
+            try:
+                journey = journey_from_state(
+                    restricted,
+                    state,
+                    method=method,
+                    source=source,
+                    target=target,
+                    depart_s=depart_s,
+                    layer=layers - 1,
+                )
+            except NoPathError:
+                unreachable.append(target)
+                continue
+            journeys[target] = original_connections(timetable, trains, journey)
+    return Arrivals(
+        method=method,
+        source=source,
+        depart_after_s=depart_s,
+        journeys=journeys,
+        unreachable=tuple(unreachable),
+        connections_scanned=scanned,
+        labels_improved=improved,
+    )
 
 
 def pareto_journeys(

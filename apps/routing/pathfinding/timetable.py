@@ -7,10 +7,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .errors import ParameterError
+from .errors import NoPathError, ParameterError
 
 __all__ = [
     "TRAIN_FILTERS",
+    "Arrivals",
     "Journey",
     "Leg",
     "Timetable",
@@ -243,3 +244,36 @@ class Journey:
     def uses_night_trains(self) -> bool:
         """Whether any leg is a night train."""
         return any(leg.is_night for leg in self.legs)
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """Earliest-arrival journeys from one station and time to several targets, from one scan.
+
+    ``journeys`` maps each reachable target to its journey (the one
+    :func:`~.journeys.earliest_arrival` finds for it alone); ``unreachable`` lists the others.
+    ``connections_scanned`` and ``labels_improved`` are the shared scan's work (each journey
+    carries the same counters).
+    """
+
+    method: str
+    source: int
+    depart_after_s: int
+    journeys: dict[int, Journey]
+    unreachable: tuple[int, ...]
+    connections_scanned: int
+    labels_improved: int
+
+    def journey(self, target: int) -> Journey:
+        """The journey to ``target``; NoPathError when it cannot be reached, ParameterError
+        when it was not one of the targets."""
+        if target in self.journeys:
+            return self.journeys[target]
+        if target in self.unreachable:
+            raise NoPathError(
+                f"station {target} cannot be reached from station {self.source} "
+                f"after {self.depart_after_s} s",
+                source=self.source,
+                target=target,
+            )
+        raise ParameterError(f"target={target} was not one of the targets searched")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.atlas.bench import run_bench
+from apps.atlas.bench import Baseline, run_bench
+
+#: Issue #15's target for the whole recomputation on the full data, in seconds.
+TARGET_S = 60.0
 
 
 class Command(BaseCommand):
@@ -14,21 +17,64 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--requests", type=int, default=30, help="requests per page")
+        parser.add_argument(
+            "--requests", type=int, default=30, help="requests per page (0: no page timed)"
+        )
         parser.add_argument(
             "--pages-only",
             action="store_true",
             help="time the pages only; report the last recomputation's time",
         )
+        parser.add_argument(
+            "--baseline",
+            action="store_true",
+            help=(
+                "also recompute with the rail times searched pair by pair (the previous "
+                "search) in the same process, print the ratio and compare every stored field"
+            ),
+        )
 
     def handle(self, *args: object, **options: object) -> None:
+        requests = int(options["requests"])
+        if requests < 0:
+            raise CommandError(f"--requests must be 0 or more, not {requests}")
+        if options["pages_only"] and options["baseline"]:
+            raise CommandError("--pages-only and --baseline exclude each other")
         try:
             result = run_bench(
-                requests=int(options["requests"]), recompute=not options["pages_only"]
+                requests=requests,
+                recompute=not options["pages_only"],
+                baseline=bool(options["baseline"]),
             )
         except LookupError as error:
             raise CommandError(str(error)) from error
         label = "last recompute" if options["pages_only"] else "recompute"
-        self.stdout.write(f"{label}: {result.recompute_s:.2f} s for {result.pairs} city pairs")
+        verdict = "meets" if result.recompute_s <= TARGET_S else "misses"
+        cpu = "" if result.recompute_cpu_s is None else f", CPU {result.recompute_cpu_s:.2f} s"
+        self.stdout.write(
+            f"{label}: {result.recompute_s:.2f} s for {result.pairs} city pairs{cpu} "
+            f"({verdict} the {TARGET_S:.0f} s target)"
+        )
+        if result.baseline is not None:
+            self._write_baseline(result.baseline)
         for name, (median, p95) in result.pages.items():
             self.stdout.write(f"{name:24} p50 {median:7.1f} ms   p95 {p95:7.1f} ms")
+
+    def _write_baseline(self, baseline: Baseline) -> None:
+        self.stdout.write(
+            f"  shared searches, cold (day timetables built): {baseline.shared_cold_s:.2f} s\n"
+            f"  pair by pair (the previous search), warm:     {baseline.pair_by_pair_s:.2f} s\n"
+            f"  shared searches, warm:                        {baseline.shared_s:.2f} s\n"
+            f"  ratio pair by pair / shared: {baseline.ratio:.1f}x wall, "
+            f"{baseline.cpu_ratio:.1f}x CPU ({baseline.pair_by_pair_cpu_s:.2f} s / "
+            f"{baseline.shared_cpu_s:.2f} s)"
+        )
+        if baseline.differences:
+            shown = "; ".join(f"{key} {field}" for key, field in baseline.differences[:10])
+            raise CommandError(
+                f"the shared search stored {len(baseline.differences)} fields differently "
+                f"from the pair-by-pair search: {shown}"
+            )
+        self.stdout.write(
+            f"  stored pairs identical: {baseline.pairs} pairs, every field, 0 differences"
+        )
