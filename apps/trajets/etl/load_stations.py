@@ -24,6 +24,7 @@ from .records import (
     NAME_MAX_LENGTH,
     Location,
     OperatorRecord,
+    RejectCode,
     RejectRecord,
     StationRecord,
     text_problem,
@@ -96,17 +97,21 @@ class StationLoading:
     def _station(self, record: StationRecord) -> None:
         if record.source_id in self.station_records:
             self._reject(
-                RejectRecord(record.location, f"duplicate station id {record.source_id!r}")
+                RejectRecord(
+                    record.location,
+                    RejectCode.DUPLICATE_ID,
+                    f"duplicate station id {record.source_id!r}",
+                )
             )
             return
         if not record.name.strip():
-            self._reject(RejectRecord(record.location, "no station name"))
+            self._reject(RejectRecord(record.location, RejectCode.MISSING_NAME, "no station name"))
             return
         problem = text_problem("station name", record.name, NAME_MAX_LENGTH) or text_problem(
             "station id", record.source_id, NAME_MAX_LENGTH
         )
         if problem:
-            self._reject(RejectRecord(record.location, problem))
+            self._reject(RejectRecord(record.location, RejectCode.INVALID_TEXT, problem))
             return
         self.station_records[record.source_id] = record
 
@@ -192,6 +197,7 @@ class StationLoading:
                 self._reject(
                     RejectRecord(
                         record.location,
+                        RejectCode.MISSING_COUNTRY,
                         f"station {record.name!r} matches no known station and has "
                         "neither coordinates nor a country to create it",
                     )

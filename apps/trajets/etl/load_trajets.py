@@ -35,6 +35,7 @@ from .harmonise import co2 as co2_rules
 from .records import (
     NAME_MAX_LENGTH,
     CalendarRecord,
+    RejectCode,
     RejectRecord,
     ServiceRecord,
     text_problem,
@@ -252,7 +253,7 @@ class TrajetLoading:
         if not problem and any("\x00" in text for text in labels):
             problem = f"service {record.source_id!r}: a label contains a NUL character (U+0000)"
         if problem:
-            self._reject(RejectRecord(record.location, problem))
+            self._reject(RejectRecord(record.location, RejectCode.INVALID_TEXT, problem))
             return
         operator_pk, operator_code = self._operator_for(record.operator_id)
         stations = {}
@@ -267,6 +268,7 @@ class TrajetLoading:
             self._reject(
                 RejectRecord(
                     record.location,
+                    RejectCode.FRAGMENT,
                     f"fragment: service {record.source_id!r} calls at one station only",
                 )
             )
@@ -291,7 +293,11 @@ class TrajetLoading:
             return
         if result.source_id in self.seen:
             self._reject(
-                RejectRecord(record.location, f"duplicate service id {result.source_id!r}")
+                RejectRecord(
+                    record.location,
+                    RejectCode.DUPLICATE_ID,
+                    f"duplicate service id {result.source_id!r}",
+                )
             )
             return
         self.seen.add(result.source_id)

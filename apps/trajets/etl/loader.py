@@ -46,7 +46,7 @@ from .sources import CUSTOM_DATASET, SourceSpec
 from .transform import HARMONISATION_VERSION, StationInfo
 from .writer import BulkWriter
 
-__all__ = ["LoadReport", "etl_lock", "input_checksum", "load_source", "reason_code"]
+__all__ = ["LoadReport", "etl_lock", "input_checksum", "load_source"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,45 +65,6 @@ _FORMATS = {
 _REFERENCE_FORMATS = {"csv", "xlsx", "xls", "html-table"}
 # Formats that only publish night trains (sleepers, couchettes): the night-train reference.
 _NIGHT_REFERENCE_FORMATS = {"ontd-json", "european-sleeper-html"}
-_REASON_CODES = (
-    ("nul character", "invalid_text"),
-    ("characters long (at most", "invalid_text"),
-    ("fragment:", "fragment"),
-    ("is not a train", "not_rail"),
-    ("implausible", "implausible_time"),
-    ("boarding rule", "invalid_boarding_rule"),
-    ("unknown station", "unknown_station"),
-    ("no coordinates", "missing_coordinates"),
-    ("coordinates out of range", "invalid_coordinates"),
-    ("duplicate", "duplicate_id"),
-    ("impossible time", "invalid_time"),
-    ("is not h:mm", "invalid_time"),
-    ("backwards", "invalid_time"),
-    ("not positive", "invalid_time"),
-    ("neither arrival nor departure", "invalid_time"),
-    ("at least 2 needed", "too_few_stops"),
-    ("city meta-station", "not_a_station"),
-    ("section header", "not_a_record"),
-    ("inactive", "inactive"),
-    ("absent from", "broken_reference"),
-    ("unknown trip", "broken_reference"),
-    ("unknown route", "broken_reference"),
-    ("unknown service_id", "broken_reference"),
-    ("unknown stop_id", "unknown_station"),
-    ("calendar", "invalid_calendar"),
-    ("date", "invalid_date"),
-    ("no station name", "missing_name"),
-    ("country", "missing_country"),
-)
-
-
-def reason_code(reason: str) -> str:
-    """Return the short code grouping a reject reason in the quality report."""
-    lowered = reason.lower()
-    for needle, code in _REASON_CODES:
-        if needle in lowered:
-            return code
-    return "invalid_record"
 
 
 @dataclass
@@ -494,7 +455,7 @@ class _SourceLoader(StationLoading, TrajetLoading):
 
     def _reject(self, record: RejectRecord) -> None:
         self.report.rejected += 1
-        code = reason_code(record.reason)
+        code = record.code
         self.report.reject_reasons[code] = self.report.reject_reasons.get(code, 0) + 1
         self.rejects.append(
             RejectedRecord(
