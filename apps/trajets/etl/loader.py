@@ -32,7 +32,7 @@ from apps.trajets.same_train import link_same_trains
 from apps.trajets.signals import import_completed
 
 from .errors import EtlError, LockedError
-from .extractors import extract
+from .formats import extract, format_entry
 from .load_stations import StationLoading
 from .load_trajets import TrajetLoading, emission_factors
 from .records import (
@@ -52,19 +52,6 @@ logger = logging.getLogger(__name__)
 
 ETL_LOCK_KEY = 0x0B5A11E7  # PostgreSQL advisory lock id shared by every ETL process
 REJECT_BATCH = 1000
-_FORMATS = {
-    "gtfs": "gtfs",
-    "netex": "netex",
-    "csv": "csv",
-    "ontd-json": "json",
-    "xlsx": "xlsx",
-    "xls": "xlsx",
-    "european-sleeper-html": "html",
-    "html-table": "html",
-}
-_REFERENCE_FORMATS = {"csv", "xlsx", "xls", "html-table"}
-# Formats that only publish night trains (sleepers, couchettes): the night-train reference.
-_NIGHT_REFERENCE_FORMATS = {"ontd-json", "european-sleeper-html"}
 
 
 @dataclass
@@ -203,14 +190,14 @@ def load_source(
         name=spec.name,
         defaults={
             "title": spec.display_title[:200],
-            "format": _FORMATS[spec.format],
+            "format": format_entry(spec.format).stored_as,
             "location": str(spec.url or path)[:500],
             "licence": spec.licence[:120] or "unknown",
             "attribution": spec.attribution,
             "dataset": spec.dataset,
             "scope": spec.scope,
             "is_night_reference": bool(
-                spec.options.get("night_reference", spec.format in _NIGHT_REFERENCE_FORMATS)
+                spec.options.get("night_reference", format_entry(spec.format).is_night_reference)
             ),
         },
     )
@@ -354,7 +341,7 @@ class _SourceLoader(StationLoading, TrajetLoading):
         self.station_ids: dict[str, StationInfo | int] = {}
         self.rejects: list[RejectedRecord] = []
         self.services_done = 0
-        self.is_reference = spec.format in _REFERENCE_FORMATS
+        self.is_reference = format_entry(spec.format).is_station_reference
         self.merge_across_sources = True
         self.station_transfer_s: dict[str, int] = {}
         self.station_changes = False

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from apps.trajets.etl.extractors import extract
+from apps.trajets.etl.formats import extract
 from apps.trajets.etl.loader import load_source
 from apps.trajets.etl.records import (
     CalendarRecord,
