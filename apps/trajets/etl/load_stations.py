@@ -1,4 +1,4 @@
-"""Operators and stations of one load (mixin of the loader).
+"""Operators and stations of one load (a part of the loader).
 
 Operators map onto the project's registry (``apps/trajets/operators.toml``). Station records
 are stored as the source gives them (``SourceStation``), then every source's records are
@@ -19,11 +19,13 @@ from apps.trajets.operator_identity import registered_facts
 from apps.trajets.operators import operator_registry, unregistered_code
 from apps.trajets.station_identity import reconcile_stations
 
+from .context import LoadContext
 from .harmonise.timezones import repair_time_zone
 from .records import (
     NAME_MAX_LENGTH,
     Location,
     OperatorRecord,
+    RejectCode,
     RejectRecord,
     StationRecord,
     text_problem,
@@ -42,10 +44,28 @@ _RECORD_FIELDS = (
 
 
 class StationLoading:
-    """Operator and station steps of ``_SourceLoader``."""
+    """The operators and stations of one load: this source's records, and which stored
+    station each of them (or a name a service gives) stands for."""
+
+    def __init__(self, context: LoadContext, *, is_reference: bool) -> None:
+        self.context = context
+        self.spec = context.spec
+        self.source = context.source
+        self.report = context.report
+        self.is_reference = is_reference
+        self.operators: dict[str, tuple[int, str]] = {}
+        self.station_records: dict[str, StationRecord] = {}
+        self.station_ids: dict[str, StationInfo | None] = {}
+        self.known: dict[int, dict[str, Any]] = {}
+        default = REFERENCE_PRIORITY if is_reference else TIMETABLE_PRIORITY
+        self.station_priority = int(self.spec.options.get("station_priority", default))
+        self.station_changes = False
+        self.station_messages: list[str] = []
+        self.rejected_stations: set[str] = set()
 
     # -- operators ----------------------------------------------------------------------------
-    def _operator(self, record: OperatorRecord) -> None:
+    def add_operator(self, record: OperatorRecord) -> None:
+        """Match an operator record to the registry and store it (or count it unchanged)."""
         registered = operator_registry().match(record.name, source_id=record.source_id)
         if registered is not None:
             code = registered.code
@@ -77,49 +97,50 @@ class StationLoading:
                 self.report.unchanged += 1
         self.operators[record.source_id] = (operator.pk, operator.code)
 
-    def _operator_for(self, source_id: str) -> tuple[int, str]:
+    def operator_for(self, source_id: str) -> tuple[int, str]:
+        """The stored operator (pk, code) a service names, added when the source lists none."""
         if source_id in self.operators:
             return self.operators[source_id]
         # Services may name operators absent from the agency table (composite ONTD ids).
-        self._operator(OperatorRecord(source_id, source_id, Location("operator", None)))
+        self.add_operator(OperatorRecord(source_id, source_id, Location("operator", None)))
         self.report.read += 1
         return self.operators[source_id]
 
     # -- stations -----------------------------------------------------------------------------
-    def _begin_stations(self) -> None:
-        self.station_records: dict[str, StationRecord] = {}
-        self.station_ids: dict[str, StationInfo | None] = {}
-        self.known: dict[int, dict[str, Any]] = {}
-        default = REFERENCE_PRIORITY if self.is_reference else TIMETABLE_PRIORITY
-        self.station_priority = int(self.spec.options.get("station_priority", default))
-
-    def _station(self, record: StationRecord) -> None:
+    def add_station(self, record: StationRecord) -> None:
+        """Keep a station record for the next :meth:`flush`, or reject it."""
         if record.source_id in self.station_records:
-            self._reject(
-                RejectRecord(record.location, f"duplicate station id {record.source_id!r}")
+            self.context.reject(
+                RejectRecord(
+                    record.location,
+                    RejectCode.DUPLICATE_ID,
+                    f"duplicate station id {record.source_id!r}",
+                )
             )
             return
         if not record.name.strip():
-            self._reject(RejectRecord(record.location, "no station name"))
+            self.context.reject(
+                RejectRecord(record.location, RejectCode.MISSING_NAME, "no station name")
+            )
             return
         problem = text_problem("station name", record.name, NAME_MAX_LENGTH) or text_problem(
             "station id", record.source_id, NAME_MAX_LENGTH
         )
         if problem:
-            self._reject(RejectRecord(record.location, problem))
+            self.context.reject(RejectRecord(record.location, RejectCode.INVALID_TEXT, problem))
             return
         self.station_records[record.source_id] = record
 
-    def _flush_stations(self) -> None:
+    def flush(self) -> None:
         """Store this load's station records, regroup every source's records into stations,
         and read where this source's records went."""
         started = time.perf_counter()
         self._store_station_records()
         self._reconcile()
-        self._phase("station identity", started)
-        self.progress("records", self.report.read)
+        self.context.phase("station identity", started)
+        self.context.progress("records", self.report.read)
 
-    def _finish_stations(self) -> None:
+    def finish(self) -> None:
         """Forget records the source no longer publishes (then regroup once more)."""
         if not self.station_records:
             return
@@ -189,15 +210,17 @@ class StationLoading:
             record = self.station_records.get(source_id)
             if record is not None and source_id not in self.rejected_stations:
                 self.rejected_stations.add(source_id)
-                self._reject(
+                self.context.reject(
                     RejectRecord(
                         record.location,
+                        RejectCode.MISSING_COUNTRY,
                         f"station {record.name!r} matches no known station and has "
                         "neither coordinates nor a country to create it",
                     )
                 )
 
-    def _station_for(self, source_id: str) -> StationInfo | None:
+    def station_for(self, source_id: str) -> StationInfo | None:
+        """The stored station a source id (or a name a service gives) stands for, if any."""
         if source_id in self.station_ids:
             return self.station_ids[source_id]
         # A service may name a station its source does not list (three night-train database

@@ -30,11 +30,14 @@ from apps.trajets.models import (
 from apps.trajets.same_train import connected_groups, numbers_agree
 from apps.trajets.stop_summaries import stop_summary
 
+from .context import LoadContext
 from .errors import InjectedFailureError
 from .harmonise import co2 as co2_rules
+from .load_stations import StationLoading
 from .records import (
     NAME_MAX_LENGTH,
     CalendarRecord,
+    RejectCode,
     RejectRecord,
     ServiceRecord,
     text_problem,
@@ -229,7 +232,25 @@ def _run_key(train: HarmonisedService) -> tuple:
 
 
 class TrajetLoading:
-    """Trajet steps of ``_SourceLoader``."""
+    """The trajets of one load: harmonise each service, fold variants into trains, write.
+
+    Built when the first service comes (the source's stations are stored by then): it reads
+    the source's stored trajets and the emission factors.
+    """
+
+    def __init__(
+        self, context: LoadContext, stations: StationLoading, *, fail_after: int | None
+    ) -> None:
+        self.context = context
+        self.source = context.source
+        self.run = context.run
+        self.report = context.report
+        self.writer = context.writer
+        self.stations = stations
+        self.fail_after = fail_after
+        self.services_done = 0
+        self.factors, self.factor_ids = emission_factors()
+        self._load_trajet_state()
 
     def _load_trajet_state(self) -> None:
         self.existing: dict[str, tuple[int, str]] = {
@@ -246,27 +267,29 @@ class TrajetLoading:
         self.streaming = self.writer.is_postgres and not self.existing
         self.streamed_stops: list[str] = []
 
-    def _service(self, record: ServiceRecord) -> None:
+    def add_service(self, record: ServiceRecord) -> None:
+        """Harmonise a service into its train, or reject it."""
         labels = (record.train_number, record.category, record.route_name, *record.labels)
         problem = text_problem("service id", record.source_id, NAME_MAX_LENGTH)
         if not problem and any("\x00" in text for text in labels):
             problem = f"service {record.source_id!r}: a label contains a NUL character (U+0000)"
         if problem:
-            self._reject(RejectRecord(record.location, problem))
+            self.context.reject(RejectRecord(record.location, RejectCode.INVALID_TEXT, problem))
             return
-        operator_pk, operator_code = self._operator_for(record.operator_id)
+        operator_pk, operator_code = self.stations.operator_for(record.operator_id)
         stations = {}
         for station_id in {stop.station_id for stop in record.stops}:
-            info = self._station_for(station_id)
+            info = self.stations.station_for(station_id)
             if info is not None:
                 stations[station_id] = info
         keys = {station_id: info.key for station_id, info in stations.items()}
         known = len(stations) == len({stop.station_id for stop in record.stops})
         parts = split_at_turns(record, keys) if known else [record]
         if not parts:
-            self._reject(
+            self.context.reject(
                 RejectRecord(
                     record.location,
+                    RejectCode.FRAGMENT,
                     f"fragment: service {record.source_id!r} calls at one station only",
                 )
             )
@@ -287,11 +310,15 @@ class TrajetLoading:
             record, stations, operator_code=operator_code, factors=self.factors
         )
         if isinstance(result, RejectRecord):
-            self._reject(result)
+            self.context.reject(result)
             return
         if result.source_id in self.seen:
-            self._reject(
-                RejectRecord(record.location, f"duplicate service id {result.source_id!r}")
+            self.context.reject(
+                RejectRecord(
+                    record.location,
+                    RejectCode.DUPLICATE_ID,
+                    f"duplicate service id {result.source_id!r}",
+                )
             )
             return
         self.seen.add(result.source_id)
@@ -307,7 +334,7 @@ class TrajetLoading:
         train.services.append(result)
         self.services_done += 1
         if self.services_done % PROGRESS_EVERY == 0:
-            self.progress("records", self.report.read)
+            self.context.progress("records", self.report.read)
         if self.fail_after is not None and self.services_done >= self.fail_after:
             raise InjectedFailureError(f"failure injected after {self.services_done} services")
 
@@ -334,7 +361,7 @@ class TrajetLoading:
 
         self.writer.submit(write)
 
-    def _write_trains(self) -> None:
+    def write_trains(self) -> None:
         """Fold the services read into trains, then insert, update and delete trajets.
 
         Order matters for the unique provenance ids: the provenance of trajets that change
@@ -394,8 +421,8 @@ class TrajetLoading:
             self._update(batch)
         self.report.inserted += len(inserts)
         self.report.updated += len(updates)
-        self._phase("folding trains and preparing rows", started)
-        self.progress("records", self.report.read)
+        self.context.phase("folding trains and preparing rows", started)
+        self.context.progress("records", self.report.read)
 
     def _insert(
         self, batch: list[tuple[HarmonisedService, int]], ids: list[int] | None = None
@@ -456,12 +483,12 @@ class TrajetLoading:
         calendar = service.calendar
         runs_from, runs_until = min(service.days), max(service.days)
         factor_keys = service.co2_factors.split(",")
-        origin = self.known[service.origin_key]
-        destination = self.known[service.destination_key]
+        origin = self.stations.known[service.origin_key]
+        destination = self.stations.known[service.destination_key]
         keys = tuple(s.station_key for s in service.stops)
         summary = self.stop_summaries.get(keys)
         if summary is None:  # trains share their stations: one summary per station sequence
-            stop_count, via = stop_summary([self.known[key]["name"] for key in keys])
+            stop_count, via = stop_summary([self.stations.known[key]["name"] for key in keys])
             summary = self.stop_summaries[keys] = (stop_count, json.dumps(via, ensure_ascii=False))
         stop_count, via_json = summary
         return (

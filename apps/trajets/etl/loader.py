@@ -7,7 +7,7 @@ import fcntl
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,6 @@ from apps.trajets.models import (
     MAX_TRANSFER_MIN,
     DataSource,
     ImportRun,
-    RejectedRecord,
     SourceFormat,
     SourceObservation,
     SourceStation,
@@ -31,10 +30,11 @@ from apps.trajets.observations import load_ontd_history, observe_import
 from apps.trajets.same_train import link_same_trains
 from apps.trajets.signals import import_completed
 
+from .context import REJECT_BATCH, LoadContext, Progress, ignore_progress
 from .errors import EtlError, LockedError
-from .extractors import extract
+from .formats import extract, format_entry
 from .load_stations import StationLoading
-from .load_trajets import TrajetLoading, emission_factors
+from .load_trajets import TrajetLoading
 from .records import (
     OperatorRecord,
     RejectRecord,
@@ -43,74 +43,13 @@ from .records import (
     TransferRecord,
 )
 from .sources import CUSTOM_DATASET, SourceSpec
-from .transform import HARMONISATION_VERSION, StationInfo
-from .writer import BulkWriter
+from .transform import HARMONISATION_VERSION
 
-__all__ = [
-    "LoadReport",
-    "etl_lock",
-    "input_checksum",
-    "load_source",
-    "reason_code",
-    "skip_unchanged",
-]
+__all__ = ["LoadReport", "etl_lock", "input_checksum", "load_source", "skip_unchanged"]
 
 logger = logging.getLogger(__name__)
 
 ETL_LOCK_KEY = 0x0B5A11E7  # PostgreSQL advisory lock id shared by every ETL process
-REJECT_BATCH = 1000
-_FORMATS = {
-    "gtfs": "gtfs",
-    "netex": "netex",
-    "csv": "csv",
-    "ontd-json": "json",
-    "xlsx": "xlsx",
-    "xls": "xlsx",
-    "european-sleeper-html": "html",
-    "html-table": "html",
-}
-_REFERENCE_FORMATS = {"csv", "xlsx", "xls", "html-table"}
-# Formats that only publish night trains (sleepers, couchettes): the night-train reference.
-_NIGHT_REFERENCE_FORMATS = {"ontd-json", "european-sleeper-html"}
-_REASON_CODES = (
-    ("nul character", "invalid_text"),
-    ("characters long (at most", "invalid_text"),
-    ("fragment:", "fragment"),
-    ("is not a train", "not_rail"),
-    ("implausible", "implausible_time"),
-    ("boarding rule", "invalid_boarding_rule"),
-    ("unknown station", "unknown_station"),
-    ("no coordinates", "missing_coordinates"),
-    ("coordinates out of range", "invalid_coordinates"),
-    ("duplicate", "duplicate_id"),
-    ("impossible time", "invalid_time"),
-    ("is not h:mm", "invalid_time"),
-    ("backwards", "invalid_time"),
-    ("not positive", "invalid_time"),
-    ("neither arrival nor departure", "invalid_time"),
-    ("at least 2 needed", "too_few_stops"),
-    ("city meta-station", "not_a_station"),
-    ("section header", "not_a_record"),
-    ("inactive", "inactive"),
-    ("absent from", "broken_reference"),
-    ("unknown trip", "broken_reference"),
-    ("unknown route", "broken_reference"),
-    ("unknown service_id", "broken_reference"),
-    ("unknown stop_id", "unknown_station"),
-    ("calendar", "invalid_calendar"),
-    ("date", "invalid_date"),
-    ("no station name", "missing_name"),
-    ("country", "missing_country"),
-)
-
-
-def reason_code(reason: str) -> str:
-    """Return the short code grouping a reject reason in the quality report."""
-    lowered = reason.lower()
-    for needle, code in _REASON_CODES:
-        if needle in lowered:
-            return code
-    return "invalid_record"
 
 
 @dataclass
@@ -165,9 +104,6 @@ class LoadReport:
             f"night by reference changed {self.night_by_reference} ({self.seconds:.1f} s)"
             + (f" — {self.message}" if self.message else "")
         )
-
-
-Progress = Callable[[str, int], None]
 
 
 def input_checksum(path: Path, *, rules: str = "") -> str:
@@ -249,14 +185,14 @@ def load_source(
         name=spec.name,
         defaults={
             "title": spec.display_title[:200],
-            "format": _FORMATS[spec.format],
+            "format": format_entry(spec.format).stored_as,
             "location": str(spec.url or path)[:500],
             "licence": spec.licence[:120] or "unknown",
             "attribution": spec.attribution,
             "dataset": spec.dataset,
             "scope": spec.scope,
             "is_night_reference": bool(
-                spec.options.get("night_reference", spec.format in _NIGHT_REFERENCE_FORMATS)
+                spec.options.get("night_reference", format_entry(spec.format).is_night_reference)
             ),
         },
     )
@@ -267,8 +203,11 @@ def load_source(
         return report
     run = ImportRun.objects.create(source=source, input_checksum=report.checksum)
     report.run_id = run.pk
-    loader = _SourceLoader(spec, source, run, report, progress, fail_after_services)
-    loader.merge_across_sources = merge_across_sources
+    loader = _SourceLoader(
+        LoadContext(spec, source, run, report, progress or ignore_progress),
+        fail_after_services=fail_after_services,
+        merge_across_sources=merge_across_sources,
+    )
     try:
         with transaction.atomic():
             loader.load(path)
@@ -393,97 +332,93 @@ def _extra_message(report: LoadReport) -> str:
     return ("; " if report.message and text else "") + text
 
 
-class _SourceLoader(StationLoading, TrajetLoading):
-    """The state of one load: station index, id maps, batches and counters."""
+class _SourceLoader:
+    """One load, composed of its parts: the shared context (source, run, report, writer,
+    rejects), the operators and stations, and the trajets (built with the first service)."""
 
-    def __init__(self, spec, source, run, report, progress, fail_after_services) -> None:
-        self.spec = spec
-        self.source = source
-        self.run = run
-        self.report = report
-        self.progress = progress or (lambda phase, rows: None)
+    def __init__(
+        self,
+        context: LoadContext,
+        *,
+        fail_after_services: int | None = None,
+        merge_across_sources: bool = True,
+    ) -> None:
+        self.context = context
+        self.report = context.report
+        self.stations = StationLoading(
+            context, is_reference=format_entry(context.spec.format).is_station_reference
+        )
+        self.trajets: TrajetLoading | None = None
         self.fail_after = fail_after_services
-        self.writer = BulkWriter()
-        self.operators: dict[str, tuple[int, str]] = {}
-        self.station_ids: dict[str, StationInfo | int] = {}
-        self.rejects: list[RejectedRecord] = []
-        self.services_done = 0
-        self.is_reference = spec.format in _REFERENCE_FORMATS
-        self.merge_across_sources = True
+        self.merge_across_sources = merge_across_sources
         self.station_transfer_s: dict[str, int] = {}
-        self.station_changes = False
-        self.station_messages: list[str] = []
-        self.rejected_stations: set[str] = set()
 
     # -- orchestration ---------------------------------------------------------------------
     def load(self, path: Path) -> None:
+        """Read, harmonise and write the whole source, then what follows from it (station
+        identity, same trains across sources, the source's validity)."""
+        context, report = self.context, self.report
         started = time.perf_counter()
-        self.factors, self.factor_ids = emission_factors()
-        self._begin_stations()
-        with self.writer.background():
+        with context.writer.background():
             self._load_records(path)
             read = time.perf_counter()
-        self._phase("database writes left after reading", read)
+        context.phase("database writes left after reading", read)
         finishing = time.perf_counter()
         self._store_station_transfer_times()
-        self._finish_stations()
-        self._phase("station identity", finishing)
+        self.stations.finish()
+        context.phase("station identity", finishing)
         linking = time.perf_counter()
         links = link_same_trains() if self.merge_across_sources else None
-        self._phase("same trains across sources", linking)
+        context.phase("same trains across sources", linking)
         validity = time.perf_counter()
-        refresh_source_calendar(self.source)
-        self._phase("source validity and typical week", validity)
-        phases = self.report.phase_seconds
+        refresh_source_calendar(context.source)
+        context.phase("source validity and typical week", validity)
+        phases = report.phase_seconds
         phases["reading and harmonising"] = time.perf_counter() - started - sum(phases.values())
-        self._flush_rejects()
-        self.report.station_changes = self.station_changes
-        if self.station_messages:
-            self.report.message = "; ".join(
-                filter(None, [self.report.message, f"stations: {self.station_messages[-1]}"])
+        context.flush_rejects()
+        report.station_changes = self.stations.station_changes
+        if self.stations.station_messages:
+            report.message = "; ".join(
+                filter(None, [report.message, f"stations: {self.stations.station_messages[-1]}"])
             )
         if links is not None:
-            self.report.merged = links.changed_links
-            self.report.night_by_reference = links.kinds_changed
-            self.report.message = "; ".join(filter(None, [self.report.message, links.summary()]))
-        self.report.write_seconds = dict(self.writer.seconds)
+            report.merged = links.changed_links
+            report.night_by_reference = links.kinds_changed
+            report.message = "; ".join(filter(None, [report.message, links.summary()]))
+        report.write_seconds = dict(context.writer.seconds)
 
-    def _phase(self, name: str, since: float) -> None:
-        """Add the time since ``since`` (a perf_counter) to phase ``name``."""
-        phases = self.report.phase_seconds
-        phases[name] = phases.get(name, 0.0) + time.perf_counter() - since
+    def _trajets(self) -> TrajetLoading:
+        """The trajet part, built on first use (after the stations read so far are stored)."""
+        if self.trajets is None:
+            self.trajets = TrajetLoading(self.context, self.stations, fail_after=self.fail_after)
+        return self.trajets
 
     def _load_records(self, path: Path) -> None:
+        context, report, stations = self.context, self.report, self.stations
         stations_pending = False
-        trajet_state_loaded = False
-        for record in extract(self.spec.format, path, self.spec.options):
-            self.report.read += 1
+        for record in extract(context.spec.format, path, context.spec.options):
+            report.read += 1
             if isinstance(record, StationRecord):
-                self._station(record)
+                stations.add_station(record)
                 stations_pending = True
             elif isinstance(record, ServiceRecord):
                 if stations_pending:
-                    self._flush_stations()
+                    stations.flush()
                     stations_pending = False
-                if not trajet_state_loaded:
-                    self._load_trajet_state()
-                    trajet_state_loaded = True
-                self._service(record)
+                self._trajets().add_service(record)
             elif isinstance(record, OperatorRecord):
-                self._operator(record)
+                stations.add_operator(record)
             elif isinstance(record, RejectRecord):
-                self._reject(record)
+                context.reject(record)
             elif isinstance(record, TransferRecord):
-                self.report.read -= 1
-                self.report.transfers += 1
+                report.read -= 1
+                report.transfers += 1
                 self._transfer(record)
-            if len(self.rejects) >= REJECT_BATCH:
-                self._flush_rejects()
+            if len(context.rejects) >= REJECT_BATCH:
+                context.flush_rejects()
         if stations_pending:
-            self._flush_stations()
-        if not trajet_state_loaded:
-            self._load_trajet_state()
-        self._write_trains()
+            stations.flush()
+        self._trajets().write_trains()
 
     def _transfer(self, record: TransferRecord) -> None:
         """Keep a station's own minimum change time (a transfer from a stop to itself)."""
@@ -495,7 +430,7 @@ class _SourceLoader(StationLoading, TrajetLoading):
         """Write the change times the feed published, in whole minutes rounded up."""
         by_minutes: dict[int, list[int]] = {}
         for source_id, seconds in self.station_transfer_s.items():
-            info = self._station_for(source_id)
+            info = self.stations.station_for(source_id)
             if info is not None:
                 minutes = min(-(-seconds // 60), MAX_TRANSFER_MIN)
                 by_minutes.setdefault(minutes, []).append(info.key)
@@ -506,24 +441,6 @@ class _SourceLoader(StationLoading, TrajetLoading):
                 .update(min_transfer_min=minutes)
             )
             self.report.station_transfer_times += changed
-
-    def _reject(self, record: RejectRecord) -> None:
-        self.report.rejected += 1
-        code = reason_code(record.reason)
-        self.report.reject_reasons[code] = self.report.reject_reasons.get(code, 0) + 1
-        self.rejects.append(
-            RejectedRecord(
-                run=self.run,
-                location=str(record.location)[:300],
-                reason_code=code,
-                reason=record.reason,
-                raw=record.raw[:4000],
-            )
-        )
-
-    def _flush_rejects(self) -> None:
-        RejectedRecord.objects.bulk_create(self.rejects, batch_size=REJECT_BATCH)
-        self.rejects.clear()
 
 
 def _observation_line(observation: SourceObservation) -> str:

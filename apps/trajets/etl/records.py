@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,11 +226,44 @@ class TransferRecord:
     location: Location
 
 
+class RejectCode(StrEnum):
+    """Why a record was rejected, in one word the quality report groups by.
+
+    Chosen where the rejection happens (an extractor, the transform, the loader), never read
+    back from the reason's text: a reason quotes the source's ids and names, which may say
+    anything. The values are what ``RejectedRecord.reason_code`` stores; the pages explain
+    each in :data:`apps.trajets.reject_reasons.REJECT_REASONS`.
+    """
+
+    INVALID_TEXT = "invalid_text"  # a NUL character, or longer than the warehouse stores
+    FRAGMENT = "fragment"  # part of a train described whole elsewhere (one stop)
+    NOT_RAIL = "not_rail"  # a coach, a ferry…: not a train
+    IMPLAUSIBLE_TIME = "implausible_time"  # a dwell, hop or speed no train has
+    INVALID_BOARDING_RULE = "invalid_boarding_rule"  # pickup/drop-off type outside 0-3
+    UNKNOWN_STATION = "unknown_station"  # a stop the source does not describe
+    MISSING_COORDINATES = "missing_coordinates"  # a station without coordinates
+    INVALID_COORDINATES = "invalid_coordinates"  # coordinates outside ±90° / ±180°
+    DUPLICATE_ID = "duplicate_id"  # an id given twice in one source
+    INVALID_TIME = "invalid_time"  # unreadable or impossible, missing, or going backwards
+    TOO_FEW_STOPS = "too_few_stops"  # fewer than two stops
+    NOT_A_STATION = "not_a_station"  # a city's meta-station grouping stations
+    NOT_A_RECORD = "not_a_record"  # a section header row
+    INACTIVE = "inactive"  # marked inactive by the source
+    BROKEN_REFERENCE = "broken_reference"  # refers to an element absent from the input
+    INVALID_CALENDAR = "invalid_calendar"  # a calendar that cannot be read or never runs
+    INVALID_DATE = "invalid_date"  # an unreadable date
+    MISSING_NAME = "missing_name"  # a station without a name
+    MISSING_COUNTRY = "missing_country"  # no usable country (nor coordinates to find one)
+    INVALID_RECORD = "invalid_record"  # any other problem
+
+
 @dataclass(frozen=True, slots=True)
 class RejectRecord:
-    """A row that could not be used, with its place in the input and a human reason."""
+    """A row that could not be used: its place in the input, why in one code, and a human
+    reason naming what was wrong."""
 
     location: Location
+    code: RejectCode
     reason: str
     raw: str = ""
 

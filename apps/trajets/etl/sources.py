@@ -11,7 +11,7 @@ from typing import Any
 from apps.trajets.models import SourceScope
 
 from .errors import SourceConfigError
-from .extractors import EXTRACTORS
+from .formats import FORMATS, LOADER_OPTIONS
 
 __all__ = [
     "CUSTOM_DATASET",
@@ -29,7 +29,7 @@ DEFAULT_SOURCES_FILE = Path(__file__).with_name("sources.toml")
 DATASETS = ("samples", "full")
 # Formats loaded as dated observations only (no trajet): a folder of dated snapshots of
 # Back-on-Track's night-train list (apps.trajets.observations).
-OBSERVATION_FORMATS = ("ontd-history",)
+OBSERVATION_FORMATS = tuple(name for name, entry in FORMATS.items() if entry.is_observation)
 CUSTOM_DATASET = "custom"
 _RESERVED = {
     "name", "title", "format", "path", "url", "full_path", "full_url", "licence",
@@ -66,14 +66,22 @@ class SourceSpec:
 
 
 def validate_spec(spec: SourceSpec) -> SourceSpec:
-    """Return ``spec`` when its name, format, location and scope are usable; raise
+    """Return ``spec`` when its name, format, options, location and scope are usable; raise
     otherwise."""
     if not spec.name or not spec.name.replace("-", "").replace("_", "").isalnum():
         raise SourceConfigError(f"source name {spec.name!r} must be letters, digits, - or _")
-    if spec.format not in EXTRACTORS and spec.format not in OBSERVATION_FORMATS:
+    entry = FORMATS.get(spec.format)
+    if entry is None:
         raise SourceConfigError(
             f"source {spec.name!r}: unknown format {spec.format!r} "
-            f"(known: {', '.join(sorted((*EXTRACTORS, *OBSERVATION_FORMATS)))})"
+            f"(known: {', '.join(sorted(FORMATS))})"
+        )
+    unknown = entry.unknown_options(spec.options)
+    if unknown:
+        known = sorted(entry.options | LOADER_OPTIONS)
+        raise SourceConfigError(
+            f"source {spec.name!r}: format {spec.format!r} has no option "
+            f"{', '.join(unknown)} (its options: {', '.join(known)})"
         )
     if not spec.path and not spec.url:
         raise SourceConfigError(f"source {spec.name!r}: needs a path or a url")

@@ -22,7 +22,7 @@ from .harmonise.times import (
     duration_between,
     resolve_times,
 )
-from .records import CalendarRecord, RejectRecord, ServiceRecord, StopTimeRecord
+from .records import CalendarRecord, RejectCode, RejectRecord, ServiceRecord, StopTimeRecord
 
 __all__ = [
     "FALLBACK_REFERENCE_DATE",
@@ -521,7 +521,9 @@ def harmonise_service(
     if missing:
         names = ", ".join(repr(m) for m in dict.fromkeys(missing))
         return RejectRecord(
-            service.location, f"service {service.source_id!r}: unknown station(s) {names}"
+            service.location,
+            RejectCode.UNKNOWN_STATION,
+            f"service {service.source_id!r}: unknown station(s) {names}",
         )
     # List comprehensions: tuple(generator) is slower, and this runs once per service.
     infos = tuple([stations[s.station_id] for s in service.stops])
@@ -557,10 +559,14 @@ def harmonise_service(
             duration = resolved.duration_min
             elapsed = _elapsed(resolved.stops)
     except ExtractError as exc:
-        return RejectRecord(service.location, f"service {service.source_id!r}: {exc}")
+        return RejectRecord(service.location, exc.code, f"service {service.source_id!r}: {exc}")
     problem = _implausible(elapsed, infos)
     if problem:
-        return RejectRecord(service.location, f"service {service.source_id!r}: {problem}")
+        return RejectRecord(
+            service.location,
+            RejectCode.IMPLAUSIBLE_TIME,
+            f"service {service.source_id!r}: {problem}",
+        )
     origin_offset = timing.stops[0].departure_day_offset
     if origin_offset:
         # The train leaves its origin on another local day than the service day: the first
@@ -574,13 +580,16 @@ def harmonise_service(
     days, calendar = _short_calendar(calendar)
     if not days:
         return RejectRecord(
-            service.location, f"service {service.source_id!r}: calendar has no running date"
+            service.location,
+            RejectCode.INVALID_CALENDAR,
+            f"service {service.source_id!r}: calendar has no running date",
         )
     stops = timing.stops
     departure, arrival = stops[0].departure, stops[-1].arrival
     if departure is None or arrival is None or duration <= 0:
         return RejectRecord(
             service.location,
+            RejectCode.INVALID_TIME,
             f"service {service.source_id!r}: duration {duration} min is not positive",
         )
     co2 = estimate_co2(legs=line.legs, great_circle_km=line.direct, factors=factors)

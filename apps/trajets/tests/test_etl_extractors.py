@@ -15,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.trajets.etl.errors import ExtractError, SourceConfigError
-from apps.trajets.etl.extractors import extract
 from apps.trajets.etl.extractors.gtfs import extract_gtfs
 from apps.trajets.etl.extractors.gtfs_tables import _copy_checking_grouping
 from apps.trajets.etl.extractors.html import parse_html_tables
@@ -29,6 +28,7 @@ from apps.trajets.etl.extractors.text import (
     read_csv_rows,
     unpadded_chunks,
 )
+from apps.trajets.etl.formats import extract
 from apps.trajets.etl.records import RejectRecord, ServiceRecord, StationRecord
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, load_sources
 from apps.trajets.etl.transform import StationInfo, harmonise_service

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from apps.trajets.etl.errors import ExtractError
-from apps.trajets.etl.extractors import extract
+from apps.trajets.etl.formats import extract
 from apps.trajets.etl.loader import load_source
 from apps.trajets.etl.records import RejectRecord, ServiceRecord, StationRecord
 from apps.trajets.etl.sources import load_sources

@@ -376,11 +376,10 @@ def test_a_download_with_invalid_filters_goes_back_to_the_list(client, network):
 
 
 def test_every_reject_code_of_the_etl_has_an_explanation_in_french():
-    from apps.trajets.etl.loader import _REASON_CODES
+    from apps.trajets.etl.records import RejectCode
     from apps.trajets.reject_reasons import REJECT_REASONS
 
-    codes = {code for _needle, code in _REASON_CODES} | {"invalid_record"}
-    assert codes <= set(REJECT_REASONS)
+    assert set(RejectCode) <= set(REJECT_REASONS)
 
 
 def test_a_refused_sort_is_not_sent_back_by_the_form(client, db):

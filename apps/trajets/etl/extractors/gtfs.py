@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import ExtractError
+from ..errors import ExtractError, reject_code_of
 from ..harmonise.codes import normalise_uic
 from ..harmonise.labels import line_category, split_label
 from ..harmonise.times import parse_gtfs_time
@@ -19,6 +19,7 @@ from ..records import (
     Location,
     OperatorRecord,
     Record,
+    RejectCode,
     RejectRecord,
     ServiceRecord,
     StationRecord,
@@ -166,7 +167,9 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
         stop_id = cell(values, index, "stop_id")
         where = Location("stops.txt", line)
         if stop_id in station_of:
-            yield RejectRecord(where, f"duplicate stop_id {stop_id!r}", ",".join(values))
+            yield RejectRecord(
+                where, RejectCode.DUPLICATE_ID, f"duplicate stop_id {stop_id!r}", ",".join(values)
+            )
             continue
         parent = cell(values, index, "parent_station")
         station_of[stop_id] = parent or stop_id
@@ -187,7 +190,12 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
             or not -180 <= longitude <= 180
         ):
             yield RejectRecord(
-                where, f"stop {stop_id!r} has no valid coordinates", ",".join(values)
+                where,
+                RejectCode.MISSING_COORDINATES
+                if latitude is None or longitude is None
+                else RejectCode.INVALID_COORDINATES,
+                f"stop {stop_id!r} has no valid coordinates",
+                ",".join(values),
             )
             continue
         stations.append(
@@ -240,13 +248,18 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
         # The trip id in the location: a reject names its trip without the raw file.
         where = Location("trips.txt", line, f"trip_id={trip_id}")
         if trip_id in trips or trip_id in not_rail:
-            yield RejectRecord(where, f"duplicate trip_id {trip_id!r}", ",".join(values))
+            yield RejectRecord(
+                where, RejectCode.DUPLICATE_ID, f"duplicate trip_id {trip_id!r}", ",".join(values)
+            )
             continue
         route_id = cell(values, index, "route_id")
         route = routes.get(route_id)
         if route is None:
             yield RejectRecord(
-                where, f"trip refers to unknown route {route_id!r}", ",".join(values)
+                where,
+                RejectCode.BROKEN_REFERENCE,
+                f"trip refers to unknown route {route_id!r}",
+                ",".join(values),
             )
             continue
         mode = kept_modes.get(route.type, "") or _not_rail(route.type)
@@ -254,6 +267,7 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
             not_rail.add(trip_id)
             yield RejectRecord(
                 where,
+                RejectCode.NOT_RAIL,
                 f"trip {trip_id!r} is not a train: route {route_id!r} has route_type "
                 f"{route.type} ({mode})",
                 ",".join(values),
@@ -285,9 +299,16 @@ def _extract(files: FileSet, options: Mapping[str, Any]) -> Iterator[Record]:
                 end = parse_gtfs_time(cell(values, index, "end_time")) or 0
                 headway = int(cell(values, index, "headway_secs"))
                 if headway <= 0:
-                    raise ExtractError("headway_secs must be positive")
-            except (ExtractError, ValueError) as exc:
-                yield RejectRecord(Location("frequencies.txt", line), str(exc), ",".join(values))
+                    raise ExtractError(
+                        "headway_secs must be positive", code=RejectCode.INVALID_TIME
+                    )
+            except ValueError as exc:
+                yield RejectRecord(
+                    Location("frequencies.txt", line),
+                    reject_code_of(exc),
+                    str(exc),
+                    ",".join(values),
+                )
                 continue
             frequencies.setdefault(cell(values, index, "trip_id"), []).append((start, end, headway))
 
@@ -325,7 +346,7 @@ def _services(
     current: str | None = None
     stops: list[StopTimeRecord] = []
     first_line = 0
-    broken: str = ""
+    broken: tuple[RejectCode, str] | None = None
     positions: tuple[int, int, int, int, int] | None = None
     width = 0
     for line, values, index in stop_time_rows(files, options):
@@ -355,20 +376,23 @@ def _services(
                     agency_zones,
                     frequencies,
                 )
-            current, stops, first_line, broken = trip_id, [], line, ""
+            current, stops, first_line, broken = trip_id, [], line, None
         if broken:
             continue
         try:
             arrival = parse_gtfs_time(values[arrival_at])
             departure = parse_gtfs_time(values[departure_at])
             sequence = int(values[sequence_at])
-        except (ExtractError, ValueError) as exc:
-            broken = f"stop_times.txt:{line}: {exc}"
+        except ValueError as exc:  # an ExtractError, or a stop_sequence that is no number
+            broken = (reject_code_of(exc), f"stop_times.txt:{line}: {exc}")
             continue
         stop_id = values[stop_at].strip()
         station = station_of.get(stop_id)
         if station is None:
-            broken = f"stop_times.txt:{line}: unknown stop_id {stop_id!r}"
+            broken = (
+                RejectCode.UNKNOWN_STATION,
+                f"stop_times.txt:{line}: unknown stop_id {stop_id!r}",
+            )
             continue
         pickup = _BOARDING.get(values[pickup_at].strip(), -1) if pickup_at >= 0 else 0
         drop_off = _BOARDING.get(values[drop_off_at].strip(), -1) if drop_off_at >= 0 else 0
@@ -377,8 +401,9 @@ def _services(
                 ("pickup_type", pickup_at) if pickup < 0 else ("drop_off_type", drop_off_at)
             )
             broken = (
+                RejectCode.INVALID_BOARDING_RULE,
                 f"stop_times.txt:{line}: {column} {values[at]!r} is not a boarding rule "
-                "(expected empty, 0, 1, 2 or 3)"
+                "(expected empty, 0, 1, 2 or 3)",
             )
             continue
         stops.append(StopTimeRecord(station, sequence, arrival, departure, pickup, drop_off))
@@ -401,15 +426,22 @@ def _finish(
     where = Location("stop_times.txt", first_line, f"trip_id={trip_id}")
     trip = trips.get(trip_id)
     if trip is None:
-        yield RejectRecord(where, f"stop_times refer to unknown trip {trip_id!r}"), ""
+        yield (
+            RejectRecord(
+                where, RejectCode.BROKEN_REFERENCE, f"stop_times refer to unknown trip {trip_id!r}"
+            ),
+            "",
+        )
         return
-    if broken:
-        yield RejectRecord(where, f"trip {trip_id!r} rejected: {broken}"), ""
+    if broken is not None:
+        code, problem = broken
+        yield RejectRecord(where, code, f"trip {trip_id!r} rejected: {problem}"), ""
         return
     if len(stops) < 2:
         yield (
             RejectRecord(
                 where,
+                RejectCode.FRAGMENT,
                 f"fragment: trip {trip_id!r} has {len(stops)} stop ("
                 + ", ".join(
                     f"{s.station_id} at {_clock(s.departure_s, s.arrival_s)}" for s in stops
@@ -422,13 +454,22 @@ def _finish(
     if any(a.sequence >= b.sequence for a, b in itertools.pairwise(stops)):
         stops.sort(key=_by_sequence)
         if len({stop.sequence for stop in stops}) != len(stops):
-            yield RejectRecord(where, f"trip {trip_id!r} repeats a stop_sequence"), ""
+            yield (
+                RejectRecord(
+                    where, RejectCode.INVALID_RECORD, f"trip {trip_id!r} repeats a stop_sequence"
+                ),
+                "",
+            )
             return
     route = routes[trip.route_id]
     calendar = calendars.get(trip.service_id)
     if calendar is None:
         yield (
-            RejectRecord(where, f"trip {trip_id!r} uses unknown service_id {trip.service_id!r}"),
+            RejectRecord(
+                where,
+                RejectCode.BROKEN_REFERENCE,
+                f"trip {trip_id!r} uses unknown service_id {trip.service_id!r}",
+            ),
             "",
         )
         return

@@ -16,6 +16,7 @@ from typing import IO, Any
 from ..records import (
     CalendarRecord,
     Location,
+    RejectCode,
     RejectRecord,
 )
 from .text import FileSet, is_ascii_compatible, read_csv_rows, unpadded_chunks
@@ -94,7 +95,12 @@ def read_calendars(files: FileSet, options: Mapping[str, Any]) -> tuple[dict, li
             if start is None or end is None:
                 where = Location("calendar.txt", line)
                 rejects.append(
-                    RejectRecord(where, "start_date or end_date is not YYYYMMDD", ",".join(values))
+                    RejectRecord(
+                        where,
+                        RejectCode.INVALID_DATE,
+                        "start_date or end_date is not YYYYMMDD",
+                        ",".join(values),
+                    )
                 )
                 continue
             flags = tuple(values[index[day]] == "1" for day in _WEEKDAYS)
@@ -109,12 +115,12 @@ def read_calendars(files: FileSet, options: Mapping[str, Any]) -> tuple[dict, li
             target = added if kind == "1" else removed if kind == "2" else None
             if day is None or target is None:
                 where = Location("calendar_dates.txt", line)
-                reason = (
-                    f"date {values[index['date']]!r} is not YYYYMMDD"
+                code, reason = (
+                    (RejectCode.INVALID_DATE, f"date {values[index['date']]!r} is not YYYYMMDD")
                     if day is None
-                    else f"exception_type {kind!r} is not 1 or 2"
+                    else (RejectCode.INVALID_CALENDAR, f"exception_type {kind!r} is not 1 or 2")
                 )
-                rejects.append(RejectRecord(where, reason, ",".join(values)))
+                rejects.append(RejectRecord(where, code, reason, ",".join(values)))
                 continue
             target.setdefault(values[index["service_id"]], []).append(day)
     calendars: dict[str, CalendarRecord] = {}

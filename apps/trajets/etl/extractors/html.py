@@ -17,6 +17,7 @@ from ..records import (
     Location,
     OperatorRecord,
     Record,
+    RejectCode,
     RejectRecord,
     ServiceRecord,
     StationRecord,
@@ -175,7 +176,9 @@ def _long_date(value: str) -> dt.date:
     try:
         return dt.datetime.strptime(_text(value), "%a %d %B %Y").date()
     except ValueError as exc:
-        raise ExtractError(f"date {value!r} is not like 'Fri 19 June 2026'") from exc
+        raise ExtractError(
+            f"date {value!r} is not like 'Fri 19 June 2026'", code=RejectCode.INVALID_DATE
+        ) from exc
 
 
 def extract_european_sleeper(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
@@ -202,9 +205,12 @@ def extract_european_sleeper(path: Path, options: Mapping[str, Any]) -> Iterator
         found = _TRAIN.search(train.title)
         try:
             if not found:
-                raise ExtractError(f"title {_text(train.title)!r} has no train number")
+                raise ExtractError(
+                    f"title {_text(train.title)!r} has no train number",
+                    code=RejectCode.INVALID_RECORD,
+                )
             if len(train.cells) < 2 or len(train.cells[1]) < 1:
-                raise ExtractError("header table has no date row")
+                raise ExtractError("header table has no date row", code=RejectCode.INVALID_DATE)
             departure_date = _long_date(train.cells[1][0])
             stops = []
             for position, stop in enumerate(train.stops):
@@ -214,7 +220,8 @@ def extract_european_sleeper(path: Path, options: Mapping[str, Any]) -> Iterator
                 arrival = parse_clock_time(arrival_text.group(1)) if arrival_text else None
                 if not name:
                     raise ExtractError(
-                        f"stop {position + 1} (line {stop.line}) has no station name"
+                        f"stop {position + 1} (line {stop.line}) has no station name",
+                        code=RejectCode.MISSING_NAME,
                     )
                 is_last = position == len(train.stops) - 1 and position > 0
                 stops.append(
@@ -226,9 +233,11 @@ def extract_european_sleeper(path: Path, options: Mapping[str, Any]) -> Iterator
                     )
                 )
             if len(stops) < 2:
-                raise ExtractError(f"{len(stops)} stop found (at least 2 needed)")
+                raise ExtractError(
+                    f"{len(stops)} stop found (at least 2 needed)", code=RejectCode.TOO_FEW_STOPS
+                )
         except ExtractError as exc:
-            yield RejectRecord(where, f"train block: {exc}", _text(train.title))
+            yield RejectRecord(where, exc.code, f"train block: {exc}", _text(train.title))
             continue
         for stop in stops:
             if stop.station_id not in seen_stations:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExtractError
+from ..errors import ExtractError, reject_code_of
 from ..harmonise.codes import normalise_uic
 from ..harmonise.timezones import repair_time_zone, zone_for_country
 from ..records import (
@@ -39,6 +39,7 @@ from ..records import (
     Location,
     OperatorRecord,
     Record,
+    RejectCode,
     RejectRecord,
     ServiceRecord,
     StationRecord,
@@ -98,12 +99,24 @@ def _children(element: ET.Element, *path: str) -> list[ET.Element]:
     return [c for c in parent if _local(c.tag) == path[-1]]
 
 
+def _broken_reference(message: str) -> ExtractError:
+    """A journey's calendar refers to an element absent from the file."""
+    return ExtractError(message, code=RejectCode.BROKEN_REFERENCE)
+
+
+def _unsupported_calendar(message: str) -> ExtractError:
+    """A journey's calendar uses a construct this reader does not date."""
+    return ExtractError(message, code=RejectCode.INVALID_CALENDAR)
+
+
 def _date(value: str) -> dt.date:
     """A NeTEx date or date-time (``2010-12-12`` or ``2010-12-12T00:00:00Z``) as a date."""
     try:
         return dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
-        raise ValueError(f"date {value!r} is not YYYY-MM-DD") from None
+        raise ExtractError(
+            f"date {value!r} is not YYYY-MM-DD", code=RejectCode.INVALID_DATE
+        ) from None
 
 
 def _seconds(value: str) -> int:
@@ -115,9 +128,9 @@ def _seconds(value: str) -> int:
         hours, minutes = int(parts[0]), int(parts[1])
         seconds = int(parts[2][:2]) if len(parts) == 3 else 0
     except ValueError:
-        raise ValueError(f"time {value!r} is not h:mm:ss") from None
+        raise ExtractError(f"time {value!r} is not h:mm:ss", code=RejectCode.INVALID_TIME) from None
     if not (0 <= hours < 24 and 0 <= minutes < 60 and 0 <= seconds < 60):
-        raise ValueError(f"impossible time {value!r}")
+        raise ExtractError(f"impossible time {value!r}", code=RejectCode.INVALID_TIME)
     return hours * 3600 + minutes * 60 + seconds
 
 
@@ -151,6 +164,7 @@ class _Journey:
     calls: list[tuple[int, str, str, int, str, int, bool, bool]] = field(default_factory=list)
     passing: list[tuple[str, str, int, str, int]] = field(default_factory=list)
     problem: str = ""
+    problem_code: RejectCode = RejectCode.INVALID_RECORD
 
 
 @dataclass
@@ -359,6 +373,7 @@ def _operating_day(element, model, file_name, frame, journeys) -> None:
         model.rejects.append(
             RejectRecord(
                 Location(file_name, None, f"OperatingDay id={element.get('id')}"),
+                RejectCode.INVALID_DATE,
                 f"OperatingDay: invalid date: {exc}",
             )
         )
@@ -376,21 +391,27 @@ def _operating_period(element, model, file_name, frame, journeys) -> None:
             first, last = _date(_text(element, "FromDate")), _date(_text(element, "ToDate"))
     except KeyError as exc:
         model.rejects.append(
-            RejectRecord(where, f"operating period: OperatingDay {exc} absent from the file")
+            RejectRecord(
+                where,
+                RejectCode.BROKEN_REFERENCE,
+                f"operating period: OperatingDay {exc} absent from the file",
+            )
         )
         return
     except ValueError as exc:
-        model.rejects.append(RejectRecord(where, f"operating period: invalid date: {exc}"))
+        model.rejects.append(
+            RejectRecord(where, RejectCode.INVALID_DATE, f"operating period: invalid date: {exc}")
+        )
         return
     if last < first:
         problem = f"operating period calendar ends {last} before {first}"
-        model.rejects.append(RejectRecord(where, problem))
+        model.rejects.append(RejectRecord(where, RejectCode.INVALID_CALENDAR, problem))
         return
     bits = _text(element, "ValidDayBits")
     if _local(element.tag) == "UicOperatingPeriod" or bits:
         if set(bits) - {"0", "1"}:
             problem = "ValidDayBits calendar is not made of 0 and 1"
-            model.rejects.append(RejectRecord(where, problem))
+            model.rejects.append(RejectRecord(where, RejectCode.INVALID_CALENDAR, problem))
             return
         start = first.toordinal()
         model.period_days[period_id] = frozenset(
@@ -425,6 +446,7 @@ def _condition(element, model, file_name, frame, journeys) -> None:
         model.rejects.append(
             RejectRecord(
                 Location(file_name, None, f"AvailabilityCondition id={element.get('id')}"),
+                RejectCode.INVALID_DATE,
                 f"AvailabilityCondition: invalid date: {exc}",
             )
         )
@@ -527,6 +549,7 @@ def _service_journey(element, model, file_name, frame, journeys) -> None:
             )
     except ValueError as exc:
         journey.problem = f"DayOffset is not a whole number ({exc})"
+        journey.problem_code = RejectCode.INVALID_TIME
     journeys.append(journey)
 
 
@@ -555,14 +578,14 @@ _HANDLERS = {
 
 
 def _day_type_days(day_type_id: str, model: _Model) -> frozenset[int]:
-    """The dates (ordinals) a day type stands for; ValueError naming what is not understood."""
+    """The dates (ordinals) a day type stands for; ExtractError naming what is not understood."""
     if day_type_id in model.period_days:  # ERA/UIC: a DayTypeRef to a UicOperatingPeriod
         return model.period_days[day_type_id]
     day_type = model.day_types.get(day_type_id)
     if day_type is None:
-        raise ValueError(f"DayType {day_type_id!r} absent from the file")
+        raise _broken_reference(f"DayType {day_type_id!r} absent from the file")
     if day_type.problem:
-        raise ValueError(
+        raise _unsupported_calendar(
             f"unsupported calendar construct in DayType {day_type_id!r}: {day_type.problem}"
         )
     added: set[int] = set()
@@ -576,13 +599,13 @@ def _day_type_days(day_type_id: str, model: _Model) -> frozenset[int]:
             days = {_date(date).toordinal()}
         elif day_ref:
             if day_ref not in model.operating_days:
-                raise ValueError(
+                raise _broken_reference(
                     f"DayTypeAssignment: OperatingDay {day_ref!r} absent from the file"
                 )
             days = {model.operating_days[day_ref].toordinal()}
         elif period_ref:
             if period_ref not in model.periods:
-                raise ValueError(
+                raise _broken_reference(
                     f"DayTypeAssignment: OperatingPeriod {period_ref!r} absent from the file"
                 )
             if period_ref in model.period_days:
@@ -591,7 +614,7 @@ def _day_type_days(day_type_id: str, model: _Model) -> frozenset[int]:
                 first, last = model.periods[period_ref]
                 days = set(range(first.toordinal(), last.toordinal() + 1))
         else:
-            raise ValueError(
+            raise _unsupported_calendar(
                 f"unsupported calendar construct: a DayTypeAssignment of {day_type_id!r} "
                 "without Date, OperatingDayRef or OperatingPeriodRef"
             )
@@ -605,7 +628,7 @@ def _day_type_days(day_type_id: str, model: _Model) -> frozenset[int]:
 
 def _condition_days(condition: _Condition, model: _Model) -> frozenset[int]:
     if condition.first is None or condition.last is None:
-        raise ValueError(
+        raise _unsupported_calendar(
             "unsupported calendar construct: an AvailabilityCondition without FromDate and ToDate"
         )
     days = set(range(condition.first.toordinal(), condition.last.toordinal() + 1))
@@ -614,7 +637,7 @@ def _condition_days(condition: _Condition, model: _Model) -> frozenset[int]:
         for ref in condition.day_types:
             day_type = model.day_types.get(ref)
             if day_type is None:
-                raise ValueError(f"DayType {ref!r} absent from the file")
+                raise _broken_reference(f"DayType {ref!r} absent from the file")
             weekdays.update(day_type.weekdays if day_type.weekdays is not None else range(7))
         days = {d for d in days if (d - 1) % 7 in weekdays}
     return frozenset(days)
@@ -628,7 +651,7 @@ def _running_days(journey: _Journey, model: _Model) -> frozenset[int]:
     # A journey without validity conditions is valid when its frame is.
     for ref in journey.conditions or tuple(model.frame_windows.get(journey.frame, ())):
         if ref not in model.conditions:
-            raise ValueError(f"AvailabilityCondition {ref!r} absent from the file")
+            raise _broken_reference(f"AvailabilityCondition {ref!r} absent from the file")
         conditions.append(model.conditions[ref])
     window: set[int] | None = None
     if conditions:
@@ -644,7 +667,7 @@ def _running_days(journey: _Journey, model: _Model) -> frozenset[int]:
         elif ref not in model.period_days:
             day_type = model.day_types[ref]
             if window is None:
-                raise ValueError(
+                raise _unsupported_calendar(
                     f"unsupported calendar construct: DayType {ref!r} gives weekdays with no "
                     "dated assignment and neither the journey nor its frame has a validity "
                     "condition to date them"
@@ -674,22 +697,30 @@ def _service(
     mode = (journey.mode or (line[2] if line else "")).lower()
     if mode not in _RAIL_MODES:
         return RejectRecord(
-            where, f"ServiceJourney {journey.id!r} is not a train: TransportMode {mode}"
+            where,
+            RejectCode.NOT_RAIL,
+            f"ServiceJourney {journey.id!r} is not a train: TransportMode {mode}",
         )
     if journey.problem:
-        return RejectRecord(where, f"ServiceJourney {journey.id!r}: {journey.problem}")
+        return RejectRecord(
+            where, journey.problem_code, f"ServiceJourney {journey.id!r}: {journey.problem}"
+        )
     try:
         stops = _stops(journey, model)
         days = _running_days(journey, model)
     except ValueError as exc:
-        return RejectRecord(where, f"ServiceJourney {journey.id!r}: {exc}")
+        return RejectRecord(where, reject_code_of(exc), f"ServiceJourney {journey.id!r}: {exc}")
     if len(stops) < 2:
         return RejectRecord(
-            where, f"ServiceJourney {journey.id!r} has {len(stops)} call; at least 2 needed"
+            where,
+            RejectCode.TOO_FEW_STOPS,
+            f"ServiceJourney {journey.id!r} has {len(stops)} call; at least 2 needed",
         )
     if not days:
         return RejectRecord(
-            where, f"ServiceJourney {journey.id!r}: its calendar has no running date"
+            where,
+            RejectCode.INVALID_CALENDAR,
+            f"ServiceJourney {journey.id!r}: its calendar has no running date",
         )
     stop_records = []
     for sequence, (point, arrival, departure, pickup, drop_off) in enumerate(stops, start=1):
@@ -708,6 +739,7 @@ def _service(
         if station is None:
             return RejectRecord(
                 where,
+                RejectCode.UNKNOWN_STATION,
                 f"ServiceJourney {journey.id!r}: ScheduledStopPoint {point!r} has no "
                 "PassengerStopAssignment to a StopPlace of the file (unknown station)",
             )
@@ -752,7 +784,7 @@ def _stops(journey: _Journey, model: _Model) -> list[tuple[str, int | None, int 
     else:
         for ref, arr, arr_off, dep, dep_off in journey.passing:
             if ref not in model.pattern_points:
-                raise ValueError(f"StopPointInJourneyPattern {ref!r} absent from the file")
+                raise _broken_reference(f"StopPointInJourneyPattern {ref!r} absent from the file")
             point, board, alight = model.pattern_points[ref]
             raw.append((point, arr, arr_off, dep, dep_off, board, alight))
     stops = []
@@ -764,6 +796,9 @@ def _stops(journey: _Journey, model: _Model) -> list[tuple[str, int | None, int 
                 offset = given
             times.append(_seconds(clock) + offset * _DAY_S if clock else None)
         if times[0] is None and times[1] is None:
-            raise ValueError(f"call at {point!r} has neither arrival nor departure time")
+            raise ExtractError(
+                f"call at {point!r} has neither arrival nor departure time",
+                code=RejectCode.INVALID_TIME,
+            )
         stops.append((point, times[0], times[1], 0 if board else 1, 0 if alight else 1))
     return stops

@@ -18,6 +18,7 @@ from ..records import (
     Location,
     OperatorRecord,
     Record,
+    RejectCode,
     RejectRecord,
     ServiceRecord,
     StationRecord,
@@ -69,7 +70,9 @@ def parse_ontd_date(value: object) -> dt.date | None:
         return dt.datetime.strptime(text, "%Y%m%d").date()
     if re.match(r"\d{4}-\d{2}-\d{2}", text):
         return dt.date.fromisoformat(text[:10])
-    raise ExtractError(f"date {value!r} is neither an ISO date nor YYYYMMDD")
+    raise ExtractError(
+        f"date {value!r} is neither an ISO date nor YYYYMMDD", code=RejectCode.INVALID_DATE
+    )
 
 
 def _number(value: object) -> float | None:
@@ -107,7 +110,10 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
         country = repair_country(str(stop.get("stop_country") or ""))
         if latitude is None or longitude is None:
             yield RejectRecord(
-                where, f"stop {key!r} has no coordinates", json.dumps(stop, ensure_ascii=False)
+                where,
+                RejectCode.MISSING_COORDINATES,
+                f"stop {key!r} has no coordinates",
+                json.dumps(stop, ensure_ascii=False),
             )
             continue
         source_id = str(stop.get("stop_id") or key).strip()
@@ -135,7 +141,10 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
         service_id = str(row.get("service_id") or key)
         if service_id.strip().startswith("--"):
             yield RejectRecord(
-                where, f"section header row {service_id.strip()!r}, not a calendar", ""
+                where,
+                RejectCode.NOT_A_RECORD,
+                f"section header row {service_id.strip()!r}, not a calendar",
+                "",
             )
             continue
         try:
@@ -144,7 +153,7 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
                 parse_ontd_date(row.get("end_date")),
             )
         except ExtractError as exc:
-            yield RejectRecord(where, str(exc), json.dumps(row, ensure_ascii=False))
+            yield RejectRecord(where, exc.code, str(exc), json.dumps(row, ensure_ascii=False))
             continue
         calendars[service_id] = CalendarRecord(
             valid_from=start,
@@ -163,7 +172,7 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
                 parse_ontd_date(row.get("date_until")),
             )
         except ExtractError as exc:
-            yield RejectRecord(where, str(exc), json.dumps(row, ensure_ascii=False))
+            yield RejectRecord(where, exc.code, str(exc), json.dumps(row, ensure_ascii=False))
             continue
         days = [day] if day else []
         if not days and first and last:
@@ -178,7 +187,10 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
         )  # fmt: skip
         if problem:
             yield RejectRecord(
-                where, f"calendar exception: {problem}", json.dumps(row, ensure_ascii=False)
+                where,
+                RejectCode.INVALID_CALENDAR,
+                f"calendar exception: {problem}",
+                json.dumps(row, ensure_ascii=False),
             )
             continue
         added, removed = exceptions.setdefault(train, ([], []))
@@ -203,6 +215,7 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
     for trip_id in sorted(set(trip_stops) - set(trips)):
         yield RejectRecord(
             Location("trip_stop.json", None, trip_stops[trip_id][0][4]),
+            RejectCode.BROKEN_REFERENCE,
             f"{len(trip_stops[trip_id])} stop rows refer to trip {trip_id!r}, "
             "absent from trips.json",
         )
@@ -216,16 +229,23 @@ def _service(key, trip, rows, calendars, exceptions) -> Record:
         {k: v for k, v in trip.items() if k and not k.startswith("Merged")}, ensure_ascii=False
     )
     if str(trip.get("is_active", "Y")).strip().upper() == "N":
-        return RejectRecord(where, f"trip {key!r} is marked inactive (is_active=N)", raw)
+        return RejectRecord(
+            where, RejectCode.INACTIVE, f"trip {key!r} is marked inactive (is_active=N)", raw
+        )
     if len(rows) < 2:
         return RejectRecord(
-            where, f"trip {key!r} has {len(rows)} stop in trip_stop.json (at least 2 needed)", raw
+            where,
+            RejectCode.TOO_FEW_STOPS,
+            f"trip {key!r} has {len(rows)} stop in trip_stop.json (at least 2 needed)",
+            raw,
         )
     stops = []
     try:
         for sequence, stop_id, arrival, departure, _key, no_entry, no_exit in sorted(rows):
             if sequence < 0:
-                raise ExtractError(f"stop {stop_id!r} has no stop_sequence")
+                raise ExtractError(
+                    f"stop {stop_id!r} has no stop_sequence", code=RejectCode.INVALID_RECORD
+                )
             stops.append(
                 StopTimeRecord(
                     stop_id,
@@ -237,13 +257,16 @@ def _service(key, trip, rows, calendars, exceptions) -> Record:
                 )
             )
     except ExtractError as exc:
-        return RejectRecord(where, f"trip {key!r}: {exc}", raw)
+        return RejectRecord(where, exc.code, f"trip {key!r}: {exc}", raw)
     service_id = str(trip.get("service_id") or "").strip()
     calendar = calendars.get(service_id)
     added, removed = exceptions.get(key, ([], []))
     if calendar is None and not added:
         return RejectRecord(
-            where, f"trip {key!r} uses service_id {service_id!r}, absent from calendar.json", raw
+            where,
+            RejectCode.BROKEN_REFERENCE,
+            f"trip {key!r} uses service_id {service_id!r}, absent from calendar.json",
+            raw,
         )
     if calendar is None:
         calendar = CalendarRecord(None, None, (False,) * 7, label=service_id)  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from apps.places.names import strip_accents
 from ..errors import ExtractError
 from ..harmonise.codes import normalise_uic
 from ..harmonise.timezones import repair_country, repair_time_zone
-from ..records import Location, Record, RejectRecord, StationRecord
+from ..records import Location, Record, RejectCode, RejectRecord, StationRecord
 from .html import parse_html_tables
 from .text import read_csv_rows
 
@@ -217,14 +217,22 @@ def extract_table(path: Path, options: Mapping[str, Any], *, fmt: str = "csv") -
         raw = ";".join(values)
         name = get("name")
         if not name:
-            yield RejectRecord(where, "no station name", raw)
+            yield RejectRecord(where, RejectCode.MISSING_NAME, "no station name", raw)
             continue
         if "?" in name:
-            yield RejectRecord(where, f"{name!r} is a placeholder, not a station name", raw)
+            yield RejectRecord(
+                where,
+                RejectCode.INVALID_RECORD,
+                f"{name!r} is a placeholder, not a station name",
+                raw,
+            )
             continue
         if get("is_city").lower() in {"t", "true", "1", "yes"}:
             yield RejectRecord(
-                where, f"{name!r} is a city meta-station grouping stations, not a stop", raw
+                where,
+                RejectCode.NOT_A_STATION,
+                f"{name!r} is a city meta-station grouping stations, not a stop",
+                raw,
             )
             continue
         latitude, longitude = parse_decimal(get("latitude")), parse_decimal(get("longitude"))
@@ -237,7 +245,12 @@ def extract_table(path: Path, options: Mapping[str, Any], *, fmt: str = "csv") -
             and longitude is not None
             and (not -90 <= latitude <= 90 or not -180 <= longitude <= 180)
         ):
-            yield RejectRecord(where, f"coordinates out of range ({latitude}, {longitude})", raw)
+            yield RejectRecord(
+                where,
+                RejectCode.INVALID_COORDINATES,
+                f"coordinates out of range ({latitude}, {longitude})",
+                raw,
+            )
             continue
         zone_text = get("time_zone")
         country_text = get("country")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import ExtractError
+from ..records import RejectCode
 
 __all__ = [
     "ResolvedStop",
@@ -43,10 +44,13 @@ def parse_gtfs_time(value: str) -> int | None:
         return None
     match = _GTFS_TIME.match(value)
     if not match:
-        raise ExtractError(f"time {value.strip()!r} is not H:MM:SS")
+        raise ExtractError(f"time {value.strip()!r} is not H:MM:SS", code=RejectCode.INVALID_TIME)
     hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
     if minutes > 59 or seconds > 59 or hours > 71:
-        raise ExtractError(f"impossible time {value.strip()!r} (minutes/seconds > 59 or > 72 h)")
+        raise ExtractError(
+            f"impossible time {value.strip()!r} (minutes/seconds > 59 or > 72 h)",
+            code=RejectCode.INVALID_TIME,
+        )
     return hours * 3600 + minutes * 60 + seconds
 
 
@@ -54,7 +58,9 @@ def parse_clock_time(value: str) -> int | None:
     """Return seconds after midnight for a clock time ``HH:MM`` (< 24 h), None when empty."""
     seconds = parse_gtfs_time(value)
     if seconds is not None and seconds >= DAY_S:
-        raise ExtractError(f"clock time {value.strip()!r} is not below 24:00")
+        raise ExtractError(
+            f"clock time {value.strip()!r} is not below 24:00", code=RejectCode.INVALID_TIME
+        )
     return seconds
 
 
@@ -69,14 +75,18 @@ def parse_sheets_time(value: object) -> int | None:
         return None
     match = _SHEETS_TIME.match(str(value))
     if not match:
-        raise ExtractError(f"time {value!r} is not a 1899-12-30T…Z sheets datetime")
+        raise ExtractError(
+            f"time {value!r} is not a 1899-12-30T…Z sheets datetime", code=RejectCode.INVALID_TIME
+        )
     try:
         day = dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError as exc:
-        raise ExtractError(f"time {value!r} has an impossible date") from exc
+        raise ExtractError(
+            f"time {value!r} has an impossible date", code=RejectCode.INVALID_DATE
+        ) from exc
     hours, minutes, seconds = int(match[4]), int(match[5]), int(match[6] or 0)
     if hours > 23 or minutes > 59 or seconds > 59:
-        raise ExtractError(f"impossible time {value!r}")
+        raise ExtractError(f"impossible time {value!r}", code=RejectCode.INVALID_TIME)
     extra_days = max(0, (day - _SHEETS_EPOCH).days)
     return extra_days * DAY_S + hours * 3600 + minutes * 60 + seconds
 
@@ -181,14 +191,19 @@ def resolve_times(
             instant = _to_utc(reference_date, seconds + day_shift * DAY_S, source_zone)
             if previous is not None and instant < previous:
                 if has_day_offsets:
-                    raise ExtractError(f"stop {index + 1}: time goes backwards")
+                    raise ExtractError(
+                        f"stop {index + 1}: time goes backwards", code=RejectCode.INVALID_TIME
+                    )
                 while instant < previous:
                     day_shift += 1
                     instant = _to_utc(reference_date, seconds + day_shift * DAY_S, source_zone)
             pair.append(instant)
             previous = instant
         if pair[0] is None and pair[1] is None:
-            raise ExtractError(f"stop {index + 1} has neither arrival nor departure time")
+            raise ExtractError(
+                f"stop {index + 1} has neither arrival nor departure time",
+                code=RejectCode.INVALID_TIME,
+            )
         instants.append((pair[0], pair[1]))
     resolved = []
     for (arrival, departure), zone in zip(instants, zones, strict=True):
@@ -228,14 +243,21 @@ def check_order(times: Sequence[tuple[int | None, int | None]]) -> None:
     previous = -1
     for index, (arrival_s, departure_s) in enumerate(times):
         if arrival_s is None and departure_s is None:
-            raise ExtractError(f"stop {index + 1} has neither arrival nor departure time")
+            raise ExtractError(
+                f"stop {index + 1} has neither arrival nor departure time",
+                code=RejectCode.INVALID_TIME,
+            )
         if arrival_s is not None:
             if arrival_s < previous:
-                raise ExtractError(f"stop {index + 1}: time goes backwards")
+                raise ExtractError(
+                    f"stop {index + 1}: time goes backwards", code=RejectCode.INVALID_TIME
+                )
             previous = arrival_s
         if departure_s is not None:
             if departure_s < previous:
-                raise ExtractError(f"stop {index + 1}: time goes backwards")
+                raise ExtractError(
+                    f"stop {index + 1}: time goes backwards", code=RejectCode.INVALID_TIME
+                )
             previous = departure_s
 
 

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.stats.services import ensure_volume_summary
 from apps.trajets.etl.errors import EtlError
-from apps.trajets.etl.extractors import EXTRACTORS
+from apps.trajets.etl.formats import FORMATS
 from apps.trajets.etl.loader import LoadReport
 from apps.trajets.etl.runner import run_etl, select_sources
 from apps.trajets.etl.sources import DATASETS, SourceSpec
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             default="",
-            choices=["", *sorted(EXTRACTORS)],
+            choices=["", *sorted(n for n, f in FORMATS.items() if not f.is_observation)],
             help="Format of an ad-hoc source absent from the sources file.",
         )
         parser.add_argument("--name", default="", help="Name of the ad-hoc source.")
