@@ -10,5 +10,6 @@ class TrajetsConfig(AppConfig):
     verbose_name = _("Trajets ferroviaires")
 
     def ready(self) -> None:
-        """Register the ``any_of`` lookup and the receivers that keep stop summaries current."""
-        from apps.trajets import lookups, stop_summaries  # noqa: F401
+        """Register the ``any_of`` lookup and the receivers that keep stop summaries and
+        typical-week flags current."""
+        from apps.trajets import lookups, stop_summaries, typical_week_flags  # noqa: F401

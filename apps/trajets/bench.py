@@ -7,7 +7,10 @@ connections and their health checks count), ``repeat`` times after ``warmup`` ru
 - cold: with the count/indicator cache off, so every request does all of its SQL;
 - SQL: the statements of each cold request, captured and replayed on a raw cursor (rows
   fetched): the baseline, and the ratio cold/SQL says what the API adds to the database;
-- warm: with the cache on, as in production between two imports.
+- warm: with the cache on, as in production between two imports;
+- live (``compare_live``): cold again, with each source's typical week evaluated from every
+  calendar instead of the stored flags (``live_typical_week_condition``): the cost the flags
+  remove from the default period, measured in the same process.
 
 The process's start-up objects are frozen out of the garbage collector's scans, as in the
 WSGI workers (``obrail.gc_tuning``).
@@ -28,10 +31,12 @@ from django.db.models import Count
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from apps.trajets.models import Station, Trajet
+from apps.trajets.models import DataSource, Station, Trajet
+from apps.trajets.periods import live_typical_week_condition
 from obrail.gc_tuning import freeze_startup_objects
 
 LIST_TARGET_MS = 50.0
+PAGE_TARGET_MS = 100.0
 STATS_TARGET_MS = 150.0
 RATIO_TARGET = 3.0
 
@@ -56,6 +61,15 @@ class Result:
     warm_p95_ms: float
     queries: int
     status: int
+    live_p50_ms: float | None = None
+    live_p95_ms: float | None = None
+
+    @property
+    def live_ratio_p50(self) -> float | None:
+        """Live condition p50 over the stored flags' p50 (cold both)."""
+        if self.live_p50_ms is None or not self.cold_p50_ms:
+            return None
+        return self.live_p50_ms / self.cold_p50_ms
 
     @property
     def ratio_p50(self) -> float:
@@ -124,9 +138,29 @@ def build_cases(sample_ids: int = 50) -> list[Case]:
         "list: combined": "country=FR&kind=day&date=2026-05-12&departure_after=07:00",
         "list: page 20 of 200": "page=20&page_size=200",
     }
+    week = (
+        DataSource.objects.filter(reference_week__isnull=False)
+        .order_by("-reference_week")
+        .values_list("reference_week", flat=True)
+        .first()
+    )
+    if week is not None:  # periods where the data runs (a loaded source's typical week)
+        lists["list: week"] = f"week={week.isoformat()}"
+        lists["list: month"] = f"month={week:%Y-%m}"
+    lists["list: every date"] = "period=all"
     cases = [
         Case(name, (f"/api/trajets?{query}",), LIST_TARGET_MS) for name, query in lists.items()
     ]
+    pages = {
+        "page: no filter": "",
+        "page: country served": "country=DE",
+        "page: kind night": "kind=night",
+        "page: text search": f"q={name_prefix}",
+    }
+    cases.extend(
+        Case(name, (f"/trajets/?{query}".rstrip("?"),), PAGE_TARGET_MS)
+        for name, query in pages.items()
+    )
     cases.append(Case("detail", detail_urls, LIST_TARGET_MS))
     cases.append(Case("stations search", (f"/api/stations?q={name_prefix[:3]}",), LIST_TARGET_MS))
     for group_by in ("operator", "country", "kind", "operator,country,kind"):
@@ -203,8 +237,10 @@ def run_case(
     repeat: int,
     warmup: int,
     cache_seconds: int,
+    compare_live: bool = False,
 ) -> Result:
-    """Time ``case`` cold (counts and indicators computed anew), its SQL alone, then warm."""
+    """Time ``case`` cold (counts and indicators computed anew), its SQL alone, then warm,
+    and with ``compare_live`` cold again with the typical weeks' live calendar condition."""
     urls = [case.urls[i % len(case.urls)] for i in range(repeat)]
     with override_settings(API_COUNT_CACHE_SECONDS=0):
         cold_ms, statuses = _time_urls(client, urls, warmup)
@@ -217,6 +253,11 @@ def run_case(
             sql_ms.append(_timed_sql(statements))
     with override_settings(API_COUNT_CACHE_SECONDS=cache_seconds):
         warm_ms, warm_statuses = _time_urls(client, urls, max(warmup, 1))
+    live_ms: list[float] = []
+    if compare_live:
+        with override_settings(API_COUNT_CACHE_SECONDS=0), live_typical_week_condition():
+            live_ms, live_statuses = _time_urls(client, urls, warmup)
+        warm_statuses |= live_statuses
     return Result(
         case=case,
         cold_p50_ms=statistics.median(cold_ms),
@@ -227,11 +268,18 @@ def run_case(
         warm_p95_ms=percentile(warm_ms, 0.95),
         queries=max(counts),
         status=max(statuses | warm_statuses),
+        live_p50_ms=statistics.median(live_ms) if live_ms else None,
+        live_p95_ms=percentile(live_ms, 0.95) if live_ms else None,
     )
 
 
 def run_benchmark(
-    *, repeat: int, warmup: int, only: str | None = None, report: Callable[[Result], None]
+    *,
+    repeat: int,
+    warmup: int,
+    only: str | None = None,
+    compare_live: bool = False,
+    report: Callable[[Result], None],
 ) -> list[Result]:
     """Run every case (or those whose name contains ``only``) with throttling off."""
     no_throttle = {"DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
@@ -248,7 +296,12 @@ def run_benchmark(
             if only and only not in case.name:
                 continue
             result = run_case(
-                client, case, repeat=repeat, warmup=warmup, cache_seconds=cache_seconds
+                client,
+                case,
+                repeat=repeat,
+                warmup=warmup,
+                cache_seconds=cache_seconds,
+                compare_live=compare_live,
             )
             report(result)
             results.append(result)

@@ -54,8 +54,11 @@ __all__ = [
     "pattern_day_counts",
     "pattern_days_expression",
     "refresh_source_calendar",
+    "refresh_trajet_flags",
+    "refresh_typical_week_flags",
     "running_between",
     "running_condition",
+    "typical_week_of",
     "validity_of",
     "weekday_mask",
 ]
@@ -541,6 +544,8 @@ def refresh_source_calendar(source: DataSource) -> None:
     source.runs_from = bounds["first"]
     source.runs_until = bounds["last"]
     source.reference_week = dt.date.fromordinal(monday) if monday is not None else None
+    # Before the save: its receiver then finds the flags already computed for this week.
+    refresh_typical_week_flags(source)
     source.save(update_fields=["runs_from", "runs_until", "reference_week"])
     logger.info(
         "source calendar refreshed",
@@ -551,3 +556,72 @@ def refresh_source_calendar(source: DataSource) -> None:
             "reference_week": str(source.reference_week),
         },
     )
+
+
+# --- The typical-week flag stored on each trajet -----------------------------------------------
+#
+# ``Trajet.runs_in_typical_week`` says whether the trajet runs on a date of its source's typical
+# week, the week recorded in ``DataSource.flagged_week`` when the flags were computed. The
+# default lists read the flag of the sources whose current typical week is that recorded week
+# (``apps.trajets.periods.typical_week_condition``), and evaluate ``running_condition`` for any
+# other. Kept right by ``refresh_source_calendar`` (every load), the receivers of
+# ``apps.trajets.typical_week_flags`` (ORM saves and deletions: the admin, the shell) and the
+# migration that added the columns. Bulk writes bypass the receivers: code that bulk-writes
+# trajets or calendar exceptions calls ``refresh_source_calendar`` afterwards, as the ETL and
+# ``seed_synthetic`` do.
+
+
+def typical_week_of(source: DataSource, *, has_trajets: bool | None = None) -> dt.date | None:
+    """The Monday of ``source``'s typical week: its stored ``reference_week``, or, for a
+    source whose calendar was never refreshed (an older release's load, test data), the same
+    busiest week computed from its trajets; None when none of its trajets runs.
+
+    ``has_trajets``: whether the source has trajets, when the caller read it already."""
+    if source.reference_week is not None:
+        return source.reference_week
+    if has_trajets is None:
+        has_trajets = Trajet.objects.filter(source_id=source.pk).exists()
+    if not has_trajets:
+        return None
+    found = busiest_week(*daily_departures(source_calendars(source)))
+    return dt.date.fromordinal(found) if found is not None else None
+
+
+def _store_flags(rows: QuerySet[Trajet], week: dt.date | None) -> int:
+    """Set ``runs_in_typical_week`` of ``rows`` for the week starting on ``week`` (every flag
+    off when None), writing only the flags that change; return how many did."""
+    if week is None:
+        return rows.filter(runs_in_typical_week=True).update(runs_in_typical_week=False)
+    running = rows.filter(running_condition(Period(week, week + dt.timedelta(days=6)))).values("pk")
+    changed = rows.filter(runs_in_typical_week=False, pk__in=running).update(
+        runs_in_typical_week=True
+    )
+    return changed + rows.filter(runs_in_typical_week=True).exclude(pk__in=running).update(
+        runs_in_typical_week=False
+    )
+
+
+def refresh_typical_week_flags(source: DataSource) -> int:
+    """Flag every trajet of ``source`` running in its current typical week (``typical_week_of``)
+    and record that week as ``flagged_week``; return how many flags changed."""
+    week = typical_week_of(source)
+    changed = _store_flags(Trajet.objects.filter(source_id=source.pk), week)
+    DataSource.objects.filter(pk=source.pk).update(flagged_week=week)
+    source.flagged_week = week
+    logger.info(
+        "typical-week flags refreshed",
+        extra={"source": source.name, "week": str(week), "changed": changed},
+    )
+    return changed
+
+
+def refresh_trajet_flags(trajet_ids: Iterable[int]) -> int:
+    """Recompute the flag of ``trajet_ids`` after a change of their calendar or source, for
+    the week their source's flags answer for (``flagged_week``); return how many changed."""
+    ids = sorted(set(trajet_ids))
+    if not ids:
+        return 0
+    weeks: dict[dt.date | None, list[int]] = {}
+    for pk, week in Trajet.objects.filter(pk__in=ids).values_list("pk", "source__flagged_week"):
+        weeks.setdefault(week, []).append(pk)
+    return sum(_store_flags(Trajet.objects.filter(pk__in=pks), week) for week, pks in weeks.items())

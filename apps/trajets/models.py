@@ -105,6 +105,16 @@ class DataSource(models.Model):
             "qu'utilisent les indicateurs d'une semaine type."
         ),
     )
+    flagged_week = models.DateField(
+        _("semaine des indicateurs de circulation (lundi)"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "La semaine type d'après laquelle Trajet.runs_in_typical_week a été calculé pour "
+            "ses trajets ; une autre semaine type les fait ignorer (calcul direct)."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,6 +125,17 @@ class DataSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, but never ``flagged_week`` from an instance read before its trajets were last
+        flagged: only ``refresh_typical_week_flags`` writes it, with its flags."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "flagged_week"
+            ]
+        super().save(*args, **kwargs)
 
 
 class ImportRun(models.Model):
@@ -611,6 +632,15 @@ class Trajet(models.Model):
     runs_friday = models.BooleanField(_("vendredi"), default=False)
     runs_saturday = models.BooleanField(_("samedi"), default=False)
     runs_sunday = models.BooleanField(_("dimanche"), default=False)
+    # Whether the trajet runs on a date of its source's typical week (the week in
+    # DataSource.flagged_week), kept by apps.trajets.typical_week_flags: the default lists
+    # read it instead of evaluating every source's calendar expression.
+    runs_in_typical_week = models.BooleanField(
+        _("circule pendant la semaine type de sa source"),
+        default=False,
+        db_default=False,
+        editable=False,
+    )
 
     co2_rail_kg = models.FloatField(_("CO2e train par passager (kg)"), null=True, blank=True)
     co2_flight_kg = models.FloatField(
@@ -706,6 +736,11 @@ class Trajet(models.Model):
             models.Index(fields=["distance_km"]),
             models.Index(fields=["valid_from", "valid_to"]),
             models.Index(fields=["runs_from", "runs_until"]),
+            models.Index(
+                fields=["departure_time", "id"],
+                condition=Q(runs_in_typical_week=True),
+                name="trajet_typical_week_departure",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

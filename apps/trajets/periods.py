@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -23,10 +25,8 @@ from apps.trajets.calendars import (
     Period,
     Validity,
     Weeks,
-    busiest_week,
-    daily_departures,
     running_condition,
-    source_calendars,
+    typical_week_of,
     validity_of,
 )
 from apps.trajets.models import DataSource, Trajet
@@ -107,27 +107,70 @@ def typical_weeks() -> TypicalWeeks:
 
 def _typical_weeks() -> TypicalWeeks:
     weeks = {}
-    for source in DataSource.objects.order_by("name"):
-        monday = source.reference_week
-        if monday is None and Trajet.objects.filter(source=source).exists():
-            found = busiest_week(*daily_departures(source_calendars(source)))
-            monday = dt.date.fromordinal(found) if found is not None else None
+    sources = DataSource.objects.annotate(
+        has_trajets=Exists(Trajet.objects.filter(source_id=OuterRef("pk")))
+    ).order_by("name")
+    for source in sources:
+        monday = typical_week_of(source, has_trajets=source.has_trajets)
         if monday is not None:
             weeks[source.pk] = SourceWeek(source.name, monday)
     return TypicalWeeks(weeks)
 
 
-def in_typical_weeks(rows: QuerySet, mondays: Weeks, prefix: str = "") -> QuerySet:
+_LIVE_CONDITION: ContextVar[bool] = ContextVar("live_typical_week_condition", default=False)
+
+
+@contextmanager
+def live_typical_week_condition() -> Iterator[None]:
+    """Within the block, ``typical_week_condition`` evaluates every calendar instead of
+    reading the stored flags: the oracle of the tests and the benchmark's baseline."""
+    token = _LIVE_CONDITION.set(True)
+    try:
+        yield
+    finally:
+        _LIVE_CONDITION.reset(token)
+
+
+def typical_week_condition(mondays: Weeks, prefix: str = "") -> Q:
+    """The trajets (reached through ``prefix``) running on a date of their source's typical
+    week, ``running_condition(mondays)`` exactly.
+
+    A source whose trajets were flagged for that very week (``DataSource.flagged_week``, read
+    now, not cached) is answered by the indexed flag ``Trajet.runs_in_typical_week``; any
+    other source (never flagged, or its typical week changed since) by the calendar
+    expression, whose size grows with each source (~2,000 nodes for Django to resolve and
+    compile each time).
+    """
+    if _LIVE_CONDITION.get():
+        return running_condition(mondays, prefix)
+    flagged = dict(
+        DataSource.objects.filter(pk__in=sorted(mondays), flagged_week__isnull=False).values_list(
+            "pk", "flagged_week"
+        )
+    )
+    fresh = sorted(pk for pk, monday in mondays.items() if flagged.get(pk) == monday)
+    stale = {pk: monday for pk, monday in mondays.items() if flagged.get(pk) != monday}
+    condition = Q(**{f"{prefix}source_id__in": fresh, f"{prefix}runs_in_typical_week": True})
+    if stale:
+        condition |= running_condition(stale, prefix)
+    return condition
+
+
+def in_typical_weeks(
+    rows: QuerySet, mondays: Weeks, prefix: str = "", *, running: Q | None = None
+) -> QuerySet:
     """``rows`` (trajets, or rows reaching a trajet through ``prefix``) of the sources that
     have a typical week, but for the night-train database trajets that a counted timetable
     trajet running in its own typical week is the same train as (``night_reference``, any
     timetable year): a combination of typical weeks counts that train once, by its
     timetable (the database's 2024 calendar beside a feed's 2025 one would count it
-    twice)."""
+    twice). ``running``: ``typical_week_condition(mondays)`` when the caller has it."""
+    if running is None:
+        running = typical_week_condition(mondays)
     timetabled = (
         Trajet.objects.counted()
         .filter(night_reference__isnull=False, source_id__in=sorted(mondays))
-        .filter(running_condition(mondays))
+        .filter(running)
         .values("night_reference_id")
     )
     return rows.filter(**{f"{prefix}source_id__in": sorted(mondays)}).exclude(
@@ -190,7 +233,8 @@ def restrict_to_period(queryset: QuerySet[Trajet], choice: PeriodChoice) -> Quer
         return queryset
     if choice.period is None:
         mondays = typical_weeks().mondays
-        return in_typical_weeks(queryset, mondays).filter(running_condition(mondays))
+        running = typical_week_condition(mondays)
+        return in_typical_weeks(queryset, mondays, running=running).filter(running)
     return queryset.filter(
         runs_from__lte=choice.period.end, runs_until__gte=choice.period.start
     ).filter(running_condition(choice.period))

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.places.names import search_key, station_key
+from apps.trajets.calendars import refresh_source_calendar
 from apps.trajets.models import DataSource, ImportRun, Operator, Station
 from apps.trajets.synthetic.errors import SyntheticDataError
 from apps.trajets.synthetic.generator import Context, StationArrays, TrajetGenerator
@@ -116,6 +117,9 @@ def seed_synthetic(
                 exception_count += text.exception_count
                 if progress:
                     progress(offset + size, trajets)
+        # Written with COPY, without the model signals: the running dates, typical week and
+        # typical-week flags are computed here, as after a load.
+        refresh_source_calendar(source)
         run.status = ImportRun.Status.SUCCEEDED
         run.finished_at = timezone.now()
         run.rows_read = run.rows_inserted = trajets

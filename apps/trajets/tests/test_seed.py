@@ -119,6 +119,28 @@ def test_durations_calendars_and_co2_are_consistent(seeded):
     assert Trajet.objects.day().count() > Trajet.objects.night().count()
 
 
+def test_the_source_calendar_and_its_typical_week_flags_are_computed(seeded):
+    from apps.trajets.calendars import running_condition
+    from apps.trajets.models import DataSource
+    from apps.trajets.periods import PeriodChoice, live_typical_week_condition, restrict_to_period
+
+    source = DataSource.objects.get(name="synthetic")
+    assert source.reference_week is not None
+    assert source.flagged_week == source.reference_week
+    assert source.runs_from == Trajet.objects.aggregate(first=Min("runs_from"))["first"]
+    week = {source.pk: source.reference_week}
+    live = set(Trajet.objects.filter(running_condition(week)).values_list("pk", flat=True))
+    assert live
+    assert live == set(
+        Trajet.objects.filter(runs_in_typical_week=True).values_list("pk", flat=True)
+    )
+    listed = list(restrict_to_period(Trajet.objects.counted(), PeriodChoice()).values_list("pk"))
+    with live_typical_week_condition():
+        assert listed == list(
+            restrict_to_period(Trajet.objects.counted(), PeriodChoice()).values_list("pk")
+        )
+
+
 def test_countries_cover_every_stop(seeded):
     trajet = Trajet.objects.order_by("-distance_km").first()
     stop_countries = set(trajet.stops.values_list("station__country", flat=True))
@@ -192,6 +214,31 @@ def test_bench_prints_cold_sql_and_warm_timings_per_case():
     assert float(ratio50) > 1  # the API does more than its SQL
     assert int(queries) >= 1
     assert lines[-1].startswith("p95 within target:")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_compares_the_default_list_with_the_live_typical_week_condition():
+    seed("--trajets", "40", "--stations", "800", "--seed", "3")
+    out = StringIO()
+    call_command(
+        "bench_api",
+        "--repeat",
+        "2",
+        "--warmup",
+        "0",
+        "--only",
+        "no filter",
+        "--compare-live",
+        stdout=out,
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[1].split()[-3:] == ["live50", "live95", "live/cold"]
+    rows = [line for line in lines if "no filter" in line]
+    assert [row.split(":")[0] for row in rows] == ["list", "page"]
+    for row in rows:
+        live50, live95, ratio = (float(value) for value in row.split()[-3:])
+        assert live95 >= live50 > 0
+        assert ratio > 0
 
 
 def test_bench_refuses_an_empty_database():

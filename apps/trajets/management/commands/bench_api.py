@@ -14,6 +14,9 @@ HEADER = (
 )
 
 
+LIVE_HEADER = f" {'live50':>7} {'live95':>7} {'live/cold':>9}"
+
+
 class Command(BaseCommand):
     help = (
         "Benchmark the API in process (lists with each filter, detail, stats) and print p50/p95 "
@@ -24,6 +27,14 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=30, help="timed runs per case")
         parser.add_argument("--warmup", type=int, default=3, help="untimed runs per case first")
         parser.add_argument("--only", help="run only the cases whose name contains this text")
+        parser.add_argument(
+            "--compare-live",
+            action="store_true",
+            help=(
+                "also time each case cold with the typical weeks evaluated from every calendar "
+                "instead of the stored flags (live50/live95, live/cold50)"
+            ),
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if options["repeat"] < 2 or options["warmup"] < 0:
@@ -36,11 +47,13 @@ class Command(BaseCommand):
             f"{options['repeat']} runs per case after {options['warmup']} warm-up runs; "
             "times in ms; cold = count/indicator cache off, warm = on; ratio50 = cold50/SQL50"
         )
-        self.stdout.write(HEADER)
+        self.compare_live = bool(options["compare_live"])
+        self.stdout.write(HEADER + (LIVE_HEADER if self.compare_live else ""))
         results = run_benchmark(
             repeat=options["repeat"],
             warmup=options["warmup"],
             only=options["only"],
+            compare_live=self.compare_live,
             report=self._print_result,
         )
         total = len(results)
@@ -58,5 +71,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{r.case.name:<32} {r.cold_p50_ms:7.1f} {r.cold_p95_ms:7.1f} {r.sql_p50_ms:7.1f} "
             f"{r.sql_p95_ms:7.1f} {r.ratio_p50:7.2f} {r.warm_p50_ms:7.1f} {r.warm_p95_ms:7.1f} "
-            f"{r.queries:7d} {r.case.target_ms:6.0f}  {flags}"
+            f"{r.queries:7d} {r.case.target_ms:6.0f}  {flags:<17}"
+            + (
+                f" {r.live_p50_ms:7.1f} {r.live_p95_ms:7.1f} {r.live_ratio_p50:9.2f}"
+                if self.compare_live and r.live_p50_ms is not None and r.live_p95_ms is not None
+                else ""
+            )
         )
