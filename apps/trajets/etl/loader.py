@@ -226,14 +226,8 @@ def load_source(
     except _DryRunRollbackError:
         report.status = ImportRun.Status.DRY_RUN
         report.message = "dry run: nothing was written"
-    except (EtlError, OSError) as exc:
-        report.status = ImportRun.Status.FAILED
-        report.message = str(exc)
-        logger.warning("etl source=%s failed: %s", spec.name, exc)
-    except Exception as exc:
-        report.status = ImportRun.Status.FAILED
-        report.message = f"unexpected {type(exc).__name__}: {exc}"
-        logger.exception("etl source=%s crashed", spec.name)
+    except Exception as exc:  # every failure is recorded on the run
+        _failed(report, spec, exc)
     if report.status != ImportRun.Status.SUCCEEDED:
         report.seconds = time.monotonic() - started
         _store_run(run.pk, report)
@@ -242,6 +236,18 @@ def load_source(
         run.refresh_from_db()
         import_completed.send(sender=DataSource, source=source, run=run)
     return report
+
+
+def _failed(report: LoadReport, spec: SourceSpec, exc: Exception) -> None:
+    """Record a load's failure on its report: an input or file error as it is worded, anything
+    else as unexpected, with its traceback in the log (called from the ``except`` block)."""
+    report.status = ImportRun.Status.FAILED
+    if isinstance(exc, EtlError | OSError):
+        report.message = str(exc)
+        logger.warning("etl source=%s failed: %s", spec.name, exc)
+    else:
+        report.message = f"unexpected {type(exc).__name__}: {exc}"
+        logger.exception("etl source=%s crashed", spec.name)
 
 
 def skip_unchanged(source: DataSource, checksum: str) -> ImportRun | None:
@@ -499,14 +505,8 @@ def load_snapshot_history(
     except _DryRunRollbackError:
         report.status = ImportRun.Status.DRY_RUN
         report.message = f"dry run: nothing was written ({report.message})"
-    except (EtlError, OSError) as exc:
-        report.status = ImportRun.Status.FAILED
-        report.message = str(exc)
-        logger.warning("etl source=%s failed: %s", spec.name, exc)
-    except Exception as exc:
-        report.status = ImportRun.Status.FAILED
-        report.message = f"unexpected {type(exc).__name__}: {exc}"
-        logger.exception("etl source=%s crashed", spec.name)
+    except Exception as exc:  # every failure is recorded on the run
+        _failed(report, spec, exc)
     if report.status != ImportRun.Status.SUCCEEDED:
         report.seconds = time.monotonic() - started
         _store_run(run.pk, report)

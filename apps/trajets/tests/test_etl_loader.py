@@ -215,6 +215,28 @@ def test_a_failure_mid_load_leaves_the_previous_data_intact(tmp_path: Path) -> N
     assert ImportRun.objects.filter(status="failed").count() == 1
 
 
+def test_an_unexpected_error_mid_load_is_a_failed_run_naming_it_and_writes_nothing(
+    tmp_path: Path, monkeypatch, caplog
+) -> None:
+    from apps.trajets.etl import load_trajets
+
+    folder = tmp_path / "db"
+    shutil.copytree(SAMPLES / "gtfs/db_fernverkehr_gtfsde_2025-11", folder)
+    source = dataclasses.replace(spec("db-fernverkehr"), path=str(folder))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(load_trajets.InjectedFailureError, "__init__", broken)
+    report = load_source(source, path=folder, fail_after_services=1)
+    assert report.status == "failed"
+    assert report.message == "unexpected ZeroDivisionError: a bug"
+    assert "Traceback" in caplog.text or any(r.exc_info for r in caplog.records)
+    assert not Trajet.objects.exists()
+    run = ImportRun.objects.get(pk=report.run_id)
+    assert (run.status, run.message) == ("failed", "unexpected ZeroDivisionError: a bug")
+
+
 def test_a_database_error_in_a_background_write_fails_the_load_with_its_own_message(
     tmp_path: Path, monkeypatch
 ) -> None:
