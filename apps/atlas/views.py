@@ -81,6 +81,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
         "build": AtlasBuild.objects.first(),
         "radius_km": int(AIRPORT_RADIUS_KM),
         "assumptions": presentation.flight_assumptions(),
+        "station_note": presentation.rail_station_note(),
     }
     return render(request, "atlas/pair_list.html", context, status=200 if valid else 400)
 
@@ -120,6 +121,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rail_provenance": presentation.rail_provenance(pair, source_titles()),
         "radius_km": int(AIRPORT_RADIUS_KM),
         "assumptions": presentation.flight_assumptions(),
+        "station_note": presentation.rail_station_note(),
     }
     return render(request, "atlas/pair_detail.html", context)
 

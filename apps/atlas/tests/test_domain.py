@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from apps.atlas import co2, rail
+from apps.atlas import flight as flight_rules
 from apps.atlas.flight import ASSUMPTIONS, flight_time
 from apps.atlas.policy import PolicyPair, PolicyRule, simulate_policy
 from apps.atlas.rail_coverage import countries_without_main_timetable
@@ -223,6 +224,13 @@ def test_every_flight_assumption_names_its_source_or_says_none_was_found():
         assert not assumption.url or assumption.url.startswith("https://")
     sourced = {a.key for a in ASSUMPTIONS if a.is_sourced}
     assert sourced == {"detour", "block", "check_in", "exit"}
+
+
+def test_the_airport_times_add_up_to_the_studys_total_at_airports():
+    # Sauter-Servaes et al. (2019), abstract: 157 min at airports, 32 at railway stations.
+    assert flight_rules.CHECK_IN_MIN + flight_rules.EXIT_MIN == 157
+    assert flight_rules.MEASURED_AT_AIRPORTS_MIN == 157
+    assert flight_rules.MEASURED_AT_STATIONS_MIN == 32
 
 
 def _random_day(seed: int, station_count: int, trip_count: int):
