@@ -30,8 +30,8 @@ PAIR_HEADERS = (
     _("Horaires utilisés et borne haute"),
     _("Avion porte à porte (minutes)"),
     _("Méthode CO2"),
-    _("CO2e en train (kg par passager)"),
-    _("CO2e en avion (kg par passager)"),
+    _("CO2e ou CO2 seul en train (kg par passager, selon la méthode)"),
+    _("CO2e ou CO2 seul en avion (kg par passager, selon la méthode)"),
 )
 
 

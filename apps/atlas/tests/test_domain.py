@@ -233,6 +233,17 @@ def test_the_airport_times_add_up_to_the_studys_total_at_airports():
     assert flight_rules.MEASURED_AT_STATIONS_MIN == 32
 
 
+def test_the_co2_only_methods_are_those_whose_every_factor_counts_co2_alone():
+    methods = {f.method for f in co2.PUBLISHED_FACTORS}
+    for method in methods:
+        scopes = {f.scope for f in co2.PUBLISHED_FACTORS if f.method == method}
+        alone = all(scope.startswith("CO2 seul") for scope in scopes)
+        assert alone == (method in co2.CO2_ONLY_METHODS), method
+        assert all(scope.startswith("CO2e") for scope in scopes) == (not alone), method
+        assert co2.co2_unit(method) == ("CO2" if alone else "CO2e")
+    assert set(co2.CO2_ONLY_METHODS) == {"eea"}
+
+
 def _random_day(seed: int, station_count: int, trip_count: int):
     """Trains over the whole day along random stations, some night trains, some stops where
     boarding or alighting is forbidden."""
