@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "CO2_ONLY_METHODS",
     "DEFAULT_METHOD",
     "EEA_URL",
     "PUBLISHED_FACTORS",
@@ -36,9 +37,19 @@ __all__ = [
     "Factor",
     "MethodFactors",
     "co2_for_pair",
+    "co2_unit",
 ]
 
 DEFAULT_METHOD = "ademe"
+#: Methods whose factors count CO2 alone (not CO2e, the other greenhouse gases with it): the
+#: pages name the gas of the method shown (:func:`co2_unit`).
+CO2_ONLY_METHODS = frozenset({"eea"})
+
+
+def co2_unit(method: str) -> str:
+    """The gas a method counts: ``CO2`` alone, or ``CO2e`` (every greenhouse gas)."""
+    return "CO2" if method in CO2_ONLY_METHODS else "CO2e"
+
 
 _OEFDB = "https://github.com/climatiq/Open-Emission-Factors-DB"
 _ADEME = "ADEME Base Carbone 2021 (base climatiq OEFDB du 12/05/2022)"

@@ -20,8 +20,8 @@ PAIR_HEADERS = (
     _("Distance à vol d'oiseau (km)"),
     _("Passagers aériens (dernière année)"),
     _("Année"),
-    _("Train le plus rapide"),
-    _("Train le plus rapide (minutes)"),
+    _("Train le plus rapide, de gare à gare"),
+    _("Train le plus rapide, de gare à gare (minutes)"),
     _("Train typique (minutes)"),
     _("Trains directs par jour"),
     _("Train de nuit direct"),
@@ -30,8 +30,8 @@ PAIR_HEADERS = (
     _("Horaires utilisés et borne haute"),
     _("Avion porte à porte (minutes)"),
     _("Méthode CO2"),
-    _("CO2e en train (kg par passager)"),
-    _("CO2e en avion (kg par passager)"),
+    _("CO2e ou CO2 seul en train (kg par passager, selon la méthode)"),
+    _("CO2e ou CO2 seul en avion (kg par passager, selon la méthode)"),
 )
 
 

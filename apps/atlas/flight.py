@@ -16,6 +16,8 @@ __all__ = [
     "CRUISE_KMH",
     "EXIT_MIN",
     "FLIGHT_DETOUR_FACTOR",
+    "MEASURED_AT_AIRPORTS_MIN",
+    "MEASURED_AT_STATIONS_MIN",
     "TAXI_CLIMB_DESCENT_MIN",
     "Assumption",
     "FlightTime",
@@ -34,6 +36,11 @@ TAXI_CLIMB_DESCENT_MIN = 30.0
 CHECK_IN_MIN = 118.0
 #: From landing to leaving the arrival airport, minutes: the same study's mean (15 before).
 EXIT_MIN = 39.0
+#: The same study's totals (its abstract): minutes spent at the airports (before departure and
+#: after landing, :data:`CHECK_IN_MIN` + :data:`EXIT_MIN`) and at the railway stations. The
+#: atlas's rail time is station to station and adds nothing for the stations: the pages say so.
+MEASURED_AT_AIRPORTS_MIN = 157.0
+MEASURED_AT_STATIONS_MIN = 32.0
 #: Minutes per km from the city centre to the airport by public transport (about 40 km/h) ...
 ACCESS_MIN_PER_KM = 1.5
 #: ... plus a fixed wait and walk, minutes.

@@ -10,7 +10,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.atlas.flight import ACCESS_FIXED_MIN, ASSUMPTIONS
+from apps.atlas.flight import (
+    ACCESS_FIXED_MIN,
+    ASSUMPTIONS,
+    MEASURED_AT_AIRPORTS_MIN,
+    MEASURED_AT_STATIONS_MIN,
+)
 from apps.atlas.models import CityPair
 from obrail.formatting import country_name, duration
 from obrail.services import Chart, ChartRow
@@ -120,6 +125,22 @@ def flight_assumptions() -> list[AssumptionLine]:
             AssumptionLine(figure % values, finding % values, assumption.source, assumption.url)
         )
     return lines
+
+
+def rail_station_note() -> str:
+    """Why the rail and flight times are not measured alike, with the study's figures."""
+    return _(
+        "Le temps du train va de gare à gare : ni le trajet jusqu'à la gare ni le temps passé "
+        "en gare n'y sont comptés, alors que l'avion est compté de centre-ville à centre-ville, "
+        "attente à l'aéroport comprise. La même étude a mesuré en moyenne %(stations)s min "
+        "passées en gare par voyage en train, contre %(airports)s min aux aéroports par voyage "
+        "en avion : la comparaison avantage le train de ces %(stations)s min environ, plus le "
+        "trajet jusqu'à la gare. Le simulateur d'interdiction, comme la loi française, ne "
+        "regarde que le temps du train."
+    ) % {
+        "stations": _number(MEASURED_AT_STATIONS_MIN),
+        "airports": _number(MEASURED_AT_AIRPORTS_MIN),
+    }
 
 
 def rail_words(pair: CityPair) -> str:
@@ -247,7 +268,7 @@ class SortColumn:
 SORTABLE = (
     ("name", gettext_lazy("Liaison")),
     ("passengers", gettext_lazy("Passagers aériens")),
-    ("rail", gettext_lazy("Train le plus rapide")),
+    ("rail", gettext_lazy("Train le plus rapide, de gare à gare")),
     ("flight", gettext_lazy("Avion porte à porte")),
     ("distance", gettext_lazy("Distance")),
 )

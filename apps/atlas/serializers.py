@@ -29,7 +29,8 @@ class FactorSerializer(serializers.Serializer):
 
 
 class Co2Serializer(serializers.Serializer):
-    """kg CO2e per passenger by train and by plane, and the method that gives them."""
+    """kg CO2e per passenger by train and by plane (CO2 alone under ``eea``), and the method
+    that gives them."""
 
     method = serializers.ChoiceField(choices=METHOD_CHOICES)
     method_label = serializers.SerializerMethodField()

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from apps.atlas import presentation
+from apps.atlas.co2 import co2_unit
 from apps.atlas.exports import PAIR_HEADERS, pair_rows
 from apps.atlas.filters import CityPairFilterSet
 from apps.atlas.forms import MethodForm, PolicyForm
@@ -56,6 +57,7 @@ def _results(request: HttpRequest, filterset: CityPairFilterSet, method: str) ->
         context = {
             "method": method,
             "method_label": METHODS[method],
+            "co2_unit": co2_unit(method),
             "rows": [(p, pair_co2(p, factors), presentation.band_of(p)) for p in pairs],
             "total": filterset.qs.count(),
             "page_rows": PAGE_ROWS,
@@ -81,6 +83,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
         "build": AtlasBuild.objects.first(),
         "radius_km": int(AIRPORT_RADIUS_KM),
         "assumptions": presentation.flight_assumptions(),
+        "station_note": presentation.rail_station_note(),
     }
     return render(request, "atlas/pair_list.html", context, status=200 if valid else 400)
 
@@ -120,6 +123,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rail_provenance": presentation.rail_provenance(pair, source_titles()),
         "radius_km": int(AIRPORT_RADIUS_KM),
         "assumptions": presentation.flight_assumptions(),
+        "station_note": presentation.rail_station_note(),
     }
     return render(request, "atlas/pair_detail.html", context)
 
@@ -144,5 +148,9 @@ def policy(request: HttpRequest) -> HttpResponse:
             status = 422
     elif form.is_bound:
         status = 400
-    context = {"form": form, "answer": answer}
+    context = {
+        "form": form,
+        "answer": answer,
+        "co2_unit": co2_unit(answer["method"]) if answer else "",
+    }
     return render(request, "atlas/policy.html", context, status=status)

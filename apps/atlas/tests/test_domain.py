@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from apps.atlas import co2, rail
+from apps.atlas import flight as flight_rules
 from apps.atlas.flight import ASSUMPTIONS, flight_time
 from apps.atlas.policy import PolicyPair, PolicyRule, simulate_policy
 from apps.atlas.rail_coverage import countries_without_main_timetable
@@ -223,6 +224,24 @@ def test_every_flight_assumption_names_its_source_or_says_none_was_found():
         assert not assumption.url or assumption.url.startswith("https://")
     sourced = {a.key for a in ASSUMPTIONS if a.is_sourced}
     assert sourced == {"detour", "block", "check_in", "exit"}
+
+
+def test_the_airport_times_add_up_to_the_studys_total_at_airports():
+    # Sauter-Servaes et al. (2019), abstract: 157 min at airports, 32 at railway stations.
+    assert flight_rules.CHECK_IN_MIN + flight_rules.EXIT_MIN == 157
+    assert flight_rules.MEASURED_AT_AIRPORTS_MIN == 157
+    assert flight_rules.MEASURED_AT_STATIONS_MIN == 32
+
+
+def test_the_co2_only_methods_are_those_whose_every_factor_counts_co2_alone():
+    methods = {f.method for f in co2.PUBLISHED_FACTORS}
+    for method in methods:
+        scopes = {f.scope for f in co2.PUBLISHED_FACTORS if f.method == method}
+        alone = all(scope.startswith("CO2 seul") for scope in scopes)
+        assert alone == (method in co2.CO2_ONLY_METHODS), method
+        assert all(scope.startswith("CO2e") for scope in scopes) == (not alone), method
+        assert co2.co2_unit(method) == ("CO2" if alone else "CO2e")
+    assert set(co2.CO2_ONLY_METHODS) == {"eea"}
 
 
 def _random_day(seed: int, station_count: int, trip_count: int):

@@ -147,3 +147,30 @@ def test_the_flight_assumptions_are_shown_with_their_sources(atlas, client):
         assert 'href="https://opentransportationjournal.com/VOLUME/13/PAGE/48/FULLTEXT"' in html
         assert "EUROCONTROL" in html
         assert html.count("aucune source publiée trouvée") == 1
+
+
+def test_the_pages_say_the_rail_time_is_station_to_station(atlas, client):
+    lyon = CityPair.objects.get(a_name="Paris", b_name="Lyon")
+    listed = unescape(_get(client, "atlas:pair-list").content.decode())
+    detail = unescape(_get(client, "atlas:pair-detail", lyon.pk).content.decode())
+    for html in (listed, detail):
+        assert "Le temps du train va de gare à gare" in html
+        assert "32 min passées en gare" in html
+        assert "157 min aux aéroports" in html
+    assert "Train le plus rapide, de gare à gare" in listed
+    assert "en train de gare à gare" in detail
+    response = _get(client, "atlas:pair-export", q="Paris")
+    header = b"".join(response.streaming_content).decode("utf-8").splitlines()[0]
+    assert "Train le plus rapide, de gare à gare (minutes)" in header
+
+
+def test_the_tables_name_co2_alone_under_the_eea_method_and_co2e_otherwise(atlas, client):
+    for method, unit, other in (("eea", "CO2", "CO2e"), ("ademe", "CO2e", "CO2 ")):
+        listed = _get(client, "atlas:pair-list", method=method).content.decode()
+        simulated = _get(client, "atlas:policy", threshold_min="150", method=method)
+        simulated = simulated.content.decode()
+        assert f"{unit} train (kg)" in listed
+        assert f"{unit} avion (kg)" in listed
+        assert f"{other}train (kg)" not in listed.replace(f"{unit} train", "")
+        assert f"{unit} avion (kg)" in simulated
+        assert f"de {unit} évitées par an" in simulated
