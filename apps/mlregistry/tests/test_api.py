@@ -105,6 +105,19 @@ def test_an_unknown_model_is_a_404_and_a_model_without_production_a_503(client):
     assert "aucune version en production" in response.json()["errors"]["detail"][0]
 
 
+def test_an_unknown_model_is_a_404_in_the_error_schema_naming_it(client, staff_client):
+    in_production()
+    answers = [
+        client.get("/api/models/nope/predict", {"rail_time_min": "100"}),
+        client.get("/api/models/nope"),
+        staff_client.post("/api/models/nope/promote", {"version": 1, "reason": "r"}),
+        staff_client.post("/api/models/nope/rollback", {"reason": "r"}),
+    ]
+    for response in answers:
+        assert response.status_code == 404
+        assert response.json() == {"errors": {"detail": ["Modèle inconnu : nope."]}}
+
+
 def test_a_corrupted_production_artefact_in_a_fresh_process_is_a_503_saying_why(client):
     corrupt(in_production())
     response = client.get(PREDICT, {"rail_time_min": "100"})
