@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -48,13 +48,25 @@ class ServiceUnavailable(exceptions.APIException):
     default_detail = "Model unavailable."
 
 
+def _unknown(name: str) -> exceptions.NotFound:
+    return exceptions.NotFound(_("Modèle inconnu : %(name)s.") % {"name": name})
+
+
+def _model_or_404(queryset: QuerySet[RegisteredModel], name: str) -> RegisteredModel:
+    """The registered model, or a 404 naming the model that was asked for."""
+    try:
+        return queryset.get(name=name)
+    except RegisteredModel.DoesNotExist as error:
+        raise _unknown(name) from error
+
+
 def _serving(name: str):
     try:
         return serving_model(name)
     except ModelUnavailable as error:
         raise ServiceUnavailable({"detail": [str(error)]}) from error
     except LookupError as error:
-        raise exceptions.NotFound() from error
+        raise _unknown(name) from error
 
 
 def _models():
@@ -93,7 +105,7 @@ class ModelDetailView(APIView):
     )
     def get(self, request: Request, name: str) -> Response:
         events = RegistryEvent.objects.select_related("version", "previous")
-        model = get_object_or_404(_models().prefetch_related(Prefetch("events", events)), name=name)
+        model = _model_or_404(_models().prefetch_related(Prefetch("events", events)), name)
         response = Response(ModelDetailSerializer(model).data)
         if response.data["version"] is not None:
             response[VERSION_HEADER] = str(response.data["version"])
@@ -179,7 +191,7 @@ class PromoteView(APIView):
         responses={200: ChangeResultSerializer, 422: UNPROCESSABLE_CHANGE},
     )
     def post(self, request: Request, name: str) -> Response:
-        get_object_or_404(RegisteredModel, name=name)
+        _model_or_404(RegisteredModel.objects.all(), name)
         body = PromoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         version = services.promote(
@@ -204,7 +216,7 @@ class RollbackView(APIView):
         responses={200: ChangeResultSerializer, 422: UNPROCESSABLE_CHANGE},
     )
     def post(self, request: Request, name: str) -> Response:
-        get_object_or_404(RegisteredModel, name=name)
+        _model_or_404(RegisteredModel.objects.all(), name)
         body = RollbackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         version = services.rollback(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.mlregistry.models import ModelVersion, RegisteredModel, RegistryEvent
@@ -56,18 +60,55 @@ class ModelDetailSerializer(ModelSummarySerializer):
         fields = [*ModelSummarySerializer.Meta.fields, "all_versions", "events"]
 
 
-class PredictQuerySerializer(serializers.Serializer):
-    """Input of the modal-share model."""
+#: A number written in ASCII digits: Python's float() and int() also take "1_2_0" and
+#: full-width or Arabic-Indic digits, which an API parameter should refuse.
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
 
-    rail_time_min = serializers.FloatField(
+
+class AsciiFloatField(serializers.FloatField):
+    """A float parameter written with ASCII digits only."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, str) and not _ASCII_NUMBER.fullmatch(data.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AsciiIntegerField(serializers.IntegerField):
+    """An integer parameter written with ASCII digits only."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, str) and not _ASCII_INTEGER.fullmatch(data.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class PredictQuerySerializer(serializers.Serializer):
+    """Input of the modal-share model; a parameter given twice is refused (which one
+    would count is not the caller's choice to leave to the server)."""
+
+    rail_time_min = AsciiFloatField(
         min_value=1, max_value=1440, help_text="Fastest rail journey time between the cities, "
         "in minutes (1 to 1440)."
     )  # fmt: skip
-    air_passengers = serializers.IntegerField(
+    air_passengers = AsciiIntegerField(
         required=False, min_value=0, max_value=100_000_000,
         help_text="Air passengers a year between the cities: the answer then gives the "
         "passengers that could shift to rail, with their band.",
     )  # fmt: skip
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        getlist = getattr(self.initial_data, "getlist", None)
+        if getlist is not None:
+            repeated = {
+                name: [_("Paramètre donné plusieurs fois : une seule valeur est acceptée.")]
+                for name in self.fields
+                if len(getlist(name)) > 1
+            }
+            if repeated:
+                raise serializers.ValidationError(repeated)
+        return attrs
 
 
 class PredictionSerializer(serializers.Serializer):

@@ -70,6 +70,17 @@ def test_predict_answers_the_share_its_band_and_the_shift_potential(client):
         ({"rail_time_min": "0"}, "rail_time_min"),
         ({"rail_time_min": "5000"}, "rail_time_min"),
         ({"rail_time_min": "120", "air_passengers": "-1"}, "air_passengers"),
+        ({"rail_time_min": "-5"}, "rail_time_min"),
+        ({"rail_time_min": "nan"}, "rail_time_min"),
+        ({"rail_time_min": "1e400"}, "rail_time_min"),
+        ({"rail_time_min": "1\x002"}, "rail_time_min"),
+        ({"rail_time_min": "1_2_0"}, "rail_time_min"),
+        ({"rail_time_min": "\uff11\uff12\uff10"}, "rail_time_min"),
+        ({"rail_time_min": "120", "air_passengers": "1_000"}, "air_passengers"),
+        ({"rail_time_min": "120", "air_passengers": "\u0661\u0662"}, "air_passengers"),
+        ({"rail_time_min": "120", "air_passengers": "100000001"}, "air_passengers"),
+        ({"rail_time_min": ["120", "130"]}, "rail_time_min"),
+        ({"rail_time_min": "120", "air_passengers": ["1", "2"]}, "air_passengers"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_parameter(client, params, field):
@@ -79,12 +90,32 @@ def test_bad_input_is_a_400_naming_the_parameter(client, params, field):
     assert list(response.json()["errors"]) == [field]
 
 
+@pytest.mark.parametrize("value", ["120", " 120 ", "120.5", "1.2e2", "+120"])
+def test_plain_ascii_numbers_are_accepted(client, value):
+    in_production()
+    response = client.get(PREDICT, {"rail_time_min": value, "air_passengers": "1000"})
+    assert response.status_code == 200, response.content
+
+
 def test_an_unknown_model_is_a_404_and_a_model_without_production_a_503(client):
     assert client.get("/api/models/nope/predict", {"rail_time_min": "100"}).status_code == 404
     trained()
     response = client.get(PREDICT, {"rail_time_min": "100"})
     assert response.status_code == 503
     assert "aucune version en production" in response.json()["errors"]["detail"][0]
+
+
+def test_an_unknown_model_is_a_404_in_the_error_schema_naming_it(client, staff_client):
+    in_production()
+    answers = [
+        client.get("/api/models/nope/predict", {"rail_time_min": "100"}),
+        client.get("/api/models/nope"),
+        staff_client.post("/api/models/nope/promote", {"version": 1, "reason": "r"}),
+        staff_client.post("/api/models/nope/rollback", {"reason": "r"}),
+    ]
+    for response in answers:
+        assert response.status_code == 404
+        assert response.json() == {"errors": {"detail": ["Modèle inconnu : nope."]}}
 
 
 def test_a_corrupted_production_artefact_in_a_fresh_process_is_a_503_saying_why(client):

@@ -54,6 +54,22 @@ def test_the_simulator_page_shows_the_potential_in_a_section_of_its_own(client):
     assert "Paris – Lyon" in html
 
 
+def test_the_potential_figures_say_potential_and_the_floor_says_whose_floor_it_is(client):
+    in_production()
+    city_pair("Paris", "Lyon", rail_min=120, passengers=1_000_000)
+    city_pair("Paris", "Brest", rail_min=200, passengers=500_000, upper_bound=True)
+    html = " ".join(client.get("/rail-ou-avion/simulateur").content.decode().split())
+    assert "potentiel de report vers le train, pas une prévision" in html
+    assert "pourraient passer au train (bande" not in html
+    assert "plancher de la lecture du modèle, pas des passagers qui changeront de mode" in html
+    assert "ce chiffre surestime le report" in html
+    english = " ".join(
+        client.get("/rail-ou-avion/simulateur", HTTP_ACCEPT_LANGUAGE="en").content.decode().split()
+    )
+    assert "a potential shift to rail, not a forecast" in english
+    assert "not of the passengers who will change mode" in english
+
+
 def test_the_simulator_page_says_when_no_model_serves(client):
     html = client.get("/rail-ou-avion/simulateur").content.decode()
     assert "Aucune version du modèle de part du train" in html
