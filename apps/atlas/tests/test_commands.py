@@ -51,6 +51,20 @@ def test_bench_can_time_the_pages_only(atlas):
 
 
 @pytest.mark.django_db
+def test_bench_times_a_filtered_second_page_only_when_the_data_has_one(atlas):
+    french = CityPair.objects.filter(a_country="FR") | CityPair.objects.filter(b_country="FR")
+    many = french.count() > 20
+    output = _run("bench_atlas", "--requests", "1", "--pages-only")
+    assert ("api pairs FR p2" in output) == many
+    # With at most 20 French pairs there is no second page: not timed, no failure.
+    keep = list(french.order_by("pk").values_list("pk", flat=True)[:5])
+    CityPair.objects.exclude(pk__in=keep).delete()
+    output = _run("bench_atlas", "--requests", "1", "--pages-only")
+    assert "api pairs FR p2" not in output
+    assert "api pairs 500" in output
+
+
+@pytest.mark.django_db
 def test_bench_pages_only_needs_a_computed_atlas():
     with pytest.raises(CommandError, match="never computed"):
         _run("bench_atlas", "--pages-only")
