@@ -41,6 +41,10 @@ def run_bench(name: str, *, requests: int) -> BenchResult:
         loaded = serving_model(name)
     except ModelUnavailable as error:
         raise LookupError(f"{error}: train and promote a version first") from error
+    except LookupError as error:
+        raise LookupError(
+            f"no model {name!r} in the registry: run `manage.py train_model {name} --promote`"
+        ) from error
     client = Client(HTTP_HOST="localhost")
     rng = np.random.default_rng(0)
     url = f"/api/models/{name}/predict"

@@ -55,3 +55,8 @@ def test_bench_prints_p95_of_the_predict_endpoint():
     assert "p95" in output
     assert "5 requests each" in output
     assert "baseline" in output
+
+
+def test_bench_names_the_command_to_run_when_no_model_is_registered():
+    with pytest.raises(CommandError, match="run `manage.py train_model modal-share --promote`"):
+        _run("bench_models", "--requests", "1")

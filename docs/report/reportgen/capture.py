@@ -29,6 +29,7 @@ QUICK_BENCH_ARGS: dict[str, list[str]] = {
     "bench_api": ["--repeat", "5", "--warmup", "1"],
     "bench_chemostat": ["--repeats", "3", "--grid", "60"],
     "bench_etl": ["data/samples/gtfs/sncf_intercites_2013-12"],
+    "bench_models": ["modal-share", "--requests", "100"],
     "bench_routing": ["--queries", "15"],
 }
 BENCH_TIMEOUT_S = 600
