@@ -58,5 +58,5 @@ def test_bench_prints_p95_of_the_predict_endpoint():
 
 
 def test_bench_names_the_command_to_run_when_no_model_is_registered():
-    with pytest.raises(CommandError, match="run `manage.py train_model modal-share --promote`"):
+    with pytest.raises(CommandError, match=r"run `manage\.py train_model modal-share --promote`"):
         _run("bench_models", "--requests", "1")
