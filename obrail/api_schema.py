@@ -8,7 +8,7 @@ shares, stated once so that the schema says what the server does (schemathesis c
   also meet gunicorn's 414 (request line too long), documented as such.
 - Filter parameters carry the bounds, lengths and patterns their form fields enforce; text
   filters accept the empty value, which the filters read as "no filter" (HTML forms send
-  empty fields); numbers do not (:func:`apps.trajets.filters.filter_errors`); no text takes
+  empty fields); numbers do not (:func:`obrail.api.filters.filter_errors`); no text takes
   a NUL character.
 - 422 documents the answer to well-formed input the data or a rule across parameters refuses
   (``obrail.errors.UnprocessableInput``) on every operation with parameters.

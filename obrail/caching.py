@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -24,6 +25,7 @@ from obrail.version import get_version
 
 #: How long whole-warehouse page figures are kept at most, in seconds.
 IMPORT_CACHE_SECONDS = 3600
+DEFAULT_CACHE_SECONDS = 600
 
 T = TypeVar("T")
 
@@ -32,6 +34,11 @@ def data_version() -> int:
     """Id of the latest successful import: figures cached under it hold until the next one."""
     last = ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).aggregate(last=Max("id"))
     return last["last"] or 0
+
+
+def cache_seconds() -> int:
+    """How long counts and indicators are cached (``API_COUNT_CACHE_SECONDS``; 0 disables)."""
+    return getattr(settings, "API_COUNT_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
 
 
 def query_fingerprint(queryset: QuerySet) -> str | None:

@@ -217,7 +217,7 @@ REST_FRAMEWORK = {
         "obrail.authentication.BasicAuthentication",
         "obrail.authentication.SessionAuthentication",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["apps.trajets.filters.ApiFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["obrail.api.filters.ApiFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["obrail.renderers.FastJSONRenderer"],
     # The API reads JSON bodies only (the ecology models take lists of species).
     "DEFAULT_PARSER_CLASSES": ["obrail.parsers.JSONParser"],

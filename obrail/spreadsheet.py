@@ -2,7 +2,7 @@
 
 UTF-8 with a byte-order mark (else Excel reads Latin-1 and garbles "München"), ``;`` between
 cells (``,`` is the decimal separator), decimal commas, French headers, dates as 06/12/2026.
-Every cell goes through :func:`apps.trajets.renderers.safe_cell`, so no cell runs as a
+Every cell goes through :func:`obrail.api.csv_export.safe_cell`, so no cell runs as a
 formula. The API's CSV (``?format=csv``) stays the machine form: commas, points, codes.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from apps.trajets.renderers import safe_cell
+from obrail.api.csv_export import safe_cell
 
 __all__ = [
     "BOM",

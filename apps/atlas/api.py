@@ -33,7 +33,8 @@ from apps.atlas.services import (
     pair_co2,
     policy_answer,
 )
-from apps.trajets.api import PAGE_NOT_FOUND, Pagination
+from obrail.api.pagination import Pagination
+from obrail.api.schema import PAGE_NOT_FOUND
 from obrail.api_errors import THROTTLED, error_response
 
 METHOD_PARAMETER = OpenApiParameter(

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.atlas.models import CityPair
 from apps.places.models import Place
 from apps.places.names import search_key
-from apps.trajets.filters import CountryFilter, LightFilterSet
+from apps.trajets.filters import CountryFilter
+from obrail.api.filters import LightFilterSet
 
 __all__ = ["ORDERINGS", "CityPairFilterSet"]
 

@@ -11,10 +11,13 @@ from rest_framework.response import Response
 
 from apps.stats.serializers import VolumesSerializer, period_data
 from apps.stats.services import GROUP_BY_PATTERN, compute_volumes, parse_group_by
-from apps.trajets.api import FORMAT_PARAMETER, LIST_ERRORS, TIME_PARAMETERS, ReadOnlyApiMixin
-from apps.trajets.filters import ApiFilterBackend, TrajetFilterSet, filter_errors
+from apps.trajets.api import TIME_PARAMETERS
+from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.models import Trajet
-from apps.trajets.renderers import stream_csv
+from obrail.api.csv_export import stream_csv
+from obrail.api.filters import ApiFilterBackend, filter_errors
+from obrail.api.schema import FORMAT_PARAMETER, LIST_ERRORS
+from obrail.api.views import ReadOnlyApiMixin
 from obrail.errors import InvalidInput, UnprocessableInput
 
 VOLUMES_EXAMPLE = {

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.stats.coverage import coverage_scorecard
-from apps.trajets.api import ReadOnlyApiMixin
 from apps.trajets.models import SourceScope
+from obrail.api.views import ReadOnlyApiMixin
 from obrail.errors import InvalidInput
 
 

@@ -10,9 +10,9 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.trajets.api import ReadOnlyApiMixin
 from apps.trajets.models import DataSource
 from apps.trajets.observations import HISTORY_SOURCE, night_history
+from obrail.api.views import ReadOnlyApiMixin
 from obrail.api_schema import NO_NUL_PATTERN
 from obrail.errors import InvalidInput, UnprocessableInput
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -39,7 +38,7 @@ from apps.trajets.periods import (
     typical_weeks,
 )
 from apps.trajets.querysets import counted_lookups
-from obrail.caching import cached_per_query, data_version
+from obrail.caching import cache_seconds, cached_per_query, data_version
 from obrail.errors import InvalidInput, UnprocessableInput
 
 logger = logging.getLogger(__name__)
@@ -47,7 +46,6 @@ logger = logging.getLogger(__name__)
 # group_by name → the column it groups on; operators are grouped by id and named afterwards.
 GROUPINGS: dict[str, str] = {"operator": "operator_id", "country": "origin_country", "kind": "kind"}
 OUTPUT_NAMES = {"origin_country": "country"}
-DEFAULT_CACHE_SECONDS = 600
 # Filters the volume summary can answer (any other filter scans the trajets).
 SUMMARY_FILTERS = frozenset({"operator", "kind", "country"})
 # Parameters choosing the period: the summary answers the default one (typical weeks) only.
@@ -105,11 +103,6 @@ def parse_group_by(value: str | Sequence[str] | None) -> tuple[str, ...]:
             {"group_by": [_("chaque regroupement ne peut figurer qu'une fois.")]}
         )
     return tuple(names)
-
-
-def cache_seconds() -> int:
-    """How long counts and indicators are cached (``API_COUNT_CACHE_SECONDS``; 0 disables)."""
-    return getattr(settings, "API_COUNT_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
 
 
 def compute_volumes(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.trajets.kinds import kind_word
 from apps.trajets.models import Trajet
-from apps.trajets.renderers import CSV_CHUNK_SIZE
+from obrail.api.csv_export import CSV_CHUNK_SIZE
 from obrail.formatting import clock, country_name, duration, station_name, weekday_short_labels
 from obrail.spreadsheet import french_date, french_number
 

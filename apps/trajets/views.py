@@ -15,7 +15,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from apps.trajets.api import CachedCountPaginator
 from apps.trajets.country_gaps import countries_without_current_timetable
 from apps.trajets.coverage import DataCoverage, data_coverage, idle_text
 from apps.trajets.emission_words import factor_text
@@ -36,6 +35,7 @@ from apps.trajets.periods import (
 )
 from apps.trajets.reject_reasons import describe_reason
 from apps.trajets.station_search import resolve_stations, station_ids_for
+from obrail.api.pagination import CachedCountPaginator
 from obrail.formatting import (
     WEEKDAY_LABELS,
     clock,

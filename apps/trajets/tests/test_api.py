@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from rest_framework import serializers
 
-from apps.trajets import api
-from apps.trajets.api import EstimatingCountPaginator, TrajetViewSet
+from apps.trajets.api import TrajetViewSet
 from apps.trajets.models import (
     CalendarException,
     EmissionFactor,
@@ -31,7 +30,6 @@ from apps.trajets.models import (
     TrajetProvenance,
 )
 from apps.trajets.querysets import API_LIST_VALUES
-from apps.trajets.renderers import CSV_END_MARKER, safe_cell, stream_csv
 from apps.trajets.serializers import (
     OperatorSerializer,
     StationSerializer,
@@ -47,6 +45,9 @@ from apps.trajets.tests.factories import (
     make_trajet,
 )
 from obrail import api_docs
+from obrail.api import pagination
+from obrail.api.csv_export import CSV_END_MARKER, safe_cell, stream_csv
+from obrail.api.pagination import EstimatingCountPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -740,7 +741,7 @@ def test_a_count_far_above_the_limit_is_estimated_without_counting(
     monkeypatch.setattr(
         EstimatingCountPaginator, "_planner_estimate", staticmethod(lambda queryset: estimate)
     )
-    monkeypatch.setattr("apps.trajets.api._table_rows", lambda queryset: 10**9)
+    monkeypatch.setattr("obrail.api.pagination._table_rows", lambda queryset: 10**9)
     first = make_trajet()
     for _ in range(3):
         make_trajet(run=first.import_run)
@@ -802,14 +803,14 @@ def test_a_table_too_small_for_a_trusted_estimate_is_counted_without_asking_the_
         make_station()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE trajets_station")
-    api._table_sizes.clear()
+    pagination._table_sizes.clear()
     with CaptureQueriesContext(connection) as captured:
         body = get_json(client, "/api/stations?page_size=1")
     statements = [q["sql"] for q in captured.captured_queries]
     assert (body["count"], body["count_exact"]) == (3, False)  # the limit + 1, not exact
     assert not any(sql.startswith("EXPLAIN") for sql in statements)
     assert any("COUNT(" in sql.upper() for sql in statements)
-    assert api._table_rows(Station.objects.all()) == 4
+    assert pagination._table_rows(Station.objects.all()) == 4
 
 
 def test_durations_are_whole_minutes_as_the_schema_says(client, night_train):

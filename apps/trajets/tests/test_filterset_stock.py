@@ -22,8 +22,8 @@ from django.utils.functional import Promise
 
 from apps.trajets.etl.runner import run_etl
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, load_sources
-from apps.trajets.filters import LightFilterSet
 from apps.trajets.models import Operator, Station
+from obrail.api.filters import LightFilterSet
 
 pytestmark = pytest.mark.django_db
 
