@@ -31,7 +31,7 @@ page_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("apps.stats.home_urls")),
     path("", include((page_patterns, "pages"))),
     path("health", health.health, name="health"),
     path("api/", include((api_patterns, "api"))),

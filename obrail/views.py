@@ -1,4 +1,4 @@
-"""Project-level pages: home, accessibility statement, site map, legal notice."""
+"""Project-level pages: accessibility statement, site map, legal notice, the 404s."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from apps.stats.dashboard import compute_dashboard
 from obrail.accessibility import (
     KNOWN_DEFECTS,
     RGAA_GRID,
@@ -17,19 +16,7 @@ from obrail.accessibility import (
     conformance_rate,
 )
 from obrail.legal import LOG_RETENTION_DAYS, personal_data_contact, published_facts
-from obrail.services import compute_home_summary
 from obrail.site_pages import site_pages
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page: what the warehouse holds, the day/night split, where to go next."""
-    dashboard = compute_dashboard()
-    context = {
-        "summary": compute_home_summary(),
-        "dashboard": dashboard,
-        "kind_chart": dashboard.charts[0],
-    }
-    return render(request, "home.html", context)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

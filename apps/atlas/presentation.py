@@ -17,8 +17,8 @@ from apps.atlas.flight import (
     MEASURED_AT_STATIONS_MIN,
 )
 from apps.atlas.models import CityPair
+from obrail.charts import Chart, ChartRow
 from obrail.formatting import country_name, duration
-from obrail.services import Chart, ChartRow
 from obrail.spreadsheet import french_number
 
 __all__ = [

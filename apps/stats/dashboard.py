@@ -22,8 +22,8 @@ from apps.trajets.kinds import kind_trains, kind_word
 from apps.trajets.models import ServiceKind, Trajet
 from apps.trajets.periods import PeriodChoice, describe_choice, restrict_to_period
 from obrail.caching import cached_until_next_import
+from obrail.charts import Chart, ChartRow
 from obrail.formatting import country_name, kilograms, station_name
-from obrail.services import Chart, ChartRow
 
 logger = logging.getLogger(__name__)
 

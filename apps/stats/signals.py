@@ -15,8 +15,8 @@ from django.utils import translation
 from apps.stats.dashboard import compute_dashboard
 from apps.stats.services import forget_volume_summary, rebuild_volume_summary
 from apps.trajets.models import Operator, Trajet, TrajetCountry
+from apps.trajets.services import summarise_data_quality
 from apps.trajets.signals import import_completed
-from obrail.services import summarise_data_quality
 
 logger = logging.getLogger(__name__)
 

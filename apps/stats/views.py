@@ -1,4 +1,4 @@
-"""HTML pages of the stats app."""
+"""HTML pages of the stats app, and the home page (its figures are the indicators')."""
 
 from __future__ import annotations
 
@@ -11,8 +11,20 @@ from apps.stats.dashboard import compute_dashboard, key_figures, whole_ranking
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.forms import PERIOD_FIELDS, present_period_fields
 from apps.trajets.periods import PeriodChoice, PeriodKind
-from obrail.services import Chart
+from apps.trajets.services import compute_home_summary
+from obrail.charts import Chart
 from obrail.spreadsheet import download_name, french_number, stream_spreadsheet_csv
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page: what the warehouse holds, the day/night split, where to go next."""
+    dashboard = compute_dashboard()
+    context = {
+        "summary": compute_home_summary(),
+        "dashboard": dashboard,
+        "kind_chart": dashboard.charts[0],
+    }
+    return render(request, "home.html", context)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -35,7 +35,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from obrail.services import Chart
+    from obrail.charts import Chart
 
 __all__ = [
     "HISTORY_SOURCE",
@@ -351,7 +351,7 @@ def night_history(source_name: str = HISTORY_SOURCE) -> tuple[DataSource, list[Q
 
 def history_chart(rows: Sequence[QuarterRow]) -> Chart:
     """Routes per observation as a bar chart with its summary and table."""
-    from obrail.services import Chart, ChartRow  # obrail.services reads the ETL's modules
+    from obrail.charts import Chart, ChartRow
 
     chart_rows = tuple(
         ChartRow(

@@ -34,8 +34,15 @@ from apps.trajets.periods import (
     typical_weeks,
 )
 from apps.trajets.reject_reasons import describe_reason
+from apps.trajets.services import (
+    NetworkLinks,
+    collect_network_links,
+    get_trajet_detail,
+    summarise_data_quality,
+)
 from apps.trajets.station_search import resolve_stations, station_ids_for
 from obrail.api.pagination import CachedCountPaginator
+from obrail.charts import Chart, ChartRow
 from obrail.formatting import (
     WEEKDAY_LABELS,
     clock,
@@ -49,14 +56,6 @@ from obrail.formatting import (
     weekday_short_labels,
 )
 from obrail.htmx import is_htmx_fragment_request
-from obrail.services import (
-    Chart,
-    ChartRow,
-    NetworkLinks,
-    collect_network_links,
-    get_trajet_detail,
-    summarise_data_quality,
-)
 from obrail.spreadsheet import download_name, stream_spreadsheet_csv
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.utils import translation
 
 from apps.stats.dashboard import compute_dashboard
+from apps.trajets.services import summarise_data_quality
 from apps.trajets.signals import import_completed
 from apps.trajets.tests.factories import make_run, make_trajet
-from obrail.services import summarise_data_quality
 
 pytestmark = pytest.mark.django_db
 
