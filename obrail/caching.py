@@ -2,7 +2,9 @@
 
 Every cached aggregate (indicators, counts, the map's links, the quality report) is keyed by
 the data version, the id of the latest successful import run: the next successful import
-changes every key, and a skipped, failed or running import changes none.
+changes every key, and a skipped, failed or running import changes none. The warehouse app
+registers how the version is read (:func:`register_data_version`): the project package
+imports no app.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from apps.trajets.models import ImportRun
 from obrail.version import get_version
 
 #: How long whole-warehouse page figures are kept at most, in seconds.
@@ -30,10 +31,24 @@ DEFAULT_CACHE_SECONDS = 600
 T = TypeVar("T")
 
 
+#: The function giving the data version, registered by the warehouse app at start-up.
+_data_version_source: list[Callable[[], int]] = []
+
+
+def register_data_version(source: Callable[[], int]) -> None:
+    """Make ``source`` the data version every cached figure is keyed by: the warehouse app
+    registers the id of its latest successful import in its ``AppConfig.ready()``."""
+    _data_version_source[:] = [source]
+
+
 def data_version() -> int:
     """Id of the latest successful import: figures cached under it hold until the next one."""
-    last = ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).aggregate(last=Max("id"))
-    return last["last"] or 0
+    if not _data_version_source:
+        raise ImproperlyConfigured(
+            "No data version source: install the warehouse app (apps.trajets), which registers "
+            "it with obrail.caching.register_data_version()."
+        )
+    return _data_version_source[0]()
 
 
 def cache_seconds() -> int:

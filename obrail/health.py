@@ -10,13 +10,13 @@ import logging
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.db.models import Max
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -83,17 +83,20 @@ def check_var_dir() -> dict[str, Any]:
     return check
 
 
-def last_successful_imports() -> dict[str, str]:
-    """Return the end time of the last successful import of each source (ISO 8601)."""
-    from apps.trajets.models import ImportRun
+#: The function listing the last successful import of each source, registered by the warehouse.
+_import_freshness_source: list[Callable[[], dict[str, str]]] = []
 
-    rows = (
-        ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED)
-        .values("source__name")
-        .annotate(last=Max("finished_at"))
-        .order_by("source__name")
-    )
-    return {row["source__name"]: row["last"].isoformat() for row in rows if row["last"]}
+
+def register_import_freshness(source: Callable[[], dict[str, str]]) -> None:
+    """Make ``source`` (source name → end of its last successful import, ISO 8601) the
+    report's data freshness: the warehouse app registers it in its ``AppConfig.ready()``."""
+    _import_freshness_source[:] = [source]
+
+
+def last_successful_imports() -> dict[str, str]:
+    """Return the end time of the last successful import of each source (ISO 8601); none
+    when no app registered a source."""
+    return _import_freshness_source[0]() if _import_freshness_source else {}
 
 
 #: Checks whose failure leaves the service up: the report says "degraded", the status is 200.

@@ -10,6 +10,11 @@ class TrajetsConfig(AppConfig):
     verbose_name = _("Trajets ferroviaires")
 
     def ready(self) -> None:
-        """Register the ``any_of`` lookup and the receivers that keep stop summaries and
-        typical-week flags current."""
-        from apps.trajets import lookups, stop_summaries, typical_week_flags  # noqa: F401
+        """Register the ``any_of`` lookup, the receivers that keep stop summaries and
+        typical-week flags current, and the data version and import freshness the project
+        package reads (its caches, ``/health``)."""
+        from apps.trajets import lookups, services, stop_summaries, typical_week_flags  # noqa: F401
+        from obrail import caching, health
+
+        caching.register_data_version(services.data_version)
+        health.register_import_freshness(services.last_successful_imports)

@@ -1,16 +1,18 @@
 """Use cases of the warehouse that pages and other apps call: the home page's counts, a
-trajet's page, the data quality report, the map's busiest links."""
+trajet's page, the data quality report, the map's busiest links, and the data version and
+import freshness the project package reads through the hooks this app registers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from apps.trajets.etl.quality import QualityReport, compute_quality_report
 from apps.trajets.map import LinkRow
 from apps.trajets.models import (
     DataSource,
+    ImportRun,
     Operator,
     Station,
     Stop,
@@ -114,3 +116,20 @@ def _collect_network_links(trajets: QuerySet[Trajet], limit: int) -> NetworkLink
         for row in grouped
     ]
     return NetworkLinks(rows=tuple(rows[:limit]), is_truncated=len(rows) > limit)
+
+
+def data_version() -> int:
+    """Id of the latest successful import: figures cached under it hold until the next one."""
+    last = ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).aggregate(last=Max("id"))
+    return last["last"] or 0
+
+
+def last_successful_imports() -> dict[str, str]:
+    """Return the end time of the last successful import of each source (ISO 8601)."""
+    rows = (
+        ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED)
+        .values("source__name")
+        .annotate(last=Max("finished_at"))
+        .order_by("source__name")
+    )
+    return {row["source__name"]: row["last"].isoformat() for row in rows if row["last"]}

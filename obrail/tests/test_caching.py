@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from apps.trajets.models import ImportRun, Trajet
 from apps.trajets.tests.factories import make_run
-from obrail.caching import cached_per_query, cached_until_next_import, query_fingerprint
+from obrail import caching
+from obrail.caching import (
+    cached_per_query,
+    cached_until_next_import,
+    data_version,
+    query_fingerprint,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +82,16 @@ def test_another_release_or_database_never_reads_an_entry(settings, monkeypatch)
         assert cached_until_next_import("figure", compute) == 2
     finally:
         caching._scope.cache_clear()
+
+
+def test_the_data_version_is_the_warehouse_s_registered_one():
+    assert data_version() == 0
+    run = make_run()
+    make_run(status=ImportRun.Status.FAILED)
+    assert data_version() == run.pk
+
+
+def test_without_a_registered_data_version_caching_refuses_to_guess(monkeypatch):
+    monkeypatch.setattr(caching, "_data_version_source", [])
+    with pytest.raises(ImproperlyConfigured, match="register_data_version"):
+        cached_until_next_import("figure", lambda: 1)

@@ -12,6 +12,7 @@ import pytest
 
 from apps.trajets.models import ImportRun
 from apps.trajets.tests.factories import make_run, make_source
+from obrail import health
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -73,3 +74,10 @@ def test_health_answers_503_naming_the_database_when_it_is_unreachable():
     text = json.dumps(answer["body"])
     assert "127.0.0.1" not in text
     assert "TCP/IP" not in text
+
+
+@pytest.mark.django_db
+def test_without_a_registered_freshness_source_health_lists_no_import(monkeypatch):
+    make_run(make_source("ontd"))
+    monkeypatch.setattr(health, "_import_freshness_source", [])
+    assert health.collect_health()[1]["last_successful_imports"] == {}
