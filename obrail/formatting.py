@@ -13,8 +13,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from apps.places.names import display_name
-
 COUNTRY_NAMES = {
     "AL": gettext_lazy("Albanie"),
     "AT": gettext_lazy("Autriche"),
@@ -144,14 +142,6 @@ def weekday_short_labels(flags: Sequence[bool]) -> str:
 def semicolon_list(items: Iterable[str]) -> str:
     """Items of a list too rich for commas: ``a ; b`` in French, ``a; b`` in English."""
     return pgettext("list separator", " ; ").join(items)
-
-
-def station_name(name: str) -> str:
-    """A station name as every page writes it: an ALL-CAPS name in title case
-    (:func:`apps.places.names.display_name`) and a capital first letter (``gare de Rodez``
-    → ``Gare de Rodez``, ``CERBERE`` → ``Cerbere``)."""
-    text = display_name(name)
-    return text[:1].upper() + text[1:]
 
 
 def decimal(value: float, places: int, *, grouping: bool = False) -> str:

@@ -372,3 +372,11 @@ def display_name(name: str) -> str:
         else:
             out.append(word[0].upper() + word[1:])
     return "".join(out)
+
+
+def station_name(name: str) -> str:
+    """A station name as every page writes it: an ALL-CAPS name in title case
+    (:func:`display_name`) and a capital first letter (``gare de Rodez``
+    → ``Gare de Rodez``, ``CERBERE`` → ``Cerbere``)."""
+    text = display_name(name)
+    return text[:1].upper() + text[1:]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from apps.places.names import station_name
 from apps.routing.forms import METHOD_LABELS, RouteForm, present_depart_field
 from apps.routing.services import (
     Endpoint,
@@ -29,7 +30,7 @@ from apps.trajets.models import ServiceKind
 from obrail.api_errors import BUSY_RETRY_AFTER_S
 from obrail.compute import BudgetExceeded, ComputeBusy, budget_message, is_retryable
 from obrail.errors import InvalidInput
-from obrail.formatting import clock, duration, kilograms, station_name
+from obrail.formatting import clock, duration, kilograms
 from obrail.htmx import is_htmx_fragment_request
 from obrail.throttling import throttle_computation
 

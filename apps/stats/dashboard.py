@@ -17,13 +17,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.places.names import station_name
 from apps.stats.services import VolumeTable, compute_served_countries, compute_volumes
 from apps.trajets.kinds import kind_trains, kind_word
 from apps.trajets.models import ServiceKind, Trajet
 from apps.trajets.periods import PeriodChoice, describe_choice, restrict_to_period
 from obrail.caching import cached_until_next_import
 from obrail.charts import Chart, ChartRow
-from obrail.formatting import country_name, kilograms, station_name
+from obrail.formatting import country_name, kilograms
 
 logger = logging.getLogger(__name__)
 

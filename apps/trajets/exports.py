@@ -8,10 +8,11 @@ from collections.abc import Iterator, Sequence
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from apps.places.names import station_name
 from apps.trajets.kinds import kind_word
 from apps.trajets.models import Trajet
 from obrail.api.csv_export import CSV_CHUNK_SIZE
-from obrail.formatting import clock, country_name, duration, station_name, weekday_short_labels
+from obrail.formatting import clock, country_name, duration, weekday_short_labels
 from obrail.spreadsheet import french_date, french_number
 
 __all__ = ["TRAJET_HEADERS", "trajet_rows"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Prefetch, QuerySet
 
+from apps.places.names import station_name
 from apps.trajets.etl.quality import QualityReport, compute_quality_report
 from apps.trajets.map import LinkRow
 from apps.trajets.models import (
@@ -20,7 +21,6 @@ from apps.trajets.models import (
     TrajetProvenance,
 )
 from obrail.caching import cached_per_query, cached_until_next_import
-from obrail.formatting import station_name
 
 
 @dataclass(frozen=True)

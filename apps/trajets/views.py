@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from apps.places.names import station_name
 from apps.trajets.country_gaps import countries_without_current_timetable
 from apps.trajets.coverage import DataCoverage, data_coverage, idle_text
 from apps.trajets.emission_words import factor_text
@@ -51,7 +52,6 @@ from obrail.formatting import (
     duration,
     kilograms,
     semicolon_list,
-    station_name,
     weekday_labels,
     weekday_short_labels,
 )

@@ -9,7 +9,6 @@ from obrail.formatting import (
     decimal,
     duration,
     kilograms,
-    station_name,
     weekday_short_labels,
 )
 
@@ -53,11 +52,3 @@ def test_running_days_read_as_spans_of_three_days_or_more_and_lists_otherwise():
         assert weekday_short_labels(_flags("0000000")) == "aucun jour"
     with pytest.raises(ValueError, match="expected 7, got 6"):
         weekday_short_labels(_flags("111111"))
-
-
-def test_station_names_follow_one_capitalisation_rule():
-    assert station_name("MADRID-PUERTA DE ATOCHA") == "Madrid-Puerta de Atocha"
-    assert station_name("CERBERE") == "Cerbere"
-    assert station_name("gare de Rodez") == "Gare de Rodez"
-    assert station_name("Berlin Hbf") == "Berlin Hbf"
-    assert station_name("’s-Hertogenbosch") == "’s-Hertogenbosch"

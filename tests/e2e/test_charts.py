@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from apps.ecology.tests.factories import make_scenario
+from apps.places.names import station_name
 from apps.trajets.tests.factories import make_operator, make_station, make_trajet
-from obrail.formatting import station_name
 
 pytestmark = pytest.mark.e2e
 

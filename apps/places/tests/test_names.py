@@ -15,6 +15,7 @@ from apps.places.names import (
     name_variants,
     search_key,
     station_key,
+    station_name,
 )
 
 
@@ -154,3 +155,11 @@ def test_display_name_keeps_acronyms_and_tells_latin_script() -> None:
     assert display_name("PUERTOLLANO (AV)") == "Puertollano (AV)"
     assert is_latin("Kraków")
     assert not is_latin("Ужгород")
+
+
+def test_station_names_follow_one_capitalisation_rule():
+    assert station_name("MADRID-PUERTA DE ATOCHA") == "Madrid-Puerta de Atocha"
+    assert station_name("CERBERE") == "Cerbere"
+    assert station_name("gare de Rodez") == "Gare de Rodez"
+    assert station_name("Berlin Hbf") == "Berlin Hbf"
+    assert station_name("’s-Hertogenbosch") == "’s-Hertogenbosch"

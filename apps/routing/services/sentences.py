@@ -8,8 +8,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.places.names import station_name
 from apps.routing.services.answers import RouteAnswer
-from obrail.formatting import clock, duration, station_name
+from obrail.formatting import clock, duration
 
 __all__ = ["answer_sentence", "next_departures_sentence", "transfer_stations"]
 
