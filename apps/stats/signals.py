@@ -13,10 +13,14 @@ from django.dispatch import receiver
 from django.utils import translation
 
 from apps.stats.dashboard import compute_dashboard
-from apps.stats.services import forget_volume_summary, rebuild_volume_summary
+from apps.stats.services import (
+    ensure_volume_summary,
+    forget_volume_summary,
+    rebuild_volume_summary,
+)
 from apps.trajets.models import Operator, Trajet, TrajetCountry
 from apps.trajets.services import summarise_data_quality
-from apps.trajets.signals import import_completed
+from apps.trajets.signals import data_settled, import_completed
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +47,16 @@ def warm_indicator_caches(sender: object, **kwargs: object) -> None:
         "indicator caches warmed",
         extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1)},
     )
+
+
+@receiver(data_settled, dispatch_uid="stats-ensure-summary")
+def ensure_summary(sender: object, **kwargs: object) -> str | None:
+    """Rebuild the volume summary unless it was built from the current data version (after a
+    forced reload that changed nothing, or a synthetic seeding, which sends no
+    ``import_completed``)."""
+    if ensure_volume_summary():
+        return "volume summary rebuilt for the current data version"
+    return None
 
 
 @receiver(post_save, sender=Trajet, dispatch_uid="stats-forget-summary-trajet-saved")

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Min
 
+from apps.stats.models import VolumeSummary
 from apps.trajets.management.commands.seed_synthetic import DEFAULT_STATIONS_CSV
 from apps.trajets.models import (
     ImportRun,
@@ -25,6 +26,7 @@ from apps.trajets.synthetic.generator import Context, StationArrays, TrajetGener
 from apps.trajets.synthetic.reference import OPERATORS
 from apps.trajets.synthetic.stations import build_station_set, read_station_csv
 from apps.trajets.tests.factories import make_trajet
+from obrail.caching import data_version
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +246,9 @@ def test_bench_compares_the_default_list_with_the_live_typical_week_condition():
 def test_bench_refuses_an_empty_database():
     with pytest.raises(CommandError, match="seed_synthetic"):
         call_command("bench_api", "--repeat", "2", stdout=StringIO())
+
+
+def test_seeding_leaves_the_volume_summary_built_for_the_seeded_data(seeded):
+    # The seeder asks for it through trajets' data_settled signal, which stats answers.
+    assert "volume summary rebuilt for the current data version" in seeded
+    assert set(VolumeSummary.objects.values_list("data_version", flat=True)) == {data_version()}
