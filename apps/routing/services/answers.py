@@ -12,8 +12,8 @@ import numpy as np
 from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.pathfinding.geo import great_circle_km
 from apps.routing.pathfinding.graph import CSRGraph
-from apps.trajets.etl.harmonise.co2 import Co2Estimate, estimate_co2
 from apps.trajets.models import Station, Trajet
+from apps.trajets.services import Co2Estimate, estimate_co2
 
 __all__ = [
     "RouteAnswer",

@@ -45,8 +45,8 @@ from apps.routing.services.tables import (
     read_stops,
     read_trajets,
 )
-from apps.trajets.etl.harmonise.co2 import estimate_co2
 from apps.trajets.models import BoardingRule
+from apps.trajets.services import estimate_co2
 
 logger = logging.getLogger(__name__)
 
