@@ -80,6 +80,7 @@ report: install browser-deps report-deps postgres reports/coverage.json
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	DEBUG=true $(PY) manage.py check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=true $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
@@ -97,4 +98,4 @@ lock:
 	/tmp/obrail-lock/bin/pip freeze --exclude-editable | grep -v '^pip==' > requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) staticfiles reports .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles reports .pytest_cache .ruff_cache .import_linter_cache
