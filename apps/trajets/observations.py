@@ -18,11 +18,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from obrail.charts import Chart, ChartRow
 
 from .etl.errors import ExtractError
 from .models import (
@@ -33,9 +34,6 @@ from .models import (
     SourceObservation,
     Trajet,
 )
-
-if TYPE_CHECKING:
-    from obrail.charts import Chart
 
 __all__ = [
     "HISTORY_SOURCE",
@@ -351,8 +349,6 @@ def night_history(source_name: str = HISTORY_SOURCE) -> tuple[DataSource, list[Q
 
 def history_chart(rows: Sequence[QuarterRow]) -> Chart:
     """Routes per observation as a bar chart with its summary and table."""
-    from obrail.charts import Chart, ChartRow
-
     chart_rows = tuple(
         ChartRow(
             label=date_format(row.observed_on, "j F Y"), value=row.routes, display=str(row.routes)
