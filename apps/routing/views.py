@@ -7,9 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from apps.routing.forms import METHOD_LABELS, RouteForm, present_depart_field
@@ -30,7 +28,7 @@ from obrail.api_errors import BUSY_RETRY_AFTER_S
 from obrail.compute import BudgetExceeded, ComputeBusy, budget_message, is_retryable
 from obrail.errors import InvalidInput
 from obrail.formatting import clock, duration, kilograms, station_name
-from obrail.htmx import is_htmx_fragment_request
+from obrail.pages import add_service_errors, render_page_or_fragment
 from obrail.throttling import throttle_computation
 
 logger = logging.getLogger(__name__)
@@ -52,7 +50,6 @@ def route_search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "answer": None,
         "unavailable": False,
-        "is_fragment": is_htmx_fragment_request(request),
     }
     if form.is_bound and form.is_valid():
         context.update(_answer(form))
@@ -60,13 +57,16 @@ def route_search(request: HttpRequest) -> HttpResponse:
         context["live_message"] = (
             context["sentence"] if context["answer"] else _("Aucun itinéraire affiché.")
         )
-    is_fragment = context["is_fragment"]
-    template = "routing/partials/route_result.html" if is_fragment else "routing/route_search.html"
     status = 503 if "retry_after" in context else 422 if form.errors else 200
-    response = render(request, template, context, status=status)
+    response = render_page_or_fragment(
+        request,
+        page="routing/route_search.html",
+        fragment="routing/partials/route_result.html",
+        context=context,
+        status=status,
+    )
     if status == 503:
         response["Retry-After"] = str(context["retry_after"])
-    patch_vary_headers(response, ("HX-Request",))
     return response
 
 
@@ -85,10 +85,7 @@ def _answer(form: RouteForm) -> dict[str, object]:
             max_transfers=data["max_transfers"],
         )
     except InvalidInput as error:
-        for parameter, messages in error.errors.items():
-            field = _FIELD_OF.get(parameter, parameter)
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
+        add_service_errors(form, error, field_of=_FIELD_OF)
         return {}
     except RoutingUnavailable:
         logger.warning("route search without a routing artefact")

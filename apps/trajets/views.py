@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -48,7 +47,7 @@ from obrail.formatting import (
     weekday_labels,
     weekday_short_labels,
 )
-from obrail.htmx import is_htmx_fragment_request
+from obrail.pages import render_page_or_fragment
 from obrail.services import (
     Chart,
     ChartRow,
@@ -329,7 +328,6 @@ def _filter_context(
             if "data-autocomplete" in field.widget.attrs
         ],
         "query": request.GET.urlencode(),
-        "is_fragment": is_htmx_fragment_request(request),
     }
 
 
@@ -567,17 +565,6 @@ def _name_notes(request: HttpRequest, filterset: TrajetFilterSet) -> list[dict[s
     return notes
 
 
-def _render_page_or_fragment(
-    request: HttpRequest, page_template: str, fragment_template: str, context: dict[str, object]
-) -> HttpResponse:
-    """One URL, one view: the whole page, or its fragment for HTMX; 422 on invalid filters."""
-    template = fragment_template if context["is_fragment"] else page_template
-    status = 422 if context["filterset"].errors else 200
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
 def trajet_list(request: HttpRequest) -> HttpResponse:
     """Filter form and sortable, paginated results; HTMX updates the results in place."""
     coverage = data_coverage()
@@ -587,8 +574,12 @@ def trajet_list(request: HttpRequest) -> HttpResponse:
         context.update(_results_context(request, filterset, coverage))
     else:
         context["live_message"] = _("Les filtres contiennent des erreurs.")
-    return _render_page_or_fragment(
-        request, "trajets/trajet_list.html", "trajets/partials/trajet_search.html", context
+    return render_page_or_fragment(
+        request,
+        page="trajets/trajet_list.html",
+        fragment="trajets/partials/trajet_search.html",
+        context=context,
+        status=422 if filterset.errors else 200,
     )
 
 
@@ -671,6 +662,10 @@ def network_map(request: HttpRequest) -> HttpResponse:
         )
     else:
         context["live_message"] = _("Les filtres contiennent des erreurs.")
-    return _render_page_or_fragment(
-        request, "trajets/network_map.html", "trajets/partials/network_view.html", context
+    return render_page_or_fragment(
+        request,
+        page="trajets/network_map.html",
+        fragment="trajets/partials/network_view.html",
+        context=context,
+        status=422 if filterset.errors else 200,
     )
