@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from apps.ecology import pages, services
+from apps.ecology import presentation, services
 from apps.ecology.forms import BatchForm, ScenarioEditForm
 from apps.ecology.models import Scenario
 from obrail.api_errors import BUSY_RETRY_AFTER_S
@@ -69,7 +69,7 @@ def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
     scenario, form, report, status = _report(request, slug)
     context = {"scenario": scenario, "form": form, "query": request.GET.urlencode()}
     if report is not None:
-        context.update(pages.detail_context(report))
+        context.update(presentation.detail_context(report))
     response = render_page_or_fragment(
         request,
         page="ecology/scenario_detail.html",
@@ -83,7 +83,7 @@ def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @throttle_computation
 def scenario_csv(request: HttpRequest, slug: str, figure: str) -> HttpResponse:
     """The numbers of one figure as CSV (same parameters as the page)."""
-    if figure not in pages.FIGURES:
+    if figure not in presentation.FIGURES:
         raise Http404(_("Figure inconnue."))
     _scenario, form, report, status = _report(request, slug)
     if report is None:
@@ -94,7 +94,7 @@ def scenario_csv(request: HttpRequest, slug: str, figure: str) -> HttpResponse:
         return _with_retry_after(response)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{figure}.csv"'
-    csv.writer(response).writerows(pages.csv_rows(report, figure))
+    csv.writer(response).writerows(presentation.csv_rows(report, figure))
     return response
 
 
@@ -124,7 +124,7 @@ def batch_growth(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query": request.GET.urlencode()}
     if series is not None:
         params = form.parameters() if form.is_bound else services.BatchParameters()
-        context.update(pages.batch_context(*series, params))
+        context.update(presentation.batch_context(*series, params))
     response = render_page_or_fragment(
         request,
         page="ecology/batch.html",
@@ -147,5 +147,5 @@ def batch_csv(request: HttpRequest) -> HttpResponse:
         return _with_retry_after(response)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="batch-growth.csv"'
-    csv.writer(response).writerows(pages.batch_csv_rows(*series))
+    csv.writer(response).writerows(presentation.batch_csv_rows(*series))
     return response
