@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+#: The request headers that decide between a page and its fragment (a response varies on them).
+FRAGMENT_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+
 
 def is_htmx_fragment_request(request: HttpRequest) -> bool:
     """Return True for an HTMX request that wants the partial only.

@@ -28,6 +28,7 @@ from apps.atlas.services import (
     source_titles,
 )
 from obrail.errors import InvalidInput
+from obrail.pages import add_service_errors
 from obrail.spreadsheet import download_name, stream_spreadsheet_csv
 
 #: Rows of the table and lines of the map (the CSV has them all).
@@ -143,8 +144,7 @@ def policy(request: HttpRequest) -> HttpResponse:
                 method=form.chosen_method(),
             )
         except InvalidInput as error:
-            for field, messages in error.errors.items():
-                form.add_error(field if field in form.fields else None, messages)
+            add_service_errors(form, error)
             status = 422
     elif form.is_bound:
         status = 400

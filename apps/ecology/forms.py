@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.ecology import services
 from apps.ecology.models import ScenarioKind
+from obrail.pages import add_service_errors
 
 
 def _strictly_positive(value: float) -> None:
@@ -180,11 +181,7 @@ class ScenarioEditForm:
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         """Show errors raised by the computation next to the matching input."""
-        for key, messages in errors.items():
-            field = SERVICE_ERROR_FIELDS.get(key)
-            target = field if field in self.conditions.fields else None
-            for message in messages:
-                self.conditions.add_error(target, message)
+        add_service_errors(self.conditions, errors, field_of=SERVICE_ERROR_FIELDS)
         self.conditions.mark_errors()
 
     @property

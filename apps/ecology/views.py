@@ -12,10 +12,9 @@ import csv
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from apps.ecology import pages, services
+from apps.ecology import presentation, services
 from apps.ecology.forms import BatchForm, ScenarioEditForm
 from apps.ecology.models import Scenario
 from obrail.api_errors import BUSY_RETRY_AFTER_S
@@ -27,7 +26,7 @@ from obrail.compute import (
     run_bounded,
 )
 from obrail.errors import InvalidInput
-from obrail.htmx import is_htmx_fragment_request
+from obrail.pages import add_service_errors, render_page_or_fragment
 from obrail.throttling import throttle_computation
 
 #: Error status of a page whose computation could not run.
@@ -68,29 +67,23 @@ def _with_retry_after(response: HttpResponse) -> HttpResponse:
 def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Time series, phase portrait and operating diagram of a scenario, with its edit form."""
     scenario, form, report, status = _report(request, slug)
-    is_fragment = is_htmx_fragment_request(request)
-    context = {
-        "scenario": scenario,
-        "form": form,
-        "query": request.GET.urlencode(),
-        "is_fragment": is_fragment,
-    }
+    context = {"scenario": scenario, "form": form, "query": request.GET.urlencode()}
     if report is not None:
-        context.update(pages.detail_context(report))
-    template = (
-        "ecology/partials/scenario_workspace.html"
-        if is_fragment
-        else "ecology/scenario_detail.html"
+        context.update(presentation.detail_context(report))
+    response = render_page_or_fragment(
+        request,
+        page="ecology/scenario_detail.html",
+        fragment="ecology/partials/scenario_workspace.html",
+        context=context,
+        status=status,
     )
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
     return _with_retry_after(response)
 
 
 @throttle_computation
 def scenario_csv(request: HttpRequest, slug: str, figure: str) -> HttpResponse:
     """The numbers of one figure as CSV (same parameters as the page)."""
-    if figure not in pages.FIGURES:
+    if figure not in presentation.FIGURES:
         raise Http404(_("Figure inconnue."))
     _scenario, form, report, status = _report(request, slug)
     if report is None:
@@ -101,7 +94,7 @@ def scenario_csv(request: HttpRequest, slug: str, figure: str) -> HttpResponse:
         return _with_retry_after(response)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{figure}.csv"'
-    csv.writer(response).writerows(pages.csv_rows(report, figure))
+    csv.writer(response).writerows(presentation.csv_rows(report, figure))
     return response
 
 
@@ -119,9 +112,7 @@ def _batch(request: HttpRequest) -> tuple[BatchForm, tuple | None, int]:
     except (BudgetExceeded, ComputeBusy) as error:
         errors = {"detail": [budget_message(error)]}
         status = BUSY if is_retryable(error) else INVALID
-    for key, messages in errors.items():
-        for message in messages:
-            form.add_error(key if key in form.fields else None, message)
+    add_service_errors(form, errors)
     form.mark_errors()
     return form, None, status
 
@@ -130,14 +121,17 @@ def _batch(request: HttpRequest) -> tuple[BatchForm, tuple | None, int]:
 def batch_growth(request: HttpRequest) -> HttpResponse:
     """Batch growth: logistic curve (closed form and ODE) and Monod growth with a yield."""
     form, series, status = _batch(request)
-    is_fragment = is_htmx_fragment_request(request)
-    context = {"form": form, "query": request.GET.urlencode(), "is_fragment": is_fragment}
+    context = {"form": form, "query": request.GET.urlencode()}
     if series is not None:
         params = form.parameters() if form.is_bound else services.BatchParameters()
-        context.update(pages.batch_context(*series, params))
-    template = "ecology/partials/batch_workspace.html" if is_fragment else "ecology/batch.html"
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
+        context.update(presentation.batch_context(*series, params))
+    response = render_page_or_fragment(
+        request,
+        page="ecology/batch.html",
+        fragment="ecology/partials/batch_workspace.html",
+        context=context,
+        status=status,
+    )
     return _with_retry_after(response)
 
 
@@ -153,5 +147,5 @@ def batch_csv(request: HttpRequest) -> HttpResponse:
         return _with_retry_after(response)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="batch-growth.csv"'
-    csv.writer(response).writerows(pages.batch_csv_rows(*series))
+    csv.writer(response).writerows(presentation.batch_csv_rows(*series))
     return response

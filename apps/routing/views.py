@@ -7,31 +7,25 @@ from __future__ import annotations
 import logging
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from apps.places.names import station_name
-from apps.routing.forms import METHOD_LABELS, RouteForm, present_depart_field
+from apps.routing import presentation
+from apps.routing.forms import RouteForm, present_depart_field
 from apps.routing.services import (
     Endpoint,
     RouteAnswer,
     RoutingUnavailable,
-    draw_route,
     find_route,
     resolve_station,
 )
-from apps.routing.services.alternatives import DayAlternative, day_alternatives
-from apps.routing.services.sentences import answer_sentence, next_departures_sentence
+from apps.routing.services.alternatives import day_alternatives
+from apps.routing.services.sentences import next_departures_sentence
 from apps.trajets.coverage import data_coverage
-from apps.trajets.kinds import kind_word
-from apps.trajets.models import ServiceKind
 from obrail.api_errors import BUSY_RETRY_AFTER_S
 from obrail.compute import BudgetExceeded, ComputeBusy, budget_message, is_retryable
 from obrail.errors import InvalidInput
-from obrail.formatting import clock, duration, kilograms
-from obrail.htmx import is_htmx_fragment_request
+from obrail.pages import add_service_errors, render_page_or_fragment
 from obrail.throttling import throttle_computation
 
 logger = logging.getLogger(__name__)
@@ -53,7 +47,6 @@ def route_search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "answer": None,
         "unavailable": False,
-        "is_fragment": is_htmx_fragment_request(request),
     }
     if form.is_bound and form.is_valid():
         context.update(_answer(form))
@@ -61,13 +54,16 @@ def route_search(request: HttpRequest) -> HttpResponse:
         context["live_message"] = (
             context["sentence"] if context["answer"] else _("Aucun itinéraire affiché.")
         )
-    is_fragment = context["is_fragment"]
-    template = "routing/partials/route_result.html" if is_fragment else "routing/route_search.html"
     status = 503 if "retry_after" in context else 422 if form.errors else 200
-    response = render(request, template, context, status=status)
+    response = render_page_or_fragment(
+        request,
+        page="routing/route_search.html",
+        fragment="routing/partials/route_result.html",
+        context=context,
+        status=status,
+    )
     if status == 503:
         response["Retry-After"] = str(context["retry_after"])
-    patch_vary_headers(response, ("HX-Request",))
     return response
 
 
@@ -86,10 +82,7 @@ def _answer(form: RouteForm) -> dict[str, object]:
             max_transfers=data["max_transfers"],
         )
     except InvalidInput as error:
-        for parameter, messages in error.errors.items():
-            field = _FIELD_OF.get(parameter, parameter)
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
+        add_service_errors(form, error, field_of=_FIELD_OF)
         return {}
     except RoutingUnavailable:
         logger.warning("route search without a routing artefact")
@@ -98,23 +91,7 @@ def _answer(form: RouteForm) -> dict[str, object]:
         form.add_error(None, budget_message(error))
         return {"retry_after": BUSY_RETRY_AFTER_S} if is_retryable(error) else {}
     return {
-        "answer": answer,
-        "sentence": answer_sentence(answer),
-        "total_duration": duration(answer.duration_min),
-        "origin_name": station_name(answer.origin.name),
-        "destination_name": station_name(answer.destination.name),
-        "legs": [
-            (
-                leg,
-                duration(leg.duration_min),
-                station_name(leg.from_station.name),
-                station_name(leg.to_station.name),
-            )
-            for leg in answer.legs
-        ],
-        "drawing": draw_route(answer),
-        "method_label": METHOD_LABELS.get(answer.method, answer.method),
-        "night_word": kind_word(ServiceKind.NIGHT),
+        **presentation.answer_context(answer),
         **_alternatives(form, origin, destination, answer),
     }
 
@@ -139,29 +116,6 @@ def _alternatives(
         logger.info("day alternatives left out", extra={"reason": type(error).__name__})
         return {"alternatives": [], "next_departures": ""}
     return {
-        "alternatives": [_alternative_row(item, answer) for item in found],
+        "alternatives": [presentation.alternative_row(item, answer) for item in found],
         "next_departures": next_departures_sentence(answer, [item.answer for item in found]),
-    }
-
-
-def _alternative_row(item: DayAlternative, answer: RouteAnswer) -> dict[str, object]:
-    journey = item.answer
-    is_answer = (journey.departure, journey.arrival, journey.transfers) == (
-        answer.departure,
-        answer.arrival,
-        answer.transfers,
-    )
-    days_later = (journey.arrival.date() - journey.departure.date()).days
-    return {
-        "departure": clock(journey.departure.time()),
-        "arrival": clock(journey.arrival.time(), days_later),
-        "origin": station_name(journey.origin.name),
-        "destination": station_name(journey.destination.name),
-        "duration": duration(journey.duration_min),
-        "transfers": journey.transfers,
-        "trains": " → ".join(leg.train for leg in journey.legs if leg.train),
-        "has_night_train": journey.uses_night_trains,
-        "co2": kilograms(journey.co2_rail_kg),
-        "choices": item.choice_labels,
-        "is_answer": is_answer,
     }

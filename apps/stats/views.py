@@ -90,11 +90,11 @@ def key_figures_export(request: HttpRequest) -> HttpResponse:
     filterset = TrajetFilterSet(request.GET)
     if not filterset.is_valid():
         return redirect(reverse("stats:dashboard") + f"?{request.GET.urlencode()}")
-    dashboard = compute_dashboard(filterset.period_choice)
-    period = dashboard.period_label
+    figures = compute_dashboard(filterset.period_choice)
+    period = figures.period_label
     rows = [
         (figure.label, french_number(figure.value, figure.decimals), figure.unit, period)
-        for figure in key_figures(dashboard)
+        for figure in key_figures(figures)
     ]
     return stream_spreadsheet_csv(
         [_("Indicateur"), _("Valeur"), _("Unité"), _("Période")],

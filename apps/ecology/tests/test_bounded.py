@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from obrail import compute
 from obrail.budget import BudgetExceeded
@@ -237,3 +237,16 @@ def test_without_host_slots_only_the_process_pool_limits(client, budget):
     budget.COMPUTE_HOST_SLOTS = 0
     with compute.host_slot():
         assert _simulate(client, {**BODY, "D": 0.46}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [reverse_lazy("ecology:batch-growth"), reverse_lazy("ecology:scenario-detail", args=["monod"])],
+    ids=["batch", "scenario"],
+)
+def test_a_first_visit_out_of_wall_time_asks_to_retry_instead_of_failing(client, budget, url):
+    budget.COMPUTE_WALL_MS = 1
+    response = client.get(url)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "le serveur est très chargé" in response.content.decode()

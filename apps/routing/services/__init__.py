@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from apps.routing.services.answers import RouteAnswer, RouteLeg
-from apps.routing.services.drawing import DrawnStation, RouteDrawing, draw_route
 from apps.routing.services.journeys import DEFAULT_JOURNEY_METHOD, uncovered_date_message
 from apps.routing.services.network import (
     DAY_CACHE_SIZE,
@@ -29,16 +28,13 @@ __all__ = [
     "DEFAULT_JOURNEY_METHOD",
     "DEFAULT_STATIC_METHOD",
     "TRANSFER_TIME_S",
-    "DrawnStation",
     "Endpoint",
     "RouteAnswer",
-    "RouteDrawing",
     "RouteLeg",
     "RoutingUnavailable",
     "artifact_root",
     "build_network",
     "build_routing_artifact",
-    "draw_route",
     "find_route",
     "load_network",
     "pareto_routes",

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext as _
 
-from apps.ecology import services, svg
+from apps.ecology import charts, services
 from apps.ecology.chemostat import REGION_NAMES, Equilibrium
 
 TABLE_ROWS = 21
@@ -142,7 +142,7 @@ def detail_context(report: services.Report) -> dict[str, Any]:
             "k": len(stable),
             "list": "; ".join(f"s = {row['s']} ({row['stability']})" for row in equilibria),
         },
-        "series_svg": svg.time_series_svg(
+        "series_svg": charts.time_series_svg(
             series.t,
             [(labels[name], values) for name, values in series.columns.items()],
             prefix="series-chart",
@@ -198,7 +198,7 @@ def _phase_context(report: services.Report, names: list[str]) -> dict[str, Any]:
         "ends": "; ".join(f"({row['end']})" for row in rows),
     }
     return {
-        "phase_svg": svg.phase_svg(
+        "phase_svg": charts.phase_svg(
             portrait,
             prefix="phase-chart",
             title=_("Portrait de phase"),
@@ -226,7 +226,7 @@ def _diagram_context(report: services.Report) -> dict[str, Any]:
         "b": counts["bistability"],
     }
     return {
-        "diagram_svg": svg.diagram_svg(
+        "diagram_svg": charts.diagram_svg(
             diagram,
             prefix="diagram-chart",
             title=_("Diagramme opératoire"),
@@ -313,7 +313,7 @@ def batch_context(
         "drift": f"{drift:.2e}",
     }
     return {
-        "logistic_svg": svg.time_series_svg(
+        "logistic_svg": charts.time_series_svg(
             logistic.t,
             list(zip(logistic_labels, logistic.columns.values(), strict=True)),
             prefix="logistic-chart",
@@ -325,7 +325,7 @@ def batch_context(
         "logistic_summary": logistic_summary,
         "logistic_header": logistic_labels,
         "logistic_rows": _table(logistic),
-        "batch_svg": svg.time_series_svg(
+        "batch_svg": charts.time_series_svg(
             batch.t,
             list(zip(batch_labels, batch.columns.values(), strict=True)),
             prefix="batch-chart",

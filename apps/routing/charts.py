@@ -1,5 +1,6 @@
-"""A map of a route for the page's SVG (positions only, no markup): the route's stations on
-the country outlines of the network map, framed around the route, with their names.
+"""Chart builders of the routing page: a map of a route for the page's SVG (positions only,
+no markup): the route's stations on the country outlines of the network map, framed around
+the route, with their names.
 
 It uses the network map's projection and outlines (:mod:`apps.trajets.map`, Natural Earth),
 so a two-station journey shows where it runs, not a line on a blank box.
