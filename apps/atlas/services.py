@@ -594,12 +594,19 @@ def policy_year() -> int | None:
     return CityPair.objects.aggregate(year=Max("air_year"))["year"]
 
 
+#: The columns the simulator reads (not the day's journeys nor the airports).
+_POLICY_FIELDS = (
+    "id", "a_name", "b_name", "a_country", "b_country", "is_domestic", "air_series",
+    "flown_km", "rail_fastest_min", "rail_km_by_country", "rail_missing_main", "night_train",
+)  # fmt: skip
+
+
 def policy_pairs(method: str, year: int) -> list[PolicyPair]:
     """Every pair with air passengers in ``year`` (not a pair's own latest year: a route
     flown until 2016 has none in 2019) and its CO2 under ``method``."""
     factors = method_factors(method)
     pairs = []
-    for pair in CityPair.objects.filter(air_passengers__gt=0):
+    for pair in CityPair.objects.filter(air_passengers__gt=0).only(*_POLICY_FIELDS):
         passengers = int(pair.air_series.get(str(year), 0))
         if passengers <= 0:
             continue
