@@ -526,7 +526,16 @@ def recompute_atlas(*, trigger: str, is_shared: bool = True) -> AtlasBuild:
             trigger=trigger[:100],
         )
         transaction.on_commit(bump_atlas_version)
+    # Once committed (after the version bump), render the default queries of the pages and
+    # the API, so that the first visitor after a recomputation does not pay them.
+    transaction.on_commit(_warm_caches)
     return build
+
+
+def _warm_caches() -> None:
+    from apps.atlas.warmup import warm_atlas_caches
+
+    warm_atlas_caches()
 
 
 def _pair_fields(key, cities, air, served, rail, now) -> dict:
