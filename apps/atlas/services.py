@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -610,12 +610,16 @@ _POLICY_FIELDS = (
 )  # fmt: skip
 
 
-def policy_pairs(method: str, year: int) -> list[PolicyPair]:
+def policy_pairs(method: str, year: int, *, country: str = "") -> list[PolicyPair]:
     """Every pair with air passengers in ``year`` (not a pair's own latest year: a route
-    flown until 2016 has none in 2019) and its CO2 under ``method``."""
+    flown until 2016 has none in 2019) and its CO2 under ``method``; with ``country``, only
+    the pairs with an end in it (the simulator's scopes are within those)."""
     factors = method_factors(method)
     pairs = []
-    for pair in CityPair.objects.filter(air_passengers__gt=0).only(*_POLICY_FIELDS):
+    rows = CityPair.objects.filter(air_passengers__gt=0).only(*_POLICY_FIELDS)
+    if country:
+        rows = rows.filter(Q(a_country=country) | Q(b_country=country))
+    for pair in rows:
         passengers = int(pair.air_series.get(str(year), 0))
         if passengers <= 0:
             continue
@@ -640,7 +644,8 @@ def run_policy(rule: PolicyRule, *, method: str, year: int | None = None) -> Pol
     """The simulator on the stored pairs, with the passengers of ``year`` (default: the
     latest year of the air data)."""
     year = policy_year() if year is None else year
-    return simulate_policy(policy_pairs(method, year) if year is not None else [], rule)
+    pairs = policy_pairs(method, year, country=rule.country) if year is not None else []
+    return simulate_policy(pairs, rule)
 
 
 POLICY_ASSUMPTIONS = (
