@@ -25,7 +25,9 @@ CHECKED_STATES: dict[str, Promise] = {
         "d'un trajet"
     ),
     "stats:dashboard": _("tableaux de données ouverts, période choisie"),
-    "atlas:pair-list": _("liste filtrée et triée, fiche d'une liaison, simulateur"),
+    "atlas:pair-list": _(
+        "liste filtrée, triée et sa deuxième page, fiche d'une liaison, simulateur"
+    ),
     "routing:route-search": _("résultat d'une recherche d'itinéraire"),
     "trajets:network-map": _("couche de nuit, carte agrandie au clavier"),
     "monitoring:status": _("incidents et maintenances déclarés"),

@@ -13,12 +13,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from apps.atlas.filters import CityPairFilterSet
 from apps.atlas.models import CityPair
 from apps.atlas.serializers import (
     METHOD_CHOICES,
+    PAIR_ROW_FIELDS,
     PairDetailSerializer,
     PairListSerializer,
     PairQuerySerializer,
@@ -67,10 +69,38 @@ class PairPagination(Pagination):
         self.method = _method(request)
         return super().paginate_queryset(queryset, request, view)
 
-    def get_paginated_response(self, data: list[Any]) -> Response:
-        response = super().get_paginated_response(data)
-        response.data = {"method": self.method, **response.data}
-        return response
+    def page_data(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """The page without its links: what is cached (the links follow each request's own
+        host and scheme, :meth:`with_links`)."""
+        paginator = self.page.paginator
+        return {
+            "method": self.method,
+            "count": paginator.count,
+            "count_exact": paginator.count_exact,
+            "page": self.page.number,
+            "page_size": paginator.per_page,
+            "has_next": self.page.has_next(),
+            "results": rows,
+        }
+
+    def with_links(self, data: dict[str, Any], request: Request) -> dict[str, Any]:
+        """The page as the API answers it: :meth:`page_data` with the links of
+        ``request`` (as DRF's ``get_next_link`` and ``get_previous_link`` make them)."""
+        url = request.build_absolute_uri()
+        number = data["page"]
+        previous = None
+        if number == 2:
+            previous = remove_query_param(url, self.page_query_param)
+        elif number > 2:
+            previous = replace_query_param(url, self.page_query_param, number - 1)
+        links = {
+            "next": replace_query_param(url, self.page_query_param, number + 1)
+            if data["has_next"]
+            else None,
+            "previous": previous,
+        }
+        head = {name: data[name] for name in ("method", "count", "count_exact", "page")}
+        return {**head, "page_size": data["page_size"], **links, "results": data["results"]}
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         base = super().get_paginated_response_schema(schema)
@@ -94,7 +124,8 @@ class PairListView(generics.ListAPIView):
     The filters and their schema come from :class:`CityPairFilterSet`, the page's own.
     """
 
-    queryset = CityPair.objects.order_by(*CityPair._meta.ordering, "id")
+    # Only the columns of a list row: the day's journeys and the yearly series stay unread.
+    queryset = CityPair.objects.order_by(*CityPair._meta.ordering, "id").only(*PAIR_ROW_FIELDS)
     serializer_class = PairListSerializer
     filterset_class = CityPairFilterSet
     pagination_class = PairPagination
@@ -120,24 +151,24 @@ class PairListView(generics.ListAPIView):
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        method = _method(request)
+        return Response(self.paginator.with_links(self.cached_page(request), request))
+
+    def cached_page(self, request: Request) -> dict[str, Any]:
+        """The asked page without its links, cached per atlas version, language and query."""
         key = (
             "atlas:api-pairs:"
             + hashlib.sha256(
-                f"{atlas_version()}|{get_language()}|{method}|"
+                f"{atlas_version()}|{get_language()}|{_method(request)}|"
                 f"{sorted(request.query_params.lists())}".encode()
             ).hexdigest()
         )
         data = cache.get(key)
         if data is None:
-            data = self.list(request, *args, **kwargs).data
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            factors = method_factors(_method(request))
+            data = self.paginator.page_data([pair_row(p, pair_co2(p, factors)) for p in page])
             cache.set(key, data, 3600)
-        return Response(data)
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        factors = method_factors(_method(request))
-        return self.get_paginated_response([pair_row(p, pair_co2(p, factors)) for p in page])
+        return data
 
 
 class PairDetailView(APIView):

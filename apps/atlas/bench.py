@@ -1,4 +1,5 @@
-"""Atlas benchmark: the whole recomputation, then the pages' server time (p50, p95).
+"""Atlas benchmark: the whole recomputation, then the pages' server time (p50, p95), cold
+and warm, against the 100 ms target.
 
 Run through ``manage.py bench_atlas``; the figures depend on the data loaded (samples or full).
 With ``baseline``, the recomputation is also run with the rail times searched pair by pair
@@ -16,8 +17,18 @@ from django.urls import reverse
 
 from apps.atlas.models import AtlasBuild, CityPair
 from apps.atlas.services import bump_atlas_version, recompute_atlas
+from apps.atlas.warmup import warm_atlas_caches
 
-__all__ = ["AtlasBench", "Baseline", "run_bench", "stored_pairs"]
+__all__ = [
+    "PAGE_NAMES",
+    "PAGE_TARGET_MS",
+    "AtlasBench",
+    "Baseline",
+    "PageTiming",
+    "bench_pages",
+    "run_bench",
+    "stored_pairs",
+]
 
 
 @dataclass(frozen=True)
@@ -44,17 +55,49 @@ class Baseline:
         return self.pair_by_pair_cpu_s / self.shared_cpu_s
 
 
+#: Issue #15's target for a page or an endpoint, server side, in milliseconds (p95).
+PAGE_TARGET_MS = 100.0
+
+
+@dataclass(frozen=True)
+class PageTiming:
+    """One page's server times in milliseconds: cold (the atlas's cached answers dropped
+    before each request, as right after a recomputation without a warm-up) and warm."""
+
+    cold_p50: float
+    cold_p95: float
+    warm_p50: float
+    warm_p95: float
+    #: This process's CPU time per request (p95, cold and warm): what the page costs without
+    #: the waits for a core on a shared machine (the database server's time is not in it).
+    cold_cpu_p95: float = 0.0
+    warm_cpu_p95: float = 0.0
+
+    @property
+    def ratio(self) -> float:
+        """How many times the cache speeds the page up (cold p50 / warm p50)."""
+        return self.cold_p50 / self.warm_p50 if self.warm_p50 else float("inf")
+
+    @property
+    def meets_target(self) -> bool:
+        """Both p95s at or under :data:`PAGE_TARGET_MS`."""
+        return max(self.cold_p95, self.warm_p95) <= PAGE_TARGET_MS
+
+
 @dataclass(frozen=True)
 class AtlasBench:
     """Recompute time and per-page server times in milliseconds."""
 
     recompute_s: float
     pairs: int
-    pages: dict[str, tuple[float, float]]
+    pages: dict[str, PageTiming]
     baseline: Baseline | None = None
     #: This process's CPU time during the recompute (None for ``--pages-only``): on a shared
     #: machine the wall time also counts the waits for a core.
     recompute_cpu_s: float | None = None
+    #: The warm-up of the default queries after a recomputation (:mod:`apps.atlas.warmup`),
+    #: timed alone: (answers rendered, milliseconds); None when no page was timed.
+    warm_up: tuple[int, float] | None = None
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -115,11 +158,14 @@ def run_bench(
     host: str = "localhost",
     recompute: bool = True,
     baseline: bool = False,
+    only: tuple[str, ...] = (),
 ) -> AtlasBench:
     """Recompute once (timed; without ``recompute``, the last recomputation's time; with
-    ``baseline``, three times: see :func:`run_baseline`), then GET each page ``requests``
-    times through the test client (the whole Django stack: middleware, view, template) and
-    time each answer."""
+    ``baseline``, three times: see :func:`run_baseline`), then GET each page of
+    :func:`bench_pages` (``only``: those of :data:`PAGE_NAMES` named, when the data has
+    them) ``requests`` times cold and as many warm through the test client (the whole Django
+    stack: middleware, view, template), time each answer, and time the warm-up of the
+    default queries alone; LookupError when the atlas was never computed."""
     compared = None
     cpu_s = None
     if baseline:
@@ -132,54 +178,87 @@ def run_bench(
         if build is None:
             raise LookupError("the atlas was never computed: run recompute_atlas first")
         recompute_s = build.duration_s
-    client = Client(HTTP_HOST=host)
-    pair = CityPair.objects.order_by("-air_passengers").first()
-    pages = {
-        "list": reverse("atlas:pair-list"),
-        "list filtered": reverse("atlas:pair-list") + "?country=FR&ordering=-rail",
-        "simulator 2h30": reverse("atlas:policy") + "?threshold_min=150&scope=domestic",
-        "api pairs": reverse("api:pair-list"),
-        "api pairs 500": reverse("api:pair-list") + "?page_size=500&method=eea",
-        "api policy": reverse("api:policy") + "?threshold_min=150",
-    }
-    # A filtered second page, when the data has one (the bundled samples may not).
-    filtered = reverse("api:pair-list") + "?country=FR&ordering=-rail&page_size=20"
-    first_page = client.get(filtered)
-    if first_page.status_code == 200 and first_page.json().get("next"):
-        pages["api pairs FR p2"] = filtered + "&page=2"
-    if pair is not None:
-        pages["detail"] = reverse("atlas:pair-detail", args=[pair.pk])
-    timings = _time_pages(client, pages, requests) if requests else {}
+    timings: dict[str, PageTiming] = {}
+    warm_up = None
     if requests:
-        # The first request of a query builds what the others read from the cache: timed too.
-        cold = {f"{name} (cold)": pages[name] for name in ("list", "api pairs", "api pairs 500")}
-        timings |= _time_pages(client, cold, requests, cold=True)
+        pages = bench_pages(Client(HTTP_HOST=host))
+        if only:
+            pages = {name: url for name, url in pages.items() if name in only}
+        timings = _time_pages(Client(HTTP_HOST=host), pages, requests)
+        bump_atlas_version()
+        done = warm_atlas_caches()
+        warm_up = (done.answers, done.duration_ms) if done else None
     return AtlasBench(
         round(recompute_s, 2),
         build.pairs,
         timings,
         compared,
         None if cpu_s is None else round(cpu_s, 2),
+        warm_up,
     )
 
 
-def _time_pages(client: Client, pages: dict[str, str], requests: int, cold: bool = False) -> dict:
-    """p50 and p95 per page; ``cold``: the atlas's cached answers are dropped before each
-    request (untimed), as after a recomputation."""
-    timings = {}
+#: Every page and endpoint the bench can time.
+PAGE_NAMES = (
+    "list", "list filtered", "list page 2", "simulator 2h30", "api pairs", "api pairs 500",
+    "api pairs FR p2", "api policy", "detail", "api pair detail",
+)  # fmt: skip
+
+
+def bench_pages(client: Client) -> dict[str, str]:
+    """Name -> address of every atlas page and endpoint timed (a second page only when the
+    data has one: the bundled samples may not)."""
+    pair = CityPair.objects.order_by("-air_passengers").first()
+    lists = reverse("atlas:pair-list")
+    api = reverse("api:pair-list")
+    pages = {
+        "list": lists,
+        "list filtered": lists + "?country=FR&ordering=-rail",
+        "list page 2": lists + "?page=2",
+        "simulator 2h30": reverse("atlas:policy") + "?threshold_min=150&scope=domestic",
+        "api pairs": api,
+        "api pairs 500": api + "?page_size=500&method=eea",
+        "api pairs FR p2": api + "?country=FR&ordering=-rail&page_size=20&page=2",
+        "api policy": reverse("api:policy") + "?threshold_min=150",
+    }
+    if client.get(pages["list page 2"]).status_code != 200:
+        del pages["list page 2"]
+    if not client.get(api + "?country=FR&ordering=-rail&page_size=20").json().get("next"):
+        del pages["api pairs FR p2"]
+    if pair is not None:
+        pages["detail"] = reverse("atlas:pair-detail", args=[pair.pk])
+        pages["api pair detail"] = reverse("api:pair-detail", args=[pair.pk])
+    return pages
+
+
+def _time_pages(client: Client, pages: dict[str, str], requests: int) -> dict[str, PageTiming]:
+    """Each page ``requests`` times cold, then ``requests`` times warm."""
     count = 0
+    timings = {}
     for name, url in pages.items():
-        client.get(url)  # warm
-        samples = []
-        for _ in range(requests):
-            if cold:
-                bump_atlas_version()
-            begun = time.perf_counter()
-            # A client address per request: the API's rate limit is not what is measured.
-            count += 1
-            response = client.get(url, REMOTE_ADDR=f"127.1.{count // 250}.{count % 250 + 1}")
-            samples.append((time.perf_counter() - begun) * 1000)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url} answered {response.status_code}")
-        timings[name] = (statistics.median(samples), _percentile(samples, 0.95))
+        samples: dict[bool, list[float]] = {True: [], False: []}
+        cpu: dict[bool, list[float]] = {True: [], False: []}
+        for is_cold in (True, False):
+            client.get(url)  # untimed: the process's first use of the view (and warm)
+            for _ in range(requests):
+                if is_cold:
+                    bump_atlas_version()  # untimed, as the recomputation's own bump
+                count += 1
+                # A client address per request: the API's rate limit is not what is measured.
+                address = f"127.1.{count // 250}.{count % 250 + 1}"
+                begun, begun_cpu = time.perf_counter(), time.process_time()
+                response = client.get(url, REMOTE_ADDR=address)
+                samples[is_cold].append((time.perf_counter() - begun) * 1000)
+                cpu[is_cold].append((time.process_time() - begun_cpu) * 1000)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} answered {response.status_code}")
+        cold, warm = samples[True], samples[False]
+        timings[name] = PageTiming(
+            round(statistics.median(cold), 1),
+            round(_percentile(cold, 0.95), 1),
+            round(statistics.median(warm), 1),
+            round(_percentile(warm, 0.95), 1),
+            round(_percentile(cpu[True], 0.95), 1),
+            round(_percentile(cpu[False], 0.95), 1),
+        )
     return timings

@@ -39,6 +39,16 @@ class MethodForm(forms.Form):
         return (self.cleaned_data.get("method") if self.is_valid() else "") or "ademe"
 
 
+class PageForm(forms.Form):
+    """The page of the pair list (the first when absent)."""
+
+    page = forms.IntegerField(label=_("Page"), min_value=1, max_value=10_000_000, required=False)
+
+    def number(self) -> int:
+        """The page asked for (1 when the form is empty or invalid)."""
+        return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
+
+
 class PolicyForm(MethodForm):
     """A rule on flights: a rail-time threshold, the night-train option, the scope."""
 

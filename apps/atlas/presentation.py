@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +30,7 @@ __all__ = [
     "band_of",
     "flight_assumptions",
     "map_layout",
+    "page_links",
     "rail_provenance",
     "rail_words",
 ]
@@ -181,6 +184,7 @@ class MapLine:
     x2: float
     y2: float
     band: str
+    band_label: str
 
 
 @dataclass(frozen=True)
@@ -223,10 +227,12 @@ def map_layout(pairs: Sequence[CityPair]) -> MapLayout | None:
 
     lines = []
     cities: dict[str, MapCity] = {}
+    labels = {key: str(label) for key, _limit, label in BANDS}
     for pair in pairs:
         x1, y1 = xy(pair.a_longitude, pair.a_latitude)
         x2, y2 = xy(pair.b_longitude, pair.b_latitude)
-        lines.append(MapLine(pair, x1, y1, x2, y2, band_of(pair)))
+        band = band_of(pair)
+        lines.append(MapLine(pair, x1, y1, x2, y2, band, labels[band]))
         cities.setdefault(pair.a_name, MapCity(pair.a_name, x1, y1))
         cities.setdefault(pair.b_name, MapCity(pair.b_name, x2, y2))
     order = {key: index for index, (key, _limit, _label) in enumerate(BANDS)}
@@ -275,13 +281,15 @@ SORTABLE = (
 
 
 def sort_columns(query: QueryDict, ordering: str) -> list[SortColumn]:
-    """Header links: a click sorts by the column, a second click reverses."""
+    """Header links: a click sorts by the column (from the first page), a second click
+    reverses."""
     columns = []
     for key, label in SORTABLE:
         current = ordering.lstrip("-") == key
         descending = ordering.startswith("-")
         target = f"-{key}" if current and not descending else key
         params = query.copy()
+        params.pop("page", None)
         params["ordering"] = target
         aria = ("descending" if descending else "ascending") if current else ""
         action = (
@@ -291,3 +299,54 @@ def sort_columns(query: QueryDict, ordering: str) -> list[SortColumn]:
         )
         columns.append(SortColumn(key, str(label), f"?{params.urlencode()}", aria, action))
     return columns
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link of the page navigation (no ``url``: an ellipsis or the current page)."""
+
+    key: str
+    label: str
+    url: str = ""
+    description: str = ""
+    current: bool = False
+
+
+def _page_url(query: QueryDict, number: int) -> str:
+    params = query.copy()
+    params.pop("page", None)
+    if number > 1:
+        params["page"] = str(number)
+    path = reverse("atlas:pair-list")
+    return f"{path}?{params.urlencode()}" if params else path
+
+
+def page_links(query: QueryDict, page: Page) -> list[PageLink]:
+    """Previous, numbered (elided) and next links of ``page``, keeping the other filters."""
+    if not page.has_other_pages():
+        return []
+    links = []
+    if page.has_previous():
+        number = page.previous_page_number()
+        links.append(
+            PageLink("previous", _("‹ Précédente"), _page_url(query, number), _("Page précédente"))
+        )
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            links.append(PageLink("", str(number)))
+        else:
+            links.append(
+                PageLink(
+                    str(number),
+                    str(number),
+                    _page_url(query, number),
+                    _("Page %(number)s") % {"number": number},
+                    current=number == page.number,
+                )
+            )
+    if page.has_next():
+        number = page.next_page_number()
+        links.append(
+            PageLink("next", _("Suivante ›"), _page_url(query, number), _("Page suivante"))
+        )
+    return links

@@ -163,6 +163,15 @@ def co2_data(figures: Co2Figures) -> dict[str, Any]:
     }
 
 
+#: The columns :func:`pair_row` reads (its fields, the label's names, the CO2's inputs).
+_COMPUTED = ("label", "co2", "rail_is_upper_bound")
+PAIR_ROW_FIELDS = (
+    *(name for name in PairListSerializer.Meta.fields if name not in _COMPUTED),
+    "flown_km",
+    "rail_km_by_country",
+)
+
+
 def pair_row(pair: CityPair, figures: Co2Figures) -> dict[str, Any]:
     """A pair as :class:`PairListSerializer` shows it."""
     row: dict[str, Any] = {

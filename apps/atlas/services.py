@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -526,7 +526,16 @@ def recompute_atlas(*, trigger: str, is_shared: bool = True) -> AtlasBuild:
             trigger=trigger[:100],
         )
         transaction.on_commit(bump_atlas_version)
+    # Once committed (after the version bump), render the default queries of the pages and
+    # the API, so that the first visitor after a recomputation does not pay them.
+    transaction.on_commit(_warm_caches)
     return build
+
+
+def _warm_caches() -> None:
+    from apps.atlas.warmup import warm_atlas_caches
+
+    warm_atlas_caches()
 
 
 def _pair_fields(key, cities, air, served, rail, now) -> dict:
@@ -594,12 +603,23 @@ def policy_year() -> int | None:
     return CityPair.objects.aggregate(year=Max("air_year"))["year"]
 
 
-def policy_pairs(method: str, year: int) -> list[PolicyPair]:
+#: The columns the simulator reads (not the day's journeys nor the airports).
+_POLICY_FIELDS = (
+    "id", "a_name", "b_name", "a_country", "b_country", "is_domestic", "air_series",
+    "flown_km", "rail_fastest_min", "rail_km_by_country", "rail_missing_main", "night_train",
+)  # fmt: skip
+
+
+def policy_pairs(method: str, year: int, *, country: str = "") -> list[PolicyPair]:
     """Every pair with air passengers in ``year`` (not a pair's own latest year: a route
-    flown until 2016 has none in 2019) and its CO2 under ``method``."""
+    flown until 2016 has none in 2019) and its CO2 under ``method``; with ``country``, only
+    the pairs with an end in it (the simulator's scopes are within those)."""
     factors = method_factors(method)
     pairs = []
-    for pair in CityPair.objects.filter(air_passengers__gt=0):
+    rows = CityPair.objects.filter(air_passengers__gt=0).only(*_POLICY_FIELDS)
+    if country:
+        rows = rows.filter(Q(a_country=country) | Q(b_country=country))
+    for pair in rows:
         passengers = int(pair.air_series.get(str(year), 0))
         if passengers <= 0:
             continue
@@ -624,7 +644,8 @@ def run_policy(rule: PolicyRule, *, method: str, year: int | None = None) -> Pol
     """The simulator on the stored pairs, with the passengers of ``year`` (default: the
     latest year of the air data)."""
     year = policy_year() if year is None else year
-    return simulate_policy(policy_pairs(method, year) if year is not None else [], rule)
+    pairs = policy_pairs(method, year, country=rule.country) if year is not None else []
+    return simulate_policy(pairs, rule)
 
 
 POLICY_ASSUMPTIONS = (

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import EmptyPage
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from apps.atlas import presentation
 from apps.atlas.co2 import co2_unit
 from apps.atlas.exports import PAIR_HEADERS, pair_rows
 from apps.atlas.filters import CityPairFilterSet
-from apps.atlas.forms import MethodForm, PolicyForm
+from apps.atlas.forms import MethodForm, PageForm, PolicyForm
 from apps.atlas.geography import AIRPORT_RADIUS_KM
+from apps.atlas.listing import pair_results
 from apps.atlas.models import AtlasBuild, CityPair
 from apps.atlas.services import (
     METHODS,
-    atlas_version,
     co2_all_methods,
     method_factors,
     pair_co2,
@@ -31,56 +26,33 @@ from obrail.errors import InvalidInput
 from obrail.pages import add_service_errors
 from obrail.spreadsheet import download_name, stream_spreadsheet_csv
 
-#: Rows of the table and lines of the map (the CSV has them all).
-PAGE_ROWS = 200
-RESULTS_CACHE_SECONDS = 3600
-
 
 def _filtered(request: HttpRequest) -> tuple[CityPairFilterSet, MethodForm]:
     data = request.GET.copy()
     method_form = MethodForm({"method": data.pop("method", [""])[-1]})
+    data.pop("page", None)
     return CityPairFilterSet(data, queryset=CityPair.objects.all()), method_form
 
 
-def _results(request: HttpRequest, filterset: CityPairFilterSet, method: str) -> str:
-    """The table and the map of the filtered pairs (cached per atlas version, language and
-    query: the pages only read what the recomputation stored)."""
-    key = (
-        "atlas:results:"
-        + hashlib.sha256(
-            f"{atlas_version()}|{get_language()}|{method}|{sorted(request.GET.lists())}".encode()
-        ).hexdigest()
-    )
-    html = cache.get(key)
-    if html is None:
-        pairs = list(filterset.qs[:PAGE_ROWS])
-        factors = method_factors(method)
-        context = {
-            "method": method,
-            "method_label": METHODS[method],
-            "co2_unit": co2_unit(method),
-            "rows": [(p, pair_co2(p, factors), presentation.band_of(p)) for p in pairs],
-            "total": filterset.qs.count(),
-            "page_rows": PAGE_ROWS,
-            "map": presentation.map_layout(pairs),
-            "bands": presentation.BANDS,
-            "query": request.GET.urlencode(),
-            "sort_columns": presentation.sort_columns(request.GET, request.GET.get("ordering", "")),
-        }
-        html = render_to_string("atlas/partials/pair_results.html", context)
-        cache.set(key, html, RESULTS_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by our own template, autoescaped
-
-
 def pair_list(request: HttpRequest) -> HttpResponse:
-    """The sortable, filterable table of city pairs with its map; 400 with the errors."""
+    """The sortable, filterable table of city pairs with its map, by pages; 400 with the
+    errors, 404 past the last page."""
     filterset, method_form = _filtered(request)
-    valid = filterset.is_valid() and method_form.is_valid()
-    method = method_form.chosen_method()
+    page_form = PageForm({"page": request.GET.get("page", "")})
+    valid = filterset.is_valid() and method_form.is_valid() and page_form.is_valid()
+    results = ""
+    if valid:
+        try:
+            results = pair_results(
+                filterset.qs, request.GET, method_form.chosen_method(), page_form.number()
+            )
+        except EmptyPage as error:
+            raise Http404(str(error)) from error
     context = {
         "form": filterset.form,
         "method_form": method_form,
-        "results": _results(request, filterset, method) if valid else "",
+        "page_form": page_form,
+        "results": results,
         "build": AtlasBuild.objects.first(),
         "radius_km": int(AIRPORT_RADIUS_KM),
         "assumptions": presentation.flight_assumptions(),

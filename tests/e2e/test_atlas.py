@@ -29,6 +29,7 @@ def _states():
     return [
         (reverse("atlas:pair-list"), "liaisons entre villes"),
         (reverse("atlas:pair-list") + "?country=ES&ordering=-distance", "liaisons entre villes"),
+        (reverse("atlas:pair-list") + "?ordering=name&page=2", "liaisons entre villes"),
         (reverse("atlas:policy") + "?threshold_min=150&night_train=on", "Simulateur"),
     ]
 
@@ -65,3 +66,15 @@ def test_a_sort_link_orders_the_table_and_says_so(atlas_site, browser_page):
         .get_attribute("aria-current")
         == "page"
     )
+
+
+def test_the_page_links_lead_from_page_to_page(atlas_site, browser_page):
+    base, _network = atlas_site
+    browser_page.goto(base + reverse("atlas:pair-list") + "?ordering=name")
+    first_row = browser_page.locator("#pair-table tbody th").first.inner_text()
+    browser_page.get_by_role("link", name="Page suivante").click()
+    assert "page=2" in browser_page.url
+    assert browser_page.locator("[aria-current=page]", has_text="2").count() == 1
+    assert browser_page.locator("#pair-table tbody th").first.inner_text() != first_row
+    browser_page.get_by_role("link", name="Page précédente").click()
+    assert browser_page.locator("#pair-table tbody th").first.inner_text() == first_row

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from apps.atlas.loading import air_source_paths, load_air_data
+from apps.atlas.models import CityPair
 from apps.atlas.services import recompute_atlas
 from apps.places.gazetteer import gazetteer
 from apps.places.models import Place
@@ -38,6 +39,15 @@ def place_named(name: str, country: str) -> Place:
         },
     )
     return place
+
+
+def copy_every_pair() -> None:
+    """Store a copy of every pair under other city ids: twice the pairs, for query counts."""
+    pair = CityPair.objects.first()
+    for index in range(CityPair.objects.count()):
+        pair.pk = None
+        pair.a_geonames_id = 900_000_000 + index
+        pair.save()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from apps.atlas.models import CityPair
-from apps.atlas.tests.conftest import place_named
+from apps.atlas.tests.conftest import copy_every_pair, place_named
 from apps.places.models import PlaceName
 from apps.places.names import search_key
 
@@ -202,9 +202,17 @@ def test_the_pairs_list_costs_the_same_queries_for_more_pairs(
         return len(context)
 
     before = queries()
-    pair = CityPair.objects.first()
-    for index in range(CityPair.objects.count()):
-        pair.pk = None
-        pair.a_geonames_id = 900_000_000 + index
-        pair.save()
+    copy_every_pair()
     assert queries() == before
+
+
+def test_the_cached_api_page_takes_its_links_from_each_request(atlas, client):
+    url = reverse("api:pair-list")
+    first = client.get(url, HTTP_HOST="localhost").json()
+    again = client.get(url, HTTP_HOST="127.0.0.1").json()
+    assert first["next"] == "http://localhost/api/pairs?page=2"
+    assert again["next"] == "http://127.0.0.1/api/pairs?page=2"
+    second = client.get(url, {"page": 2, "page_size": 20}).json()
+    assert second["previous"] == "http://testserver/api/pairs?page_size=20"
+    third = client.get(url, {"page": 3, "page_size": 20}).json()
+    assert third["previous"] == "http://testserver/api/pairs?page=2&page_size=20"

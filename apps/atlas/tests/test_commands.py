@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from apps.atlas.bench import PAGE_NAMES, PageTiming
 from apps.atlas.models import AtlasBuild, CityPair
 from apps.atlas.tests.conftest import RAW_AIRPORTS, RAW_TRAFFIC
 
@@ -36,18 +37,48 @@ def test_load_air_traffic_names_a_missing_file(tmp_path):
 
 def test_recompute_and_bench_print_their_figures(atlas):
     assert "city pairs in" in _run("recompute_atlas")
-    output = _run("bench_atlas", "--requests", "2")
+    output = _run("bench_atlas", "--requests", "2", "--only", "list")
     assert "recompute:" in output
-    assert "list" in output
-    assert "p95" in output
+    assert "cold p50  cold p95  warm p50  warm p95 cold/warm CPU cold95 CPU warm95" in output
     assert AtlasBuild.objects.filter(trigger="bench_atlas").exists()
 
 
-def test_bench_can_time_the_pages_only(atlas):
+def _timed_names(output: str) -> list[str]:
+    return [line[:18].strip() for line in output.splitlines() if line.endswith(("pass", "FAIL"))]
+
+
+def test_bench_times_every_page_and_endpoint_cold_and_warm_with_a_verdict(atlas):
     output = _run("bench_atlas", "--requests", "1", "--pages-only")
     assert "last recompute:" in output
-    assert "detail" in output
-    assert "api pairs (cold)" in output
+    names = _timed_names(output)
+    # The fixture's atlas has a second page of the list, not a second page of 20 French pairs.
+    assert names == [name for name in PAGE_NAMES if name != "api pairs FR p2"] or names == list(
+        PAGE_NAMES
+    )
+    row = next(line for line in output.splitlines() if line.startswith("api pairs 500 "))
+    cold_p50, cold_p95, warm_p50, warm_p95, ratio, cold_cpu, warm_cpu = row.split()[3:10]
+    assert float(cold_p95) >= float(cold_p50) > 0
+    assert float(warm_p95) >= float(warm_p50) > 0
+    assert ratio.endswith("x")
+    assert float(cold_cpu) > 0
+    assert float(warm_cpu) > 0
+    assert f"of {len(names)} pages meet the target cold and warm" in output
+    assert "warm-up after a recomputation: 30 default answers cached in" in output
+    assert "load average after the run" in output
+
+
+def test_bench_only_times_the_pages_named(atlas):
+    output = _run(
+        "bench_atlas", "--requests", "1", "--pages-only", "--only", "detail", "--only", "api pairs"
+    )
+    assert _timed_names(output) == ["api pairs", "detail"]
+
+
+def test_a_page_over_the_target_is_marked_fail():
+    fast, slow = PageTiming(10, 20, 5, 8), PageTiming(50, 100.1, 5, 8)
+    assert fast.meets_target
+    assert not slow.meets_target
+    assert fast.ratio == 2
 
 
 @pytest.mark.django_db
@@ -187,6 +218,7 @@ def test_bench_baseline_fails_when_the_two_searches_disagree(atlas, monkeypatch)
     [
         (("--requests", "-1"), "--requests must be 0 or more, not -1"),
         (("--pages-only", "--baseline"), "exclude each other"),
+        (("--only", "everything"), "invalid choice: 'everything'"),
     ],
 )
 @pytest.mark.django_db

@@ -242,3 +242,25 @@ def test_shared_searches_store_the_same_pairs_as_the_pair_by_pair_search_on_real
     found = [p for p in shared.values() if p["rail_status"] == CityPair.RailStatus.FOUND]
     assert len(found) >= 20
     assert any(j["transfers"] > 0 for p in found for j in p["rail_journey_list"])
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        PolicyRule(150),
+        PolicyRule(360, domestic_only=False),
+        PolicyRule(None, night_train=True, domestic_only=False, country="CH"),
+        PolicyRule(600, domestic_only=False, country=""),
+    ],
+)
+def test_the_simulator_reads_only_the_pairs_of_the_country_and_answers_the_same(atlas, rule):
+    from apps.atlas.policy import simulate_policy
+    from apps.atlas.services import policy_pairs, policy_year
+
+    year = policy_year()
+    every_pair = simulate_policy(policy_pairs("ademe", year), rule)
+    assert run_policy(rule, method="ademe") == every_pair
+    if rule.country:
+        read = policy_pairs("ademe", year, country=rule.country)
+        assert {rule.country} <= {c for p in read for c in p.countries}
+        assert all(rule.country in p.countries for p in read)

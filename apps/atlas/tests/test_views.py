@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.atlas.filters import CityPairFilterSet
+from apps.atlas.listing import PAGE_ROWS
 from apps.atlas.models import CityPair
+from apps.atlas.tests.conftest import copy_every_pair
 from tests.test_one_language import english_words
 
 
@@ -174,3 +181,72 @@ def test_the_tables_name_co2_alone_under_the_eea_method_and_co2e_otherwise(atlas
         assert f"{other}train (kg)" not in listed.replace(f"{unit} train", "")
         assert f"{unit} avion (kg)" in simulated
         assert f"de {unit} évitées par an" in simulated
+
+
+def _table_labels(html: str) -> list[str]:
+    body = html[html.index('id="pair-table"') :]
+    body = body[: body.index("</tbody>")]
+    return [unescape(label) for label in re.findall(r'<th scope="row"><a [^>]*>([^<]*)</a>', body)]
+
+
+def test_the_list_comes_by_pages_that_follow_each_other_without_javascript(atlas, client):
+    total = CityPair.objects.count()
+    assert total > PAGE_ROWS
+    first = _get(client, "atlas:pair-list", ordering="name").content.decode()
+    second = _get(client, "atlas:pair-list", ordering="name", page="2").content.decode()
+    ordered = [p.label for p in CityPair.objects.order_by("a_name", "b_name", "id")]
+    assert _table_labels(first) == ordered[:PAGE_ROWS]
+    assert _table_labels(second) == ordered[PAGE_ROWS : 2 * PAGE_ROWS]
+    pages = -(-total // PAGE_ROWS)
+    assert f"Page 1 sur {pages} : liaisons 1 à {PAGE_ROWS}." in first
+    assert 'href="/rail-ou-avion/?ordering=name&amp;page=2" aria-label="Page suivante"' in first
+    assert 'href="/rail-ou-avion/?ordering=name" aria-label="Page précédente"' in second
+    assert '<span aria-current="page">2</span>' in second
+    # The map draws the pairs of the page, and its data table says so.
+    assert second.count('<line class="atlas-') == PAGE_ROWS
+
+
+def test_a_sort_starts_again_from_the_first_page(atlas, client):
+    html = _get(client, "atlas:pair-list", ordering="name", page="2").content.decode()
+    assert 'href="?ordering=-name"' in html
+    assert "page=2&amp;ordering" not in html
+
+
+def test_a_page_that_is_not_a_number_is_400_and_one_past_the_end_404(atlas, client):
+    refused = _get(client, "atlas:pair-list", page="deux")
+    assert refused.status_code == 400
+    assert "Page : Saisissez un nombre entier." in unescape(refused.content.decode())
+    assert _get(client, "atlas:pair-list", page="0").status_code == 400
+    assert _get(client, "atlas:pair-list", page="1000").status_code == 404
+    assert _get(client, "atlas:pair-list", q="Nowhere-sur-Mer", page="1").status_code == 200
+
+
+def test_an_empty_filter_form_shows_the_landing_page_from_the_same_cache(atlas, client):
+    empty = dict.fromkeys(CityPairFilterSet.base_filters, "")
+    landing = _get(client, "atlas:pair-list").content.decode()
+    with CaptureQueriesContext(connection) as context:
+        submitted = _get(client, "atlas:pair-list", **empty).content.decode()
+    assert not [q for q in context.captured_queries if "atlas_citypair" in q["sql"]]
+    assert _table_labels(submitted) == _table_labels(landing)
+
+
+def test_the_list_costs_the_same_queries_for_more_pairs(atlas, client):
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            assert _get(client, "atlas:pair-list", page="2").status_code == 200
+        # The count and the page's rows, no deferred column read row by row.
+        assert len([q for q in context.captured_queries if "atlas_citypair" in q["sql"]]) == 2
+        return len(context)
+
+    before = queries()
+    copy_every_pair()
+    assert queries() == before
+
+
+def test_the_simulator_reads_the_pairs_in_one_query(atlas, client):
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        assert _get(client, "atlas:policy", threshold_min="150").status_code == 200
+    # The latest year, then the pairs with their columns (none read row by row).
+    assert len([q for q in context.captured_queries if "atlas_citypair" in q["sql"]]) == 2
