@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from apps.trajets.api import CachedCountPaginator
 from apps.trajets.country_gaps import countries_without_current_timetable
 from apps.trajets.coverage import DataCoverage, data_coverage, idle_text
-from apps.trajets.emission_words import factor_text
+from apps.trajets.emission_words import factor_text, flight_equivalent_note
 from apps.trajets.etl.quality import QualityReport
 from apps.trajets.exports import TRAJET_HEADERS, trajet_rows
 from apps.trajets.filters import TrajetFilterSet
@@ -61,10 +61,10 @@ from obrail.spreadsheet import download_name, stream_spreadsheet_csv
 
 
 def _co2_chart(trajet: Trajet) -> Chart | None:
-    if trajet.co2_rail_kg is None or trajet.co2_flight_kg is None:
+    if trajet.co2_rail_kg is None:
         return None
-
-    if trajet.co2_flight_kg > 0:
+    rows = [ChartRow(_("Train"), trajet.co2_rail_kg, kilograms(trajet.co2_rail_kg), "rail")]
+    if trajet.co2_flight_kg:
         ratio = trajet.co2_flight_kg / max(trajet.co2_rail_kg, 0.01)
         summary = _(
             "Un passager émet %(rail)s en train contre %(flight)s pour le vol équivalent, "
@@ -74,6 +74,14 @@ def _co2_chart(trajet: Trajet) -> Chart | None:
             "flight": kilograms(trajet.co2_flight_kg),
             "ratio": decimal(ratio, 0 if ratio >= 10 else 1),
         }
+        rows.append(
+            ChartRow(
+                _("Avion équivalent"),
+                trajet.co2_flight_kg,
+                kilograms(trajet.co2_flight_kg),
+                "air",
+            )
+        )
     else:
         summary = _("Un passager émet %(rail)s en train.") % {"rail": kilograms(trajet.co2_rail_kg)}
     return Chart(
@@ -82,15 +90,7 @@ def _co2_chart(trajet: Trajet) -> Chart | None:
         summary=summary,
         label_header=_("Mode"),
         value_header=_("kg CO2e par passager"),
-        rows=(
-            ChartRow(_("Train"), trajet.co2_rail_kg, kilograms(trajet.co2_rail_kg), "rail"),
-            ChartRow(
-                _("Avion équivalent"),
-                trajet.co2_flight_kg,
-                kilograms(trajet.co2_flight_kg),
-                "air",
-            ),
-        ),
+        rows=tuple(rows),
     )
 
 
@@ -162,6 +162,7 @@ def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "provenances": list(trajet.provenances.all()),
         "week": list(zip(WEEKDAY_LABELS, trajet.weekdays, strict=True)),
         "co2_chart": _co2_chart(trajet),
+        "flight_note": flight_equivalent_note(trajet),
         "variants": _variant_rows(trajet),
     }
     return render(request, "trajets/trajet_detail.html", context)
