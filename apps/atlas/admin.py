@@ -1,12 +1,12 @@
-"""Admin: airports and air traffic as loaded (read-only), the CO2 factors (editable: a corrected
-factor is used at once), the city pairs and their computations (derived, read-only)."""
+"""Admin: airports and air traffic as loaded (read-only), the city pairs and their
+computations (derived, read-only). The CO2 factors are the trajets' ``EmissionFactor``."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
+from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,13 +33,6 @@ class AirTrafficAdmin(ReadOnlyAdmin):
     list_display = ("reporting_icao", "partner_icao", "year", "passengers", "location")
     list_filter = ("year", "reporting_country")
     search_fields = ("reporting_icao", "partner_icao", "label")
-
-
-@admin.register(Co2Factor)
-class Co2FactorAdmin(admin.ModelAdmin):
-    list_display = ("method", "mode", "route", "country", "min_km", "max_km", "kg_per_pkm", "year")
-    list_filter = ("method", "mode", "route")
-    search_fields = ("label", "source")
 
 
 @admin.register(CityPair)

@@ -70,51 +70,6 @@ class AirTraffic(models.Model):
         return f"{self.reporting_icao}–{self.partner_icao} {self.year}: {self.passengers}"
 
 
-class Co2Factor(models.Model):
-    """A published factor of one CO2 method, with its source, year and scope."""
-
-    class Mode(models.TextChoices):
-        RAIL = "rail", _("train")
-        AIR = "air", _("avion")
-
-    class Route(models.TextChoices):
-        ANY = "any", _("toute liaison")
-        DOMESTIC = "domestic", _("intérieure")
-        INTERNATIONAL = "international", _("internationale")
-
-    method = models.SlugField(_("méthode"), max_length=20)
-    mode = models.CharField(_("mode"), max_length=4, choices=Mode.choices)
-    route = models.CharField(_("liaison"), max_length=13, choices=Route.choices, default="any")
-    country = models.CharField(_("pays (vide : tous)"), max_length=2, blank=True)
-    min_km = models.FloatField(_("distance min. (km)"), default=0)
-    max_km = models.FloatField(_("distance max. (km)"), null=True, blank=True)
-    kg_per_pkm = models.FloatField(_("kg par passager-km"))
-    scope = models.CharField(_("périmètre"), max_length=200)
-    label = models.CharField(_("libellé de la source"), max_length=200, blank=True)
-    source = models.CharField(_("publication"), max_length=300)
-    source_url = models.URLField(_("lien"), blank=True)
-    year = models.PositiveSmallIntegerField(_("année de publication"))
-
-    class Meta:
-        ordering = ["method", "mode", "route", "country", "min_km"]
-        verbose_name = _("facteur CO2 d'une méthode")
-        verbose_name_plural = _("facteurs CO2 des méthodes")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["method", "mode", "route", "country", "min_km"],
-                name="co2factor_unique_band",
-            ),
-            models.CheckConstraint(condition=Q(kg_per_pkm__gte=0), name="co2factor_non_negative"),
-            models.CheckConstraint(
-                condition=Q(max_km__isnull=True) | Q(max_km__gt=F("min_km")),
-                name="co2factor_band_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.mode} {self.route} {self.country} ≥{self.min_km} km"
-
-
 class CityPair(models.Model):
     """Two cities (GeoNames places) with air traffic between their airports or a rail link.
 

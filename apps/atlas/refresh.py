@@ -3,8 +3,9 @@
 The city pairs follow from the imported data (timetables, stations, airports, air traffic:
 every successful ``ImportRun``), from the routing artefact the rail times are searched in (its
 version: a lost or rebuilt artefact changes it), from the atlas rules (this code:
-``ATLAS_RULES_VERSION`` and the release, ``OBRAIL_VERSION``) and from the day (a country's main
-timetable may have run out since). A build records the fingerprint of those inputs;
+``ATLAS_RULES_VERSION`` and the release, ``OBRAIL_VERSION``), from the CO2 factors (the trajets'
+flight equivalents are priced with them) and from the day (a country's main timetable may have
+run out since). A build records the fingerprint of those inputs;
 ``refresh_atlas`` skips the recomputation when the latest build has the same fingerprint, so
 the start-up job and cron can call it as often as they like.
 """
@@ -19,16 +20,17 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.atlas.models import AtlasBuild
-from apps.atlas.services import ensure_factors, recompute_atlas
+from apps.atlas.services import recompute_atlas
 from apps.routing.pathfinding.artifact import current_version
 from apps.routing.services.network import artifact_root
+from apps.trajets.emission_factors import ensure_factors, factors_fingerprint
 from apps.trajets.models import ImportRun
 
 __all__ = ["ATLAS_RULES_VERSION", "AtlasRefresh", "atlas_inputs", "refresh_atlas"]
 
 # Change this version when a rule of the atlas changes (city of an airport, rail times, flight
-# times), so that the next refresh recomputes every pair.
-ATLAS_RULES_VERSION = "2026-12-06.2"
+# times, the trajets' flight equivalent), so that the next refresh recomputes every pair.
+ATLAS_RULES_VERSION = "2026-12-06.3"
 
 
 def atlas_inputs() -> str:
@@ -41,6 +43,7 @@ def atlas_inputs() -> str:
         settings.OBRAIL_VERSION,
         str(latest_run or 0),
         current_version(artifact_root()) or "no routing artefact",
+        factors_fingerprint(),
         timezone.localdate().isoformat(),
     )
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -28,19 +28,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.atlas import co2 as co2_rules
-from apps.atlas.flight import flight_time
+from apps.atlas.flight import FlightTime, flight_time
 from apps.atlas.geography import AirportCity, cities_of_airports
-from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
+from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair
 from apps.atlas.policy import PolicyPair, PolicyResult, PolicyRule, simulate_policy
 from apps.atlas.rail import RailDay, StationTraffic, busiest_stations, rail_day, rail_days
 from apps.atlas.rail_coverage import countries_without_main_timetable
+from apps.atlas.trajet_flights import TownFlight, write_trajet_flights
 from apps.places.gazetteer import gazetteer
 from apps.places.geo.distance import great_circle_km
 from apps.routing.pathfinding import NoPathError, ParameterError, shortest_path
 from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.services import RoutingUnavailable, load_network
 from apps.routing.services.answers import arc_weights
-from apps.trajets.models import DataSource, Station, Trajet
+from apps.trajets.emission_factors import METHODS, ensure_factors
+from apps.trajets.models import DataSource, EmissionFactor, Station, Trajet
 from obrail.errors import UnprocessableInput
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "bump_atlas_version",
     "co2_all_methods",
     "ensure_factors",
+    "factor_of_row",
     "method_factors",
     "pair_co2",
     "policy_answer",
@@ -62,65 +65,33 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-METHODS = {
-    "ademe": _("ADEME Base Carbone (avion avec effets hors CO2)"),
-    "desnz": _("DESNZ, gouvernement britannique (avion avec effets hors CO2)"),
-    "desnz_no_rf": _("DESNZ, gouvernement britannique (avion sans effets hors CO2)"),
-    "eea": _(
-        "AEE, Agence européenne pour l'environnement (CO2 seul, sans effets hors CO2 ; "
-        "un seul chiffre par mode, quels que soient la distance et le pays)"
-    ),
-}
-
-
-def ensure_factors() -> None:
-    """Put the published factors in the table; rows already there win (a correction stays)."""
-    for f in co2_rules.PUBLISHED_FACTORS:
-        Co2Factor.objects.get_or_create(
-            method=f.method,
-            mode=f.mode,
-            route=f.route,
-            country=f.country,
-            min_km=f.min_km,
-            defaults={
-                "max_km": f.max_km,
-                "kg_per_pkm": f.kg_per_pkm,
-                "scope": f.scope,
-                "label": f.label,
-                "source": f.source,
-                "source_url": f.source_url or co2_rules.SOURCE_URL,
-                "year": f.year,
-            },
-        )
-
 
 def method_factors(method: str) -> co2_rules.MethodFactors:
     """The stored factors of ``method`` (LookupError when the method is unknown)."""
     if method not in METHODS:
         raise LookupError(f"unknown CO2 method {method!r}; known: {', '.join(METHODS)}")
-    rows = list(Co2Factor.objects.filter(method=method))
+    rows = list(EmissionFactor.objects.filter(method=method))
     if not rows:
         ensure_factors()
-        rows = list(Co2Factor.objects.filter(method=method))
-    return co2_rules.MethodFactors(
-        method,
-        tuple(
-            co2_rules.Factor(
-                method=r.method,
-                mode=r.mode,
-                kg_per_pkm=r.kg_per_pkm,
-                scope=r.scope,
-                source=r.source,
-                year=r.year,
-                country=r.country,
-                route=r.route,
-                min_km=r.min_km,
-                max_km=r.max_km,
-                label=r.label,
-                source_url=r.source_url,
-            )
-            for r in rows
-        ),
+        rows = list(EmissionFactor.objects.filter(method=method))
+    return co2_rules.MethodFactors(method, tuple(factor_of_row(r) for r in rows))
+
+
+def factor_of_row(row: EmissionFactor) -> co2_rules.Factor:
+    """A stored factor as the CO2 rules read it."""
+    return co2_rules.Factor(
+        method=row.method,
+        mode=row.mode,
+        kg_per_pkm=row.kg_co2e_per_passenger_km,
+        scope=row.scope,
+        source=row.source_name,
+        year=row.year or 0,
+        country=row.country,
+        route=row.route,
+        min_km=row.min_distance_km,
+        max_km=row.max_distance_km,
+        label=row.label,
+        source_url=row.source_url,
     )
 
 
@@ -442,8 +413,9 @@ def _clock(service: object, seconds: int, zone: dt.tzinfo, day: dt.date) -> str:
 
 def recompute_atlas(*, trigger: str, is_shared: bool = True) -> AtlasBuild:
     """Rebuild every city pair (air traffic or a train of a reference day between two cities
-    served by an airport) and record how long it took; ``is_shared=False`` searches the rail
-    times pair by pair (the reference the bench compares with: same results, slower)."""
+    served by an airport) and the trajets' flight equivalents (``trajet_flights.py``), and
+    record how long it took; ``is_shared=False`` searches the rail times pair by pair (the
+    reference the bench compares with: same results, slower)."""
     started_at = timezone.now()
     started = time.perf_counter()
     ensure_factors()
@@ -518,6 +490,11 @@ def recompute_atlas(*, trigger: str, is_shared: bool = True) -> AtlasBuild:
             [CityPair(pk=ids.get((f["a_geonames_id"], f["b_geonames_id"])), **f) for f in computed],
             batch_size=1000,
         )
+        # The trajets' flight equivalent follows the same rule, under the default method.
+        write_trajet_flights(
+            _trajet_town_flights(cities, air_pairs, served),
+            factors=method_factors(co2_rules.DEFAULT_METHOD),
+        )
         build = AtlasBuild.objects.create(
             started_at=started_at,
             duration_s=round(time.perf_counter() - started, 3),
@@ -564,6 +541,7 @@ def _pair_fields(key, cities, air, served, rail, now) -> dict:
         "air_series": {},
         "air_routes": [],
     }
+    route_a, route_b, flight = _flight(first, second, air, served)
     if air:
         series = {str(y): p for y, p in sorted(air["series"].items()) if p > 0}
         latest = max((int(y) for y in series), default=None)
@@ -576,17 +554,6 @@ def _pair_fields(key, cities, air, served, rail, now) -> dict:
                 {"airports": [r[0], r[1]], "year": r[2], "passengers": r[3]} for r in routes
             ],
         )
-        route_a, route_b = routes[0][0], routes[0][1]
-        if served[route_a].place.geonames_id != pa.geonames_id:
-            route_a, route_b = route_b, route_a
-    else:
-        route_a = min(first.airports, key=lambda icao: served[icao].distance_km)
-        route_b = min(second.airports, key=lambda icao: served[icao].distance_km)
-    flight = flight_time(
-        great_circle_km(*served[route_a].position, *served[route_b].position),
-        access_a_km=served[route_a].distance_km,
-        access_b_km=served[route_b].distance_km,
-    )
     fields.update(
         flown_km=flight.flown_km,
         flight_block_min=flight.block_min,
@@ -596,6 +563,51 @@ def _pair_fields(key, cities, air, served, rail, now) -> dict:
     )
     fields.update(rail)
     return fields
+
+
+def _flight(
+    first: _City, second: _City, air: dict | None, served: dict[str, AirportCity]
+) -> tuple[str, str, FlightTime]:
+    """The airports flown between (the busiest route, else each city's nearest airport) and
+    the flight's times, from ``first``'s airport to ``second``'s."""
+    if air:
+        routes = sorted(air["routes"], key=lambda r: (-r[3], r[0], r[1]))
+        route_a, route_b = routes[0][0], routes[0][1]
+        if served[route_a].place.geonames_id != first.city.place.geonames_id:
+            route_a, route_b = route_b, route_a
+    else:
+        route_a = min(first.airports, key=lambda icao: served[icao].distance_km)
+        route_b = min(second.airports, key=lambda icao: served[icao].distance_km)
+    flight = flight_time(
+        great_circle_km(*served[route_a].position, *served[route_b].position),
+        access_a_km=served[route_a].distance_km,
+        access_b_km=served[route_b].distance_km,
+    )
+    return route_a, route_b, flight
+
+
+def _trajet_town_flights(
+    cities: dict[int, _City], air_pairs: dict[tuple[int, int], dict], served: dict
+) -> dict[tuple[int, int], TownFlight]:
+    """The flight of every pair of towns at the ends of a trajet, by the atlas's rule: both
+    towns served by an airport and different (the same computation as a city pair's)."""
+    ends = (
+        Trajet.objects.filter(origin__place__isnull=False, destination__place__isnull=False)
+        .values_list("origin__place__geonames_id", "destination__place__geonames_id")
+        .distinct()
+    )
+    flights: dict[tuple[int, int], TownFlight] = {}
+    for ends_a, ends_b in ends:
+        key = tuple(sorted((ends_a, ends_b)))
+        if ends_a == ends_b or ends_a not in cities or ends_b not in cities or key in flights:
+            continue
+        first, second = _ordered(key, cities)
+        flight = _flight(first, second, air_pairs.get(key), served)[2]
+        flights[key] = TownFlight(
+            flown_km=flight.flown_km,
+            is_domestic=first.city.place.country == second.city.place.country,
+        )
+    return flights
 
 
 def policy_year() -> int | None:

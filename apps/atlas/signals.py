@@ -8,7 +8,7 @@ from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from apps.atlas.models import Co2Factor
+from apps.trajets.models import EmissionFactor
 from apps.trajets.signals import import_completed
 
 logger = logging.getLogger(__name__)
@@ -32,10 +32,11 @@ def recompute_after_import(sender: object, *, run: object = None, **kwargs: obje
     )
 
 
-@receiver(post_save, sender=Co2Factor, dispatch_uid="atlas-factor-saved")
-@receiver(post_delete, sender=Co2Factor, dispatch_uid="atlas-factor-deleted")
+@receiver(post_save, sender=EmissionFactor, dispatch_uid="atlas-factor-saved")
+@receiver(post_delete, sender=EmissionFactor, dispatch_uid="atlas-factor-deleted")
 def forget_cached_figures(sender: object, **kwargs: object) -> None:
-    """A corrected factor changes every CO2 figure: cached tables are outdated."""
+    """A corrected factor changes every CO2 figure: cached tables are outdated (the trajets'
+    flight equivalents follow at the next refresh: the factors are in its fingerprint)."""
     from apps.atlas.services import bump_atlas_version
 
     bump_atlas_version()

@@ -58,8 +58,9 @@ class RouteView(APIView):
             "the trains running that date and the next one (and those of earlier dates still "
             "running), boarding and alighting only where the timetable allows it, with "
             "transfers. Any date a source covers is answered; another date is a 422 on "
-            "`depart` listing the covered periods. Every answer carries the rail CO2e and the "
-            "flight equivalent for the same origin and destination."
+            "`depart` listing the covered periods. Every answer carries the rail CO2e, under "
+            "`co2_method`, and the flight equivalent between the end stations' towns by the "
+            "atlas's rule (null when both towns are not served by airports, or are the same)."
         ),
         parameters=[
             OpenApiParameter(

@@ -145,9 +145,20 @@ class RouteSerializer(serializers.Serializer):
     distance_km = serializers.FloatField()
     transfers = serializers.IntegerField()
     uses_night_trains = serializers.BooleanField()
-    co2_rail_kg = serializers.FloatField()
-    co2_flight_kg = serializers.FloatField()
-    flight_distance_km = serializers.FloatField()
+    co2_rail_kg = serializers.FloatField(help_text="kg per passenger by train, under `co2_method`.")
+    co2_flight_kg = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "kg per passenger for the flight between the end stations' towns under `co2_method`, "
+            "by the atlas's rule (both towns served by an airport, two different towns); null "
+            "when the rule gives no flight or no air data is loaded."
+        ),
+    )
+    flight_distance_km = serializers.FloatField(
+        allow_null=True, help_text="Flown km of that flight (great circle × 1.1); null with it."
+    )
+    co2_method = serializers.CharField(help_text="CO2 method of both figures, e.g. `ademe`.")
+    co2_method_label = serializers.CharField(help_text="The CO2 method's name.")
     legs = RouteLegSerializer(many=True)
     stations = RouteStationSerializer(many=True)
     solver_ms = serializers.FloatField()

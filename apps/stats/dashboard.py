@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 
 from apps.places.names import station_name
 from apps.stats.services import VolumeTable, compute_served_countries, compute_volumes
+from apps.trajets.emission_factors import DEFAULT_METHOD, method_label
+from apps.trajets.flight_equivalents import flight_equivalents_version
 from apps.trajets.kinds import kind_trains, kind_word
 from apps.trajets.models import ServiceKind, Trajet
 from apps.trajets.periods import PeriodChoice, describe_choice, restrict_to_period
@@ -45,9 +47,18 @@ class Dashboard:
     overnight_count: int
     departures: int
     km_served: float
+    #: Both averages are over the trains that have a flight equivalent (the atlas's rule: two
+    #: different towns, each served by an airport), :attr:`co2_compared_count` of them.
     average_co2_rail_kg: float | None
     average_co2_flight_kg: float | None
     charts: tuple[Chart, ...]
+    co2_compared_count: int = 0
+    co2_method: str = DEFAULT_METHOD
+
+    @property
+    def co2_method_label(self) -> str:
+        """The name of the CO2 method of the averages."""
+        return method_label(self.co2_method)
 
     @property
     def night_share_percent(self) -> float:
@@ -56,7 +67,8 @@ class Dashboard:
 
     @property
     def co2_saving_percent(self) -> float | None:
-        """How much less CO2e the train emits than the equivalent flight, on average."""
+        """How much less CO2e the train emits than the equivalent flight, on average over the
+        trains that have one."""
         if not self.average_co2_rail_kg or not self.average_co2_flight_kg:
             return None
         return 100 * (1 - self.average_co2_rail_kg / self.average_co2_flight_kg)
@@ -85,19 +97,29 @@ def key_figures(dashboard: Dashboard) -> list[KeyFigure]:
         KeyFigure(_("Départs"), dashboard.departures, _("départs")),
         KeyFigure(_("Trains-km"), dashboard.km_served, _("trains-km")),
         KeyFigure(
-            _("CO2e moyen d'un passager en train"),
+            _("Trains ayant un vol équivalent (base des moyennes de CO2e)"),
+            dashboard.co2_compared_count,
+            _("trains"),
+        ),
+        KeyFigure(
+            _("CO2e moyen d'un passager en train, trains ayant un vol équivalent (%(method)s)")
+            % {"method": dashboard.co2_method_label},
             dashboard.average_co2_rail_kg,
             _("kg CO2e par passager"),
             2,
         ),
         KeyFigure(
-            _("CO2e moyen d'un passager sur le vol équivalent"),
+            _("CO2e moyen d'un passager sur le vol équivalent (%(method)s)")
+            % {"method": dashboard.co2_method_label},
             dashboard.average_co2_flight_kg,
             _("kg CO2e par passager"),
             2,
         ),
         KeyFigure(
-            _("CO2e évité en train plutôt qu'en avion"), dashboard.co2_saving_percent, "%", 1
+            _("CO2e évité en train plutôt qu'en avion, trains ayant un vol équivalent"),
+            dashboard.co2_saving_percent,
+            "%",
+            1,
         ),
     ]
 
@@ -281,7 +303,10 @@ def _co2_chart(by_kind: dict[str, dict[str, float | None]], period: str, short: 
         summary=_with_period(
             _(
                 "Pour chaque type de service, émission moyenne d'un passager en train comparée "
-                "au vol équivalent sur la même liaison, sur les trains circulant dans la période."
+                "au vol équivalent sur la même liaison (méthode ADEME Base Carbone), sur les "
+                "trains circulant dans la période qui ont un vol équivalent : départ et arrivée "
+                "dans deux villes différentes desservies chacune par un aéroport (règle de "
+                "l'atlas « Rail ou avion »)."
             ),
             period,
         ),
@@ -323,7 +348,12 @@ def compute_dashboard(choice: PeriodChoice | None = None) -> Dashboard:
     """Compute (or reuse, until the next import) the dashboard's figures over ``choice``
     (each source's typical week by default)."""
     choice = choice or PeriodChoice()
-    return cached_until_next_import(f"dashboard:{choice.key}", lambda: _compute_dashboard(choice))
+    # The flight equivalents are written after the import (atlas recomputation): their
+    # version is in the key, so figures cached in between are not kept.
+    return cached_until_next_import(
+        f"dashboard:{choice.key}:{flight_equivalents_version()}",
+        lambda: _compute_dashboard(choice),
+    )
 
 
 def _compute_dashboard(choice: PeriodChoice) -> Dashboard:
@@ -336,13 +366,17 @@ def _compute_dashboard(choice: PeriodChoice) -> Dashboard:
     for row in by_kind.rows:
         counts[row["kind"]] = row["services"]
     running = restrict_to_period(trains, choice).order_by()
+    # Train and plane over the same trains: those with both figures.
+    compared = running.filter(co2_rail_kg__isnull=False, co2_flight_kg__isnull=False)
     co2_by_kind = {
         row["kind"]: {"rail": row["rail"], "flight": row["flight"]}
-        for row in running.values("kind").annotate(
+        for row in compared.values("kind").annotate(
             rail=Avg("co2_rail_kg"), flight=Avg("co2_flight_kg")
         )
     }
-    averages = running.aggregate(rail=Avg("co2_rail_kg"), flight=Avg("co2_flight_kg"))
+    averages = compared.aggregate(
+        rail=Avg("co2_rail_kg"), flight=Avg("co2_flight_kg"), count=Count("pk")
+    )
     logger.info(
         "dashboard computed",
         extra={"services": by_kind.total["services"], "period": choice.key},
@@ -359,6 +393,7 @@ def _compute_dashboard(choice: PeriodChoice) -> Dashboard:
         km_served=by_kind.total["km_served"],
         average_co2_rail_kg=averages["rail"],
         average_co2_flight_kg=averages["flight"],
+        co2_compared_count=averages["count"],
         charts=(
             _kind_chart(counts, period, short),
             _operator_chart(by_operator, period, short),

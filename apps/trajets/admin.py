@@ -228,8 +228,14 @@ class TrajetProvenanceAdmin(admin.ModelAdmin):
 
 @admin.register(EmissionFactor)
 class EmissionFactorAdmin(admin.ModelAdmin):
+    """The one table of CO2 factors: an edit is used at once by the atlas's pages; a published
+    factor edited here is set back to the code's value at the next seeding (ETL run, atlas
+    refresh): a correction of a published value goes in the code."""
+
     list_display = (
+        "method",
         "mode",
+        "route",
         "country",
         "min_distance_km",
         "max_distance_km",
@@ -237,8 +243,8 @@ class EmissionFactorAdmin(admin.ModelAdmin):
         "source_name",
         "year",
     )
-    list_filter = ("mode", "country", "source_name")
-    search_fields = ("label", "source_name")
+    list_filter = ("method", "mode", "route", "country")
+    search_fields = ("label", "source_name", "scope")
 
 
 @admin.register(CalendarException)

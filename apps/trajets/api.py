@@ -164,6 +164,8 @@ TRAJET_LIST_EXAMPLE = {
                 "flight_kg": 185.3,
                 "saved_kg": 176.2,
                 "rail_to_flight_ratio": 0.0491,
+                "method": "ademe",
+                "method_label": "ADEME Base Carbone (avion avec effets hors CO2)",
             },
         }
     ],
@@ -230,6 +232,7 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
         "co2_rail_kg",
         "co2_flight_kg",
         "co2_saved_kg",
+        "co2_method",
     )
 
     def get_queryset(self) -> QuerySet:
@@ -304,6 +307,7 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
             "co2_rail_kg": co2["rail_kg"],
             "co2_flight_kg": co2["flight_kg"],
             "co2_saved_kg": co2["saved_kg"],
+            "co2_method": co2["method"],
         }
 
 

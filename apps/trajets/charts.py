@@ -17,11 +17,12 @@ MAP_LABEL_SPACING = 90  # view units: about the width of a station name
 
 
 def co2_chart(trajet: Trajet) -> Chart | None:
-    """Train against the equivalent flight, per passenger (None without both figures)."""
-    if trajet.co2_rail_kg is None or trajet.co2_flight_kg is None:
+    """Train against the equivalent flight, per passenger (None without a rail figure; the
+    train alone where the atlas rule gives no flight)."""
+    if trajet.co2_rail_kg is None:
         return None
-
-    if trajet.co2_flight_kg > 0:
+    rows = [ChartRow(_("Train"), trajet.co2_rail_kg, kilograms(trajet.co2_rail_kg), "rail")]
+    if trajet.co2_flight_kg:
         ratio = trajet.co2_flight_kg / max(trajet.co2_rail_kg, 0.01)
         summary = _(
             "Un passager émet %(rail)s en train contre %(flight)s pour le vol équivalent, "
@@ -31,6 +32,14 @@ def co2_chart(trajet: Trajet) -> Chart | None:
             "flight": kilograms(trajet.co2_flight_kg),
             "ratio": decimal(ratio, 0 if ratio >= 10 else 1),
         }
+        rows.append(
+            ChartRow(
+                _("Avion équivalent"),
+                trajet.co2_flight_kg,
+                kilograms(trajet.co2_flight_kg),
+                "air",
+            )
+        )
     else:
         summary = _("Un passager émet %(rail)s en train.") % {"rail": kilograms(trajet.co2_rail_kg)}
     return Chart(
@@ -39,15 +48,7 @@ def co2_chart(trajet: Trajet) -> Chart | None:
         summary=summary,
         label_header=_("Mode"),
         value_header=_("kg CO2e par passager"),
-        rows=(
-            ChartRow(_("Train"), trajet.co2_rail_kg, kilograms(trajet.co2_rail_kg), "rail"),
-            ChartRow(
-                _("Avion équivalent"),
-                trajet.co2_flight_kg,
-                kilograms(trajet.co2_flight_kg),
-                "air",
-            ),
-        ),
+        rows=tuple(rows),
     )
 
 

@@ -36,8 +36,11 @@ TRAJET_HEADERS = (
     _("Circule jusqu'au"),
     _("Nombre de jours de circulation"),
     _("Gares intermédiaires"),
-    _("CO2e en train (kg par passager)"),
-    _("CO2e en avion (kg par passager)"),
+    _("CO2e en train (kg par passager, méthode ADEME Base Carbone)"),
+    _(
+        "CO2e du vol équivalent (kg par passager, méthode ADEME Base Carbone ; vide : pas de "
+        "vol entre ces deux villes selon la règle de l'atlas)"
+    ),
 )
 
 

@@ -509,13 +509,26 @@ class BoardingRule(models.IntegerChoices):
 
 
 class EmissionFactor(models.Model):
-    """A published CO2e factor per passenger-km for a mode, a country and a distance band."""
+    """A published CO2 factor per passenger-km of one method, for a mode, a route type, a
+    country and a distance band, with its source, year and scope.
+
+    The one table of factors: the ETL (rail CO2), the atlas (every method) and the trajets'
+    flight equivalent read it; ``apps.trajets.emission_factors.ensure_factors`` writes the
+    published set (``apps.trajets.etl.harmonise.co2.PUBLISHED_FACTORS``).
+    """
 
     class Mode(models.TextChoices):
         RAIL = "rail", _("train")
         AIR = "air", _("avion")
 
+    class Route(models.TextChoices):
+        ANY = "any", _("toute liaison")
+        DOMESTIC = "domestic", _("intérieure")
+        INTERNATIONAL = "international", _("internationale")
+
+    method = models.SlugField(_("méthode"), max_length=20, default="ademe")
     mode = models.CharField(_("mode"), max_length=4, choices=Mode.choices)
+    route = models.CharField(_("liaison"), max_length=13, choices=Route.choices, default="any")
     country = models.CharField(
         _("pays (vide : défaut européen)"),
         max_length=2,
@@ -524,14 +537,17 @@ class EmissionFactor(models.Model):
     )
     min_distance_km = models.FloatField(_("distance min. (km)"), default=0)
     max_distance_km = models.FloatField(_("distance max. (km)"), null=True, blank=True)
-    kg_co2e_per_passenger_km = models.FloatField(_("kg CO2e par passager-km"))
+    kg_co2e_per_passenger_km = models.FloatField(
+        _("kg par passager-km"), help_text=_("CO2e, ou CO2 seul quand la méthode le dit.")
+    )
+    scope = models.CharField(_("périmètre"), max_length=200, blank=True)
     label = models.CharField(_("libellé"), max_length=200)
-    source_name = models.CharField(_("publication"), max_length=200)
+    source_name = models.CharField(_("publication"), max_length=300)
     source_url = models.URLField(_("lien"), blank=True)
     year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
 
     class Meta:
-        ordering = ["mode", "country", "min_distance_km"]
+        ordering = ["method", "mode", "route", "country", "min_distance_km"]
         verbose_name = _("facteur d'émission")
         verbose_name_plural = _("facteurs d'émission")
         constraints = [
@@ -544,12 +560,55 @@ class EmissionFactor(models.Model):
                 name="emissionfactor_band_ordered",
             ),
             models.UniqueConstraint(
-                fields=["mode", "country", "min_distance_km"], name="emissionfactor_unique_band"
+                fields=["method", "mode", "route", "country", "min_distance_km"],
+                name="emissionfactor_unique_band",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_mode_display()} {self.country or 'EU'}: {self.label}"
+        return f"{self.method} {self.get_mode_display()} {self.country or 'EU'}: {self.label}"
+
+
+class FlightEquivalent(models.Model):
+    """The flight between two towns under the atlas's rule, priced under the default method.
+
+    Derived data, one row per direction, for the town pairs of the trajets' ends: written by
+    the atlas recomputation (``apps.atlas.trajet_flights``), read by the trajets' flight
+    equivalent and the routing answers. A pair has a row only when both towns are served by an
+    airport and differ; no row means no flight equivalent.
+    """
+
+    origin_place = models.ForeignKey(
+        "places.Place", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    destination_place = models.ForeignKey(
+        "places.Place", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    flown_km = models.FloatField(_("distance volée (km)"))
+    co2_kg = models.FloatField(_("CO2 avion par passager (kg)"))
+    emission_factor = models.ForeignKey(
+        EmissionFactor,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("facteur avion utilisé"),
+    )
+
+    class Meta:
+        verbose_name = _("vol équivalent")
+        verbose_name_plural = _("vols équivalents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin_place", "destination_place"], name="flightequivalent_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(origin_place=F("destination_place")),
+                name="flightequivalent_two_places",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin_place_id}–{self.destination_place_id}: {self.co2_kg} kg"
 
 
 class Trajet(models.Model):

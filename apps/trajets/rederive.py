@@ -8,7 +8,8 @@ corrected), each trajet concerned gets again, from its stored stops and its stat
   own clock time (the night-train database, European Sleeper) keep the clock time, and the
   duration changes instead;
 - its distances (the source's own, or the stop chain times the detour factor, per the
-  ETL), CO2 (rail factor of the country each leg starts in) and flight equivalent;
+  ETL), rail CO2 (rail factor of the country each leg starts in) and flight equivalent (the
+  stored flight between its end stations' towns, :mod:`apps.trajets.flight_equivalents`);
 - its countries (origin, destination, every country served) and its stops summary.
 
 Everything else (calendar, day/night kind, train number) does not depend on stations.
@@ -24,12 +25,13 @@ from collections.abc import Iterable, Mapping
 from itertools import islice
 
 from apps.trajets.etl.errors import ExtractError
-from apps.trajets.etl.harmonise.co2 import estimate_co2
+from apps.trajets.etl.harmonise.co2 import estimate_rail_co2
 from apps.trajets.etl.harmonise.times import resolve_times
 from apps.trajets.etl.load_trajets import emission_factors
 from apps.trajets.etl.records import CalendarRecord
 from apps.trajets.etl.transform import FALLBACK_REFERENCE_DATE, StationInfo, line_geometry
 from apps.trajets.etl.writer import BulkWriter
+from apps.trajets.flight_equivalents import apply_flight_equivalents
 from apps.trajets.models import (
     CalendarException,
     Station,
@@ -49,8 +51,7 @@ _CHUNK = 500
 _TRAJET_COLUMNS = (
     "id", "origin_country", "destination_country", "departure_time", "arrival_time",
     "arrival_day_offset", "duration_min", "distance_km", "distance_method", "co2_rail_kg",
-    "co2_flight_kg", "flight_distance_km", "rail_emission_factor_id",
-    "flight_emission_factor_id",
+    "rail_emission_factor_id",
 )  # fmt: skip
 _STOP_COLUMNS = (
     "id", "arrival_time", "arrival_day_offset", "departure_time", "departure_day_offset",
@@ -84,6 +85,7 @@ def rederive_trajets(trajet_ids: Iterable[int], former_zones: Mapping[int, str])
         )
         written += len(trajet_rows)
     refresh_stop_summaries(ids)
+    apply_flight_equivalents(ids)
     return written
 
 
@@ -155,7 +157,7 @@ def _rederive_chunk(
             duration = trajet["duration_min"]
         source_km = trajet["distance_km"] if trajet["distance_method"] == "source" else None
         line = line_geometry(infos, source_km)
-        co2 = estimate_co2(legs=line.legs, great_circle_km=line.direct, factors=factors)
+        co2 = estimate_rail_co2(legs=line.legs, factors=factors)
         for s, (arrival, arrival_offset, departure, departure_offset), km in zip(
             rows, new_stops, line.cumulative, strict=True
         ):
@@ -169,9 +171,8 @@ def _rederive_chunk(
                 pk, infos[0].country or "", infos[-1].country or "",
                 first[2] or trajet["departure_time"], last[0] or trajet["arrival_time"],
                 min(last[1], 7), max(duration, 1), round(line.distance, 3) or None,
-                line.method, co2.rail_kg, co2.flight_kg, co2.flight_distance_km,
+                line.method, co2.rail_kg,
                 factor_ids.get(co2.rail_factor_keys[0]) if co2.rail_factor_keys else None,
-                factor_ids.get(co2.flight_factor_key),
             )
         )  # fmt: skip
         countries[pk] = list(dict.fromkeys(info.country for info in infos if info.country))

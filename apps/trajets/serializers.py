@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.trajets.calendars import Validity, validity_of
+from apps.trajets.emission_factors import DEFAULT_METHOD, method_label
 from apps.trajets.models import (
     CalendarException,
     DataSource,
@@ -139,9 +140,16 @@ class StopsSummarySerializer(serializers.Serializer):
 
 
 class Co2Serializer(serializers.Serializer):
-    rail_kg = serializers.FloatField(allow_null=True, help_text="kg CO2e per passenger by train.")
+    rail_kg = serializers.FloatField(
+        allow_null=True, help_text="kg CO2e per passenger by train, under `method`."
+    )
     flight_kg = serializers.FloatField(
-        allow_null=True, help_text="kg CO2e per passenger for the equivalent flight."
+        allow_null=True,
+        help_text=(
+            "kg CO2e per passenger for the flight between the towns of the end stations, under "
+            "`method`, by the atlas's rule: null when both towns are not served by an airport, "
+            "are the same town, or no air data is loaded (no flight equivalent at all)."
+        ),
     )
     saved_kg = serializers.FloatField(
         allow_null=True, help_text="flight_kg − rail_kg (null when either is unknown)."
@@ -149,21 +157,26 @@ class Co2Serializer(serializers.Serializer):
     rail_to_flight_ratio = serializers.FloatField(
         allow_null=True, help_text="rail_kg / flight_kg (null when unknown or flight is 0)."
     )
+    method = serializers.CharField(help_text="CO2 method of both figures, e.g. `ademe`.")
+    method_label = serializers.CharField(help_text="The CO2 method's name.")
 
 
-def co2_summary(trajet: Trajet) -> dict[str, float | None]:
+def co2_summary(trajet: Trajet) -> dict[str, float | str | None]:
     """The CO2 comparison of one trajet, rounded to grams."""
     return co2_comparison(trajet.co2_rail_kg, trajet.co2_flight_kg)
 
 
-def co2_comparison(rail: float | None, flight: float | None) -> dict[str, float | None]:
-    """Rail and flight kg CO2e per passenger, the saving and their ratio, rounded to grams."""
+def co2_comparison(rail: float | None, flight: float | None) -> dict[str, float | str | None]:
+    """Rail and flight kg CO2e per passenger, the saving and their ratio, rounded to grams,
+    with their method (every trajet figure is computed under the default method)."""
     known = rail is not None and flight is not None
     return {
         "rail_kg": rail,
         "flight_kg": flight,
         "saved_kg": round(flight - rail, 3) if known else None,
         "rail_to_flight_ratio": round(rail / flight, 4) if known and flight else None,
+        "method": DEFAULT_METHOD,
+        "method_label": method_label(DEFAULT_METHOD),
     }
 
 
@@ -235,7 +248,7 @@ class TrajetBaseSerializer(serializers.ModelSerializer):
         return {"count": trajet.stop_count, "via": trajet.via_names}
 
     @extend_schema_field(Co2Serializer)
-    def get_co2(self, trajet: Trajet) -> dict[str, float | None]:
+    def get_co2(self, trajet: Trajet) -> dict[str, float | str | None]:
         return co2_summary(trajet)
 
 

@@ -2,7 +2,7 @@
 trajet's page, the data quality report, the map's busiest links, and the data version and
 import freshness the project package reads through the hooks this app registers.
 
-Other apps take the ETL's CO2 rules from here (:func:`estimate_co2`), not from the ETL's
+Other apps take the ETL's CO2 rules from here (:func:`estimate_rail_co2`), not from the ETL's
 modules."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Prefetch, QuerySet
 
 from apps.places.names import station_name
-from apps.trajets.etl.harmonise.co2 import Co2Estimate as Co2Estimate
-from apps.trajets.etl.harmonise.co2 import estimate_co2 as estimate_co2
+from apps.trajets.etl.harmonise.co2 import DEFAULT_METHOD as DEFAULT_METHOD
+from apps.trajets.etl.harmonise.co2 import RailCo2 as RailCo2
+from apps.trajets.etl.harmonise.co2 import estimate_rail_co2 as estimate_rail_co2
 from apps.trajets.etl.quality import QualityReport, compute_quality_report
 from apps.trajets.map import LinkRow
 from apps.trajets.models import (

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from apps.trajets import charts
 from apps.trajets.country_gaps import countries_without_current_timetable
 from apps.trajets.coverage import DataCoverage, data_coverage
+from apps.trajets.emission_words import flight_equivalent_note
 from apps.trajets.exports import TRAJET_HEADERS, trajet_rows
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.forms import FilterLayout, present_filter_form
@@ -38,6 +39,7 @@ def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "provenances": list(trajet.provenances.all()),
         "week": list(zip(WEEKDAY_LABELS, trajet.weekdays, strict=True)),
         "co2_chart": charts.co2_chart(trajet),
+        "flight_note": flight_equivalent_note(trajet),
         "variants": detail.variant_rows(trajet),
     }
     return render(request, "trajets/trajet_detail.html", context)

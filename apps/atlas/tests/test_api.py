@@ -111,16 +111,17 @@ def test_policy_without_a_rule_is_422_and_a_bad_number_400(atlas, api):
 def test_cached_lists_follow_a_factor_correction_and_a_recomputation(
     atlas, api, django_capture_on_commit_callbacks
 ):
-    from apps.atlas.models import AirTraffic, Co2Factor
+    from apps.atlas.models import AirTraffic
     from apps.atlas.services import recompute_atlas
+    from apps.trajets.models import EmissionFactor
 
     def lyon():
         rows = api.get(reverse("api:pair-list"), {"q": "Lyon"}).json()["results"]
         return next(row for row in rows if row["label"] == "Paris – Lyon")
 
     before = lyon()["co2"]["air_kg"]
-    factor = Co2Factor.objects.get(method="ademe", mode="air", min_km=0)
-    factor.kg_per_pkm = factor.kg_per_pkm / 2
+    factor = EmissionFactor.objects.get(method="ademe", mode="air", min_distance_km=0)
+    factor.kg_co2e_per_passenger_km = factor.kg_co2e_per_passenger_km / 2
     factor.save()
     assert lyon()["co2"]["air_kg"] == pytest.approx(before / 2, abs=1e-3)
     passengers = lyon()["air_passengers"]

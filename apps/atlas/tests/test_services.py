@@ -12,12 +12,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.atlas import rail, rail_coverage, services
-from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
+from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair
 from apps.atlas.policy import PolicyRule
 from apps.atlas.services import method_factors, pair_co2, recompute_atlas, run_policy
 from apps.atlas.tests.conftest import FULL_TRAFFIC, RAW_AIRPORTS, RAW_TRAFFIC
 from apps.atlas.tests.raw import city_pair_passengers, haversine_km, raw_airports, raw_passengers
-from apps.trajets.models import DataSource, ImportRun, RejectedRecord
+from apps.trajets.models import DataSource, EmissionFactor, ImportRun, RejectedRecord
 from apps.trajets.signals import import_completed
 
 DB_FEED = (
@@ -124,11 +124,12 @@ def test_the_2h30_rule_on_french_domestic_pairs_is_reproducible_from_the_raw_fil
 
 
 def test_every_method_is_stored_with_source_year_and_scope(atlas):
-    assert set(Co2Factor.objects.values_list("method", flat=True)) == {
+    assert set(EmissionFactor.objects.values_list("method", flat=True)) == {
         "ademe", "desnz", "desnz_no_rf", "eea"
     }  # fmt: skip
-    assert not Co2Factor.objects.filter(source="").exists()
-    assert not Co2Factor.objects.filter(scope="").exists()
+    assert not EmissionFactor.objects.filter(source_name="").exists()
+    assert not EmissionFactor.objects.filter(scope="").exists()
+    assert not EmissionFactor.objects.filter(year__isnull=True).exists()
 
 
 def test_switching_method_scales_the_stored_pairs_by_the_factor_ratio(atlas):
@@ -140,7 +141,9 @@ def test_switching_method_scales_the_stored_pairs_by_the_factor_ratio(atlas):
     ratio = ademe.air_factor.kg_per_pkm / desnz.air_factor.kg_per_pkm
     assert ademe.air_kg / desnz.air_kg == pytest.approx(ratio, rel=1e-4)
     # A corrected factor in the table changes the figures by its ratio, without code.
-    Co2Factor.objects.filter(method="ademe", mode="air", min_km=0).update(kg_per_pkm=0.129)
+    EmissionFactor.objects.filter(method="ademe", mode="air", min_distance_km=0).update(
+        kg_co2e_per_passenger_km=0.129
+    )
     halved = pair_co2(pair, method_factors("ademe"))
     assert halved.air_kg == pytest.approx(ademe.air_kg / 2, abs=1e-3)
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from apps.routing.pathfinding.bundle import RoutingNetwork
-from apps.routing.pathfinding.geo import great_circle_km
 from apps.routing.pathfinding.graph import CSRGraph
-from apps.trajets.models import Station, Trajet
-from apps.trajets.services import Co2Estimate, estimate_co2
+from apps.trajets.emission_factors import method_label
+from apps.trajets.models import FlightEquivalent, Station, Trajet
+from apps.trajets.services import DEFAULT_METHOD, estimate_rail_co2
 
 __all__ = [
     "RouteAnswer",
+    "RouteCo2",
     "RouteLeg",
     "arc_weights",
     "co2_estimate",
@@ -57,8 +58,12 @@ class RouteAnswer:
     duration_min: float
     distance_km: float
     co2_rail_kg: float
-    co2_flight_kg: float
-    flight_distance_km: float
+    #: The flight between the end stations' towns under the atlas's rule, None when it gives
+    #: none (a town without an airport, the same town, no air data loaded).
+    co2_flight_kg: float | None
+    flight_distance_km: float | None
+    #: The CO2 method of both figures (``apps.trajets.emission_factors.METHODS``).
+    co2_method: str
     solver_ms: float
     nodes_scanned: int
     labels_improved: int
@@ -69,6 +74,11 @@ class RouteAnswer:
     uses_night_trains: bool = False
     artifact_version: str = ""
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def co2_method_label(self) -> str:
+        """The name of the CO2 method of the answer's figures."""
+        return method_label(self.co2_method)
 
 
 def node_index(network: RoutingNetwork) -> dict[int, int]:
@@ -120,15 +130,29 @@ def trip_distance(network: RoutingNetwork, tail: int, head: int, trajet: Trajet)
     return total
 
 
-def co2_estimate(legs: Sequence[RouteLeg], origin: Station, destination: Station) -> Co2Estimate:
-    """Rail CO2e of the legs and the flight equivalent between the two end stations."""
-    crow = 0.0
-    if None not in (origin.latitude, origin.longitude, destination.latitude, destination.longitude):
-        crow = float(
-            great_circle_km(
-                origin.latitude, origin.longitude, destination.latitude, destination.longitude
-            )
-        )
-    return estimate_co2(
-        legs=[(leg.distance_km, leg.from_station.country) for leg in legs], great_circle_km=crow
+@dataclass(frozen=True, slots=True)
+class RouteCo2:
+    """CO2 per passenger of a route and of its flight equivalent, under one method."""
+
+    rail_kg: float
+    flight_kg: float | None
+    flight_distance_km: float | None
+    method: str
+
+
+def co2_estimate(legs: Sequence[RouteLeg], origin: Station, destination: Station) -> RouteCo2:
+    """Rail CO2 of the legs and the flight equivalent between the end stations' towns, as the
+    atlas's rule gives it (``FlightEquivalent``; none when it gives none), both under the
+    default method."""
+    rail = estimate_rail_co2(legs=[(leg.distance_km, leg.from_station.country) for leg in legs])
+    flight = None
+    if origin.place_id is not None and destination.place_id is not None:
+        flight = FlightEquivalent.objects.filter(
+            origin_place_id=origin.place_id, destination_place_id=destination.place_id
+        ).first()
+    return RouteCo2(
+        rail_kg=rail.rail_kg,
+        flight_kg=None if flight is None else flight.co2_kg,
+        flight_distance_km=None if flight is None else flight.flown_km,
+        method=DEFAULT_METHOD,
     )

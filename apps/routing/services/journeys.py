@@ -238,6 +238,7 @@ def journey_answer(
         co2_rail_kg=co2.rail_kg,
         co2_flight_kg=co2.flight_kg,
         flight_distance_km=co2.flight_distance_km,
+        co2_method=co2.method,
         solver_ms=solver_s * 1000.0,
         nodes_scanned=journey.connections_scanned,
         labels_improved=journey.labels_improved,

@@ -46,7 +46,7 @@ from apps.routing.services.tables import (
     read_trajets,
 )
 from apps.trajets.models import BoardingRule
-from apps.trajets.services import estimate_co2
+from apps.trajets.services import estimate_rail_co2
 
 logger = logging.getLogger(__name__)
 
@@ -267,7 +267,7 @@ def _rail_factor_per_station(countries: NDArray) -> NDArray[np.float64]:
     """kg CO2e per passenger-km of each station's country (the ETL's factor helper)."""
     factor = np.zeros(countries.size, dtype=np.float64)
     for country in np.unique(countries):
-        estimate = estimate_co2(legs=[(1000.0, str(country))], great_circle_km=0.0)
+        estimate = estimate_rail_co2(legs=[(1000.0, str(country))])
         factor[countries == country] = estimate.rail_kg / 1000.0
     return factor
 

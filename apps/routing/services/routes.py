@@ -273,6 +273,7 @@ def _network_route(
         co2_rail_kg=co2.rail_kg,
         co2_flight_kg=co2.flight_kg,
         flight_distance_km=co2.flight_distance_km,
+        co2_method=co2.method,
         solver_ms=elapsed * 1000.0,
         nodes_scanned=result.counters.nodes_scanned,
         labels_improved=result.counters.labels_improved,

@@ -19,7 +19,10 @@ def test_network_route_returns_legs_totals_and_co2(client, line_network):
         "Marseille Saint-Charles",
     ]
     assert body["duration_min"] == 220.0
-    assert body["co2_flight_kg"] > body["co2_rail_kg"] > 0
+    assert body["co2_rail_kg"] > 0
+    assert body["co2_flight_kg"] is None  # stations without a town: no flight by the rule
+    assert body["co2_method"] == "ademe"
+    assert body["co2_method_label"].startswith("ADEME Base Carbone")
     assert len(body["legs"]) == 2
 
 

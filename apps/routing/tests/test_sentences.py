@@ -20,8 +20,8 @@ def _answer(kind: str, *names: str, minutes: float = 249.0) -> RouteAnswer:
     return RouteAnswer(
         origin=stations[0], destination=stations[-1], kind=kind, criterion="time",
         method="csa", legs=legs, stations=stations, duration_min=minutes, distance_km=1234.4,
-        co2_rail_kg=1.0, co2_flight_kg=2.0, flight_distance_km=3.0, solver_ms=1.0,
-        nodes_scanned=1, labels_improved=1, cost=1.0,
+        co2_rail_kg=1.0, co2_flight_kg=2.0, flight_distance_km=3.0, co2_method="ademe",
+        solver_ms=1.0, nodes_scanned=1, labels_improved=1, cost=1.0,
     )  # fmt: skip
 
 

@@ -147,7 +147,11 @@ def test_the_key_figures_download_as_a_french_spreadsheet(client):
     share = f"{100 * night / counted.count():.1f}".replace(".", ",")
     assert figures["Part des trains de nuit"][:2] == [share, "%"]
     assert figures["Trains de nuit"][2] == "toutes les dates de circulation"
-    assert "," in figures["CO2e moyen d'un passager en train"][0]
+    # The averages compare train and plane over the same trains, whose number is given.
+    compared = figures["Trains ayant un vol équivalent (base des moyennes de CO2e)"][0]
+    assert compared == str(counted.filter(co2_flight_kg__isnull=False).count())
+    rail = "CO2e moyen d'un passager en train, trains ayant un vol équivalent (ADEME Base Carbone"
+    assert "," in next(value for key, value in figures.items() if key.startswith(rail))[0]
 
 
 def test_a_bad_period_sends_the_key_figures_download_back_to_the_page(client, db):

@@ -30,6 +30,7 @@ from apps.trajets.models import (
 from apps.trajets.same_train import connected_groups, numbers_agree
 from apps.trajets.stop_summaries import stop_summary
 
+from ..emission_factors import ensure_factors
 from .context import LoadContext
 from .errors import InjectedFailureError
 from .harmonise import co2 as co2_rules
@@ -499,9 +500,10 @@ class TrajetLoading:
             service.duration_min, service.distance_km or None, service.distance_method,
             calendar.valid_from,
             calendar.valid_to, dt.date.fromordinal(runs_from), dt.date.fromordinal(runs_until),
-            len(service.days), *calendar.weekdays, service.co2_rail_kg, service.co2_flight_kg,
-            self.factor_ids.get(factor_keys[0]), self.factor_ids.get(factor_keys[-1]) or None,
-            round(service.co2_flight_distance_km, 1), self.source.pk, service.source_id[:200],
+            # The flight equivalent (NULL here) follows the atlas: apps.atlas.trajet_flights.
+            len(service.days), *calendar.weekdays, service.co2_rail_kg, None,
+            self.factor_ids.get(factor_keys[0]), None,
+            None, self.source.pk, service.source_id[:200],
             self.run.pk, service.content_hash, stop_count, via_json, service.mode,
         )  # fmt: skip
 
@@ -586,37 +588,21 @@ _CHILD_TABLES = tuple(table for table in _WRITTEN_TABLES if table != Stop._meta.
 
 
 def emission_factors() -> tuple[dict[str, co2_rules.EmissionFactor], dict[str, int]]:
-    """Make sure the published factors are in the EmissionFactor table; return them by key.
-
-    Values already in the table win, so a corrected factor is used without code changes.
-    """
-    bands = {"air:short": (0.0, 1000.0), "air:medium": (1000.0, 3500.0), "air:long": (3500.0, None)}
-    defaults = dict(co2_rules.DEFAULT_FACTORS)
-    rail = [f.kg_per_pkm for k, f in defaults.items() if k.startswith("rail:")]
-    defaults["rail:default"] = co2_rules.EmissionFactor(
-        "rail:default", round(sum(rail) / len(rail), 5), "ADEME (mean of country factors)", "", 2021
-    )
+    """Write the published factors (``ensure_factors``); return the default method's rail
+    factors as stored, by ETL key (``rail:<ISO>``, ``rail:default``), and their row ids."""
+    ensure_factors()
     factors: dict[str, co2_rules.EmissionFactor] = {}
     ids: dict[str, int] = {}
-    for key, factor in defaults.items():
-        mode, scope = key.split(":")
-        country = "" if mode == "air" or scope == "default" else scope
-        low, high = bands.get(key, (0.0, None))
-        row, _ = EmissionFactor.objects.get_or_create(
-            mode=mode,
-            country=country,
-            min_distance_km=low,
-            defaults={
-                "max_distance_km": high,
-                "kg_co2e_per_passenger_km": factor.kg_per_pkm,
-                "label": f"{'Train' if mode == 'rail' else 'Flight'} {scope}",
-                "source_name": f"{factor.source} {factor.year} via Open Emission Factors DB",
-                "source_url": "https://github.com/climatiq/Open-Emission-Factors-DB",
-                "year": factor.year,
-            },
-        )
+    rows = EmissionFactor.objects.filter(
+        method=co2_rules.DEFAULT_METHOD,
+        mode=EmissionFactor.Mode.RAIL,
+        route=EmissionFactor.Route.ANY,
+        min_distance_km=0,
+    )
+    for row in rows:
+        key = f"rail:{row.country or 'default'}"
         factors[key] = co2_rules.EmissionFactor(
-            key, row.kg_co2e_per_passenger_km, row.source_name, country, row.year or 0
+            key, row.kg_co2e_per_passenger_km, row.source_name, row.country, row.year or 0
         )
         ids[key] = row.pk
     return factors, ids

@@ -14,7 +14,7 @@ from apps.places.geo.distance import great_circle_km
 
 from .errors import ExtractError
 from .harmonise.classify import Classification, classify_service
-from .harmonise.co2 import DEFAULT_FACTORS, EmissionFactor, estimate_co2
+from .harmonise.co2 import DEFAULT_FACTORS, EmissionFactor, estimate_rail_co2
 from .harmonise.times import (
     ResolvedStop,
     check_order,
@@ -111,8 +111,6 @@ class HarmonisedService:
     duration_min: int
     distance_km: float
     co2_rail_kg: float
-    co2_flight_kg: float
-    co2_flight_distance_km: float
     co2_factors: str
     countries: tuple[str, ...]
     distance_method: str
@@ -592,13 +590,13 @@ def harmonise_service(
             RejectCode.INVALID_TIME,
             f"service {service.source_id!r}: duration {duration} min is not positive",
         )
-    co2 = estimate_co2(legs=line.legs, great_circle_km=line.direct, factors=factors)
+    co2 = estimate_rail_co2(legs=line.legs, factors=factors)
     classification = _classify(
         service.category, service.night_hint, departure, stops[0].departure_day_offset,
         duration, (service.train_number, *service.labels), (service.route_name,),
     )  # fmt: skip
     countries = tuple(dict.fromkeys(info.country for info in infos if info.country))
-    factors_used = ",".join((*co2.rail_factor_keys, co2.flight_factor_key))
+    factors_used = ",".join(co2.rail_factor_keys)
     content = "|".join(
         (
             HARMONISATION_VERSION, operator_code, service.train_number, service.category,
@@ -627,8 +625,6 @@ def harmonise_service(
         distance_km=round(line.distance, 3),
         distance_method=line.method,
         co2_rail_kg=co2.rail_kg,
-        co2_flight_kg=co2.flight_kg,
-        co2_flight_distance_km=co2.flight_distance_km,
         co2_factors=factors_used,
         countries=countries,
         calendar=calendar,

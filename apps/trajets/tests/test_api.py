@@ -120,6 +120,8 @@ def test_trajet_list_item_carries_stops_summary_and_co2(client, night_train):
         "flight_kg": 185.3,
         "saved_kg": 176.2,
         "rail_to_flight_ratio": 0.0491,
+        "method": "ademe",
+        "method_label": "ADEME Base Carbone (avion avec effets hors CO2)",
     }
 
 
@@ -131,6 +133,8 @@ def test_co2_comparison_is_null_when_a_figure_is_unknown(client):
         "flight_kg": 120.0,
         "saved_kg": None,
         "rail_to_flight_ratio": None,
+        "method": "ademe",
+        "method_label": "ADEME Base Carbone (avion avec effets hors CO2)",
     }
 
 

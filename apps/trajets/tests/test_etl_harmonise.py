@@ -11,9 +11,8 @@ from apps.trajets.etl.errors import ExtractError
 from apps.trajets.etl.harmonise.classify import classify_service
 from apps.trajets.etl.harmonise.co2 import (
     DEFAULT_FACTORS,
-    MIN_FLIGHT_KM,
-    estimate_co2,
-    flight_band,
+    PUBLISHED_FACTORS,
+    estimate_rail_co2,
 )
 from apps.trajets.etl.harmonise.codes import normalise_uic
 from apps.trajets.etl.harmonise.labels import split_label
@@ -223,31 +222,17 @@ def test_a_night_product_leg_in_the_evening_is_still_a_night_train() -> None:
     assert (result.kind, result.reason.split(" is ")[0]) == ("night", "EN")
 
 
-def test_no_flight_equivalent_below_the_shortest_flown_distance() -> None:
-    estimate = estimate_co2(legs=[(2.5, "FR")], great_circle_km=2.0)  # Cerbère → Portbou
-    assert (estimate.flight_kg, estimate.flight_distance_km, estimate.flight_factor_key) == (
-        None, 0.0, "",
-    )  # fmt: skip
-    assert estimate.rail_kg > 0
-    assert estimate_co2(legs=[(300.0, "FR")], great_circle_km=MIN_FLIGHT_KM).flight_kg
-
-
-def test_co2_uses_the_country_factor_of_each_leg_and_a_flight_band() -> None:
-    estimate = estimate_co2(legs=[(100.0, "FR"), (200.0, "DE")], great_circle_km=280.0)
+def test_rail_co2_uses_the_country_factor_of_each_leg() -> None:
+    estimate = estimate_rail_co2(legs=[(100.0, "FR"), (200.0, "DE")])
     assert estimate.rail_kg == pytest.approx(100 * 0.00592 + 200 * 0.0668, abs=1e-3)
     assert estimate.rail_factor_keys == ("rail:FR", "rail:DE")
-    assert estimate.flight_distance_km == pytest.approx(308.0)
-    assert estimate.flight_factor_key == "air:short"
-    assert estimate.flight_kg == pytest.approx(308.0 * 0.258, abs=1e-3)
 
 
-def test_co2_falls_back_to_the_mean_rail_factor_for_countries_without_one() -> None:
-    estimate = estimate_co2(legs=[(100.0, "CZ")], great_circle_km=290.0)
-    rail = [f.kg_per_pkm for k, f in DEFAULT_FACTORS.items() if k.startswith("rail:")]
+def test_rail_co2_falls_back_to_the_mean_rail_factor_for_countries_without_one() -> None:
+    estimate = estimate_rail_co2(legs=[(100.0, "CZ")])
+    rail = [f.kg_per_pkm for k, f in DEFAULT_FACTORS.items() if k not in ("rail:default",)]
+    assert estimate.rail_factor_keys == ("rail:default",)
     assert estimate.rail_kg == pytest.approx(100 * sum(rail) / len(rail), abs=1e-3)
-    assert flight_band(999) == "air:short"
-    assert flight_band(1500) == "air:medium"
-    assert flight_band(4000) == "air:long"
 
 
 def test_default_co2_factors_are_the_published_ademe_values_of_the_bundled_database() -> None:
@@ -264,14 +249,19 @@ def test_default_co2_factors_are_the_published_ademe_values_of_the_bundled_datab
             if row["source"] == "ADEME":
                 published[(row["name"], row["region"])] = float(row["kgCO2e-AR5"])
     names = {
-        "air:short": ("Short-haul flight - (<1000km) with RF effect", "FR"),
-        "air:medium": ("Medium-haul flight (>1000km <3500km) - with RF effect", "FR"),
-        "air:long": ("Long-haul-flight (>3500km) - with RF effect", "FR"),
-        "rail:FR": ("Mainline train", "FR"),
+        (0.0, "air"): ("Short-haul flight - (<1000km) with RF effect", "FR"),
+        (1000.0, "air"): ("Medium-haul flight (>1000km <3500km) - with RF effect", "FR"),
+        (3500.0, "air"): ("Long-haul-flight (>3500km) - with RF effect", "FR"),
     }
-    for key, factor in DEFAULT_FACTORS.items():
-        name = names.get(key, ("Electric passenger train", factor.region))
-        assert published[name] == pytest.approx(factor.kg_per_pkm), key
+    ademe = [f for f in PUBLISHED_FACTORS if f.method == "ademe" and (f.mode == "air" or f.country)]
+    assert len(ademe) == 19
+    for factor in ademe:
+        if factor.mode == "air":
+            name = names[(factor.min_km, "air")]
+        else:
+            train = "Mainline train" if factor.country == "FR" else "Electric passenger train"
+            name = (train, factor.country)
+        assert published[name] == pytest.approx(factor.kg_per_pkm), factor
 
 
 @pytest.mark.parametrize(

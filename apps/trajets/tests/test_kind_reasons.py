@@ -108,15 +108,23 @@ def test_the_detail_page_says_why_in_french_and_marks_an_unknown_reason_as_engli
 
 
 @pytest.mark.django_db
-def test_emission_factors_are_described_in_the_page_language_not_by_their_etl_names(client):
-    _factors, ids = emission_factors()  # the rows the ETL writes, with its English names
+def test_emission_factors_are_described_in_the_page_language_not_by_their_labels(client):
+    _factors, ids = emission_factors()  # the rows the ETL reads, with English labels
     rail = EmissionFactor.objects.get(pk=ids["rail:FR"])
     default = EmissionFactor.objects.get(pk=ids["rail:default"])
-    short, long = (EmissionFactor.objects.get(pk=ids[key]) for key in ("air:short", "air:long"))
+    short, long = (
+        EmissionFactor.objects.get(method="ademe", mode="air", min_distance_km=km)
+        for km in (0, 3500)
+    )
+    method = "ADEME Base Carbone (avion avec effets hors CO2)"
     with translation.override("fr"):
-        assert factor_text(rail) == FactorText("France", "ADEME 2021 via Open Emission Factors DB")
+        assert factor_text(rail) == FactorText(
+            "France", "ADEME Base Carbone 2021 (base climatiq OEFDB du 12/05/2022)", method
+        )
         assert factor_text(default) == FactorText(
-            "moyenne des pays européens", "ADEME 2021 via Open Emission Factors DB"
+            "moyenne des pays européens",
+            "ADEME Base Carbone 2021 : moyenne de ses facteurs par pays",
+            method,
         )
         assert factor_text(short).scope == "vol de moins de 1\u00a0000 km"
         assert factor_text(long).scope == "vol de plus de 3\u00a0500 km"
@@ -132,7 +140,8 @@ def test_emission_factors_are_described_in_the_page_language_not_by_their_etl_na
     html = client.get(
         reverse("trajets:trajet-detail", args=[trajet.pk]), HTTP_ACCEPT_LANGUAGE="fr"
     ).content.decode()
-    assert "Facteur avion : vol de moins de 1\u00a0000 km (ADEME 2021" in html
+    assert "Facteur avion : vol de moins de 1\u00a0000 km (ADEME Base Carbone 2021" in html
+    assert f"Méthode : {method}." in html
     assert english_words(html) == []
     assert "Flight" not in html
 

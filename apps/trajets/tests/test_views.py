@@ -350,7 +350,7 @@ def test_the_filtered_list_downloads_as_a_french_spreadsheet(client, network):
     assert nightjet["Heure d'arrivée"] == "10:22 (+1)"
     assert nightjet["Durée"] == "14 h 24"
     assert nightjet["Jours de circulation"] == "lun., mer., ven."
-    assert nightjet["CO2e en train (kg par passager)"] == "19,6"
+    assert nightjet["CO2e en train (kg par passager, méthode ADEME Base Carbone)"] == "19,6"
     assert nightjet["Distance (km)"] == "1400"
 
 

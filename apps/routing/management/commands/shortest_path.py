@@ -128,9 +128,13 @@ class Command(BaseCommand):
             f"total: {answer.duration_min:.0f} min, {answer.distance_km:.1f} km, "
             f"{answer.transfers} transfer(s); criterion {answer.criterion} = {answer.cost:.3f}"
         )
+        flight = (
+            "no flight equivalent (the atlas's rule gives none between these towns)"
+            if answer.co2_flight_kg is None
+            else f"flight {answer.co2_flight_kg:.2f} kg ({answer.flight_distance_km:.0f} km)"
+        )
         write(
-            f"CO2 per passenger: rail {answer.co2_rail_kg:.2f} kg, "
-            f"flight {answer.co2_flight_kg:.2f} kg ({answer.flight_distance_km:.0f} km)"
+            f"CO2 per passenger ({answer.co2_method}): rail {answer.co2_rail_kg:.2f} kg, {flight}"
         )
         write(
             f"solver: {answer.solver_ms:.2f} ms, {answer.nodes_scanned} scanned, "
