@@ -4,22 +4,9 @@ factor is used at once), the city pairs and their computations (derived, read-on
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair, Co2Factor
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by loads and computations only."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from obrail.admin import ReadOnlyAdmin
 
 
 @admin.register(Airport)
