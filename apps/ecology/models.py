@@ -78,6 +78,20 @@ class Scenario(models.Model):
         return self.title
 
 
+# A species' own columns, in the order the admin and the API show them.
+SPECIES_FIELDS = (
+    "position",
+    "name",
+    "law",
+    "mu_max",
+    "half_saturation",
+    "inhibition",
+    "yield_coefficient",
+    "initial_biomass",
+    "is_added",
+)
+
+
 class ScenarioSpecies(models.Model):
     """One consumer of a scenario: growth law, parameters, yield and initial biomass."""
 

@@ -10,24 +10,20 @@ from rest_framework import serializers
 
 from apps.ecology import services
 from apps.ecology.chemostat import REGION_NAMES
-from apps.ecology.models import GrowthLawKind, Scenario, ScenarioKind, ScenarioSpecies
+from apps.ecology.models import (
+    SPECIES_FIELDS,
+    GrowthLawKind,
+    Scenario,
+    ScenarioKind,
+    ScenarioSpecies,
+)
 from obrail.query_fields import QueryFloatField, QueryIntegerField
 
 
 class ScenarioSpeciesSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScenarioSpecies
-        fields = (
-            "position",
-            "name",
-            "law",
-            "mu_max",
-            "half_saturation",
-            "inhibition",
-            "yield_coefficient",
-            "initial_biomass",
-            "is_added",
-        )
+        fields = SPECIES_FIELDS
 
 
 @extend_schema_field({"type": "string", "enum": ScenarioKind.values})
