@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.ecology.models import SPECIES_FIELDS, Scenario, ScenarioSpecies
+from apps.ecology.models import (
+    AUXOSTAT_FIELDS,
+    SCENARIO_CONDITIONS,
+    SPECIES_FIELDS,
+    Scenario,
+    ScenarioSpecies,
+)
 
 
 class ScenarioSpeciesInline(admin.TabularInline):
@@ -23,24 +29,8 @@ class ScenarioAdmin(admin.ModelAdmin):
     inlines = [ScenarioSpeciesInline]
     fieldsets = (
         (None, {"fields": ("slug", "title", "description", "kind")}),
-        (
-            _("Conditions"),
-            {"fields": ("dilution_rate", "substrate_in", "initial_substrate", "horizon")},
-        ),
-        (
-            _("Auxostat"),
-            {
-                "fields": (
-                    "set_point",
-                    "gain_k1",
-                    "gain_k2",
-                    "initial_dilution_bar",
-                    "noise_std",
-                    "sample_period",
-                    "noise_seed",
-                )
-            },
-        ),
+        (_("Conditions"), {"fields": SCENARIO_CONDITIONS}),
+        (_("Auxostat"), {"fields": AUXOSTAT_FIELDS}),
     )
 
 
