@@ -189,7 +189,7 @@ def load_source(
         ),
     )
     checksum = input_checksum(path, rules=HARMONISATION_VERSION)
-    run = _start_run(source, report, checksum, reuse_unchanged=not (force or dry_run))
+    run = _start_run(source, report, checksum, skip_if_unchanged=not (force or dry_run))
     if run is None:
         return report
     loader = _SourceLoader(
@@ -267,12 +267,12 @@ def _declare_source(spec: SourceSpec, path: Path, **fields: object) -> DataSourc
 
 
 def _start_run(
-    source: DataSource, report: LoadReport, checksum: str, *, reuse_unchanged: bool
+    source: DataSource, report: LoadReport, checksum: str, *, skip_if_unchanged: bool
 ) -> ImportRun | None:
     """The new running ImportRun of ``source``, noted on ``report``; or None, with the skipped
-    run on ``report``, when ``reuse_unchanged`` and the input is the last successful one's."""
+    run on ``report``, when ``skip_if_unchanged`` and the input is the last successful one's."""
     report.checksum = checksum
-    skipped = skip_unchanged(source, checksum) if reuse_unchanged else None
+    skipped = skip_unchanged(source, checksum) if skip_if_unchanged else None
     if skipped is not None:
         report.status, report.run_id, report.message = skipped.status, skipped.pk, skipped.message
         return None
@@ -502,7 +502,7 @@ def load_snapshot_history(
     report = LoadReport(source=spec.name)
     # Neither scope nor night-reference flag: a history source holds no trajet.
     source = _declare_source(spec, path)
-    run = _start_run(source, report, input_checksum(path), reuse_unchanged=not (force or dry_run))
+    run = _start_run(source, report, input_checksum(path), skip_if_unchanged=not (force or dry_run))
     if run is None:
         return report
     with _recorded_run(run.pk, report, spec, started):
