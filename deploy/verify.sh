@@ -44,20 +44,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log() { printf '\n== %s\n' "$*"; }
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s\n' "$1"; FAILURES+=("$1"); }
-# run NAME COMMAND...: run a check, record its result.
-run() {
-    local name="$1"
-    shift
-    if "$@"; then
-        pass "$name"
-    else
-        fail "$name"
-        return 1
-    fi
-}
+# shellcheck source=deploy/checks.sh
+. "$ROOT/deploy/checks.sh"
 
 # --- Tools --------------------------------------------------------------------------------
 install_tools() {
@@ -119,30 +107,31 @@ EOF
 
 check_static() {
     log "static checks"
-    run "compose: docker-compose config (no .env, then with overrides)" check_compose
-    run "compose: Compose specification schema" \
+    check "compose: docker-compose config (no .env, then with overrides)" check_compose
+    check "compose: Compose specification schema" \
         "$VENV/bin/check-jsonschema" --builtin-schema vendor.compose-spec "$ROOT/compose.yaml"
-    run "Dockerfile: hadolint" "$VENV/bin/hadolint" "$ROOT/deploy/Dockerfile"
+    check "Dockerfile: hadolint" "$VENV/bin/hadolint" "$ROOT/deploy/Dockerfile"
     # --syntax-only: the scrape token file (/run/secrets/metrics_token) exists only in the
     # container; the rule files are checked below and the smoke test loads a full config.
-    run "prometheus: promtool check config" \
+    check "prometheus: promtool check config" \
         promtool check config --syntax-only "$ROOT/deploy/prometheus/prometheus.yml"
-    run "prometheus: promtool check rules" \
+    check "prometheus: promtool check rules" \
         promtool check rules "$ROOT"/deploy/prometheus/rules/*.yml
-    run "prometheus: promtool test rules" \
+    check "prometheus: promtool test rules" \
         bash -c 'cd "$1/deploy/prometheus" && promtool test rules tests/*.yml' _ "$ROOT"
-    run "alertmanager: amtool check-config" \
+    check "alertmanager: amtool check-config" \
         amtool check-config "$ROOT/deploy/alertmanager/alertmanager.yml"
-    run "gitlab-ci: GitLab CI schema" \
+    check "gitlab-ci: GitLab CI schema" \
         "$VENV/bin/check-jsonschema" --builtin-schema vendor.gitlab-ci "$ROOT/.gitlab-ci.yml"
-    run "loki, promtail, grafana provisioning: YAML" check_yaml_files
-    run "shell scripts: syntax" bash -c 'for f in "$@"; do sh -n "$f" || exit 1; done' _ \
+    check "loki, promtail, grafana provisioning: YAML" check_yaml_files
+    check "shell scripts: syntax" bash -c 'for f in "$@"; do sh -n "$f" || exit 1; done' _ \
         "$ROOT/deploy/entrypoint.sh" "$ROOT/deploy/deploy.sh" "$ROOT/deploy/proxy/start.sh" \
         "$ROOT/deploy/stack/standins/postgres-entrypoint.sh"
-    run "verify-stack.sh: syntax" bash -n "$ROOT/deploy/stack/verify-stack.sh"
-    run "stand-ins Containerfile: hadolint" "$VENV/bin/hadolint" --failure-threshold warning \
+    check "verify-stack.sh: syntax" bash -n "$ROOT/deploy/stack/verify-stack.sh"
+    check "checks.sh: syntax" bash -n "$ROOT/deploy/checks.sh"
+    check "stand-ins Containerfile: hadolint" "$VENV/bin/hadolint" --failure-threshold warning \
         "$ROOT/deploy/stack/standins/Containerfile"
-    run "grafana: dashboard checks" "$PYTHON" "$ROOT/deploy/check_dashboards.py"
+    check "grafana: dashboard checks" "$PYTHON" "$ROOT/deploy/check_dashboards.py"
 }
 
 # --- Smoke test ---------------------------------------------------------------------------
@@ -317,41 +306,41 @@ smoke_test() {
         postgres://* | postgresql://*) ;;
         *) fail "smoke test needs DATABASE_URL=postgres://... (got '${SMOKE_DATABASE_URL}')"; return ;;
     esac
-    run "app: migrate + ETL job, then gunicorn (entrypoint web, 2 workers) passes the HEALTHCHECK" \
+    check "app: migrate + ETL job, then gunicorn (entrypoint web, 2 workers) passes the HEALTHCHECK" \
         start_app || return
-    run "app: traffic on /health, pages and a 404" send_traffic
-    run "app: /metrics exposition in single-process mode" dump_plain_metrics
-    run "prometheus: started on 127.0.0.1:$PROMETHEUS_PORT with the alert rules" \
+    check "app: traffic on /health, pages and a 404" send_traffic
+    check "app: /metrics exposition in single-process mode" dump_plain_metrics
+    check "prometheus: started on 127.0.0.1:$PROMETHEUS_PORT with the alert rules" \
         start_prometheus || return
     local api="http://127.0.0.1:$PROMETHEUS_PORT/api/v1"
-    run "prometheus: target obrail is up" wait_for "target up" "$TIMEOUT" prometheus_check \
+    check "prometheus: target obrail is up" wait_for "target up" "$TIMEOUT" prometheus_check \
         "$api/targets" "any(t['labels']['job'] == 'obrail' and t['health'] == 'up' for t in data['activeTargets'])"
     local rules
     rules="$(expected_rule_count)"
-    run "prometheus: all $rules alert rules loaded and evaluated without error" \
+    check "prometheus: all $rules alert rules loaded and evaluated without error" \
         wait_for "rules evaluated" "$TIMEOUT" prometheus_check "$api/rules" \
         "sum(len(g['rules']) for g in data['groups']) == $rules and all(r['health'] == 'ok' and r.get('lastEvaluation', '').startswith('20') for g in data['groups'] for r in g['rules'])"
-    run "prometheus: request counts merged across workers are scraped" \
+    check "prometheus: request counts merged across workers are scraped" \
         wait_for "request counter" "$TIMEOUT" prometheus_check \
         "$api/query?query=sum(django_http_requests_total_by_method_total%7Bjob%3D%22obrail%22%7D)" \
         "data['result'] and float(data['result'][0]['value'][1]) >= 26"
-    run "prometheus: business metrics read from the database" prometheus_check \
+    check "prometheus: business metrics read from the database" prometheus_check \
         "$api/query?query=obrail_business_metrics_up" \
         "data['result'] and data['result'][0]['value'][1] == '1'"
-    run "prometheus: ETL freshness exported for every source loaded (at least), none failed" prometheus_check \
+    check "prometheus: ETL freshness exported for every source loaded (at least), none failed" prometheus_check \
         "$api/query?query=obrail_etl_last_run_failed" \
         "data['result'] and all(r['value'][1] == '0' for r in data['result']) and len(data['result']) >= $(grep -c succeeded "$WORK/migrate.log")"
-    run "prometheus: ObrailAppDown is not firing" prometheus_check \
+    check "prometheus: ObrailAppDown is not firing" prometheus_check \
         "$api/alerts" "not any(a['labels']['alertname'] == 'ObrailAppDown' for a in data['alerts'])"
     http_get "http://127.0.0.1:$APP_PORT/metrics" >"$WORK/metrics-live.txt"
-    run "grafana: dashboard metric names exist and queries run on Prometheus" \
+    check "grafana: dashboard metric names exist and queries run on Prometheus" \
         "$PYTHON" "$ROOT/deploy/check_dashboards.py" --exposition "$WORK/metrics-live.txt" \
         --exposition "$WORK/metrics-plain.txt" --prometheus-url "http://127.0.0.1:$PROMETHEUS_PORT"
-    run "alertmanager: started with the deployed configuration" start_alertmanager || return
-    run "alertmanager: alert posted" amtool alert add VerifySmokeTest severity=warning \
+    check "alertmanager: started with the deployed configuration" start_alertmanager || return
+    check "alertmanager: alert posted" amtool alert add VerifySmokeTest severity=warning \
         --annotation=summary="Smoke test of the Alertmanager webhook" \
         --alertmanager.url="http://127.0.0.1:$ALERTMANAGER_PORT"
-    run "alertmanager: webhook authenticated, Incident recorded" \
+    check "alertmanager: webhook authenticated, Incident recorded" \
         wait_for "incident" "$TIMEOUT" incident_recorded
 }
 
@@ -364,8 +353,4 @@ else
 fi
 
 log "summary"
-if [ "${#FAILURES[@]}" -gt 0 ]; then
-    printf 'FAILED: %s\n' "${FAILURES[@]}"
-    exit 1
-fi
-echo "all deploy checks passed"
+finish deploy

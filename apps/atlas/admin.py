@@ -4,22 +4,9 @@ computations (derived, read-only). The CO2 factors are the trajets' ``EmissionFa
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from apps.atlas.models import Airport, AirTraffic, AtlasBuild, CityPair
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by loads and computations only."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from obrail.admin import ReadOnlyAdmin
 
 
 @admin.register(Airport)

@@ -5,23 +5,19 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.ecology.models import Scenario, ScenarioSpecies
+from apps.ecology.models import (
+    AUXOSTAT_FIELDS,
+    SCENARIO_CONDITIONS,
+    SPECIES_FIELDS,
+    Scenario,
+    ScenarioSpecies,
+)
 
 
 class ScenarioSpeciesInline(admin.TabularInline):
     model = ScenarioSpecies
     extra = 0
-    fields = (
-        "position",
-        "name",
-        "law",
-        "mu_max",
-        "half_saturation",
-        "inhibition",
-        "yield_coefficient",
-        "initial_biomass",
-        "is_added",
-    )
+    fields = SPECIES_FIELDS
 
 
 @admin.register(Scenario)
@@ -33,38 +29,15 @@ class ScenarioAdmin(admin.ModelAdmin):
     inlines = [ScenarioSpeciesInline]
     fieldsets = (
         (None, {"fields": ("slug", "title", "description", "kind")}),
-        (
-            _("Conditions"),
-            {"fields": ("dilution_rate", "substrate_in", "initial_substrate", "horizon")},
-        ),
-        (
-            _("Auxostat"),
-            {
-                "fields": (
-                    "set_point",
-                    "gain_k1",
-                    "gain_k2",
-                    "initial_dilution_bar",
-                    "noise_std",
-                    "sample_period",
-                    "noise_seed",
-                )
-            },
-        ),
+        (_("Conditions"), {"fields": SCENARIO_CONDITIONS}),
+        (_("Auxostat"), {"fields": AUXOSTAT_FIELDS}),
     )
 
 
 @admin.register(ScenarioSpecies)
 class ScenarioSpeciesAdmin(admin.ModelAdmin):
-    list_display = (
-        "scenario",
-        "position",
-        "name",
-        "law",
-        "mu_max",
-        "half_saturation",
-        "inhibition",
-    )
+    # Rank, name, growth law and its three parameters.
+    list_display = ("scenario", *SPECIES_FIELDS[:6])
     list_filter = ("law", "scenario__kind")
     search_fields = ("name", "scenario__slug", "scenario__title")
     list_select_related = ("scenario",)

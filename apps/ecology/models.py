@@ -78,6 +78,32 @@ class Scenario(models.Model):
         return self.title
 
 
+# A scenario's operating conditions and auxostat settings, in the order the admin and the API
+# show them.
+SCENARIO_CONDITIONS = ("dilution_rate", "substrate_in", "initial_substrate", "horizon")
+AUXOSTAT_FIELDS = (
+    "set_point",
+    "gain_k1",
+    "gain_k2",
+    "initial_dilution_bar",
+    "noise_std",
+    "sample_period",
+    "noise_seed",
+)
+# A species' own columns, in the order the admin and the API show them.
+SPECIES_FIELDS = (
+    "position",
+    "name",
+    "law",
+    "mu_max",
+    "half_saturation",
+    "inhibition",
+    "yield_coefficient",
+    "initial_biomass",
+    "is_added",
+)
+
+
 class ScenarioSpecies(models.Model):
     """One consumer of a scenario: growth law, parameters, yield and initial biomass."""
 

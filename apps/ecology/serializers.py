@@ -10,24 +10,22 @@ from rest_framework import serializers
 
 from apps.ecology import services
 from apps.ecology.chemostat import REGION_NAMES
-from apps.ecology.models import GrowthLawKind, Scenario, ScenarioKind, ScenarioSpecies
+from apps.ecology.models import (
+    AUXOSTAT_FIELDS,
+    SCENARIO_CONDITIONS,
+    SPECIES_FIELDS,
+    GrowthLawKind,
+    Scenario,
+    ScenarioKind,
+    ScenarioSpecies,
+)
 from obrail.query_fields import QueryFloatField, QueryIntegerField
 
 
 class ScenarioSpeciesSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScenarioSpecies
-        fields = (
-            "position",
-            "name",
-            "law",
-            "mu_max",
-            "half_saturation",
-            "inhibition",
-            "yield_coefficient",
-            "initial_biomass",
-            "is_added",
-        )
+        fields = SPECIES_FIELDS
 
 
 @extend_schema_field({"type": "string", "enum": ScenarioKind.values})
@@ -53,17 +51,8 @@ class ScenarioSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "kind",
-            "dilution_rate",
-            "substrate_in",
-            "initial_substrate",
-            "horizon",
-            "set_point",
-            "gain_k1",
-            "gain_k2",
-            "initial_dilution_bar",
-            "noise_std",
-            "sample_period",
-            "noise_seed",
+            *SCENARIO_CONDITIONS,
+            *AUXOSTAT_FIELDS,
             "max_t_end",
             "species",
         )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.mlregistry import services
 from apps.mlregistry.models import ModelVersion, RegisteredModel, RegistryEvent
+from obrail.admin import ReadOnlyAdmin
 from obrail.errors import InvalidInput
 
 
@@ -23,19 +24,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows change only through the audited services."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 def _with_reason(
@@ -69,6 +57,25 @@ def _with_reason(
     return TemplateResponse(request, "admin/mlregistry/change_reason.html", context)
 
 
+def _version_action(service: str, title: str, done: str) -> Callable[..., HttpResponse | None]:
+    """An admin action that applies ``services.<service>`` to each selected version, with the
+    reason asked first; ``done`` says it for one ``%(version)s``."""
+
+    def action(
+        modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+    ) -> HttpResponse | None:
+        def apply(version: object, reason: str) -> str:
+            getattr(services, service)(
+                version.model.name, version.number, actor=request.user.get_username(), reason=reason
+            )
+            return str(done % {"version": f"{version.model.name} v{version.number}"})
+
+        return _with_reason(modeladmin, request, queryset, title=str(title), apply=apply)
+
+    action.__name__ = service
+    return action
+
+
 @admin.register(RegisteredModel)
 class RegisteredModelAdmin(ReadOnlyAdmin):
     list_display = ["name", "title", "family", "created_at"]
@@ -95,32 +102,12 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     exclude = ["artefact"]
     actions = ["promote", "retire"]
 
-    @admin.action(description=_("Mettre en production"))
-    def promote(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        def apply(version: object, reason: str) -> str:
-            services.promote(
-                version.model.name, version.number, actor=request.user.get_username(), reason=reason
-            )
-            return str(
-                _("%(version)s mise en production.")
-                % {"version": f"{version.model.name} v{version.number}"}
-            )
-
-        return _with_reason(
-            self, request, queryset, title=str(_("Mise en production")), apply=apply
-        )
-
-    @admin.action(description=_("Retirer"))
-    def retire(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        def apply(version: object, reason: str) -> str:
-            services.retire(
-                version.model.name, version.number, actor=request.user.get_username(), reason=reason
-            )
-            return str(
-                _("%(version)s retirée.") % {"version": f"{version.model.name} v{version.number}"}
-            )
-
-        return _with_reason(self, request, queryset, title=str(_("Retrait")), apply=apply)
+    promote = admin.action(description=_("Mettre en production"))(
+        _version_action("promote", _("Mise en production"), _("%(version)s mise en production."))
+    )
+    retire = admin.action(description=_("Retirer"))(
+        _version_action("retire", _("Retrait"), _("%(version)s retirée."))
+    )
 
 
 @admin.register(RegistryEvent)

@@ -7,8 +7,13 @@ import time
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -175,10 +180,25 @@ def _changed(name: str, version: ModelVersion) -> Response:
     return response
 
 
-class PromoteView(APIView):
-    """``POST /api/models/{name}/promote``: put a version in production (staff)."""
+class _VersionChange(APIView):
+    """A staff change of a model's production version: the body validated, the audited
+    service called, the version now in production answered."""
 
-    @extend_schema(
+    body: type[serializers.Serializer]
+
+    def change(self, name: str, data: dict, *, actor: str) -> ModelVersion:
+        """Make the change through the audited service; return the version now serving."""
+        raise NotImplementedError
+
+    def post(self, request: Request, name: str) -> Response:
+        _model_or_404(RegisteredModel.objects.all(), name)
+        body = self.body(data=request.data)
+        body.is_valid(raise_exception=True)
+        return _changed(name, self.change(name, body.validated_data, actor=_actor(request)))
+
+
+@extend_schema_view(
+    post=extend_schema(
         operation_id="models_promote",
         summary="Put a version in production (staff)",
         description=(
@@ -190,21 +210,18 @@ class PromoteView(APIView):
         request=PromoteSerializer,
         responses={200: ChangeResultSerializer, 422: UNPROCESSABLE_CHANGE},
     )
-    def post(self, request: Request, name: str) -> Response:
-        _model_or_404(RegisteredModel.objects.all(), name)
-        body = PromoteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        version = services.promote(
-            name, body.validated_data["version"], actor=_actor(request),
-            reason=body.validated_data["reason"],
-        )  # fmt: skip
-        return _changed(name, version)
+)
+class PromoteView(_VersionChange):
+    """``POST /api/models/{name}/promote``: put a version in production (staff)."""
+
+    body = PromoteSerializer
+
+    def change(self, name: str, data: dict, *, actor: str) -> ModelVersion:
+        return services.promote(name, data["version"], actor=actor, reason=data["reason"])
 
 
-class RollbackView(APIView):
-    """``POST /api/models/{name}/rollback``: back to the previous production version (staff)."""
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="models_rollback",
         summary="Back to the previous production version (staff)",
         description=(
@@ -215,11 +232,11 @@ class RollbackView(APIView):
         request=RollbackSerializer,
         responses={200: ChangeResultSerializer, 422: UNPROCESSABLE_CHANGE},
     )
-    def post(self, request: Request, name: str) -> Response:
-        _model_or_404(RegisteredModel.objects.all(), name)
-        body = RollbackSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        version = services.rollback(
-            name, actor=_actor(request), reason=body.validated_data["reason"]
-        )
-        return _changed(name, version)
+)
+class RollbackView(_VersionChange):
+    """``POST /api/models/{name}/rollback``: back to the previous production version (staff)."""
+
+    body = RollbackSerializer
+
+    def change(self, name: str, data: dict, *, actor: str) -> ModelVersion:
+        return services.rollback(name, actor=actor, reason=data["reason"])

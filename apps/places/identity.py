@@ -28,12 +28,12 @@ lowest ``priority``, then the name most of its records share, not written in cap
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .geo.distance import great_circle_km
+from .geo.grid import cell_of, neighbourhoods
 from .names import (
     MARKER_WORDS,
     Similarity,
@@ -334,13 +334,7 @@ def _name_edges(ordered: Sequence[StationSourceRecord]) -> list[tuple]:
     for position, record in enumerate(ordered):
         if record.has_coordinates:
             cells[_cell(record, SIMILAR_NAME_MAX_KM)].append(position)
-    for (row, column), members in cells.items():
-        neighbours = [
-            other
-            for d_row in (-1, 0, 1)
-            for d_column in (-1, 0, 1)
-            for other in cells.get((row + d_row, column + d_column), ())
-        ]
+    for members, neighbours in neighbourhoods(cells):
         for first in members:
             a = ordered[first]
             for second in neighbours:
@@ -431,16 +425,8 @@ def _distance(a: StationSourceRecord, b: StationSourceRecord) -> float | None:
     return great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
 
 
-_KM_PER_DEGREE = 111.2
-# Cells are as wide in longitude as the reach is at 72° N, so neighbours never fall two
-# cells away anywhere in Europe.
-_LONGITUDE_STRETCH = 1 / math.cos(math.radians(72.0))
-
-
 def _cell(record: StationSourceRecord, reach_km: float) -> tuple[int, int]:
-    size = reach_km / _KM_PER_DEGREE
-    row = math.floor(record.latitude / size)  # type: ignore[operator]
-    return row, math.floor(record.longitude / (size * _LONGITUDE_STRETCH))  # type: ignore[operator]
+    return cell_of(record.latitude, record.longitude, reach_km)  # type: ignore[arg-type]
 
 
 def _merge(

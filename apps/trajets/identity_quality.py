@@ -22,6 +22,7 @@ from django.db.models import Count
 
 from apps.places.geo import locate_many
 from apps.places.geo.distance import great_circle_km
+from apps.places.geo.grid import cell_of, neighbourhoods
 from apps.places.identity import SIMILAR_NAME_MAX_KM
 from apps.places.names import Similarity, name_similarity
 from apps.trajets.models import Operator, SourceStation, Station, StationName, StationWarning
@@ -178,20 +179,11 @@ def _near_pairs(
     names: dict[int, set[str]] = defaultdict(set)
     for station_id, name in StationName.objects.values_list("station_id", "name"):
         names[station_id].add(name)
-    reach = SIMILAR_NAME_MAX_KM / 111.2
     cells: dict[tuple[int, int], list[tuple]] = defaultdict(list)
     for station in located:
-        cells[(math.floor(station[2] / reach), math.floor(station[3] / (reach * 3.3)))].append(
-            station
-        )
+        cells[cell_of(station[2], station[3], SIMILAR_NAME_MAX_KM)].append(station)
     pairs: list[NearPair] = []
-    for (row, column), members in cells.items():
-        neighbours = [
-            other
-            for d_row in (-1, 0, 1)
-            for d_column in (-1, 0, 1)
-            for other in cells.get((row + d_row, column + d_column), ())
-        ]
+    for members, neighbours in neighbourhoods(cells):
         for a in members:
             for b in neighbours:
                 if b[0] <= a[0]:
@@ -223,7 +215,7 @@ def _near_pairs(
                 )  # fmt: skip
     report.near_pairs = len(pairs)
     report.near_pairs_unexplained = sum(1 for pair in pairs if not pair.explained)
-    pairs.sort(key=lambda p: (p.explained, p.distance_m, p.first))
+    pairs.sort(key=lambda p: (p.explained, p.distance_m, p.first, p.second))
     report.near_pair_examples = pairs[:LIST_LIMIT]
 
 

@@ -821,28 +821,23 @@ def _station_warnings(
         )
     for record in cluster.records:
         row = rows[record.key]
+        said = []
         if record.country and record.country != target["country"]:
-            warnings.append(
-                StationWarning(
-                    kind=kind.COUNTRY_DISAGREES,
-                    station_id=pk,
-                    source_station_id=row["id"],
-                    detail=f"{record.source} says {record.country} for {record.names[0]!r}; its "
-                    f"coordinates are in {target['country']}",
-                    distance_km=target["border_km"],
-                )
-            )
+            said.append((kind.COUNTRY_DISAGREES, record.country, target["country"]))
         if row["time_zone"] and not _same_offsets(row["time_zone"], target["time_zone"]):
-            warnings.append(
-                StationWarning(
-                    kind=kind.ZONE_DISAGREES,
-                    station_id=pk,
-                    source_station_id=row["id"],
-                    detail=f"{record.source} says {row['time_zone']} for {record.names[0]!r}; "
-                    f"its coordinates are in {target['time_zone']}, another UTC offset",
-                    distance_km=target["border_km"],
-                )
+            zone = f"{target['time_zone']}, another UTC offset"
+            said.append((kind.ZONE_DISAGREES, row["time_zone"], zone))
+        warnings.extend(
+            StationWarning(
+                kind=what,
+                station_id=pk,
+                source_station_id=row["id"],
+                detail=f"{record.source} says {claimed} for {record.names[0]!r}; its coordinates "
+                f"are in {actual}",
+                distance_km=target["border_km"],
             )
+            for what, claimed, actual in said
+        )
     return warnings
 
 

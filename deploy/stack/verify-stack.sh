@@ -57,15 +57,8 @@ fi
 mkdir -p "$WORK"
 RUN="$(mktemp -d "$WORK/run.XXXXXX")"
 
-log() { printf '\n== %s\n' "$*"; }
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s\n' "$1"; FAILURES+=("$1"); }
-# check NAME COMMAND...: run a check, record its result.
-check() {
-    local name="$1"
-    shift
-    if "$@"; then pass "$name"; else fail "$name"; return 1; fi
-}
+# shellcheck source=deploy/checks.sh
+. "$ROOT/deploy/checks.sh"
 
 compose() {
     local files=(-f "$ROOT/compose.yaml")
@@ -465,8 +458,4 @@ check "persistence: the data and the secrets are still there after down and up" 
 log "summary"
 [ -n "${BUILD_FIGURE:-}" ] && echo "app image: $BUILD_FIGURE"
 [ -n "${HEALTHY_FIGURE:-}" ] && echo "time to healthy: $HEALTHY_FIGURE"
-if [ "${#FAILURES[@]}" -gt 0 ]; then
-    printf 'FAILED: %s\n' "${FAILURES[@]}"
-    exit 1
-fi
-echo "all stack checks passed"
+finish stack

@@ -170,38 +170,38 @@ def phase_portrait(
         first, second = np.meshgrid(np.linspace(0, s_max, arrows), np.linspace(0, x_max, arrows))
         states = np.stack((first.ravel(), second.ravel()), axis=1)
         field = np.array([vector_field(chemostat, u, coef) for u in states])
-        return PhasePortrait(
-            axes=("s", "x"),
-            limits=(0.0, s_max, 0.0, x_max),
-            isoclines=_isoclines_sx(chemostat, s_max, x_max),
-            grid_first=first,
-            grid_second=second,
-            field_first=field[:, 0].reshape(first.shape),
-            field_second=field[:, 1].reshape(first.shape),
-            trajectories=trajectories,
-            equilibria=equilibria,
-        )
-    if chemostat.n_species != 2:
-        raise ParameterError("species", chemostat.n_species, "phase portraits need 1 or 2 species")
-    points = _check_points(initial_points, 2, "initial_points")
-    y1, y2 = (sp.yield_ for sp in chemostat.species)
-    limit = chemostat.s_in * max(y1, y2) * 1.05 or 1.0
-    trajectories = tuple(simulate_reduced(chemostat, p, t_end, n_points=n_points).x for p in points)
-    first, second = np.meshgrid(np.linspace(0, limit, arrows), np.linspace(0, limit, arrows))
-    s_grid = chemostat.s_in - first / y1 - second / y2
-    inside = s_grid >= 0
-    field = np.array(
-        [
-            vector_field(chemostat, (s, a, b), coef)[1:] if ok else (np.nan, np.nan)
-            for s, a, b, ok in zip(
-                s_grid.ravel(), first.ravel(), second.ravel(), inside.ravel(), strict=True
+        axes = ("s", "x")
+        limits = (0.0, s_max, 0.0, x_max)
+        isoclines = _isoclines_sx(chemostat, s_max, x_max)
+    else:
+        if chemostat.n_species != 2:
+            raise ParameterError(
+                "species", chemostat.n_species, "phase portraits need 1 or 2 species"
             )
-        ]
-    )
+        points = _check_points(initial_points, 2, "initial_points")
+        y1, y2 = (sp.yield_ for sp in chemostat.species)
+        limit = chemostat.s_in * max(y1, y2) * 1.05 or 1.0
+        trajectories = tuple(
+            simulate_reduced(chemostat, p, t_end, n_points=n_points).x for p in points
+        )
+        first, second = np.meshgrid(np.linspace(0, limit, arrows), np.linspace(0, limit, arrows))
+        s_grid = chemostat.s_in - first / y1 - second / y2
+        inside = s_grid >= 0
+        field = np.array(
+            [
+                vector_field(chemostat, (s, a, b), coef)[1:] if ok else (np.nan, np.nan)
+                for s, a, b, ok in zip(
+                    s_grid.ravel(), first.ravel(), second.ravel(), inside.ravel(), strict=True
+                )
+            ]
+        )
+        axes = ("x1", "x2")
+        limits = (0.0, limit, 0.0, limit)
+        isoclines = _isoclines_x1x2(chemostat, limit)
     return PhasePortrait(
-        axes=("x1", "x2"),
-        limits=(0.0, limit, 0.0, limit),
-        isoclines=_isoclines_x1x2(chemostat, limit),
+        axes=axes,
+        limits=limits,
+        isoclines=isoclines,
         grid_first=first,
         grid_second=second,
         field_first=field[:, 0].reshape(first.shape),

@@ -36,6 +36,28 @@ def test_the_promote_action_asks_for_a_reason_then_promotes_and_audits(admin_cli
     assert (event.action, event.actor, event.reason) == ("promote", "chief", "better fit")
 
 
+def test_the_retire_action_retires_a_candidate_and_refuses_the_production_version(admin_client):
+    serving = in_production()
+    candidate = trained(seed=8)
+    response = admin_client.post(
+        "/admin/mlregistry/modelversion/",
+        {
+            "action": "retire",
+            ACTION_CHECKBOX_NAME: [serving.pk, candidate.pk],
+            "apply": "1",
+            "reason": "superseded",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f"Modal-share v{candidate.number} retirée." in page
+    assert "Une version en production se remplace" in page
+    assert ModelVersion.objects.get(pk=candidate.pk).status == "retired"
+    assert ModelVersion.objects.get(pk=serving.pk).status == "production"
+    event = RegistryEvent.objects.order_by("-at", "-pk").first()
+    assert (event.action, event.actor, event.reason) == ("retire", "chief", "superseded")
+
+
 def test_the_rollback_action_puts_back_the_previous_version(admin_client):
     first = in_production()
     second = trained(seed=8)

@@ -7,6 +7,7 @@ from numpy.typing import NDArray
 
 from .errors import NoPathError, ParameterError
 from .graph import CSRGraph
+from .result import Counters, PathResult
 
 __all__: list[str] = []
 
@@ -59,4 +60,29 @@ def _recover_path(
 def _no_path(source: int, target: int) -> NoPathError:
     return NoPathError(
         f"node {target} is not reachable from node {source}", source=source, target=target
+    )
+
+
+def _path_result(
+    method: str,
+    criterion: str,
+    source: int,
+    target: int,
+    length: float,
+    path: tuple[int, ...],
+    scanned: int,
+    improved: int,
+    *,
+    epsilon: float = 0.0,
+) -> PathResult:
+    """The result of a label-setting or label-correcting search with its two work counters."""
+    return PathResult(
+        method=method,
+        criterion=criterion,
+        source=source,
+        target=target,
+        length=length,
+        path=path,
+        counters=Counters(nodes_scanned=scanned, labels_improved=improved),
+        epsilon=epsilon,
     )

@@ -95,14 +95,9 @@ def reference_scan(
     trip_legs = [layers] * timetable.trip_count
     trip_entry = [-1] * timetable.trip_count
     trip_board = [-1] * timetable.trip_count
-    departure = timetable.departure_s.tolist()
-    arrival_time = timetable.arrival_s.tolist()
-    from_station = timetable.departure_station.tolist()
-    to_station = timetable.arrival_station.tolist()
-    trips = timetable.trip.tolist()
-    transfer = timetable.transfer_s.tolist()
-    boardable = timetable.can_board.tolist()
-    alightable = timetable.can_alight.tolist()
+    departure, arrival_time, from_station, to_station, trips, transfer, boardable, alightable = (
+        timetable.lists()
+    )
     leave_by = int(NEVER) if leave_by_s is None else leave_by_s
     goals = np.asarray(target, dtype=np.int64).reshape(-1).tolist()
     scanned = improved = 0

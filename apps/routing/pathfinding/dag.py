@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from ._common import _adjacency, _negative_total, _no_path, _recover_path
+from ._common import _adjacency, _negative_total, _no_path, _path_result, _recover_path
 from .errors import ParameterError
 from .graph import CSRGraph
-from .result import Counters, PathResult
+from .result import PathResult
 
 __all__ = ["backward_chaining", "forward_chaining", "reaching", "topological_order"]
 
@@ -75,7 +75,7 @@ def backward_chaining(graph: CSRGraph, source: int, target: int, *, criterion: s
     if not window or math.isinf(cost_to_go[source]):
         raise _no_path(source, target)
     path = tuple(reversed(_recover_path(successor, target, source)))
-    return _result(
+    return _path_result(
         "backward_chaining", criterion, source, target, cost_to_go[source], path, scanned, improved
     )
 
@@ -104,7 +104,7 @@ def forward_chaining(graph: CSRGraph, source: int, target: int, *, criterion: st
     if not window or math.isinf(distance[target]):
         raise _no_path(source, target)
     path = _recover_path(predecessor, source, target)
-    return _result(
+    return _path_result(
         "forward_chaining", criterion, source, target, distance[target], path, scanned, improved
     )
 
@@ -141,25 +141,6 @@ def reaching(graph: CSRGraph, source: int, target: int, *, criterion: str) -> Pa
     if not window or math.isinf(distance[target]):
         raise _no_path(source, target)
     path = _recover_path(predecessor, source, target)
-    return _result("reaching", criterion, source, target, distance[target], path, scanned, improved)
-
-
-def _result(
-    method: str,
-    criterion: str,
-    source: int,
-    target: int,
-    length: float,
-    path: tuple[int, ...],
-    scanned: int,
-    improved: int,
-) -> PathResult:
-    return PathResult(
-        method=method,
-        criterion=criterion,
-        source=source,
-        target=target,
-        length=length,
-        path=path,
-        counters=Counters(nodes_scanned=scanned, labels_improved=improved),
+    return _path_result(
+        "reaching", criterion, source, target, distance[target], path, scanned, improved
     )

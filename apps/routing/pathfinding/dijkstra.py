@@ -5,9 +5,9 @@ from __future__ import annotations
 import heapq
 import math
 
-from ._common import _adjacency, _no_path, _recover_path
+from ._common import _adjacency, _no_path, _path_result, _recover_path
 from .graph import CSRGraph
-from .result import Counters, PathResult
+from .result import PathResult
 
 __all__ = ["dijkstra"]
 
@@ -43,12 +43,7 @@ def dijkstra(graph: CSRGraph, source: int, target: int, *, criterion: str) -> Pa
                 heapq.heappush(heap, (candidate, head))
     if math.isinf(distance[target]):
         raise _no_path(source, target)
-    return PathResult(
-        method="dijkstra",
-        criterion=criterion,
-        source=source,
-        target=target,
-        length=distance[target],
-        path=_recover_path(predecessor, source, target),
-        counters=Counters(nodes_scanned=scanned, labels_improved=improved),
+    path = _recover_path(predecessor, source, target)
+    return _path_result(
+        "dijkstra", criterion, source, target, distance[target], path, scanned, improved
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from .csa import block_scan, journey_from_state, layer_setup, reference_scan
+from .csa import ScanState, block_scan, journey_from_state, layer_setup, reference_scan
 from .errors import NoPathError, ParameterError
 from .time_expanded import time_expanded_earliest_arrival
 from .timetable import TRAIN_FILTERS, Arrivals, Journey, Timetable, original_connections
@@ -21,6 +22,35 @@ JOURNEY_METHODS = {
 }
 
 _SCANS = {"blocks": block_scan, "reference": reference_scan}
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """A scan of ``restricted`` (``timetable`` keeping the ``trains`` filter) from ``source``."""
+
+    timetable: Timetable
+    restricted: Timetable
+    state: ScanState
+    method: str
+    source: int
+    depart_s: int
+    trains: str
+    max_transfers: int | None
+
+    def journey_to(self, target: int) -> Journey:
+        """The journey to ``target`` on the connections of ``timetable``; NoPathError if the
+        scan did not reach it."""
+        layers, _absorbing = layer_setup(self.max_transfers)
+        journey = journey_from_state(
+            self.restricted,
+            self.state,
+            method=self.method,
+            source=self.source,
+            target=target,
+            depart_s=self.depart_s,
+            layer=layers - 1,
+        )
+        return original_connections(self.timetable, self.trains, journey)
 
 
 def earliest_arrival(
@@ -70,17 +100,8 @@ def earliest_arrival(
         )
         return original_connections(timetable, trains, journey)
     state = _SCANS[method](restricted, source, target, depart_s, max_transfers=max_transfers)
-    layers, _absorbing = layer_setup(max_transfers)
-    journey = journey_from_state(
-        restricted,
-        state,
-        method=method,
-        source=source,
-        target=target,
-        depart_s=depart_s,
-        layer=layers - 1,
-    )
-    return original_connections(timetable, trains, journey)
+    scan = _Scan(timetable, restricted, state, method, source, depart_s, trains, max_transfers)
+    return scan.journey_to(target)
 
 
 def earliest_arrivals(
@@ -109,12 +130,8 @@ def earliest_arrivals(
         Station indices (at least one; repeats are ignored).
     depart_s : int
         Earliest departure, seconds after the service day's midnight.
-    method : {"blocks", "reference", "time_expanded"}
+    method, trains, max_transfers
         As for :func:`earliest_arrival` (``time_expanded`` runs one search per target).
-    trains : {"all", "day", "night"}
-        Keep every train, day trains only, or night trains only.
-    max_transfers : int, optional
-        Maximum number of changes of train (``None``: unlimited).
 
     Returns
     -------
@@ -156,22 +173,12 @@ def earliest_arrivals(
             max_transfers=max_transfers,
         )
         scanned, improved = state.connections_scanned, state.labels_improved
-        layers, _absorbing = layer_setup(max_transfers)
+        scan = _Scan(timetable, restricted, state, method, source, depart_s, trains, max_transfers)
         for target in goals:
             try:
-                journey = journey_from_state(
-                    restricted,
-                    state,
-                    method=method,
-                    source=source,
-                    target=target,
-                    depart_s=depart_s,
-                    layer=layers - 1,
-                )
+                journeys[target] = scan.journey_to(target)
             except NoPathError:
                 unreachable.append(target)
-                continue
-            journeys[target] = original_connections(timetable, trains, journey)
     return Arrivals(
         method=method,
         source=source,

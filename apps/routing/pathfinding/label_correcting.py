@@ -15,10 +15,10 @@ from itertools import pairwise
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._common import _adjacency, _negative_total, _no_path, _recover_path
+from ._common import _adjacency, _negative_total, _no_path, _path_result, _recover_path
 from .errors import NegativeCycleError, ParameterError
 from .graph import CSRGraph
-from .result import Counters, PathResult
+from .result import PathResult
 
 __all__ = ["OPEN_RULES", "label_correcting"]
 
@@ -189,15 +189,8 @@ def label_correcting(
             )
             for tail, head in pairwise(path)
         )
-    return PathResult(
-        method=method or rule,
-        criterion=criterion,
-        source=source,
-        target=target,
-        length=length,
-        path=path,
-        counters=Counters(nodes_scanned=scanned, labels_improved=improved),
-        epsilon=epsilon,
+    return _path_result(
+        method or rule, criterion, source, target, length, path, scanned, improved, epsilon=epsilon
     )
 
 

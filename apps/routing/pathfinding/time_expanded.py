@@ -32,14 +32,9 @@ def time_expanded_earliest_arrival(
 ) -> Journey:
     """Earliest arrival by Dijkstra over (event, trains taken) states."""
     count = timetable.connection_count
-    departure = timetable.departure_s.tolist()
-    arrival = timetable.arrival_s.tolist()
-    from_station = timetable.departure_station.tolist()
-    to_station = timetable.arrival_station.tolist()
-    trips = timetable.trip.tolist()
-    transfer = timetable.transfer_s.tolist()
-    boardable = timetable.can_board.tolist()
-    alightable = timetable.can_alight.tolist()
+    departure, arrival, from_station, to_station, trips, transfer, boardable, alightable = (
+        timetable.lists()
+    )
     leaving: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for connection in range(count):
         leaving[from_station[connection]].append((departure[connection], connection))

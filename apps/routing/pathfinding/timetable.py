@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -12,6 +13,7 @@ from .errors import NoPathError, ParameterError
 __all__ = [
     "TRAIN_FILTERS",
     "Arrivals",
+    "ConnectionLists",
     "Journey",
     "Leg",
     "Timetable",
@@ -21,6 +23,20 @@ __all__ = [
 
 #: Values of the ``trains`` option: every train, day trains only, night trains only.
 TRAIN_FILTERS = ("all", "day", "night")
+
+
+class ConnectionLists(NamedTuple):
+    """A timetable's connection columns as Python lists, for the plain-loop algorithms
+    (indexing a list with Python ints costs less than indexing a numpy array)."""
+
+    departure_s: list[int]
+    arrival_s: list[int]
+    departure_station: list[int]
+    arrival_station: list[int]
+    trip: list[int]
+    transfer_s: list[int]
+    can_board: list[bool]
+    can_alight: list[bool]
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +77,19 @@ class Timetable:
     def trip_count(self) -> int:
         """Number of trips (length of ``trip_is_night``)."""
         return int(self.trip_is_night.shape[0])
+
+    def lists(self) -> ConnectionLists:
+        """The connection columns (and ``transfer_s``, per station) as Python lists."""
+        return ConnectionLists(
+            self.departure_s.tolist(),
+            self.arrival_s.tolist(),
+            self.departure_station.tolist(),
+            self.arrival_station.tolist(),
+            self.trip.tolist(),
+            self.transfer_s.tolist(),
+            self.can_board.tolist(),
+            self.can_alight.tolist(),
+        )
 
     def restricted(self, trains: str) -> Timetable:
         """Return the timetable keeping ``all``, ``day`` or ``night`` trains (cached)."""

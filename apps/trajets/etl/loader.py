@@ -20,7 +20,6 @@ from apps.trajets.models import (
     MAX_TRANSFER_MIN,
     DataSource,
     ImportRun,
-    SourceFormat,
     SourceObservation,
     SourceStation,
     Station,
@@ -149,7 +148,7 @@ def etl_lock() -> Iterator[None]:
 
 
 class _DryRunRollbackError(Exception):
-    """Raised inside the transaction to undo a dry run."""
+    """Raised inside the transaction to undo a dry run; its text is the run's message."""
 
 
 def load_source(
@@ -181,61 +180,61 @@ def load_source(
         report.seconds = time.monotonic() - started
         logger.warning("etl source=%s refused: %s", spec.name, conflict)
         return report
-    source, _ = DataSource.objects.update_or_create(
-        name=spec.name,
-        defaults={
-            "title": spec.display_title[:200],
-            "format": format_entry(spec.format).stored_as,
-            "location": str(spec.url or path)[:500],
-            "licence": spec.licence[:120] or "unknown",
-            "attribution": spec.attribution,
-            "dataset": spec.dataset,
-            "scope": spec.scope,
-            "is_night_reference": bool(
-                spec.options.get("night_reference", format_entry(spec.format).is_night_reference)
-            ),
-        },
+    source = _declare_source(
+        spec,
+        path,
+        scope=spec.scope,
+        is_night_reference=bool(
+            spec.options.get("night_reference", format_entry(spec.format).is_night_reference)
+        ),
     )
-    report.checksum = input_checksum(path, rules=HARMONISATION_VERSION)
-    skipped = None if force or dry_run else skip_unchanged(source, report.checksum)
-    if skipped is not None:
-        report.status, report.run_id, report.message = skipped.status, skipped.pk, skipped.message
+    checksum = input_checksum(path, rules=HARMONISATION_VERSION)
+    run = _start_run(source, report, checksum, skip_if_unchanged=not (force or dry_run))
+    if run is None:
         return report
-    run = ImportRun.objects.create(source=source, input_checksum=report.checksum)
-    report.run_id = run.pk
     loader = _SourceLoader(
         LoadContext(spec, source, run, report, progress or ignore_progress),
         fail_after_services=fail_after_services,
         merge_across_sources=merge_across_sources,
     )
-    try:
-        with transaction.atomic():
-            loader.load(path)
-            if dry_run:
-                raise _DryRunRollbackError
-            # Each import is a dated observation of the source's trains (with the data).
-            observation = observe_import(source, run)
-            if observation is not None:
-                report.observation = _observation_line(observation)
-            # Committed with the data: a process killed at any point leaves either the data
-            # and a succeeded run, or neither and a run still "running" (closed as
-            # interrupted by the next ETL run).
-            report.status = ImportRun.Status.SUCCEEDED
-            report.seconds = time.monotonic() - started
-            _store_run(run.pk, report)
-    except _DryRunRollbackError:
-        report.status = ImportRun.Status.DRY_RUN
-        report.message = "dry run: nothing was written"
-    except Exception as exc:  # every failure is recorded on the run
-        _failed(report, spec, exc)
-    if report.status != ImportRun.Status.SUCCEEDED:
-        report.seconds = time.monotonic() - started
-        _store_run(run.pk, report)
-    logger.info("etl %s", report.summary())
+    with _recorded_run(run.pk, report, spec, started):
+        loader.load(path)
+        if dry_run:
+            raise _DryRunRollbackError("dry run: nothing was written")
+        # Each import is a dated observation of the source's trains (with the data).
+        observation = observe_import(source, run)
+        if observation is not None:
+            report.observation = _observation_line(observation)
     if report.status == ImportRun.Status.SUCCEEDED and notify:
         run.refresh_from_db()
         import_completed.send(sender=DataSource, source=source, run=run)
     return report
+
+
+@contextlib.contextmanager
+def _recorded_run(
+    run_id: int, report: LoadReport, spec: SourceSpec, started: float
+) -> Iterator[None]:
+    """Run the body in one transaction and record the run's outcome on ``report`` and its
+    ImportRun: succeeded (committed with the data: a process killed at any point leaves either
+    the data and a succeeded run, or neither and a run still "running", closed as interrupted
+    by the next ETL run); a dry run when the body raises :class:`_DryRunRollbackError` (its
+    text is the message); failed, rolled back, on any other exception."""
+    try:
+        with transaction.atomic():
+            yield
+            report.status = ImportRun.Status.SUCCEEDED
+            report.seconds = time.monotonic() - started
+            _store_run(run_id, report)
+    except _DryRunRollbackError as dry_run:
+        report.status = ImportRun.Status.DRY_RUN
+        report.message = str(dry_run)
+    except Exception as exc:  # every failure is recorded on the run
+        _failed(report, spec, exc)
+    if report.status != ImportRun.Status.SUCCEEDED:
+        report.seconds = time.monotonic() - started
+        _store_run(run_id, report)
+    logger.info("etl %s", report.summary())
 
 
 def _failed(report: LoadReport, spec: SourceSpec, exc: Exception) -> None:
@@ -248,6 +247,38 @@ def _failed(report: LoadReport, spec: SourceSpec, exc: Exception) -> None:
     else:
         report.message = f"unexpected {type(exc).__name__}: {exc}"
         logger.exception("etl source=%s crashed", spec.name)
+
+
+def _declare_source(spec: SourceSpec, path: Path, **fields: object) -> DataSource:
+    """Create or update the source's row from its declaration (``fields``: more columns)."""
+    source, _ = DataSource.objects.update_or_create(
+        name=spec.name,
+        defaults={
+            "title": spec.display_title[:200],
+            "format": format_entry(spec.format).stored_as,
+            "location": str(spec.url or path)[:500],
+            "licence": spec.licence[:120] or "unknown",
+            "attribution": spec.attribution,
+            "dataset": spec.dataset,
+            **fields,
+        },
+    )
+    return source
+
+
+def _start_run(
+    source: DataSource, report: LoadReport, checksum: str, *, skip_if_unchanged: bool
+) -> ImportRun | None:
+    """The new running ImportRun of ``source``, noted on ``report``; or None, with the skipped
+    run on ``report``, when ``skip_if_unchanged`` and the input is the last successful one's."""
+    report.checksum = checksum
+    skipped = skip_unchanged(source, checksum) if skip_if_unchanged else None
+    if skipped is not None:
+        report.status, report.run_id, report.message = skipped.status, skipped.pk, skipped.message
+        return None
+    run = ImportRun.objects.create(source=source, input_checksum=checksum)
+    report.run_id = run.pk
+    return run
 
 
 def skip_unchanged(source: DataSource, checksum: str) -> ImportRun | None:
@@ -469,46 +500,20 @@ def load_snapshot_history(
     the counts and rolls back."""
     started = time.monotonic()
     report = LoadReport(source=spec.name)
-    source, _ = DataSource.objects.update_or_create(
-        name=spec.name,
-        defaults={
-            "title": spec.display_title[:200],
-            "format": SourceFormat.JSON,
-            "location": str(spec.url or path)[:500],
-            "licence": spec.licence[:120] or "unknown",
-            "attribution": spec.attribution,
-            "dataset": spec.dataset,
-        },
-    )
-    report.checksum = input_checksum(path)
-    skipped = None if force or dry_run else skip_unchanged(source, report.checksum)
-    if skipped is not None:
-        report.status, report.run_id, report.message = skipped.status, skipped.pk, skipped.message
+    # Neither scope nor night-reference flag: a history source holds no trajet.
+    source = _declare_source(spec, path)
+    run = _start_run(source, report, input_checksum(path), skip_if_unchanged=not (force or dry_run))
+    if run is None:
         return report
-    run = ImportRun.objects.create(source=source, input_checksum=report.checksum)
-    report.run_id = run.pk
-    try:
-        with transaction.atomic():
-            count = load_ontd_history(source, path, run)
-            observations = list(source.observations.order_by("observed_on", "id"))
-            report.read = sum(o.item_count for o in observations)
-            report.inserted = count
-            report.message = "; ".join(
-                f"{o.observed_on}: {o.item_count} routes (+{o.added} −{o.removed} ~{o.changed})"
-                for o in observations
-            )
-            if dry_run:
-                raise _DryRunRollbackError
-            report.status = ImportRun.Status.SUCCEEDED
-            report.seconds = time.monotonic() - started
-            _store_run(run.pk, report)
-    except _DryRunRollbackError:
-        report.status = ImportRun.Status.DRY_RUN
-        report.message = f"dry run: nothing was written ({report.message})"
-    except Exception as exc:  # every failure is recorded on the run
-        _failed(report, spec, exc)
-    if report.status != ImportRun.Status.SUCCEEDED:
-        report.seconds = time.monotonic() - started
-        _store_run(run.pk, report)
-    logger.info("etl %s", report.summary())
+    with _recorded_run(run.pk, report, spec, started):
+        count = load_ontd_history(source, path, run)
+        observations = list(source.observations.order_by("observed_on", "id"))
+        report.read = sum(o.item_count for o in observations)
+        report.inserted = count
+        report.message = "; ".join(
+            f"{o.observed_on}: {o.item_count} routes (+{o.added} −{o.removed} ~{o.changed})"
+            for o in observations
+        )
+        if dry_run:
+            raise _DryRunRollbackError(f"dry run: nothing was written ({report.message})")
     return report

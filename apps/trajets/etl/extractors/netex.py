@@ -370,13 +370,18 @@ def _operating_day(element, model, file_name, frame, journeys) -> None:
     try:
         model.operating_days[element.get("id", "")] = _date(_text(element, "CalendarDate"))
     except ValueError as exc:
-        model.rejects.append(
-            RejectRecord(
-                Location(file_name, None, f"OperatingDay id={element.get('id')}"),
-                RejectCode.INVALID_DATE,
-                f"OperatingDay: invalid date: {exc}",
-            )
+        _reject_date(model, file_name, "OperatingDay", element, exc)
+
+
+def _reject_date(model, file_name: str, kind: str, element, exc: ValueError) -> None:
+    """Reject the ``kind`` element whose date does not parse (``exc`` says why)."""
+    model.rejects.append(
+        RejectRecord(
+            Location(file_name, None, f"{kind} id={element.get('id')}"),
+            RejectCode.INVALID_DATE,
+            f"{kind}: invalid date: {exc}",
         )
+    )
 
 
 def _operating_period(element, model, file_name, frame, journeys) -> None:
@@ -443,13 +448,7 @@ def _condition(element, model, file_name, frame, journeys) -> None:
             tuple(_ref(r) for r in _children(element, "dayTypes", "DayTypeRef")),
         )
     except ValueError as exc:
-        model.rejects.append(
-            RejectRecord(
-                Location(file_name, None, f"AvailabilityCondition id={element.get('id')}"),
-                RejectCode.INVALID_DATE,
-                f"AvailabilityCondition: invalid date: {exc}",
-            )
-        )
+        _reject_date(model, file_name, "AvailabilityCondition", element, exc)
 
 
 def _timetable_frame(element, model, file_name, frame, journeys) -> None:

@@ -109,11 +109,8 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
         latitude, longitude = _number(stop.get("stop_lat")), _number(stop.get("stop_lon"))
         country = repair_country(str(stop.get("stop_country") or ""))
         if latitude is None or longitude is None:
-            yield RejectRecord(
-                where,
-                RejectCode.MISSING_COORDINATES,
-                f"stop {key!r} has no coordinates",
-                json.dumps(stop, ensure_ascii=False),
+            yield _reject(
+                where, RejectCode.MISSING_COORDINATES, f"stop {key!r} has no coordinates", stop
             )
             continue
         source_id = str(stop.get("stop_id") or key).strip()
@@ -153,7 +150,7 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
                 parse_ontd_date(row.get("end_date")),
             )
         except ExtractError as exc:
-            yield RejectRecord(where, exc.code, str(exc), json.dumps(row, ensure_ascii=False))
+            yield _reject(where, exc.code, str(exc), row)
             continue
         calendars[service_id] = CalendarRecord(
             valid_from=start,
@@ -172,7 +169,7 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
                 parse_ontd_date(row.get("date_until")),
             )
         except ExtractError as exc:
-            yield RejectRecord(where, exc.code, str(exc), json.dumps(row, ensure_ascii=False))
+            yield _reject(where, exc.code, str(exc), row)
             continue
         days = [day] if day else []
         if not days and first and last:
@@ -186,12 +183,7 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
             else ""
         )  # fmt: skip
         if problem:
-            yield RejectRecord(
-                where,
-                RejectCode.INVALID_CALENDAR,
-                f"calendar exception: {problem}",
-                json.dumps(row, ensure_ascii=False),
-            )
+            yield _reject(where, RejectCode.INVALID_CALENDAR, f"calendar exception: {problem}", row)
             continue
         added, removed = exceptions.setdefault(train, ([], []))
         (added if kind == "1" else removed).extend(days)
@@ -221,6 +213,11 @@ def extract_ontd(path: Path, options: Mapping[str, Any]) -> Iterator[Record]:
         )
     for key, trip in trips.items():
         yield _service(key, trip, trip_stops.get(key, []), calendars, exceptions)
+
+
+def _reject(where: Location, code: RejectCode, message: str, row: dict) -> RejectRecord:
+    """A reject keeping the refused JSON object as its raw text."""
+    return RejectRecord(where, code, message, json.dumps(row, ensure_ascii=False))
 
 
 def _service(key, trip, rows, calendars, exceptions) -> Record:

@@ -93,7 +93,8 @@ def parse_sheets_time(value: object) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class ResolvedStop:
-    """Local times of one stop in its own zone, with day offsets from the departure day."""
+    """Local times of one stop in its own zone, with day offsets from the departure day (built
+    from two (clock time, day offset) pairs and the two UTC instants, in this order)."""
 
     arrival: dt.time | None
     arrival_day_offset: int
@@ -209,16 +210,7 @@ def resolve_times(
     for (arrival, departure), zone in zip(instants, zones, strict=True):
         arrival_local = _local(arrival, zone, reference_date) if arrival else (None, 0)
         departure_local = _local(departure, zone, reference_date) if departure else (None, 0)
-        resolved.append(
-            ResolvedStop(
-                arrival=arrival_local[0],
-                arrival_day_offset=arrival_local[1],
-                departure=departure_local[0],
-                departure_day_offset=departure_local[1],
-                arrival_utc=arrival,
-                departure_utc=departure,
-            )
-        )
+        resolved.append(ResolvedStop(*arrival_local, *departure_local, arrival, departure))
     start = instants[0][1] or instants[0][0]
     end = instants[-1][0] or instants[-1][1]
     duration = round((end - start).total_seconds() / 60) if start and end else 0
@@ -270,16 +262,7 @@ def _resolve_in_one_zone(
     for arrival_s, departure_s in times:
         arrival = clock_or_none(arrival_s)
         departure = clock_or_none(departure_s)
-        resolved.append(
-            ResolvedStop(
-                arrival=arrival[0],
-                arrival_day_offset=arrival[1],
-                departure=departure[0],
-                departure_day_offset=departure[1],
-                arrival_utc=None,
-                departure_utc=None,
-            )
-        )
+        resolved.append(ResolvedStop(*arrival, *departure, None, None))
     start_s = times[0][1] if times[0][1] is not None else times[0][0]
     end_s = times[-1][0] if times[-1][0] is not None else times[-1][1]
     start = _to_utc(reference_date, start_s, zone)  # type: ignore[arg-type]
