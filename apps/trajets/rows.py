@@ -117,11 +117,14 @@ def column(
     help_text: str = "",
 ) -> Column:
     """A column with the defaults of a plain field: it reads ``name``, JSON holds its value
-    (ISO text for a date or time), the API's CSV has one cell ``name`` and the spreadsheet
-    one cell ``label``, both with the raw value; ``csv=()`` or ``sheet=()`` leaves it out."""
+    (ISO text for a date or time), the API's CSV has one cell ``name`` with the value and the
+    spreadsheet one cell ``label`` with the value (a date in French); ``csv=()`` or
+    ``sheet=()`` leaves it out."""
     get = itemgetter(name)
     if json is None and type in (ColumnType.DATE, ColumnType.TIME):
         json = _iso(name)
+    if sheet is None and type == ColumnType.DATE:
+        sheet = (Cell(label, lambda row: french_date(row[name])),)
     return Column(
         name=name,
         type=type,
@@ -160,12 +163,10 @@ def _end_column(end: str, label: Label, sheet: tuple[Label, Label, Label]) -> Co
     get_id, get_uic, get_name, get_country = (itemgetter(path) for path in paths)
     get_end_country = itemgetter(f"{end}_country")
     time_reads = ("departure_time",) if end == "origin" else ("arrival_time", "arrival_day_offset")
-    get_time = itemgetter(*time_reads)
-    time_text = (
-        (lambda row: clock(get_time(row)))
-        if end == "origin"
-        else (lambda row: clock(*get_time(row)))
-    )
+
+    def time_text(row: Row) -> str:
+        return clock(*(row[path] for path in time_reads))
+
     return column(
         end,
         ColumnType.OBJECT,
@@ -316,14 +317,12 @@ TRAJET_COLUMNS: tuple[Column, ...] = (
         "runs_from",
         ColumnType.DATE,
         _("Circule du"),
-        sheet=(Cell(_("Circule du"), lambda row: french_date(row["runs_from"])),),
         help_text="First date the train really runs.",
     ),
     column(
         "runs_until",
         ColumnType.DATE,
         _("Circule jusqu'au"),
-        sheet=(Cell(_("Circule jusqu'au"), lambda row: french_date(row["runs_until"])),),
         help_text="Last date the train really runs.",
     ),
     column(
@@ -394,10 +393,16 @@ TRAJET_COLUMNS: tuple[Column, ...] = (
 #: The columns whose spreadsheet cells lead its rows (a reader finds a row by its train).
 SHEET_LEADING = ("train_number",)
 
+
+def _stop_column(name: str, type: ColumnType, label: Label, **options: Any) -> Column:
+    """A column of a stop: stops are in no CSV."""
+    return column(name, type, label, csv=(), sheet=(), **options)
+
+
 #: The published columns of a stop (the detail's ``stops``), in JSON order.
 STOP_COLUMNS: tuple[Column, ...] = (
-    column("sequence", ColumnType.INTEGER, _("Rang")),
-    column(
+    _stop_column("sequence", ColumnType.INTEGER, _("Rang")),
+    _stop_column(
         "station",
         ColumnType.OBJECT,
         _("Gare"),
@@ -409,11 +414,11 @@ STOP_COLUMNS: tuple[Column, ...] = (
             "country": row["station__country"],
         },
     ),
-    column("arrival_time", ColumnType.TIME, _("Arrivée")),
-    column("arrival_day_offset", ColumnType.INTEGER, _("Jours après le départ (arrivée)")),
-    column("departure_time", ColumnType.TIME, _("Départ")),
-    column("departure_day_offset", ColumnType.INTEGER, _("Jours après le départ (départ)")),
-    column("distance_from_origin_km", ColumnType.NUMBER, _("Distance depuis l'origine (km)")),
+    _stop_column("arrival_time", ColumnType.TIME, _("Arrivée")),
+    _stop_column("arrival_day_offset", ColumnType.INTEGER, _("Jours après le départ (arrivée)")),
+    _stop_column("departure_time", ColumnType.TIME, _("Départ")),
+    _stop_column("departure_day_offset", ColumnType.INTEGER, _("Jours après le départ (départ)")),
+    _stop_column("distance_from_origin_km", ColumnType.NUMBER, _("Distance depuis l'origine (km)")),
 )
 
 
