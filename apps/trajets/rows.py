@@ -45,6 +45,7 @@ __all__ = [
     "ColumnType",
     "co2_comparison",
     "csv_cells",
+    "json_fields",
     "json_row",
     "row_of",
     "sheet_cells",
@@ -470,9 +471,20 @@ def written_values(fields: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tup
     return values
 
 
-def json_row(columns: tuple[Column, ...], row: Row) -> dict[str, Any]:
-    """The JSON of ``row`` for ``columns`` (which must all have a ``json``)."""
-    return {c.name: c.json(row) for c in columns}  # type: ignore[misc]
+def json_fields(columns: tuple[Column, ...]) -> tuple[tuple[str, Callable[[Row], Any]], ...]:
+    """(name, JSON of a row) of ``columns``, which must all have a ``json``: a list page
+    builds hundreds of rows, and pairs read faster than the columns' attributes."""
+    fields = []
+    for c in columns:
+        if c.json is None:
+            raise ValueError(f"column {c.name!r} has no JSON of its own (a nested object)")
+        fields.append((c.name, c.json))
+    return tuple(fields)
+
+
+def json_row(fields: tuple[tuple[str, Callable[[Row], Any]], ...], row: Row) -> dict[str, Any]:
+    """The JSON of ``row`` for ``fields`` (``json_fields``)."""
+    return {name: to_json(row) for name, to_json in fields}
 
 
 def csv_cells(columns: tuple[Column, ...]) -> tuple[Cell, ...]:

@@ -31,6 +31,7 @@ from apps.trajets.rows import (
     STOP_READS,
     WEEKDAY_NAMES,
     co2_comparison,
+    json_fields,
     json_row,
     row_of,
 )
@@ -162,6 +163,10 @@ def co2_summary(trajet: Trajet) -> dict[str, float | None]:
     return co2_comparison(trajet.co2_rail_kg, trajet.co2_flight_kg)
 
 
+_LIST_JSON = json_fields(LIST_COLUMNS)
+_STOP_JSON = json_fields(STOP_COLUMNS)
+
+
 class TrajetBaseSerializer(serializers.ModelSerializer):
     """Fields shared by the list rows and the detail of a trajet."""
 
@@ -208,7 +213,7 @@ class TrajetListSerializer(TrajetBaseSerializer):
         model instances) or from a model instance (tests)."""
         if not isinstance(trajet, Mapping):
             trajet = row_of(trajet, LIST_READS)
-        return json_row(LIST_COLUMNS, trajet)
+        return json_row(_LIST_JSON, trajet)
 
 
 class StopSerializer(serializers.ModelSerializer):
@@ -365,7 +370,7 @@ def _run(run: ImportRun) -> dict[str, Any]:
 
 
 def _stops(trajet: Trajet) -> list[dict[str, Any]]:
-    return [json_row(STOP_COLUMNS, row_of(stop, STOP_READS)) for stop in trajet.stops.all()]
+    return [json_row(_STOP_JSON, row_of(stop, STOP_READS)) for stop in trajet.stops.all()]
 
 
 def _calendar(trajet: Trajet) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from apps.trajets.rows import (
     TRAJET_COLUMNS,
     TRAJET_WRITTEN_FIELDS,
     csv_cells,
+    json_fields,
     sheet_cells,
     written_values,
 )
@@ -69,6 +70,12 @@ def test_the_detail_builds_exactly_the_objects_the_spec_leaves_to_it():
     built = set(serializers._DETAIL_OBJECTS)
     assert {column.name for column in DETAIL_COLUMNS if column.json is None} <= built
     assert built <= set(names(DETAIL_COLUMNS))
+
+
+def test_json_pairs_refuse_a_nested_object_the_detail_builds():
+    assert [name for name, _ in json_fields(LIST_COLUMNS)] == names(LIST_COLUMNS)
+    with pytest.raises(ValueError, match="'rail_emission_factor'"):
+        json_fields(DETAIL_COLUMNS)
 
 
 def test_list_pages_read_the_spec_paths_and_nothing_else():
