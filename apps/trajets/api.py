@@ -27,13 +27,12 @@ from apps.trajets.models import (
     TrajetProvenance,
 )
 from apps.trajets.periods import PeriodKind, typical_weeks
-from apps.trajets.querysets import API_LIST_VALUES
+from apps.trajets.rows import CSV_COLUMNS, LIST_READS, LIST_VALUES, csv_cells
 from apps.trajets.serializers import (
     OperatorSerializer,
     StationSerializer,
     TrajetDetailSerializer,
     TrajetListSerializer,
-    co2_summary,
     period_data,
 )
 from obrail.api.pagination import Pagination
@@ -119,6 +118,9 @@ TIME_PARAMETERS = [
         ),
     )
 ]
+# The API's CSV line of a trajet: (column, value of its row), from the row spec.
+_CSV_CELLS = tuple((str(cell.header), cell.value) for cell in csv_cells(CSV_COLUMNS))
+
 TRAJET_LIST_EXAMPLE = {
     "period": {
         "kind": "reference",
@@ -200,40 +202,10 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
 
     filterset_class = TrajetFilterSet
     pagination_class = PeriodPagination
-    page_row_values = API_LIST_VALUES  # list rows without model instances
+    page_row_values = LIST_VALUES  # list rows without model instances
     lookup_value_regex = r"[0-9]+"
     csv_filename = "trajets.csv"
-    csv_columns = (
-        "id",
-        "operator",
-        "train_number",
-        "category",
-        "kind",
-        "mode",
-        "origin_id",
-        "origin",
-        "origin_country",
-        "destination_id",
-        "destination",
-        "destination_country",
-        "departure_time",
-        "arrival_time",
-        "arrival_day_offset",
-        "duration_min",
-        "distance_km",
-        "valid_from",
-        "valid_to",
-        "weekdays",
-        "runs_from",
-        "runs_until",
-        "running_days",
-        "stop_count",
-        "via",
-        "co2_rail_kg",
-        "co2_flight_kg",
-        "co2_saved_kg",
-        "co2_method",
-    )
+    csv_columns = tuple(name for name, _ in _CSV_CELLS)
 
     def get_queryset(self) -> QuerySet:
         if self.action == "retrieve":
@@ -276,39 +248,12 @@ class TrajetViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
         weeks = typical_weeks().of() if choice.kind == PeriodKind.REFERENCE else ()
         return period_data(choice, weeks)
 
-    def csv_row(self, trajet: Trajet) -> Mapping[str, Any]:
-        co2 = co2_summary(trajet)
-        return {
-            "id": trajet.pk,
-            "operator": trajet.operator.code,
-            "train_number": trajet.train_number,
-            "category": trajet.category,
-            "kind": trajet.kind,
-            "mode": trajet.mode,
-            "origin_id": trajet.origin_id,
-            "origin": trajet.origin.name,
-            "origin_country": trajet.origin_country,
-            "destination_id": trajet.destination_id,
-            "destination": trajet.destination.name,
-            "destination_country": trajet.destination_country,
-            "departure_time": trajet.departure_time,
-            "arrival_time": trajet.arrival_time,
-            "arrival_day_offset": trajet.arrival_day_offset,
-            "duration_min": trajet.duration_min,
-            "distance_km": trajet.distance_km,
-            "valid_from": trajet.valid_from,
-            "valid_to": trajet.valid_to,
-            "weekdays": "".join("1" if runs else "0" for runs in trajet.weekdays),
-            "runs_from": trajet.runs_from,
-            "runs_until": trajet.runs_until,
-            "running_days": trajet.running_days,
-            "stop_count": trajet.stop_count,
-            "via": " | ".join(trajet.via_names),
-            "co2_rail_kg": co2["rail_kg"],
-            "co2_flight_kg": co2["flight_kg"],
-            "co2_saved_kg": co2["saved_kg"],
-            "co2_method": co2["method"],
-        }
+    def csv_queryset(self, queryset: QuerySet) -> QuerySet:
+        """The lines as values (``LIST_READS``): no model instances."""
+        return queryset.values(*LIST_READS)
+
+    def csv_row(self, row: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {name: value(row) for name, value in _CSV_CELLS}
 
 
 @extend_schema_view(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -12,7 +10,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.trajets.calendars import Validity, validity_of
-from apps.trajets.emission_factors import DEFAULT_METHOD, method_label
 from apps.trajets.models import (
     CalendarException,
     DataSource,
@@ -25,7 +22,19 @@ from apps.trajets.models import (
     TrajetProvenance,
 )
 from apps.trajets.periods import PeriodChoice, PeriodKind, SourceWeek, describe_choice
-from apps.trajets.querysets import API_LIST_VALUES
+from apps.trajets.rows import (
+    DETAIL_COLUMNS,
+    DETAIL_READS,
+    LIST_COLUMNS,
+    LIST_READS,
+    STOP_COLUMNS,
+    STOP_READS,
+    WEEKDAY_NAMES,
+    co2_comparison,
+    json_fields,
+    json_row,
+    row_of,
+)
 
 
 @extend_schema_field(
@@ -76,9 +85,6 @@ def period_data(choice: PeriodChoice, weeks: tuple[SourceWeek, ...] = ()) -> dic
             for week in weeks
         ],
     }
-
-
-WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class ColumnsSerializer(serializers.ModelSerializer):
@@ -166,18 +172,8 @@ def co2_summary(trajet: Trajet) -> dict[str, float | str | None]:
     return co2_comparison(trajet.co2_rail_kg, trajet.co2_flight_kg)
 
 
-def co2_comparison(rail: float | None, flight: float | None) -> dict[str, float | str | None]:
-    """Rail and flight kg CO2e per passenger, the saving and their ratio, rounded to grams,
-    with their method (every trajet figure is computed under the default method)."""
-    known = rail is not None and flight is not None
-    return {
-        "rail_kg": rail,
-        "flight_kg": flight,
-        "saved_kg": round(flight - rail, 3) if known else None,
-        "rail_to_flight_ratio": round(rail / flight, 4) if known and flight else None,
-        "method": DEFAULT_METHOD,
-        "method_label": method_label(DEFAULT_METHOD),
-    }
+_LIST_JSON = json_fields(LIST_COLUMNS)
+_STOP_JSON = json_fields(STOP_COLUMNS)
 
 
 class TrajetBaseSerializer(serializers.ModelSerializer):
@@ -194,49 +190,11 @@ class TrajetBaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Trajet
-        fields = (
-            "id",
-            "operator",
-            "train_number",
-            "category",
-            "kind",
-            "mode",
-            "origin",
-            "destination",
-            "departure_time",
-            "arrival_time",
-            "arrival_day_offset",
-            "duration_min",
-            "distance_km",
-            "valid_from",
-            "valid_to",
-            "weekdays",
-            "runs_from",
-            "runs_until",
-            "running_days",
-            "stops",
-            "co2",
-        )
+        fields = tuple(column.name for column in LIST_COLUMNS)
         extra_kwargs = {
-            "valid_from": {"help_text": "First date of the weekly pattern's stretch."},
-            "valid_to": {
-                "help_text": (
-                    "Last date of the weekly pattern's stretch. The train runs on the pattern's "
-                    "weekdays in this stretch, plus the added dates (which may lie outside "
-                    "it), minus the removed dates: see runs_from, runs_until, running_days."
-                )
-            },
-            "mode": {
-                "help_text": (
-                    "rail (a train), tram_train or coach (a coach timetabled with the trains): "
-                    "lists hold trains only unless mode= asks for the others."
-                )
-            },
-            "runs_from": {"help_text": "First date the train really runs."},
-            "runs_until": {"help_text": "Last date the train really runs."},
-            "running_days": {
-                "help_text": "Number of dates it runs, exceptions included (added and removed)."
-            },
+            column.name: {"help_text": column.help_text}
+            for column in (*LIST_COLUMNS, *DETAIL_COLUMNS)
+            if column.help_text
         }
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(WEEKDAY_NAMES)))
@@ -260,65 +218,11 @@ class TrajetListSerializer(TrajetBaseSerializer):
     """
 
     def to_representation(self, trajet: Trajet | Mapping[str, Any]) -> dict[str, Any]:
-        """The row of a trajet, from its values (``API_LIST_VALUES`` and ``id``: an API page,
-        read without model instances) or from a model instance (the detail, tests)."""
-        if isinstance(trajet, Mapping):
-            return _list_row(trajet)
-        return _list_row({name: _follow(trajet, name) for name in ("id", *API_LIST_VALUES)})
-
-
-def _follow(instance: object, path: str) -> Any:
-    """The value at a values() path of ``instance`` (``operator__code`` → operator.code)."""
-    return functools.reduce(getattr, path.split("__"), instance)
-
-
-def _list_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "operator": {
-            "id": row["operator_id"],
-            "code": row["operator__code"],
-            "name": row["operator__name"],
-        },
-        "train_number": row["train_number"],
-        "category": row["category"],
-        "kind": row["kind"],
-        "mode": row["mode"],
-        "origin": {
-            "id": row["origin_id"],
-            "uic_code": row["origin__uic_code"],
-            "name": row["origin__name"],
-            "country": row["origin__country"],
-        },
-        "destination": {
-            "id": row["destination_id"],
-            "uic_code": row["destination__uic_code"],
-            "name": row["destination__name"],
-            "country": row["destination__country"],
-        },
-        "departure_time": row["departure_time"].isoformat(),
-        "arrival_time": row["arrival_time"].isoformat(),
-        "arrival_day_offset": row["arrival_day_offset"],
-        "duration_min": row["duration_min"],
-        "distance_km": row["distance_km"],
-        "valid_from": row["valid_from"].isoformat(),
-        "valid_to": row["valid_to"].isoformat(),
-        "weekdays": [day for day in WEEKDAY_NAMES if row[f"runs_{day}"]],
-        "runs_from": row["runs_from"].isoformat(),
-        "runs_until": row["runs_until"].isoformat(),
-        "running_days": row["running_days"],
-        "stops": {"count": row["stop_count"], "via": row["via_names"]},
-        "co2": co2_comparison(row["co2_rail_kg"], row["co2_flight_kg"]),
-    }
-
-
-def _station_ref(station: Station) -> dict[str, Any]:
-    return {
-        "id": station.pk,
-        "uic_code": station.uic_code,
-        "name": station.name,
-        "country": station.country,
-    }
+        """The row of a trajet, from its values (``LIST_READS``: an API page, read without
+        model instances) or from a model instance (tests)."""
+        if not isinstance(trajet, Mapping):
+            trajet = row_of(trajet, LIST_READS)
+        return json_row(_LIST_JSON, trajet)
 
 
 class StopSerializer(serializers.ModelSerializer):
@@ -328,15 +232,7 @@ class StopSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stop
-        fields = (
-            "sequence",
-            "station",
-            "arrival_time",
-            "arrival_day_offset",
-            "departure_time",
-            "departure_day_offset",
-            "distance_from_origin_km",
-        )
+        fields = tuple(column.name for column in STOP_COLUMNS)
 
 
 class CalendarExceptionSerializer(serializers.ModelSerializer):
@@ -425,67 +321,21 @@ class TrajetDetailSerializer(TrajetBaseSerializer):
     flight_emission_factor = EmissionFactorSerializer(allow_null=True)
 
     class Meta(TrajetBaseSerializer.Meta):
-        fields = (
-            *(f for f in TrajetBaseSerializer.Meta.fields if f not in {"valid_from", "valid_to"}),
-            "kind_reason",
-            "origin_country",
-            "destination_country",
-            "flight_distance_km",
-            "rail_emission_factor",
-            "flight_emission_factor",
-            "calendar",
-            "source",
-            "source_record_id",
-            "import_run",
-            "provenance",
-        )
+        fields = tuple(column.name for column in DETAIL_COLUMNS)
 
     def to_representation(self, trajet: Trajet) -> dict[str, Any]:
         """Built by hand: DRF would rebuild the fields of six nested serializers for every
-        request (a test compares both outputs)."""
-        row = TrajetListSerializer.to_representation(self, trajet)
-        del row["valid_from"], row["valid_to"]
-        row["stops"] = [
-            {
-                "sequence": stop.sequence,
-                "station": _station_ref(stop.station),
-                "arrival_time": _time(stop.arrival_time),
-                "arrival_day_offset": stop.arrival_day_offset,
-                "departure_time": _time(stop.departure_time),
-                "departure_day_offset": stop.departure_day_offset,
-                "distance_from_origin_km": stop.distance_from_origin_km,
-            }
-            for stop in trajet.stops.all()
-        ]
-        row.update(
-            kind_reason=trajet.kind_reason,
-            origin_country=trajet.origin_country,
-            destination_country=trajet.destination_country,
-            flight_distance_km=trajet.flight_distance_km,
-            rail_emission_factor=_factor(trajet.rail_emission_factor),
-            flight_emission_factor=_factor(trajet.flight_emission_factor),
-            calendar={
-                "valid_from": trajet.valid_from.isoformat(),
-                "valid_to": trajet.valid_to.isoformat(),
-                "weekdays": row["weekdays"],
-                "exceptions": [
-                    {"date": day.date.isoformat(), "is_added": day.is_added}
-                    for day in trajet.calendar_exceptions.all()
-                ],
-            },
-            source=_source(trajet.source),
-            source_record_id=trajet.source_record_id,
-            import_run=_run(trajet.import_run),
-            provenance=[
-                {
-                    "source": _source(record.source),
-                    "source_record_id": record.source_record_id,
-                    "import_run": _run(record.import_run),
-                }
-                for record in trajet.provenances.all()
-            ],
-        )
-        return row
+        request (a test compares both outputs). The plain columns come from the row spec,
+        the nested objects from ``_DETAIL_OBJECTS`` (DRF shapes the spec does not hold)."""
+        row = row_of(trajet, DETAIL_READS)
+        return {
+            column.name: (
+                _DETAIL_OBJECTS[column.name](trajet)
+                if column.json is None or column.name in _DETAIL_OBJECTS
+                else column.json(row)
+            )
+            for column in DETAIL_COLUMNS
+        }
 
     @extend_schema_field(CalendarSerializer)
     def get_calendar(self, trajet: Trajet) -> dict[str, object]:
@@ -500,10 +350,6 @@ class TrajetDetailSerializer(TrajetBaseSerializer):
 
 
 _DATETIME = serializers.DateTimeField()
-
-
-def _time(value: dt.time | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def _plain(instance: object, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -530,3 +376,43 @@ def _run(run: ImportRun) -> dict[str, Any]:
         "started_at": _DATETIME.to_representation(run.started_at),
         "finished_at": _DATETIME.to_representation(run.finished_at),
     }
+
+
+def _stops(trajet: Trajet) -> list[dict[str, Any]]:
+    return [json_row(_STOP_JSON, row_of(stop, STOP_READS)) for stop in trajet.stops.all()]
+
+
+def _calendar(trajet: Trajet) -> dict[str, Any]:
+    return {
+        "valid_from": trajet.valid_from.isoformat(),
+        "valid_to": trajet.valid_to.isoformat(),
+        "weekdays": [day for day, runs in zip(WEEKDAY_NAMES, trajet.weekdays, strict=True) if runs],
+        "exceptions": [
+            {"date": day.date.isoformat(), "is_added": day.is_added}
+            for day in trajet.calendar_exceptions.all()
+        ],
+    }
+
+
+def _provenance(trajet: Trajet) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": _source(record.source),
+            "source_record_id": record.source_record_id,
+            "import_run": _run(record.import_run),
+        }
+        for record in trajet.provenances.all()
+    ]
+
+
+#: The detail's nested objects, built from the instance (``nested`` columns of the spec,
+#: and ``stops``, whose list row is a summary).
+_DETAIL_OBJECTS: dict[str, Callable[[Trajet], Any]] = {
+    "stops": _stops,
+    "rail_emission_factor": lambda trajet: _factor(trajet.rail_emission_factor),
+    "flight_emission_factor": lambda trajet: _factor(trajet.flight_emission_factor),
+    "calendar": _calendar,
+    "source": lambda trajet: _source(trajet.source),
+    "import_run": lambda trajet: _run(trajet.import_run),
+    "provenance": _provenance,
+}

@@ -27,6 +27,8 @@ from apps.trajets.models import (
     TrajetCountry,
     TrajetProvenance,
 )
+from apps.trajets.querysets import WEEKDAY_FIELDS
+from apps.trajets.rows import STOP_WRITTEN_FIELDS, TRAJET_WRITTEN_FIELDS, written_values
 from apps.trajets.same_train import connected_groups, numbers_agree
 from apps.trajets.stop_summaries import stop_summary
 
@@ -492,20 +494,45 @@ class TrajetLoading:
             stop_count, via = stop_summary([self.stations.known[key]["name"] for key in keys])
             summary = self.stop_summaries[keys] = (stop_count, json.dumps(via, ensure_ascii=False))
         stop_count, via_json = summary
-        return (
-            pk, operator_pk, service.train_number[:40], service.category[:40], service.kind,
-            service.kind_reason[:300], service.kind, service.origin_key,
-            service.destination_key, origin["country"], destination["country"],
-            service.departure_time, service.arrival_time, min(service.arrival_day_offset, 7),
-            service.duration_min, service.distance_km or None, service.distance_method,
-            calendar.valid_from,
-            calendar.valid_to, dt.date.fromordinal(runs_from), dt.date.fromordinal(runs_until),
+        row = {
+            "id": pk,
+            "operator": operator_pk,
+            "train_number": service.train_number[:40],
+            "category": service.category[:40],
+            "kind": service.kind,
+            "mode": service.mode,
+            "kind_reason": service.kind_reason[:300],
+            "timetable_kind": service.kind,
+            "origin": service.origin_key,
+            "destination": service.destination_key,
+            "origin_country": origin["country"],
+            "destination_country": destination["country"],
+            "departure_time": service.departure_time,
+            "arrival_time": service.arrival_time,
+            "arrival_day_offset": min(service.arrival_day_offset, 7),
+            "duration_min": service.duration_min,
+            "distance_km": service.distance_km or None,
+            "distance_method": service.distance_method,
+            "valid_from": calendar.valid_from,
+            "valid_to": calendar.valid_to,
+            "runs_from": dt.date.fromordinal(runs_from),
+            "runs_until": dt.date.fromordinal(runs_until),
+            "running_days": len(service.days),
+            **dict(zip(WEEKDAY_FIELDS, calendar.weekdays, strict=True)),
+            "co2_rail_kg": service.co2_rail_kg,
             # The flight equivalent (NULL here) follows the atlas: apps.atlas.trajet_flights.
-            len(service.days), *calendar.weekdays, service.co2_rail_kg, None,
-            self.factor_ids.get(factor_keys[0]), None,
-            None, self.source.pk, service.source_id[:200],
-            self.run.pk, service.content_hash, stop_count, via_json, service.mode,
-        )  # fmt: skip
+            "co2_flight_kg": None,
+            "rail_emission_factor": self.factor_ids.get(factor_keys[0]),
+            "flight_emission_factor": None,
+            "flight_distance_km": None,
+            "stop_count": stop_count,
+            "via_names": via_json,
+            "source": self.source.pk,
+            "source_record_id": service.source_id[:200],
+            "import_run": self.run.pk,
+            "content_hash": service.content_hash,
+        }
+        return _trajet_values(row)
 
     def _children(
         self, rows: list[tuple[int, HarmonisedService]], *, with_stops: bool = True
@@ -555,26 +582,12 @@ def _batches(items: list) -> Iterator[list]:
         yield items[start : start + SERVICE_BATCH]
 
 
-_TRAJET_COLUMNS = db_columns(
-    Trajet,
-    (
-        "id", "operator", "train_number", "category", "kind", "kind_reason", "timetable_kind",
-        "origin", "destination", "origin_country", "destination_country", "departure_time",
-        "arrival_time", "arrival_day_offset", "duration_min", "distance_km", "distance_method",
-        "valid_from",
-        "valid_to", "runs_from", "runs_until", "running_days", *Trajet.WEEKDAY_FIELDS,
-        "co2_rail_kg", "co2_flight_kg", "rail_emission_factor", "flight_emission_factor",
-        "flight_distance_km", "source", "source_record_id", "import_run", "content_hash",
-        "stop_count", "via_names", "mode",
-    ),
-)  # fmt: skip
-_STOP_COLUMNS = db_columns(
-    Stop,
-    (
-        "trajet", "sequence", "station", "arrival_time", "arrival_day_offset", "departure_time",
-        "departure_day_offset", "distance_from_origin_km", "pickup_type", "drop_off_type",
-    ),
-)  # fmt: skip
+# A trajet's row keyed by field (``_trajet_row``) in the order of its columns: the fields
+# every loader writes, from the row spec (a field the row lacks is a KeyError).
+_TRAJET_COLUMNS = db_columns(Trajet, TRAJET_WRITTEN_FIELDS)
+_trajet_values = written_values(TRAJET_WRITTEN_FIELDS)
+# The columns of ``HarmonisedService.stop_copy_text`` (trajet first) and of ``_children``.
+_STOP_COLUMNS = db_columns(Stop, STOP_WRITTEN_FIELDS)
 _EXCEPTION_COLUMNS = db_columns(CalendarException, ("trajet", "date", "is_added"))
 _COUNTRY_COLUMNS = db_columns(TrajetCountry, ("trajet", "country"))
 _PROVENANCE_COLUMNS = db_columns(

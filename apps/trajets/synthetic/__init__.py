@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from apps.places.names import search_key, station_key
 from apps.trajets.calendars import refresh_source_calendar
-from apps.trajets.models import DataSource, ImportRun, Operator, Station
+from apps.trajets.etl.writer import db_columns
+from apps.trajets.models import DataSource, ImportRun, Operator, Station, Stop, Trajet
+from apps.trajets.rows import STOP_WRITTEN_FIELDS, TRAJET_WRITTEN_FIELDS
 from apps.trajets.synthetic.errors import SyntheticDataError
 from apps.trajets.synthetic.generator import Context, StationArrays, TrajetGenerator
 from apps.trajets.synthetic.reference import OPERATORS
@@ -25,19 +27,9 @@ __all__ = ["SeedReport", "SyntheticDataError", "seed_synthetic"]
 logger = logging.getLogger(__name__)
 
 SOURCE_NAME = "synthetic"
-TRAJET_COLUMNS = (
-    "id, operator_id, train_number, category, kind, kind_reason, origin_id, destination_id, "
-    "origin_country, destination_country, departure_time, arrival_time, arrival_day_offset, "
-    "duration_min, distance_km, valid_from, valid_to, runs_from, runs_until, running_days, "
-    "runs_monday, runs_tuesday, "
-    "runs_wednesday, runs_thursday, runs_friday, runs_saturday, runs_sunday, co2_rail_kg, "
-    "co2_flight_kg, flight_distance_km, source_id, source_record_id, import_run_id, content_hash, "
-    "stop_count, via_names"
-)
-STOP_COLUMNS = (
-    "id, trajet_id, sequence, station_id, arrival_time, arrival_day_offset, departure_time, "
-    "departure_day_offset, distance_from_origin_km"
-)
+# The columns every loader writes (the row spec); the seeder reserves the stops' ids.
+TRAJET_COLUMNS = ", ".join(db_columns(Trajet, TRAJET_WRITTEN_FIELDS))
+STOP_COLUMNS = ", ".join(db_columns(Stop, ("id", *STOP_WRITTEN_FIELDS)))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from apps.trajets.etl.writer import COPY_ESCAPES
+from apps.trajets.querysets import WEEKDAY_FIELDS
+from apps.trajets.rows import TRAJET_WRITTEN_FIELDS, written_values
 from apps.trajets.stop_summaries import stop_summary
 from apps.trajets.synthetic.reference import (
     OPERATORS,
@@ -64,6 +66,8 @@ HIGH_SPEED = {
     "Azuma",
 }
 NULL = "\\N"
+# A trajet's COPY line keyed by field, in the order of the columns every loader writes.
+_trajet_values = written_values(TRAJET_WRITTEN_FIELDS)
 TIME_TEXT = tuple(f"{minute // 60:02d}:{minute % 60:02d}:00" for minute in range(1440))
 
 
@@ -307,42 +311,45 @@ class TrajetGenerator:
             runs_from, runs_until, running_days = _running(patterns[index], validity[index], dated)
             record_id = f"{ctx.record_prefix}{trajet_id}"
             digest = hashlib.sha256(f"{record_id}|{dep_min}|{path.tolist()}".encode()).hexdigest()
-            trajets.append(
-                "\t".join(
-                    (
-                        str(trajet_id),
-                        str(ctx.operator_ids[OPERATORS[operator_index[index]].code]),
-                        str(numbers[index]),
-                        category,
-                        kind,
-                        reason,
-                        str(st.ids[path[0]]),
-                        str(st.ids[path[-1]]),
-                        origin_country,
-                        destination_country,
-                        TIME_TEXT[dep_min % 1440],
-                        TIME_TEXT[arr_min % 1440],
-                        str(arr_min // 1440),
-                        str(int(duration[index])),
-                        f"{km:.1f}",
-                        valid_from.isoformat(),
-                        valid_to.isoformat(),
-                        runs_from.isoformat(),
-                        runs_until.isoformat(),
-                        str(running_days),
-                        *("t" if flag == "1" else "f" for flag in week),
-                        f"{km * rail_factor:.2f}",
-                        f"{flight_kg[index]:.2f}",
-                        f"{flight_km[index]:.1f}",
-                        str(ctx.source_id),
-                        record_id,
-                        str(ctx.run_id),
-                        digest,
-                        str(count),
-                        json.dumps(via, ensure_ascii=False).translate(COPY_ESCAPES),
-                    )
-                )
-            )
+            row = {
+                "id": str(trajet_id),
+                "operator": str(ctx.operator_ids[OPERATORS[operator_index[index]].code]),
+                "train_number": str(numbers[index]),
+                "category": category,
+                "kind": kind,
+                "mode": "rail",
+                "kind_reason": reason,
+                "timetable_kind": "",
+                "origin": str(st.ids[path[0]]),
+                "destination": str(st.ids[path[-1]]),
+                "origin_country": origin_country,
+                "destination_country": destination_country,
+                "departure_time": TIME_TEXT[dep_min % 1440],
+                "arrival_time": TIME_TEXT[arr_min % 1440],
+                "arrival_day_offset": str(arr_min // 1440),
+                "duration_min": str(int(duration[index])),
+                "distance_km": f"{km:.1f}",
+                "distance_method": "stops",
+                "valid_from": valid_from.isoformat(),
+                "valid_to": valid_to.isoformat(),
+                "runs_from": runs_from.isoformat(),
+                "runs_until": runs_until.isoformat(),
+                "running_days": str(running_days),
+                **dict(zip(WEEKDAY_FIELDS, _week_flags(week), strict=True)),
+                "co2_rail_kg": f"{km * rail_factor:.2f}",
+                "co2_flight_kg": f"{flight_kg[index]:.2f}",
+                # Synthetic factors are not the published ones: no factor row to point at.
+                "rail_emission_factor": NULL,
+                "flight_emission_factor": NULL,
+                "flight_distance_km": f"{flight_km[index]:.1f}",
+                "stop_count": str(count),
+                "via_names": json.dumps(via, ensure_ascii=False).translate(COPY_ESCAPES),
+                "source": str(ctx.source_id),
+                "source_record_id": record_id,
+                "import_run": str(ctx.run_id),
+                "content_hash": digest,
+            }
+            trajets.append("\t".join(_trajet_values(row)))
             provenances.append(f"{trajet_id}\t{ctx.source_id}\t{record_id}\t{ctx.run_id}")
             for country in sorted(set(st.country[path])):
                 countries.append(f"{trajet_id}\t{country}")
@@ -361,6 +368,7 @@ class TrajetGenerator:
                     + ("0" if leave == NULL else str(leave // 1440))
                     + "\t"
                     + f"{cumulative[row]:.1f}"
+                    + "\t0\t0"  # pickup_type, drop_off_type: regular
                 )
                 stop_id += 1
 
@@ -373,6 +381,11 @@ class TrajetGenerator:
             stop_count=stop_id - first_stop_id,
             exception_count=exception_count,
         )
+
+
+def _week_flags(week: str) -> tuple[str, ...]:
+    """COPY booleans of a weekly pattern ("1111100": Monday to Friday)."""
+    return tuple("t" if flag == "1" else "f" for flag in week)
 
 
 def _day_departures(rng: np.random.Generator, size: int) -> np.ndarray:

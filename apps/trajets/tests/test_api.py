@@ -29,7 +29,7 @@ from apps.trajets.models import (
     Trajet,
     TrajetProvenance,
 )
-from apps.trajets.querysets import API_LIST_VALUES
+from apps.trajets.rows import LIST_VALUES
 from apps.trajets.serializers import (
     OperatorSerializer,
     StationSerializer,
@@ -593,7 +593,7 @@ def test_hand_built_list_rows_match_the_declared_fields(night_train):
 
 def test_list_rows_read_as_values_equal_the_rows_of_model_instances(night_train):
     instance = Trajet.objects.for_api_list().get(pk=night_train.pk)
-    values = Trajet.objects.filter(pk=night_train.pk).values("id", *API_LIST_VALUES).get()
+    values = Trajet.objects.filter(pk=night_train.pk).values("id", *LIST_VALUES).get()
     serializer = TrajetListSerializer()
     assert serializer.to_representation(values) == serializer.to_representation(instance)
     assert serializer.to_representation(values)["stops"] == {"count": 3, "via": ["München Hbf"]}
