@@ -41,6 +41,7 @@ from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.services import RoutingUnavailable, load_network
 from apps.routing.services.answers import arc_weights
 from apps.trajets.models import DataSource, Station, Trajet
+from obrail import derived
 from obrail.errors import UnprocessableInput
 
 __all__ = [
@@ -73,6 +74,7 @@ METHODS = {
 }
 
 
+@derived.bulk_change()  # the published factors are not an edit
 def ensure_factors() -> None:
     """Put the published factors in the table; rows already there win (a correction stays)."""
     for f in co2_rules.PUBLISHED_FACTORS:

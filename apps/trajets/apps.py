@@ -10,6 +10,11 @@ class TrajetsConfig(AppConfig):
     verbose_name = _("Trajets ferroviaires")
 
     def ready(self) -> None:
-        """Register the ``any_of`` lookup and the receivers that keep stop summaries and
-        typical-week flags current."""
+        """Register the ``any_of`` lookup, the receivers that keep stop summaries and
+        typical-week flags current, and the one that marks the data changed after an edit."""
         from apps.trajets import lookups, stop_summaries, typical_week_flags  # noqa: F401
+        from apps.trajets.edits import WAREHOUSE_MODELS, record_edits, watch_edits
+        from obrail import derived
+
+        watch_edits(WAREHOUSE_MODELS)
+        derived.on_edit(record_edits)

@@ -4,11 +4,13 @@
 the registry, every station record is regrouped and every station relocated (country, zone and
 town from its coordinates), stops move to the right stations and the trajets concerned are
 re-derived. It is recorded as an import run of its own (source ``repair-identity``), so every
-figure cached until the next import is recomputed, and the routing artefact is rebuilt.
+figure cached until the next import is recomputed, and the derived data is rebuilt
+(:mod:`obrail.derived`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -16,8 +18,9 @@ from django.utils import timezone
 
 from apps.trajets.models import DataSource, ImportRun, SourceFormat
 from apps.trajets.operator_identity import OperatorRepair, apply_operator_registry
-from apps.trajets.signals import import_completed
+from apps.trajets.rebuild import rebuild_after_run
 from apps.trajets.station_identity import ReconcileReport, reconcile_stations
+from obrail import derived
 
 __all__ = ["REPAIR_SOURCE", "IdentityRepair", "repair_identity"]
 
@@ -35,6 +38,7 @@ class IdentityRepair:
     operators: OperatorRepair
     stations: ReconcileReport
     dry_run: bool
+    derived: tuple[derived.Outcome, ...] = ()
 
     @property
     def has_changes(self) -> bool:
@@ -48,9 +52,11 @@ class IdentityRepair:
         )
 
 
+@derived.bulk_change()
 def repair_identity(*, dry_run: bool = False) -> IdentityRepair:
     """Apply the operator registry and regroup and relocate every station, in one
-    transaction (rolled back with ``dry_run``). Idempotent."""
+    transaction (rolled back with ``dry_run``), then rebuild the derived data if anything
+    changed. Idempotent."""
     outcome: list[IdentityRepair] = []
     try:
         with transaction.atomic():
@@ -81,5 +87,6 @@ def repair_identity(*, dry_run: bool = False) -> IdentityRepair:
             rows_updated=repair.stations.updated + len(repair.operators.updated),
             message=f"{repair.operators.summary()}; stations: {repair.stations.summary()}",
         )
-        import_completed.send(sender=DataSource, source=source, run=run)
+        outcomes = rebuild_after_run(run.pk, reason=f"repair_identity (run {run.pk})")
+        repair = dataclasses.replace(repair, derived=tuple(outcomes))
     return repair

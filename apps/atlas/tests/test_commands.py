@@ -24,7 +24,7 @@ def test_load_air_traffic_reports_counts_and_recomputes(tmp_path):
     )
     assert "openflights-airports: 200 read, 200 loaded, 0 rejected" in output
     assert "eurostat-avia-par-fr:" in output
-    assert "city pairs in" in output
+    assert "atlas rebuilt" in output
     assert CityPair.objects.filter(air_passengers__gt=0).exists()
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.stats.services import ensure_volume_summary
 from apps.trajets.etl.errors import EtlError
 from apps.trajets.etl.formats import FORMATS
 from apps.trajets.etl.loader import LoadReport
@@ -17,6 +16,7 @@ from apps.trajets.etl.runner import run_etl, select_sources
 from apps.trajets.etl.sources import DATASETS, SourceSpec
 from apps.trajets.truth_checks import check_truth, store_truth_report
 from apps.trajets.truth_checks.report import summary_lines
+from obrail import derived
 
 
 class _Progress:
@@ -132,13 +132,12 @@ class Command(BaseCommand):
                 cache_dir=Path(str(options["cache_dir"])) if options["cache_dir"] else None,
                 on_start=start,
                 on_report=report,
+                on_derived=lambda outcomes: self.stdout.write(
+                    f"derived data: {derived.summary(outcomes)}"
+                ),
             )
         except EtlError as exc:
             raise CommandError(str(exc)) from exc
-        if not options["dry_run"] and ensure_volume_summary():
-            # A load that changed data rebuilt it already; this covers a forced reload that
-            # changed nothing, which still makes a new data version.
-            self.stdout.write("volume summary rebuilt for the current data version")
         if not options["dry_run"] and any(r.has_changes for r in reports):
             # The quality page shows the truth checks of the data it describes.
             truth = check_truth()

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.stats.services import rebuild_volume_summary
 from apps.trajets.synthetic import SyntheticDataError, seed_synthetic
+from obrail import derived
 
 DEFAULT_STATIONS_CSV = (
     settings.BASE_DIR / "data" / "samples" / "stations" / "trainline_stations_2016-11-30.csv"
@@ -63,12 +63,12 @@ class Command(BaseCommand):
             )
         except SyntheticDataError as exc:
             raise CommandError(str(exc)) from exc
-        summary_rows = rebuild_volume_summary()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {report.trajets} trajets, {report.stops} stops, "
                 f"{report.calendar_exceptions} calendar exceptions, "
                 f"{report.stations_created} new stations in {report.seconds:.1f} s "
-                f"(import run {report.run_id}); volume summary: {summary_rows} rows."
+                f"(import run {report.run_id})."
             )
         )
+        self.stdout.write(f"derived data: {derived.summary(report.derived)}")
