@@ -16,19 +16,18 @@ import logging
 from collections import Counter
 
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
 
 from apps.trajets.models import (
     CalendarException,
     DataSource,
     ImportRun,
     Operator,
-    SourceFormat,
     Station,
     Stop,
     Trajet,
     TrajetCountry,
 )
+from apps.trajets.rebuild import record_internal_change
 from obrail import derived
 
 __all__ = ["EDITS_SOURCE", "WAREHOUSE_MODELS", "record_edits", "watch_edits"]
@@ -55,25 +54,13 @@ def watch_edits(models: tuple[type, ...]) -> None:
 
 def record_edits(edits: Counter[str]) -> ImportRun:
     """Record committed single edits as one succeeded import run of the source ``edits``."""
-    with derived.bulk_change():  # the source's own row is not an edit
-        source, _ = DataSource.objects.get_or_create(
-            name=EDITS_SOURCE,
-            defaults={
-                "title": "Modifications à l'unité (administration)",
-                "format": SourceFormat.INTERNAL,
-                "location": "admin",
-                "licence": "—",
-            },
-        )
-        now = timezone.now()
-        run = ImportRun.objects.create(
-            source=source,
-            started_at=now,
-            finished_at=now,
-            status=ImportRun.Status.SUCCEEDED,
-            rows_updated=sum(edits.values()),
-            message="edited: " + ", ".join(f"{n} × {label}" for label, n in sorted(edits.items())),
-        )
+    run = record_internal_change(
+        EDITS_SOURCE,
+        title="Modifications à l'unité (administration)",
+        location="admin",
+        rows_updated=sum(edits.values()),
+        message="edited: " + ", ".join(f"{n} × {label}" for label, n in sorted(edits.items())),
+    )
     logger.info(
         "single edits recorded as run %s: derived data rebuilt by the next rebuild_derived",
         run.pk,

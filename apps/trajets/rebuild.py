@@ -1,12 +1,41 @@
 """Run the derived-data pipeline after a change of the warehouse and keep its outcome on
-the import run that made the change (``ImportRun.derived``)."""
+the import run that made the change (``ImportRun.derived``); record the changes made by
+ObRail itself (repairs, admin edits) as runs of internal sources."""
 
 from __future__ import annotations
 
-from apps.trajets.models import ImportRun
+from django.utils import timezone
+
+from apps.trajets.models import DataSource, ImportRun, SourceFormat
 from obrail import derived
 
-__all__ = ["rebuild_after_run"]
+__all__ = ["rebuild_after_run", "record_internal_change"]
+
+
+def record_internal_change(
+    name: str, *, title: str, location: str, rows_updated: int, message: str
+) -> ImportRun:
+    """Record a change made by ObRail itself as a succeeded run of the internal source
+    ``name`` (created on first use): the data version moves, as after an import."""
+    with derived.bulk_change():  # the source's own row is not an edit
+        source, _ = DataSource.objects.get_or_create(
+            name=name,
+            defaults={
+                "title": title,
+                "format": SourceFormat.INTERNAL,
+                "location": location,
+                "licence": "—",
+            },
+        )
+        now = timezone.now()
+        return ImportRun.objects.create(
+            source=source,
+            started_at=now,
+            finished_at=now,
+            status=ImportRun.Status.SUCCEEDED,
+            rows_updated=rows_updated,
+            message=message,
+        )
 
 
 def rebuild_after_run(

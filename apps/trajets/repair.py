@@ -14,11 +14,9 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
-from apps.trajets.models import DataSource, ImportRun, SourceFormat
 from apps.trajets.operator_identity import OperatorRepair, apply_operator_registry
-from apps.trajets.rebuild import rebuild_after_run
+from apps.trajets.rebuild import rebuild_after_run, record_internal_change
 from apps.trajets.station_identity import ReconcileReport, reconcile_stations
 from obrail import derived
 
@@ -69,21 +67,10 @@ def repair_identity(*, dry_run: bool = False) -> IdentityRepair:
         return outcome[0]
     repair = outcome[0]
     if repair.has_changes:
-        source, _ = DataSource.objects.get_or_create(
-            name=REPAIR_SOURCE,
-            defaults={
-                "title": "Réparation de l'identité des gares et des opérateurs",
-                "format": SourceFormat.INTERNAL,
-                "location": "manage.py repair_identity",
-                "licence": "—",
-            },
-        )
-        now = timezone.now()
-        run = ImportRun.objects.create(
-            source=source,
-            started_at=now,
-            finished_at=now,
-            status=ImportRun.Status.SUCCEEDED,
+        run = record_internal_change(
+            REPAIR_SOURCE,
+            title="Réparation de l'identité des gares et des opérateurs",
+            location="manage.py repair_identity",
             rows_updated=repair.stations.updated + len(repair.operators.updated),
             message=f"{repair.operators.summary()}; stations: {repair.stations.summary()}",
         )

@@ -17,8 +17,8 @@ from apps.routing.derived import outdated_reason
 from apps.trajets.edits import EDITS_SOURCE
 from apps.trajets.etl.loader import load_snapshot_history
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, load_sources
-from apps.trajets.models import DataSource, ImportRun, Operator, SourceStation
-from apps.trajets.tests.factories import make_operator, make_station, make_trajet
+from apps.trajets.models import ImportRun, Operator
+from apps.trajets.tests.factories import make_misplaced_station, make_operator, make_trajet
 from obrail import derived
 
 pytestmark = pytest.mark.django_db
@@ -44,13 +44,7 @@ def test_the_seeder_rebuilds_the_derived_data_once(derived_calls):
 
 
 def test_the_identity_repair_rebuilds_the_derived_data_once_when_it_changed(derived_calls):
-    feed = DataSource.objects.create(name="db-fernverkehr", format="gtfs", licence="x")
-    station = make_station("Wien Hbf", country="DE", latitude=48.184923, longitude=16.375864,
-                           time_zone="Europe/Berlin")  # fmt: skip
-    SourceStation.objects.create(
-        source=feed, source_record_id="624377", name="Wien Hbf", station=station,
-        latitude=station.latitude, longitude=station.longitude,
-    )  # fmt: skip
+    make_misplaced_station()
     output = _command("repair_identity")
     run = ImportRun.objects.get(source__name="repair-identity")
     assert derived_calls == [(run.pk, True)]
