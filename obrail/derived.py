@@ -49,7 +49,6 @@ __all__ = [
     "register",
     "registered",
     "summary",
-    "unregister",
 ]
 
 logger = logging.getLogger(__name__)
@@ -120,11 +119,6 @@ def register(
 ) -> None:
     """Register (or replace, for a reloaded app) the artefact ``name``."""
     _registry[name] = Artefact(name, rebuild, tuple(after), is_heavy, description)
-
-
-def unregister(name: str) -> None:
-    """Forget an artefact (tests)."""
-    _registry.pop(name, None)
 
 
 def registered() -> list[Artefact]:

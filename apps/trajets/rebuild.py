@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.trajets.models import DataSource, ImportRun, SourceFormat
 from obrail import derived
 
-__all__ = ["rebuild_after_run", "record_internal_change"]
+__all__ = ["rebuild_after_internal_change", "rebuild_after_run", "record_internal_change"]
 
 
 def record_internal_change(
@@ -47,3 +47,14 @@ def rebuild_after_run(
     if run_id is not None:
         ImportRun.objects.filter(pk=run_id).update(derived=[o.as_dict() for o in outcomes])
     return outcomes
+
+
+def rebuild_after_internal_change(
+    name: str, *, title: str, location: str, rows_updated: int, message: str
+) -> tuple[ImportRun, list[derived.Outcome]]:
+    """Record a change made by ObRail itself (:func:`record_internal_change`), then bring the
+    derived data up to date after it."""
+    run = record_internal_change(
+        name, title=title, location=location, rows_updated=rows_updated, message=message
+    )
+    return run, rebuild_after_run(run.pk, reason=f"{location} (run {run.pk})")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from apps.trajets.operator_identity import OperatorRepair, apply_operator_registry
-from apps.trajets.rebuild import rebuild_after_run, record_internal_change
+from apps.trajets.rebuild import rebuild_after_internal_change
 from apps.trajets.station_identity import ReconcileReport, reconcile_stations
 from obrail import derived
 
@@ -67,13 +67,12 @@ def repair_identity(*, dry_run: bool = False) -> IdentityRepair:
         return outcome[0]
     repair = outcome[0]
     if repair.has_changes:
-        run = record_internal_change(
+        _run, outcomes = rebuild_after_internal_change(
             REPAIR_SOURCE,
             title="Réparation de l'identité des gares et des opérateurs",
             location="manage.py repair_identity",
             rows_updated=repair.stations.updated + len(repair.operators.updated),
             message=f"{repair.operators.summary()}; stations: {repair.stations.summary()}",
         )
-        outcomes = rebuild_after_run(run.pk, reason=f"repair_identity (run {run.pk})")
         repair = dataclasses.replace(repair, derived=tuple(outcomes))
     return repair

@@ -6,6 +6,7 @@ and whether data changed; the real artefacts have their own tests in their apps.
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 from pathlib import Path
 
@@ -18,7 +19,13 @@ from apps.trajets.edits import EDITS_SOURCE
 from apps.trajets.etl.loader import load_snapshot_history
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, load_sources
 from apps.trajets.models import ImportRun, Operator
-from apps.trajets.tests.factories import make_misplaced_station, make_operator, make_trajet
+from apps.trajets.tests.factories import (
+    make_misplaced_station,
+    make_operator,
+    make_run,
+    make_source,
+    make_trajet,
+)
 from obrail import derived
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +58,22 @@ def test_the_identity_repair_rebuilds_the_derived_data_once_when_it_changed(deri
     assert "derived data: probe rebuilt" in output
     _command("repair_identity")  # consistent now: nothing changed, nothing rebuilt
     assert derived_calls == [(run.pk, True)]
+
+
+def test_the_source_calendar_repair_rebuilds_the_derived_data_once_when_it_changed(
+    derived_calls,
+):
+    source = make_source("feed-c")
+    first, last = dt.date(2025, 11, 3), dt.date(2025, 11, 30)
+    make_trajet(run=make_run(source), valid_from=first, valid_to=last, runs_from=first,
+                runs_until=last, running_days=28)  # fmt: skip
+    output = _command("refresh_source_calendars")
+    run = ImportRun.objects.get(source__name="source-calendars")
+    assert (run.message, derived_calls) == ("calendars changed: feed-c", [(run.pk, True)])
+    assert "derived data: probe rebuilt" in output
+    _command("refresh_source_calendars")  # nothing changed: nothing recorded or rebuilt
+    assert ImportRun.objects.filter(source__name="source-calendars").count() == 1
+    assert len(derived_calls) == 1
 
 
 def test_the_snapshot_history_load_rebuilds_the_derived_data_once(derived_calls):
