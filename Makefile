@@ -31,7 +31,6 @@ migrate: install
 load-samples: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_air_traffic --no-recompute
 	DEBUG=$${DEBUG:-true} $(PY) manage.py etl
-	DEBUG=$${DEBUG:-true} $(PY) manage.py recompute_atlas
 	DEBUG=$${DEBUG:-true} $(PY) manage.py train_model modal-share --promote
 
 ## run: install, migrate the embedded SQLite database, load the bundled samples, serve on $(PORT)

@@ -43,3 +43,35 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def derived_calls(monkeypatch) -> list[tuple[int | None, bool]]:
+    """The derived-data registry holding one probe artefact, which records the run and
+    whether data changed at each rebuild (the real artefacts are left out)."""
+    from obrail import derived
+
+    calls: list[tuple[int | None, bool]] = []
+
+    def probe(change: derived.Change) -> derived.Result:
+        calls.append((change.run_id, change.is_data_changed))
+        return derived.Result("probed")
+
+    monkeypatch.setattr(derived, "_registry", {})
+    derived.register("probe", probe)
+    return calls
+
+
+@pytest.fixture
+def commit_hooks():
+    """A function running the on-commit callbacks pending in the test's transaction, as its
+    commit would (``django_capture_on_commit_callbacks`` sees only those added inside it)."""
+    from django.db import connection
+
+    def run() -> int:
+        hooks, connection.run_on_commit = connection.run_on_commit, []
+        for _savepoints, callback, _robust in hooks:
+            callback()
+        return len(hooks)
+
+    return run

@@ -5,9 +5,9 @@
 #                   start, or taken from the environment (.env) (one-shot job)
 #   migrate-and-load  apply migrations, create the administrator on first start (password
 #                   in the secret file admin_password), repair station and operator identity
-#                   (a no-op on a consistent warehouse), then run every ETL source once,
-#                   refresh the atlas and train the modal-share model (each a no-op when
-#                   nothing changed)
+#                   (a no-op on a consistent warehouse), then run every ETL source once (its
+#                   end brings the derived data up to date: see rebuild_derived) and train
+#                   the modal-share model (each a no-op when nothing changed)
 #   etl-scheduler   deploy/scheduler.py running deploy/cron/crontab (scheduled ETL)
 #   manage ARGS...  any manage.py command, e.g. `manage createsuperuser`
 # Anything else is executed as given. APP_DIR (default /app) lets deploy/verify.sh run this
@@ -34,10 +34,11 @@ case "${1:-web}" in
             python "$APP_DIR/deploy/create_admin.py"
         fi
         python manage.py repair_identity
-        # Air traffic and airports first: the ETL's import recomputes the rail-or-plane atlas.
+        # Air traffic and airports first, without rebuilding: the ETL ends with the one
+        # derived-data pipeline (volume summary, caches, routing artefact, atlas, model
+        # staleness), each artefact rebuilt only when older than the data.
         python manage.py load_air_traffic --no-recompute
         python manage.py etl
-        python manage.py recompute_atlas
         # The modal-share model: trained from its bundled observations (the same data gives
         # the same version, nothing new), promoted only when no version serves yet.
         exec python manage.py train_model modal-share --promote

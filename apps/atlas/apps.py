@@ -10,5 +10,7 @@ class AtlasConfig(AppConfig):
     verbose_name = _("Rail ou avion")
 
     def ready(self) -> None:
-        """Recompute the atlas after each import."""
-        from apps.atlas import signals  # noqa: F401
+        """Register the atlas as derived data."""
+        from apps.atlas.derived import register_derived
+
+        register_derived()

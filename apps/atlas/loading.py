@@ -29,6 +29,8 @@ from apps.atlas.readers import (
 )
 from apps.trajets.etl.loader import etl_lock, input_checksum, skip_unchanged
 from apps.trajets.models import DataSource, ImportRun, RejectedRecord, SourceFormat
+from apps.trajets.rebuild import rebuild_after_run
+from obrail import derived
 
 __all__ = ["AIR_SOURCES", "AirSource", "air_source_paths", "load_air_data"]
 
@@ -91,10 +93,11 @@ def air_source_paths(dataset: str) -> dict[str, Path]:
 
 @dataclass(frozen=True, slots=True)
 class AirLoad:
-    """The run of each loaded source."""
+    """The run of each loaded source, and the derived data rebuilt after them."""
 
     airports: ImportRun
     traffic: ImportRun
+    derived: tuple[derived.Outcome, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -276,9 +279,14 @@ def _failed(run: ImportRun, error: Exception) -> None:
     logger.error("air data load failed", extra={"run_id": run.pk, "error": run.message})
 
 
-def load_air_data(*, airports: Path, traffic: Path, dataset: str, force: bool = False) -> AirLoad:
+@derived.bulk_change()
+def load_air_data(
+    *, airports: Path, traffic: Path, dataset: str, force: bool = False, rebuild: bool = True
+) -> AirLoad:
     """Load the airports, then the passengers (rows naming an unknown airport are rejected),
-    under the ETL lock; unchanged inputs are skipped unless ``force``."""
+    under the ETL lock; unchanged inputs are skipped unless ``force``. When either changed,
+    the derived data (the atlas) is rebuilt, unless ``rebuild`` is False (a later ``etl`` or
+    ``rebuild_derived`` does it)."""
     for path in (airports, traffic):
         if not path.is_file():
             raise FileNotFoundError(f"{path} does not exist or is not a file")
@@ -287,4 +295,8 @@ def load_air_data(*, airports: Path, traffic: Path, dataset: str, force: bool = 
         traffic_run = _load_traffic(
             traffic, dataset, airports=airport_run.input_checksum, force=force
         )
-    return AirLoad(airports=airport_run, traffic=traffic_run)
+    load = AirLoad(airports=airport_run, traffic=traffic_run)
+    if not (rebuild and load.changed):
+        return load
+    outcomes = rebuild_after_run(traffic_run.pk, reason=f"load_air_traffic (run {traffic_run.pk})")
+    return dataclasses.replace(load, derived=tuple(outcomes))

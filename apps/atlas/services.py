@@ -1,7 +1,7 @@
 """Atlas use cases: the CO2 methods, the recomputation of every city pair, the simulator.
 
-The recomputation runs after each import (``signals.py``) and from ``manage.py
-recompute_atlas``; pages and the API only read its results.
+The recomputation runs after each import (the derived-data pipeline, ``derived.py``) and
+from ``manage.py recompute_atlas``; pages and the API only read its results.
 
 Air passengers of an airport pair and a year: Eurostat publishes the passengers carried between
 a reporting airport and a partner; when both airports report (two French airports), the same

@@ -11,3 +11,9 @@ class MlRegistryConfig(AppConfig):
     name = "apps.mlregistry"
     label = "mlregistry"
     verbose_name = _("Registre des modèles")
+
+    def ready(self) -> None:
+        """Register model staleness as derived data."""
+        from apps.mlregistry.derived import register_derived
+
+        register_derived()

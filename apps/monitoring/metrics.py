@@ -25,7 +25,15 @@ from prometheus_client import REGISTRY, CollectorRegistry, multiprocess, values
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from apps.trajets.models import DataSource, ImportRun, Operator, Station, Stop, Trajet
+from apps.trajets.models import (
+    DataSource,
+    ImportRun,
+    Operator,
+    SourceFormat,
+    Station,
+    Stop,
+    Trajet,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -83,20 +91,25 @@ def read_import_state() -> tuple[dict[str, float], dict[str, int], dict[str, int
 
     The "last run" is the most recent run that finished as succeeded or failed: skipped
     (unchanged input), dry and still-running runs say nothing about the data in place.
+    Internal sources (admin edits, identity repairs) are no feed: an old one is no alert.
     """
     completed = ImportRun.objects.filter(
         source=OuterRef("pk"),
         status__in=[ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED],
     ).order_by("-started_at", "-pk")
-    sources = DataSource.objects.annotate(
-        last_success=Max(
-            "import_runs__finished_at",
-            filter=Q(import_runs__status=ImportRun.Status.SUCCEEDED),
-        ),
-        last_status=Subquery(completed.values("status")[:1]),
-        last_rejected=Subquery(completed.values("rows_rejected")[:1]),
-        last_read=Subquery(completed.values("rows_read")[:1]),
-    ).values_list("name", "last_success", "last_status", "last_rejected", "last_read")
+    sources = (
+        DataSource.objects.exclude(format=SourceFormat.INTERNAL)
+        .annotate(
+            last_success=Max(
+                "import_runs__finished_at",
+                filter=Q(import_runs__status=ImportRun.Status.SUCCEEDED),
+            ),
+            last_status=Subquery(completed.values("status")[:1]),
+            last_rejected=Subquery(completed.values("rows_rejected")[:1]),
+            last_read=Subquery(completed.values("rows_read")[:1]),
+        )
+        .values_list("name", "last_success", "last_status", "last_rejected", "last_read")
+    )
     last_success: dict[str, float] = {}
     failed: dict[str, int] = {}
     rejected: dict[str, int] = {}

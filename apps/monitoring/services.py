@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.monitoring.metrics import LATENCY_HISTOGRAM, RESPONSES_COUNTER, http_metrics_registry
 from apps.monitoring.models import Incident, ServiceNotice
 from apps.trajets.calendars import Validity, validity_of
-from apps.trajets.models import DataSource
+from apps.trajets.models import DataSource, SourceFormat
 from apps.trajets.periods import VALIDITY_LABELS
 from obrail.errors import InvalidInput
 from obrail.health import collect_health
@@ -324,7 +324,8 @@ def source_statuses(
     now = now or timezone.now()
     today = timezone.localdate(now)
     statuses = []
-    for source in DataSource.objects.order_by("name"):
+    # Internal sources (admin edits, identity repairs) are not fetched: nothing to go stale.
+    for source in DataSource.objects.exclude(format=SourceFormat.INTERNAL).order_by("name"):
         iso = last_imports.get(source.name)
         finished = dt.datetime.fromisoformat(iso) if iso else None
         statuses.append(

@@ -10,5 +10,7 @@ class RoutingConfig(AppConfig):
     verbose_name = _("Itinéraires")
 
     def ready(self) -> None:
-        """Rebuild the routing artefact after each import."""
-        from apps.routing import signals  # noqa: F401
+        """Register the routing artefact as derived data."""
+        from apps.routing.derived import register_derived
+
+        register_derived()

@@ -10,5 +10,7 @@ class StatsConfig(AppConfig):
     verbose_name = _("Indicateurs")
 
     def ready(self) -> None:
-        """Warm the indicator caches after each import."""
-        from apps.stats import signals  # noqa: F401
+        """Register the volume summary and the indicator caches as derived data."""
+        from apps.stats.derived import register_derived
+
+        register_derived()

@@ -465,8 +465,3 @@ def ensure_volume_summary() -> bool:
         return False
     rebuild_volume_summary()
     return True
-
-
-def forget_volume_summary() -> None:
-    """Drop the volume summary after an edit of the data it sums (rebuilt after next import)."""
-    VolumeSummary.objects.all().delete()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.trajets.etl.harmonise.co2 import DEFAULT_METHOD, PUBLISHED_FACTORS, SOURCE_URL, Factor
 from apps.trajets.models import EmissionFactor
+from obrail import derived
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -67,6 +68,7 @@ def _published_values(factor: Factor) -> dict[str, object]:
     }
 
 
+@derived.bulk_change()  # the published factors are not an edit
 def ensure_factors() -> FactorSeeding:
     """Write the published factors: create the missing ones, correct those whose published
     values changed (idempotent: a second call writes nothing)."""

@@ -167,6 +167,9 @@ class ImportRun(models.Model):
     rows_rejected = models.PositiveIntegerField(_("rejetés"), default=0)
     input_checksum = models.CharField(_("empreinte SHA-256 de l'entrée"), max_length=64, blank=True)
     message = models.TextField(_("message"), blank=True)
+    #: The derived data rebuilt after this run (``obrail.derived``): one entry per artefact
+    #: with its status, duration and detail.
+    derived = models.JSONField(_("données dérivées reconstruites"), default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

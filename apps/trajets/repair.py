@@ -4,20 +4,21 @@
 the registry, every station record is regrouped and every station relocated (country, zone and
 town from its coordinates), stops move to the right stations and the trajets concerned are
 re-derived. It is recorded as an import run of its own (source ``repair-identity``), so every
-figure cached until the next import is recomputed, and the routing artefact is rebuilt.
+figure cached until the next import is recomputed, and the derived data is rebuilt
+(:mod:`obrail.derived`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
-from apps.trajets.models import DataSource, ImportRun, SourceFormat
 from apps.trajets.operator_identity import OperatorRepair, apply_operator_registry
-from apps.trajets.signals import import_completed
+from apps.trajets.rebuild import rebuild_after_internal_change
 from apps.trajets.station_identity import ReconcileReport, reconcile_stations
+from obrail import derived
 
 __all__ = ["REPAIR_SOURCE", "IdentityRepair", "repair_identity"]
 
@@ -35,6 +36,7 @@ class IdentityRepair:
     operators: OperatorRepair
     stations: ReconcileReport
     dry_run: bool
+    derived: tuple[derived.Outcome, ...] = ()
 
     @property
     def has_changes(self) -> bool:
@@ -48,9 +50,11 @@ class IdentityRepair:
         )
 
 
+@derived.bulk_change()
 def repair_identity(*, dry_run: bool = False) -> IdentityRepair:
     """Apply the operator registry and regroup and relocate every station, in one
-    transaction (rolled back with ``dry_run``). Idempotent."""
+    transaction (rolled back with ``dry_run``), then rebuild the derived data if anything
+    changed. Idempotent."""
     outcome: list[IdentityRepair] = []
     try:
         with transaction.atomic():
@@ -63,23 +67,12 @@ def repair_identity(*, dry_run: bool = False) -> IdentityRepair:
         return outcome[0]
     repair = outcome[0]
     if repair.has_changes:
-        source, _ = DataSource.objects.get_or_create(
-            name=REPAIR_SOURCE,
-            defaults={
-                "title": "Réparation de l'identité des gares et des opérateurs",
-                "format": SourceFormat.INTERNAL,
-                "location": "manage.py repair_identity",
-                "licence": "—",
-            },
-        )
-        now = timezone.now()
-        run = ImportRun.objects.create(
-            source=source,
-            started_at=now,
-            finished_at=now,
-            status=ImportRun.Status.SUCCEEDED,
+        _run, outcomes = rebuild_after_internal_change(
+            REPAIR_SOURCE,
+            title="Réparation de l'identité des gares et des opérateurs",
+            location="manage.py repair_identity",
             rows_updated=repair.stations.updated + len(repair.operators.updated),
             message=f"{repair.operators.summary()}; stations: {repair.stations.summary()}",
         )
-        import_completed.send(sender=DataSource, source=source, run=run)
+        repair = dataclasses.replace(repair, derived=tuple(outcomes))
     return repair

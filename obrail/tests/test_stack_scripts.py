@@ -64,7 +64,7 @@ def test_parses_the_deployed_crontab():
     assert entries == [
         scheduler.CronEntry(schedule="30 2 * * *", command=("python", "/app/manage.py", "etl")),
         scheduler.CronEntry(
-            schedule="15 5 * * *", command=("python", "/app/manage.py", "recompute_atlas")
+            schedule="15 * * * *", command=("python", "/app/manage.py", "rebuild_derived")
         ),
     ]
 

@@ -15,6 +15,7 @@ from apps.trajets.tests.factories import (
     make_station,
     make_trajet,
 )
+from obrail import derived
 
 # name, country, latitude, longitude, IANA zone
 STATIONS = (
@@ -68,6 +69,7 @@ class SampleNetwork:
     trajets: tuple[Trajet, ...]
 
 
+@derived.bulk_change()  # one data set, with its own import runs: not a series of edits
 def build_sample_network(extra_day_trajets: int = 0) -> SampleNetwork:
     """Create stations, two operators, day and night trajets, imports, rejects and provenance."""
     stations = {

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from apps.atlas.bench import PAGE_NAMES, PageTiming
 from apps.atlas.models import AtlasBuild, CityPair
 from apps.atlas.tests.conftest import RAW_AIRPORTS, RAW_TRAFFIC
+from apps.trajets.models import ImportRun
 
 
 def _run(*args: str) -> str:
@@ -25,7 +26,7 @@ def test_load_air_traffic_reports_counts_and_recomputes(tmp_path):
     )
     assert "openflights-airports: 200 read, 200 loaded, 0 rejected" in output
     assert "eurostat-avia-par-fr:" in output
-    assert "city pairs in" in output
+    assert "atlas rebuilt" in output
     assert CityPair.objects.filter(air_passengers__gt=0).exists()
 
 
@@ -225,3 +226,17 @@ def test_bench_baseline_fails_when_the_two_searches_disagree(atlas, monkeypatch)
 def test_bench_refuses_bad_options(args, message):
     with pytest.raises(CommandError, match=message):
         _run("bench_atlas", *args)
+
+
+@pytest.mark.django_db
+def test_load_air_traffic_rebuilds_the_derived_data_once_unless_asked_not_to(derived_calls):
+    files = ("--airports", str(RAW_AIRPORTS), "--traffic", str(RAW_TRAFFIC))
+    _run("load_air_traffic", "--no-recompute", *files)
+    assert derived_calls == []  # left to the ETL or rebuild_derived that follows
+    output = _run("load_air_traffic", "--force", *files)
+    traffic = ImportRun.objects.filter(source__name="eurostat-avia-par-fr").latest("pk")
+    assert derived_calls == [(traffic.pk, True)]
+    assert traffic.derived[0]["status"] == "rebuilt"
+    assert "derived data: probe rebuilt" in output
+    _run("load_air_traffic", *files)  # unchanged files: skipped, nothing to rebuild
+    assert derived_calls == [(traffic.pk, True)]

@@ -18,7 +18,7 @@ from apps.atlas.services import method_factors, pair_co2, recompute_atlas, run_p
 from apps.atlas.tests.conftest import FULL_TRAFFIC, RAW_AIRPORTS, RAW_TRAFFIC
 from apps.atlas.tests.raw import city_pair_passengers, haversine_km, raw_airports, raw_passengers
 from apps.trajets.models import DataSource, EmissionFactor, ImportRun, RejectedRecord
-from apps.trajets.signals import import_completed
+from obrail import derived
 
 DB_FEED = (
     Path(django_settings.BASE_DIR) / "data" / "samples" / "gtfs" / "db_fernverkehr_gtfsde_2025-11"
@@ -148,13 +148,20 @@ def test_switching_method_scales_the_stored_pairs_by_the_factor_ratio(atlas):
     assert halved.air_kg == pytest.approx(ademe.air_kg / 2, abs=1e-3)
 
 
-def test_the_atlas_is_recomputed_after_each_import(atlas):
+def test_the_atlas_is_recomputed_after_a_change_and_not_again_on_the_same_inputs(atlas):
     CityPair.objects.all().delete()
     builds = AtlasBuild.objects.count()
     run = ImportRun.objects.first()
-    import_completed.send(sender=None, source=run.source, run=run)
+    [outcome] = derived.rebuild_after_change("test", changed=True, run_id=run.pk, only=["atlas"])
+    assert outcome.status == "rebuilt"
     assert CityPair.objects.filter(air_passengers__gt=0).exists()
     assert AtlasBuild.objects.count() == builds + 1
+    [again] = derived.rebuild_after_change("test", changed=True, only=["atlas"])
+    assert again.status == "up_to_date"
+    assert AtlasBuild.objects.count() == builds + 1
+    [forced] = derived.rebuild_after_change("test", force=True, only=["atlas"])
+    assert forced.status == "rebuilt"
+    assert AtlasBuild.objects.count() == builds + 2
 
 
 def test_recomputing_keeps_the_ids_of_pairs_that_remain(atlas):

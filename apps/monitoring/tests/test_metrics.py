@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.db import DatabaseError
@@ -10,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from apps.monitoring import metrics
 from apps.monitoring.metrics import BusinessMetricsCollector
+from apps.monitoring.services import source_statuses
 from apps.trajets.models import ImportRun
 from apps.trajets.tests.factories import make_operator, make_run, make_source, make_trajet
 
@@ -87,6 +89,20 @@ def test_import_state_reports_last_success_and_a_failed_latest_run_per_source():
     assert values[("obrail_etl_last_run_failed", (("source", "stations"),))] == 0
     assert values[("obrail_etl_last_run_rejected_records", (("source", "gtfs-de"),))] == 7
     assert values[("obrail_etl_last_run_read_records", (("source", "stations"),))] == 50
+
+
+@pytest.mark.django_db
+def test_internal_sources_of_admin_edits_and_repairs_are_not_watched_as_feeds():
+    from apps.trajets.edits import record_edits
+
+    record_edits(Counter({"trajets.Operator": 1}))
+    make_run(make_source("gtfs-de"))
+
+    values = samples(BusinessMetricsCollector(cache_seconds=0))
+
+    sources = {dict(labels)["source"] for name, labels in values if name.startswith("obrail_etl")}
+    assert sources == {"gtfs-de"}
+    assert [s.name for s in source_statuses({})] == ["gtfs-de"]
 
 
 @pytest.mark.django_db

@@ -196,13 +196,13 @@ def test_stations_without_coordinates_get_neighbour_positions_for_the_bounds(db,
     assert answer.cost == 220.0
 
 
-def test_import_completed_signal_publishes_a_new_artifact(line_network, artifact_dir):
-    from apps.trajets.signals import import_completed
+def test_a_change_of_data_publishes_a_new_artifact(line_network, artifact_dir):
     from apps.trajets.tests.factories import make_run
+    from obrail import derived
 
     before = current_version(artifact_dir)
     run = make_run()
-    import_completed.send(sender=None, source=run.source, run=run)
+    derived.rebuild_after_change("test", changed=True, run_id=run.pk, only=["routing-artefact"])
     after = current_version(artifact_dir)
     assert after != before
     manifest = (artifact_dir / "versions" / after / "manifest.json").read_text()
@@ -222,19 +222,41 @@ def test_solver_time_is_recorded_by_method_and_query_type(line_network):
 def test_a_failed_rebuild_after_an_import_keeps_the_previous_version(
     line_network, artifact_dir, monkeypatch, caplog
 ):
-    from apps.routing import signals
-    from apps.trajets.signals import import_completed
+    from apps.routing import derived as routing_derived
     from apps.trajets.tests.factories import make_run
+    from obrail import derived
 
     def broken(**kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(signals, "build_routing_artifact", broken)
+    monkeypatch.setattr(routing_derived, "build_routing_artifact", broken)
     before = current_version(artifact_dir)
     run = make_run()
-    import_completed.send(sender=None, source=run.source, run=run)
+    [outcome] = derived.rebuild_after_change(
+        "test", changed=True, run_id=run.pk, only=["routing-artefact"]
+    )
+    assert (outcome.status, outcome.detail) == ("failed", "OSError: disk full")
     assert current_version(artifact_dir) == before
-    assert "routing artefact rebuild failed" in caplog.text
+    assert "derived routing-artefact failed" in caplog.text
+
+
+def test_the_artifact_is_rebuilt_only_when_older_than_the_data(line_network, artifact_dir):
+    from apps.routing.derived import outdated_reason
+    from apps.trajets.tests.factories import make_run
+    from obrail import derived
+
+    (artifact_dir / "CURRENT").unlink()  # a process killed before publishing
+    make_run(rows_inserted=1)
+    assert outdated_reason() == "missing or unreadable"
+    [first] = derived.rebuild_after_change("test", only=["routing-artefact"])
+    assert first.status == "rebuilt"
+    assert outdated_reason() == ""
+    [again] = derived.rebuild_after_change("test", only=["routing-artefact"])
+    assert (again.status, again.detail) == ("up_to_date", "current")
+    make_run(rows_updated=1)  # a later run that wrote data (an edit, a load)
+    assert outdated_reason().startswith("built ")
+    [third] = derived.rebuild_after_change("test", only=["routing-artefact"])
+    assert third.status == "rebuilt"
 
 
 @pytest.mark.django_db

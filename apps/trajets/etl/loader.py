@@ -26,8 +26,9 @@ from apps.trajets.models import (
     Trajet,
 )
 from apps.trajets.observations import load_ontd_history, observe_import
+from apps.trajets.rebuild import rebuild_after_run
 from apps.trajets.same_train import link_same_trains
-from apps.trajets.signals import import_completed
+from obrail import derived
 
 from .context import REJECT_BATCH, LoadContext, Progress, ignore_progress
 from .errors import EtlError, LockedError
@@ -151,6 +152,7 @@ class _DryRunRollbackError(Exception):
     """Raised inside the transaction to undo a dry run; its text is the run's message."""
 
 
+@derived.bulk_change()
 def load_source(
     spec: SourceSpec,
     *,
@@ -169,7 +171,8 @@ def load_source(
     run's, unless ``force``. ``dry_run`` computes every count and rolls back.
     ``fail_after_services`` raises mid-load (tests prove the rollback with it).
     ``merge_across_sources`` False keeps every service as its own trajet, and ``notify``
-    False does not send ``import_completed`` (benchmarks).
+    False does not rebuild the derived data (benchmarks, and the ETL runner, which rebuilds
+    once after its last source).
     The caller holds :func:`etl_lock`.
     """
     started = time.monotonic()
@@ -206,8 +209,9 @@ def load_source(
         if observation is not None:
             report.observation = _observation_line(observation)
     if report.status == ImportRun.Status.SUCCEEDED and notify:
-        run.refresh_from_db()
-        import_completed.send(sender=DataSource, source=source, run=run)
+        rebuild_after_run(
+            run.pk, reason=f"import of {source.name} (run {run.pk})", changed=report.has_changes
+        )
     return report
 
 
@@ -491,13 +495,19 @@ def _observation_line(observation: SourceObservation) -> str:
     )
 
 
+@derived.bulk_change()
 def load_snapshot_history(
-    spec: SourceSpec, *, path: Path, force: bool = False, dry_run: bool = False
+    spec: SourceSpec,
+    *,
+    path: Path,
+    force: bool = False,
+    dry_run: bool = False,
+    notify: bool = True,
 ) -> LoadReport:
     """Load a folder of dated snapshots of a night-train list as observations (format
     ``ontd-history``): one per snapshot, replacing the source's earlier ones. Skipped when the
     folder is unchanged since the last successful load, unless ``force``; ``dry_run`` computes
-    the counts and rolls back."""
+    the counts and rolls back; ``notify`` False does not rebuild the derived data."""
     started = time.monotonic()
     report = LoadReport(source=spec.name)
     # Neither scope nor night-reference flag: a history source holds no trajet.
@@ -516,4 +526,8 @@ def load_snapshot_history(
         )
         if dry_run:
             raise _DryRunRollbackError(f"dry run: nothing was written ({report.message})")
+    if report.status == ImportRun.Status.SUCCEEDED and notify:
+        rebuild_after_run(
+            run.pk, reason=f"import of {source.name} (run {run.pk})", changed=report.has_changes
+        )
     return report

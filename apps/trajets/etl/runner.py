@@ -13,7 +13,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apps.trajets.models import DataSource, ImportRun, Trajet
-from apps.trajets.signals import etl_finished, import_completed
+from apps.trajets.rebuild import rebuild_after_run
+from obrail import derived
 
 from .download import fetch
 from .errors import EtlError, SourceConfigError
@@ -139,7 +140,7 @@ def run_source(
     except (EtlError, OSError) as exc:
         return LoadReport(source=spec.name, status="failed", message=str(exc))
     if spec.format in OBSERVATION_FORMATS:
-        return load_snapshot_history(spec, path=path, force=force, dry_run=dry_run)
+        return load_snapshot_history(spec, path=path, force=force, dry_run=dry_run, notify=notify)
     return load_source(
         spec,
         path=path,
@@ -151,6 +152,7 @@ def run_source(
     )
 
 
+@derived.bulk_change()
 def run_etl(
     specs: list[SourceSpec],
     *,
@@ -161,11 +163,14 @@ def run_etl(
     cache_dir: Path | None = None,
     on_start: Callable[[SourceSpec], None] | None = None,
     on_report: Callable[[LoadReport], None] | None = None,
+    on_derived: Callable[[list[derived.Outcome]], None] | None = None,
 ) -> list[LoadReport]:
     """Load each source in turn under one ETL lock; a failing source does not stop the rest.
 
-    ``import_completed`` is sent once, after the last source, when a load changed data: what
-    depends on the data (the routing artefact) is rebuilt once per run, not once per source.
+    Then, unless ``dry_run``, the derived data is brought up to date once (see
+    :mod:`obrail.derived`), whether or not a load changed data (a process killed between a
+    commit and the rebuild left it outdated: a re-run repairs it); its outcomes are stored on
+    the last run that changed data (else the last run) and passed to ``on_derived``.
     """
     reports = []
     with etl_lock():
@@ -185,12 +190,16 @@ def run_etl(
             reports.append(report)
             if on_report is not None:
                 on_report(report)
+    if dry_run:
+        return reports
     changed = [r for r in reports if r.status == ImportRun.Status.SUCCEEDED and r.has_changes]
-    if changed:
-        run = ImportRun.objects.select_related("source").get(pk=changed[-1].run_id)
-        import_completed.send(sender=DataSource, source=run.source, run=run)
-    if not dry_run:
-        etl_finished.send(sender=DataSource, changed=bool(changed))
+    recorded = changed or [r for r in reports if r.run_id is not None]
+    run_id = recorded[-1].run_id if recorded else None
+    outcomes = rebuild_after_run(
+        run_id, reason=f"etl run {run_id}" if changed else "etl run", changed=bool(changed)
+    )
+    if on_derived is not None:
+        on_derived(outcomes)
     return reports
 
 

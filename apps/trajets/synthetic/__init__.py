@@ -16,11 +16,13 @@ from apps.places.names import search_key, station_key
 from apps.trajets.calendars import refresh_source_calendar
 from apps.trajets.etl.writer import db_columns
 from apps.trajets.models import DataSource, ImportRun, Operator, Station, Stop, Trajet
+from apps.trajets.rebuild import rebuild_after_run
 from apps.trajets.rows import STOP_WRITTEN_FIELDS, TRAJET_WRITTEN_FIELDS
 from apps.trajets.synthetic.errors import SyntheticDataError
 from apps.trajets.synthetic.generator import Context, StationArrays, TrajetGenerator
 from apps.trajets.synthetic.reference import OPERATORS
 from apps.trajets.synthetic.stations import StationRow, build_station_set, read_station_csv
+from obrail import derived
 
 __all__ = ["SeedReport", "SyntheticDataError", "seed_synthetic"]
 
@@ -42,8 +44,10 @@ class SeedReport:
     calendar_exceptions: int
     seconds: float
     run_id: int
+    derived: tuple[derived.Outcome, ...] = ()
 
 
+@derived.bulk_change()
 def seed_synthetic(
     *,
     trajets: int,
@@ -54,7 +58,8 @@ def seed_synthetic(
     chunk_size: int = 10_000,
     progress: Callable[[int, int], None] | None = None,
 ) -> SeedReport:
-    """Generate ``trajets`` services with stops, calendars, countries and provenance, atomically.
+    """Generate ``trajets`` services with stops, calendars, countries and provenance,
+    atomically, then bring the derived data up to date (:mod:`obrail.derived`).
 
     Raises
     ------
@@ -132,7 +137,10 @@ def seed_synthetic(
             cursor.execute(f"{command} {table}")
     seconds = time.perf_counter() - started
     logger.info("seeded %d synthetic trajets, %d stops in %.1f s", trajets, stop_count, seconds)
-    return SeedReport(trajets, stop_count, created, exception_count, seconds, run.pk)
+    outcomes = rebuild_after_run(run.pk, reason=f"seed_synthetic (run {run.pk})")
+    return SeedReport(
+        trajets, stop_count, created, exception_count, seconds, run.pk, tuple(outcomes)
+    )
 
 
 def _prepare_source(*, replace: bool) -> DataSource:

@@ -14,6 +14,7 @@ from apps.trajets.models import (
     DataSource,
     ImportRun,
     Operator,
+    SourceStation,
     Station,
     Stop,
     Trajet,
@@ -146,3 +147,16 @@ def make_trajet(
         for country in sorted({station.country for station in stations})
     )
     return trajet
+
+
+def make_misplaced_station() -> Station:
+    """Vienna's main station filed in Germany, as the former matcher did (the country of its
+    feed's agency): a repair of identity moves it to Austria."""
+    feed = DataSource.objects.create(name="db-fernverkehr", format="gtfs", licence="x")
+    station = make_station("Wien Hbf", country="DE", latitude=48.184923, longitude=16.375864,
+                           time_zone="Europe/Berlin")  # fmt: skip
+    SourceStation.objects.create(
+        source=feed, source_record_id="624377", name="Wien Hbf", station=station,
+        latitude=station.latitude, longitude=station.longitude,
+    )  # fmt: skip
+    return station

@@ -33,7 +33,6 @@ from apps.trajets.models import (
     Stop,
     Trajet,
 )
-from apps.trajets.signals import import_completed
 from apps.trajets.tests.test_etl_extractors import (
     FIXTURES,
     GTFS_T1_CHANGED_T2_GONE,
@@ -47,7 +46,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def isolated_artefacts(settings, tmp_path: Path) -> None:
-    """Receivers of import_completed write artefacts: keep them out of the shared var/."""
+    """The derived-data pipeline writes artefacts: keep them out of the shared var/."""
     settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
     settings.ETL_CACHE_DIR = tmp_path / "etl-cache"
 
@@ -504,37 +503,33 @@ def test_truncated_zip_and_bad_rows_are_reported(tmp_path: Path) -> None:
     assert Trajet.objects.filter(source__name="rows").count() == 0
 
 
-def test_import_completed_is_sent_after_a_successful_load_only() -> None:
-    received = []
-
-    def receiver(sender, source, run, **kwargs):
-        received.append((source.name, run.status))
-
-    import_completed.connect(receiver)
-    try:
-        source = spec("sncf-intercites")
-        load_source(source, path=local(source))
-        load_source(source, path=local(source))
-    finally:
-        import_completed.disconnect(receiver)
-    assert received == [("sncf-intercites", "succeeded")]
+def test_a_successful_load_only_rebuilds_the_derived_data(derived_calls) -> None:
+    source = spec("sncf-intercites")
+    first = load_source(source, path=local(source))
+    load_source(source, path=local(source))  # skipped: unchanged input
+    assert derived_calls == [(first.run_id, True)]
+    stored = ImportRun.objects.get(pk=first.run_id).derived
+    assert [entry["name"] for entry in stored] == ["probe"]
+    assert stored[0]["status"] == "rebuilt"
 
 
-def test_an_etl_run_sends_import_completed_once_and_only_when_data_changed() -> None:
-    received = []
-
-    def receiver(sender, source, run, **kwargs):
-        received.append(run.pk)
-
-    import_completed.connect(receiver)
-    try:
-        first = run_etl([spec("sncf-intercites"), spec("db-fernverkehr")])
-        again = run_etl([spec("sncf-intercites"), spec("db-fernverkehr")], force=True)
-    finally:
-        import_completed.disconnect(receiver)
+def test_an_etl_run_rebuilds_the_derived_data_once_saying_whether_data_changed(
+    derived_calls,
+) -> None:
+    first = run_etl([spec("sncf-intercites"), spec("db-fernverkehr")])
+    again = run_etl([spec("sncf-intercites"), spec("db-fernverkehr")], force=True)
     assert [report.status for report in first] == ["succeeded", "succeeded"]
-    assert received == [first[-1].run_id]
     assert [report.has_changes for report in again] == [False, False]
+    # Once per run, after the last source: with the last run that changed data, then (a
+    # reload changing nothing) with the last run, told nothing changed.
+    assert derived_calls == [(first[-1].run_id, True), (again[-1].run_id, False)]
+    assert ImportRun.objects.get(pk=first[-1].run_id).derived[0]["name"] == "probe"
+    assert ImportRun.objects.get(pk=first[0].run_id).derived == []
+
+
+def test_a_dry_run_rebuilds_no_derived_data(derived_calls) -> None:
+    run_etl([spec("sncf-intercites")], dry_run=True)
+    assert derived_calls == []
 
 
 def test_etl_command_leaves_the_volume_summary_current_even_after_a_reload_changing_nothing():
@@ -543,7 +538,7 @@ def test_etl_command_leaves_the_volume_summary_current_even_after_a_reload_chang
     assert built == {data_version()}
     out = StringIO()
     call_command("etl", "--source", "sncf-intercites", "--force", stdout=out)
-    assert "volume summary rebuilt" in out.getvalue()  # a new version, the same data
+    assert "volume-summary rebuilt" in out.getvalue()  # a new version, the same data
     assert set(VolumeSummary.objects.values_list("data_version", flat=True)) == {data_version()}
     assert data_version() not in built
 

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def isolated_artefacts(settings, tmp_path: Path) -> None:
-    """Receivers of import_completed write artefacts: keep them out of the shared var/."""
+    """The derived-data pipeline writes artefacts: keep them out of the shared var/."""
     settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
     settings.ETL_CACHE_DIR = tmp_path / "etl-cache"
 

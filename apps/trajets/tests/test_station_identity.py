@@ -27,7 +27,12 @@ from apps.trajets.models import (
 )
 from apps.trajets.repair import repair_identity
 from apps.trajets.station_identity import reconcile_stations
-from apps.trajets.tests.factories import make_run, make_station, make_trajet
+from apps.trajets.tests.factories import (
+    make_misplaced_station,
+    make_run,
+    make_station,
+    make_trajet,
+)
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
@@ -258,14 +263,7 @@ def test_the_legacy_migration_turns_station_source_ids_into_records() -> None:
 
 
 def test_repair_is_recorded_as_a_run_so_cached_figures_are_recomputed() -> None:
-    feed = DataSource.objects.create(name="db-fernverkehr", format="gtfs", licence="x")
-    # The former matcher gave a station the country of its feed's agency.
-    station = make_station("Wien Hbf", country="DE", latitude=48.184923, longitude=16.375864,
-                           time_zone="Europe/Berlin")  # fmt: skip
-    SourceStation.objects.create(
-        source=feed, source_record_id="624377", name="Wien Hbf", station=station,
-        latitude=station.latitude, longitude=station.longitude,
-    )  # fmt: skip
+    station = make_misplaced_station()
     assert repair_identity().has_changes
     run = ImportRun.objects.get(source__name="repair-identity")
     assert run.status == "succeeded"

@@ -39,7 +39,7 @@ flag_migration = importlib.import_module("apps.trajets.migrations.0020_typical_w
 
 @pytest.fixture(autouse=True)
 def isolated_artefacts(settings, tmp_path: Path) -> None:
-    """Receivers of import_completed write artefacts: keep them out of the shared var/."""
+    """The derived-data pipeline writes artefacts: keep them out of the shared var/."""
     settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
     settings.ETL_CACHE_DIR = tmp_path / "etl-cache"
     settings.API_COUNT_CACHE_SECONDS = 0

@@ -1,4 +1,4 @@
-"""Load the OpenFlights airports and Eurostat air passengers, then recompute the atlas."""
+"""Load the OpenFlights airports and Eurostat air passengers, then rebuild the derived data."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.atlas.loading import air_source_paths, load_air_data
-from apps.atlas.refresh import refresh_atlas
 from apps.trajets.etl.errors import EtlError
+from obrail import derived
 
 
 class Command(BaseCommand):
     help = (
         "Load airports (OpenFlights airports.dat) and air passengers per airport pair "
-        "(Eurostat avia_par_fr), then recompute the city pairs. --set samples (bundled "
-        "slices, default) or full (ETL_FULL_DATA_DIR); --airports/--traffic give files by path."
+        "(Eurostat avia_par_fr), then rebuild the derived data (the city pairs). --set "
+        "samples (bundled slices, default) or full (ETL_FULL_DATA_DIR); --airports/--traffic "
+        "give files by path."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--airports", type=Path, help="airports.dat to load instead")
         parser.add_argument("--traffic", type=Path, help="avia_par_fr CSV to load instead")
         parser.add_argument(
-            "--no-recompute", action="store_true", help="load only (the atlas keeps its pairs)"
+            "--no-recompute",
+            action="store_true",
+            help="load only: the next etl or rebuild_derived rebuilds the derived data",
         )
         parser.add_argument(
             "--force", action="store_true", help="reload files unchanged since their last load"
@@ -39,6 +42,7 @@ class Command(BaseCommand):
                 traffic=traffic,
                 dataset=str(options["dataset"]),
                 force=bool(options["force"]),
+                rebuild=not options["no_recompute"],
             )
         except (FileNotFoundError, ValueError, EtlError) as error:
             raise CommandError(str(error)) from error
@@ -50,7 +54,5 @@ class Command(BaseCommand):
                 f"{run.source.name}: {run.rows_read} read, {run.rows_inserted} loaded, "
                 f"{run.rows_rejected} rejected (run {run.pk})"
             )
-        if options["no_recompute"] or not load.changed:
-            return
-        build = refresh_atlas(trigger=f"load_air_traffic run {load.traffic.pk}").build
-        self.stdout.write(f"atlas: {build.pairs} city pairs in {build.duration_s:.1f} s")
+        if load.derived:
+            self.stdout.write(f"derived data: {derived.summary(load.derived)}")

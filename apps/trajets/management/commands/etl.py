@@ -14,9 +14,9 @@ from apps.trajets.etl.formats import FORMATS
 from apps.trajets.etl.loader import LoadReport
 from apps.trajets.etl.runner import run_etl, select_sources
 from apps.trajets.etl.sources import DATASETS, SourceSpec
-from apps.trajets.signals import settle_derived_data
 from apps.trajets.truth_checks import check_truth, store_truth_report
 from apps.trajets.truth_checks.report import summary_lines
+from obrail import derived
 
 
 class _Progress:
@@ -132,14 +132,12 @@ class Command(BaseCommand):
                 cache_dir=Path(str(options["cache_dir"])) if options["cache_dir"] else None,
                 on_start=start,
                 on_report=report,
+                on_derived=lambda outcomes: self.stdout.write(
+                    f"derived data: {derived.summary(outcomes)}"
+                ),
             )
         except EtlError as exc:
             raise CommandError(str(exc)) from exc
-        if not options["dry_run"]:
-            # A load that changed data rebuilt them already; this covers a forced reload that
-            # changed nothing, which still makes a new data version.
-            for line in settle_derived_data(type(self)):
-                self.stdout.write(line)
         if not options["dry_run"] and any(r.has_changes for r in reports):
             # The quality page shows the truth checks of the data it describes.
             truth = check_truth()

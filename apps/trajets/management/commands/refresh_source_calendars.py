@@ -9,12 +9,18 @@ from django.db import transaction
 
 from apps.trajets.calendars import refresh_source_calendar
 from apps.trajets.models import DataSource
+from apps.trajets.rebuild import rebuild_after_internal_change
+from obrail import derived
+
+#: The internal source whose runs record the calendars this command changed.
+CALENDARS_SOURCE = "source-calendars"
 
 
 class Command(BaseCommand):
     help = (
         "Recompute the first and last running date and the typical week of every source "
-        "(or of the named ones) from its trains; each load does it for the source it loads."
+        "(or of the named ones) from its trains; each load does it for the source it loads. "
+        "When one changed, the derived data is rebuilt."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,12 +33,27 @@ class Command(BaseCommand):
             unknown = set(options["sources"]) - set(sources.values_list("name", flat=True))
             if unknown:
                 raise CommandError(f"unknown source(s): {', '.join(sorted(unknown))}")
-        for source in sources:
-            with transaction.atomic():
-                refresh_source_calendar(source)
-            span = (
-                f"{source.runs_from} → {source.runs_until}, typical week {source.reference_week}"
-                if source.runs_from
-                else "no running dates"
+        changed = []
+        with derived.bulk_change():
+            for source in sources:
+                before = (source.runs_from, source.runs_until, source.reference_week)
+                with transaction.atomic():
+                    refresh_source_calendar(source)
+                if (source.runs_from, source.runs_until, source.reference_week) != before:
+                    changed.append(source.name)
+                span = (
+                    f"{source.runs_from} → {source.runs_until}, "
+                    f"typical week {source.reference_week}"
+                    if source.runs_from
+                    else "no running dates"
+                )
+                self.stdout.write(f"{source.name}: {span}")
+        if changed:
+            _run, outcomes = rebuild_after_internal_change(
+                CALENDARS_SOURCE,
+                title="Recalcul des calendriers des sources",
+                location="manage.py refresh_source_calendars",
+                rows_updated=len(changed),
+                message=f"calendars changed: {', '.join(changed)}",
             )
-            self.stdout.write(f"{source.name}: {span}")
+            self.stdout.write(f"derived data: {derived.summary(outcomes)}")

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from apps.trajets.repair import repair_identity
+from obrail import derived
 
 
 class Command(BaseCommand):
@@ -29,3 +30,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{prefix}stations: {repair.stations.summary()}")
         if not repair.dry_run and not repair.has_changes:
             self.stdout.write("the warehouse was already consistent: nothing changed")
+        if repair.derived:
+            self.stdout.write(f"derived data: {derived.summary(repair.derived)}")

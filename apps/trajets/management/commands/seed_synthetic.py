@@ -7,8 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.trajets.signals import settle_derived_data
 from apps.trajets.synthetic import SyntheticDataError, seed_synthetic
+from obrail import derived
 
 DEFAULT_STATIONS_CSV = (
     settings.BASE_DIR / "data" / "samples" / "stations" / "trainline_stations_2016-11-30.csv"
@@ -71,5 +71,4 @@ class Command(BaseCommand):
                 f"(import run {report.run_id})."
             )
         )
-        for line in settle_derived_data(type(self)):
-            self.stdout.write(line)
+        self.stdout.write(f"derived data: {derived.summary(report.derived)}")

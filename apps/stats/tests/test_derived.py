@@ -1,4 +1,4 @@
-"""The indicator caches are warmed after an import, in every language of the site."""
+"""The indicator caches are warmed after a change of data, in every language of the site."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.utils import translation
 
 from apps.stats.dashboard import compute_dashboard
 from apps.trajets.services import summarise_data_quality
-from apps.trajets.signals import import_completed
 from apps.trajets.tests.factories import make_run, make_trajet
+from obrail import derived
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,8 @@ def test_after_an_import_the_dashboard_and_quality_report_are_served_from_the_ca
     make_trajet(kind="night")
     run = make_run()
 
-    import_completed.send(sender=None, source=run.source, run=run)
+    outcomes = derived.rebuild_after_change("test", changed=True, run_id=run.pk)
+    assert {o.name: o.status for o in outcomes}["indicator-caches"] == "rebuilt"
 
     for language in ("fr", "en"):
         with translation.override(language):
