@@ -15,7 +15,7 @@ COVERAGE_ARGS := --junitxml=reports/junit.xml --cov=apps --cov=obrail --cov-bran
 	--cov-report=json:reports/coverage.json
 
 .PHONY: run test lint format install browser-deps postgres redis lock migrate load-samples clean \
-	report report-deps
+	report report-deps architecture-diagram
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+## architecture-diagram: redraw the apps' import graph in docs/architecture.md from the code
+architecture-diagram:
+	cd docs/report && $(CURDIR)/$(PY) -m reportgen.diagrams $(CURDIR)
 
 ## lock: re-pin requirements.txt (runtime) and requirements-dev.txt in a clean virtualenv
 lock:

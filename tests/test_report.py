@@ -256,3 +256,25 @@ def test_the_report_cites_only_tests_that_exist() -> None:
     build.check_cited_tests((REPORT_DIR / "rapport.md").read_text(encoding="utf-8"))
     with pytest.raises(figures.ReportError, match="test_that_was_never_written"):
         build.check_cited_tests("`tests/test_report.py::test_that_was_never_written`")
+
+
+def test_the_architecture_doc_draws_the_real_imports() -> None:
+    """docs/architecture.md's apps graph is the code's (`make architecture-diagram` redraws it)."""
+    root = REPORT_DIR.parent.parent
+    document = (root / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert diagrams.with_apps_mermaid(document, root) == document, (
+        "docs/architecture.md draws other imports than the code's: run make architecture-diagram"
+    )
+
+
+def test_the_architecture_block_is_redrawn_from_the_imports(tmp_path: Path) -> None:
+    (tmp_path / "apps" / "alpha").mkdir(parents=True)
+    (tmp_path / "obrail").mkdir()
+    (tmp_path / "apps" / "alpha" / "services.py").write_text("import obrail.errors\n")
+    (tmp_path / "obrail" / "views.py").write_text("import os\n")
+    stale = f"intro\n{diagrams.APPS_MERMAID_BEGIN}\nold\n{diagrams.APPS_MERMAID_END}\noutro\n"
+    redrawn = diagrams.with_apps_mermaid(stale, tmp_path)
+    assert redrawn.startswith("intro\n")
+    assert redrawn.endswith("\noutro\n")
+    assert "  alpha --> obrail" in redrawn
+    assert "old" not in redrawn
