@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from apps.trajets.emission_factors import method_label
-from apps.trajets.models import EmissionFactor, FlightEquivalent, Trajet
+from apps.trajets.models import EmissionFactor, FlightEquivalent, ImportRun, Trajet
 from obrail.formatting import country_name, decimal
 
 __all__ = ["FactorText", "factor_text", "flight_equivalent_note"]
@@ -49,25 +49,37 @@ def factor_text(factor: EmissionFactor) -> FactorText:
     return FactorText(scope, factor.source_name, method_label(factor.method))
 
 
+#: The air data's airports file (``apps.atlas.loading``): without a successful load of it,
+#: no town is served by an airport.
+AIRPORTS_SOURCE = "openflights-airports"
+
+
+def _air_data_loaded() -> bool:
+    return ImportRun.objects.filter(
+        source__name=AIRPORTS_SOURCE, status=ImportRun.Status.SUCCEEDED
+    ).exists()
+
+
 def flight_equivalent_note(trajet: Trajet) -> str | None:
     """Why the trajet has no flight equivalent (None when it has one), in the page's words."""
     if trajet.co2_flight_kg is not None:
         return None
-    if not FlightEquivalent.objects.exists():
+    if not FlightEquivalent.objects.exists() and not _air_data_loaded():
         return _(
             "Pas de vol équivalent : les données aériennes (aéroports et trafic) ne sont pas "
             "chargées, aucun trajet n'a donc de vol équivalent."
         )
-    origin, destination = trajet.origin.place_id, trajet.destination.place_id
+    origin, destination = trajet.origin.place, trajet.destination.place
     if origin is None or destination is None:
         return _(
             "Pas de vol équivalent : une gare d'extrémité n'est rattachée à aucune ville, la "
             "règle de l'atlas ne peut pas s'appliquer."
         )
-    if origin == destination:
+    if origin.pk == destination.pk:
         return _("Pas de vol équivalent : le départ et l'arrivée sont dans la même ville.")
     return _(
-        "Pas de vol équivalent : les villes de départ et d'arrivée ne sont pas desservies "
-        "chacune par un aéroport (règle de l'atlas « Rail ou avion »), on n'y prend pas "
-        "l'avion entre elles."
-    )
+        "Pas de vol équivalent : %(origin)s et %(destination)s ne sont pas toutes deux "
+        "desservies par un aéroport des données aériennes chargées (règle de l'atlas « Rail "
+        "ou avion » : un aéroport dessert, dans un rayon de 70 km, la ville dont la population "
+        "divisée par le carré de la distance est la plus grande)."
+    ) % {"origin": origin.name, "destination": destination.name}

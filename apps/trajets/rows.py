@@ -374,7 +374,9 @@ TRAJET_COLUMNS: tuple[Column, ...] = (
             Cell(
                 _(
                     "CO2e du vol équivalent (kg par passager, méthode ADEME Base Carbone ; vide : "
-                    "pas de vol entre ces deux villes selon la règle de l'atlas)"
+                    "pas de vol équivalent selon la règle de l'atlas : une ville sans aéroport "
+                    "dans les données aériennes, la même ville aux deux bouts, ou pas de données "
+                    "aériennes)"
                 ),
                 _french_number("co2_flight_kg"),
             ),

@@ -54,7 +54,14 @@ def get_trajet_detail(trajet_id: int) -> Trajet:
     """
     return (
         Trajet.objects.with_related()
-        .select_related("source", "import_run", "rail_emission_factor", "flight_emission_factor")
+        .select_related(
+            "source",
+            "import_run",
+            "rail_emission_factor",
+            "flight_emission_factor",
+            "origin__place",
+            "destination__place",
+        )
         .prefetch_related(
             Prefetch("stops", queryset=Stop.objects.select_related("station").order_by("sequence")),
             "calendar_exceptions",

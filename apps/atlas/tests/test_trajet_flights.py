@@ -12,7 +12,7 @@ from apps.atlas.services import method_factors, pair_co2, recompute_atlas
 from apps.atlas.tests.conftest import RAW_AIRPORTS, RAW_TRAFFIC, place_named
 from apps.atlas.tests.raw import city_pair_passengers, haversine_km, raw_airports, raw_passengers
 from apps.routing.services import build_routing_artifact, find_route
-from apps.trajets.models import EmissionFactor, FlightEquivalent, Trajet
+from apps.trajets.models import EmissionFactor, FlightEquivalent, ImportRun, Trajet
 from apps.trajets.tests.factories import make_station, make_trajet
 
 
@@ -88,7 +88,10 @@ def test_a_border_hop_or_a_town_without_an_airport_gets_no_flight_equivalent(atl
             trajet.flight_emission_factor_id,
         ) == (None, None, None)
     html = client.get(reverse("trajets:trajet-detail", args=[cross_border.pk])).content.decode()
-    assert "ne sont pas desservies chacune par un aéroport" in html
+    # The towns named, the rule stated; no claim that nobody flies between them.
+    assert "Pas de vol équivalent : Strasbourg et Kehl ne sont pas toutes deux desservies" in html
+    assert "rayon de 70 km" in html
+    assert "on n'y prend pas l'avion" not in html
     html = client.get(reverse("trajets:trajet-detail", args=[same_town.pk])).content.decode()
     assert "dans la même ville" in html
 
@@ -109,11 +112,26 @@ def test_without_air_data_no_trajet_has_a_flight_equivalent_and_the_page_says_wh
     assert Trajet.objects.filter(co2_flight_kg__isnull=False).count() == 4
     AirTraffic.objects.all().delete()
     Airport.objects.all().delete()
+    ImportRun.objects.filter(source__name="openflights-airports").update(
+        status=ImportRun.Status.FAILED
+    )
     recompute_atlas(trigger="test")
     assert not Trajet.objects.filter(co2_flight_kg__isnull=False).exists()
     assert not FlightEquivalent.objects.exists()
     html = client.get(reverse("trajets:trajet-detail", args=[atlas.day_first.pk])).content
     assert "les données aériennes (aéroports et trafic) ne sont pas chargées" in html.decode()
+
+
+def test_air_data_loaded_but_no_town_pair_priced_is_not_called_air_data_missing(atlas, client):
+    # Every trajet's towns lack an airport: no flight equivalent at all, yet the air data is
+    # loaded, and the page must not say it is not.
+    Trajet.objects.all().delete()
+    hop = _hop(("Strasbourg", "FR"), ("Kehl", "DE"))
+    recompute_atlas(trigger="test")
+    assert not FlightEquivalent.objects.exists()
+    html = client.get(reverse("trajets:trajet-detail", args=[hop.pk])).content.decode()
+    assert "ne sont pas chargées" not in html
+    assert "Strasbourg et Kehl ne sont pas toutes deux desservies" in html
 
 
 def test_the_routing_answer_takes_the_flight_of_its_end_towns_with_its_method(atlas):
