@@ -25,8 +25,20 @@ ORDERINGS = {
     "name": ("a_name", "b_name"),
     "flight": ("flight_door_min",),
 }
-_ORDERING_CHOICES = [(key, key) for key in ORDERINGS] + [
-    (f"-{key}", f"-{key}") for key in ORDERINGS
+_ORDERING_LABELS = {
+    "passengers": _("passagers aériens croissants"),
+    "rail": _("train le plus rapide, croissant"),
+    "distance": _("distance croissante"),
+    "name": _("villes de A à Z"),
+    "flight": _("avion de porte à porte, croissant"),
+    "-passengers": _("passagers aériens décroissants"),
+    "-rail": _("train le plus rapide, décroissant"),
+    "-distance": _("distance décroissante"),
+    "-name": _("villes de Z à A"),
+    "-flight": _("avion de porte à porte, décroissant"),
+}
+_ORDERING_CHOICES = [
+    (value, _ORDERING_LABELS[value]) for value in (*ORDERINGS, *(f"-{key}" for key in ORDERINGS))
 ]
 
 

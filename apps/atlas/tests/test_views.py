@@ -42,6 +42,20 @@ def test_a_sorted_column_says_so(atlas, client):
     assert 'aria-sort="descending"' in html
 
 
+def test_the_sort_choices_read_as_words_not_as_codes(atlas, client):
+    html = _get(client, "atlas:pair-list").content.decode()
+    select = html[
+        html.index('name="ordering"') : html.index("</select>", html.index('name="ordering"'))
+    ]
+    labels = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    assert len(labels) == 11
+    for value, label in labels:
+        assert label.strip(), value
+        assert label.strip() != value, value
+    assert ("-rail", "train le plus rapide, décroissant") in labels
+    assert ("name", "villes de A à Z") in labels
+
+
 def test_bad_filters_answer_400_with_the_errors_tied_to_their_fields(atlas, client):
     response = _get(client, "atlas:pair-list", country="F1", method="icao")
     assert response.status_code == 400
