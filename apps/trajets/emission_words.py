@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from apps.trajets.emission_factors import method_label
@@ -21,12 +22,13 @@ __all__ = ["FactorText", "factor_text", "flight_equivalent_note"]
 
 @dataclass(frozen=True)
 class FactorText:
-    """What a factor covers (``France``, ``vol de moins de 1 000 km``), its publication and
-    the name of its method."""
+    """What a factor covers (``France``, ``vol de moins de 1 000 km``), its publication, the
+    name of its method and its value (``0,258 kg par passager-km``)."""
 
     scope: str
     source: str
     method: str
+    value: str = ""
 
 
 def _km(value: float) -> str:
@@ -46,7 +48,10 @@ def factor_text(factor: EmissionFactor) -> FactorText:
             "low": _km(factor.min_distance_km),
             "high": _km(factor.max_distance_km),
         }
-    return FactorText(scope, factor.source_name, method_label(factor.method))
+    value = _("%(value)s kg par passager-km") % {
+        "value": number_format(factor.kg_co2e_per_passenger_km, use_l10n=True)
+    }
+    return FactorText(scope, factor.source_name, method_label(factor.method), value)
 
 
 #: The air data's airports file (``apps.atlas.loading``): without a successful load of it,

@@ -152,6 +152,18 @@ def test_the_trajet_api_and_page_name_the_method_of_their_figures(atlas, client)
     assert "Méthode : ADEME Base Carbone" in html.decode()
 
 
+def test_the_trajet_page_gives_what_its_flight_figure_is_computed_from(atlas, client):
+    # The flown km and the factor's value: km x factor gives the figure shown.
+    trajet = Trajet.objects.get(pk=atlas.day_first.pk)
+    html = client.get(reverse("trajets:trajet-detail", args=[trajet.pk])).content.decode()
+    flown = f"{trajet.flight_distance_km:,.0f}".replace(",", "\N{NO-BREAK SPACE}")
+    assert f"Vol équivalent : {flown} km entre les aéroports" in html
+    assert (
+        "Facteur avion : vol de moins de 1\N{NO-BREAK SPACE}000 km, 0,258 kg par passager-km"
+        in html
+    )
+
+
 def test_a_factor_correction_changes_the_atlas_fingerprint(atlas):
     before = atlas_inputs()
     EmissionFactor.objects.filter(method="ademe", mode="air", min_distance_km=0).update(

@@ -15,6 +15,7 @@ from apps.trajets.periods import (
 from obrail.formatting import (
     clock,
     country_name,
+    decimal,
     duration,
     weekday_labels,
     weekday_short_labels,
@@ -40,6 +41,11 @@ def trajet_display(trajet: Trajet) -> dict[str, object]:
         ),
         "flight_factor": (
             factor_text(trajet.flight_emission_factor) if trajet.flight_emission_factor else None
+        ),
+        "flight_km": (
+            decimal(trajet.flight_distance_km, 0, grouping=True)
+            if trajet.flight_distance_km is not None
+            else ""
         ),
     }
 
