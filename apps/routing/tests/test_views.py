@@ -30,6 +30,9 @@ def test_network_route_renders_the_table_the_svg_and_the_co2(client, line_networ
     assert "<svg" in html
     assert "Paris Gare de Lyon → Lyon Part-Dieu → Marseille Saint-Charles" in html
     assert "avion" in html
+    # No air data here: no flight, and the reasons the atlas's rule gives none.
+    assert "pas de vol équivalent selon la règle de l'atlas" in html
+    assert "une gare n'est rattachée à aucune ville" in html
 
 
 def test_journey_lists_trains_and_marks_night_trains(client, line_network):
