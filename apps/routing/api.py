@@ -44,6 +44,14 @@ UNAVAILABLE = OpenApiResponse(
 )
 
 
+def _unavailable() -> Response:
+    """The 503 of a search without a routing artefact (``UNAVAILABLE``'s "Not built")."""
+    return Response(
+        {"errors": {"detail": ["Le calcul d'itinéraires est indisponible."]}},
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+
+
 class RouteView(APIView):
     """``GET /api/routes``: shortest route or earliest-arrival journey between two stations."""
 
@@ -117,10 +125,7 @@ class RouteView(APIView):
                 max_transfers=data.get("max_transfers"),
             )
         except RoutingUnavailable:
-            return Response(
-                {"errors": {"detail": ["Le calcul d'itinéraires est indisponible."]}},
-                status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            )
+            return _unavailable()
         return Response(RouteSerializer(answer).data)
 
 
@@ -173,8 +178,5 @@ class ParetoRouteView(APIView):
                 max_transfers=data["max_transfers"],
             )
         except RoutingUnavailable:
-            return Response(
-                {"errors": {"detail": ["Le calcul d'itinéraires est indisponible."]}},
-                status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            )
+            return _unavailable()
         return Response(RouteSerializer(answers, many=True).data)

@@ -11,6 +11,7 @@ from apps.trajets.models import (
     CalendarException,
     DataSource,
     EmissionFactor,
+    FlightEquivalent,
     ImportRun,
     ObservedChange,
     ObservedItem,
@@ -26,6 +27,8 @@ from apps.trajets.models import (
     TrajetCountry,
     TrajetProvenance,
 )
+from apps.trajets.rows import STOP_COLUMNS
+from obrail.admin import ReadOnlyAdmin
 
 PROVENANCE_FIELDS = ("source", "source_record_id", "import_run", "content_hash")
 
@@ -153,15 +156,7 @@ class StationWarningAdmin(admin.ModelAdmin):
 
 class StopInline(admin.TabularInline):
     model = Stop
-    fields = (
-        "sequence",
-        "station",
-        "arrival_time",
-        "arrival_day_offset",
-        "departure_time",
-        "departure_day_offset",
-        "distance_from_origin_km",
-    )
+    fields = tuple(column.name for column in STOP_COLUMNS)  # the published columns (rows.py)
     raw_id_fields = ("station",)
     extra = 0
 
@@ -245,6 +240,15 @@ class EmissionFactorAdmin(admin.ModelAdmin):
     )
     list_filter = ("method", "mode", "route", "country")
     search_fields = ("label", "source_name", "scope")
+
+
+@admin.register(FlightEquivalent)
+class FlightEquivalentAdmin(ReadOnlyAdmin):
+    """The flights between towns at the ends of trajets, priced by the atlas's rule: rewritten
+    by each atlas recomputation (``apps.atlas.trajet_flights``), so never edited here."""
+
+    list_display = ("origin_place", "destination_place", "flown_km", "co2_kg", "emission_factor")
+    list_select_related = ("origin_place", "destination_place", "emission_factor")
 
 
 @admin.register(CalendarException)

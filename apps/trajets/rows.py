@@ -482,7 +482,10 @@ def written_values(fields: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tup
 
     def values(row: Mapping[str, Any]) -> tuple:
         if len(row) != size:
-            raise KeyError(f"fields not written by loaders: {sorted(set(row) - set(fields))}")
+            missing, extra = sorted(set(fields) - set(row)), sorted(set(row) - set(fields))
+            raise KeyError(
+                f"a loader's row lacks written fields {missing} or holds other fields {extra}"
+            )
         return get(row)
 
     return values

@@ -126,13 +126,21 @@ def test_well_formed_parameters_the_network_cannot_answer_get_a_422_naming_them(
     assert parameter in response.json()["errors"]
 
 
-def test_without_artifact_the_endpoint_answers_503(client, db, artifact_dir):
+@pytest.mark.parametrize(
+    ("url", "window"),
+    [
+        (URL, {}),
+        ("/api/routes/pareto", {"depart": "2025-06-11T07:00", "until": "2025-06-11T22:00"}),
+    ],
+)
+def test_without_artifact_the_endpoints_answer_503(client, db, artifact_dir, url, window):
     from apps.routing.tests.factories import make_line_network
 
     make_line_network()
-    response = client.get(URL, {"from": "Lyon Part-Dieu", "to": "Marseille Saint-Charles"})
+    query = {"from": "Lyon Part-Dieu", "to": "Marseille Saint-Charles", **window}
+    response = client.get(url, query)
     assert response.status_code == 503
-    assert response.json()["errors"]["detail"]
+    assert response.json() == {"errors": {"detail": ["Le calcul d'itinéraires est indisponible."]}}
 
 
 def test_routes_endpoint_is_in_the_openapi_schema(client, db):

@@ -31,7 +31,6 @@ from apps.trajets.synthetic.stations import StationRow
 EARTH_RADIUS_KM = 6371.0
 DETOUR_FACTOR = 1.15  # rail distance over great-circle distance between consecutive stops
 MAX_DETOUR_KM = 30.0  # farthest an intermediate stop may lie from its point on the line
-FLIGHT_UPLIFT_KM = 95.0  # routing and holding added to great-circle flights (DEFRA practice)
 WEEK_PATTERNS = ("1111111", "1111100", "1111110", "0000011", "0000101", "1010100")
 WEEK_PATTERN_WEIGHTS = (0.55, 0.2, 0.08, 0.05, 0.07, 0.05)
 VALIDITIES = (
@@ -269,10 +268,6 @@ class TrajetGenerator:
         last = starts + lengths - 1
         distance = cumulative[last]
         duration = arrival_at[last] - departure
-        o, d = flat[starts], flat[last]
-        crow_km = haversine_km(st.latitude[o], st.longitude[o], st.latitude[d], st.longitude[d])
-        flight_km = crow_km + FLIGHT_UPLIFT_KM
-        flight_kg = flight_km * np.where(flight_km < 500.0, 0.246, 0.151)
 
         patterns = rng.choice(len(WEEK_PATTERNS), size=size, p=WEEK_PATTERN_WEIGHTS)
         validity = rng.choice(len(VALIDITIES), size=size, p=VALIDITY_WEIGHTS)
@@ -337,11 +332,13 @@ class TrajetGenerator:
                 "running_days": str(running_days),
                 **dict(zip(WEEKDAY_FIELDS, _week_flags(week), strict=True)),
                 "co2_rail_kg": f"{km * rail_factor:.2f}",
-                "co2_flight_kg": f"{flight_kg[index]:.2f}",
+                # The flight equivalent follows the atlas's rule (the pipeline run after the
+                # seed), as for the ETL: none here.
+                "co2_flight_kg": NULL,
                 # Synthetic factors are not the published ones: no factor row to point at.
                 "rail_emission_factor": NULL,
                 "flight_emission_factor": NULL,
-                "flight_distance_km": f"{flight_km[index]:.1f}",
+                "flight_distance_km": NULL,
                 "stop_count": str(count),
                 "via_names": json.dumps(via, ensure_ascii=False).translate(COPY_ESCAPES),
                 "source": str(ctx.source_id),

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from apps.trajets.rows import STOP_COLUMNS
 from apps.trajets.tests.factories import make_trajet
 
 pytestmark = pytest.mark.django_db
@@ -32,4 +33,9 @@ def test_every_admin_changelist_and_change_page_renders(admin_client):
     change_url = reverse("admin:trajets_trajet_change", args=[trajet.pk])
     response = admin_client.get(change_url)
     assert response.status_code == 200
-    assert trajet.source_record_id in response.content.decode()
+    page = response.content.decode()
+    assert trajet.source_record_id in page
+    # The stops inline edits every published column of a stop (the row spec's).
+    assert trajet.stops.exists()
+    for column in STOP_COLUMNS:
+        assert f'name="stops-0-{column.name}"' in page, column.name

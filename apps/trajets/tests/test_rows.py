@@ -144,11 +144,11 @@ def test_loaders_write_every_trajet_and_stop_field_but_those_derived_after_a_loa
 def test_a_loader_row_lacking_a_written_field_or_holding_another_fails():
     values = written_values(("id", "mode"))
     assert values({"mode": "coach", "id": 3}) == (3, "coach")
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match=r"lacks written fields \['mode'\]"):
         values({"id": 3})
-    with pytest.raises(KeyError, match="colour"):
+    with pytest.raises(KeyError, match=r"holds other fields \['colour'\]"):
         values({"id": 3, "mode": "rail", "colour": "red"})
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="mode"):
         values({"id": 3, "colour": "red"})
 
 
