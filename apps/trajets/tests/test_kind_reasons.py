@@ -119,12 +119,16 @@ def test_emission_factors_are_described_in_the_page_language_not_by_their_labels
     method = "ADEME Base Carbone (avion avec effets hors CO2)"
     with translation.override("fr"):
         assert factor_text(rail) == FactorText(
-            "France", "ADEME Base Carbone 2021 (base climatiq OEFDB du 12/05/2022)", method
+            "France",
+            "ADEME Base Carbone 2021 (base climatiq OEFDB du 12/05/2022)",
+            method,
+            "0,00592 kg par passager-km",
         )
         assert factor_text(default) == FactorText(
             "moyenne des pays européens",
             "ADEME Base Carbone 2021 : moyenne de ses facteurs par pays",
             method,
+            "0,04983 kg par passager-km",
         )
         assert factor_text(short).scope == "vol de moins de 1\u00a0000 km"
         assert factor_text(long).scope == "vol de plus de 3\u00a0500 km"
@@ -140,7 +144,7 @@ def test_emission_factors_are_described_in_the_page_language_not_by_their_labels
     html = client.get(
         reverse("trajets:trajet-detail", args=[trajet.pk]), HTTP_ACCEPT_LANGUAGE="fr"
     ).content.decode()
-    assert "Facteur avion : vol de moins de 1\u00a0000 km (ADEME Base Carbone 2021" in html
+    assert "Facteur avion : vol de moins de 1\u00a0000 km, 0,258 kg par passager-km (ADEME" in html
     assert f"Méthode : {method}." in html
     assert english_words(html) == []
     assert "Flight" not in html
