@@ -622,14 +622,19 @@ _POLICY_FIELDS = (
 )  # fmt: skip
 
 
-def policy_pairs(method: str, year: int, *, country: str = "") -> list[PolicyPair]:
+def policy_pairs(
+    method: str, year: int, *, country: str = "", domestic_only: bool = False
+) -> list[PolicyPair]:
     """Every pair with air passengers in ``year`` (not a pair's own latest year: a route
     flown until 2016 has none in 2019) and its CO2 under ``method``; with ``country``, only
-    the pairs with an end in it (the simulator's scopes are within those)."""
+    the pairs with an end in it, and with ``domestic_only`` too, only those with both ends in
+    it (the simulator's scopes are within those: its rule still applies them)."""
     factors = method_factors(method)
     pairs = []
     rows = CityPair.objects.filter(air_passengers__gt=0).only(*_POLICY_FIELDS)
-    if country:
+    if country and domestic_only:
+        rows = rows.filter(a_country=country, b_country=country)
+    elif country:
         rows = rows.filter(Q(a_country=country) | Q(b_country=country))
     for pair in rows:
         passengers = int(pair.air_series.get(str(year), 0))
@@ -656,7 +661,11 @@ def run_policy(rule: PolicyRule, *, method: str, year: int | None = None) -> Pol
     """The simulator on the stored pairs, with the passengers of ``year`` (default: the
     latest year of the air data)."""
     year = policy_year() if year is None else year
-    pairs = policy_pairs(method, year, country=rule.country) if year is not None else []
+    pairs = (
+        policy_pairs(method, year, country=rule.country, domestic_only=rule.domestic_only)
+        if year is not None
+        else []
+    )
     return simulate_policy(pairs, rule)
 
 

@@ -274,3 +274,8 @@ def test_the_simulator_reads_only_the_pairs_of_the_country_and_answers_the_same(
         read = policy_pairs("ademe", year, country=rule.country)
         assert {rule.country} <= {c for p in read for c in p.countries}
         assert all(rule.country in p.countries for p in read)
+    if rule.domestic_only:
+        domestic = policy_pairs("ademe", year, country=rule.country, domestic_only=True)
+        assert domestic
+        assert {p.countries for p in domestic} == {(rule.country, rule.country)}
+        assert len(domestic) < len(read)
