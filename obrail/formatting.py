@@ -7,6 +7,7 @@ library to load): pages receive display strings and only lay them out.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 
 from django.utils.formats import number_format
@@ -151,7 +152,12 @@ def decimal(value: float, places: int, *, grouping: bool = False) -> str:
 
 
 def kilograms(value: float | None) -> str:
-    """Format kilograms with one decimal, rounded, ``—`` when unknown."""
+    """Format kilograms with one decimal, rounded, ``—`` when unknown; a figure that one
+    decimal would show as zero keeps two significant digits (``0,014 kg``, not ``0,0 kg``:
+    a short train hop emits little, not nothing)."""
     if value is None:
         return "—"
-    return _("%(value)s kg") % {"value": decimal(value, 1)}
+    places = 1
+    if value and round(value, 1) == 0:
+        places = 1 - math.floor(math.log10(abs(value)))
+    return _("%(value)s kg") % {"value": decimal(value, places)}

@@ -26,6 +26,18 @@ def test_decimals_are_rounded_not_cut_off():
     assert kilograms(None) == "—"
 
 
+def test_a_small_figure_keeps_two_significant_digits_instead_of_reading_zero():
+    # A 2 km border hop emits 0.014 kg a passenger: "0,0 kg" read as no emission at all.
+    with translation.override("fr"):
+        assert kilograms(0.014) == "0,014 kg"
+        assert kilograms(0.0496) == "0,050 kg"
+        assert kilograms(0.05) == "0,1 kg"
+        assert kilograms(0.0004) == "0,00040 kg"
+        assert kilograms(0) == "0,0 kg"
+    with translation.override("en"):
+        assert kilograms(0.014) == "0.014 kg"
+
+
 def test_a_duration_under_an_hour_reads_in_minutes_and_longer_ones_in_hours():
     with translation.override("fr"):
         assert duration(57) == "57 min"
