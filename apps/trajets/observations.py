@@ -50,6 +50,8 @@ __all__ = [
 ]
 
 _NUMBER = re.compile(r"\d{2,}")
+# A spreadsheet's error values (``#REF!``, ``#N/A``…): the export of a broken cell, no data.
+_SHEET_ERROR = re.compile(r"^#(?:REF!|N/A|VALUE!|NAME\?|DIV/0!|NULL!|NUM!)$")
 _SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_.*\.json$")
 # How many changes one observation keeps listed (the counts are always complete).
 CHANGE_LIST_LIMIT = 5000
@@ -224,7 +226,8 @@ def read_ontd_snapshot(path: Path) -> list[Item]:
     Two layouts are read: until 2024-12 one entry per direction (``trip_id`` such as
     ``ÖBB NJ 50490``, ``countries``), from 2025-03 one entry per route (``night_train`` such as
     ``ÖBB NJ 468 + NJ 469``, ``countries``, ``operators``, ``itinerary``). An entry without a
-    name is no route; any other layout is refused.
+    name, or named by a spreadsheet error (a ``#REF!`` row: four snapshots hold one), is no
+    route, and an error value is no country or operator; any other layout is refused.
     """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -248,7 +251,7 @@ def read_ontd_snapshot(path: Path) -> list[Item]:
                 f"{path.name}: route {route_id}: neither night_train nor trip_id (unknown layout)"
             )
         label = " ".join(label.split())
-        if not label:
+        if not label or _SHEET_ERROR.match(label):
             continue
         seen[label] += 1
         key = label if seen[label] == 1 else f"{label} #{seen[label]}"
@@ -267,7 +270,8 @@ def read_ontd_snapshot(path: Path) -> list[Item]:
 
 
 def _split(value: object) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(p.strip() for p in str(value or "").split(",") if p.strip()))
+    parts = (p.strip() for p in str(value or "").split(","))
+    return tuple(dict.fromkeys(p for p in parts if p and not _SHEET_ERROR.match(p)))
 
 
 def snapshot_files(folder: Path) -> list[tuple[dt.date, Path]]:
