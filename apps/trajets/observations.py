@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -33,12 +34,14 @@ from .models import (
     ObservedItem,
     SourceObservation,
     Trajet,
+    TransportMode,
 )
 
 __all__ = [
     "HISTORY_SOURCE",
     "Item",
     "QuarterRow",
+    "describe_count",
     "diff_items",
     "history_chart",
     "load_ontd_history",
@@ -199,18 +202,21 @@ def observe_import(source: DataSource, run: ImportRun) -> SourceObservation | No
         "destination_country",
         "operator__code",
         "content_hash",
+        "mode",
     )
     items = [
         Item(
             key=record,
-            label=f"{category} {number} {origin} → {destination}".strip(),
+            # A coach or tram-train says so: its category is the line's (a TER coach is "TER").
+            label=f"{category} {number} {origin} → {destination}".strip()
+            + ("" if mode == TransportMode.RAIL else f" ({mode})"),
             digest=digest,
             numbers=(number,) if number else (),
             countries=tuple(dict.fromkeys((start, end))),
             operators=(operator,),
         )
         for (
-            record, category, number, origin, destination, start, end, operator, digest
+            record, category, number, origin, destination, start, end, operator, digest, mode
         ) in rows.iterator(chunk_size=5000)
     ]  # fmt: skip
     if not items and not SourceObservation.objects.filter(source=source).exists():
@@ -218,6 +224,27 @@ def observe_import(source: DataSource, run: ImportRun) -> SourceObservation | No
     return record_observation(
         source=source, observed_on=run.started_at.date(), items=items, run=run
     )
+
+
+def describe_count(observation: SourceObservation) -> str:
+    """``2066 services (1912 trains, 154 coaches)``, or ``355 trains`` when all are trains:
+    the services of the source as just observed, coaches and tram-trains never called trains."""
+    modes = dict(
+        Trajet.objects.filter(source_id=observation.source_id)
+        .order_by()
+        .values_list("mode")
+        .annotate(n=Count("pk"))
+    )
+    others = [(modes.get(m, 0), word) for m, word in _OTHER_MODES if modes.get(m, 0)]
+    if not others:
+        return f"{observation.item_count} trains"
+    parts = ", ".join(
+        f"{n} {word}" for n, word in [(modes.get(TransportMode.RAIL, 0), "trains"), *others]
+    )
+    return f"{observation.item_count} services ({parts})"
+
+
+_OTHER_MODES = ((TransportMode.COACH, "coaches"), (TransportMode.TRAM_TRAIN, "tram-trains"))
 
 
 def read_ontd_snapshot(path: Path) -> list[Item]:

@@ -12,7 +12,7 @@ import pytest
 
 from apps.trajets.etl.loader import load_snapshot_history, load_source
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sources
-from apps.trajets.models import DataSource, ObservedChange, SourceObservation
+from apps.trajets.models import DataSource, ImportRun, ObservedChange, SourceObservation, Trajet
 from apps.trajets.observations import Item, diff_items, night_route_series
 from apps.trajets.tests.test_etl_extractors import GTFS_T1_CHANGED_T2_GONE, write_gtfs
 from tests.test_one_language import english_words
@@ -190,6 +190,27 @@ def test_each_import_of_a_timetable_is_an_observation_listing_its_changes(tmp_pa
         (ObservedChange.Change.CHANGED, "T1"),
         (ObservedChange.Change.REMOVED, "T2"),
     ]
+
+
+def test_an_import_observation_never_calls_a_coach_a_train() -> None:
+    """The Romanian slice holds bus replacements (route_type 200): the run's line counts
+    them apart, and its listed items say they are coaches."""
+    spec = next(s for s in load_sources(DEFAULT_SOURCES_FILE) if s.name == "romania-datagovro")
+    report = load_source(spec, path=ROOT / spec.path)
+    assert report.status == "succeeded", report.message
+    trajets = Trajet.objects.filter(source__name=spec.name)
+    trains, coaches = trajets.filter(mode="rail").count(), trajets.filter(mode="coach").count()
+    assert trains
+    assert coaches
+    assert report.observation == (
+        f"first observation: {trains + coaches} services ({trains} trains, {coaches} coaches)"
+    )
+    assert report.observation in ImportRun.objects.get(pk=report.run_id).message
+    observation = SourceObservation.objects.get(source__name=spec.name)
+    labelled = set(
+        observation.items.filter(label__endswith=" (coach)").values_list("key", flat=True)
+    )
+    assert labelled == set(trajets.filter(mode="coach").values_list("source_record_id", flat=True))
 
 
 def test_history_reload_of_the_same_folder_is_skipped_and_a_dry_run_writes_nothing() -> None:
