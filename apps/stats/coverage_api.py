@@ -54,10 +54,20 @@ class CoverageRowSerializer(serializers.Serializer):
     overnight_departures = serializers.IntegerField(
         help_text="Trains running through the night whose couchettes are not known."
     )
-    day_km = serializers.FloatField(help_text="Train-km of the day trains in the week.")
-    night_km = serializers.FloatField(help_text="Train-km of the night trains in the week.")
+    day_km = serializers.FloatField(
+        help_text=(
+            "Train-km of the day trains in the week: each train's whole length, counted in "
+            "every country it serves (country rows do not add up to a European total)."
+        )
+    )
+    night_km = serializers.FloatField(
+        help_text="Train-km of the night trains in the week (whole length, as day_km)."
+    )
     overnight_km = serializers.FloatField(
-        help_text="Train-km of the night trains without known couchettes in the week."
+        help_text=(
+            "Train-km of the night trains without known couchettes in the week (whole "
+            "length, as day_km)."
+        )
     )
 
 

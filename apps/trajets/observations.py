@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -33,12 +34,14 @@ from .models import (
     ObservedItem,
     SourceObservation,
     Trajet,
+    TransportMode,
 )
 
 __all__ = [
     "HISTORY_SOURCE",
     "Item",
     "QuarterRow",
+    "describe_count",
     "diff_items",
     "history_chart",
     "load_ontd_history",
@@ -50,6 +53,8 @@ __all__ = [
 ]
 
 _NUMBER = re.compile(r"\d{2,}")
+# A spreadsheet's error values (``#REF!``, ``#N/A``…): the export of a broken cell, no data.
+_SHEET_ERROR = re.compile(r"^#(?:REF!|N/A|VALUE!|NAME\?|DIV/0!|NULL!|NUM!)$")
 _SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_.*\.json$")
 # How many changes one observation keeps listed (the counts are always complete).
 CHANGE_LIST_LIMIT = 5000
@@ -197,18 +202,21 @@ def observe_import(source: DataSource, run: ImportRun) -> SourceObservation | No
         "destination_country",
         "operator__code",
         "content_hash",
+        "mode",
     )
     items = [
         Item(
             key=record,
-            label=f"{category} {number} {origin} → {destination}".strip(),
+            # A coach or tram-train says so: its category is the line's (a TER coach is "TER").
+            label=f"{category} {number} {origin} → {destination}".strip()
+            + ("" if mode == TransportMode.RAIL else f" ({mode})"),
             digest=digest,
             numbers=(number,) if number else (),
             countries=tuple(dict.fromkeys((start, end))),
             operators=(operator,),
         )
         for (
-            record, category, number, origin, destination, start, end, operator, digest
+            record, category, number, origin, destination, start, end, operator, digest, mode
         ) in rows.iterator(chunk_size=5000)
     ]  # fmt: skip
     if not items and not SourceObservation.objects.filter(source=source).exists():
@@ -218,13 +226,35 @@ def observe_import(source: DataSource, run: ImportRun) -> SourceObservation | No
     )
 
 
+def describe_count(observation: SourceObservation) -> str:
+    """``2066 services (1912 trains, 154 coaches)``, or ``355 trains`` when all are trains:
+    the services of the source as just observed, coaches and tram-trains never called trains."""
+    modes = dict(
+        Trajet.objects.filter(source_id=observation.source_id)
+        .order_by()
+        .values_list("mode")
+        .annotate(n=Count("pk"))
+    )
+    others = [(modes.get(m, 0), word) for m, word in _OTHER_MODES if modes.get(m, 0)]
+    if not others:
+        return f"{observation.item_count} trains"
+    parts = ", ".join(
+        f"{n} {word}" for n, word in [(modes.get(TransportMode.RAIL, 0), "trains"), *others]
+    )
+    return f"{observation.item_count} services ({parts})"
+
+
+_OTHER_MODES = ((TransportMode.COACH, "coaches"), (TransportMode.TRAM_TRAIN, "tram-trains"))
+
+
 def read_ontd_snapshot(path: Path) -> list[Item]:
     """The night-train routes of one ``view_ontd_list.json`` snapshot.
 
     Two layouts are read: until 2024-12 one entry per direction (``trip_id`` such as
     ``ÖBB NJ 50490``, ``countries``), from 2025-03 one entry per route (``night_train`` such as
     ``ÖBB NJ 468 + NJ 469``, ``countries``, ``operators``, ``itinerary``). An entry without a
-    name is no route; any other layout is refused.
+    name, or named by a spreadsheet error (a ``#REF!`` row: four snapshots hold one), is no
+    route, and an error value is no country or operator; any other layout is refused.
     """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -248,7 +278,7 @@ def read_ontd_snapshot(path: Path) -> list[Item]:
                 f"{path.name}: route {route_id}: neither night_train nor trip_id (unknown layout)"
             )
         label = " ".join(label.split())
-        if not label:
+        if not label or _SHEET_ERROR.match(label):
             continue
         seen[label] += 1
         key = label if seen[label] == 1 else f"{label} #{seen[label]}"
@@ -267,7 +297,8 @@ def read_ontd_snapshot(path: Path) -> list[Item]:
 
 
 def _split(value: object) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(p.strip() for p in str(value or "").split(",") if p.strip()))
+    parts = (p.strip() for p in str(value or "").split(","))
+    return tuple(dict.fromkeys(p for p in parts if p and not _SHEET_ERROR.match(p)))
 
 
 def snapshot_files(folder: Path) -> list[tuple[dt.date, Path]]:

@@ -135,6 +135,8 @@ def test_the_coverage_page_shows_each_country_its_validity_and_the_gaps(
     assert "Pays couverts en partie" in text
     assert "Bulgarie : trains venus de l'étranger seulement" in text
     assert "trains régionaux seulement, sans grandes lignes" in text  # France's row
+    # A train's km count in every country it serves (as _own_counts): the page says so.
+    assert "la longueur entière de chaque train, comptée dans chaque pays qu'il dessert" in text
     assert english_words(html) == []
     bad = client.get("/indicateurs/couverture", {"week": "demain"})
     assert bad.status_code == 422

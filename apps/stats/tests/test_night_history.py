@@ -12,7 +12,7 @@ import pytest
 
 from apps.trajets.etl.loader import load_snapshot_history, load_source
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sources
-from apps.trajets.models import DataSource, ObservedChange, SourceObservation
+from apps.trajets.models import DataSource, ImportRun, ObservedChange, SourceObservation, Trajet
 from apps.trajets.observations import Item, diff_items, night_route_series
 from apps.trajets.tests.test_etl_extractors import GTFS_T1_CHANGED_T2_GONE, write_gtfs
 from tests.test_one_language import english_words
@@ -34,17 +34,22 @@ def _history_spec() -> SourceSpec:
     )
 
 
+def _is_route(name: str) -> bool:
+    """A name, not a blank or a spreadsheet's broken-reference row (``#REF!``)."""
+    return bool(name.strip()) and name.strip() != "#REF!"
+
+
 def _raw_counts(folder: Path) -> dict[str, tuple[int, Counter]]:
     """Routes per snapshot counted straight from the files: entries with a name."""
     counts = {}
     for path in sorted(folder.glob("*_view_ontd_list.json")):
         entries = json.loads(path.read_text(encoding="utf-8")).values()
-        named = [e for e in entries if str(e.get("night_train", e.get("trip_id")) or "").strip()]
+        named = [e for e in entries if _is_route(str(e.get("night_train", e.get("trip_id")) or ""))]
         countries = Counter(
             c.strip()
             for e in named
-            for c in set(str(e.get("countries") or "").split(","))
-            if c.strip()
+            for c in {c.strip() for c in str(e.get("countries") or "").split(",")}
+            if c.strip() and c.strip() != "#REF!"
         )
         counts[path.name[:10]] = (len(named), countries)
     return counts
@@ -58,7 +63,7 @@ def _raw_names(folder: Path) -> dict[str, set[str]]:
         labels = (
             " ".join(str(e.get("night_train", e.get("trip_id")) or "").split()) for e in entries
         )
-        names[path.name[:10]] = {label for label in labels if label}
+        names[path.name[:10]] = {label for label in labels if _is_route(label)}
     return names
 
 
@@ -81,7 +86,10 @@ def test_each_quarters_route_count_equals_a_count_made_from_the_snapshot_files(h
     assert {row.observed_on.isoformat(): row.routes for row in series} == {
         day: count for day, (count, _) in raw.items()
     }
-    assert [row.routes for row in series] == [207, 199, 199, 199, 203, 203, 200, 200, 200, 204]
+    # Four snapshots hold a "#REF!" row (a broken spreadsheet reference): no route.
+    assert [row.routes for row in series] == [206, 199, 198, 198, 203, 203, 200, 200, 199, 204]
+    assert not SourceObservation.objects.filter(items__label__startswith="#").exists()
+    assert not any(code.startswith("#") for row in series for code in row.by_country)
     for row in series:
         assert row.by_country == dict(raw[row.observed_on.isoformat()][1])
     # The first observation is compared with nothing; each later one with the one before.
@@ -182,6 +190,27 @@ def test_each_import_of_a_timetable_is_an_observation_listing_its_changes(tmp_pa
         (ObservedChange.Change.CHANGED, "T1"),
         (ObservedChange.Change.REMOVED, "T2"),
     ]
+
+
+def test_an_import_observation_never_calls_a_coach_a_train() -> None:
+    """The Romanian slice holds bus replacements (route_type 200): the run's line counts
+    them apart, and its listed items say they are coaches."""
+    spec = next(s for s in load_sources(DEFAULT_SOURCES_FILE) if s.name == "romania-datagovro")
+    report = load_source(spec, path=ROOT / spec.path)
+    assert report.status == "succeeded", report.message
+    trajets = Trajet.objects.filter(source__name=spec.name)
+    trains, coaches = trajets.filter(mode="rail").count(), trajets.filter(mode="coach").count()
+    assert trains
+    assert coaches
+    assert report.observation == (
+        f"first observation: {trains + coaches} services ({trains} trains, {coaches} coaches)"
+    )
+    assert report.observation in ImportRun.objects.get(pk=report.run_id).message
+    observation = SourceObservation.objects.get(source__name=spec.name)
+    labelled = set(
+        observation.items.filter(label__endswith=" (coach)").values_list("key", flat=True)
+    )
+    assert labelled == set(trajets.filter(mode="coach").values_list("source_record_id", flat=True))
 
 
 def test_history_reload_of_the_same_folder_is_skipped_and_a_dry_run_writes_nothing() -> None:

@@ -25,7 +25,7 @@ from apps.trajets.models import (
     Station,
     Trajet,
 )
-from apps.trajets.observations import load_ontd_history, observe_import
+from apps.trajets.observations import describe_count, load_ontd_history, observe_import
 from apps.trajets.rebuild import rebuild_after_run
 from apps.trajets.same_train import link_same_trains
 from obrail import derived
@@ -486,10 +486,11 @@ class _SourceLoader:
 
 def _observation_line(observation: SourceObservation) -> str:
     """What changed since the source's previous observation, in one line."""
+    count = describe_count(observation)
     if observation.compared_with is None:
-        return f"first observation: {observation.item_count} trains"
+        return f"first observation: {count}"
     return (
-        f"{observation.item_count} trains; since {observation.compared_with.observed_on}: "
+        f"{count}; since {observation.compared_with.observed_on}: "
         f"{observation.added} added, {observation.removed} removed, "
         f"{observation.changed} changed"
     )

@@ -202,6 +202,72 @@ def test_passing_times_day_offsets_and_uic_day_bits(tmp_path: Path) -> None:
     assert "is not a train: TransportMode bus" in reject.reason
 
 
+UNAVAILABLE = """<?xml version="1.0"?>
+<PublicationDelivery xmlns="http://www.netex.org.uk/netex"><dataObjects><CompositeFrame id="c">
+<frames>
+ <ServiceCalendarFrame id="sc"><dayTypes><DayType id="every"><properties><PropertyOfDay>
+  <DaysOfWeek>Everyday</DaysOfWeek></PropertyOfDay></properties></DayType></dayTypes>
+ </ServiceCalendarFrame>
+ <ServiceFrame id="sf">
+  <scheduledStopPoints>
+   <ScheduledStopPoint id="x:008727100"><Name>PARIS NORD</Name></ScheduledStopPoint>
+   <ScheduledStopPoint id="x:008014000"><Name>KOELN HBF</Name></ScheduledStopPoint>
+  </scheduledStopPoints>
+ </ServiceFrame>
+ <TimetableFrame id="tf">
+  <validityConditions>
+   <AvailabilityCondition id="season"><FromDate>2026-03-02T00:00:00</FromDate>
+    <ToDate>2026-03-08T00:00:00</ToDate></AvailabilityCondition>
+   <AvailabilityCondition id="closed"><FromDate>2026-03-07T00:00:00</FromDate>
+    <ToDate>2026-03-08T00:00:00</ToDate><IsAvailable>false</IsAvailable></AvailabilityCondition>
+  </validityConditions>
+  <vehicleJourneys>%s</vehicleJourneys></TimetableFrame>
+</frames></CompositeFrame></dataObjects></PublicationDelivery>
+"""
+JOURNEY = """<ServiceJourney id="%s"><PublicCode>1</PublicCode><TransportMode>rail</TransportMode>
+ <validityConditions>%s</validityConditions><dayTypes><DayTypeRef ref="every"/></dayTypes>
+ <calls><Call order="1"><ScheduledStopPointRef ref="x:008727100"/>
+  <Departure><Time>08:00:00</Time></Departure></Call>
+ <Call order="2"><ScheduledStopPointRef ref="x:008014000"/>
+  <Arrival><Time>11:00:00</Time></Arrival></Call></calls></ServiceJourney>"""
+
+
+def _condition_xml(ident: str, day: str, available: bool) -> str:
+    flag = "" if available else "<IsAvailable>false</IsAvailable>"
+    return (
+        f'<AvailabilityCondition id="{ident}"><FromDate>{day}T00:00:00</FromDate>'
+        f"<ToDate>{day}T00:00:00</ToDate>{flag}</AvailabilityCondition>"
+    )
+
+
+def test_unavailable_conditions_take_their_days_away(tmp_path: Path) -> None:
+    """IsAvailable=false on a journey's own condition removes its days (the journey's
+    window stays its available conditions', else its frame's), and a frame's unavailable
+    condition without day types removes its whole window."""
+    window = (
+        '<AvailabilityCondition id="w"><FromDate>2026-03-02T00:00:00</FromDate>'
+        "<ToDate>2026-03-06T00:00:00</ToDate></AvailabilityCondition>"
+    )
+    journeys = (
+        JOURNEY % ("plain", ""),
+        JOURNEY % ("own-off", window + _condition_xml("off", "2026-03-04", available=False)),
+        JOURNEY % ("only-off", _condition_xml("off2", "2026-03-03", available=False)),
+    )
+    path = tmp_path / "unavailable.xml"
+    path.write_text(UNAVAILABLE % "".join(journeys), encoding="utf-8")
+    services = {
+        r.source_id: r.calendar.running_dates()
+        for r in extract("netex", path, {})
+        if isinstance(r, ServiceRecord)
+    }
+    march = {n: dt.date(2026, 3, n) for n in range(1, 32)}
+    assert services == {
+        "plain": [march[n] for n in (2, 3, 4, 5, 6)],  # 7-8 March: the frame's closure
+        "own-off": [march[n] for n in (2, 3, 5, 6)],
+        "only-off": [march[n] for n in (2, 4, 5, 6)],
+    }
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

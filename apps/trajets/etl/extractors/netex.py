@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -642,22 +642,50 @@ def _condition_days(condition: _Condition, model: _Model) -> frozenset[int]:
     return frozenset(days)
 
 
+def _refused_days(condition: _Condition, model: _Model) -> frozenset[int]:
+    """The dates an ``IsAvailable=false`` condition takes away: those of its day types (a
+    dated day type's dates, else its weekdays) inside its window; its whole window when it
+    names no day type."""
+    if not condition.day_types:
+        return _condition_days(condition, model)
+    window = None
+    if condition.first is not None and condition.last is not None:
+        window = range(condition.first.toordinal(), condition.last.toordinal() + 1)
+    days: set[int] = set()
+    for ref in condition.day_types:
+        dated = _day_type_days(ref, model)
+        if dated:
+            days |= dated if window is None else {d for d in dated if d in window}
+        elif window is not None and ref in model.day_types:
+            weekdays = model.day_types[ref].weekdays
+            days |= {d for d in window if weekdays is None or (d - 1) % 7 in weekdays}
+    return frozenset(days)
+
+
+def _conditions(refs: Iterable[str], model: _Model) -> list[_Condition]:
+    """The availability conditions ``refs`` names; a reference to none is refused."""
+    found = []
+    for ref in refs:
+        if ref not in model.conditions:
+            raise _broken_reference(f"AvailabilityCondition {ref!r} absent from the file")
+        found.append(model.conditions[ref])
+    return found
+
+
 def _running_days(journey: _Journey, model: _Model) -> frozenset[int]:
     """The journey's dates: its day types' dates (a day type given by weekdays only counts
     inside the journey's validity conditions), within its validity conditions, minus the dates
-    its frame declares unavailable."""
-    conditions = []
-    # A journey without validity conditions is valid when its frame is.
-    for ref in journey.conditions or tuple(model.frame_windows.get(journey.frame, ())):
-        if ref not in model.conditions:
-            raise _broken_reference(f"AvailabilityCondition {ref!r} absent from the file")
-        conditions.append(model.conditions[ref])
+    its own unavailable conditions and its frame's take away."""
+    own = _conditions(journey.conditions, model)
+    # A journey without a validity window of its own is valid when its frame is.
+    windows = [c for c in own if c.available] or [
+        c for c in _conditions(model.frame_windows.get(journey.frame, ()), model) if c.available
+    ]
     window: set[int] | None = None
-    if conditions:
+    if windows:
         window = set()
-        for condition in conditions:
-            if condition.available:
-                window |= _condition_days(condition, model)
+        for condition in windows:
+            window |= _condition_days(condition, model)
     days: set[int] = set()
     for ref in journey.day_types:
         dated = _day_type_days(ref, model)
@@ -675,12 +703,13 @@ def _running_days(journey: _Journey, model: _Model) -> frozenset[int]:
             days |= {d for d in window if (d - 1) % 7 in weekdays}
     if window is not None:
         days &= window
+    for condition in own:
+        if not condition.available:
+            days -= _refused_days(condition, model)
     for condition_id in model.frame_refusals.get(journey.frame, ()):
         condition = model.conditions.get(condition_id)
-        if condition is None:
-            continue
-        for ref in condition.day_types:
-            days -= _day_type_days(ref, model)
+        if condition is not None:
+            days -= _refused_days(condition, model)
     return frozenset(days)
 
 
