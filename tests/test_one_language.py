@@ -33,7 +33,7 @@ ENGLISH_WORDS = frozenset(
 SHARED_WORDS = frozenset(
     """
     train trains page total service services source sources import imports station stations
-    date distance route routes status record records file
+    date distance route routes status record records file close
     """.split()  # noqa: SIM905 (a list of words reads best as text)
 )
 PROPER_NOUNS = (
@@ -86,14 +86,37 @@ def english_words(html: str) -> list[str]:
 
 
 @pytest.fixture
-def network():
+def network(settings, tmp_path):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.ecology.tests.factories import make_scenario
     from apps.mlregistry.services import promote, train_model
     from apps.mlregistry.serving import unload_all
+    from apps.monitoring.models import ServiceNotice
+    from apps.monitoring.tests.factories import make_incident
+    from apps.routing.services import build_routing_artifact
 
     unload_all()
     version = train_model("modal-share", actor="tests", reason="vérification de la langue")
     promote("modal-share", version.number, actor="tests", reason="vérification de la langue")
-    yield build_sample_network(extra_day_trajets=30)
+    network = build_sample_network(extra_day_trajets=30)
+    # The states that need more than the sample: a route answer (the artefact), a chemostat
+    # scenario, and the status page with an alert and a declared maintenance window.
+    settings.ROUTING_ARTIFACT_DIR = tmp_path / "routing"
+    build_routing_artifact(run_id="language")
+    make_scenario("monod-langue")
+    make_incident()
+    ServiceNotice.objects.create(
+        kind=ServiceNotice.Kind.MAINTENANCE,
+        state=ServiceNotice.State.PLANNED,
+        title="Maintenance des itinéraires",
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        ends_at=timezone.now() + dt.timedelta(days=1, hours=2),
+        components=["routing"],
+    )
+    yield network
     unload_all()
 
 
@@ -113,8 +136,21 @@ def _states(network) -> list[tuple[str, dict[str, str]]]:
         (reverse("stats:dashboard"), {}),
         (reverse("stats:dashboard"), {"period": "all"}),
         (reverse("stats:dashboard"), {"month": "2025-13"}),
+        (reverse("stats:coverage"), {}),
+        (reverse("stats:night-history"), {}),
+        (reverse("atlas:pair-list"), {}),
         (reverse("routing:route-search"), {}),
         (reverse("routing:route-search"), {"origin": "Atlantis", "destination": "Paris"}),
+        (reverse("routing:route-search"), {"origin": "Paris", "destination": "Vienne"}),
+        (
+            reverse("routing:route-search"),
+            {"origin": "Paris Est", "destination": "Wien Hbf", "depart": "2025-06-11T05:00"},
+        ),
+        (reverse("routing:route-search"), {"origin": "Paris", "depart": "2040-01-01T08:00"}),
+        (reverse("pages:sitemap"), {}),
+        (reverse("ecology:scenario-detail", args=["monod-langue"]), {}),
+        (reverse("ecology:batch-growth"), {}),
+        (reverse("ecology:batch-growth"), {"t_end": "0", "x0": "abc"}),
         (reverse("pages:accessibility"), {}),
         (reverse("pages:legal"), {}),
         (reverse("monitoring:status"), {}),
@@ -127,13 +163,20 @@ def _states(network) -> list[tuple[str, dict[str, str]]]:
 
 
 def test_french_pages_hold_no_english_word_in_any_state(client, network):
-    found = {}
+    found, pages = {}, {}
     for path, query in _states(network):
         response = client.get(path, query, HTTP_ACCEPT_LANGUAGE="fr")
-        words = english_words(response.content.decode())
+        pages[path, tuple(query.values())] = html = response.content.decode()
+        words = english_words(html)
         if words:
             found[f"{path}?{query}"] = words
     assert found == {}
+    # The states read are the ones meant: a route answer with the day's trains, the
+    # declared notices.
+    answer = pages[reverse("routing:route-search"), ("Paris Est", "Wien Hbf", "2025-06-11T05:00")]
+    assert 'class="answer-sentence"' in answer
+    assert 'id="alternatives-table"' in answer
+    assert "Maintenance des itinéraires" in pages[reverse("monitoring:status"), ()]
 
 
 def test_the_check_finds_an_english_word_left_on_a_page():

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.places.names import fold
 from apps.stats.coverage import coverage_scorecard
 from apps.stats.coverage_map import build_coverage_map
 from apps.trajets.models import SourceScope
@@ -64,8 +65,17 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             for state, codes in coverage_map.by_state.items()
         ],
         "week_text": week.isoformat(),
-        "countries": [(row, labels[row.validity], described(row.scopes)) for row in card.countries],
-        "operators": [(row, labels[row.validity], described(row.scopes)) for row in card.operators],
+        # Countries by their names in the page's language, in that order (the API keeps codes).
+        "countries": sorted(
+            (
+                (row, country_name(row.key), labels[row.validity], described(row.scopes))
+                for row in card.countries
+            ),
+            key=lambda item: fold(item[1]),
+        ),
+        "operators": [
+            (row, row.name, labels[row.validity], described(row.scopes)) for row in card.operators
+        ],
         # A gap whose timetable has expired says until when it ran.
         "gaps": [(country_name(code), by_key.get(code)) for code in card.gaps],
         "partial": [

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -222,7 +223,10 @@ class Pagination(PageNumberPagination):
     @staticmethod
     def _number(raw: str, name: str, highest: int) -> int:
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= highest:
-            raise exceptions.ValidationError({name: [f"must be an integer from 1 to {highest:,}."]})
+            message = _("doit être un nombre entier de 1 à %(highest)s.") % {
+                "highest": number_format(highest, force_grouping=True)
+            }
+            raise exceptions.ValidationError({name: [message]})
         return int(raw)
 
     def paginate_queryset(

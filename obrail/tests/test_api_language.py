@@ -39,6 +39,8 @@ ERRORS = (
     ("/api/trajets?operator=xyz", 422),  # a value the data does not know
     ("/api/trajets/999999", 404),
     ("/api/trajets?page=999", 404),
+    ("/api/stations?page_size=0", 400),  # the pagination's bounds
+    ("/api/operators?page=0", 400),
     ("/api/nothing-here", 404),  # no endpoint
     ("/api/stats/volumes?group_by=line", 400),
     ("/api/stats/volumes?group_by=kind,kind", 422),

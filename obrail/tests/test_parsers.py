@@ -10,12 +10,17 @@ pytestmark = pytest.mark.django_db
 
 def test_json_nested_too_deeply_is_a_json_400_not_an_html_500(client):
     body = "[" * 100_000 + "]" * 100_000
-    response = client.post(
-        reverse("api:chemostat-simulate"), data=body, content_type="application/json"
-    )
+    url = reverse("api:chemostat-simulate")
+    response = client.post(url, data=body, content_type="application/json")
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
-    assert "nested too deeply" in str(response.json()["errors"])
+    assert "imbriqué trop profondément" in str(response.json()["errors"])
+    # In the language the client asks for, like every other API error (#17).
+    english = client.post(
+        url, data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.status_code == 400
+    assert "nested too deeply" in str(english.json()["errors"])
 
 
 def test_a_form_body_is_refused_with_415(client):

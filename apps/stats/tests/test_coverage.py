@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from html import unescape
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from apps.places.names import fold
 from apps.stats.coverage import EUROPEAN_COUNTRIES, coverage_scorecard
 from apps.trajets.country_gaps import countries_without_current_timetable
 from apps.trajets.etl.loader import load_source
@@ -138,6 +140,14 @@ def test_the_coverage_page_shows_each_country_its_validity_and_the_gaps(
     # A train's km count in every country it serves (as _own_counts): the page says so.
     assert "la longueur entière de chaque train, comptée dans chaque pays qu'il dessert" in text
     assert english_words(html) == []
+    # Countries by name in the table, in alphabetical order, never by their ISO codes (#17).
+    table = html[html.index("<caption>Couverture par pays</caption>") :]
+    table = table[: table.index("</table>")]
+    names = re.findall(r'<th scope="row">([^<]+)</th>', table)
+    assert names
+    assert "Roumanie" in names
+    assert not [name for name in names if re.fullmatch(r"[A-Z]{2}", name)]
+    assert names == sorted(names, key=fold)
     bad = client.get("/indicateurs/couverture", {"week": "demain"})
     assert bad.status_code == 422
     assert 'aria-invalid="true"' in bad.content.decode()
