@@ -84,8 +84,8 @@ def _answer(form: RouteForm) -> dict[str, object]:
     except InvalidInput as error:
         add_service_errors(form, error, field_of=_FIELD_OF)
         return {}
-    except RoutingUnavailable:
-        logger.warning("route search without a routing artefact")
+    except RoutingUnavailable as error:
+        logger.warning("route search unavailable: %s", error)
         return {"unavailable": True}
     except (BudgetExceeded, ComputeBusy) as error:
         form.add_error(None, budget_message(error))

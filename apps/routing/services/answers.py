@@ -11,6 +11,7 @@ import numpy as np
 
 from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.pathfinding.graph import CSRGraph
+from apps.routing.services.network import RoutingUnavailable
 from apps.trajets.emission_factors import method_label
 from apps.trajets.models import FlightEquivalent, Station, Trajet
 from apps.trajets.services import DEFAULT_METHOD, estimate_rail_co2
@@ -98,9 +99,20 @@ def station_zone(station: Station) -> dt.tzinfo:
 
 
 def stations_by_node(network: RoutingNetwork, nodes: Sequence[int]) -> dict[int, Station]:
-    """Node -> Station, in one query."""
+    """Node -> Station, in one query.
+
+    Raises ``RoutingUnavailable`` when the artefact names a station the database no longer
+    holds (an artefact older than an identity repair, or built from another database): the
+    search is then unavailable until ``rebuild_derived`` builds it again, never a 500.
+    """
     keys = {int(node): int(network.station_ids[node]) for node in nodes}
     found = Station.objects.in_bulk(list(set(keys.values())))
+    missing = sorted(set(keys.values()) - set(found))
+    if missing:
+        raise RoutingUnavailable(
+            f"routing artefact {network.version} names stations absent from the database "
+            f"({', '.join(map(str, missing[:5]))}): rebuild it (manage.py rebuild_derived)"
+        )
     return {node: found[key] for node, key in keys.items()}
 
 

@@ -287,3 +287,28 @@ def test_the_answer_stands_when_the_days_trains_run_out_of_budget(
     assert '<p class="answer-sentence">4 h 10, 1 correspondance à Lyon Part-Dieu</p>' in html
     assert "alternatives-table" not in html
     assert "next-departures" not in html
+
+
+def test_an_artefact_naming_a_station_the_database_lost_says_unavailable_not_a_500(
+    client, line_network, monkeypatch
+):
+    """An artefact older than an identity repair (or built from another database) names
+    stations that are gone: the page says the search is unavailable and the API answers
+    503, as without an artefact, never a 500 (a KeyError before)."""
+    import dataclasses
+
+    import numpy as np
+
+    from apps.routing.services import network as network_module
+    from apps.routing.services import routes
+
+    stale = network_module.load_network()
+    gone = np.where(stale.station_ids == line_network.lyon.pk, 10**9, stale.station_ids)
+    stale = dataclasses.replace(stale, station_ids=gone)
+    monkeypatch.setattr(routes, "load_network", lambda: stale)
+    query = {"origin": "Paris Gare de Lyon", "destination": "Marseille Saint-Charles"}
+    page = client.get(URL, query)
+    assert page.status_code == 200
+    assert "Le calcul d'itinéraires est indisponible" in page.content.decode()
+    api = client.get("/api/routes", {"from": query["origin"], "to": query["destination"]})
+    assert api.status_code == 503
