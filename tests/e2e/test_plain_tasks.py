@@ -118,7 +118,9 @@ def test_route_from_berlin_to_munich_reads_its_duration_in_hours(
     page.get_by_label("Arrivée à").press_sequentially("Münch")
     expect(page.locator("#destination-suggestions option")).not_to_have_count(0)
     page.get_by_label("Arrivée à").fill("München")
-    page.get_by_role("button", name="Calculer l'itinéraire").click()
+    # By keyboard: a click while Chromium's suggestion popup is open only closes the popup
+    # (the form was not sent in 2 runs of 5 under load); focusing the button closes it.
+    page.get_by_role("button", name="Calculer l'itinéraire").press("Enter")
     expect(page.locator(".answer-sentence")).to_have_text(
         re.compile(r"^4 h 09 de trajet sur le réseau")
     )
