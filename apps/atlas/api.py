@@ -20,13 +20,13 @@ from apps.atlas.filters import CityPairFilterSet
 from apps.atlas.models import CityPair
 from apps.atlas.serializers import (
     METHOD_CHOICES,
-    PAIR_ROW_FIELDS,
+    PAIR_ROW_VALUES,
     PairDetailSerializer,
     PairListSerializer,
     PairQuerySerializer,
     PolicyQuerySerializer,
     PolicyResultSerializer,
-    pair_row,
+    pair_rows,
 )
 from apps.atlas.services import (
     atlas_version,
@@ -124,8 +124,10 @@ class PairListView(generics.ListAPIView):
     The filters and their schema come from :class:`CityPairFilterSet`, the page's own.
     """
 
-    # Only the columns of a list row: the day's journeys and the yearly series stay unread.
-    queryset = CityPair.objects.order_by(*CityPair._meta.ordering, "id").only(*PAIR_ROW_FIELDS)
+    queryset = CityPair.objects.order_by(*CityPair._meta.ordering, "id")
+    # A page's rows are read as values of the columns of a list row only (the paginator): no
+    # model instances, and the day's journeys and the yearly series stay unread.
+    page_row_values = PAIR_ROW_VALUES
     serializer_class = PairListSerializer
     filterset_class = CityPairFilterSet
     pagination_class = PairPagination
@@ -166,7 +168,7 @@ class PairListView(generics.ListAPIView):
         if data is None:
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
             factors = method_factors(_method(request))
-            data = self.paginator.page_data([pair_row(p, pair_co2(p, factors)) for p in page])
+            data = self.paginator.page_data(pair_rows(page, factors))
             cache.set(key, data, 3600)
         return data
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +42,7 @@ from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.services import RoutingUnavailable, load_network
 from apps.routing.services.answers import arc_weights
 from apps.trajets.emission_factors import METHODS, ensure_factors
-from apps.trajets.models import DataSource, EmissionFactor, Station, Trajet
+from apps.trajets.models import DataSource, EmissionFactor, FlightEquivalent, Station, Trajet
 from obrail.errors import UnprocessableInput
 
 __all__ = [
@@ -495,6 +495,7 @@ def recompute_atlas(*, trigger: str, is_shared: bool = True) -> AtlasBuild:
             _trajet_town_flights(cities, air_pairs, served),
             factors=method_factors(co2_rules.DEFAULT_METHOD),
         )
+        _analyse((CityPair, FlightEquivalent))
         build = AtlasBuild.objects.create(
             started_at=started_at,
             duration_s=round(time.perf_counter() - started, 3),
@@ -507,6 +508,17 @@ def recompute_atlas(*, trigger: str, is_shared: bool = True) -> AtlasBuild:
     # the API, so that the first visitor after a recomputation does not pay them.
     transaction.on_commit(_warm_caches)
     return build
+
+
+def _analyse(models: Iterable[type]) -> None:
+    """Fresh planner statistics for the tables just rewritten (PostgreSQL's ``ANALYZE``,
+    which sees this transaction's rows): the planner otherwise estimates from their previous
+    contents until autovacuum comes by. Nothing to do on SQLite."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _warm_caches() -> None:

@@ -217,3 +217,31 @@ def test_the_cached_api_page_takes_its_links_from_each_request(atlas, client):
     assert second["previous"] == "http://testserver/api/pairs?page_size=20"
     third = client.get(url, {"page": 3, "page_size": 20}).json()
     assert third["previous"] == "http://testserver/api/pairs?page=2&page_size=20"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_pairs_list_rows_are_the_serializers_own_byte_for_byte(atlas, api, language):
+    """The list reads its rows as values, without model instances: under every method, each
+    row is what :class:`PairListSerializer` makes of the pair, same keys in the same order."""
+    from django.utils import translation
+
+    from apps.atlas.serializers import PairListSerializer
+    from apps.atlas.services import METHODS, method_factors, pair_co2
+    from obrail.renderers import FastJSONRenderer
+
+    pairs = list(CityPair.objects.order_by(*CityPair._meta.ordering, "id"))
+    assert any(p.rail_is_upper_bound for p in pairs)
+    assert any(p.rail_day is None for p in pairs)
+    assert any(p.rail_day for p in pairs)
+    render = FastJSONRenderer().render
+    for method in METHODS:
+        answer = api.get(
+            reverse("api:pair-list"),
+            {"page_size": 500, "method": method},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        factors = method_factors(method)
+        context = {"co2": lambda pair, factors=factors: pair_co2(pair, factors)}
+        with translation.override(language):
+            expected = PairListSerializer(pairs, many=True, context=context).data
+        assert answer.content.endswith(b'"results":' + render(expected) + b"}"), method

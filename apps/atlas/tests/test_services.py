@@ -170,6 +170,25 @@ def test_recomputing_keeps_the_ids_of_pairs_that_remain(atlas):
     assert dict(CityPair.objects.values_list("a_geonames_id", "pk")).items() >= ids.items()
 
 
+def test_a_recomputation_leaves_the_planner_statistics_of_its_tables_fresh(atlas):
+    from django.db import connection
+
+    from apps.trajets.models import FlightEquivalent
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE is PostgreSQL's")
+    CityPair.objects.filter(rail_status=CityPair.RailStatus.FOUND).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE atlas_citypair")
+    recompute_atlas(trigger="again")
+    for model in (CityPair, FlightEquivalent):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [model._meta.db_table]
+            )
+            assert cursor.fetchone()[0] == model.objects.count() > 0, model
+
+
 FULL_AIRPORTS = FULL_TRAFFIC.parents[1] / "openflights" / "airports.dat"
 
 
