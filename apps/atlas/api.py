@@ -128,6 +128,8 @@ class PairListView(generics.ListAPIView):
     # A page's rows are read as values of the columns of a list row only (the paginator): no
     # model instances, and the day's journeys and the yearly series stay unread.
     page_row_values = PAIR_ROW_VALUES
+    #: The count follows the atlas, which a recomputation changes without an import.
+    page_rows_version = staticmethod(atlas_version)
     serializer_class = PairListSerializer
     filterset_class = CityPairFilterSet
     pagination_class = PairPagination

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -51,13 +52,17 @@ class CachedCountPaginator(DjangoPaginator):
     exact_count_limit: int | None = None
     #: Read the page's rows as dicts of these values (and ``id``) instead of model instances.
     row_values: tuple[str, ...] = ()
+    #: A version of the rows beside the data version (e.g. the atlas's, bumped by a
+    #: recomputation that no import precedes): the cached count follows it too.
+    rows_version: Callable[[], object] | None = None
 
     @cached_property
     def count_and_exactness(self) -> tuple[int, bool]:
         if not isinstance(self.object_list, QuerySet):
             return self._count()
+        version = "" if self.rows_version is None else f":{self.rows_version()}"
         return cached_per_query(
-            f"api-count:{self.exact_count_limit}",
+            f"api-count:{self.exact_count_limit}{version}",
             self.object_list,
             self._count,
             seconds=cache_seconds(),
@@ -207,6 +212,8 @@ class Pagination(PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    row_values: tuple[str, ...] = ()
+    rows_version: Callable[[], object] | None = None
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
@@ -235,12 +242,14 @@ class Pagination(PageNumberPagination):
         """The page's rows; as dicts of ``view.page_row_values`` when the view has them."""
         self.check_parameters(request)
         self.row_values = getattr(view, "page_row_values", ())
+        self.rows_version = getattr(view, "page_rows_version", None)
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, queryset: QuerySet, page_size: int) -> DjangoPaginator:
         """DRF builds its paginator through this name."""
         paginator = EstimatingCountPaginator(queryset, page_size)
         paginator.row_values = self.row_values
+        paginator.rows_version = self.rows_version
         return paginator
 
     def get_paginated_response(self, data: list[Any]) -> Response:

@@ -132,6 +132,21 @@ def test_cached_lists_follow_a_factor_correction_and_a_recomputation(
     assert 0 < lyon()["air_passengers"] < passengers
 
 
+def test_the_pairs_count_follows_a_recomputation_without_an_import(atlas, api, settings):
+    """The count is cached per data version (bumped by imports) and per atlas version: a
+    recomputation with no import before it (the daily reference-day refresh) changes the
+    pairs, and the page's count follows its rows."""
+    from apps.atlas.services import bump_atlas_version
+
+    settings.API_COUNT_CACHE_SECONDS = 600
+    before = api.get(reverse("api:pair-list"), {"page_size": 1}).json()["count"]
+    assert before > 1
+    CityPair.objects.filter(pk=CityPair.objects.order_by("pk").first().pk).delete()
+    bump_atlas_version()  # what a recomputation does once its rows are written
+    page = api.get(reverse("api:pair-list"), {"page_size": 1}).json()
+    assert page["count"] == before - 1 == CityPair.objects.count()
+
+
 def test_the_pairs_schema_describes_the_page_envelope_and_the_empty_parameters(client, db):
     """Schemathesis found the list documented as a bare array and '' sorts undocumented."""
     from drf_spectacular.generators import SchemaGenerator
