@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from apps.trajets.etl.harmonise.co2 import DEFAULT_METHOD, EEA_URL, PUBLISHED_FACTORS, Factor
+from apps.trajets.services import DEFAULT_METHOD, EEA_URL, PUBLISHED_FACTORS, Factor
 
 __all__ = [
     "CO2_ONLY_METHODS",

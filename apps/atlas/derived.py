@@ -10,8 +10,8 @@ from apps.atlas.models import Airport, AirTraffic
 from apps.atlas.refresh import refresh_atlas
 from apps.atlas.services import bump_atlas_version
 from apps.routing.derived import ARTEFACT as ROUTING_ARTEFACT
-from apps.trajets.edits import watch_edits
 from apps.trajets.models import EmissionFactor
+from apps.trajets.services import watch_edits
 from obrail import derived
 
 __all__ = ["ARTEFACT", "rebuild_atlas", "register_derived"]

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.atlas.models import CityPair
 from apps.places.models import Place
-from apps.places.names import search_key
-from apps.trajets.filters import CountryFilter
+from apps.places.services import search_key
+from apps.trajets.web import CountryFilter
 from obrail.api.filters import LightFilterSet
 
 __all__ = ["ORDERINGS", "CityPairFilterSet"]

@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from apps.places.gazetteer import Gazetteer, GazetteerPlace
-from apps.places.geo.distance import great_circle_km
+from apps.places.services import Gazetteer, GazetteerPlace, great_circle_km
 
 __all__ = ["AIRPORT_RADIUS_KM", "MIN_DISTANCE_KM", "AirportCity", "city_of_airport"]
 

@@ -27,9 +27,8 @@ from apps.atlas.readers import (
     read_airports,
     read_eurostat_pairs,
 )
-from apps.trajets.etl.loader import etl_lock, input_checksum, skip_unchanged
+from apps.trajets.loading import etl_lock, input_checksum, rebuild_after_run, skip_unchanged
 from apps.trajets.models import DataSource, ImportRun, RejectedRecord, SourceFormat
-from apps.trajets.rebuild import rebuild_after_run
 from obrail import derived
 
 __all__ = ["AIR_SOURCES", "AirSource", "air_source_paths", "load_air_data"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from apps.trajets.calendars import Validity, validity_of
+from apps.trajets.services import Validity, validity_of
 
 __all__ = ["MAIN_TIMETABLES", "countries_without_main_timetable"]
 

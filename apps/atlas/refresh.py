@@ -21,10 +21,9 @@ from django.utils import timezone
 
 from apps.atlas.models import AtlasBuild
 from apps.atlas.services import recompute_atlas
-from apps.routing.pathfinding.artifact import current_version
-from apps.routing.services.network import artifact_root
-from apps.trajets.emission_factors import ensure_factors, factors_fingerprint
+from apps.routing.services import artifact_root, artifact_version
 from apps.trajets.models import ImportRun
+from apps.trajets.services import ensure_factors, factors_fingerprint
 
 __all__ = ["ATLAS_RULES_VERSION", "AtlasRefresh", "atlas_inputs", "refresh_atlas"]
 
@@ -42,7 +41,7 @@ def atlas_inputs() -> str:
         ATLAS_RULES_VERSION,
         settings.OBRAIL_VERSION,
         str(latest_run or 0),
-        current_version(artifact_root()) or "no routing artefact",
+        artifact_version(artifact_root()) or "no routing artefact",
         factors_fingerprint(),
         timezone.localdate().isoformat(),
     )

@@ -35,14 +35,11 @@ from apps.atlas.policy import PolicyPair, PolicyResult, PolicyRule, simulate_pol
 from apps.atlas.rail import RailDay, StationTraffic, busiest_stations, rail_day, rail_days
 from apps.atlas.rail_coverage import countries_without_main_timetable
 from apps.atlas.trajet_flights import TownFlight, write_trajet_flights
-from apps.places.gazetteer import gazetteer
-from apps.places.geo.distance import great_circle_km
+from apps.places.services import gazetteer, great_circle_km
 from apps.routing.pathfinding import NoPathError, ParameterError, shortest_path
-from apps.routing.pathfinding.bundle import RoutingNetwork
-from apps.routing.services import RoutingUnavailable, load_network
-from apps.routing.services.answers import arc_weights
-from apps.trajets.emission_factors import METHODS, ensure_factors
+from apps.routing.services import RoutingNetwork, RoutingUnavailable, arc_weights, load_network
 from apps.trajets.models import DataSource, EmissionFactor, FlightEquivalent, Station, Trajet
+from apps.trajets.services import METHODS, ensure_factors
 from obrail.errors import UnprocessableInput
 
 __all__ = [

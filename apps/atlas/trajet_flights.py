@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from apps.atlas.co2 import MethodFactors, co2_for_pair
 from apps.places.models import Place
-from apps.trajets.flight_equivalents import apply_flight_equivalents
 from apps.trajets.models import EmissionFactor, FlightEquivalent
+from apps.trajets.services import apply_flight_equivalents
 
 __all__ = ["TownFlight", "TrajetFlights", "write_trajet_flights"]
 

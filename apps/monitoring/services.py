@@ -16,9 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.monitoring.metrics import LATENCY_HISTOGRAM, RESPONSES_COUNTER, http_metrics_registry
 from apps.monitoring.models import Incident, ServiceNotice
-from apps.trajets.calendars import Validity, validity_of
 from apps.trajets.models import DataSource, SourceFormat
-from apps.trajets.periods import VALIDITY_LABELS
+from apps.trajets.services import VALIDITY_LABELS, Validity, validity_of
 from obrail.errors import InvalidInput
 from obrail.health import collect_health
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -45,9 +46,10 @@ UNAVAILABLE = OpenApiResponse(
 
 
 def _unavailable() -> Response:
-    """The 503 of a search without a routing artefact (``UNAVAILABLE``'s "Not built")."""
+    """The 503 of a search without a routing artefact (``UNAVAILABLE``'s "Not built"), in
+    the request's language."""
     return Response(
-        {"errors": {"detail": ["Le calcul d'itinéraires est indisponible."]}},
+        {"errors": {"detail": [_("Le calcul d'itinéraires est indisponible.")]}},
         status=status.HTTP_503_SERVICE_UNAVAILABLE,
     )
 

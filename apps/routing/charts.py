@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apps.routing.services.answers import RouteAnswer
-from apps.trajets.map import Outline, load_outlines, project
+from apps.trajets.services import Outline, load_outlines, project
 
 #: The smallest frame, in map units (about 450 km): a short route still shows its region.
 MIN_SPAN = 120.0

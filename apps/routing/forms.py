@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.routing.pathfinding import JOURNEY_METHODS, METHODS, TRAIN_FILTERS
 from apps.routing.services import CRITERIA
-from apps.trajets.coverage import DataCoverage
-from apps.trajets.kinds import KIND_TRAINS, NIGHT_TRAINS_ANY
 from apps.trajets.models import ServiceKind
+from apps.trajets.services import KIND_TRAINS, NIGHT_TRAINS_ANY, DataCoverage
 
 CRITERION_LABELS = {"time": _("Durée"), "distance": _("Distance"), "co2": _("CO2e")}
 TRAIN_LABELS = {

@@ -3,14 +3,14 @@ route map, and the day's journeys as table rows. Plain functions, no request."""
 
 from __future__ import annotations
 
-from apps.places.names import station_name
+from apps.places.services import station_name
 from apps.routing.charts import draw_route
 from apps.routing.forms import METHOD_LABELS
 from apps.routing.services import RouteAnswer
 from apps.routing.services.alternatives import DayAlternative
 from apps.routing.services.sentences import answer_sentence
-from apps.trajets.kinds import kind_word
 from apps.trajets.models import ServiceKind
+from apps.trajets.services import kind_word
 from obrail.formatting import clock, duration, kilograms
 
 

@@ -21,7 +21,7 @@ from apps.routing.services import (
 )
 from apps.routing.services.alternatives import day_alternatives
 from apps.routing.services.sentences import next_departures_sentence
-from apps.trajets.coverage import data_coverage
+from apps.trajets.services import data_coverage
 from obrail.api_errors import BUSY_RETRY_AFTER_S
 from obrail.compute import BudgetExceeded, ComputeBusy, budget_message, is_retryable
 from obrail.errors import InvalidInput

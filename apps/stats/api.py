@@ -11,9 +11,8 @@ from rest_framework.response import Response
 
 from apps.stats.serializers import VolumesSerializer, period_data
 from apps.stats.services import GROUP_BY_PATTERN, compute_volumes, parse_group_by
-from apps.trajets.api import TIME_PARAMETERS
-from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.models import Trajet
+from apps.trajets.web import TIME_PARAMETERS, TrajetFilterSet
 from obrail.api.csv_export import stream_csv
 from obrail.api.filters import ApiFilterBackend, filter_errors
 from obrail.api.schema import FORMAT_PARAMETER, LIST_ERRORS

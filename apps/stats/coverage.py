@@ -18,8 +18,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from apps.trajets.calendars import Validity, validity_of
-from apps.trajets.country_gaps import EUROPEAN_COUNTRIES, countries_without_current_timetable
 from apps.trajets.models import (
     DataSource,
     Operator,
@@ -27,6 +25,12 @@ from apps.trajets.models import (
     SourceScope,
     Trajet,
     TrajetCountry,
+)
+from apps.trajets.services import (
+    EUROPEAN_COUNTRIES,
+    Validity,
+    countries_without_current_timetable,
+    validity_of,
 )
 
 __all__ = ["EUROPEAN_COUNTRIES", "CoverageRow", "Scorecard", "coverage_scorecard"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apps.stats.coverage import EUROPEAN_COUNTRIES, Scorecard
-from apps.trajets.map import VIEW_HEIGHT, VIEW_WIDTH, load_outlines
+from apps.trajets.services import VIEW_HEIGHT, VIEW_WIDTH, load_outlines
 
 __all__ = ["COVERAGE_STATES", "CoverageMap", "MapCountry", "build_coverage_map"]
 

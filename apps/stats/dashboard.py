@@ -17,13 +17,19 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.places.names import station_name
+from apps.places.services import station_name
 from apps.stats.services import VolumeTable, compute_served_countries, compute_volumes
-from apps.trajets.emission_factors import DEFAULT_METHOD, method_label
-from apps.trajets.flight_equivalents import flight_equivalents_version
-from apps.trajets.kinds import kind_trains, kind_word
 from apps.trajets.models import ServiceKind, Trajet
-from apps.trajets.periods import PeriodChoice, describe_choice, restrict_to_period
+from apps.trajets.services import (
+    DEFAULT_METHOD,
+    PeriodChoice,
+    describe_choice,
+    flight_equivalents_version,
+    kind_trains,
+    kind_word,
+    method_label,
+    restrict_to_period,
+)
 from obrail.caching import cached_until_next_import
 from obrail.charts import Chart, ChartRow
 from obrail.formatting import country_name, kilograms

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.trajets.models import DataSource
-from apps.trajets.observations import HISTORY_SOURCE, night_history
+from apps.trajets.services import HISTORY_SOURCE, night_history
 from obrail.api.views import ReadOnlyApiMixin
 from obrail.api_schema import NO_NUL_PATTERN
 from obrail.errors import InvalidInput, UnprocessableInput

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from apps.trajets.models import ServiceKind
-from apps.trajets.serializers import PeriodSerializer, period_data
+from apps.trajets.web import PeriodSerializer, period_data
 
 __all__ = ["VolumesSerializer", "period_data"]
 

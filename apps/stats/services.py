@@ -22,22 +22,20 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from apps.stats.models import VolumeSummary
-from apps.trajets.calendars import (
-    Period,
-    Weeks,
-    exception_balance,
-    has_exceptions_in,
-    pattern_days_expression,
-)
 from apps.trajets.models import ImportRun, Operator, Trajet, TrajetCountry
-from apps.trajets.periods import (
+from apps.trajets.services import (
+    Period,
     PeriodChoice,
     PeriodKind,
     SourceWeek,
+    Weeks,
+    counted_lookups,
+    exception_balance,
+    has_exceptions_in,
     in_typical_weeks,
+    pattern_days_expression,
     typical_weeks,
 )
-from apps.trajets.querysets import counted_lookups
 from obrail.caching import cache_seconds, cached_per_query, data_version
 from obrail.errors import InvalidInput, UnprocessableInput
 

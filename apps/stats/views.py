@@ -8,10 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.stats.dashboard import compute_dashboard, key_figures, whole_ranking
-from apps.trajets.filters import TrajetFilterSet
-from apps.trajets.forms import PERIOD_FIELDS, present_period_fields
-from apps.trajets.periods import PeriodChoice, PeriodKind
-from apps.trajets.services import compute_home_summary
+from apps.trajets.services import PeriodChoice, PeriodKind, compute_home_summary
+from apps.trajets.web import PERIOD_FIELDS, TrajetFilterSet, present_period_fields
 from obrail.charts import Chart
 from obrail.spreadsheet import download_name, french_number, stream_spreadsheet_csv
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.places.names import fold
+from apps.places.services import fold
 from apps.stats.coverage import coverage_scorecard
 from apps.stats.coverage_map import build_coverage_map
 from apps.trajets.models import SourceScope

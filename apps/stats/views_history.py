@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from apps.trajets.models import DataSource
-from apps.trajets.observations import history_chart, night_history
+from apps.trajets.services import history_chart, night_history
 from obrail.formatting import country_name
 
 

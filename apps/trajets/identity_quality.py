@@ -20,11 +20,15 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count
 
-from apps.places.geo import locate_many
-from apps.places.geo.distance import great_circle_km
-from apps.places.geo.grid import cell_of, neighbourhoods
-from apps.places.identity import SIMILAR_NAME_MAX_KM
-from apps.places.names import Similarity, name_similarity
+from apps.places.services import (
+    SIMILAR_NAME_MAX_KM,
+    Similarity,
+    cell_of,
+    great_circle_km,
+    locate_many,
+    name_similarity,
+    neighbourhoods,
+)
 from apps.trajets.models import Operator, SourceStation, Station, StationName, StationWarning
 
 __all__ = ["IdentityQuality", "compute_identity_quality"]

@@ -15,7 +15,7 @@ from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.places.names import search_key, station_key
+from apps.places.services import search_key, station_key
 from apps.trajets.querysets import WEEKDAY_FIELDS, TrajetQuerySet
 
 COUNTRY_CODE_VALIDATOR = RegexValidator(

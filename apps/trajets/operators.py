@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from apps.places.names import fold
+from apps.places.services import fold
 
 __all__ = [
     "DEFAULT_REGISTRY_FILE",

@@ -24,7 +24,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from apps.places.names import station_name
+from apps.places.services import station_name
 from apps.trajets.emission_factors import DEFAULT_METHOD, method_label
 from apps.trajets.kinds import kind_word
 from apps.trajets.models import Stop, Trajet, TransportMode

@@ -1,9 +1,15 @@
-"""Use cases of the warehouse that pages and other apps call: the home page's counts, a
-trajet's page, the data quality report, the map's busiest links, and the data version and
-import freshness the project package reads through the hooks this app registers.
+"""The warehouse's public read side: its use cases (the home page's counts, a trajet's page,
+the data quality report, the map's busiest links, the data version and import freshness the
+project package reads through the hooks this app registers) and the warehouse rules other apps
+reuse, re-exported from the modules that define them (calendars and periods, service kinds,
+CO2 rules and factors, flight equivalents, data coverage, map outlines, station search).
 
-Other apps take the ETL's CO2 rules from here (:func:`estimate_rail_co2`), not from the ETL's
-modules."""
+Other apps import the warehouse through this module, :mod:`apps.trajets.models` (ORM
+queries), :mod:`apps.trajets.web` (the FilterSet, form fields, serializer and API parameters
+their pages and APIs share) and :mod:`apps.trajets.loading` (the write side, for loaders:
+it imports the ETL, which a page never loads); the contract ``public-surfaces`` in
+``.importlinter`` holds them to it. This module stays light: no ETL loader, no DRF, no forms.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,27 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Prefetch, QuerySet
 
-from apps.places.names import station_name
-from apps.trajets.etl.harmonise.co2 import DEFAULT_METHOD as DEFAULT_METHOD
+from apps.places.services import station_name
+from apps.trajets.calendars import (
+    Period,
+    Validity,
+    Weeks,
+    exception_balance,
+    has_exceptions_in,
+    pattern_days_expression,
+    validity_of,
+)
+from apps.trajets.country_gaps import EUROPEAN_COUNTRIES, countries_without_current_timetable
+from apps.trajets.coverage import DataCoverage, data_coverage
+from apps.trajets.edits import watch_edits
+from apps.trajets.emission_factors import METHODS, ensure_factors, factors_fingerprint, method_label
+from apps.trajets.etl.harmonise.co2 import DEFAULT_METHOD, EEA_URL, PUBLISHED_FACTORS, Factor
 from apps.trajets.etl.harmonise.co2 import RailCo2 as RailCo2
 from apps.trajets.etl.harmonise.co2 import estimate_rail_co2 as estimate_rail_co2
 from apps.trajets.etl.quality import QualityReport, compute_quality_report
-from apps.trajets.map import LinkRow
+from apps.trajets.flight_equivalents import apply_flight_equivalents, flight_equivalents_version
+from apps.trajets.kinds import KIND_TRAINS, NIGHT_TRAINS_ANY, kind_trains, kind_word
+from apps.trajets.map import VIEW_HEIGHT, VIEW_WIDTH, LinkRow, Outline, load_outlines, project
 from apps.trajets.models import (
     DataSource,
     ImportRun,
@@ -26,7 +47,78 @@ from apps.trajets.models import (
     Trajet,
     TrajetProvenance,
 )
+from apps.trajets.observations import HISTORY_SOURCE, history_chart, night_history
+from apps.trajets.periods import (
+    VALIDITY_LABELS,
+    PeriodChoice,
+    PeriodKind,
+    SourceWeek,
+    describe_choice,
+    in_typical_weeks,
+    restrict_to_period,
+    typical_weeks,
+)
+from apps.trajets.querysets import WEEKDAY_FIELDS, counted_lookups
+from apps.trajets.station_search import resolve_stations
 from obrail.caching import cached_per_query, cached_until_next_import
+
+__all__ = [
+    "DEFAULT_METHOD",
+    "EEA_URL",
+    "EUROPEAN_COUNTRIES",
+    "HISTORY_SOURCE",
+    "KIND_TRAINS",
+    "METHODS",
+    "NIGHT_TRAINS_ANY",
+    "PUBLISHED_FACTORS",
+    "VALIDITY_LABELS",
+    "VIEW_HEIGHT",
+    "VIEW_WIDTH",
+    "WEEKDAY_FIELDS",
+    "DataCoverage",
+    "Factor",
+    "HomeSummary",
+    "NetworkLinks",
+    "Outline",
+    "Period",
+    "PeriodChoice",
+    "PeriodKind",
+    "RailCo2",
+    "SourceWeek",
+    "Validity",
+    "Weeks",
+    "apply_flight_equivalents",
+    "collect_network_links",
+    "compute_home_summary",
+    "counted_lookups",
+    "countries_without_current_timetable",
+    "data_coverage",
+    "data_version",
+    "describe_choice",
+    "ensure_factors",
+    "estimate_rail_co2",
+    "exception_balance",
+    "factors_fingerprint",
+    "flight_equivalents_version",
+    "get_trajet_detail",
+    "has_exceptions_in",
+    "history_chart",
+    "in_typical_weeks",
+    "kind_trains",
+    "kind_word",
+    "last_successful_imports",
+    "load_outlines",
+    "method_label",
+    "night_history",
+    "pattern_days_expression",
+    "project",
+    "resolve_stations",
+    "restrict_to_period",
+    "summarise_data_quality",
+    "typical_weeks",
+    "validity_of",
+    "watch_edits",
+]
 
 
 @dataclass(frozen=True)

@@ -29,25 +29,27 @@ from typing import Any
 
 from django.db import transaction
 
-from apps.places.gazetteer import Gazetteer, GazetteerPlace, gazetteer
-from apps.places.geo import GeoFix, locate_many, zone_country
-from apps.places.identity import (
+from apps.places.models import Place, PlaceName
+from apps.places.services import (
     POSITION_AGREEMENT_KM,
     Clustering,
+    Gazetteer,
+    GazetteerPlace,
+    GeoFix,
     Merge,
     RecordKey,
     StationCluster,
     StationSourceRecord,
     cluster_stations,
-)
-from apps.places.models import Place, PlaceName
-from apps.places.names import (
     display_name,
     fold,
+    gazetteer,
     is_generic_station_name,
     is_latin,
+    locate_many,
     search_key,
     station_key,
+    zone_country,
 )
 from apps.trajets.etl.harmonise.timezones import repair_time_zone, zone_for_country
 from apps.trajets.etl.writer import BulkWriter, db_columns

@@ -26,9 +26,8 @@ from typing import Literal
 from django.db.models import Count, Q
 from django.utils.translation import ngettext
 
-from apps.places.geo.distance import great_circle_km
 from apps.places.models import Place, PlaceName
-from apps.places.names import search_key, station_key
+from apps.places.services import great_circle_km, search_key, station_key
 from apps.trajets.models import Station, StationName, Stop
 
 __all__ = [

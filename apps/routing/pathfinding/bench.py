@@ -22,9 +22,9 @@ from .errors import NoPathError
 from .fast import scipy_matrix
 from .geo import great_circle_km
 from .graph import CSRGraph
-from .journeys import earliest_arrival
+from .journeys import JOURNEY_METHODS, earliest_arrival
 from .schedule import Coverage, Schedule, TripCalendars, TripPatterns
-from .static import shortest_path
+from .static import METHODS, shortest_path
 from .synthetic import synthetic_network
 from .timetable import Timetable
 
@@ -36,6 +36,7 @@ __all__ = [
     "format_rows",
     "main",
     "schedule_of",
+    "unplanned_methods",
 ]
 
 #: Static methods benchmarked with (query budget, seconds budget); the course's methods in
@@ -63,6 +64,22 @@ SMALL_PLAN: dict[str, tuple[int, float]] = {
     "branch_and_bound": (5, 30.0),
 }
 TIMETABLE_PLAN: dict[str, tuple[int, float]] = {"blocks": (200, 30.0), "reference": (20, 30.0)}
+#: The methods of ``METHODS`` and ``JOURNEY_METHODS`` that no plan times, and why: a new
+#: method goes into a plan or here (a test holds every method to one of them).
+NOT_BENCHED: dict[str, str] = {
+    "backward_chaining": "acyclic networks only: a rail network has cycles",
+    "forward_chaining": "acyclic networks only: a rail network has cycles",
+    "reaching": "acyclic networks only: a rail network has cycles",
+    "time_expanded": "the brute-force test oracle of the timetable methods, not a method to serve",
+}
+
+
+def unplanned_methods() -> list[str]:
+    """The routing methods neither in a plan nor in ``NOT_BENCHED``, and the plans' or
+    ``NOT_BENCHED``'s names that are no method (both empty when the plans are current)."""
+    methods = set(METHODS) | set(JOURNEY_METHODS)
+    named = set(STATIC_PLAN) | set(SMALL_PLAN) | set(TIMETABLE_PLAN) | set(NOT_BENCHED)
+    return sorted(methods ^ named)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,16 @@
-"""Routing use cases: the only bridge between the ORM and the pathfinding package."""
+"""Routing use cases: the only bridge between the ORM and the pathfinding package.
+
+This package's ``__init__`` is the routing app's public surface for other apps (the atlas): the
+names below, re-exported from the modules of the package and from the artefact's reader. Its
+submodules are the app's own; the solver package :mod:`apps.routing.pathfinding` (no Django)
+is public through its own ``__init__``.
+"""
 
 from __future__ import annotations
 
-from apps.routing.services.answers import RouteAnswer, RouteLeg
+from apps.routing.pathfinding.artifact import current_version as artifact_version
+from apps.routing.pathfinding.bundle import RoutingNetwork
+from apps.routing.services.answers import RouteAnswer, RouteLeg, arc_weights
 from apps.routing.services.journeys import DEFAULT_JOURNEY_METHOD, uncovered_date_message
 from apps.routing.services.network import (
     DAY_CACHE_SIZE,
@@ -31,8 +39,11 @@ __all__ = [
     "Endpoint",
     "RouteAnswer",
     "RouteLeg",
+    "RoutingNetwork",
     "RoutingUnavailable",
+    "arc_weights",
     "artifact_root",
+    "artifact_version",
     "build_network",
     "build_routing_artifact",
     "find_route",

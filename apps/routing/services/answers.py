@@ -12,9 +12,8 @@ import numpy as np
 from apps.routing.pathfinding.bundle import RoutingNetwork
 from apps.routing.pathfinding.graph import CSRGraph
 from apps.routing.services.network import RoutingUnavailable
-from apps.trajets.emission_factors import method_label
 from apps.trajets.models import FlightEquivalent, Station, Trajet
-from apps.trajets.services import DEFAULT_METHOD, estimate_rail_co2
+from apps.trajets.services import DEFAULT_METHOD, estimate_rail_co2, method_label
 
 __all__ = [
     "RouteAnswer",

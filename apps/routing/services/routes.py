@@ -36,7 +36,7 @@ from apps.routing.services.journeys import journey_route, pareto_pair
 from apps.routing.services.network import DEFAULT_STATIC_METHOD, load_network
 from apps.routing.services.solve import bounded_shortest_path
 from apps.trajets.models import Station
-from apps.trajets.station_search import resolve_stations
+from apps.trajets.services import resolve_stations
 from obrail.errors import InvalidInput, UnprocessableInput
 from obrail.formatting import semicolon_list
 

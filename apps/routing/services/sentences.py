@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.places.names import station_name
+from apps.places.services import station_name
 from apps.routing.services.answers import RouteAnswer
 from obrail.formatting import clock, duration
 

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from apps.routing.pathfinding.schedule import Coverage, TripCalendars
 from apps.trajets.models import CalendarException, Station, Stop, Trajet
-from apps.trajets.querysets import WEEKDAY_FIELDS, counted_lookups
+from apps.trajets.services import WEEKDAY_FIELDS, counted_lookups
 
 __all__ = [
     "NIGHT_KINDS",

@@ -141,6 +141,9 @@ def test_without_artifact_the_endpoints_answer_503(client, db, artifact_dir, url
     response = client.get(url, query)
     assert response.status_code == 503
     assert response.json() == {"errors": {"detail": ["Le calcul d'itinéraires est indisponible."]}}
+    english = client.get(url, query, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 503
+    assert english.json() == {"errors": {"detail": ["Route planning is unavailable."]}}
 
 
 def test_routes_endpoint_is_in_the_openapi_schema(client, db):

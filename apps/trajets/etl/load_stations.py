@@ -12,8 +12,7 @@ import re
 import time
 from typing import Any
 
-from apps.places.gazetteer import gazetteer
-from apps.places.names import is_generic_station_name, station_key
+from apps.places.services import gazetteer, is_generic_station_name, station_key
 from apps.trajets.models import Operator, SourceStation, Station
 from apps.trajets.operator_identity import registered_facts
 from apps.trajets.operators import operator_registry, unregistered_code

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
-from apps.places.geo.distance import great_circle_km
+from apps.places.services import great_circle_km
 
 from .errors import ExtractError
 from .harmonise.classify import Classification, classify_service

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.places.names import station_name
+from apps.places.services import station_name
 from apps.trajets.emission_words import factor_text
 from apps.trajets.kinds import kind_reason_text
 from apps.trajets.models import Trajet

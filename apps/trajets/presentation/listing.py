@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from apps.places.names import station_name
+from apps.places.services import station_name
 from apps.trajets.coverage import DataCoverage, idle_text
 from apps.trajets.filters import TrajetFilterSet
 from apps.trajets.forms import FilterLayout

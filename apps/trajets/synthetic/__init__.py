@@ -12,7 +12,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.places.names import search_key, station_key
+from apps.places.services import search_key, station_key
 from apps.trajets.calendars import refresh_source_calendar
 from apps.trajets.etl.writer import db_columns
 from apps.trajets.models import DataSource, ImportRun, Operator, Station, Stop, Trajet

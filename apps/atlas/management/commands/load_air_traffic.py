@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.atlas.loading import air_source_paths, load_air_data
-from apps.trajets.etl.errors import EtlError
+from apps.trajets.loading import EtlError
 from obrail import derived
 
 

@@ -6,7 +6,10 @@ import datetime as dt
 
 import numpy as np
 
+from .. import bench
 from ..bench import BenchRow, bench_schedule, journey_queries, schedule_of
+from ..journeys import JOURNEY_METHODS
+from ..static import METHODS
 from ..synthetic import synthetic_network
 
 
@@ -31,3 +34,21 @@ def test_journey_queries_leave_after_the_day_start():
     queries = journey_queries(timetable, rng, 5, day_start_s=0)
     assert queries
     assert all(6 * 3600 <= depart < 10 * 3600 for _s, _t, depart in queries)
+
+
+def test_every_routing_method_is_in_a_bench_plan_or_said_why_not():
+    assert bench.unplanned_methods() == []
+    planned = set(bench.STATIC_PLAN) | set(bench.SMALL_PLAN) | set(bench.TIMETABLE_PLAN)
+    assert not planned & set(bench.NOT_BENCHED)
+    assert all(reason.strip() for reason in bench.NOT_BENCHED.values())
+
+
+def test_a_method_added_to_a_table_but_not_benched_is_named(monkeypatch):
+    monkeypatch.setitem(METHODS, "new_static", METHODS["dijkstra"])
+    monkeypatch.setitem(JOURNEY_METHODS, "new_journey", "a new scan")
+    assert bench.unplanned_methods() == ["new_journey", "new_static"]
+    monkeypatch.setitem(bench.STATIC_PLAN, "new_static", (20, 20.0))
+    monkeypatch.setitem(bench.NOT_BENCHED, "new_journey", "a reason")
+    assert bench.unplanned_methods() == []
+    monkeypatch.setitem(bench.TIMETABLE_PLAN, "gone", (20, 30.0))
+    assert bench.unplanned_methods() == ["gone"]

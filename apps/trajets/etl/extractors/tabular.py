@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from apps.places.names import strip_accents
+from apps.places.services import strip_accents
 
 from ..errors import ExtractError
 from ..harmonise.codes import normalise_uic

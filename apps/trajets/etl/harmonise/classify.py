@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from apps.places.names import strip_accents
+from apps.places.services import strip_accents
 
 __all__ = [
     "NIGHT_WINDOW_MIN_MINUTES",
