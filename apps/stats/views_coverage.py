@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.places.services import fold
-from apps.stats.coverage import coverage_scorecard
+from apps.stats.coverage import CoverageRow, Scorecard, coverage_scorecard
 from apps.stats.coverage_map import build_coverage_map
 from apps.trajets.models import SourceScope
 from obrail.formatting import country_name
+from obrail.spreadsheet import download_name, french_date, french_number, stream_spreadsheet_csv
 
 #: The map's states as its legend, its tooltips and its table say them.
 STATE_LABELS = {
@@ -33,18 +34,47 @@ VALIDITY_LABELS = {
 }
 
 
-def coverage_page(request: HttpRequest) -> HttpResponse:
-    """The scorecard of the week holding ``?week=`` (this week by default); a bad date is a
-    422 with the field's error."""
-    today = timezone.localdate()
+#: The page's tables a spreadsheet can download, by the slug of their address.
+COVERAGE_TABLES = ("pays", "operateurs")
+
+CoverageLine = tuple[CoverageRow, str, str, str]
+
+
+def _week(request: HttpRequest) -> dt.date | HttpResponse:
+    """The day of ``?week=`` (today by default), or the page's 422 with the field's error."""
     text = request.GET.get("week", "")
     try:
-        week = dt.date.fromisoformat(text) if text else today
+        return dt.date.fromisoformat(text) if text else timezone.localdate()
     except ValueError:
         context = {"week_text": text, "week_error": _("date AAAA-MM-JJ attendue.")}
         return render(request, "stats/coverage.html", context, status=422)
-    card = coverage_scorecard(week=week, today=today)
+
+
+def coverage_lines(card: Scorecard) -> dict[str, list[CoverageLine]]:
+    """The countries (by their names in the page's language, in that order; the API keeps
+    codes) and the operators: each row with its name, validity and scopes in words."""
     labels = {key: str(label) for key, label in VALIDITY_LABELS.items()}
+    scopes = {key: str(label) for key, label in SourceScope.choices}
+
+    def line(row: CoverageRow, name: str) -> CoverageLine:
+        return (row, name, labels[row.validity], " ; ".join(scopes[s] for s in row.scopes))
+
+    return {
+        "pays": sorted(
+            (line(row, country_name(row.key)) for row in card.countries),
+            key=lambda item: fold(item[1]),
+        ),
+        "operateurs": [line(row, row.name) for row in card.operators],
+    }
+
+
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    """The scorecard of the week holding ``?week=`` (this week by default); a bad date is a
+    422 with the field's error."""
+    week = _week(request)
+    if isinstance(week, HttpResponse):
+        return week
+    card = coverage_scorecard(week=week, today=timezone.localdate())
     scopes = {key: str(label) for key, label in SourceScope.choices}
     by_key = {row.key: row for row in card.countries}
 
@@ -53,6 +83,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
 
     coverage_map = build_coverage_map(card)
     state_labels = {key: str(label) for key, label in STATE_LABELS.items()}
+    lines = coverage_lines(card)
     context = {
         "card": card,
         "map": coverage_map,
@@ -65,17 +96,8 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             for state, codes in coverage_map.by_state.items()
         ],
         "week_text": week.isoformat(),
-        # Countries by their names in the page's language, in that order (the API keeps codes).
-        "countries": sorted(
-            (
-                (row, country_name(row.key), labels[row.validity], described(row.scopes))
-                for row in card.countries
-            ),
-            key=lambda item: fold(item[1]),
-        ),
-        "operators": [
-            (row, row.name, labels[row.validity], described(row.scopes)) for row in card.operators
-        ],
+        "countries": lines["pays"],
+        "operators": lines["operateurs"],
         # A gap whose timetable has expired says until when it ran.
         "gaps": [(country_name(code), by_key.get(code)) for code in card.gaps],
         "partial": [
@@ -83,3 +105,49 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "stats/coverage.html", context)
+
+
+def coverage_export(request: HttpRequest, table: str) -> HttpResponse:
+    """The page's table by country or by operator, for the same week, as a French spreadsheet
+    CSV; a bad date is the page's 422."""
+    if table not in COVERAGE_TABLES:
+        raise Http404(_("Aucun tableau ne s'appelle « %(key)s ».") % {"key": table})
+    week = _week(request)
+    if isinstance(week, HttpResponse):
+        return week
+    card = coverage_scorecard(week=week, today=timezone.localdate())
+    headers = [
+        _("Pays") if table == "pays" else _("Opérateur"),
+        _("Sources"),
+        _("Trains décrits"),
+        _("Circulation"),
+        _("Horaire"),
+        _("Trains de jour"),
+        _("Trains de nuit"),
+        _("Trains de nuit sans couchette connue"),
+        _("Trains-km de jour"),
+        _("Trains-km de nuit"),
+        _("Trains-km de nuit sans couchette connue"),
+    ]
+    rows = [
+        (
+            name,
+            ", ".join(row.sources),
+            described,
+            f"{french_date(row.runs_from)} – {french_date(row.runs_until)}"
+            if row.runs_from
+            else "",
+            validity,
+            row.day_departures,
+            row.night_departures,
+            row.overnight_departures,
+            french_number(row.day_km, 0),
+            french_number(row.night_km, 0),
+            french_number(row.overnight_km, 0),
+        )
+        for row, name, validity, described in coverage_lines(card)[table]
+    ]
+    week_slug = f"semaine-{card.week_start.isoformat()}-au-{card.week_end.isoformat()}"
+    return stream_spreadsheet_csv(
+        headers, rows, filename=download_name("couverture", table, week_slug)
+    )

@@ -47,7 +47,7 @@ from apps.trajets.models import (
     Trajet,
     TrajetProvenance,
 )
-from apps.trajets.observations import HISTORY_SOURCE, history_chart, night_history
+from apps.trajets.observations import HISTORY_SOURCE, QuarterRow, history_chart, night_history
 from apps.trajets.periods import (
     VALIDITY_LABELS,
     PeriodChoice,
@@ -83,6 +83,7 @@ __all__ = [
     "Period",
     "PeriodChoice",
     "PeriodKind",
+    "QuarterRow",
     "RailCo2",
     "SourceWeek",
     "Validity",

@@ -13,4 +13,5 @@ urlpatterns = [
     path("carte", views.network_map, name="network-map"),
     path("<int:pk>", views.trajet_detail, name="trajet-detail"),
     path("qualite", views.quality, name="quality"),
+    path("qualite/<slug:table>.csv", views.quality_export, name="quality-export"),
 ]

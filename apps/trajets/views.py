@@ -60,6 +60,17 @@ def quality(request: HttpRequest) -> HttpResponse:
     return render(request, "trajets/quality.html", context)
 
 
+def quality_export(request: HttpRequest, table: str) -> HttpResponse:
+    """One table of the quality page (last imports, validity, completeness, rejects) as a
+    French spreadsheet CSV."""
+    if table not in quality_report.QUALITY_TABLES:
+        raise Http404(_("Aucun tableau ne s'appelle « %(key)s ».") % {"key": table})
+    headers, rows = quality_report.quality_table(
+        table, summarise_data_quality(), source_validities()
+    )
+    return stream_spreadsheet_csv(headers, rows, filename=download_name("qualite", table))
+
+
 # --- Trajets list and network map: one FilterSet (apps.trajets.filters), shared with the API ---
 
 

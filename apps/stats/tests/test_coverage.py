@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections import Counter
 from html import unescape
@@ -221,3 +223,73 @@ def test_the_coverage_page_draws_the_map_with_its_table(client, warehouse, monke
         "Pays européens avec leur horaire national en cours : 1 ; avec un horaire en cours pour "
         "une partie de leurs trains : 3 ; sans aucun horaire en cours : 34."
     ) in html
+
+
+def _spreadsheet(response) -> tuple[str, list[list[str]]]:
+    """The raw text (BOM kept) and its rows read with ``;``."""
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return text, list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
+def test_the_scorecard_tables_download_as_french_spreadsheets_for_the_page_s_week(
+    client, warehouse, monkeypatch
+) -> None:
+    monkeypatch.setattr("apps.stats.views_coverage.timezone.localdate", lambda: TODAY)
+    html = client.get("/indicateurs/couverture", {"week": WEEK.isoformat()}).content.decode()
+    for table in ("pays", "operateurs"):
+        assert f'href="/indicateurs/couverture/{table}.csv?week=2025-03-05" download' in html
+    assert "Télécharger « Couverture par pays » pour un tableur" in html
+    response = client.get("/indicateurs/couverture/pays.csv", {"week": WEEK.isoformat()})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()  # the day the file is made (the test's clock)
+    assert response["Content-Disposition"] == (
+        "attachment; filename="
+        f'"obrail-couverture-pays-semaine-2025-03-03-au-2025-03-09-{today}.csv"'
+    )
+    text, rows = _spreadsheet(response)
+    assert text.startswith("\ufeff")
+    assert rows[0] == [
+        "Pays", "Sources", "Trains décrits", "Circulation", "Horaire", "Trains de jour",
+        "Trains de nuit", "Trains de nuit sans couchette connue", "Trains-km de jour",
+        "Trains-km de nuit", "Trains-km de nuit sans couchette connue",
+    ]  # fmt: skip
+    # France's row (expired on TODAY, trains in the stated week): the scorecard's figures,
+    # as the page shows them.
+    card = coverage_scorecard(week=WEEK, today=TODAY)
+    france = next(row for row in card.countries if row.key == "FR")
+    row = next(row for row in rows[1:] if row[0] == "France")
+    assert row[1] == ", ".join(france.sources)
+    assert row[3] == f"{france.runs_from:%d/%m/%Y} – {france.runs_until:%d/%m/%Y}"
+    assert row[4] == "expiré"
+    assert [int(cell) for cell in row[5:8]] == [
+        france.day_departures,
+        france.night_departures,
+        france.overnight_departures,
+    ]
+    assert int(row[8]) == round(france.day_km)
+    assert france.day_departures > 0
+    page_row = html[html.index('<th scope="row">France</th>') :]
+    page_cells = re.findall(r"<td[^>]*>([^<]*)</td>", page_row[: page_row.index("</tr>")])
+    assert [cell.replace("\u202f", "").replace("\xa0", "") for cell in page_cells[4:]] == row[5:]
+    assert [name for name, *_rest in rows[1:]] == sorted(
+        (name for name, *_rest in rows[1:]), key=fold
+    )
+
+    _text, rows = _spreadsheet(
+        client.get("/indicateurs/couverture/operateurs.csv", {"week": WEEK.isoformat()})
+    )
+    assert rows[0][0] == "Opérateur"
+    assert [row[0] for row in rows[1:]] == [row.name for row in card.operators]
+    assert [int(row[6]) for row in rows[1:]] == [row.night_departures for row in card.operators]
+
+    english = client.get(
+        "/indicateurs/couverture/pays.csv", {"week": WEEK.isoformat()}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert _spreadsheet(english)[1][0][:2] == ["Country", "Sources"]
+    # A bad week is the page's own answer: 422 with the field's error, no file.
+    bad = client.get("/indicateurs/couverture/pays.csv", {"week": "demain"})
+    assert bad.status_code == 422
+    assert bad["Content-Type"].startswith("text/html")
+    assert 'aria-invalid="true"' in bad.content.decode()
+    assert client.get("/indicateurs/couverture/nope.csv").status_code == 404

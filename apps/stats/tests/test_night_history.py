@@ -3,12 +3,16 @@ every import of a source as an observation listing what changed."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections import Counter
+from html import escape
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from apps.trajets.etl.loader import load_snapshot_history, load_source
 from apps.trajets.etl.sources import DEFAULT_SOURCES_FILE, SourceSpec, load_sources
@@ -233,3 +237,67 @@ def test_history_reload_of_the_same_folder_is_skipped_and_a_dry_run_writes_nothi
     forced = load_snapshot_history(spec, path=folder, force=True)
     assert forced.status == "succeeded"
     assert SourceObservation.objects.count() == len(observations)
+
+
+def _spreadsheet(response) -> tuple[str, list[list[str]]]:
+    """The raw text (BOM kept) and its rows read with ``;``."""
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return text, list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
+def test_each_table_of_the_series_page_downloads_as_a_french_spreadsheet(client, history) -> None:
+    html = client.get("/indicateurs/trains-de-nuit").content.decode()
+    today = timezone.localdate().isoformat()
+    latest = SourceObservation.objects.filter(source=history).latest("observed_on")
+    route_counts = Counter()
+    operator_counts = Counter()
+    for table in ("releves", "pays", "operateurs"):
+        assert f'href="/indicateurs/trains-de-nuit/{table}.csv" download' in html
+    assert "Télécharger « Relevés et changements » pour un tableur" in html
+
+    response = client.get("/indicateurs/trains-de-nuit/releves.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="obrail-trains-de-nuit-releves-{today}.csv"'
+    )
+    text, rows = _spreadsheet(response)
+    assert text.startswith("\ufeff")
+    assert rows[0] == ["Relevé", "Relations", "Apparues", "Disparues", "Modifiées"]
+    # The last snapshot's row: the stored observation, as the page shows it (29 juin 2026, 204).
+    assert rows[-1] == [
+        "29/06/2026",
+        "204",
+        str(latest.added),
+        str(latest.removed),
+        str(latest.changed),
+    ]
+    assert '<td class="num">204</td>' in html
+    assert len(rows) - 1 == SourceObservation.objects.filter(source=history).count()
+
+    series = night_route_series(history)
+    operator_counts.update(series[-1].by_operator)
+    route_counts.update(series[-1].by_country)
+    response = client.get("/indicateurs/trains-de-nuit/operateurs.csv")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="obrail-trains-de-nuit-operateurs-releve-2026-06-29-{today}.csv"'
+    )
+    _text, rows = _spreadsheet(response)
+    assert rows[0] == ["Opérateur", "Relations", "Relevé"]
+    # Every operator, where the page shows the first 20, most routes first.
+    assert {name: int(n) for name, n, _day in rows[1:]} == dict(operator_counts)
+    assert len(operator_counts) > 20
+    assert f"le classement complet : {len(operator_counts)} lignes" in html
+    name, count, day = rows[1]
+    assert (int(count), day) == (max(operator_counts.values()), "29/06/2026")
+    assert f'<th scope="row">{escape(name)}</th><td class="num">{count}</td>' in html
+
+    _text, rows = _spreadsheet(client.get("/indicateurs/trains-de-nuit/pays.csv"))
+    assert rows[0] == ["Pays", "Relations", "Relevé"]
+    assert sorted(int(n) for _name, n, _day in rows[1:]) == sorted(route_counts.values())
+    assert f'<th scope="row">{escape(rows[1][0])}</th><td class="num">{rows[1][1]}</td>' in html
+    assert not [name for name, _n, _day in rows[1:] if re.fullmatch(r"[A-Z]{2}", name)]
+
+    english = client.get("/indicateurs/trains-de-nuit/pays.csv", HTTP_ACCEPT_LANGUAGE="en")
+    assert _spreadsheet(english)[1][0] == ["Country", "Routes", "Snapshot"]
+    assert client.get("/indicateurs/trains-de-nuit/nope.csv").status_code == 404

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.trajets.etl.quality import QualityReport
 from apps.trajets.models import ImportRun
+from apps.trajets.periods import SourceValidity
 from apps.trajets.reject_reasons import describe_reason
+from obrail.spreadsheet import french_date, french_number
 
 TRAJET_FIELD_LABELS = {
     "train_number": gettext_lazy("numéro de train"),
@@ -53,3 +57,71 @@ def source_rows(report: QualityReport) -> list[dict[str, object]]:
         }
         for source in report.sources
     ]
+
+
+#: The page's tables a spreadsheet can download, by the slug of their address.
+QUALITY_TABLES = ("sources", "validite", "completude", "rejets")
+
+
+def _moment(value: dt.datetime | None) -> str:
+    """``06/12/2026 14:05`` in local time, as the page says it (empty when never)."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+def quality_table(
+    table: str, report: QualityReport, validities: Sequence[SourceValidity]
+) -> tuple[list[str], list[tuple[object, ...]]]:
+    """One of the quality page's tables as headers and spreadsheet cells."""
+    rows = source_rows(report)
+    if table == "sources":
+        headers = [
+            _("Source"), _("Dernier import"), _("Résultat"), _("Lus"), _("Insérés"),
+            _("Mis à jour"), _("Inchangés"), _("Regroupés"), _("Rejetés"),
+            _("Trajets en base"), _("dont de nuit"), _("Licence"),
+        ]  # fmt: skip
+        return headers, [
+            (
+                row["source"].source,
+                _moment(row["started_at"]),
+                row["status"],
+                row["source"].rows_read,
+                row["source"].rows_inserted,
+                row["source"].rows_updated,
+                row["source"].rows_unchanged,
+                row["source"].rows_folded,
+                row["source"].rows_rejected,
+                row["source"].trajets,
+                row["source"].night_trajets,
+                row["source"].licence,
+            )
+            for row in rows
+        ]
+    if table == "validite":
+        headers = [
+            _("Source"), _("Jeu de données"), _("Période de circulation"),
+            _("Semaine type (lundi)"), _("Horaires"),
+        ]  # fmt: skip
+        return headers, [
+            (v.name, v.dataset, v.span, french_date(v.reference_week), v.label) for v in validities
+        ]
+    if table == "completude":
+        cells = [
+            (row["source"].source, text % {"label": label}, french_number(rate, 1))
+            for row in rows
+            for text, pairs in (
+                (_("Trajets : %(label)s"), row["trajet_completeness"]),
+                (_("Gares : %(label)s"), row["station_completeness"]),
+            )
+            for label, rate in pairs
+        ]
+        return [_("Source"), _("Champ"), _("Renseigné (%)")], cells
+    return [_("Source"), _("Motif"), _("Nombre"), _("Exemple")], [
+        (row["source"].source, reject["reason"], reject["group"].count,
+         reject["group"].example_location)
+        for row in rows
+        for reject in row["rejects"]
+    ]  # fmt: skip

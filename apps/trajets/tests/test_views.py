@@ -296,6 +296,68 @@ def test_quality_page_shows_the_etl_report_by_source_and_reject_reason(client, n
     assert 'Trajets : distance</th><td class="num">100,0 %' in html
 
 
+def _quality_download(client, table: str, **headers: str) -> tuple[object, list[list[str]]]:
+    response = client.get(reverse("trajets:quality-export", args=[table]), **headers)
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return response, list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
+def test_each_quality_table_downloads_as_a_french_spreadsheet(client, network):
+    response = client.get(reverse("trajets:quality"))
+    html = response.content.decode()
+    report = response.context["report"]
+    for table in ("sources", "validite", "completude", "rejets"):
+        assert f'href="/trajets/qualite/{table}.csv" download' in html
+    assert "Télécharger « Enregistrements rejetés par motif » pour un tableur" in html
+    today = timezone.localdate().isoformat()
+
+    response, rows = _quality_download(client, "sources")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="obrail-qualite-sources-{today}.csv"'
+    )
+    assert rows[0][:3] == ["Source", "Dernier import", "Résultat"]
+    assert rows[0][9:] == ["Trajets en base", "dont de nuit", "Licence"]
+    by_source = {row[0]: row for row in rows[1:]}
+    gtfs = next(source for source in report.sources if source.source == "sncf-gtfs")
+    assert by_source["sncf-gtfs"][3:11] == [
+        str(gtfs.rows_read),
+        str(gtfs.rows_inserted),
+        str(gtfs.rows_updated),
+        str(gtfs.rows_unchanged),
+        str(gtfs.rows_folded),
+        str(gtfs.rows_rejected),
+        "3",
+        str(gtfs.night_trajets),
+    ]
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", by_source["sncf-gtfs"][1])
+
+    response, rows = _quality_download(client, "rejets")
+    assert response["Content-Disposition"].endswith(f'obrail-qualite-rejets-{today}.csv"')
+    assert rows[0] == ["Source", "Motif", "Nombre", "Exemple"]
+    assert ["sncf-gtfs", "gare inconnue", "2", "trips.txt:14"] in rows[1:]
+
+    _response, rows = _quality_download(client, "completude")
+    assert rows[0] == ["Source", "Champ", "Renseigné (%)"]
+    assert "Trajets : distance" in {row[1] for row in rows[1:] if row[2] == "100,0"}
+
+    _response, rows = _quality_download(client, "validite")
+    assert rows[0] == [
+        "Source",
+        "Jeu de données",
+        "Période de circulation",
+        "Semaine type (lundi)",
+        "Horaires",
+    ]
+    assert {row[0] for row in rows[1:]} == {"back-on-track", "sncf-gtfs"}
+
+    _response, rows = _quality_download(client, "rejets", HTTP_ACCEPT_LANGUAGE="en")
+    assert rows[0] == ["Source", "Reason", "Count", "Example"]
+    assert client.get("/trajets/qualite/nope.csv").status_code == 404
+
+
 @pytest.mark.django_db
 def test_map_with_a_station_name_matching_nothing_shows_no_links_not_a_500(client, network):
     response = client.get(reverse("trajets:network-map"), {"origin": "zzz-nowhere"})
