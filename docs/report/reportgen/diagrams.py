@@ -1,8 +1,9 @@
-"""Diagrams as Graphviz text: three generated from the project's files, the rest kept by hand.
+"""Diagrams as Graphviz text: four generated from the project, the rest kept by hand.
 
 Generated at build time, so they stay true: the apps and their imports (read with ``ast``),
 the compose services and their dependencies (``compose.yaml``), the CI pipeline (``.ci/run``
-stages and ``.gitlab-ci.yml`` jobs). Hand-written ones live in ``docs/report/diagrams/*.dot``.
+stages and ``.gitlab-ci.yml`` jobs), the derived-data pipeline (the artefacts registered in
+``obrail.derived``). Hand-written ones live in ``docs/report/diagrams/*.dot``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +186,42 @@ def ci_dot(root: Path) -> str:
     return "\n".join(lines)
 
 
+def derived_dot(artefacts: Sequence[Any]) -> str:
+    """The derived-data pipeline as registered in ``obrail.derived`` (``registered()``, in the
+    order it runs): one box per artefact with its description, an arrow from each artefact it
+    is built from; heavy ones (never rebuilt in a page request) are drawn thicker."""
+    lines = ["digraph derived {", HEADER, "rankdir=TB;"]
+    lines.append(
+        'change [label="import, chargement, réparation,\\nrebuild_derived (cron)", '
+        'shape=ellipse, fillcolor="#ffffff"];'
+    )
+    for index, artefact in enumerate(artefacts, start=1):
+        weight = ", penwidth=2.5" if artefact.is_heavy else ""
+        label = _label(f"{index}. {artefact.name}", *_wrap(artefact.description, 42))
+        lines.append(f"{_quote(artefact.name)} [label={label}{weight}];")
+    for artefact in artefacts:
+        if not artefact.after:
+            lines.append(f"change -> {_quote(artefact.name)};")
+        for source in artefact.after:
+            lines.append(f"{_quote(source)} -> {_quote(artefact.name)};")
+    lines.append(
+        'label="obrail/derived.py : ordre d\'exécution numéroté ; trait épais = artefact lourd";'
+    )
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` cut into lines of at most ``width`` characters, at spaces."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def render(dot_source: str, target: Path) -> Path:
     """Render Graphviz text to SVG with ``dot``; the error names the diagram."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -202,14 +239,20 @@ def render(dot_source: str, target: Path) -> Path:
 
 
 def render_all(
-    root: Path, diagrams_dir: Path, out_dir: Path, measured: Mapping[str, Any]
+    root: Path,
+    diagrams_dir: Path,
+    out_dir: Path,
+    measured: Mapping[str, Any],
+    artefacts: Sequence[Any],
 ) -> list[Path]:
-    """Render the generated diagrams and every ``*.dot`` kept in ``diagrams_dir``, whose
-    ``{{ key }}`` placeholders are resolved from the measured figures."""
+    """Render the generated diagrams (``artefacts``: the registered derived artefacts) and every
+    ``*.dot`` kept in ``diagrams_dir``, whose ``{{ key }}`` placeholders are resolved from the
+    measured figures."""
     sources = {
         "apps": apps_dot(root),
         "services": compose_dot(root / "compose.yaml"),
         "ci": ci_dot(root),
+        "derived": derived_dot(artefacts),
     }
     for path in sorted(diagrams_dir.glob("*.dot")):
         sources[path.stem] = resolve(path.read_text(encoding="utf-8"), measured, source=path.name)
