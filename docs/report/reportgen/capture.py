@@ -27,6 +27,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 #: command not listed here runs with its defaults.
 QUICK_BENCH_ARGS: dict[str, list[str]] = {
     "bench_api": ["--repeat", "5", "--warmup", "1"],
+    "bench_atlas": ["--requests", "10"],
     "bench_chemostat": ["--repeats", "3", "--grid", "60"],
     "bench_etl": ["data/samples/gtfs/sncf_intercites_2013-12"],
     "bench_models": ["modal-share", "--requests", "100"],
