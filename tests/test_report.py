@@ -246,8 +246,8 @@ def test_the_services_diagram_draws_every_compose_service_and_dependency() -> No
 def test_the_ci_diagram_has_every_stage_of_ci_run_including_the_report() -> None:
     stages = diagrams.ci_run_stages(ROOT / ".ci" / "run")
     assert any(stage.startswith("report") for stage in stages)
-    dot = diagrams.ci_dot(ROOT)
-    assert all(f'[label="{stage.split(" (")[0]}"' in dot for stage in stages)
+    for dot in (diagrams.ci_dot(ROOT), diagrams.ci_dot(ROOT, is_wide=True)):
+        assert all(f'[label="{stage.split(" (")[0]}"' in dot for stage in stages)
     assert "report" in diagrams.gitlab_jobs(ROOT / ".gitlab-ci.yml")["report"]
 
 
@@ -318,7 +318,7 @@ def test_the_derived_diagram_draws_the_registered_pipeline() -> None:
     artefacts = derived.registered()
     dot = diagrams.derived_dot(artefacts)
     for index, artefact in enumerate(artefacts, start=1):
-        assert f'"{artefact.name}" [label="{index}. {artefact.name}\\n' in dot
+        assert f'"{artefact.name}" [label="{index}. {artefact.name}"' in dot
         for source in artefact.after:
             assert f'"{source}" -> "{artefact.name}";' in dot
     assert {"routing-artefact", "atlas"} <= {a.name for a in artefacts}
@@ -338,7 +338,7 @@ def test_the_import_contracts_are_read_from_the_importlinter_file(tmp_path: Path
     contracts = build.import_contracts(path)
     assert contracts == {
         "import_contracts": 2,
-        "import_contract_list": "- One way\n- Alone",
+        "import_contract_list": "- « One way »\n- « Alone »",
         "import_layers": "`apps.top` → `apps.a` | `apps.b` → `obrail`",
     }
     real = build.import_contracts(ROOT / ".importlinter")

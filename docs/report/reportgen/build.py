@@ -38,6 +38,18 @@ def _git(*args: str) -> str:
     return result.stdout.strip() or "inconnu"
 
 
+def _uncommitted() -> str:
+    """`` (+ modifications non validées)`` when the sources differ from the commit."""
+    result = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return " (+ modifications non validées)" if result.stdout.strip() else ""
+
+
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obrail.settings")
     import django
@@ -184,7 +196,7 @@ def import_contracts(path: Path) -> dict[str, Any]:
     ]
     return {
         "import_contracts": len(contracts),
-        "import_contract_list": "\n".join(f"- {config[c]['name']}" for c in contracts),
+        "import_contract_list": "\n".join(f"- « {config[c]['name']} »" for c in contracts),
         "import_layers": " → ".join(layers) or None,
     }
 
@@ -239,7 +251,7 @@ def collect(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     measured: dict[str, Any] = {
         "build": {
             "date": dt.datetime.now(dt.UTC).strftime("%d/%m/%Y %H:%M UTC"),
-            "commit": _git("rev-parse", "--short", "HEAD"),
+            "commit": _git("rev-parse", "--short", "HEAD") + _uncommitted(),
             "commit_date": _git("log", "-1", "--format=%cd", "--date=format:%d/%m/%Y"),
         },
         "tests": figures.read_junit(args.junit),

@@ -156,10 +156,11 @@ def gitlab_jobs(gitlab_ci: Path) -> dict[str, list[str]]:
     return jobs
 
 
-def ci_dot(root: Path) -> str:
-    """GitLab stages with their jobs, above the stages of ``.ci/run``."""
+def ci_dot(root: Path, *, is_wide: bool = False) -> str:
+    """GitLab stages with their jobs and the stages of ``.ci/run``: side by side, top to bottom
+    (a portrait page), or one above the other, left to right (``is_wide``: a slide)."""
     jobs = gitlab_jobs(root / ".gitlab-ci.yml")
-    lines = ["digraph ci {", HEADER, "compound=true;"]
+    lines = ["digraph ci {", HEADER, f"compound=true; rankdir={'LR' if is_wide else 'TB'};"]
     previous = None
     for index, (stage, names) in enumerate(jobs.items()):
         lines.append(f'subgraph cluster_gl{index} {{ label={_quote(stage)}; color="#1f4e8c";')
@@ -181,15 +182,18 @@ def ci_dot(root: Path) -> str:
     lines.append("}")
     for index in range(len(stages) - 1):
         lines.append(f'"run{index}" -> "run{index + 1}";')
-    lines.append('label="en haut : .ci/run (étapes, dans l\'ordre) ; en bas : .gitlab-ci.yml";')
+    lines.append(
+        "label=\"cadre .ci/run : ses étapes, dans l'ordre ; "
+        'autres cadres : étapes et jobs de .gitlab-ci.yml";'
+    )
     lines.append("}")
     return "\n".join(lines)
 
 
 def derived_dot(artefacts: Sequence[Any]) -> str:
     """The derived-data pipeline as registered in ``obrail.derived`` (``registered()``, in the
-    order it runs): one box per artefact with its description, an arrow from each artefact it
-    is built from; heavy ones (never rebuilt in a page request) are drawn thicker."""
+    order it runs): one box per artefact, an arrow from each artefact it is built from; heavy
+    ones (never rebuilt in a page request) are drawn thicker."""
     lines = ["digraph derived {", HEADER, "rankdir=TB;"]
     lines.append(
         'change [label="import, chargement, réparation,\\nrebuild_derived (cron)", '
@@ -197,8 +201,9 @@ def derived_dot(artefacts: Sequence[Any]) -> str:
     )
     for index, artefact in enumerate(artefacts, start=1):
         weight = ", penwidth=2.5" if artefact.is_heavy else ""
-        label = _label(f"{index}. {artefact.name}", *_wrap(artefact.description, 42))
-        lines.append(f"{_quote(artefact.name)} [label={label}{weight}];")
+        lines.append(
+            f"{_quote(artefact.name)} [label={_quote(f'{index}. {artefact.name}')}{weight}];"
+        )
     for artefact in artefacts:
         if not artefact.after:
             lines.append(f"change -> {_quote(artefact.name)};")
@@ -209,17 +214,6 @@ def derived_dot(artefacts: Sequence[Any]) -> str:
     )
     lines.append("}")
     return "\n".join(lines)
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """``text`` cut into lines of at most ``width`` characters, at spaces."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines
 
 
 def render(dot_source: str, target: Path) -> Path:
@@ -252,6 +246,7 @@ def render_all(
         "apps": apps_dot(root),
         "services": compose_dot(root / "compose.yaml"),
         "ci": ci_dot(root),
+        "ci-wide": ci_dot(root, is_wide=True),
         "derived": derived_dot(artefacts),
     }
     for path in sorted(diagrams_dir.glob("*.dot")):
