@@ -134,8 +134,10 @@ def test_a_group_of_figures_cannot_be_cited_as_one_value() -> None:
         figures.resolve("{{ coverage }}", {"coverage": {"line": 1.0}}, source="r.md")
 
 
+@pytest.mark.django_db
 def test_every_figure_the_sources_cite_is_one_the_build_collects(tmp_path: Path) -> None:
-    """Each key cited by the report, the deck and the diagrams exists in what ``collect`` makes."""
+    """Each key cited by the report, the deck and the diagrams exists in what ``collect`` makes
+    (the results read from an empty warehouse: their unmeasured averages stand in as 0)."""
     junit = tmp_path / "junit.xml"
     junit.write_text(JUNIT, encoding="utf-8")
     quality = figures.summarise_quality(
@@ -168,6 +170,9 @@ def test_every_figure_the_sources_cite_is_one_the_build_collects(tmp_path: Path)
         "quality": quality,
         "bench": bench,
         "axe": figures.summarise_axe([], "4", ["la carte"]),
+        "results": {
+            key: 0 if value is None else value for key, value in build.results_facts().items()
+        },
     }
     for name in ("rapport.md", "soutenance.md"):
         text = (REPORT_DIR / name).read_text(encoding="utf-8")
@@ -241,8 +246,8 @@ def test_the_services_diagram_draws_every_compose_service_and_dependency() -> No
 def test_the_ci_diagram_has_every_stage_of_ci_run_including_the_report() -> None:
     stages = diagrams.ci_run_stages(ROOT / ".ci" / "run")
     assert any(stage.startswith("report") for stage in stages)
-    dot = diagrams.ci_dot(ROOT)
-    assert all(f'[label="{stage.split(" (")[0]}"' in dot for stage in stages)
+    for dot in (diagrams.ci_dot(ROOT), diagrams.ci_dot(ROOT, is_wide=True)):
+        assert all(f'[label="{stage.split(" (")[0]}"' in dot for stage in stages)
     assert "report" in diagrams.gitlab_jobs(ROOT / ".gitlab-ci.yml")["report"]
 
 
@@ -278,3 +283,64 @@ def test_the_architecture_block_is_redrawn_from_the_imports(tmp_path: Path) -> N
     assert redrawn.endswith("\noutro\n")
     assert "  alpha --> obrail" in redrawn
     assert "old" not in redrawn
+
+
+def test_the_report_prints_every_benchmark_the_build_runs() -> None:
+    """Each ``bench_*`` command (run by ``capture.run_benchmarks``) has its output in the report."""
+    text = (REPORT_DIR / "rapport.md").read_text(encoding="utf-8")
+    commands = capture.bench_commands(ROOT)
+    assert {"bench_api", "bench_atlas", "bench_chemostat", "bench_etl", "bench_routing"} <= set(
+        commands
+    )
+    missing = [name for name in commands if f"{{{{ bench.{name}.output }}}}" not in text]
+    assert not missing, f"rapport.md prints no output of {missing}"
+
+
+def test_a_figure_typed_by_hand_stops_the_build(tmp_path: Path) -> None:
+    build.check_typed_figures()  # the sources as committed type no figure
+    typed = figures.typed_figures(
+        "Le tableau de bord :\n−78 % sur 104 trains, en 12 ms.\n"
+        "`250 km` en code, {{ results.co2_saving }} %, Django 5.2, erreur 422, 1280 px.\n"
+        "```\n3 tests en 2 s\n```\n",
+        source="r.md",
+    )
+    assert typed == ["r.md:2: « −78 % »", "r.md:2: « 104 trains »", "r.md:2: « 12 ms »"]
+    for name in build.SOURCES:
+        (tmp_path / name).write_text("Rien.\n", encoding="utf-8")
+    (tmp_path / "soutenance.md").write_text("## Tests\n\n- 1 234 tests réussis\n", "utf-8")
+    with pytest.raises(figures.ReportError, match=r"soutenance.md:3: « 1 234 tests »"):
+        build.check_typed_figures(tmp_path)
+
+
+def test_the_derived_diagram_draws_the_registered_pipeline() -> None:
+    from obrail import derived
+
+    artefacts = derived.registered()
+    dot = diagrams.derived_dot(artefacts)
+    for index, artefact in enumerate(artefacts, start=1):
+        assert f'"{artefact.name}" [label="{index}. {artefact.name}"' in dot
+        for source in artefact.after:
+            assert f'"{source}" -> "{artefact.name}";' in dot
+    assert {"routing-artefact", "atlas"} <= {a.name for a in artefacts}
+    assert '"routing-artefact" -> "atlas";' in dot
+
+
+def test_the_import_contracts_are_read_from_the_importlinter_file(tmp_path: Path) -> None:
+    path = tmp_path / ".importlinter"
+    path.write_text(
+        "[importlinter]\nroot_packages =\n    apps\n\n"
+        "[importlinter:contract:layers]\nname = One way\ntype = layers\n"
+        "layers =\n    apps.top\n    apps.a | apps.b\n    obrail\n\n"
+        "[importlinter:contract:alone]\nname = Alone\ntype = forbidden\n"
+        "source_modules =\n    apps.a\nforbidden_modules =\n    apps.b\n",
+        encoding="utf-8",
+    )
+    contracts = build.import_contracts(path)
+    assert contracts == {
+        "import_contracts": 2,
+        "import_contract_list": "- « One way »\n- « Alone »",
+        "import_layers": "`apps.top` → `apps.a` | `apps.b` → `obrail`",
+    }
+    real = build.import_contracts(ROOT / ".importlinter")
+    assert real["import_layers"].startswith("`apps.mlregistry`")
+    assert real["import_layers"].endswith("`obrail`")

@@ -9,6 +9,8 @@ sources strictly, print the PDFs in Chromium and check them (page counts, pages 
 from __future__ import annotations
 
 import argparse
+import ast
+import configparser
 import datetime as dt
 import json
 import os
@@ -36,13 +38,38 @@ def _git(*args: str) -> str:
     return result.stdout.strip() or "inconnu"
 
 
-def settings_facts() -> dict[str, Any]:
-    """Security and GDPR settings as the code defines them (defaults of ``.env.example``)."""
+def _uncommitted() -> str:
+    """`` (+ modifications non validées)`` when the sources differ from the commit."""
+    result = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return " (+ modifications non validées)" if result.stdout.strip() else ""
+
+
+def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obrail.settings")
     import django
-    from django.conf import settings
 
     django.setup()
+
+
+def derived_artefacts() -> list[Any]:
+    """The derived artefacts the apps register in ``obrail.derived``, in the order they run."""
+    _setup_django()
+    from obrail import derived
+
+    return derived.registered()
+
+
+def settings_facts() -> dict[str, Any]:
+    """Security and GDPR settings as the code defines them (defaults of ``.env.example``)."""
+    _setup_django()
+    from django.conf import settings
+
     from obrail.views import LOG_RETENTION_DAYS
 
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
@@ -57,11 +84,16 @@ def settings_facts() -> dict[str, Any]:
         "throttle_compute": rates["compute"],
         "login_failure_limit": settings.AXES_FAILURE_LIMIT,
         "login_lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "login_lockout_max_minutes": settings.LOGIN_LOCKOUT_MAX_MINUTES,
+        "login_backoff_hours": settings.LOGIN_BACKOFF_MEMORY_HOURS,
         "password_min_length": validators["MinimumLengthValidator"]["min_length"],
         "password_validators": len(validators),
         "has_csp": bool(settings.CONTENT_SECURITY_POLICY),
         "referrer_policy": settings.SECURE_REFERRER_POLICY,
         "installed_apps": sum(1 for app in settings.INSTALLED_APPS if app.startswith("apps.")),
+        "compute_cpu_seconds": settings.COMPUTE_CPU_SECONDS,
+        "compute_wall_ms": settings.COMPUTE_WALL_MS,
+        "derived_artefacts": " → ".join(f"`{a.name}`" for a in derived_artefacts()),
     }
 
 
@@ -121,6 +153,51 @@ def project_facts() -> dict[str, Any]:
         "mutual_imports": ", ".join(mutual) or "aucune",
         "prometheus_retention": _prometheus_retention(compose),
         "loki_retention_days": _loki_retention_days(),
+        "django_version": _pinned_version(pins, "Django"),
+        "secret_files": _secret_files(),
+        **import_contracts(ROOT / ".importlinter"),
+    }
+
+
+def _pinned_version(pins: list[str], package: str) -> str | None:
+    """The version ``requirements.txt`` pins for ``package``."""
+    for line in pins:
+        name, _, version = line.partition("==")
+        if name.strip().lower() == package.lower():
+            return version.strip()
+    return None
+
+
+def _secret_files() -> int:
+    """How many secret files ``deploy/init_secrets.py`` generates (its ``SECRETS`` table)."""
+    tree = ast.parse((ROOT / "deploy" / "init_secrets.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "SECRETS" for t in node.targets)
+            and isinstance(node.value, ast.Dict)
+        ):
+            return len(node.value.keys)
+    raise figures.ReportError("deploy/init_secrets.py has no SECRETS table")
+
+
+def import_contracts(path: Path) -> dict[str, Any]:
+    """The import contracts of ``.importlinter`` (enforced by ``lint-imports``): how many, their
+    names, and the layers from top to bottom."""
+    config = configparser.ConfigParser()
+    config.read(path, encoding="utf-8")
+    contracts = [name for name in config.sections() if name.startswith("importlinter:contract:")]
+    layers = [
+        " | ".join(f"`{part.strip()}`" for part in line.split("|"))
+        for contract in contracts
+        if config[contract].get("type") == "layers"
+        for line in config[contract]["layers"].splitlines()
+        if line.strip()
+    ]
+    return {
+        "import_contracts": len(contracts),
+        "import_contract_list": "\n".join(f"- « {config[c]['name']} »" for c in contracts),
+        "import_layers": " → ".join(layers) or None,
     }
 
 
@@ -139,13 +216,42 @@ def _loki_retention_days() -> int | None:
     return int(match.group(1)) // 24 if match else None
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def results_facts() -> dict[str, Any]:
+    """What the platform answers on the loaded data: the indicators dashboard's figures (each
+    source's typical week, as the page shows them) and the atlas's city pairs."""
+    _setup_django()
+    from apps.atlas.models import CityPair
+    from apps.stats.dashboard import compute_dashboard
+
+    dashboard = compute_dashboard()
+    return {
+        "period": dashboard.period_label,
+        "trains": dashboard.service_count,
+        "night_trains": dashboard.night_count,
+        "night_share": _rounded(dashboard.night_share_percent),
+        "co2_method": dashboard.co2_method_label,
+        "co2_compared": dashboard.co2_compared_count,
+        "co2_rail_kg": _rounded(dashboard.average_co2_rail_kg),
+        "co2_flight_kg": _rounded(dashboard.average_co2_flight_kg),
+        "co2_saving": _rounded(dashboard.co2_saving_percent),
+        "atlas_pairs": CityPair.objects.count(),
+        "atlas_pairs_by_rail": CityPair.objects.filter(
+            rail_status=CityPair.RailStatus.FOUND
+        ).count(),
+    }
+
+
 def collect(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """Every figure of this build, with the date and commit they describe."""
     env = {**os.environ, "DEBUG": "true"}
     measured: dict[str, Any] = {
         "build": {
             "date": dt.datetime.now(dt.UTC).strftime("%d/%m/%Y %H:%M UTC"),
-            "commit": _git("rev-parse", "--short", "HEAD"),
+            "commit": _git("rev-parse", "--short", "HEAD") + _uncommitted(),
             "commit_date": _git("log", "-1", "--format=%cd", "--date=format:%d/%m/%Y"),
         },
         "tests": figures.read_junit(args.junit),
@@ -163,6 +269,7 @@ def collect(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     capture.manage(ROOT, env, "train_model", "modal-share", "--promote")
     quality = json.loads(capture.manage(ROOT, env, "quality_report", "--json"))
     measured["quality"] = figures.summarise_quality(quality)
+    measured["results"] = results_facts()
     print("report: running the benchmarks (short runs)", flush=True)
     measured["bench"] = capture.run_benchmarks(ROOT, env, out / "bench")
     print("report: screenshots and axe audit of the running pages", flush=True)
@@ -189,7 +296,10 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
         json.dumps(measured, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     print("report: diagrams", flush=True)
-    diagrams.render_all(ROOT, REPORT_DIR / "diagrams", out / "diagrams", measured)
+    diagrams.render_all(
+        ROOT, REPORT_DIR / "diagrams", out / "diagrams", measured, derived_artefacts()
+    )
+    check_typed_figures()
     css = (REPORT_DIR / "style" / "report.css").read_text(encoding="utf-8")
     deck_css = (REPORT_DIR / "style" / "deck.css").read_text(encoding="utf-8")
     text = figures.resolve(
@@ -247,6 +357,25 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     )
     check(out, len(slides))
     return measured
+
+
+SOURCES = ("rapport.md", "soutenance.md")
+
+
+def check_typed_figures(directory: Path = REPORT_DIR) -> None:
+    """No source prints a measured figure typed by hand: each one is a ``{{ key }}``."""
+    typed = [
+        problem
+        for name in SOURCES
+        for problem in figures.typed_figures(
+            (directory / name).read_text(encoding="utf-8"), source=name
+        )
+    ]
+    if typed:
+        raise figures.ReportError(
+            "figures typed by hand, not produced by the build (use a {{ key }}):\n"
+            + "\n".join(typed)
+        )
 
 
 CITED_TEST = re.compile(r"`([\w/.-]+\.py)::(\w+)`")

@@ -27,6 +27,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 #: command not listed here runs with its defaults.
 QUICK_BENCH_ARGS: dict[str, list[str]] = {
     "bench_api": ["--repeat", "5", "--warmup", "1"],
+    "bench_atlas": ["--requests", "10"],
     "bench_chemostat": ["--repeats", "3", "--grid", "60"],
     "bench_etl": ["data/samples/gtfs/sncf_intercites_2013-12"],
     "bench_models": ["modal-share", "--requests", "100"],
@@ -36,6 +37,9 @@ BENCH_TIMEOUT_S = 600
 #: Links from the home page that are not pages to photograph.
 SKIPPED_PREFIXES = ("/admin", "/api", "/i18n", "/health", "/metrics", "/static")
 MAX_PAGES = 16
+#: Height of the ``-page`` screenshots (the report's), in CSS pixels, at each width: the page's
+#: top past the first screen (a list's first rows); the others (the deck's) are the first screen.
+SHOT_HEIGHTS = {"wide": 1350, "narrow": 1100}
 
 
 def manage(root: Path, env: Mapping[str, str], *args: str, timeout: float = 1800) -> str:
@@ -163,11 +167,25 @@ def capture_pages(base: str, out_dir: Path) -> dict[str, Any]:
             entry["title"] = wide.title().split(" · ")[0].strip() or path
             wide.screenshot(path=str(out_dir / f"{entry['slug']}.png"))
             narrow.screenshot(path=str(out_dir / f"{entry['slug']}-320.png"))
+            _screenshot(wide, out_dir / f"{entry['slug']}-page.png", SHOT_HEIGHTS["wide"])
+            _screenshot(narrow, out_dir / f"{entry['slug']}-320-page.png", SHOT_HEIGHTS["narrow"])
             pages.append(entry)
         defects = _known_defects(wide, base, [page["path"] for page in pages])
         browser.close()
     (out_dir / "axe.json").write_text(json.dumps(pages, ensure_ascii=False, indent=1), "utf-8")
     return {"pages": pages, "version": version, "known_defects": defects}
+
+
+def _screenshot(page: Any, path: Path, max_height: int) -> None:
+    """The top of the whole page, down to ``max_height`` pixels: below the first screen,
+    where a list's first rows are, and no taller than a printed page can show."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    width = page.viewport_size["width"]
+    page.screenshot(
+        path=str(path),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": width, "height": min(height, max_height)},
+    )
 
 
 KNOWN_DEFECTS = """() => {

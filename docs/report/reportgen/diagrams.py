@@ -1,8 +1,9 @@
-"""Diagrams as Graphviz text: three generated from the project's files, the rest kept by hand.
+"""Diagrams as Graphviz text: four generated from the project, the rest kept by hand.
 
 Generated at build time, so they stay true: the apps and their imports (read with ``ast``),
 the compose services and their dependencies (``compose.yaml``), the CI pipeline (``.ci/run``
-stages and ``.gitlab-ci.yml`` jobs). Hand-written ones live in ``docs/report/diagrams/*.dot``.
+stages and ``.gitlab-ci.yml`` jobs), the derived-data pipeline (the artefacts registered in
+``obrail.derived``). Hand-written ones live in ``docs/report/diagrams/*.dot``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -155,10 +156,11 @@ def gitlab_jobs(gitlab_ci: Path) -> dict[str, list[str]]:
     return jobs
 
 
-def ci_dot(root: Path) -> str:
-    """GitLab stages with their jobs, above the stages of ``.ci/run``."""
+def ci_dot(root: Path, *, is_wide: bool = False) -> str:
+    """GitLab stages with their jobs and the stages of ``.ci/run``: side by side, top to bottom
+    (a portrait page), or one above the other, left to right (``is_wide``: a slide)."""
     jobs = gitlab_jobs(root / ".gitlab-ci.yml")
-    lines = ["digraph ci {", HEADER, "compound=true;"]
+    lines = ["digraph ci {", HEADER, f"compound=true; rankdir={'LR' if is_wide else 'TB'};"]
     previous = None
     for index, (stage, names) in enumerate(jobs.items()):
         lines.append(f'subgraph cluster_gl{index} {{ label={_quote(stage)}; color="#1f4e8c";')
@@ -180,7 +182,36 @@ def ci_dot(root: Path) -> str:
     lines.append("}")
     for index in range(len(stages) - 1):
         lines.append(f'"run{index}" -> "run{index + 1}";')
-    lines.append('label="en haut : .ci/run (étapes, dans l\'ordre) ; en bas : .gitlab-ci.yml";')
+    lines.append(
+        "label=\"cadre .ci/run : ses étapes, dans l'ordre ; "
+        'autres cadres : étapes et jobs de .gitlab-ci.yml";'
+    )
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def derived_dot(artefacts: Sequence[Any]) -> str:
+    """The derived-data pipeline as registered in ``obrail.derived`` (``registered()``, in the
+    order it runs): one box per artefact, an arrow from each artefact it is built from; heavy
+    ones (never rebuilt in a page request) are drawn thicker."""
+    lines = ["digraph derived {", HEADER, "rankdir=TB;"]
+    lines.append(
+        'change [label="import, chargement, réparation,\\nrebuild_derived (cron)", '
+        'shape=ellipse, fillcolor="#ffffff"];'
+    )
+    for index, artefact in enumerate(artefacts, start=1):
+        weight = ", penwidth=2.5" if artefact.is_heavy else ""
+        lines.append(
+            f"{_quote(artefact.name)} [label={_quote(f'{index}. {artefact.name}')}{weight}];"
+        )
+    for artefact in artefacts:
+        if not artefact.after:
+            lines.append(f"change -> {_quote(artefact.name)};")
+        for source in artefact.after:
+            lines.append(f"{_quote(source)} -> {_quote(artefact.name)};")
+    lines.append(
+        'label="obrail/derived.py : ordre d\'exécution numéroté ; trait épais = artefact lourd";'
+    )
     lines.append("}")
     return "\n".join(lines)
 
@@ -202,14 +233,21 @@ def render(dot_source: str, target: Path) -> Path:
 
 
 def render_all(
-    root: Path, diagrams_dir: Path, out_dir: Path, measured: Mapping[str, Any]
+    root: Path,
+    diagrams_dir: Path,
+    out_dir: Path,
+    measured: Mapping[str, Any],
+    artefacts: Sequence[Any],
 ) -> list[Path]:
-    """Render the generated diagrams and every ``*.dot`` kept in ``diagrams_dir``, whose
-    ``{{ key }}`` placeholders are resolved from the measured figures."""
+    """Render the generated diagrams (``artefacts``: the registered derived artefacts) and every
+    ``*.dot`` kept in ``diagrams_dir``, whose ``{{ key }}`` placeholders are resolved from the
+    measured figures."""
     sources = {
         "apps": apps_dot(root),
         "services": compose_dot(root / "compose.yaml"),
         "ci": ci_dot(root),
+        "ci-wide": ci_dot(root, is_wide=True),
+        "derived": derived_dot(artefacts),
     }
     for path in sorted(diagrams_dir.glob("*.dot")):
         sources[path.stem] = resolve(path.read_text(encoding="utf-8"), measured, source=path.name)

@@ -56,6 +56,31 @@ def resolve(text: str, figures: Mapping[str, Any], *, source: str) -> str:
     return resolved
 
 
+#: A number with a unit of measure or a counted noun: what only a run may print.
+TYPED_FIGURE = re.compile(
+    r"(?<![\w.,\-−])[−-]?\d[\d\u202f ]*(?:[.,]\d+)?\s*"
+    r"(?:%|(?:ms|s|min|minutes?|h|km|kg|Mo|Go|MB|GB|tests?|trains?|trajets?|pages?|"
+    r"violations?|gares|sources|lignes|jours|fichiers|règles|services|paquets|jobs|étapes|"
+    r"contrats|paires|instructions|secondes)\b)"
+)
+_FENCED = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
+_NOT_PROSE = re.compile(r"\{\{[^}]*\}\}|`[^`\n]*`|<https?://[^>\s]*>|\]\([^)\s]*\)|<[a-z][^>]*>")
+
+
+def typed_figures(text: str, *, source: str) -> list[str]:
+    """Figures typed in the prose of a source (outside ``{{ }}``, code and links), with their
+    line: a measured number must come from the build."""
+
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    prose = _NOT_PROSE.sub(blank, _FENCED.sub(blank, text))
+    return [
+        f"{source}:{prose.count(chr(10), 0, match.start()) + 1}: « {match.group(0).strip()} »"
+        for match in TYPED_FIGURE.finditer(prose)
+    ]
+
+
 def cited_keys(text: str) -> list[str]:
     """The figure keys a source cites, in order."""
     return [match.group(1) for match in PLACEHOLDER.finditer(text)]
