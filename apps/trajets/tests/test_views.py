@@ -161,6 +161,17 @@ def test_sorting_by_duration_descending_marks_the_column(client, network):
     assert 'href="/trajets/?ordering=duration"' in html
 
 
+def test_the_default_order_marks_the_departure_column_ascending(client, network):
+    html = client.get(reverse("trajets:trajet-list")).content.decode()
+    trains = _train_links(html)
+    by_departure = sorted(network.trajets, key=lambda trajet: (trajet.departure_time, trajet.pk))
+    assert trains == [f"{t.category} {t.train_number}" for t in by_departure]
+    assert re.search(r'<th scope="col" aria-sort="ascending"><a[^>]*id="sort-departure"', html)
+    assert html.count("aria-sort=") == 1
+    # As after a click on "Départ": the next click sorts descending.
+    assert 'href="/trajets/?ordering=-departure"' in html
+
+
 def test_pagination_keeps_the_filters_in_its_links(client):
     build_sample_network(extra_day_trajets=30)
     first = client.get(reverse("trajets:trajet-list"), {"kind": "day"}).content.decode()
