@@ -35,7 +35,7 @@ VALIDITY_LABELS = {
 
 
 #: The page's tables a spreadsheet can download, by the slug of their address.
-COVERAGE_TABLES = ("pays", "operateurs")
+COVERAGE_TABLES = ("pays", "operateurs", "etats", "lacunes")
 
 CoverageLine = tuple[CoverageRow, str, str, str]
 
@@ -68,6 +68,29 @@ def coverage_lines(card: Scorecard) -> dict[str, list[CoverageLine]]:
     }
 
 
+def map_table(card: Scorecard) -> list[tuple[str, str, list[str]]]:
+    """The map's table: each state, its label and its countries' names, as the map says them."""
+    state_labels = {key: str(label) for key, label in STATE_LABELS.items()}
+    return [
+        (state, state_labels[state], [country_name(code) for code in codes])
+        for state, codes in build_coverage_map(card).by_state.items()
+    ]
+
+
+def gap_lines(card: Scorecard) -> dict[str, list[tuple[str, object]]]:
+    """The countries without a current timetable (name and row: an expired timetable says until
+    when it ran) and the partly covered ones (name and the trains their timetable describes)."""
+    scopes = {key: str(label) for key, label in SourceScope.choices}
+    by_key = {row.key: row for row in card.countries}
+    return {
+        "gaps": [(country_name(code), by_key.get(code)) for code in card.gaps],
+        "partial": [
+            (country_name(code), " ; ".join(scopes[s] for s in by_key[code].current_scopes))
+            for code in card.partial
+        ],
+    }
+
+
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """The scorecard of the week holding ``?week=`` (this week by default); a bad date is a
     422 with the field's error."""
@@ -75,12 +98,6 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     if isinstance(week, HttpResponse):
         return week
     card = coverage_scorecard(week=week, today=timezone.localdate())
-    scopes = {key: str(label) for key, label in SourceScope.choices}
-    by_key = {row.key: row for row in card.countries}
-
-    def described(row_scopes: list[str]) -> str:
-        return " ; ".join(scopes[s] for s in row_scopes)
-
     coverage_map = build_coverage_map(card)
     state_labels = {key: str(label) for key, label in STATE_LABELS.items()}
     lines = coverage_lines(card)
@@ -91,31 +108,64 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             (country, country_name(country.code), state_labels[country.state])
             for country in coverage_map.countries
         ],
-        "map_table": [
-            (state, state_labels[state], [country_name(code) for code in codes])
-            for state, codes in coverage_map.by_state.items()
-        ],
+        "map_table": map_table(card),
         "week_text": week.isoformat(),
         "countries": lines["pays"],
         "operators": lines["operateurs"],
-        # A gap whose timetable has expired says until when it ran.
-        "gaps": [(country_name(code), by_key.get(code)) for code in card.gaps],
-        "partial": [
-            (country_name(code), described(by_key[code].current_scopes)) for code in card.partial
-        ],
+        **gap_lines(card),
     }
     return render(request, "stats/coverage.html", context)
 
 
 def coverage_export(request: HttpRequest, table: str) -> HttpResponse:
-    """The page's table by country or by operator, for the same week, as a French spreadsheet
-    CSV; a bad date is the page's 422."""
+    """The page's table by country or by operator, its map's table or its two lists of countries,
+    for the same week, as a French spreadsheet CSV; a bad date is the page's 422."""
     if table not in COVERAGE_TABLES:
         raise Http404(_("Aucun tableau ne s'appelle « %(key)s ».") % {"key": table})
     week = _week(request)
     if isinstance(week, HttpResponse):
         return week
     card = coverage_scorecard(week=week, today=timezone.localdate())
+    week_slug = f"semaine-{card.week_start.isoformat()}-au-{card.week_end.isoformat()}"
+    headers, rows = (
+        _list_table(card, table) if table in ("etats", "lacunes") else _scorecard_table(card, table)
+    )
+    return stream_spreadsheet_csv(
+        headers, rows, filename=download_name("couverture", table, week_slug)
+    )
+
+
+def _list_table(card: Scorecard, table: str) -> tuple[list[str], list[tuple[object, ...]]]:
+    """The map's table (one line per country, in the page's order) or the two lists (countries
+    without a current timetable, then the partly covered ones) as headers and cells."""
+    if table == "etats":
+        return [_("État"), _("Pays")], [
+            (label, name) for _state, label, names in map_table(card) for name in names
+        ]
+    lists = gap_lines(card)
+    labels = {key: str(label) for key, label in VALIDITY_LABELS.items()}
+    none, partial = str(STATE_LABELS["none"]), str(STATE_LABELS["partial"])
+    rows: list[tuple[object, ...]] = [
+        (
+            name,
+            none,
+            labels[row.validity] if row else "",
+            f"{french_date(row.runs_from)} – {french_date(row.runs_until)}"
+            if row and row.runs_from
+            else "",
+            "",
+        )
+        for name, row in lists["gaps"]
+    ]
+    rows += [
+        (name, partial, labels["current"], "", described) for name, described in lists["partial"]
+    ]
+    headers = [_("Pays"), _("État"), _("Horaire"), _("Circulation"), _("Trains décrits")]
+    return headers, rows
+
+
+def _scorecard_table(card: Scorecard, table: str) -> tuple[list[str], list[tuple[object, ...]]]:
+    """The scorecard by country or by operator as headers and cells."""
     headers = [
         _("Pays") if table == "pays" else _("Opérateur"),
         _("Sources"),
@@ -147,7 +197,4 @@ def coverage_export(request: HttpRequest, table: str) -> HttpResponse:
         )
         for row, name, validity, described in coverage_lines(card)[table]
     ]
-    week_slug = f"semaine-{card.week_start.isoformat()}-au-{card.week_end.isoformat()}"
-    return stream_spreadsheet_csv(
-        headers, rows, filename=download_name("couverture", table, week_slug)
-    )
+    return headers, rows

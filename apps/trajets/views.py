@@ -51,6 +51,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     context = {
         "report": report,
         "sources": quality_report.source_rows(report),
+        "identity_checks": quality_report.identity_checks(report.identity),
         "rejected_total": sum(group.count for source in report.sources for group in source.rejects),
         "source_validities": source_validities(),
         "coverage_gaps": [
@@ -61,13 +62,16 @@ def quality(request: HttpRequest) -> HttpResponse:
 
 
 def quality_export(request: HttpRequest, table: str) -> HttpResponse:
-    """One table of the quality page (last imports, validity, completeness, rejects) as a
-    French spreadsheet CSV."""
-    if table not in quality_report.QUALITY_TABLES:
+    """One table of the quality page (last imports, validity, completeness, rejects, the
+    accuracy of stations and operators) as a French spreadsheet CSV."""
+    if table in quality_report.IDENTITY_TABLES:
+        headers, rows = quality_report.identity_table(table, summarise_data_quality().identity)
+    elif table in quality_report.QUALITY_TABLES:
+        headers, rows = quality_report.quality_table(
+            table, summarise_data_quality(), source_validities()
+        )
+    else:
         raise Http404(_("Aucun tableau ne s'appelle « %(key)s ».") % {"key": table})
-    headers, rows = quality_report.quality_table(
-        table, summarise_data_quality(), source_validities()
-    )
     return stream_spreadsheet_csv(headers, rows, filename=download_name("qualite", table))
 
 

@@ -293,3 +293,71 @@ def test_the_scorecard_tables_download_as_french_spreadsheets_for_the_page_s_wee
     assert bad["Content-Type"].startswith("text/html")
     assert 'aria-invalid="true"' in bad.content.decode()
     assert client.get("/indicateurs/couverture/nope.csv").status_code == 404
+
+
+def test_the_map_table_and_the_lists_of_countries_download_as_french_spreadsheets(
+    client, warehouse, monkeypatch
+) -> None:
+    monkeypatch.setattr("apps.stats.views_coverage.timezone.localdate", lambda: TODAY)
+    html = unescape(
+        client.get("/indicateurs/couverture", {"week": WEEK.isoformat()}).content.decode()
+    )
+    for table in ("etats", "lacunes"):
+        assert f'href="/indicateurs/couverture/{table}.csv?week=2025-03-05" download' in html
+    assert "Télécharger « Pays européens par état de la couverture » pour un tableur" in html
+    assert (
+        "Télécharger « Pays sans horaire en cours ou couverts en partie » pour un tableur" in html
+    )
+    today = timezone.localdate().isoformat()
+
+    response = client.get("/indicateurs/couverture/etats.csv", {"week": WEEK.isoformat()})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        "attachment; filename="
+        f'"obrail-couverture-etats-semaine-2025-03-03-au-2025-03-09-{today}.csv"'
+    )
+    text, rows = _spreadsheet(response)
+    assert text.startswith("\ufeff")
+    assert ";" in text.splitlines()[0]
+    assert rows[0] == ["État", "Pays"]
+    # One line per country; the partly covered ones as the page's table says them.
+    partly = [
+        name for state, name in rows[1:] if state == "horaire en cours pour une partie des trains"
+    ]
+    assert partly == ["Bulgarie", "Hongrie", "Moldavie"]
+    assert (
+        '<tr><th scope="row">horaire en cours pour une partie des trains</th>'
+        f"<td>{', '.join(partly)}</td></tr>"
+    ) in html
+    assert ["horaire national en cours", "Roumanie"] in rows
+    assert len(rows) - 1 == 1 + 3 + 34
+
+    response = client.get("/indicateurs/couverture/lacunes.csv", {"week": WEEK.isoformat()})
+    assert response["Content-Disposition"].endswith(
+        f'"obrail-couverture-lacunes-semaine-2025-03-03-au-2025-03-09-{today}.csv"'
+    )
+    _text, rows = _spreadsheet(response)
+    assert rows[0] == ["Pays", "État", "Horaire", "Circulation", "Trains décrits"]
+    by_name = {row[0]: row for row in rows[1:]}
+    # France: without a current timetable, expired after 22 April 2025, as the page says.
+    assert "France (horaire expiré : trains jusqu'au 22 avril 2025)" in html
+    france = by_name["France"]
+    assert france[1:3] == ["aucun horaire en cours", "expiré"]
+    assert france[3].endswith("– 22/04/2025")
+    assert "Bulgarie : trains venus de l'étranger seulement" in html
+    assert by_name["Bulgarie"][1:3] == ["horaire en cours pour une partie des trains", "en cours"]
+    assert by_name["Bulgarie"][4] == "trains venus de l'étranger seulement"
+    assert len(rows) - 1 == 34 + 3
+
+    english = client.get(
+        "/indicateurs/couverture/lacunes.csv", {"week": WEEK.isoformat()}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert _spreadsheet(english)[1][0] == [
+        "Country",
+        "Status",
+        "Timetable",
+        "Running dates",
+        "Trains described",
+    ]
+    assert client.get("/indicateurs/couverture/etat.csv").status_code == 404

@@ -39,6 +39,8 @@ from obrail.formatting import (
 
 PAGE_SIZE = 25
 ORDERING_PARAM = "ordering"
+#: The order without ``?ordering=``: Trajet.Meta.ordering (departure time, then id).
+DEFAULT_ORDERING = "departure"
 # (ordering value of TrajetFilterSet, column label, numeric column)
 SORT_COLUMNS = (
     ("departure", gettext_lazy("Départ"), False),
@@ -324,7 +326,7 @@ def results_context(
     path: str, query: QueryDict, filterset: TrajetFilterSet, coverage: DataCoverage
 ) -> dict[str, object]:
     """The requested page of results with its count, links, sort headers and downloads."""
-    ordering = query.get(ORDERING_PARAM, "")
+    ordering = query.get(ORDERING_PARAM, "") or DEFAULT_ORDERING
     # Deferred join: page through ids only (narrow index scans, even when thousands of services
     # share a departure minute), then load the 25 rows with their operator and stations.
     paginator = CachedCountPaginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE)

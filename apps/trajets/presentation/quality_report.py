@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.trajets.etl.quality import QualityReport
+from apps.trajets.identity_quality import IdentityQuality
 from apps.trajets.models import ImportRun
 from apps.trajets.periods import SourceValidity
 from apps.trajets.reject_reasons import describe_reason
@@ -61,6 +62,94 @@ def source_rows(report: QualityReport) -> list[dict[str, object]]:
 
 #: The page's tables a spreadsheet can download, by the slug of their address.
 QUALITY_TABLES = ("sources", "validite", "completude", "rejets")
+#: The tables of the station and operator accuracy section, by the same slugs.
+IDENTITY_TABLES = (
+    "verifications",
+    "rattachements",
+    "exemples-de-rattachements",
+    "avertissements",
+    "gares-proches",
+    "gares-sans-correspondance",
+    "operateurs",
+)
+
+
+def identity_checks(identity: IdentityQuality) -> list[tuple[str, int]]:
+    """The accuracy checks of stations and operators, each with its result (the page's table)."""
+    return [
+        (_("Gares"), identity.stations),
+        (_("Gares localisées (coordonnées)"), identity.stations_located),
+        (_("Gares rattachées à une ville"), identity.stations_with_place),
+        (_("Gares décrites par plusieurs sources"), identity.stations_shared_by_sources),
+        (_("Paires de gares à moins de 300 m aux noms semblables"), identity.near_pairs),
+        (_("… dont aucune source n'explique la distinction"), identity.near_pairs_unexplained),
+        (
+            _("Gares dont le pays diffère de celui de leurs coordonnées"),
+            identity.country_mismatches,
+        ),
+        (_("… à plus de 2 km d'une frontière"), identity.country_mismatches_beyond_border),
+        (_("Gares dont le fuseau diffère de celui de leurs coordonnées"), identity.zone_mismatches),
+        (_("Opérateurs"), identity.operators),
+        (_("Opérateurs absents du registre (à vérifier)"), len(identity.operators_unregistered)),
+        (
+            _("Sites web partagés par plusieurs opérateurs"),
+            len(identity.operators_sharing_a_website),
+        ),
+    ]
+
+
+def identity_table(
+    table: str, identity: IdentityQuality
+) -> tuple[list[str], list[tuple[object, ...]]]:
+    """One table of the accuracy section as headers and spreadsheet cells. The near pairs and
+    the stations matched with no other source hold every example the report keeps (the page
+    shows the first 30 and 40)."""
+    if table == "verifications":
+        return [_("Vérification"), _("Résultat")], list(identity_checks(identity))
+    if table == "rattachements":
+        return [_("Règle"), _("Enregistrements")], list(identity.merges_by_rule.items())
+    if table == "exemples-de-rattachements":
+        headers = [
+            _("Source"), _("Enregistrement"), _("Gare"), _("Règle"), _("Motif"),
+            _("Rattaché à"), _("Distance (km)"),
+        ]  # fmt: skip
+        return headers, [
+            (m.source, m.record, m.station, m.rule, m.detail, m.merged_with,
+             french_number(m.distance_km, 3))
+            for m in identity.merge_examples
+        ]  # fmt: skip
+    if table == "avertissements":
+        return [_("Type"), _("Nombre"), _("Exemples")], [
+            (kind, count, " ; ".join(examples)) for kind, count, examples in identity.warning_rows
+        ]
+    if table == "gares-proches":
+        return [_("Gare"), _("Autre gare"), _("Distance (m)"), _("Explication")], [
+            (pair.first, pair.second, pair.distance_m, pair.explanation)
+            for pair in identity.near_pair_examples
+        ]
+    if table == "gares-sans-correspondance":
+        headers = [
+            _("Source"), _("Gare de la source"), _("Gare la plus proche"), _("Distance (km)"),
+        ]  # fmt: skip
+        return headers, [
+            (row.source, row.record, row.nearest, french_number(row.distance_km, 2))
+            for row in identity.unmatched_examples
+        ]
+    headers = [
+        _("Opérateur"), _("Code"), _("Pays"), _("Site web"), _("Au registre"),
+        _("Noms dans les sources"),
+    ]  # fmt: skip
+    return headers, [
+        (
+            row.name,
+            row.code,
+            row.country,
+            row.website,
+            _("oui") if row.is_registered else _("non, à vérifier"),
+            " ; ".join(row.aliases),
+        )
+        for row in identity.operator_rows
+    ]
 
 
 def _moment(value: dt.datetime | None) -> str:

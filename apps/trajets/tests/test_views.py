@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from html import unescape
 
 import pytest
 from django.core.cache import cache
@@ -159,6 +160,17 @@ def test_sorting_by_duration_descending_marks_the_column(client, network):
     assert re.search(sorted_header, html)
     # The next click sorts ascending.
     assert 'href="/trajets/?ordering=duration"' in html
+
+
+def test_the_default_order_marks_the_departure_column_ascending(client, network):
+    html = client.get(reverse("trajets:trajet-list")).content.decode()
+    trains = _train_links(html)
+    by_departure = sorted(network.trajets, key=lambda trajet: (trajet.departure_time, trajet.pk))
+    assert trains == [f"{t.category} {t.train_number}" for t in by_departure]
+    assert re.search(r'<th scope="col" aria-sort="ascending"><a[^>]*id="sort-departure"', html)
+    assert html.count("aria-sort=") == 1
+    # As after a click on "Départ": the next click sorts descending.
+    assert 'href="/trajets/?ordering=-departure"' in html
 
 
 def test_pagination_keeps_the_filters_in_its_links(client):
@@ -387,6 +399,74 @@ def test_the_quality_page_shows_the_identity_checks(client):
     assert response.status_code == 200
     assert "Justesse des gares et des opérateurs" in html
     assert "Gares dont le pays diffère de celui de leurs coordonnées" in html
+
+
+def test_the_accuracy_tables_download_as_french_spreadsheets(client, network):
+    from apps.trajets.tests.factories import make_station
+
+    # Two stations 50 m apart with similar names: a near pair nothing explains.
+    make_station("Berlin Hbf", country="DE", latitude=52.5256, longitude=13.3695)
+    make_station("Berlin Hbf (tief)", country="DE", latitude=52.5260, longitude=13.3699)
+    response = client.get(reverse("trajets:quality"))
+    html = unescape(response.content.decode())
+    identity = response.context["report"].identity
+    slugs = (
+        "verifications", "rattachements", "exemples-de-rattachements", "avertissements",
+        "gares-proches", "gares-sans-correspondance", "operateurs",
+    )  # fmt: skip
+    today = timezone.localdate().isoformat()
+    for slug in slugs:
+        response, rows = _quality_download(client, slug)
+        assert response.status_code == 200, slug
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="obrail-qualite-{slug}-{today}.csv"'
+        )
+    assert "Télécharger « Vérifications de justesse » pour un tableur" in html
+    for slug in ("verifications", "operateurs", "gares-proches"):
+        assert f'href="/trajets/qualite/{slug}.csv" download' in html
+
+    _response, rows = _quality_download(client, "verifications")
+    assert rows[0] == ["Vérification", "Résultat"]
+    assert len(rows) - 1 == 12
+    stations = next(row for row in rows[1:] if row[0] == "Gares")
+    assert stations[1] == str(identity.stations)
+    assert f'<th scope="row">Gares</th><td class="num">{identity.stations}</td>' in html
+    assert identity.stations > 0
+
+    _response, rows = _quality_download(client, "gares-proches")
+    assert rows[0] == ["Gare", "Autre gare", "Distance (m)", "Explication"]
+    pair = next(row for row in rows[1:] if "Berlin Hbf" in row[0] and "Berlin Hbf" in row[1])
+    shown = next(p for p in identity.near_pair_examples if {p.first, p.second} == set(pair[:2]))
+    assert pair[2:] == [str(shown.distance_m), shown.explanation]
+    assert (
+        f'<th scope="row">{shown.first}</th><td>{shown.second}</td>'
+        f'<td class="num">{shown.distance_m}</td><td>{shown.explanation}</td>'
+    ) in html
+
+    _response, rows = _quality_download(client, "operateurs")
+    assert rows[0] == [
+        "Opérateur", "Code", "Pays", "Site web", "Au registre", "Noms dans les sources",
+    ]  # fmt: skip
+    assert [(row[0], row[1]) for row in rows[1:]] == [
+        (row.name, row.code) for row in identity.operator_rows
+    ]
+    assert identity.operator_rows
+    assert {row[4] for row in rows[1:]} <= {"oui", "non, à vérifier"}
+
+    _response, rows = _quality_download(client, "gares-sans-correspondance")
+    assert rows[0] == ["Source", "Gare de la source", "Gare la plus proche", "Distance (km)"]
+    assert len(rows) - 1 == len(identity.unmatched_examples)
+    _response, rows = _quality_download(client, "rattachements")
+    assert rows[1:] == [[rule, str(count)] for rule, count in identity.merges_by_rule.items()]
+    _response, rows = _quality_download(client, "avertissements")
+    assert rows[0] == ["Type", "Nombre", "Exemples"]
+    assert len(rows) - 1 == len(identity.warning_rows)
+
+    _response, rows = _quality_download(client, "verifications", HTTP_ACCEPT_LANGUAGE="en")
+    assert rows[0] == ["Check", "Outcome"]
+    assert rows[1][0] == "Stations"
+    assert client.get("/trajets/qualite/gares.csv").status_code == 404
 
 
 def _spreadsheet(response) -> list[list[str]]:
