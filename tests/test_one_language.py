@@ -179,6 +179,41 @@ def test_french_pages_hold_no_english_word_in_any_state(client, network):
     assert "Maintenance des itinéraires" in pages[reverse("monitoring:status"), ()]
 
 
+def test_the_throttled_error_and_login_locked_pages_hold_no_english_word(settings):
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "compute": "1/minute",
+        },
+    }
+    settings.AXES_FAILURE_LIMIT = 1
+    # The 500 page: Django's handler500 answering a failing view (the client would re-raise).
+    settings.ROOT_URLCONF = "tests.e2e.failing_urls"
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="fr")
+    batch = reverse("ecology:batch-growth")
+    assert client.get(batch, {"t_end": "0"}).status_code == 422
+    throttled = client.get(batch, {"t_end": "0"})
+    failed = client.get("/erreur-de-test")
+    locked = client.post(reverse("admin:login"), {"username": "quelquun", "password": "faux"})
+    cache.clear()
+    pages = {"429": throttled, "500": failed, "login locked": locked}
+    assert {name: page.status_code for name, page in pages.items()} == {
+        "429": 429,
+        "500": 500,
+        "login locked": 429,
+    }
+    assert "Trop de calculs demandés" in throttled.content.decode()
+    assert "Erreur du serveur" in failed.content.decode()
+    assert "Connexion temporairement refusée" in locked.content.decode()
+    found = {name: english_words(page.content.decode()) for name, page in pages.items()}
+    assert found == {"429": [], "500": [], "login locked": []}
+
+
 def test_the_check_finds_an_english_word_left_on_a_page():
     assert english_words("<p>Trains de nuit</p><p>No results found</p>") == ["No", "found"]
     assert english_words('<p lang="en">English</p><code>manage.py check</code>') == []
