@@ -12,8 +12,9 @@ import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from obrail.api.csv_export import safe_cell
 
@@ -73,3 +74,8 @@ def stream_spreadsheet_csv(
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def unknown_table(slug: str) -> Http404:
+    """The 404 of a page's spreadsheet address that names none of its tables."""
+    return Http404(_("Aucun tableau ne s'appelle « %(key)s ».") % {"key": slug})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +13,16 @@ from django.utils.translation import gettext_lazy
 
 from apps.places.services import fold
 from apps.stats.coverage import CoverageRow, Scorecard, coverage_scorecard
-from apps.stats.coverage_map import build_coverage_map
+from apps.stats.coverage_map import CoverageMap, build_coverage_map
 from apps.trajets.models import SourceScope
 from obrail.formatting import country_name
-from obrail.spreadsheet import download_name, french_date, french_number, stream_spreadsheet_csv
+from obrail.spreadsheet import (
+    download_name,
+    french_date,
+    french_number,
+    stream_spreadsheet_csv,
+    unknown_table,
+)
 
 #: The map's states as its legend, its tooltips and its table say them.
 STATE_LABELS = {
@@ -50,14 +56,25 @@ def _week(request: HttpRequest) -> dt.date | HttpResponse:
         return render(request, "stats/coverage.html", context, status=422)
 
 
+def _in_words(scopes: list[str]) -> str:
+    """A row's scopes (the trains its timetables describe) in the page's language."""
+    labels = dict(SourceScope.choices)
+    return " ; ".join(str(labels[scope]) for scope in scopes)
+
+
+def _running(row: CoverageRow | None) -> str:
+    """A row's running dates as the spreadsheet writes them, empty when it has none."""
+    if row is None or not row.runs_from:
+        return ""
+    return f"{french_date(row.runs_from)} – {french_date(row.runs_until)}"
+
+
 def coverage_lines(card: Scorecard) -> dict[str, list[CoverageLine]]:
     """The countries (by their names in the page's language, in that order; the API keeps
     codes) and the operators: each row with its name, validity and scopes in words."""
-    labels = {key: str(label) for key, label in VALIDITY_LABELS.items()}
-    scopes = {key: str(label) for key, label in SourceScope.choices}
 
     def line(row: CoverageRow, name: str) -> CoverageLine:
-        return (row, name, labels[row.validity], " ; ".join(scopes[s] for s in row.scopes))
+        return (row, name, str(VALIDITY_LABELS[row.validity]), _in_words(row.scopes))
 
     return {
         "pays": sorted(
@@ -68,25 +85,22 @@ def coverage_lines(card: Scorecard) -> dict[str, list[CoverageLine]]:
     }
 
 
-def map_table(card: Scorecard) -> list[tuple[str, str, list[str]]]:
+def map_table(coverage_map: CoverageMap) -> list[tuple[str, str, list[str]]]:
     """The map's table: each state, its label and its countries' names, as the map says them."""
-    state_labels = {key: str(label) for key, label in STATE_LABELS.items()}
     return [
-        (state, state_labels[state], [country_name(code) for code in codes])
-        for state, codes in build_coverage_map(card).by_state.items()
+        (state, str(STATE_LABELS[state]), [country_name(code) for code in codes])
+        for state, codes in coverage_map.by_state.items()
     ]
 
 
 def gap_lines(card: Scorecard) -> dict[str, list[tuple[str, object]]]:
     """The countries without a current timetable (name and row: an expired timetable says until
     when it ran) and the partly covered ones (name and the trains their timetable describes)."""
-    scopes = {key: str(label) for key, label in SourceScope.choices}
     by_key = {row.key: row for row in card.countries}
     return {
         "gaps": [(country_name(code), by_key.get(code)) for code in card.gaps],
         "partial": [
-            (country_name(code), " ; ".join(scopes[s] for s in by_key[code].current_scopes))
-            for code in card.partial
+            (country_name(code), _in_words(by_key[code].current_scopes)) for code in card.partial
         ],
     }
 
@@ -108,7 +122,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             (country, country_name(country.code), state_labels[country.state])
             for country in coverage_map.countries
         ],
-        "map_table": map_table(card),
+        "map_table": map_table(coverage_map),
         "week_text": week.isoformat(),
         "countries": lines["pays"],
         "operators": lines["operateurs"],
@@ -121,7 +135,7 @@ def coverage_export(request: HttpRequest, table: str) -> HttpResponse:
     """The page's table by country or by operator, its map's table or its two lists of countries,
     for the same week, as a French spreadsheet CSV; a bad date is the page's 422."""
     if table not in COVERAGE_TABLES:
-        raise Http404(_("Aucun tableau ne s'appelle « %(key)s ».") % {"key": table})
+        raise unknown_table(table)
     week = _week(request)
     if isinstance(week, HttpResponse):
         return week
@@ -140,26 +154,18 @@ def _list_table(card: Scorecard, table: str) -> tuple[list[str], list[tuple[obje
     without a current timetable, then the partly covered ones) as headers and cells."""
     if table == "etats":
         return [_("État"), _("Pays")], [
-            (label, name) for _state, label, names in map_table(card) for name in names
+            (label, name)
+            for _state, label, names in map_table(build_coverage_map(card))
+            for name in names
         ]
     lists = gap_lines(card)
-    labels = {key: str(label) for key, label in VALIDITY_LABELS.items()}
     none, partial = str(STATE_LABELS["none"]), str(STATE_LABELS["partial"])
     rows: list[tuple[object, ...]] = [
-        (
-            name,
-            none,
-            labels[row.validity] if row else "",
-            f"{french_date(row.runs_from)} – {french_date(row.runs_until)}"
-            if row and row.runs_from
-            else "",
-            "",
-        )
+        (name, none, str(VALIDITY_LABELS[row.validity]) if row else "", _running(row), "")
         for name, row in lists["gaps"]
     ]
-    rows += [
-        (name, partial, labels["current"], "", described) for name, described in lists["partial"]
-    ]
+    current = str(VALIDITY_LABELS["current"])
+    rows += [(name, partial, current, "", described) for name, described in lists["partial"]]
     headers = [_("Pays"), _("État"), _("Horaire"), _("Circulation"), _("Trains décrits")]
     return headers, rows
 
@@ -184,9 +190,7 @@ def _scorecard_table(card: Scorecard, table: str) -> tuple[list[str], list[tuple
             name,
             ", ".join(row.sources),
             described,
-            f"{french_date(row.runs_from)} – {french_date(row.runs_until)}"
-            if row.runs_from
-            else "",
+            _running(row),
             validity,
             row.day_departures,
             row.night_departures,

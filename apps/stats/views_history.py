@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from apps.trajets.models import DataSource
 from apps.trajets.services import QuarterRow, history_chart, night_history
 from obrail.formatting import country_name
-from obrail.spreadsheet import download_name, french_date, stream_spreadsheet_csv
+from obrail.spreadsheet import download_name, french_date, stream_spreadsheet_csv, unknown_table
 
 #: The page's tables a spreadsheet can download, by the slug of their address.
 HISTORY_TABLES = ("releves", "pays", "operateurs")
@@ -78,7 +78,7 @@ def history_table(
 def night_history_export(request: HttpRequest, table: str) -> HttpResponse:
     """One table of the night-train series page as a French spreadsheet CSV."""
     if table not in HISTORY_TABLES:
-        raise Http404(_("Aucun tableau ne s'appelle « %(key)s ».") % {"key": table})
+        raise unknown_table(table)
     _source, rows = _series()
     headers, cells = history_table(table, rows)
     when = ["releve", rows[-1].observed_on.isoformat()] if rows and table != "releves" else []

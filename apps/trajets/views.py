@@ -22,7 +22,7 @@ from apps.trajets.presentation import detail, listing, quality_report
 from apps.trajets.services import collect_network_links, get_trajet_detail, summarise_data_quality
 from obrail.formatting import WEEKDAY_LABELS, country_name
 from obrail.pages import render_page_or_fragment
-from obrail.spreadsheet import download_name, stream_spreadsheet_csv
+from obrail.spreadsheet import download_name, stream_spreadsheet_csv, unknown_table
 
 
 def trajet_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -71,7 +71,7 @@ def quality_export(request: HttpRequest, table: str) -> HttpResponse:
             table, summarise_data_quality(), source_validities()
         )
     else:
-        raise Http404(_("Aucun tableau ne s'appelle « %(key)s ».") % {"key": table})
+        raise unknown_table(table)
     return stream_spreadsheet_csv(headers, rows, filename=download_name("qualite", table))
 
 
