@@ -70,6 +70,16 @@ class AirTraffic(models.Model):
         return f"{self.reporting_icao}–{self.partner_icao} {self.year}: {self.passengers}"
 
 
+def pair_label(a_name: str, b_name: str) -> str:
+    """A pair's label: both cities, the larger first (rows read as values use it too)."""
+    return f"{a_name} – {b_name}"
+
+
+def rail_is_upper_bound(rail_fastest_min: int | None, rail_missing_main: list[str]) -> bool:
+    """Whether a pair's rail time is only an upper bound (see ``CityPair.rail_is_upper_bound``)."""
+    return rail_fastest_min is not None and bool(rail_missing_main)
+
+
 class CityPair(models.Model):
     """Two cities (GeoNames places) with air traffic between their airports or a rail link.
 
@@ -156,13 +166,13 @@ class CityPair(models.Model):
     @property
     def label(self) -> str:
         """Both cities, the larger first."""
-        return f"{self.a_name} – {self.b_name}"
+        return pair_label(self.a_name, self.b_name)
 
     @property
     def rail_is_upper_bound(self) -> bool:
         """A rail time was found, but a country of the pair lacks its main long-distance
         timetable: the real fastest train may be quicker."""
-        return self.rail_fastest_min is not None and bool(self.rail_missing_main)
+        return rail_is_upper_bound(self.rail_fastest_min, self.rail_missing_main)
 
 
 class AtlasBuild(models.Model):

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from apps.atlas.co2 import Co2Figures, Factor, MethodFactors, co2_for_pair
 from apps.atlas.forms import COUNTRY_PATTERN, SCOPES
-from apps.atlas.models import CityPair
+from apps.atlas.models import CityPair, pair_label, rail_is_upper_bound
 from apps.atlas.services import METHODS
 
 METHOD_CHOICES = list(METHODS)
@@ -179,6 +179,7 @@ def pair_rows(rows: Iterable[Mapping[str, Any]], factors: MethodFactors) -> list
             data = shown[id(factor)] = factor_data(factor)
         return data
 
+    fields = PairListSerializer.Meta.fields
     results = []
     for row in rows:
         figures = co2_for_pair(
@@ -188,39 +189,21 @@ def pair_rows(rows: Iterable[Mapping[str, Any]], factors: MethodFactors) -> list
             domestic=row["is_domestic"],
         )
         day = row["rail_day"]
-        results.append(
-            {
-                "id": row["id"],
-                "label": f"{row['a_name']} – {row['b_name']}",
-                "a_name": row["a_name"],
-                "a_country": row["a_country"],
-                "b_name": row["b_name"],
-                "b_country": row["b_country"],
-                "is_domestic": row["is_domestic"],
-                "distance_km": row["distance_km"],
-                "air_year": row["air_year"],
-                "air_passengers": row["air_passengers"],
-                "rail_status": row["rail_status"],
-                "rail_day": day.isoformat() if day else None,
-                "rail_fastest_min": row["rail_fastest_min"],
-                "rail_typical_min": row["rail_typical_min"],
-                "rail_direct_per_day": row["rail_direct_per_day"],
-                "night_train": row["night_train"],
-                "rail_distance_km": row["rail_distance_km"],
-                "rail_sources": row["rail_sources"],
-                "rail_missing_main": row["rail_missing_main"],
-                "rail_is_upper_bound": row["rail_fastest_min"] is not None
-                and bool(row["rail_missing_main"]),
-                "flight_door_min": row["flight_door_min"],
-                "co2": {
-                    "method": figures.method,
-                    "method_label": method_label,
-                    "rail_kg": figures.rail_kg,
-                    "air_kg": figures.air_kg,
-                    "avoided_kg": figures.avoided_kg,
-                    "rail_factors": [shown_factor(f) for f in figures.rail_factors],
-                    "air_factor": shown_factor(figures.air_factor) if figures.air_factor else None,
-                },
-            }
-        )
+        computed = {
+            "label": pair_label(row["a_name"], row["b_name"]),
+            "rail_day": day.isoformat() if day else None,
+            "rail_is_upper_bound": rail_is_upper_bound(
+                row["rail_fastest_min"], row["rail_missing_main"]
+            ),
+            "co2": {
+                "method": figures.method,
+                "method_label": method_label,
+                "rail_kg": figures.rail_kg,
+                "air_kg": figures.air_kg,
+                "avoided_kg": figures.avoided_kg,
+                "rail_factors": [shown_factor(f) for f in figures.rail_factors],
+                "air_factor": shown_factor(figures.air_factor) if figures.air_factor else None,
+            },
+        }
+        results.append({name: computed[name] if name in computed else row[name] for name in fields})
     return results
